@@ -1,0 +1,590 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+import {IRestakingVault} from "../interfaces/IRestakingVault.sol";
+import {IRewardsHook} from "../interfaces/IRewardsHook.sol";
+import {SharesMathLib} from "../libraries/SharesMathLib.sol";
+import {ProtocolUpgradeable} from "./ProtocolUpgradeable.sol";
+
+/// @title RestakingVault
+/// @notice See {IRestakingVault}. Pools are `(operator, asset)`; a staker's position is `shares[staker][asset]` in
+/// pool `(delegatedTo(staker), asset)`. Shares are priced on the pool's net assets (total minus pending slash
+/// reservations), so a slash is one O(1) update of the pool.
+contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
+    using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+
+    bytes32 public constant ASSET_ADMIN_ROLE = keccak256("ASSET_ADMIN_ROLE");
+
+    uint256 public constant MAX_ASSETS = 16;
+    uint256 public constant MIN_WITHDRAWAL_DELAY = 3 days;
+    uint256 public constant MAX_WITHDRAWAL_DELAY = 30 days;
+    uint256 public constant DEFAULT_WITHDRAWAL_DELAY = 7 days;
+
+    uint8 public constant GROUP_DEPOSITS = 0;
+    uint8 public constant GROUP_WITHDRAWALS = 1;
+    uint8 public constant GROUP_DELEGATION = 2;
+
+    /// @custom:storage-location erc7201:restaking.storage.RestakingVault
+    struct VaultStorage {
+        address[] assets;
+        mapping(address asset => AssetConfig) assetConfig;
+        mapping(address operator => mapping(address asset => Pool)) pools;
+        mapping(address staker => Staker) stakers;
+        mapping(address staker => mapping(address asset => uint256)) shares;
+        mapping(uint256 id => Withdrawal) withdrawals;
+        mapping(address staker => address) withdrawers;
+        address registry;
+        address slashingManager;
+        address rewardsHook;
+        uint32 withdrawalDelay;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("restaking.storage.RestakingVault")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant VAULT_STORAGE_LOCATION =
+        0x3b0d83ff0b6f9bda25e57505ef788bfbe24206f89760ee55e5eb878f57154400;
+
+    /// @notice Initializes the proxy: `admin` gets DEFAULT_ADMIN_ROLE, PAUSER_ROLE and ASSET_ADMIN_ROLE.
+    /// @param admin The admin (a timelock in deployments).
+    function initialize(address admin) external initializer {
+        if (admin == address(0)) revert ZeroAddress();
+        __Protocol_init(admin);
+        _grantRole(ASSET_ADMIN_ROLE, admin);
+        _getVaultStorage().withdrawalDelay = uint32(DEFAULT_WITHDRAWAL_DELAY);
+        emit WithdrawalDelaySet(DEFAULT_WITHDRAWAL_DELAY);
+    }
+
+    /* ADMIN */
+
+    /// @inheritdoc IRestakingVault
+    function addAsset(address asset, uint256 cap) external onlyRole(ASSET_ADMIN_ROLE) {
+        if (asset == address(0)) revert ZeroAddress();
+        VaultStorage storage $ = _getVaultStorage();
+        if (_isListed($, asset)) revert AssetAlreadyListed(asset);
+        uint256 index = $.assets.length;
+        if (index == MAX_ASSETS) revert TooManyAssets(MAX_ASSETS);
+        $.assets.push(asset);
+        $.assetConfig[asset] = AssetConfig({
+            cap: cap.toUint112(),
+            totalDeposited: 0,
+            index: uint8(index),
+            listed: true,
+            depositsEnabled: true
+        });
+        emit AssetAdded(asset, uint8(index), cap);
+    }
+
+    /// @inheritdoc IRestakingVault
+    function setAssetCap(address asset, uint256 cap) external onlyRole(ASSET_ADMIN_ROLE) {
+        VaultStorage storage $ = _getVaultStorage();
+        _requireListed($, asset);
+        $.assetConfig[asset].cap = cap.toUint112();
+        emit AssetCapSet(asset, cap);
+    }
+
+    /// @inheritdoc IRestakingVault
+    function setDepositsEnabled(address asset, bool enabled) external onlyRole(ASSET_ADMIN_ROLE) {
+        VaultStorage storage $ = _getVaultStorage();
+        _requireListed($, asset);
+        $.assetConfig[asset].depositsEnabled = enabled;
+        emit AssetDepositsEnabledSet(asset, enabled);
+    }
+
+    /// @inheritdoc IRestakingVault
+    function setWithdrawalDelay(uint256 delay) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (delay < MIN_WITHDRAWAL_DELAY || delay > MAX_WITHDRAWAL_DELAY) {
+            revert WithdrawalDelayOutOfBounds(delay, MIN_WITHDRAWAL_DELAY, MAX_WITHDRAWAL_DELAY);
+        }
+        _getVaultStorage().withdrawalDelay = uint32(delay);
+        emit WithdrawalDelaySet(delay);
+    }
+
+    /// @inheritdoc IRestakingVault
+    function setRegistry(address registry) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (registry == address(0)) revert ZeroAddress();
+        _getVaultStorage().registry = registry;
+        emit ModuleSet("registry", registry);
+    }
+
+    /// @inheritdoc IRestakingVault
+    function setSlashingManager(address slashingManager) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (slashingManager == address(0)) revert ZeroAddress();
+        _getVaultStorage().slashingManager = slashingManager;
+        emit ModuleSet("slashingManager", slashingManager);
+    }
+
+    /// @inheritdoc IRestakingVault
+    function setRewardsHook(address hook) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _getVaultStorage().rewardsHook = hook;
+        emit ModuleSet("rewardsHook", hook);
+    }
+
+    /* STAKERS */
+
+    /// @inheritdoc IRestakingVault
+    function setWithdrawer(address withdrawer) external {
+        _getVaultStorage().withdrawers[msg.sender] = withdrawer;
+        emit WithdrawerSet(msg.sender, withdrawer);
+    }
+
+    /// @inheritdoc IRestakingVault
+    function deposit(
+        address asset,
+        uint256 amount,
+        uint256 minShares
+    ) external nonReentrant whenNotPaused(GROUP_DEPOSITS) returns (uint256) {
+        return _deposit(asset, amount, minShares);
+    }
+
+    /// @inheritdoc IRestakingVault
+    function depositWithPermit(
+        address asset,
+        uint256 amount,
+        uint256 minShares,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant whenNotPaused(GROUP_DEPOSITS) returns (uint256) {
+        // A front-run permit makes this call fail while the allowance is already in place: ignore the failure.
+        try IERC20Permit(asset).permit(msg.sender, address(this), amount, deadline, v, r, s) {} catch {}
+        return _deposit(asset, amount, minShares);
+    }
+
+    /// @inheritdoc IRestakingVault
+    function queueWithdrawal(
+        address asset,
+        uint256 shares
+    ) external nonReentrant whenNotPaused(GROUP_WITHDRAWALS) returns (uint256) {
+        VaultStorage storage $ = _getVaultStorage();
+        Staker memory staker = $.stakers[msg.sender];
+        uint256 id = _queueWithdrawal($, msg.sender, staker, asset, shares);
+        $.stakers[msg.sender] = staker;
+        return id;
+    }
+
+    /// @inheritdoc IRestakingVault
+    function queueWithdrawals(
+        address[] calldata assets_,
+        uint256[] calldata shares
+    ) external nonReentrant whenNotPaused(GROUP_WITHDRAWALS) returns (uint256[] memory ids) {
+        if (assets_.length != shares.length) revert LengthMismatch(assets_.length, shares.length);
+        VaultStorage storage $ = _getVaultStorage();
+        Staker memory staker = $.stakers[msg.sender];
+        ids = new uint256[](assets_.length);
+        for (uint256 i; i < assets_.length; ++i) {
+            ids[i] = _queueWithdrawal($, msg.sender, staker, assets_[i], shares[i]);
+        }
+        $.stakers[msg.sender] = staker;
+    }
+
+    /// @inheritdoc IRestakingVault
+    function completeWithdrawal(
+        uint256 id,
+        bool receiveAsTokens
+    ) external nonReentrant whenNotPaused(GROUP_WITHDRAWALS) returns (uint256) {
+        VaultStorage storage $ = _getVaultStorage();
+        Withdrawal memory w = $.withdrawals[id];
+        if (w.startTime == 0) revert WithdrawalNotFound(id);
+        address staker = address(uint160(id >> 96));
+        if (msg.sender != staker && msg.sender != $.withdrawers[staker]) revert NotWithdrawer(id, msg.sender);
+        uint256 readyAt = uint256(w.startTime) + $.withdrawalDelay;
+        if (block.timestamp < readyAt) revert WithdrawalNotReady(id, readyAt);
+        delete $.withdrawals[id];
+
+        address asset = $.assets[w.assetIndex];
+        Pool storage from = $.pools[w.operator][asset];
+        Pool memory p = from;
+        uint256 assets_ = SharesMathLib.toAssetsDown(w.shares, p.totalAssets - p.pendingSlash, p.totalShares);
+        from.totalAssets = uint128(p.totalAssets - assets_);
+        from.totalShares = uint128(p.totalShares - w.shares);
+        from.queuedShares = uint128(p.queuedShares - w.shares);
+
+        if (receiveAsTokens) {
+            $.assetConfig[asset].totalDeposited -= uint112(assets_);
+            emit WithdrawalCompleted(id, staker, msg.sender, w.operator, asset, w.shares, assets_, true, address(0), 0);
+            if (assets_ != 0) IERC20(asset).safeTransfer(msg.sender, assets_);
+            return assets_;
+        }
+
+        Staker memory s = $.stakers[staker];
+        uint256 minted = _mintShares($, staker, s, asset, w.assetIndex, assets_);
+        $.stakers[staker] = s;
+        emit WithdrawalCompleted(id, staker, staker, w.operator, asset, w.shares, assets_, false, s.operator, minted);
+        return minted;
+    }
+
+    /* REGISTRY */
+
+    /// @inheritdoc IRestakingVault
+    function delegate(address staker, address operator) external whenNotPaused(GROUP_DELEGATION) {
+        VaultStorage storage $ = _getVaultStorage();
+        if (msg.sender != $.registry) revert OnlyRegistry(msg.sender);
+        if (operator == address(0)) revert ZeroAddress();
+        Staker memory s = $.stakers[staker];
+        if (s.operator != address(0)) revert AlreadyDelegated(staker, s.operator);
+        s.operator = operator;
+        emit Delegated(staker, operator);
+
+        uint256 mask = s.assetMask;
+        while (mask != 0) {
+            uint256 index = _lowestBit(mask);
+            mask &= mask - 1;
+            address asset = $.assets[index];
+            uint256 oldShares = $.shares[staker][asset];
+            Pool storage from = $.pools[address(0)][asset];
+            Pool memory p0 = from;
+            uint256 assets_ = SharesMathLib.toAssetsDown(oldShares, p0.totalAssets, p0.totalShares);
+            from.totalAssets = uint128(p0.totalAssets - assets_);
+            from.totalShares = uint128(p0.totalShares - oldShares);
+            uint256 minted = _creditPool($, staker, 0, operator, asset, assets_);
+            $.shares[staker][asset] = minted;
+            emit SharesMoved(staker, asset, address(0), operator, oldShares, assets_, minted);
+        }
+        $.stakers[staker] = s;
+    }
+
+    /// @inheritdoc IRestakingVault
+    function undelegate(
+        address staker
+    ) external whenNotPaused(GROUP_DELEGATION) returns (address operator, uint256[] memory ids) {
+        VaultStorage storage $ = _getVaultStorage();
+        if (msg.sender != $.registry) revert OnlyRegistry(msg.sender);
+        Staker memory s = $.stakers[staker];
+        operator = s.operator;
+        if (operator == address(0)) revert NotDelegated(staker);
+
+        uint256 mask = s.assetMask;
+        ids = new uint256[](_popCount(mask));
+        for (uint256 n; mask != 0; ++n) {
+            ids[n] = _queueAllShares($, staker, s, $.assets[_lowestBit(mask)]);
+            mask &= mask - 1;
+        }
+        s.operator = address(0);
+        $.stakers[staker] = s;
+        emit Undelegated(staker, operator);
+    }
+
+    /* SLASHING MANAGER */
+
+    /// @inheritdoc IRestakingVault
+    function reserveSlash(
+        address operator,
+        address asset,
+        uint256 magnitude,
+        uint256 freeMagnitude
+    ) external returns (uint256 amount) {
+        VaultStorage storage $ = _getVaultStorage();
+        if (msg.sender != $.slashingManager) revert OnlySlashingManager(msg.sender);
+        if (operator == address(0) || magnitude > freeMagnitude) revert InvalidSlash(operator, asset);
+        Pool storage pool_ = $.pools[operator][asset];
+        uint256 pending = pool_.pendingSlash;
+        amount = Math.mulDiv(pool_.totalAssets - pending, magnitude, freeMagnitude);
+        pending += amount;
+        pool_.pendingSlash = uint128(pending);
+        emit SlashReserved(operator, asset, amount, pending);
+    }
+
+    /// @inheritdoc IRestakingVault
+    function releaseSlash(address operator, address asset, uint256 amount) external {
+        VaultStorage storage $ = _getVaultStorage();
+        if (msg.sender != $.slashingManager) revert OnlySlashingManager(msg.sender);
+        Pool storage pool_ = $.pools[operator][asset];
+        uint256 pending = pool_.pendingSlash;
+        if (amount > pending) revert SlashReservationExceeded(operator, asset, pending, amount);
+        pending -= amount;
+        pool_.pendingSlash = uint128(pending);
+        emit SlashReleased(operator, asset, amount, pending);
+    }
+
+    /// @inheritdoc IRestakingVault
+    function executeSlash(address operator, address asset, uint256 amount) external nonReentrant {
+        VaultStorage storage $ = _getVaultStorage();
+        address slashingManager = $.slashingManager;
+        if (msg.sender != slashingManager) revert OnlySlashingManager(msg.sender);
+        Pool storage pool_ = $.pools[operator][asset];
+        Pool memory p = pool_;
+        if (amount > p.pendingSlash) revert SlashReservationExceeded(operator, asset, p.pendingSlash, amount);
+        uint256 totalAssets = p.totalAssets - amount;
+        pool_.totalAssets = uint128(totalAssets);
+        pool_.pendingSlash = uint128(p.pendingSlash - amount);
+        $.assetConfig[asset].totalDeposited -= uint112(amount);
+        emit Slashed(operator, asset, amount, totalAssets);
+        if (amount != 0) IERC20(asset).safeTransfer(slashingManager, amount);
+    }
+
+    /* VIEWS */
+
+    /// @inheritdoc IRestakingVault
+    function assets() external view returns (address[] memory) {
+        return _getVaultStorage().assets;
+    }
+
+    /// @inheritdoc IRestakingVault
+    function assetConfig(address asset) external view returns (AssetConfig memory) {
+        return _getVaultStorage().assetConfig[asset];
+    }
+
+    /// @inheritdoc IRestakingVault
+    function isAsset(address asset) external view returns (bool) {
+        return _isListed(_getVaultStorage(), asset);
+    }
+
+    /// @inheritdoc IRestakingVault
+    function assetAt(uint256 index) external view returns (address) {
+        return _getVaultStorage().assets[index];
+    }
+
+    /// @inheritdoc IRestakingVault
+    function withdrawalDelay() external view returns (uint256) {
+        return _getVaultStorage().withdrawalDelay;
+    }
+
+    /// @inheritdoc IRestakingVault
+    function modules() external view returns (address registry, address slashingManager, address rewardsHook) {
+        VaultStorage storage $ = _getVaultStorage();
+        return ($.registry, $.slashingManager, $.rewardsHook);
+    }
+
+    /// @inheritdoc IRestakingVault
+    function pool(address operator, address asset) external view returns (Pool memory) {
+        return _getVaultStorage().pools[operator][asset];
+    }
+
+    /// @inheritdoc IRestakingVault
+    function delegatedTo(address staker) external view returns (address) {
+        return _getVaultStorage().stakers[staker].operator;
+    }
+
+    /// @inheritdoc IRestakingVault
+    function stakerInfo(address staker) external view returns (Staker memory) {
+        return _getVaultStorage().stakers[staker];
+    }
+
+    /// @inheritdoc IRestakingVault
+    function withdrawerOf(address staker) external view returns (address) {
+        return _getVaultStorage().withdrawers[staker];
+    }
+
+    /// @inheritdoc IRestakingVault
+    function position(
+        address staker,
+        address asset
+    ) external view returns (address operator, uint256 shares, uint256 assets_) {
+        VaultStorage storage $ = _getVaultStorage();
+        operator = $.stakers[staker].operator;
+        shares = $.shares[staker][asset];
+        Pool memory p = $.pools[operator][asset];
+        assets_ = SharesMathLib.toAssetsDown(shares, p.totalAssets - p.pendingSlash, p.totalShares);
+    }
+
+    /// @inheritdoc IRestakingVault
+    function activeShares(
+        address staker,
+        address asset
+    ) external view returns (address operator, uint256 shares, uint256 poolActiveShares) {
+        VaultStorage storage $ = _getVaultStorage();
+        operator = $.stakers[staker].operator;
+        shares = $.shares[staker][asset];
+        Pool storage p = $.pools[operator][asset];
+        poolActiveShares = p.totalShares - p.queuedShares;
+    }
+
+    /// @inheritdoc IRestakingVault
+    function operatorStake(address operator, address asset) external view returns (uint256) {
+        Pool memory p = _getVaultStorage().pools[operator][asset];
+        return
+            SharesMathLib.toAssetsDown(p.totalShares - p.queuedShares, p.totalAssets - p.pendingSlash, p.totalShares);
+    }
+
+    /// @inheritdoc IRestakingVault
+    function poolNetAssets(address operator, address asset) external view returns (uint256) {
+        Pool storage p = _getVaultStorage().pools[operator][asset];
+        return p.totalAssets - p.pendingSlash;
+    }
+
+    /// @inheritdoc IRestakingVault
+    function withdrawal(uint256 id) external view returns (address staker, Withdrawal memory w, address asset) {
+        VaultStorage storage $ = _getVaultStorage();
+        w = $.withdrawals[id];
+        if (w.startTime != 0) {
+            staker = address(uint160(id >> 96));
+            asset = $.assets[w.assetIndex];
+        }
+    }
+
+    /// @inheritdoc IRestakingVault
+    function withdrawableAmount(uint256 id) external view returns (uint256 assets_, uint256 readyAt) {
+        VaultStorage storage $ = _getVaultStorage();
+        Withdrawal memory w = $.withdrawals[id];
+        if (w.startTime == 0) revert WithdrawalNotFound(id);
+        Pool memory p = $.pools[w.operator][$.assets[w.assetIndex]];
+        assets_ = SharesMathLib.toAssetsDown(w.shares, p.totalAssets - p.pendingSlash, p.totalShares);
+        readyAt = uint256(w.startTime) + $.withdrawalDelay;
+    }
+
+    /// @inheritdoc IRestakingVault
+    function previewDeposit(address operator, address asset, uint256 assets_) external view returns (uint256) {
+        Pool memory p = _getVaultStorage().pools[operator][asset];
+        return SharesMathLib.toSharesDown(assets_, p.totalAssets - p.pendingSlash, p.totalShares);
+    }
+
+    /* INTERNAL */
+
+    function _deposit(address asset, uint256 amount, uint256 minShares) internal returns (uint256 shares) {
+        if (amount == 0) revert ZeroAmount();
+        VaultStorage storage $ = _getVaultStorage();
+        AssetConfig memory config = $.assetConfig[asset];
+        if (!config.listed) revert AssetNotListed(asset);
+        if (!config.depositsEnabled) revert DepositsDisabled(asset);
+        uint256 total = uint256(config.totalDeposited) + amount;
+        if (total > config.cap) revert CapExceeded(asset, config.cap, total);
+        $.assetConfig[asset].totalDeposited = uint112(total);
+
+        Staker memory s = $.stakers[msg.sender];
+        uint16 maskBefore = s.assetMask;
+        shares = _mintShares($, msg.sender, s, asset, config.index, amount);
+        if (shares < minShares) revert SharesBelowMinimum(shares, minShares);
+        if (s.assetMask != maskBefore) $.stakers[msg.sender] = s;
+        emit Deposited(msg.sender, s.operator, asset, amount, shares);
+
+        IERC20 token = IERC20(asset);
+        uint256 balanceBefore = token.balanceOf(address(this));
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = token.balanceOf(address(this)) - balanceBefore;
+        if (received != amount) revert TransferAmountMismatch(asset, amount, received);
+    }
+
+    /// @dev Credits `assets` to the staker's pool `(s.operator, asset)`, adds the minted shares to its position and
+    /// sets the asset's bit in `s.assetMask` (the caller stores `s`).
+    function _mintShares(
+        VaultStorage storage $,
+        address staker,
+        Staker memory s,
+        address asset,
+        uint8 assetIndex,
+        uint256 assets_
+    ) internal returns (uint256 minted) {
+        uint256 held = $.shares[staker][asset];
+        minted = _creditPool($, staker, held, s.operator, asset, assets_);
+        $.shares[staker][asset] = held + minted;
+        s.assetMask |= uint16(1 << assetIndex);
+    }
+
+    /// @dev Adds `assets_` to pool `(operator, asset)` and returns the shares minted for them, after telling the
+    /// rewards hook (delegated pools only) that the staker's active shares change.
+    function _creditPool(
+        VaultStorage storage $,
+        address staker,
+        uint256 stakerShares,
+        address operator,
+        address asset,
+        uint256 assets_
+    ) internal returns (uint256 minted) {
+        Pool storage pool_ = $.pools[operator][asset];
+        uint256 totalAssets = pool_.totalAssets;
+        uint256 totalShares = pool_.totalShares;
+        if (operator == address(0)) {
+            minted = SharesMathLib.toSharesDown(assets_, totalAssets, totalShares);
+        } else {
+            (uint256 queued, uint256 pending) = (pool_.queuedShares, pool_.pendingSlash);
+            _callRewardsHook($, staker, operator, asset, stakerShares, totalShares - queued);
+            minted = SharesMathLib.toSharesDown(assets_, totalAssets - pending, totalShares);
+        }
+        pool_.totalAssets = (totalAssets + assets_).toUint128();
+        pool_.totalShares = (totalShares + minted).toUint128();
+    }
+
+    function _queueWithdrawal(
+        VaultStorage storage $,
+        address staker,
+        Staker memory s,
+        address asset,
+        uint256 shares
+    ) internal returns (uint256 id) {
+        if (shares == 0) revert ZeroAmount();
+        AssetConfig storage config = $.assetConfig[asset];
+        if (!config.listed) revert AssetNotListed(asset);
+        uint8 index = config.index;
+        uint256 held = $.shares[staker][asset];
+        if (shares > held) revert InsufficientShares(staker, asset, held, shares);
+
+        address operator = s.operator;
+        Pool storage pool_ = $.pools[operator][asset];
+        uint256 queued = pool_.queuedShares;
+        if (operator != address(0)) {
+            _callRewardsHook($, staker, operator, asset, held, pool_.totalShares - queued);
+        }
+        pool_.queuedShares = uint128(queued + shares);
+        unchecked {
+            held -= shares;
+        }
+        $.shares[staker][asset] = held;
+        if (held == 0) s.assetMask &= ~uint16(1 << index);
+
+        uint64 nonce = s.withdrawalNonce++;
+        id = (uint256(uint160(staker)) << 96) | nonce;
+        $.withdrawals[id] = Withdrawal({
+            operator: operator,
+            startTime: uint40(block.timestamp),
+            assetIndex: index,
+            shares: uint128(shares)
+        });
+        emit WithdrawalQueued(id, staker, operator, asset, shares, block.timestamp);
+    }
+
+    function _queueAllShares(
+        VaultStorage storage $,
+        address staker,
+        Staker memory s,
+        address asset
+    ) internal returns (uint256) {
+        return _queueWithdrawal($, staker, s, asset, $.shares[staker][asset]);
+    }
+
+    function _callRewardsHook(
+        VaultStorage storage $,
+        address staker,
+        address operator,
+        address asset,
+        uint256 stakerShares,
+        uint256 poolActiveShares
+    ) internal {
+        address hook = $.rewardsHook;
+        if (hook != address(0)) {
+            IRewardsHook(hook).onActiveSharesChange(staker, operator, asset, stakerShares, poolActiveShares);
+        }
+    }
+
+    function _requireListed(VaultStorage storage $, address asset) internal view {
+        if (!_isListed($, asset)) revert AssetNotListed(asset);
+    }
+
+    function _isListed(VaultStorage storage $, address asset) internal view returns (bool) {
+        return $.assetConfig[asset].listed;
+    }
+
+    function _lowestBit(uint256 mask) internal pure returns (uint256 index) {
+        // mask != 0; isolate the lowest set bit and take its log2.
+        return Math.log2(mask & (~mask + 1));
+    }
+
+    function _popCount(uint256 mask) internal pure returns (uint256 n) {
+        while (mask != 0) {
+            mask &= mask - 1;
+            ++n;
+        }
+    }
+
+    function _getVaultStorage() private pure returns (VaultStorage storage $) {
+        assembly {
+            $.slot := VAULT_STORAGE_LOCATION
+        }
+    }
+}
