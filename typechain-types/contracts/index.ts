@@ -5,3 +5,5 @@ import type * as core from "./core";
 export type { core };
 import type * as interfaces from "./interfaces";
 export type { interfaces };
+import type * as mocks from "./mocks";
+export type { mocks };

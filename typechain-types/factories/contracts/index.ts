@@ -3,3 +3,4 @@
 /* eslint-disable */
 export * as core from "./core";
 export * as interfaces from "./interfaces";
+export * as mocks from "./mocks";

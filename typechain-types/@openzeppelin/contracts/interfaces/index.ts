@@ -5,6 +5,8 @@ import type * as ierc7913Sol from "./IERC7913.sol";
 export type { ierc7913Sol };
 import type * as draftIerc1822Sol from "./draft-IERC1822.sol";
 export type { draftIerc1822Sol };
+import type * as draftIerc6093Sol from "./draft-IERC6093.sol";
+export type { draftIerc6093Sol };
 export type { IERC1271 } from "./IERC1271";
 export type { IERC1363 } from "./IERC1363";
 export type { IERC1967 } from "./IERC1967";

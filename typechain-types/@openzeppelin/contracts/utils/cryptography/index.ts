@@ -2,3 +2,4 @@
 /* tslint:disable */
 /* eslint-disable */
 export type { ECDSA } from "./ECDSA";
+export type { EIP712 } from "./EIP712";

@@ -3,6 +3,7 @@
 /* eslint-disable */
 export * as ierc7913Sol from "./IERC7913.sol";
 export * as draftIerc1822Sol from "./draft-IERC1822.sol";
+export * as draftIerc6093Sol from "./draft-IERC6093.sol";
 export { IERC1271__factory } from "./IERC1271__factory";
 export { IERC1363__factory } from "./IERC1363__factory";
 export { IERC1967__factory } from "./IERC1967__factory";

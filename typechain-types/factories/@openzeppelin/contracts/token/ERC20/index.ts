@@ -3,4 +3,5 @@
 /* eslint-disable */
 export * as extensions from "./extensions";
 export * as utils from "./utils";
+export { ERC20__factory } from "./ERC20__factory";
 export { IERC20__factory } from "./IERC20__factory";

@@ -2,3 +2,4 @@
 /* tslint:disable */
 /* eslint-disable */
 export { ECDSA__factory } from "./ECDSA__factory";
+export { EIP712__factory } from "./EIP712__factory";
