@@ -206,6 +206,18 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.RestakingVault__factory>;
     getContractFactory(
+      name: "RewardDistributor",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.RewardDistributor__factory>;
+    getContractFactory(
+      name: "SlashingManager",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.SlashingManager__factory>;
+    getContractFactory(
+      name: "IAVSRegistrar",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IAVSRegistrar__factory>;
+    getContractFactory(
       name: "IOperatorRegistry",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IOperatorRegistry__factory>;
@@ -234,13 +246,61 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IRestakingVaultEvents__factory>;
     getContractFactory(
+      name: "IRewardDistributor",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IRewardDistributor__factory>;
+    getContractFactory(
+      name: "IRewardDistributorErrors",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IRewardDistributorErrors__factory>;
+    getContractFactory(
+      name: "IRewardDistributorEvents",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IRewardDistributorEvents__factory>;
+    getContractFactory(
       name: "IRewardsHook",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IRewardsHook__factory>;
     getContractFactory(
+      name: "ISlashingManager",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ISlashingManager__factory>;
+    getContractFactory(
+      name: "ISlashingManagerErrors",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ISlashingManagerErrors__factory>;
+    getContractFactory(
+      name: "ISlashingManagerEvents",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ISlashingManagerEvents__factory>;
+    getContractFactory(
+      name: "FeeOnTransferERC20",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.FeeOnTransferERC20__factory>;
+    getContractFactory(
+      name: "MockERC1271Approver",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.MockERC1271Approver__factory>;
+    getContractFactory(
       name: "MockERC20",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.MockERC20__factory>;
+    getContractFactory(
+      name: "MockRewardsHook",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.MockRewardsHook__factory>;
+    getContractFactory(
+      name: "MockSlashingCaller",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.MockSlashingCaller__factory>;
+    getContractFactory(
+      name: "ReentrantERC20",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ReentrantERC20__factory>;
+    getContractFactory(
+      name: "SharesMathHarness",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.SharesMathHarness__factory>;
 
     getContractAt(
       name: "AccessControlUpgradeable",
@@ -483,6 +543,21 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.RestakingVault>;
     getContractAt(
+      name: "RewardDistributor",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.RewardDistributor>;
+    getContractAt(
+      name: "SlashingManager",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.SlashingManager>;
+    getContractAt(
+      name: "IAVSRegistrar",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IAVSRegistrar>;
+    getContractAt(
       name: "IOperatorRegistry",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -518,15 +593,75 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.IRestakingVaultEvents>;
     getContractAt(
+      name: "IRewardDistributor",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IRewardDistributor>;
+    getContractAt(
+      name: "IRewardDistributorErrors",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IRewardDistributorErrors>;
+    getContractAt(
+      name: "IRewardDistributorEvents",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IRewardDistributorEvents>;
+    getContractAt(
       name: "IRewardsHook",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.IRewardsHook>;
     getContractAt(
+      name: "ISlashingManager",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ISlashingManager>;
+    getContractAt(
+      name: "ISlashingManagerErrors",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ISlashingManagerErrors>;
+    getContractAt(
+      name: "ISlashingManagerEvents",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ISlashingManagerEvents>;
+    getContractAt(
+      name: "FeeOnTransferERC20",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.FeeOnTransferERC20>;
+    getContractAt(
+      name: "MockERC1271Approver",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.MockERC1271Approver>;
+    getContractAt(
       name: "MockERC20",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.MockERC20>;
+    getContractAt(
+      name: "MockRewardsHook",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.MockRewardsHook>;
+    getContractAt(
+      name: "MockSlashingCaller",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.MockSlashingCaller>;
+    getContractAt(
+      name: "ReentrantERC20",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ReentrantERC20>;
+    getContractAt(
+      name: "SharesMathHarness",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.SharesMathHarness>;
 
     deployContract(
       name: "AccessControlUpgradeable",
@@ -721,6 +856,18 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.RestakingVault>;
     deployContract(
+      name: "RewardDistributor",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.RewardDistributor>;
+    deployContract(
+      name: "SlashingManager",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.SlashingManager>;
+    deployContract(
+      name: "IAVSRegistrar",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IAVSRegistrar>;
+    deployContract(
       name: "IOperatorRegistry",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IOperatorRegistry>;
@@ -749,13 +896,61 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IRestakingVaultEvents>;
     deployContract(
+      name: "IRewardDistributor",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IRewardDistributor>;
+    deployContract(
+      name: "IRewardDistributorErrors",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IRewardDistributorErrors>;
+    deployContract(
+      name: "IRewardDistributorEvents",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IRewardDistributorEvents>;
+    deployContract(
       name: "IRewardsHook",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IRewardsHook>;
     deployContract(
+      name: "ISlashingManager",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ISlashingManager>;
+    deployContract(
+      name: "ISlashingManagerErrors",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ISlashingManagerErrors>;
+    deployContract(
+      name: "ISlashingManagerEvents",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ISlashingManagerEvents>;
+    deployContract(
+      name: "FeeOnTransferERC20",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.FeeOnTransferERC20>;
+    deployContract(
+      name: "MockERC1271Approver",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockERC1271Approver>;
+    deployContract(
       name: "MockERC20",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockERC20>;
+    deployContract(
+      name: "MockRewardsHook",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockRewardsHook>;
+    deployContract(
+      name: "MockSlashingCaller",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockSlashingCaller>;
+    deployContract(
+      name: "ReentrantERC20",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ReentrantERC20>;
+    deployContract(
+      name: "SharesMathHarness",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.SharesMathHarness>;
 
     deployContract(
       name: "AccessControlUpgradeable",
@@ -998,6 +1193,21 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.RestakingVault>;
     deployContract(
+      name: "RewardDistributor",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.RewardDistributor>;
+    deployContract(
+      name: "SlashingManager",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.SlashingManager>;
+    deployContract(
+      name: "IAVSRegistrar",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IAVSRegistrar>;
+    deployContract(
       name: "IOperatorRegistry",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1033,15 +1243,75 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IRestakingVaultEvents>;
     deployContract(
+      name: "IRewardDistributor",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IRewardDistributor>;
+    deployContract(
+      name: "IRewardDistributorErrors",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IRewardDistributorErrors>;
+    deployContract(
+      name: "IRewardDistributorEvents",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IRewardDistributorEvents>;
+    deployContract(
       name: "IRewardsHook",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IRewardsHook>;
     deployContract(
+      name: "ISlashingManager",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ISlashingManager>;
+    deployContract(
+      name: "ISlashingManagerErrors",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ISlashingManagerErrors>;
+    deployContract(
+      name: "ISlashingManagerEvents",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ISlashingManagerEvents>;
+    deployContract(
+      name: "FeeOnTransferERC20",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.FeeOnTransferERC20>;
+    deployContract(
+      name: "MockERC1271Approver",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockERC1271Approver>;
+    deployContract(
       name: "MockERC20",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockERC20>;
+    deployContract(
+      name: "MockRewardsHook",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockRewardsHook>;
+    deployContract(
+      name: "MockSlashingCaller",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockSlashingCaller>;
+    deployContract(
+      name: "ReentrantERC20",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ReentrantERC20>;
+    deployContract(
+      name: "SharesMathHarness",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.SharesMathHarness>;
 
     // default types
     getContractFactory(

@@ -488,17 +488,23 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         uint256 assets_
     ) internal returns (uint256 minted) {
         Pool storage pool_ = $.pools[operator][asset];
-        uint256 totalAssets = pool_.totalAssets;
-        uint256 totalShares = pool_.totalShares;
+        Pool memory p = pool_;
         if (operator == address(0)) {
-            minted = SharesMathLib.toSharesDown(assets_, totalAssets, totalShares);
+            minted = SharesMathLib.toSharesDown(assets_, p.totalAssets, p.totalShares);
         } else {
-            (uint256 queued, uint256 pending) = (pool_.queuedShares, pool_.pendingSlash);
-            _callRewardsHook($, staker, operator, asset, stakerShares, totalShares - queued);
-            minted = SharesMathLib.toSharesDown(assets_, totalAssets - pending, totalShares);
+            minted = SharesMathLib.toSharesDown(assets_, p.totalAssets - p.pendingSlash, p.totalShares);
+            _callRewardsHook(
+                $,
+                staker,
+                operator,
+                asset,
+                stakerShares,
+                stakerShares + minted,
+                p.totalShares - p.queuedShares
+            );
         }
-        pool_.totalAssets = (totalAssets + assets_).toUint128();
-        pool_.totalShares = (totalShares + minted).toUint128();
+        pool_.totalAssets = (p.totalAssets + assets_).toUint128();
+        pool_.totalShares = (p.totalShares + minted).toUint128();
     }
 
     function _queueWithdrawal(
@@ -519,7 +525,7 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         Pool storage pool_ = $.pools[operator][asset];
         uint256 queued = pool_.queuedShares;
         if (operator != address(0)) {
-            _callRewardsHook($, staker, operator, asset, held, pool_.totalShares - queued);
+            _callRewardsHook($, staker, operator, asset, held, held - shares, pool_.totalShares - queued);
         }
         pool_.queuedShares = uint128(queued + shares);
         unchecked {
@@ -553,12 +559,20 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         address staker,
         address operator,
         address asset,
-        uint256 stakerShares,
+        uint256 sharesBefore,
+        uint256 sharesAfter,
         uint256 poolActiveShares
     ) internal {
         address hook = $.rewardsHook;
         if (hook != address(0)) {
-            IRewardsHook(hook).onActiveSharesChange(staker, operator, asset, stakerShares, poolActiveShares);
+            IRewardsHook(hook).onActiveSharesChange(
+                staker,
+                operator,
+                asset,
+                sharesBefore,
+                sharesAfter,
+                poolActiveShares
+            );
         }
     }
 

@@ -10,12 +10,14 @@ interface IRewardsHook {
     /// @param operator The pool's operator (never address(0): the undelegated pool earns nothing).
     /// @param asset The pool's asset.
     /// @param stakerSharesBefore The staker's active shares in the pool before the change.
+    /// @param stakerSharesAfter The staker's active shares in the pool after the change.
     /// @param poolActiveSharesBefore The pool's active shares (total minus queued) before the change.
     function onActiveSharesChange(
         address staker,
         address operator,
         address asset,
         uint256 stakerSharesBefore,
+        uint256 stakerSharesAfter,
         uint256 poolActiveSharesBefore
     ) external;
 }

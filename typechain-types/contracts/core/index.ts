@@ -6,3 +6,5 @@ export type { ProtocolProxy } from "./ProtocolProxy";
 export type { ProtocolTimelock } from "./ProtocolTimelock";
 export type { ProtocolUpgradeable } from "./ProtocolUpgradeable";
 export type { RestakingVault } from "./RestakingVault";
+export type { RewardDistributor } from "./RewardDistributor";
+export type { SlashingManager } from "./SlashingManager";

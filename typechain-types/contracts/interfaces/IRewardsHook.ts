@@ -26,7 +26,14 @@ export interface IRewardsHookInterface extends Interface {
 
   encodeFunctionData(
     functionFragment: "onActiveSharesChange",
-    values: [AddressLike, AddressLike, AddressLike, BigNumberish, BigNumberish]
+    values: [
+      AddressLike,
+      AddressLike,
+      AddressLike,
+      BigNumberish,
+      BigNumberish,
+      BigNumberish
+    ]
   ): string;
 
   decodeFunctionResult(
@@ -84,6 +91,7 @@ export interface IRewardsHook extends BaseContract {
       operator: AddressLike,
       asset: AddressLike,
       stakerSharesBefore: BigNumberish,
+      stakerSharesAfter: BigNumberish,
       poolActiveSharesBefore: BigNumberish
     ],
     [void],
@@ -102,6 +110,7 @@ export interface IRewardsHook extends BaseContract {
       operator: AddressLike,
       asset: AddressLike,
       stakerSharesBefore: BigNumberish,
+      stakerSharesAfter: BigNumberish,
       poolActiveSharesBefore: BigNumberish
     ],
     [void],

@@ -6,3 +6,5 @@ export { ProtocolProxy__factory } from "./ProtocolProxy__factory";
 export { ProtocolTimelock__factory } from "./ProtocolTimelock__factory";
 export { ProtocolUpgradeable__factory } from "./ProtocolUpgradeable__factory";
 export { RestakingVault__factory } from "./RestakingVault__factory";
+export { RewardDistributor__factory } from "./RewardDistributor__factory";
+export { SlashingManager__factory } from "./SlashingManager__factory";

@@ -33,6 +33,11 @@ const _abi = [
       },
       {
         internalType: "uint256",
+        name: "stakerSharesAfter",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
         name: "poolActiveSharesBefore",
         type: "uint256",
       },

@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+import {IOperatorRegistry} from "../interfaces/IOperatorRegistry.sol";
+import {IRestakingVault} from "../interfaces/IRestakingVault.sol";
+import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
+import {IRewardsHook} from "../interfaces/IRewardsHook.sol";
+import {RewardMathLib} from "../libraries/RewardMathLib.sol";
+import {ProtocolUpgradeable} from "./ProtocolUpgradeable.sol";
+
+/// @title RewardDistributor
+/// @notice See {IRewardDistributor}. Each pool has at most MAX_STREAMS_PER_POOL stream slots, one per reward token,
+/// and one accumulator per slot. A staker's position in a slot is a single signed `debt`: its pending rewards there
+/// are `shares * rewardPerShare - debt` (see docs/rewards.md), so a share change costs one write per slot.
+contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
+    using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+
+    bytes32 public constant REWARDS_ADMIN_ROLE = keccak256("REWARDS_ADMIN_ROLE");
+
+    uint256 public constant MAX_STREAMS_PER_POOL = 8;
+    uint256 public constant MAX_REWARD_TOKENS = 255;
+    uint256 public constant MIN_DURATION = 1 hours;
+    uint256 public constant MAX_DURATION = 365 days;
+    uint256 internal constant BPS = 10_000;
+
+    uint8 public constant GROUP_FUNDING = 0;
+    uint8 public constant GROUP_CLAIMS = 1;
+
+    struct PoolRewards {
+        uint40 lastUpdate;
+        uint8 streamCount;
+        Stream[8] streams;
+        uint256[8] rewardPerShare;
+        mapping(uint8 tokenId => uint8) slotPlusOne;
+    }
+
+    /// @custom:storage-location erc7201:restaking.storage.RewardDistributor
+    struct DistributorStorage {
+        IRestakingVault vault;
+        IOperatorRegistry registry;
+        address[] tokens;
+        mapping(address token => uint8) tokenIdPlusOne;
+        mapping(address token => bool) fundingDisabled;
+        mapping(address operator => mapping(address asset => PoolRewards)) pools;
+        mapping(address staker => mapping(address operator => mapping(address asset => int256[8]))) debts;
+        mapping(address staker => mapping(uint8 tokenId => uint256)) accrued;
+        mapping(address operator => mapping(uint8 tokenId => uint256)) commissions;
+        mapping(address staker => address) claimers;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("restaking.storage.RewardDistributor")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant DISTRIBUTOR_STORAGE_LOCATION =
+        0xa453a1c92dd3a38b2f52fb284182f59d1a1f8da036b0ad897e6bff7ee1897f00;
+
+    /// @notice Initializes the proxy.
+    /// @param admin The admin (a timelock in deployments); also gets REWARDS_ADMIN_ROLE.
+    /// @param vault_ The vault.
+    /// @param registry_ The operator registry.
+    function initialize(address admin, address vault_, address registry_) external initializer {
+        if (admin == address(0) || vault_ == address(0) || registry_ == address(0)) revert ZeroAddress();
+        __Protocol_init(admin);
+        _grantRole(REWARDS_ADMIN_ROLE, admin);
+        DistributorStorage storage $ = _getDistributorStorage();
+        $.vault = IRestakingVault(vault_);
+        $.registry = IOperatorRegistry(registry_);
+    }
+
+    /* ADMIN */
+
+    /// @inheritdoc IRewardDistributor
+    function addRewardToken(address token) external onlyRole(REWARDS_ADMIN_ROLE) {
+        if (token == address(0)) revert ZeroAddress();
+        DistributorStorage storage $ = _getDistributorStorage();
+        if ($.tokenIdPlusOne[token] != 0) revert RewardTokenAlreadyAdded(token);
+        uint256 id = $.tokens.length;
+        if (id == MAX_REWARD_TOKENS) revert TooManyRewardTokens(MAX_REWARD_TOKENS);
+        $.tokens.push(token);
+        $.tokenIdPlusOne[token] = uint8(id + 1);
+        emit RewardTokenAdded(token, uint8(id));
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function setRewardTokenEnabled(address token, bool enabled) external onlyRole(REWARDS_ADMIN_ROLE) {
+        DistributorStorage storage $ = _getDistributorStorage();
+        if ($.tokenIdPlusOne[token] == 0) revert RewardTokenNotAllowed(token);
+        $.fundingDisabled[token] = !enabled;
+        emit RewardTokenEnabledSet(token, enabled);
+    }
+
+    /* FUNDING */
+
+    /// @inheritdoc IRewardDistributor
+    function fundRewards(
+        address operator,
+        address asset,
+        address token,
+        uint256 amount,
+        uint256 duration
+    ) external nonReentrant whenNotPaused(GROUP_FUNDING) {
+        _fund(_getDistributorStorage(), FundParams(operator, asset, token, amount, duration));
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function fundRewardsBatch(FundParams[] calldata params) external nonReentrant whenNotPaused(GROUP_FUNDING) {
+        DistributorStorage storage $ = _getDistributorStorage();
+        for (uint256 i; i < params.length; ++i) {
+            _fund($, params[i]);
+        }
+    }
+
+    /* HOOK */
+
+    /// @inheritdoc IRewardsHook
+    function onActiveSharesChange(
+        address staker,
+        address operator,
+        address asset,
+        uint256 stakerSharesBefore,
+        uint256 stakerSharesAfter,
+        uint256 poolActiveSharesBefore
+    ) external {
+        DistributorStorage storage $ = _getDistributorStorage();
+        if (msg.sender != address($.vault)) revert OnlyVault(msg.sender);
+        PoolRewards storage pool = $.pools[operator][asset];
+        uint256 count = pool.streamCount;
+        if (count == 0) return;
+        uint256[8] memory rps = _updatePool(pool, count, poolActiveSharesBefore);
+        int256[8] storage debts = $.debts[staker][operator][asset];
+        for (uint256 i; i < count; ++i) {
+            uint256 pending = RewardMathLib.pendingDown(stakerSharesBefore, rps[i], debts[i]);
+            if (stakerSharesAfter == 0) {
+                if (pending != 0) $.accrued[staker][pool.streams[i].tokenId] += pending;
+                debts[i] = 0;
+            } else {
+                debts[i] = RewardMathLib.debtUp(stakerSharesAfter, rps[i], pending);
+            }
+        }
+    }
+
+    /* CLAIMS */
+
+    /// @inheritdoc IRewardDistributor
+    function setClaimer(address claimer) external {
+        _getDistributorStorage().claimers[msg.sender] = claimer;
+        emit ClaimerSet(msg.sender, claimer);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function claim(
+        address[] calldata tokens,
+        address recipient
+    ) external nonReentrant whenNotPaused(GROUP_CLAIMS) returns (uint256[] memory) {
+        return _claim(_getDistributorStorage(), msg.sender, tokens, recipient);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function claimFor(
+        address staker,
+        address[] calldata tokens,
+        address recipient
+    ) external nonReentrant whenNotPaused(GROUP_CLAIMS) returns (uint256[] memory) {
+        DistributorStorage storage $ = _getDistributorStorage();
+        if (msg.sender != $.claimers[staker] || msg.sender == address(0)) revert NotClaimer(msg.sender, staker);
+        return _claim($, staker, tokens, recipient);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function claimCommission(
+        address[] calldata tokens,
+        address recipient
+    ) external nonReentrant whenNotPaused(GROUP_CLAIMS) returns (uint256[] memory amounts) {
+        if (recipient == address(0)) revert ZeroAddress();
+        DistributorStorage storage $ = _getDistributorStorage();
+        amounts = new uint256[](tokens.length);
+        for (uint256 i; i < tokens.length; ++i) {
+            uint8 id = _tokenId($, tokens[i]);
+            uint256 amount = $.commissions[msg.sender][id];
+            $.commissions[msg.sender][id] = 0;
+            amounts[i] = amount;
+            emit CommissionClaimed(msg.sender, tokens[i], recipient, amount);
+            if (amount != 0) IERC20(tokens[i]).safeTransfer(recipient, amount);
+        }
+    }
+
+    /* VIEWS */
+
+    /// @inheritdoc IRewardDistributor
+    function pendingRewards(address staker, address token) external view returns (uint256 amount) {
+        DistributorStorage storage $ = _getDistributorStorage();
+        uint8 id = _tokenId($, token);
+        amount = $.accrued[staker][id];
+        IRestakingVault.Staker memory s = $.vault.stakerInfo(staker);
+        if (s.operator == address(0)) return amount;
+        uint256 mask = s.assetMask;
+        while (mask != 0) {
+            address asset = $.vault.assetAt(Math.log2(mask & (~mask + 1)));
+            mask &= mask - 1;
+            amount += _previewPending($, staker, s.operator, asset, id);
+        }
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function pendingCommission(address operator, address token) external view returns (uint256) {
+        DistributorStorage storage $ = _getDistributorStorage();
+        return $.commissions[operator][_tokenId($, token)];
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function poolStreams(address operator, address asset) external view returns (StreamView[] memory views) {
+        DistributorStorage storage $ = _getDistributorStorage();
+        PoolRewards storage pool = $.pools[operator][asset];
+        IRestakingVault.Pool memory p = $.vault.pool(operator, asset);
+        uint256 active = p.totalShares - p.queuedShares;
+        uint256 count = pool.streamCount;
+        views = new StreamView[](count);
+        for (uint256 i; i < count; ++i) {
+            Stream memory st = pool.streams[i];
+            uint256 periodFinish = st.periodFinish;
+            if (active == 0 && periodFinish > pool.lastUpdate) periodFinish += block.timestamp - pool.lastUpdate;
+            views[i] = StreamView({
+                token: $.tokens[st.tokenId],
+                rate: st.rate,
+                periodFinish: periodFinish,
+                rewardPerShare: _previewRewardPerShare(pool, i, active),
+                lastUpdate: block.timestamp
+            });
+        }
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function rewardTokens() external view returns (address[] memory) {
+        return _getDistributorStorage().tokens;
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function claimerOf(address staker) external view returns (address) {
+        return _getDistributorStorage().claimers[staker];
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function vault() external view returns (address) {
+        return address(_getDistributorStorage().vault);
+    }
+
+    /* INTERNAL */
+
+    function _fund(DistributorStorage storage $, FundParams memory p) internal {
+        if (p.amount == 0) revert ZeroAmount();
+        if (p.duration < MIN_DURATION || p.duration > MAX_DURATION) {
+            revert InvalidDuration(p.duration, MIN_DURATION, MAX_DURATION);
+        }
+        uint8 id = _tokenId($, p.token);
+        if ($.fundingDisabled[p.token]) revert RewardTokenNotAllowed(p.token);
+        if (!$.registry.isOperator(p.operator)) revert NotOperator(p.operator);
+        IRestakingVault.Pool memory vaultPool = $.vault.pool(p.operator, p.asset);
+        if (!$.vault.isAsset(p.asset)) revert UnknownAsset(p.asset);
+
+        uint256 commission = (p.amount * $.registry.commissionBps(p.operator)) / BPS;
+        if (commission != 0) $.commissions[p.operator][id] += commission;
+
+        PoolRewards storage pool = $.pools[p.operator][p.asset];
+        uint256 count = pool.streamCount;
+        _updatePool(pool, count, vaultPool.totalShares - vaultPool.queuedShares);
+
+        uint256 slot = pool.slotPlusOne[id];
+        uint256 remaining;
+        if (slot == 0) {
+            if (count == MAX_STREAMS_PER_POOL) revert TooManyStreams(p.operator, p.asset, MAX_STREAMS_PER_POOL);
+            slot = count;
+            pool.streamCount = uint8(count + 1);
+            pool.slotPlusOne[id] = uint8(count + 1);
+        } else {
+            slot -= 1;
+            Stream memory old = pool.streams[slot];
+            if (old.periodFinish > block.timestamp)
+                remaining = uint256(old.rate) * (old.periodFinish - block.timestamp);
+        }
+        uint256 rate = (remaining + (p.amount - commission) * RewardMathLib.RATE_SCALE) / p.duration;
+        uint256 periodFinish = block.timestamp + p.duration;
+        pool.streams[slot] = Stream({tokenId: id, periodFinish: uint40(periodFinish), rate: rate.toUint208()});
+        emit RewardsFunded(msg.sender, p.operator, p.asset, p.token, p.amount, commission, rate, periodFinish);
+
+        IERC20 token = IERC20(p.token);
+        uint256 balanceBefore = token.balanceOf(address(this));
+        token.safeTransferFrom(msg.sender, address(this), p.amount);
+        uint256 received = token.balanceOf(address(this)) - balanceBefore;
+        if (received != p.amount) revert TransferAmountMismatch(p.token, p.amount, received);
+    }
+
+    function _claim(
+        DistributorStorage storage $,
+        address staker,
+        address[] calldata tokens,
+        address recipient
+    ) internal returns (uint256[] memory amounts) {
+        if (recipient == address(0)) revert ZeroAddress();
+        uint256 n = tokens.length;
+        amounts = new uint256[](n);
+        uint8[] memory ids = new uint8[](n);
+        for (uint256 t; t < n; ++t) {
+            uint8 id = _tokenId($, tokens[t]);
+            ids[t] = id;
+            amounts[t] = $.accrued[staker][id];
+            if (amounts[t] != 0) $.accrued[staker][id] = 0;
+        }
+
+        IRestakingVault.Staker memory s = $.vault.stakerInfo(staker);
+        if (s.operator != address(0)) {
+            uint256 mask = s.assetMask;
+            while (mask != 0) {
+                address asset = $.vault.assetAt(Math.log2(mask & (~mask + 1)));
+                mask &= mask - 1;
+                _settlePool($, staker, s.operator, asset, ids, amounts);
+            }
+        }
+
+        for (uint256 t; t < n; ++t) {
+            emit RewardsClaimed(staker, tokens[t], recipient, msg.sender, amounts[t]);
+            if (amounts[t] != 0) IERC20(tokens[t]).safeTransfer(recipient, amounts[t]);
+        }
+    }
+
+    /// @dev Adds the staker's pending rewards in `ids` from pool `(operator, asset)` to `amounts` and resets them.
+    function _settlePool(
+        DistributorStorage storage $,
+        address staker,
+        address operator,
+        address asset,
+        uint8[] memory ids,
+        uint256[] memory amounts
+    ) internal {
+        PoolRewards storage pool = $.pools[operator][asset];
+        uint256 count = pool.streamCount;
+        if (count == 0) return;
+        (, uint256 shares, uint256 active) = $.vault.activeShares(staker, asset);
+        uint256[8] memory rps = _updatePool(pool, count, active);
+        int256[8] storage debts = $.debts[staker][operator][asset];
+        for (uint256 t; t < ids.length; ++t) {
+            uint256 slot = pool.slotPlusOne[ids[t]];
+            if (slot == 0) continue;
+            slot -= 1;
+            amounts[t] += RewardMathLib.pendingDown(shares, rps[slot], debts[slot]);
+            debts[slot] = RewardMathLib.debtUp(shares, rps[slot], 0);
+        }
+    }
+
+    /// @dev Brings every stream of the pool up to now with the pool's active shares until now, and returns the
+    /// reward-per-share values. With no active shares, a stream pauses: its end moves by the idle time.
+    function _updatePool(
+        PoolRewards storage pool,
+        uint256 count,
+        uint256 activeShares
+    ) internal returns (uint256[8] memory rps) {
+        uint256 last = pool.lastUpdate;
+        for (uint256 i; i < count; ++i) {
+            rps[i] = pool.rewardPerShare[i];
+            if (last == block.timestamp) continue;
+            Stream memory st = pool.streams[i];
+            if (st.periodFinish <= last) continue;
+            if (activeShares == 0) {
+                pool.streams[i].periodFinish = uint40(st.periodFinish + block.timestamp - last);
+            } else {
+                uint256 end = Math.min(block.timestamp, st.periodFinish);
+                rps[i] += RewardMathLib.rewardPerShareDown(st.rate, end - last, activeShares);
+                pool.rewardPerShare[i] = rps[i];
+            }
+        }
+        if (last != block.timestamp) pool.lastUpdate = uint40(block.timestamp);
+    }
+
+    function _previewPending(
+        DistributorStorage storage $,
+        address staker,
+        address operator,
+        address asset,
+        uint8 id
+    ) internal view returns (uint256) {
+        PoolRewards storage pool = $.pools[operator][asset];
+        uint256 slot = pool.slotPlusOne[id];
+        if (slot == 0) return 0;
+        (, uint256 shares, uint256 active) = $.vault.activeShares(staker, asset);
+        uint256 rps = _previewRewardPerShare(pool, slot - 1, active);
+        return RewardMathLib.pendingDown(shares, rps, $.debts[staker][operator][asset][slot - 1]);
+    }
+
+    function _previewRewardPerShare(
+        PoolRewards storage pool,
+        uint256 i,
+        uint256 activeShares
+    ) internal view returns (uint256 rps) {
+        rps = pool.rewardPerShare[i];
+        uint256 last = pool.lastUpdate;
+        Stream memory st = pool.streams[i];
+        if (activeShares == 0 || st.periodFinish <= last) return rps;
+        uint256 end = Math.min(block.timestamp, st.periodFinish);
+        rps += RewardMathLib.rewardPerShareDown(st.rate, end - last, activeShares);
+    }
+
+    function _tokenId(DistributorStorage storage $, address token) internal view returns (uint8) {
+        uint8 idPlusOne = $.tokenIdPlusOne[token];
+        if (idPlusOne == 0) revert RewardTokenNotAllowed(token);
+        return idPlusOne - 1;
+    }
+
+    function _getDistributorStorage() private pure returns (DistributorStorage storage $) {
+        assembly {
+            $.slot := DISTRIBUTOR_STORAGE_LOCATION
+        }
+    }
+}

@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/// @title ISlashingManagerTypes
+interface ISlashingManagerTypes {
+    /// @notice What an AVS registers (and updates). `assets` are vault assets; `recipient` address(0) burns.
+    struct AVSParams {
+        address slasher;
+        address vetoCommittee;
+        uint32 vetoWindow;
+        uint64 maxSlashWad;
+        address recipient;
+        address registrar;
+        address[] assets;
+    }
+
+    /// @notice The stored configuration of an AVS. `assetMask` has bit i set for vault asset index i.
+    struct AVSConfig {
+        address slasher;
+        uint64 maxSlashWad;
+        uint32 vetoWindow;
+        address vetoCommittee;
+        uint16 assetMask;
+        bool registered;
+        address recipient;
+        address registrar;
+    }
+
+    /// @notice An allocation of an operator's magnitude in one asset to one AVS. `current` is slashable; a pending
+    /// increase becomes slashable at `effectAt`; a pending decrease stays slashable until `effectAt`.
+    struct Allocation {
+        uint64 current;
+        uint64 pendingDelta;
+        bool pendingIncrease;
+        uint40 effectAt;
+    }
+
+    /// @notice An operator's magnitudes in one asset. maxMagnitude = 1e18 - lost; `encumbered` is allocated,
+    /// pending-increase and reserved magnitude; `reserved` is held by pending slash requests.
+    struct Magnitudes {
+        uint64 lost;
+        uint64 encumbered;
+        uint64 reserved;
+    }
+
+    /// @notice The state of a slash request.
+    enum SlashStatus {
+        None,
+        Pending,
+        Executed,
+        Vetoed,
+        Cancelled,
+        FundsReleased
+    }
+
+    /// @notice A slash request. It may execute in [executableAt, executableAt + EXECUTION_WINDOW).
+    struct SlashRequest {
+        address avs;
+        uint40 requestedAt;
+        uint40 executableAt;
+        SlashStatus status;
+        address operator;
+        uint64 wadFraction;
+        uint8 assetCount;
+    }
+
+    /// @notice What a request takes from one asset: `magnitude` of the operator's allocation and `amount` of the
+    /// pool's assets, both fixed when the request is made.
+    struct SlashedAsset {
+        uint8 assetIndex;
+        uint64 magnitude;
+        uint128 amount;
+    }
+}
+
+/// @title ISlashingManagerErrors
+interface ISlashingManagerErrors is ISlashingManagerTypes {
+    /// @notice The zero address was given where one is required.
+    error ZeroAddress();
+    /// @notice The AVS is registered already.
+    error AVSAlreadyRegistered(address avs);
+    /// @notice The AVS is not registered.
+    error AVSNotRegistered(address avs);
+    /// @notice The veto window is too long (window + execution window must stay under the withdrawal delay).
+    error VetoWindowTooLong(uint256 vetoWindow, uint256 max);
+    /// @notice A veto window was set without a veto committee.
+    error VetoWindowWithoutCommittee();
+    /// @notice The maximum fraction per request is zero or above 1e18.
+    error InvalidMaxSlash(uint256 maxSlashWad);
+    /// @notice The AVS accepts no asset, too many, or one twice.
+    error InvalidAssetList();
+    /// @notice `asset` is not a vault asset.
+    error UnknownAsset(address asset);
+    /// @notice The AVS does not accept `asset`.
+    error AssetNotAccepted(address avs, address asset);
+    /// @notice No pending configuration, or it is not in force yet.
+    error NoPendingConfig(address avs, uint256 effectAt);
+    /// @notice The account is not a registered operator of the registry.
+    error NotOperator(address account);
+    /// @notice The operator is registered for the AVS already.
+    error AlreadyRegistered(address operator, address avs);
+    /// @notice The operator is not registered for the AVS.
+    error NotRegistered(address operator, address avs);
+    /// @notice Too little gas was sent for the registrar call's fixed budget.
+    error InsufficientGas(uint256 gasLeft, uint256 needed);
+    /// @notice The allocation delay is above the maximum.
+    error AllocationDelayTooLong(uint256 delay, uint256 max);
+    /// @notice The allocation has a change pending until `effectAt`.
+    error PendingAllocationChange(uint256 effectAt);
+    /// @notice The new magnitude equals the current one.
+    error AllocationUnchanged(uint256 magnitude);
+    /// @notice The operator's free magnitude in the asset is smaller than the increase.
+    error InsufficientMagnitude(uint256 available, uint256 requested);
+    /// @notice The caller is not the AVS's slasher.
+    error NotSlasher(address caller, address avs);
+    /// @notice The caller is not the AVS's veto committee.
+    error NotVetoCommittee(address caller, address avs);
+    /// @notice The fraction is zero or above the AVS's maximum per request.
+    error InvalidSlashFraction(uint256 wadFraction, uint256 max);
+    /// @notice The operator has no slashable allocation to the AVS.
+    error NothingToSlash(address operator, address avs);
+    /// @notice The request is not in the state the call needs.
+    error InvalidSlashStatus(uint256 id, SlashStatus status);
+    /// @notice The veto window has not passed.
+    error SlashNotExecutable(uint256 id, uint256 executableAt);
+    /// @notice The execution window has passed.
+    error SlashExpired(uint256 id, uint256 expiredAt);
+    /// @notice The veto window has passed.
+    error VetoWindowClosed(uint256 id, uint256 closedAt);
+    /// @notice Only the slasher may cancel before expiry.
+    error NotCancellable(uint256 id, address caller);
+}
+
+/// @title ISlashingManagerEvents
+interface ISlashingManagerEvents is ISlashingManagerTypes {
+    /// @notice `avs` registered with `config`.
+    event AVSRegistered(address indexed avs, string metadataURI, AVSConfig config);
+    /// @notice `avs` emitted a new metadata URI.
+    event AVSMetadataURIUpdated(address indexed avs, string metadataURI);
+    /// @notice `avs` queued `config`, which loosens slashing and is in force from `effectAt`.
+    event AVSConfigQueued(address indexed avs, AVSConfig config, uint256 effectAt);
+    /// @notice `avs`'s configuration is now `config`.
+    event AVSConfigUpdated(address indexed avs, AVSConfig config);
+    /// @notice `operator` registered for `avs`.
+    event OperatorRegisteredToAVS(address indexed operator, address indexed avs);
+    /// @notice `operator` deregistered from `avs`; `registrarNotified` is false if the registrar call failed.
+    event OperatorDeregisteredFromAVS(address indexed operator, address indexed avs, bool registrarNotified);
+    /// @notice `operator` set its allocation delay to `delay`, in force from `effectAt`.
+    event AllocationDelaySet(address indexed operator, uint256 delay, uint256 effectAt);
+    /// @notice The allocation of `operator` to `avs` in `asset` changed: `current` is slashable now, and it becomes
+    /// `target` at `effectAt` (0 = nothing pending). `encumbered` is the operator's encumbered magnitude in `asset`.
+    event AllocationUpdated(
+        address indexed operator,
+        address indexed avs,
+        address indexed asset,
+        uint256 current,
+        uint256 target,
+        uint256 effectAt,
+        uint256 encumbered
+    );
+    /// @notice `avs`'s slasher requested slash `id` of `wadFraction` of `operator`'s allocations.
+    event SlashRequested(
+        uint256 indexed id,
+        address indexed avs,
+        address indexed operator,
+        uint256 wadFraction,
+        bytes32 evidenceHash,
+        uint256 executableAt,
+        uint256 expiresAt
+    );
+    /// @notice Request `id` reserves `magnitude` of the operator's `asset` allocation and `amount` of its pool.
+    event SlashAssetReserved(uint256 indexed id, address indexed asset, uint256 magnitude, uint256 amount);
+    /// @notice Request `id` was executed: each reserved amount left its pool for the escrow.
+    event SlashExecuted(uint256 indexed id, address indexed avs, address indexed operator, address executor);
+    /// @notice Request `id` took `magnitude` (the operator's max magnitude is now `maxMagnitude`) and `amount` of `asset`.
+    event SlashAssetExecuted(
+        uint256 indexed id,
+        address indexed asset,
+        uint256 magnitude,
+        uint256 amount,
+        uint256 maxMagnitude
+    );
+    /// @notice Request `id` was vetoed (`vetoed`) or cancelled, and its reservations returned.
+    event SlashCancelled(uint256 indexed id, address indexed caller, bool vetoed);
+    /// @notice The escrowed funds of request `id` went to `recipient` (the burn address when burned).
+    event SlashedFundsReleased(uint256 indexed id, address indexed recipient, address indexed asset, uint256 amount);
+}
+
+/// @title ISlashingManager
+/// @notice AVS registry, operator opt-in, allocations of slashable magnitude with delays, and two-step slashing with
+/// a veto window. A slash is O(1) per asset whatever the number of stakers, and leaves every other AVS's allocated
+/// stake unchanged.
+interface ISlashingManager is ISlashingManagerTypes, ISlashingManagerErrors, ISlashingManagerEvents {
+    /// @notice Registers the caller as an AVS (the caller is its admin).
+    /// @param metadataURI The AVS's metadata URI (emitted).
+    /// @param params The slasher, veto committee and window, max fraction per request, recipient, registrar, assets.
+    function registerAVS(string calldata metadataURI, AVSParams calldata params) external;
+
+    /// @notice Emits a new metadata URI for the calling AVS.
+    /// @param metadataURI The URI.
+    function updateAVSMetadataURI(string calldata metadataURI) external;
+
+    /// @notice Updates the calling AVS's configuration. A change that loosens slashing (new slasher, higher max
+    /// fraction, weaker veto, new assets) is queued for the vault's withdrawal delay; others apply at once. A new call
+    /// replaces a queued change.
+    /// @param params The new configuration.
+    function updateAVSConfig(AVSParams calldata params) external;
+
+    /// @notice Applies `avs`'s queued configuration once in force. Anyone.
+    /// @param avs The AVS.
+    function applyAVSConfig(address avs) external;
+
+    /// @notice Registers the calling operator for `avs`, through the AVS's registrar if it has one.
+    /// @param avs The AVS.
+    /// @param data Passed to the registrar.
+    function registerOperatorToAVS(address avs, bytes calldata data) external;
+
+    /// @notice Deregisters the calling operator from `avs`. Allocations stay until deallocated (and slashable).
+    /// @param avs The AVS.
+    function deregisterOperatorFromAVS(address avs) external;
+
+    /// @notice Sets the calling operator's allocation delay, in force after its current delay.
+    /// @param delay The new delay, at most MAX_ALLOCATION_DELAY.
+    function setAllocationDelay(uint32 delay) external;
+
+    /// @notice Sets the calling operator's allocation of `asset` to `avs` to `magnitude` (WAD fraction of its stake).
+    /// An increase is slashable after the allocation delay; a decrease stays slashable for the deallocation delay
+    /// (the vault's withdrawal delay). One change pending per allocation.
+    /// @param avs The AVS (registered for, and accepting `asset`, when increasing).
+    /// @param asset The vault asset.
+    /// @param magnitude The new magnitude.
+    function modifyAllocation(address avs, address asset, uint64 magnitude) external;
+
+    /// @notice Applies a matured pending change of an allocation, freeing deallocated magnitude. Anyone.
+    /// @param operator The operator.
+    /// @param avs The AVS.
+    /// @param asset The asset.
+    function applyPendingAllocation(address operator, address avs, address asset) external;
+
+    /// @notice Requests a slash of `wadFraction` of `operator`'s allocations to `avs` in every accepted asset.
+    /// The amounts are fixed now and reserved in the pools. Caller: the AVS's slasher.
+    /// @param avs The AVS.
+    /// @param operator The operator.
+    /// @param wadFraction The fraction (WAD), at most the AVS's max per request.
+    /// @param evidenceHash A hash of the evidence (emitted).
+    /// @return id The request id.
+    function requestSlash(
+        address avs,
+        address operator,
+        uint64 wadFraction,
+        bytes32 evidenceHash
+    ) external returns (uint256 id);
+
+    /// @notice Vetoes pending request `id` during its veto window. Caller: the AVS's veto committee.
+    /// @param id The request.
+    function vetoSlash(uint256 id) external;
+
+    /// @notice Cancels pending request `id`: by the AVS's slasher at any time, by anyone once expired.
+    /// @param id The request.
+    function cancelSlash(uint256 id) external;
+
+    /// @notice Executes pending request `id` after its veto window and before expiry. Anyone. The slashed tokens
+    /// move to this contract's escrow; nothing an operator, staker or recipient controls can make this revert.
+    /// @param id The request.
+    function executeSlash(uint256 id) external;
+
+    /// @notice Sends the escrowed funds of executed request `id` to the AVS's recipient, or burns them. Anyone.
+    /// @param id The request.
+    function releaseSlashedFunds(uint256 id) external;
+
+    /// @notice The vault.
+    /// @return The vault address.
+    function vault() external view returns (address);
+
+    /// @notice The operator registry.
+    /// @return The registry address.
+    function registry() external view returns (address);
+
+    /// @notice The configuration of `avs`.
+    /// @param avs The AVS.
+    /// @return The configuration.
+    function avsConfig(address avs) external view returns (AVSConfig memory);
+
+    /// @notice The queued configuration of `avs` and when it can be applied (0 = none).
+    /// @param avs The AVS.
+    /// @return config The queued configuration.
+    /// @return effectAt When it can be applied.
+    function pendingAVSConfig(address avs) external view returns (AVSConfig memory config, uint256 effectAt);
+
+    /// @notice Whether `operator` is registered for `avs`.
+    /// @param avs The AVS.
+    /// @param operator The operator.
+    /// @return True if registered.
+    function isRegistered(address avs, address operator) external view returns (bool);
+
+    /// @notice The number of operators registered for `avs`.
+    /// @param avs The AVS.
+    /// @return The count.
+    function operatorCount(address avs) external view returns (uint256);
+
+    /// @notice A page of the operators registered for `avs`.
+    /// @param avs The AVS.
+    /// @param offset The first index.
+    /// @param limit The most to return.
+    /// @return operators The operators.
+    function operatorsOf(address avs, uint256 offset, uint256 limit) external view returns (address[] memory operators);
+
+    /// @notice The allocation delay in force for `operator`.
+    /// @param operator The operator.
+    /// @return The delay in seconds.
+    function allocationDelay(address operator) external view returns (uint256);
+
+    /// @notice The allocation of `operator` to `avs` in `asset`, with any matured change applied.
+    /// @param operator The operator.
+    /// @param avs The AVS.
+    /// @param asset The asset.
+    /// @return The allocation.
+    function allocation(address operator, address avs, address asset) external view returns (Allocation memory);
+
+    /// @notice The magnitudes of `operator` in `asset` as stored, with maxMagnitude = 1e18 - lost.
+    /// @param operator The operator.
+    /// @param asset The asset.
+    /// @return magnitudes The stored magnitudes.
+    /// @return maxMagnitude The maximum magnitude.
+    function magnitudes(
+        address operator,
+        address asset
+    ) external view returns (Magnitudes memory magnitudes, uint256 maxMagnitude);
+
+    /// @notice The tokens of `operator`'s pool in `asset` allocated to `avs` now (slashable by it, including a
+    /// pending decrease): pool net assets * current / (maxMagnitude - reserved).
+    /// @param operator The operator.
+    /// @param avs The AVS.
+    /// @param asset The asset.
+    /// @return The tokens.
+    function allocatedStake(address operator, address avs, address asset) external view returns (uint256);
+
+    /// @notice The most one request of `avs` can take from `operator` in `asset` now (allocated stake * max fraction).
+    /// @param operator The operator.
+    /// @param avs The AVS.
+    /// @param asset The asset.
+    /// @return The tokens.
+    function maxSlashable(address operator, address avs, address asset) external view returns (uint256);
+
+    /// @notice The stake in `asset` allocated to `avs` by a page of its registered operators.
+    /// @param avs The AVS.
+    /// @param asset The asset.
+    /// @param offset The first operator index.
+    /// @param limit The most operators to read.
+    /// @return total The tokens.
+    function securedStake(
+        address avs,
+        address asset,
+        uint256 offset,
+        uint256 limit
+    ) external view returns (uint256 total);
+
+    /// @notice Slash request `id` and what it takes per asset.
+    /// @param id The request.
+    /// @return request The request.
+    /// @return assets The asset addresses.
+    /// @return slashed What it takes per asset.
+    function slashRequest(
+        uint256 id
+    ) external view returns (SlashRequest memory request, address[] memory assets, SlashedAsset[] memory slashed);
+
+    /// @notice The number of slash requests made.
+    /// @return The count (ids are 1..count).
+    function slashRequestCount() external view returns (uint256);
+}
