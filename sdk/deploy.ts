@@ -115,11 +115,15 @@ export async function deployCore(
   );
   const slashingManager = SlashingManager__factory.connect(slashingProxy.proxy, deployer);
 
-  const rewardsImpl = await deployImplementation(new RewardDistributor__factory(deployer));
+  const rewardsImpl = await new RewardDistributor__factory(deployer).deploy(
+    vaultProxy.proxy,
+    registryProxy.proxy,
+  );
+  await rewardsImpl.waitForDeployment();
   const rewardsProxy = await deployProxy(
     deployer,
     rewardsImpl,
-    rewardsImpl.interface.encodeFunctionData("initialize", [me, vaultProxy.proxy, registryProxy.proxy]),
+    rewardsImpl.interface.encodeFunctionData("initialize", [me]),
   );
   const rewardDistributor = RewardDistributor__factory.connect(rewardsProxy.proxy, deployer);
 

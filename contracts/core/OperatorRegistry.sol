@@ -22,6 +22,7 @@ contract OperatorRegistry is ProtocolUpgradeable, EIP712Upgradeable, IOperatorRe
     /// @custom:storage-location erc7201:restaking.storage.OperatorRegistry
     struct RegistryStorage {
         IRestakingVault vault;
+        uint8 pausedGroups;
         mapping(address operator => Operator) operators;
         mapping(address approver => mapping(bytes32 salt => bool)) spentSalts;
     }
@@ -59,7 +60,6 @@ contract OperatorRegistry is ProtocolUpgradeable, EIP712Upgradeable, IOperatorRe
         });
         emit OperatorRegistered(msg.sender, metadataURI, commissionBps_, delegationApprover);
         $.vault.delegate(msg.sender, msg.sender);
-        emit StakerDelegated(msg.sender, msg.sender);
     }
 
     /// @inheritdoc IOperatorRegistry
@@ -190,10 +190,7 @@ contract OperatorRegistry is ProtocolUpgradeable, EIP712Upgradeable, IOperatorRe
             $.spentSalts[approver][salt] = true;
             emit ApproverSaltSpent(approver, salt, staker, operator);
         }
-        address current = $.vault.delegatedTo(staker);
-        if (current != address(0)) revert StakerAlreadyDelegated(staker, current);
         $.vault.delegate(staker, operator);
-        emit StakerDelegated(staker, operator);
     }
 
     function _undelegate(RegistryStorage storage $, address staker) internal returns (uint256[] memory ids) {
@@ -213,6 +210,14 @@ contract OperatorRegistry is ProtocolUpgradeable, EIP712Upgradeable, IOperatorRe
 
     function _requireOperator(RegistryStorage storage $, address account) internal view {
         if (!$.operators[account].registered) revert NotOperator(account);
+    }
+
+    function _pausedGroups() internal view override returns (uint8) {
+        return _getRegistryStorage().pausedGroups;
+    }
+
+    function _setPausedGroups(uint8 groups) internal override {
+        _getRegistryStorage().pausedGroups = groups;
     }
 
     function _getRegistryStorage() private pure returns (RegistryStorage storage $) {

@@ -20,15 +20,6 @@ abstract contract ProtocolUpgradeable is
 {
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
 
-    /// @custom:storage-location erc7201:restaking.storage.PausableGroups
-    struct PausableGroupsStorage {
-        uint256 pausedGroups;
-    }
-
-    // keccak256(abi.encode(uint256(keccak256("restaking.storage.PausableGroups")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant PAUSABLE_GROUPS_LOCATION =
-        0xde27ae6ba35b0d351d58d72bb7cb6f7679b48081bddb43ebda1a09b7658ef600;
-
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
         _disableInitializers();
@@ -48,34 +39,32 @@ abstract contract ProtocolUpgradeable is
 
     /// @inheritdoc IPausableGroups
     function pause(uint256 groups) external onlyRole(PAUSER_ROLE) {
-        PausableGroupsStorage storage $ = _getPausableGroupsStorage();
-        uint256 paused = $.pausedGroups | groups;
-        $.pausedGroups = paused;
+        uint8 paused = _pausedGroups() | uint8(groups);
+        _setPausedGroups(paused);
         emit PausedGroupsSet(msg.sender, paused);
     }
 
     /// @inheritdoc IPausableGroups
     function unpause(uint256 groups) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        PausableGroupsStorage storage $ = _getPausableGroupsStorage();
-        uint256 paused = $.pausedGroups & ~groups;
-        $.pausedGroups = paused;
+        uint8 paused = _pausedGroups() & ~uint8(groups);
+        _setPausedGroups(paused);
         emit PausedGroupsSet(msg.sender, paused);
     }
 
     /// @inheritdoc IPausableGroups
     function pausedGroups() external view returns (uint256) {
-        return _getPausableGroupsStorage().pausedGroups;
+        return _pausedGroups();
     }
 
     function _requireNotPaused(uint8 group) internal view {
-        if (_getPausableGroupsStorage().pausedGroups & (1 << group) != 0) revert GroupPaused(group);
+        if (_pausedGroups() & (1 << group) != 0) revert GroupPaused(group);
     }
+
+    /// @dev The paused-groups bitmap. Each contract keeps it in its own ERC-7201 struct, packed with an address its
+    /// paused functions read anyway, so that the pause check costs no extra storage read.
+    function _pausedGroups() internal view virtual returns (uint8);
+
+    function _setPausedGroups(uint8 groups) internal virtual;
 
     function _authorizeUpgrade(address) internal override onlyRole(DEFAULT_ADMIN_ROLE) {}
-
-    function _getPausableGroupsStorage() private pure returns (PausableGroupsStorage storage $) {
-        assembly {
-            $.slot := PAUSABLE_GROUPS_LOCATION
-        }
-    }
 }

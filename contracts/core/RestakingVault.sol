@@ -44,6 +44,7 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         address slashingManager;
         address rewardsHook;
         uint32 withdrawalDelay;
+        uint8 pausedGroups;
     }
 
     // keccak256(abi.encode(uint256(keccak256("restaking.storage.RestakingVault")) - 1)) & ~bytes32(uint256(0xff))
@@ -594,6 +595,14 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
             mask &= mask - 1;
             ++n;
         }
+    }
+
+    function _pausedGroups() internal view override returns (uint8) {
+        return _getVaultStorage().pausedGroups;
+    }
+
+    function _setPausedGroups(uint8 groups) internal override {
+        _getVaultStorage().pausedGroups = groups;
     }
 
     function _getVaultStorage() private pure returns (VaultStorage storage $) {

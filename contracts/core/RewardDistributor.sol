@@ -14,9 +14,10 @@ import {RewardMathLib} from "../libraries/RewardMathLib.sol";
 import {ProtocolUpgradeable} from "./ProtocolUpgradeable.sol";
 
 /// @title RewardDistributor
-/// @notice See {IRewardDistributor}. Each pool has at most MAX_STREAMS_PER_POOL stream slots, one per reward token,
-/// and one accumulator per slot. A staker's position in a slot is a single signed `debt`: its pending rewards there
-/// are `shares * rewardPerShare - debt` (see docs/rewards.md), so a share change costs one write per slot.
+/// @notice See {IRewardDistributor}. Each pool has at most MAX_STREAMS_PER_POOL stream slots, one per reward token.
+/// A pool keeps one time-per-share accumulator for all its streams; a stream's reward per share is derived from it
+/// (RewardMathLib). A staker's position in a slot is one signed 128-bit `debt` (two per storage slot): its pending
+/// rewards there are `shares * rewardPerShare - debt`. See docs/rewards.md.
 contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
@@ -33,22 +34,23 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
     uint8 public constant GROUP_CLAIMS = 1;
 
     struct PoolRewards {
-        uint40 lastUpdate;
         uint8 streamCount;
+        uint64 tokenIds;
+        uint216 timePerShare;
+        uint40 lastUpdate;
         Stream[8] streams;
-        uint256[8] rewardPerShare;
+        int256[8] offsets;
         mapping(uint8 tokenId => uint8) slotPlusOne;
     }
 
     /// @custom:storage-location erc7201:restaking.storage.RewardDistributor
     struct DistributorStorage {
-        IRestakingVault vault;
-        IOperatorRegistry registry;
+        uint8 pausedGroups;
         address[] tokens;
         mapping(address token => uint8) tokenIdPlusOne;
         mapping(address token => bool) fundingDisabled;
         mapping(address operator => mapping(address asset => PoolRewards)) pools;
-        mapping(address staker => mapping(address operator => mapping(address asset => int256[8]))) debts;
+        mapping(address staker => mapping(address operator => mapping(address asset => int128[8]))) debts;
         mapping(address staker => mapping(uint8 tokenId => uint256)) accrued;
         mapping(address operator => mapping(uint8 tokenId => uint256)) commissions;
         mapping(address staker => address) claimers;
@@ -58,17 +60,27 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
     bytes32 private constant DISTRIBUTOR_STORAGE_LOCATION =
         0xa453a1c92dd3a38b2f52fb284182f59d1a1f8da036b0ad897e6bff7ee1897f00;
 
+    /// @dev The vault calls the accrual hook on every active-share change: an immutable saves a storage read there.
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IRestakingVault internal immutable _vault;
+    /// @custom:oz-upgrades-unsafe-allow state-variable-immutable
+    IOperatorRegistry internal immutable _registry;
+
+    /// @param vault_ The vault (its proxy), fixed for this implementation.
+    /// @param registry_ The operator registry (its proxy), fixed for this implementation.
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor(address vault_, address registry_) {
+        if (vault_ == address(0) || registry_ == address(0)) revert ZeroAddress();
+        _vault = IRestakingVault(vault_);
+        _registry = IOperatorRegistry(registry_);
+    }
+
     /// @notice Initializes the proxy.
     /// @param admin The admin (a timelock in deployments); also gets REWARDS_ADMIN_ROLE.
-    /// @param vault_ The vault.
-    /// @param registry_ The operator registry.
-    function initialize(address admin, address vault_, address registry_) external initializer {
-        if (admin == address(0) || vault_ == address(0) || registry_ == address(0)) revert ZeroAddress();
+    function initialize(address admin) external initializer {
+        if (admin == address(0)) revert ZeroAddress();
         __Protocol_init(admin);
         _grantRole(REWARDS_ADMIN_ROLE, admin);
-        DistributorStorage storage $ = _getDistributorStorage();
-        $.vault = IRestakingVault(vault_);
-        $.registry = IOperatorRegistry(registry_);
     }
 
     /* ADMIN */
@@ -126,21 +138,20 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         uint256 poolActiveSharesBefore
     ) external {
         DistributorStorage storage $ = _getDistributorStorage();
-        if (msg.sender != address($.vault)) revert OnlyVault(msg.sender);
+        if (msg.sender != address(_vault)) revert OnlyVault(msg.sender);
         PoolRewards storage pool = $.pools[operator][asset];
         uint256 count = pool.streamCount;
         if (count == 0) return;
-        uint256[8] memory rps = _updatePool(pool, count, poolActiveSharesBefore);
-        int256[8] storage debts = $.debts[staker][operator][asset];
-        for (uint256 i; i < count; ++i) {
-            uint256 pending = RewardMathLib.pendingDown(stakerSharesBefore, rps[i], debts[i]);
-            if (stakerSharesAfter == 0) {
-                if (pending != 0) $.accrued[staker][pool.streams[i].tokenId] += pending;
-                debts[i] = 0;
-            } else {
-                debts[i] = RewardMathLib.debtUp(stakerSharesAfter, rps[i], pending);
-            }
-        }
+        (uint256[8] memory rps, uint256 tokenIds) = _updatePool(pool, count, poolActiveSharesBefore);
+        _settleStaker(
+            $.debts[staker][operator][asset],
+            $.accrued[staker],
+            rps,
+            tokenIds,
+            count,
+            stakerSharesBefore,
+            stakerSharesAfter
+        );
     }
 
     /* CLAIMS */
@@ -195,11 +206,11 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         DistributorStorage storage $ = _getDistributorStorage();
         uint8 id = _tokenId($, token);
         amount = $.accrued[staker][id];
-        IRestakingVault.Staker memory s = $.vault.stakerInfo(staker);
+        IRestakingVault.Staker memory s = _vault.stakerInfo(staker);
         if (s.operator == address(0)) return amount;
         uint256 mask = s.assetMask;
         while (mask != 0) {
-            address asset = $.vault.assetAt(Math.log2(mask & (~mask + 1)));
+            address asset = _vault.assetAt(Math.log2(mask & (~mask + 1)));
             mask &= mask - 1;
             amount += _previewPending($, staker, s.operator, asset, id);
         }
@@ -215,16 +226,19 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
     function poolStreams(address operator, address asset) external view returns (StreamView[] memory views) {
         DistributorStorage storage $ = _getDistributorStorage();
         PoolRewards storage pool = $.pools[operator][asset];
-        IRestakingVault.Pool memory p = $.vault.pool(operator, asset);
+        IRestakingVault.Pool memory p = _vault.pool(operator, asset);
         uint256 active = p.totalShares - p.queuedShares;
         uint256 count = pool.streamCount;
+        uint256 tokenIds = pool.tokenIds;
         views = new StreamView[](count);
         for (uint256 i; i < count; ++i) {
             Stream memory st = pool.streams[i];
             uint256 periodFinish = st.periodFinish;
-            if (active == 0 && periodFinish > pool.lastUpdate) periodFinish += block.timestamp - pool.lastUpdate;
+            if (active == 0 && st.rate != 0 && periodFinish > pool.lastUpdate) {
+                periodFinish += block.timestamp - pool.lastUpdate;
+            }
             views[i] = StreamView({
-                token: $.tokens[st.tokenId],
+                token: $.tokens[uint8(tokenIds >> (8 * i))],
                 rate: st.rate,
                 periodFinish: periodFinish,
                 rewardPerShare: _previewRewardPerShare(pool, i, active),
@@ -245,7 +259,7 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
 
     /// @inheritdoc IRewardDistributor
     function vault() external view returns (address) {
-        return address(_getDistributorStorage().vault);
+        return address(_vault);
     }
 
     /* INTERNAL */
@@ -257,16 +271,16 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         }
         uint8 id = _tokenId($, p.token);
         if ($.fundingDisabled[p.token]) revert RewardTokenNotAllowed(p.token);
-        if (!$.registry.isOperator(p.operator)) revert NotOperator(p.operator);
-        IRestakingVault.Pool memory vaultPool = $.vault.pool(p.operator, p.asset);
-        if (!$.vault.isAsset(p.asset)) revert UnknownAsset(p.asset);
+        if (!_registry.isOperator(p.operator)) revert NotOperator(p.operator);
+        IRestakingVault.Pool memory vaultPool = _vault.pool(p.operator, p.asset);
+        if (!_vault.isAsset(p.asset)) revert UnknownAsset(p.asset);
 
-        uint256 commission = (p.amount * $.registry.commissionBps(p.operator)) / BPS;
+        uint256 commission = (p.amount * _registry.commissionBps(p.operator)) / BPS;
         if (commission != 0) $.commissions[p.operator][id] += commission;
 
         PoolRewards storage pool = $.pools[p.operator][p.asset];
         uint256 count = pool.streamCount;
-        _updatePool(pool, count, vaultPool.totalShares - vaultPool.queuedShares);
+        (uint256[8] memory rps, ) = _updatePool(pool, count, vaultPool.totalShares - vaultPool.queuedShares);
 
         uint256 slot = pool.slotPlusOne[id];
         uint256 remaining;
@@ -274,16 +288,19 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
             if (count == MAX_STREAMS_PER_POOL) revert TooManyStreams(p.operator, p.asset, MAX_STREAMS_PER_POOL);
             slot = count;
             pool.streamCount = uint8(count + 1);
+            pool.tokenIds |= uint64(id) << uint64(8 * slot);
             pool.slotPlusOne[id] = uint8(count + 1);
         } else {
             slot -= 1;
             Stream memory old = pool.streams[slot];
-            if (old.periodFinish > block.timestamp)
+            if (old.rate != 0 && old.periodFinish > block.timestamp) {
                 remaining = uint256(old.rate) * (old.periodFinish - block.timestamp);
+            }
         }
         uint256 rate = (remaining + (p.amount - commission) * RewardMathLib.RATE_SCALE) / p.duration;
         uint256 periodFinish = block.timestamp + p.duration;
-        pool.streams[slot] = Stream({tokenId: id, periodFinish: uint40(periodFinish), rate: rate.toUint208()});
+        pool.streams[slot] = Stream({periodFinish: uint40(periodFinish), rate: rate.toUint216()});
+        pool.offsets[slot] = RewardMathLib.offsetFor(rate, pool.timePerShare, rps[slot]);
         emit RewardsFunded(msg.sender, p.operator, p.asset, p.token, p.amount, commission, rate, periodFinish);
 
         IERC20 token = IERC20(p.token);
@@ -310,11 +327,11 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
             if (amounts[t] != 0) $.accrued[staker][id] = 0;
         }
 
-        IRestakingVault.Staker memory s = $.vault.stakerInfo(staker);
+        IRestakingVault.Staker memory s = _vault.stakerInfo(staker);
         if (s.operator != address(0)) {
             uint256 mask = s.assetMask;
             while (mask != 0) {
-                address asset = $.vault.assetAt(Math.log2(mask & (~mask + 1)));
+                address asset = _vault.assetAt(Math.log2(mask & (~mask + 1)));
                 mask &= mask - 1;
                 _settlePool($, staker, s.operator, asset, ids, amounts);
             }
@@ -323,6 +340,28 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         for (uint256 t; t < n; ++t) {
             emit RewardsClaimed(staker, tokens[t], recipient, msg.sender, amounts[t]);
             if (amounts[t] != 0) IERC20(tokens[t]).safeTransfer(recipient, amounts[t]);
+        }
+    }
+
+    /// @dev Moves the staker's pending rewards of every stream into its debts for its new shares, or into its accrued
+    /// balances when it leaves the pool.
+    function _settleStaker(
+        int128[8] storage debts,
+        mapping(uint8 tokenId => uint256) storage accrued,
+        uint256[8] memory rps,
+        uint256 tokenIds,
+        uint256 count,
+        uint256 sharesBefore,
+        uint256 sharesAfter
+    ) internal {
+        for (uint256 i; i < count; ++i) {
+            uint256 pending = RewardMathLib.pendingDown(sharesBefore, rps[i], debts[i]);
+            if (sharesAfter == 0) {
+                if (pending != 0) accrued[uint8(tokenIds >> (8 * i))] += pending;
+                debts[i] = 0;
+            } else {
+                debts[i] = RewardMathLib.debtUp(sharesAfter, rps[i], pending);
+            }
         }
     }
 
@@ -338,9 +377,9 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         PoolRewards storage pool = $.pools[operator][asset];
         uint256 count = pool.streamCount;
         if (count == 0) return;
-        (, uint256 shares, uint256 active) = $.vault.activeShares(staker, asset);
-        uint256[8] memory rps = _updatePool(pool, count, active);
-        int256[8] storage debts = $.debts[staker][operator][asset];
+        (, uint256 shares, uint256 active) = _vault.activeShares(staker, asset);
+        (uint256[8] memory rps, ) = _updatePool(pool, count, active);
+        int128[8] storage debts = $.debts[staker][operator][asset];
         for (uint256 t; t < ids.length; ++t) {
             uint256 slot = pool.slotPlusOne[ids[t]];
             if (slot == 0) continue;
@@ -350,28 +389,50 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         }
     }
 
-    /// @dev Brings every stream of the pool up to now with the pool's active shares until now, and returns the
-    /// reward-per-share values. With no active shares, a stream pauses: its end moves by the idle time.
+    /// @dev Brings the pool's time per share up to now with the active shares it had since the last update, freezes
+    /// the streams that ended meanwhile, and returns every stream's reward per share and the packed token ids. With no
+    /// active shares, running streams pause: their end moves by the idle time.
     function _updatePool(
         PoolRewards storage pool,
         uint256 count,
         uint256 activeShares
-    ) internal returns (uint256[8] memory rps) {
+    ) internal returns (uint256[8] memory rps, uint256 tokenIds) {
         uint256 last = pool.lastUpdate;
+        tokenIds = pool.tokenIds;
+        uint256 g = pool.timePerShare;
+        if (last == block.timestamp) {
+            for (uint256 i; i < count; ++i) {
+                Stream memory st = pool.streams[i];
+                rps[i] = RewardMathLib.rewardPerShareDown(st.rate, g, pool.offsets[i]);
+            }
+            return (rps, tokenIds);
+        }
+        uint256 gNow = activeShares == 0 ? g : g + RewardMathLib.timePerShareDown(block.timestamp - last, activeShares);
         for (uint256 i; i < count; ++i) {
-            rps[i] = pool.rewardPerShare[i];
-            if (last == block.timestamp) continue;
             Stream memory st = pool.streams[i];
-            if (st.periodFinish <= last) continue;
-            if (activeShares == 0) {
-                pool.streams[i].periodFinish = uint40(st.periodFinish + block.timestamp - last);
+            int256 offset = pool.offsets[i];
+            if (st.rate == 0 || st.periodFinish > block.timestamp) {
+                rps[i] = RewardMathLib.rewardPerShareDown(st.rate, gNow, offset);
+                if (activeShares == 0 && st.rate != 0)
+                    pool.streams[i].periodFinish = uint40(st.periodFinish + block.timestamp - last);
+            } else if (activeShares == 0) {
+                // Ended while the pool was idle: push the end out by the idle time it still had.
+                if (st.periodFinish > last) {
+                    pool.streams[i].periodFinish = uint40(st.periodFinish + block.timestamp - last);
+                }
+                rps[i] = RewardMathLib.rewardPerShareDown(st.rate, g, offset);
             } else {
-                uint256 end = Math.min(block.timestamp, st.periodFinish);
-                rps[i] += RewardMathLib.rewardPerShareDown(st.rate, end - last, activeShares);
-                pool.rewardPerShare[i] = rps[i];
+                // Ended since the last update: freeze its reward per share at its end.
+                uint256 gEnd = st.periodFinish > last
+                    ? g + RewardMathLib.timePerShareDown(st.periodFinish - last, activeShares)
+                    : g;
+                rps[i] = RewardMathLib.rewardPerShareDown(st.rate, gEnd, offset);
+                pool.streams[i].rate = 0;
+                pool.offsets[i] = -int256(rps[i]);
             }
         }
-        if (last != block.timestamp) pool.lastUpdate = uint40(block.timestamp);
+        pool.timePerShare = gNow.toUint216();
+        pool.lastUpdate = uint40(block.timestamp);
     }
 
     function _previewPending(
@@ -384,7 +445,7 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         PoolRewards storage pool = $.pools[operator][asset];
         uint256 slot = pool.slotPlusOne[id];
         if (slot == 0) return 0;
-        (, uint256 shares, uint256 active) = $.vault.activeShares(staker, asset);
+        (, uint256 shares, uint256 active) = _vault.activeShares(staker, asset);
         uint256 rps = _previewRewardPerShare(pool, slot - 1, active);
         return RewardMathLib.pendingDown(shares, rps, $.debts[staker][operator][asset][slot - 1]);
     }
@@ -393,19 +454,29 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         PoolRewards storage pool,
         uint256 i,
         uint256 activeShares
-    ) internal view returns (uint256 rps) {
-        rps = pool.rewardPerShare[i];
+    ) internal view returns (uint256) {
+        uint256 g = pool.timePerShare;
         uint256 last = pool.lastUpdate;
         Stream memory st = pool.streams[i];
-        if (activeShares == 0 || st.periodFinish <= last) return rps;
-        uint256 end = Math.min(block.timestamp, st.periodFinish);
-        rps += RewardMathLib.rewardPerShareDown(st.rate, end - last, activeShares);
+        if (activeShares != 0 && st.rate != 0 && block.timestamp > last) {
+            uint256 end = Math.min(block.timestamp, st.periodFinish);
+            if (end > last) g += RewardMathLib.timePerShareDown(end - last, activeShares);
+        }
+        return RewardMathLib.rewardPerShareDown(st.rate, g, pool.offsets[i]);
     }
 
     function _tokenId(DistributorStorage storage $, address token) internal view returns (uint8) {
         uint8 idPlusOne = $.tokenIdPlusOne[token];
         if (idPlusOne == 0) revert RewardTokenNotAllowed(token);
         return idPlusOne - 1;
+    }
+
+    function _pausedGroups() internal view override returns (uint8) {
+        return _getDistributorStorage().pausedGroups;
+    }
+
+    function _setPausedGroups(uint8 groups) internal override {
+        _getDistributorStorage().pausedGroups = groups;
     }
 
     function _getDistributorStorage() private pure returns (DistributorStorage storage $) {

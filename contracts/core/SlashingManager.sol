@@ -37,20 +37,18 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
         bool isSet;
     }
 
-    struct OperatorSet {
-        address[] operators;
-        mapping(address operator => uint256) indexPlusOne;
-    }
-
     /// @custom:storage-location erc7201:restaking.storage.SlashingManager
     struct SlashingStorage {
         IRestakingVault vault;
+        uint8 pausedGroups;
+        uint64 requestCount;
         IOperatorRegistry registry;
-        uint256 requestCount;
+        uint32 avsCount;
         mapping(address avs => AVSConfig) avs;
+        mapping(uint32 id => address) avsAt;
         mapping(address avs => AVSConfig) pendingConfig;
         mapping(address avs => uint256) pendingConfigEffectAt;
-        mapping(address avs => OperatorSet) operatorSets;
+        mapping(address avs => mapping(address operator => bool)) registered;
         mapping(address operator => OperatorDelay) allocationDelays;
         mapping(address operator => mapping(address avs => mapping(uint8 assetIndex => Allocation))) allocations;
         mapping(address operator => mapping(uint8 assetIndex => Magnitudes)) magnitudes;
@@ -82,7 +80,9 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
     function registerAVS(string calldata metadataURI, AVSParams calldata params) external whenNotPaused(GROUP_AVS) {
         SlashingStorage storage $ = _getSlashingStorage();
         if ($.avs[msg.sender].registered) revert AVSAlreadyRegistered(msg.sender);
-        AVSConfig memory config = _toConfig($, params);
+        uint32 id = ++$.avsCount;
+        $.avsAt[id] = msg.sender;
+        AVSConfig memory config = _toConfig($, params, id);
         $.avs[msg.sender] = config;
         emit AVSRegistered(msg.sender, metadataURI, config);
     }
@@ -97,7 +97,7 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
     function updateAVSConfig(AVSParams calldata params) external whenNotPaused(GROUP_AVS) {
         SlashingStorage storage $ = _getSlashingStorage();
         AVSConfig memory old = _requireAVS($, msg.sender);
-        AVSConfig memory config = _toConfig($, params);
+        AVSConfig memory config = _toConfig($, params, old.id);
         if (_loosens(old, config)) {
             uint256 effectAt = block.timestamp + $.vault.withdrawalDelay();
             $.pendingConfig[msg.sender] = config;
@@ -129,31 +129,20 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
     function registerOperatorToAVS(address avs, bytes calldata data) external nonReentrant whenNotPaused(GROUP_AVS) {
         SlashingStorage storage $ = _getSlashingStorage();
         AVSConfig storage config = $.avs[avs];
-        if (!config.registered) revert AVSNotRegistered(avs);
+        (bool avsRegistered, address registrar) = (config.registered, config.registrar);
+        if (!avsRegistered) revert AVSNotRegistered(avs);
         if (!$.registry.isOperator(msg.sender)) revert NotOperator(msg.sender);
-        OperatorSet storage set = $.operatorSets[avs];
-        if (set.indexPlusOne[msg.sender] != 0) revert AlreadyRegistered(msg.sender, avs);
-        set.operators.push(msg.sender);
-        set.indexPlusOne[msg.sender] = set.operators.length;
+        if ($.registered[avs][msg.sender]) revert AlreadyRegistered(msg.sender, avs);
+        $.registered[avs][msg.sender] = true;
         emit OperatorRegisteredToAVS(msg.sender, avs);
-        address registrar = config.registrar;
         if (registrar != address(0)) IAVSRegistrar(registrar).onOperatorRegistered(msg.sender, avs, data);
     }
 
     /// @inheritdoc ISlashingManager
     function deregisterOperatorFromAVS(address avs) external nonReentrant {
         SlashingStorage storage $ = _getSlashingStorage();
-        OperatorSet storage set = $.operatorSets[avs];
-        uint256 indexPlusOne = set.indexPlusOne[msg.sender];
-        if (indexPlusOne == 0) revert NotRegistered(msg.sender, avs);
-        uint256 last = set.operators.length - 1;
-        if (indexPlusOne - 1 != last) {
-            address moved = set.operators[last];
-            set.operators[indexPlusOne - 1] = moved;
-            set.indexPlusOne[moved] = indexPlusOne;
-        }
-        set.operators.pop();
-        delete set.indexPlusOne[msg.sender];
+        if (!$.registered[avs][msg.sender]) revert NotRegistered(msg.sender, avs);
+        delete $.registered[avs][msg.sender];
 
         bool notified = true;
         address registrar = $.avs[avs].registrar;
@@ -199,9 +188,8 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
 
         uint256 effectAt;
         if (magnitude > a.current) {
-            AVSConfig storage config = $.avs[avs];
-            if ($.operatorSets[avs].indexPlusOne[msg.sender] == 0) revert NotRegistered(msg.sender, avs);
-            if (config.assetMask & (1 << index) == 0) revert AssetNotAccepted(avs, asset);
+            if (!$.registered[avs][msg.sender]) revert NotRegistered(msg.sender, avs);
+            if ($.avs[avs].assetMask & (1 << index) == 0) revert AssetNotAccepted(avs, asset);
             uint64 delta = magnitude - a.current;
             uint256 available = WAD - m.lost - m.encumbered;
             if (delta > available) revert InsufficientMagnitude(available, delta);
@@ -244,35 +232,15 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
         bytes32 evidenceHash
     ) external nonReentrant whenNotPaused(GROUP_SLASHING) returns (uint256 id) {
         SlashingStorage storage $ = _getSlashingStorage();
-        AVSConfig memory config = $.avs[avs];
-        if (msg.sender != config.slasher || !config.registered) revert NotSlasher(msg.sender, avs);
-        if (wadFraction == 0 || wadFraction > config.maxSlashWad) {
-            revert InvalidSlashFraction(wadFraction, config.maxSlashWad);
-        }
+        (uint256 executableAt, uint16 assetMask, uint32 avsId) = _checkRequest($, avs, wadFraction);
         id = ++$.requestCount;
-        uint256 executableAt = config.vetoCommittee == address(0)
-            ? block.timestamp
-            : block.timestamp + config.vetoWindow;
-
-        uint256 count;
-        uint256 mask = config.assetMask;
-        while (mask != 0) {
-            uint8 index = uint8(Math.log2(mask & (~mask + 1)));
-            mask &= mask - 1;
-            SlashedAsset memory slashed = _reserve($, operator, avs, index, wadFraction);
-            if (slashed.magnitude == 0) continue;
-            $.slashedAssets[id][count++] = slashed;
-            emit SlashAssetReserved(id, $.assetAt[index], slashed.magnitude, slashed.amount);
-        }
+        uint256 count = _reserveAll($, id, operator, avs, assetMask, wadFraction);
         if (count == 0) revert NothingToSlash(operator, avs);
-
         $.requests[id] = SlashRequest({
-            avs: avs,
-            requestedAt: uint40(block.timestamp),
+            avsId: avsId,
+            operator: operator,
             executableAt: uint40(executableAt),
             status: SlashStatus.Pending,
-            operator: operator,
-            wadFraction: wadFraction,
             assetCount: uint8(count)
         });
         emit SlashRequested(
@@ -290,19 +258,21 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
     function vetoSlash(uint256 id) external nonReentrant {
         SlashingStorage storage $ = _getSlashingStorage();
         SlashRequest memory r = _requirePending($, id);
-        if (msg.sender != $.avs[r.avs].vetoCommittee) revert NotVetoCommittee(msg.sender, r.avs);
+        address avs = $.avsAt[r.avsId];
+        if (msg.sender != $.avs[avs].vetoCommittee) revert NotVetoCommittee(msg.sender, avs);
         if (block.timestamp >= r.executableAt) revert VetoWindowClosed(id, r.executableAt);
-        _cancel($, id, r, SlashStatus.Vetoed);
+        _cancel($, id, r, avs, SlashStatus.Vetoed);
     }
 
     /// @inheritdoc ISlashingManager
     function cancelSlash(uint256 id) external nonReentrant {
         SlashingStorage storage $ = _getSlashingStorage();
         SlashRequest memory r = _requirePending($, id);
-        if (msg.sender != $.avs[r.avs].slasher && block.timestamp < r.executableAt + EXECUTION_WINDOW) {
+        address avs = $.avsAt[r.avsId];
+        if (msg.sender != $.avs[avs].slasher && block.timestamp < r.executableAt + EXECUTION_WINDOW) {
             revert NotCancellable(id, msg.sender);
         }
-        _cancel($, id, r, SlashStatus.Cancelled);
+        _cancel($, id, r, avs, SlashStatus.Cancelled);
     }
 
     /// @inheritdoc ISlashingManager
@@ -328,7 +298,7 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
             $.vault.executeSlash(r.operator, asset, slashed.amount);
             emit SlashAssetExecuted(id, asset, slashed.magnitude, slashed.amount, WAD - m.lost);
         }
-        emit SlashExecuted(id, r.avs, r.operator, msg.sender);
+        emit SlashExecuted(id, r.operator, msg.sender);
     }
 
     /// @inheritdoc ISlashingManager
@@ -338,7 +308,7 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
         SlashStatus status = stored.status;
         if (status != SlashStatus.Executed) revert InvalidSlashStatus(id, status);
         stored.status = SlashStatus.FundsReleased;
-        address recipient = $.avs[stored.avs].recipient;
+        address recipient = $.avs[$.avsAt[stored.avsId]].recipient;
         if (recipient == address(0)) recipient = BURN_ADDRESS;
         uint256 count = stored.assetCount;
         for (uint256 i; i < count; ++i) {
@@ -374,23 +344,12 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
 
     /// @inheritdoc ISlashingManager
     function isRegistered(address avs, address operator) external view returns (bool) {
-        return _getSlashingStorage().operatorSets[avs].indexPlusOne[operator] != 0;
+        return _getSlashingStorage().registered[avs][operator];
     }
 
     /// @inheritdoc ISlashingManager
-    function operatorCount(address avs) external view returns (uint256) {
-        return _getSlashingStorage().operatorSets[avs].operators.length;
-    }
-
-    /// @inheritdoc ISlashingManager
-    function operatorsOf(address avs, uint256 offset, uint256 limit) public view returns (address[] memory operators) {
-        address[] storage all = _getSlashingStorage().operatorSets[avs].operators;
-        uint256 end = Math.min(all.length, offset + limit);
-        if (offset >= end) return operators;
-        operators = new address[](end - offset);
-        for (uint256 i = offset; i < end; ++i) {
-            operators[i - offset] = all[i];
-        }
+    function avsAt(uint32 id) external view returns (address) {
+        return _getSlashingStorage().avsAt[id];
     }
 
     /// @inheritdoc ISlashingManager
@@ -436,10 +395,8 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
     function securedStake(
         address avs,
         address asset,
-        uint256 offset,
-        uint256 limit
+        address[] calldata operators
     ) external view returns (uint256 total) {
-        address[] memory operators = operatorsOf(avs, offset, limit);
         for (uint256 i; i < operators.length; ++i) {
             total += allocatedStake(operators[i], avs, asset);
         }
@@ -448,9 +405,14 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
     /// @inheritdoc ISlashingManager
     function slashRequest(
         uint256 id
-    ) external view returns (SlashRequest memory request, address[] memory assets, SlashedAsset[] memory slashed) {
+    )
+        external
+        view
+        returns (SlashRequest memory request, address avs, address[] memory assets, SlashedAsset[] memory slashed)
+    {
         SlashingStorage storage $ = _getSlashingStorage();
         request = $.requests[id];
+        avs = $.avsAt[request.avsId];
         assets = new address[](request.assetCount);
         slashed = new SlashedAsset[](request.assetCount);
         for (uint256 i; i < request.assetCount; ++i) {
@@ -465,6 +427,43 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
     }
 
     /* INTERNAL */
+
+    function _checkRequest(
+        SlashingStorage storage $,
+        address avs,
+        uint64 wadFraction
+    ) internal view returns (uint256 executableAt, uint16 assetMask, uint32 avsId) {
+        AVSConfig storage config = $.avs[avs];
+        (address slasher, uint64 maxSlashWad, uint32 vetoWindow) = (
+            config.slasher,
+            config.maxSlashWad,
+            config.vetoWindow
+        );
+        if (msg.sender != slasher || slasher == address(0)) revert NotSlasher(msg.sender, avs);
+        if (wadFraction == 0 || wadFraction > maxSlashWad) revert InvalidSlashFraction(wadFraction, maxSlashWad);
+        address vetoCommittee;
+        (vetoCommittee, assetMask, avsId) = (config.vetoCommittee, config.assetMask, config.id);
+        executableAt = vetoCommittee == address(0) ? block.timestamp : block.timestamp + vetoWindow;
+    }
+
+    /// @dev Reserves request `id`'s take in every accepted asset the operator allocated to the AVS; returns how many.
+    function _reserveAll(
+        SlashingStorage storage $,
+        uint256 id,
+        address operator,
+        address avs,
+        uint256 mask,
+        uint64 wadFraction
+    ) internal returns (uint256 count) {
+        while (mask != 0) {
+            uint8 index = uint8(Math.log2(mask & (~mask + 1)));
+            mask &= mask - 1;
+            SlashedAsset memory slashed = _reserve($, operator, avs, index, wadFraction);
+            if (slashed.magnitude == 0) continue;
+            $.slashedAssets[id][count++] = slashed;
+            emit SlashAssetReserved(id, $.assetAt[index], slashed.magnitude, slashed.amount);
+        }
+    }
 
     /// @dev Takes `s = f * current` from the allocation (scaling a pending decrease with it) and reserves the pool's
     /// assets for it. Returns a zero magnitude when nothing is allocated.
@@ -488,14 +487,20 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
         m.reserved += s;
         _storeAllocation(stored, storedMags, a, m);
         uint256 amount = $.vault.reserveSlash(operator, $.assetAt[index], s, free);
-        slashed = SlashedAsset({assetIndex: index, magnitude: s, amount: uint128(amount)});
+        slashed = SlashedAsset({assetIndex: index, magnitude: s, amount: uint184(amount)});
     }
 
-    function _cancel(SlashingStorage storage $, uint256 id, SlashRequest memory r, SlashStatus status) internal {
+    function _cancel(
+        SlashingStorage storage $,
+        uint256 id,
+        SlashRequest memory r,
+        address avs,
+        SlashStatus status
+    ) internal {
         $.requests[id].status = status;
         for (uint256 i; i < r.assetCount; ++i) {
             SlashedAsset memory slashed = $.slashedAssets[id][i];
-            Allocation storage a = $.allocations[r.operator][r.avs][slashed.assetIndex];
+            Allocation storage a = $.allocations[r.operator][avs][slashed.assetIndex];
             a.current += slashed.magnitude;
             $.magnitudes[r.operator][slashed.assetIndex].reserved -= slashed.magnitude;
             $.vault.releaseSlash(r.operator, $.assetAt[slashed.assetIndex], slashed.amount);
@@ -550,7 +555,11 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
         if (!config.registered) revert AVSNotRegistered(avs);
     }
 
-    function _toConfig(SlashingStorage storage $, AVSParams calldata p) internal returns (AVSConfig memory config) {
+    function _toConfig(
+        SlashingStorage storage $,
+        AVSParams calldata p,
+        uint32 id
+    ) internal returns (AVSConfig memory config) {
         if (p.slasher == address(0)) revert ZeroAddress();
         if (p.maxSlashWad == 0 || p.maxSlashWad > WAD) revert InvalidMaxSlash(p.maxSlashWad);
         if (p.vetoCommittee == address(0) && p.vetoWindow != 0) revert VetoWindowWithoutCommittee();
@@ -569,9 +578,10 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
             vetoWindow: p.vetoWindow,
             vetoCommittee: p.vetoCommittee,
             assetMask: mask,
-            registered: true,
+            id: id,
             recipient: p.recipient,
-            registrar: p.registrar
+            registrar: p.registrar,
+            registered: true
         });
     }
 
@@ -605,6 +615,14 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
         uint8 indexPlusOne = $.assetIndexPlusOne[asset];
         if (indexPlusOne == 0) revert UnknownAsset(asset);
         return indexPlusOne - 1;
+    }
+
+    function _pausedGroups() internal view override returns (uint8) {
+        return _getSlashingStorage().pausedGroups;
+    }
+
+    function _setPausedGroups(uint8 groups) internal override {
+        _getSlashingStorage().pausedGroups = groups;
     }
 
     function _getSlashingStorage() private pure returns (SlashingStorage storage $) {

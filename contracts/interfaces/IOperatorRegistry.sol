@@ -39,8 +39,6 @@ interface IOperatorRegistryErrors {
     error NotAuthorizedToUndelegate(address caller, address staker);
     /// @notice An operator cannot undelegate from itself.
     error OperatorCannotUndelegate(address operator);
-    /// @notice The staker is delegated already (to `operator`).
-    error StakerAlreadyDelegated(address staker, address operator);
     /// @notice The staker is not delegated.
     error StakerNotDelegated(address staker);
     /// @notice The zero address was given.
@@ -64,8 +62,6 @@ interface IOperatorRegistryEvents {
     event CommissionQueued(address indexed operator, uint256 bps, uint256 effectAt);
     /// @notice The approver's `salt` was spent on an approval of `staker`'s delegation to `operator`.
     event ApproverSaltSpent(address indexed approver, bytes32 indexed salt, address staker, address operator);
-    /// @notice `staker` delegated to `operator` through the registry.
-    event StakerDelegated(address indexed staker, address indexed operator);
     /// @notice `staker` was undelegated from `operator` by `caller`; `withdrawalIds` were queued.
     event StakerUndelegated(address indexed staker, address indexed operator, address caller, uint256[] withdrawalIds);
 }
@@ -93,7 +89,8 @@ interface IOperatorRegistry is IOperatorRegistryTypes, IOperatorRegistryErrors, 
     /// @param bps The new commission, at most MAX_COMMISSION_BPS.
     function queueCommission(uint16 bps) external;
 
-    /// @notice Delegates the caller to `operator`, moving its undelegated shares into the operator's pools.
+    /// @notice Delegates the caller to `operator`, moving its undelegated shares into the operator's pools. Reverts
+    /// with the vault's `AlreadyDelegated` if the caller is delegated.
     /// @param operator A registered operator.
     /// @param approverSignature The approver's signature and expiry (ignored when the operator has no approver).
     /// @param approverSalt A salt the approver has not spent.

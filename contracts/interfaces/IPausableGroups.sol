@@ -2,8 +2,8 @@
 pragma solidity 0.8.28;
 
 /// @title IPausableGroups
-/// @notice Pausing by function group, shared by every core contract. Each contract defines its groups as bit
-/// positions (see its interface); a paused group makes every function in it revert with `GroupPaused`.
+/// @notice Pausing by function group, shared by every core contract. Each contract defines up to 8 groups as bit
+/// positions (its GROUP_* constants); a paused group makes every function in it revert with `GroupPaused`.
 interface IPausableGroups {
     /// @notice A function of a paused group was called.
     /// @param group The bit index of the paused group.
@@ -15,7 +15,7 @@ interface IPausableGroups {
     event PausedGroupsSet(address indexed account, uint256 pausedGroups);
 
     /// @notice Pauses the groups whose bits are set in `groups`. Role: PAUSER_ROLE.
-    /// @param groups Bitmap of the groups to pause (added to the groups already paused).
+    /// @param groups Bitmap of the groups to pause (added to the groups already paused; bits above 7 are ignored).
     function pause(uint256 groups) external;
 
     /// @notice Unpauses the groups whose bits are set in `groups`. Role: DEFAULT_ADMIN_ROLE.

@@ -7,9 +7,8 @@ import {IRewardsHook} from "./IRewardsHook.sol";
 interface IRewardDistributorTypes {
     /// @notice A reward stream of one pool: `rate` is tokens per second scaled by 1e18, until `periodFinish`.
     struct Stream {
-        uint8 tokenId;
         uint40 periodFinish;
-        uint208 rate;
+        uint216 rate;
     }
 
     /// @notice One funding of `fundRewardsBatch`.

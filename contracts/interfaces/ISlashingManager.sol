@@ -14,16 +14,18 @@ interface ISlashingManagerTypes {
         address[] assets;
     }
 
-    /// @notice The stored configuration of an AVS. `assetMask` has bit i set for vault asset index i.
+    /// @notice The stored configuration of an AVS. `assetMask` has bit i set for vault asset index i; `id` numbers
+    /// AVSs from 1 in registration order.
     struct AVSConfig {
         address slasher;
         uint64 maxSlashWad;
         uint32 vetoWindow;
         address vetoCommittee;
         uint16 assetMask;
-        bool registered;
+        uint32 id;
         address recipient;
         address registrar;
+        bool registered;
     }
 
     /// @notice An allocation of an operator's magnitude in one asset to one AVS. `current` is slashable; a pending
@@ -53,14 +55,13 @@ interface ISlashingManagerTypes {
         FundsReleased
     }
 
-    /// @notice A slash request. It may execute in [executableAt, executableAt + EXECUTION_WINDOW).
+    /// @notice A slash request of AVS `avsId` against `operator`. It may execute in
+    /// [executableAt, executableAt + EXECUTION_WINDOW); it takes `assetCount` SlashedAssets.
     struct SlashRequest {
-        address avs;
-        uint40 requestedAt;
+        uint32 avsId;
+        address operator;
         uint40 executableAt;
         SlashStatus status;
-        address operator;
-        uint64 wadFraction;
         uint8 assetCount;
     }
 
@@ -69,7 +70,7 @@ interface ISlashingManagerTypes {
     struct SlashedAsset {
         uint8 assetIndex;
         uint64 magnitude;
-        uint128 amount;
+        uint184 amount;
     }
 }
 
@@ -171,7 +172,7 @@ interface ISlashingManagerEvents is ISlashingManagerTypes {
     /// @notice Request `id` reserves `magnitude` of the operator's `asset` allocation and `amount` of its pool.
     event SlashAssetReserved(uint256 indexed id, address indexed asset, uint256 magnitude, uint256 amount);
     /// @notice Request `id` was executed: each reserved amount left its pool for the escrow.
-    event SlashExecuted(uint256 indexed id, address indexed avs, address indexed operator, address executor);
+    event SlashExecuted(uint256 indexed id, address indexed operator, address indexed executor);
     /// @notice Request `id` took `magnitude` (the operator's max magnitude is now `maxMagnitude`) and `amount` of `asset`.
     event SlashAssetExecuted(
         uint256 indexed id,
@@ -293,18 +294,6 @@ interface ISlashingManager is ISlashingManagerTypes, ISlashingManagerErrors, ISl
     /// @return True if registered.
     function isRegistered(address avs, address operator) external view returns (bool);
 
-    /// @notice The number of operators registered for `avs`.
-    /// @param avs The AVS.
-    /// @return The count.
-    function operatorCount(address avs) external view returns (uint256);
-
-    /// @notice A page of the operators registered for `avs`.
-    /// @param avs The AVS.
-    /// @param offset The first index.
-    /// @param limit The most to return.
-    /// @return operators The operators.
-    function operatorsOf(address avs, uint256 offset, uint256 limit) external view returns (address[] memory operators);
-
     /// @notice The allocation delay in force for `operator`.
     /// @param operator The operator.
     /// @return The delay in seconds.
@@ -342,27 +331,35 @@ interface ISlashingManager is ISlashingManagerTypes, ISlashingManagerErrors, ISl
     /// @return The tokens.
     function maxSlashable(address operator, address avs, address asset) external view returns (uint256);
 
-    /// @notice The stake in `asset` allocated to `avs` by a page of its registered operators.
+    /// @notice The stake in `asset` allocated to `avs` by `operators` (the AVS's operator set, which indexers rebuild
+    /// from OperatorRegisteredToAVS / OperatorDeregisteredFromAVS events; list each operator once).
     /// @param avs The AVS.
     /// @param asset The asset.
-    /// @param offset The first operator index.
-    /// @param limit The most operators to read.
+    /// @param operators The operators to sum over.
     /// @return total The tokens.
     function securedStake(
         address avs,
         address asset,
-        uint256 offset,
-        uint256 limit
+        address[] calldata operators
     ) external view returns (uint256 total);
+
+    /// @notice The AVS registered with `id`.
+    /// @param id The id (from 1).
+    /// @return The AVS address (address(0) if none).
+    function avsAt(uint32 id) external view returns (address);
 
     /// @notice Slash request `id` and what it takes per asset.
     /// @param id The request.
     /// @return request The request.
+    /// @return avs The AVS that made it.
     /// @return assets The asset addresses.
     /// @return slashed What it takes per asset.
     function slashRequest(
         uint256 id
-    ) external view returns (SlashRequest memory request, address[] memory assets, SlashedAsset[] memory slashed);
+    )
+        external
+        view
+        returns (SlashRequest memory request, address avs, address[] memory assets, SlashedAsset[] memory slashed);
 
     /// @notice The number of slash requests made.
     /// @return The count (ids are 1..count).

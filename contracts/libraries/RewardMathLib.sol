@@ -5,30 +5,67 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title RewardMathLib
-/// @notice Reward streaming math. A stream's `rate` is tokens per second times RATE_SCALE; a pool's reward per
-/// share is tokens per share times RPS_SCALE. A staker's pending rewards in a stream are
-/// `shares * rewardPerShare / RPS_SCALE - debt`. Every rounding goes against the staker, so the sum of what stakers
-/// can claim never exceeds what was streamed.
+/// @notice Reward streaming math (docs/rewards.md derives it).
+/// - A stream's `rate` is reward tokens per second times RATE_SCALE.
+/// - A pool's `timePerShare` G grows by `elapsed * TPS_SCALE / activeShares` at every update: one value for every
+///   stream of the pool, so an update writes one slot whatever the number of streams.
+/// - A stream's reward per share (times RPS_SCALE) is `rate * G / G_DIVISOR - offset`; `offset` is reset whenever the
+///   rate changes so that the reward per share is continuous.
+/// - A staker's pending rewards in a stream are `shares * rewardPerShare / RPS_SCALE - debt`.
+/// Every rounding goes against the staker, so the sum of what stakers can claim never exceeds what was streamed.
 library RewardMathLib {
     using SafeCast for uint256;
+    using SafeCast for int256;
 
     uint256 internal constant RATE_SCALE = 1e18;
+    uint256 internal constant TPS_SCALE = 1e54;
     uint256 internal constant RPS_SCALE = 1e36;
+    /// @dev RATE_SCALE * TPS_SCALE / RPS_SCALE: turns rate * G into a reward per share at RPS_SCALE.
+    uint256 internal constant G_DIVISOR = 1e36;
 
-    /// @dev Reward per share added by `rate` over `elapsed` seconds. Keeps activeShares * result <= streamed amount.
-    function rewardPerShareDown(uint256 rate, uint256 elapsed, uint256 activeShares) internal pure returns (uint256) {
-        return Math.mulDiv(rate * elapsed, RPS_SCALE / RATE_SCALE, activeShares);
+    /// @dev Time per share added over `elapsed` seconds. Rounds down, so rewards per share never run ahead of time.
+    function timePerShareDown(uint256 elapsed, uint256 activeShares) internal pure returns (uint256) {
+        return mulDivDown(elapsed, TPS_SCALE, activeShares);
     }
 
-    /// @dev Pending rewards of `shares` at `rewardPerShare` against `debt`; never negative.
-    function pendingDown(uint256 shares, uint256 rewardPerShare, int256 debt) internal pure returns (uint256) {
-        int256 pending = Math.mulDiv(shares, rewardPerShare, RPS_SCALE).toInt256() - debt;
+    /// @dev The stream's reward per share at time-per-share `g`. Rounds down.
+    function rewardPerShareDown(uint256 rate, uint256 g, int256 offset) internal pure returns (uint256) {
+        return (mulDivDown(rate, g, G_DIVISOR).toInt256() - offset).toUint256();
+    }
+
+    /// @dev The offset that makes the reward per share of a stream at `rate` equal `rewardPerShare` at `g`.
+    function offsetFor(uint256 rate, uint256 g, uint256 rewardPerShare) internal pure returns (int256) {
+        return mulDivDown(rate, g, G_DIVISOR).toInt256() - rewardPerShare.toInt256();
+    }
+
+    /// @dev Pending rewards of `shares` at `rewardPerShare` against `debt`; never negative. Rounds down.
+    function pendingDown(uint256 shares, uint256 rewardPerShare, int128 debt) internal pure returns (uint256) {
+        int256 pending = mulDivDown(shares, rewardPerShare, RPS_SCALE).toInt256() - debt;
         return pending > 0 ? uint256(pending) : 0;
     }
 
     /// @dev The debt that leaves `pending` for `shares` at `rewardPerShare`. Rounds the share value up so that the
     /// next `pendingDown` never exceeds `pending` plus what accrues after now.
-    function debtUp(uint256 shares, uint256 rewardPerShare, uint256 pending) internal pure returns (int256) {
-        return Math.mulDiv(shares, rewardPerShare, RPS_SCALE, Math.Rounding.Ceil).toInt256() - pending.toInt256();
+    function debtUp(uint256 shares, uint256 rewardPerShare, uint256 pending) internal pure returns (int128) {
+        uint256 value = mulDivUp(shares, rewardPerShare, RPS_SCALE);
+        return (value.toInt256() - pending.toInt256()).toInt128();
+    }
+
+    /// @dev a * b / c rounded down; the 512-bit path only when a * b overflows.
+    function mulDivDown(uint256 a, uint256 b, uint256 c) internal pure returns (uint256) {
+        unchecked {
+            uint256 p = a * b;
+            if (a == 0 || p / a == b) return p / c;
+        }
+        return Math.mulDiv(a, b, c);
+    }
+
+    /// @dev a * b / c rounded up; the 512-bit path only when a * b overflows.
+    function mulDivUp(uint256 a, uint256 b, uint256 c) internal pure returns (uint256) {
+        unchecked {
+            uint256 p = a * b;
+            if (a == 0 || p / a == b) return p == 0 ? 0 : (p - 1) / c + 1;
+        }
+        return Math.mulDiv(a, b, c, Math.Rounding.Ceil);
     }
 }

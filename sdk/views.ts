@@ -1,0 +1,346 @@
+/**
+ * Read-only views of the protocol for scripts, tasks, the demo and dashboards: pools, positions, withdrawals,
+ * allocations and rewards, read from the contracts and computed the same way the contracts compute them, plus
+ * formatters that turn them into rows for `console.table`.
+ *
+ * Nothing here sends a transaction. Every function takes typechain contracts (connected to a signer or a provider).
+ */
+import { formatEther, getAddress, toBeHex } from "ethers";
+
+import type { RestakingVault, RewardDistributor, SlashingManager } from "../typechain-types";
+
+/** 1e18: the unit of magnitudes (a WAD fraction of an operator's pool) and of 18-decimal token amounts. */
+export const WAD = 10n ** 18n;
+/** SharesMathLib.VIRTUAL_SHARES: the first deposit into an empty pool mints 1e6 shares per asset unit. */
+export const VIRTUAL_SHARES = 10n ** 6n;
+/** SharesMathLib.VIRTUAL_ASSETS. */
+export const VIRTUAL_ASSETS = 1n;
+/** The shares one whole token (1e18 units) mints in an empty pool; `PoolView.rate` is their value. */
+export const RATE_UNIT_SHARES = VIRTUAL_SHARES * WAD;
+/** The low bits of a withdrawal id that hold the staker's nonce. */
+export const WITHDRAWAL_NONCE_BITS = 96n;
+
+const NONCE_MASK = (1n << WITHDRAWAL_NONCE_BITS) - 1n;
+const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+
+/* ADDRESS LABELS */
+
+/** Human names of addresses (any letter case), used by the formatters. */
+export type AddressBook = ReadonlyMap<string, string>;
+
+/** Builds an address book from `[name, address]` pairs; address(0) is "undelegated" unless named. */
+export function addressBook(entries: ReadonlyArray<readonly [string, string]>): AddressBook {
+  const book = new Map<string, string>([[ZERO_ADDRESS, "undelegated"]]);
+  for (const [name, address] of entries) book.set(address.toLowerCase(), name);
+  return book;
+}
+
+/** The name of `address` in `book`, or the address shortened to 0x1234…abcd. */
+export function nameOf(address: string, book?: AddressBook): string {
+  const name = book?.get(address.toLowerCase());
+  if (name !== undefined) return name;
+  return `${address.slice(0, 6)}…${address.slice(-4)}`;
+}
+
+/* NUMBERS */
+
+/** An 18-decimal amount as ethers.formatEther prints it ("12.5"). */
+export function formatAmount(amount: bigint): string {
+  return formatEther(amount);
+}
+
+/** A WAD fraction as a percentage ("50.0%"). */
+export function formatWadPercent(wad: bigint): string {
+  return `${formatEther(wad * 100n)}%`;
+}
+
+/** A duration in seconds as days and hours ("7d 0h"). */
+export function formatDuration(seconds: bigint): string {
+  const s = seconds < 0n ? 0n : seconds;
+  return `${s / 86_400n}d ${(s % 86_400n) / 3_600n}h`;
+}
+
+/** Shares minted for `assets` deposited (SharesMathLib.toSharesDown). `totalAssets` is the pool's net assets. */
+export function toSharesDown(assets: bigint, totalAssets: bigint, totalShares: bigint): bigint {
+  return (assets * (totalShares + VIRTUAL_SHARES)) / (totalAssets + VIRTUAL_ASSETS);
+}
+
+/** Assets paid out for `shares` (SharesMathLib.toAssetsDown). `totalAssets` is the pool's net assets. */
+export function toAssetsDown(shares: bigint, totalAssets: bigint, totalShares: bigint): bigint {
+  return (shares * (totalAssets + VIRTUAL_ASSETS)) / (totalShares + VIRTUAL_SHARES);
+}
+
+/* WITHDRAWAL IDS */
+
+/** The id of `staker`'s withdrawal number `nonce`: `uint256(uint160(staker)) << 96 | nonce`. */
+export function withdrawalId(staker: string, nonce: bigint): bigint {
+  if (nonce < 0n || nonce > NONCE_MASK) throw new RangeError(`withdrawal nonce out of range: ${nonce}`);
+  return (BigInt(getAddress(staker)) << WITHDRAWAL_NONCE_BITS) | nonce;
+}
+
+/** The staker and nonce encoded in a withdrawal id. */
+export function decodeWithdrawalId(id: bigint): { staker: string; nonce: bigint } {
+  if (id < 0n || id >> 256n !== 0n) throw new RangeError(`not a uint256 withdrawal id: ${id}`);
+  return { staker: getAddress(toBeHex(id >> WITHDRAWAL_NONCE_BITS, 20)), nonce: id & NONCE_MASK };
+}
+
+/** A withdrawal id as a 32-byte hex string (the staker's address is visible in its first 20 bytes). */
+export function formatWithdrawalId(id: bigint): string {
+  return toBeHex(id, 32);
+}
+
+/** The id `staker`'s next `queueWithdrawal` will get. */
+export async function nextWithdrawalId(vault: RestakingVault, staker: string): Promise<bigint> {
+  const info = await vault.stakerInfo(staker);
+  return withdrawalId(staker, info.withdrawalNonce);
+}
+
+/** The ids of `staker`'s withdrawals that are still queued (one `withdrawal` read per nonce ever used). */
+export async function queuedWithdrawalIds(vault: RestakingVault, staker: string): Promise<bigint[]> {
+  const { withdrawalNonce } = await vault.stakerInfo(staker);
+  const ids: bigint[] = [];
+  for (let nonce = 0n; nonce < withdrawalNonce; nonce++) {
+    const id = withdrawalId(staker, nonce);
+    const [, w] = await vault.withdrawal(id);
+    if (w.startTime !== 0n) ids.push(id);
+  }
+  return ids;
+}
+
+/* POOLS */
+
+/** A pool `(operator, asset)` as the vault stores it, with the figures derived from it. */
+export interface PoolView {
+  operator: string;
+  asset: string;
+  totalAssets: bigint;
+  totalShares: bigint;
+  queuedShares: bigint;
+  pendingSlash: bigint;
+  /** totalAssets - pendingSlash: what shares are priced on. */
+  netAssets: bigint;
+  /** totalShares - queuedShares: the shares that earn rewards. */
+  activeShares: bigint;
+  /** The value of the active shares (the vault's operatorStake). */
+  activeStake: bigint;
+  /** The value in tokens (18 decimals) of RATE_UNIT_SHARES shares: 1.0 in a fresh pool, lower after a slash. */
+  rate: bigint;
+}
+
+/** Reads pool `(operator, asset)`; address(0) is the undelegated pool. */
+export async function readPool(vault: RestakingVault, operator: string, asset: string): Promise<PoolView> {
+  const p = await vault.pool(operator, asset);
+  const netAssets = p.totalAssets - p.pendingSlash;
+  const activeShares = p.totalShares - p.queuedShares;
+  return {
+    operator,
+    asset,
+    totalAssets: p.totalAssets,
+    totalShares: p.totalShares,
+    queuedShares: p.queuedShares,
+    pendingSlash: p.pendingSlash,
+    netAssets,
+    activeShares,
+    activeStake: toAssetsDown(activeShares, netAssets, p.totalShares),
+    rate: toAssetsDown(RATE_UNIT_SHARES, netAssets, p.totalShares),
+  };
+}
+
+/** A pool as a `console.table` row (amounts and shares with formatEther). */
+export function formatPool(pool: PoolView, book?: AddressBook): Record<string, string> {
+  return {
+    pool: `${nameOf(pool.operator, book)} / ${nameOf(pool.asset, book)}`,
+    totalAssets: formatAmount(pool.totalAssets),
+    pendingSlash: formatAmount(pool.pendingSlash),
+    netAssets: formatAmount(pool.netAssets),
+    totalShares: formatAmount(pool.totalShares),
+    queuedShares: formatAmount(pool.queuedShares),
+    activeStake: formatAmount(pool.activeStake),
+    rate: formatAmount(pool.rate),
+  };
+}
+
+/* POSITIONS */
+
+/** A staker's active position in one asset. */
+export interface PositionView {
+  staker: string;
+  asset: string;
+  /** The pool's operator (address(0) = undelegated). */
+  operator: string;
+  shares: bigint;
+  /** The shares' value now, net of pending slashes, rounded down. */
+  assets: bigint;
+}
+
+/** Reads `staker`'s position in `asset`. */
+export async function readPosition(
+  vault: RestakingVault,
+  staker: string,
+  asset: string,
+): Promise<PositionView> {
+  const [operator, shares, assets] = await vault.position(staker, asset);
+  return { staker, asset, operator, shares, assets };
+}
+
+/** A position as a `console.table` row. */
+export function formatPosition(position: PositionView, book?: AddressBook): Record<string, string> {
+  return {
+    staker: nameOf(position.staker, book),
+    asset: nameOf(position.asset, book),
+    operator: nameOf(position.operator, book),
+    shares: formatAmount(position.shares),
+    value: formatAmount(position.assets),
+  };
+}
+
+/* WITHDRAWALS */
+
+/** A queued withdrawal and what it would pay if completed now. */
+export interface WithdrawalView {
+  id: bigint;
+  staker: string;
+  nonce: bigint;
+  operator: string;
+  asset: string;
+  shares: bigint;
+  startTime: bigint;
+  /** Tokens it pays now (the pool's current value of its shares, net of pending slashes). */
+  assets: bigint;
+  readyAt: bigint;
+}
+
+/** Reads withdrawal `id`, or undefined when it was completed or never queued. */
+export async function readWithdrawal(vault: RestakingVault, id: bigint): Promise<WithdrawalView | undefined> {
+  const [staker, w, asset] = await vault.withdrawal(id);
+  if (w.startTime === 0n) return undefined;
+  const [assets, readyAt] = await vault.withdrawableAmount(id);
+  return {
+    id,
+    staker,
+    nonce: decodeWithdrawalId(id).nonce,
+    operator: w.operator,
+    asset,
+    shares: w.shares,
+    startTime: w.startTime,
+    assets,
+    readyAt,
+  };
+}
+
+/** A withdrawal as a `console.table` row; `now` (a block timestamp) shows the time left. */
+export function formatWithdrawal(w: WithdrawalView, now: bigint, book?: AddressBook): Record<string, string> {
+  return {
+    id: formatWithdrawalId(w.id),
+    staker: nameOf(w.staker, book),
+    nonce: w.nonce.toString(),
+    pool: `${nameOf(w.operator, book)} / ${nameOf(w.asset, book)}`,
+    shares: formatAmount(w.shares),
+    paysNow: formatAmount(w.assets),
+    readyIn: w.readyAt > now ? formatDuration(w.readyAt - now) : "ready",
+  };
+}
+
+/* ALLOCATIONS */
+
+/** An operator's allocation of one asset to one AVS, with the stake it makes slashable. */
+export interface AllocationView {
+  operator: string;
+  avs: string;
+  asset: string;
+  /** Slashable magnitude now (WAD), with any matured change applied. */
+  current: bigint;
+  /** The magnitude after the pending change (equal to `current` when none is pending). */
+  target: bigint;
+  /** When the pending change takes effect (0 = none). */
+  effectAt: bigint;
+  /** The operator's maximum magnitude in the asset (1e18 minus everything slashed). */
+  maxMagnitude: bigint;
+  /** The operator's magnitude in the asset held by pending slash requests (of any AVS). */
+  reserved: bigint;
+  /** Tokens of the operator's pool slashable by the AVS now. */
+  allocatedStake: bigint;
+  /** The most one request of the AVS can take now. */
+  maxSlashable: bigint;
+}
+
+/**
+ * Reads the allocation of `operator` to `avs` in `asset`. The slashing manager knows an asset once an AVS listed it
+ * or an operator allocated it; before that its views revert UnknownAsset.
+ */
+export async function readAllocation(
+  slashingManager: SlashingManager,
+  operator: string,
+  avs: string,
+  asset: string,
+): Promise<AllocationView> {
+  const a = await slashingManager.allocation(operator, avs, asset);
+  const [m, maxMagnitude] = await slashingManager.magnitudes(operator, asset);
+  const target =
+    a.effectAt === 0n
+      ? a.current
+      : a.pendingIncrease
+        ? a.current + a.pendingDelta
+        : a.current - a.pendingDelta;
+  return {
+    operator,
+    avs,
+    asset,
+    current: a.current,
+    target,
+    effectAt: a.effectAt,
+    maxMagnitude,
+    reserved: m.reserved,
+    allocatedStake: await slashingManager.allocatedStake(operator, avs, asset),
+    maxSlashable: await slashingManager.maxSlashable(operator, avs, asset),
+  };
+}
+
+/** An allocation as a `console.table` row. */
+export function formatAllocation(a: AllocationView, book?: AddressBook): Record<string, string> {
+  return {
+    avs: nameOf(a.avs, book),
+    pool: `${nameOf(a.operator, book)} / ${nameOf(a.asset, book)}`,
+    magnitude: formatWadPercent(a.current),
+    target: formatWadPercent(a.target),
+    maxMagnitude: formatWadPercent(a.maxMagnitude),
+    operatorReserved: formatWadPercent(a.reserved),
+    allocatedStake: formatAmount(a.allocatedStake),
+    maxSlashable: formatAmount(a.maxSlashable),
+  };
+}
+
+/* REWARDS */
+
+/** What `account` could claim now in each of `tokens`, as a staker (rewards) and as an operator (commission). */
+export interface RewardsView {
+  account: string;
+  tokens: string[];
+  rewards: bigint[];
+  commission: bigint[];
+}
+
+/** Reads `account`'s claimable rewards and commission in `tokens`. */
+export async function readRewards(
+  distributor: RewardDistributor,
+  account: string,
+  tokens: readonly string[],
+): Promise<RewardsView> {
+  const rewards: bigint[] = [];
+  const commission: bigint[] = [];
+  for (const token of tokens) {
+    rewards.push(await distributor.pendingRewards(account, token));
+    commission.push(await distributor.pendingCommission(account, token));
+  }
+  return { account, tokens: [...tokens], rewards, commission };
+}
+
+/** Rewards as `console.table` rows, one per token. */
+export function formatRewards(view: RewardsView, book?: AddressBook): Record<string, string>[] {
+  return view.tokens.map((token, i) => ({
+    account: nameOf(view.account, book),
+    token: nameOf(token, book),
+    pendingRewards: formatAmount(view.rewards[i]),
+    pendingCommission: formatAmount(view.commission[i]),
+  }));
+}
