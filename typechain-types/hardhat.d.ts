@@ -46,6 +46,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IAccessControl__factory>;
     getContractFactory(
+      name: "Ownable",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.Ownable__factory>;
+    getContractFactory(
       name: "TimelockController",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.TimelockController__factory>;
@@ -274,9 +278,21 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ISlashingManagerEvents__factory>;
     getContractFactory(
+      name: "BlocklistERC20",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.BlocklistERC20__factory>;
+    getContractFactory(
       name: "FeeOnTransferERC20",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.FeeOnTransferERC20__factory>;
+    getContractFactory(
+      name: "FeeOnTransferRewardToken",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.FeeOnTransferRewardToken__factory>;
+    getContractFactory(
+      name: "MockAVSRegistrar",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.MockAVSRegistrar__factory>;
     getContractFactory(
       name: "MockERC1271Approver",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -297,6 +313,14 @@ declare module "hardhat/types/runtime" {
       name: "ReentrantERC20",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ReentrantERC20__factory>;
+    getContractFactory(
+      name: "ReentrantRewardToken",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ReentrantRewardToken__factory>;
+    getContractFactory(
+      name: "RewardsStateReader",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.RewardsStateReader__factory>;
     getContractFactory(
       name: "SharesMathHarness",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -343,6 +367,11 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.IAccessControl>;
     getContractAt(
+      name: "Ownable",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.Ownable>;
+    getContractAt(
       name: "TimelockController",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -628,10 +657,25 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.ISlashingManagerEvents>;
     getContractAt(
+      name: "BlocklistERC20",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.BlocklistERC20>;
+    getContractAt(
       name: "FeeOnTransferERC20",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.FeeOnTransferERC20>;
+    getContractAt(
+      name: "FeeOnTransferRewardToken",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.FeeOnTransferRewardToken>;
+    getContractAt(
+      name: "MockAVSRegistrar",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.MockAVSRegistrar>;
     getContractAt(
       name: "MockERC1271Approver",
       address: string | ethers.Addressable,
@@ -657,6 +701,16 @@ declare module "hardhat/types/runtime" {
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.ReentrantERC20>;
+    getContractAt(
+      name: "ReentrantRewardToken",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ReentrantRewardToken>;
+    getContractAt(
+      name: "RewardsStateReader",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.RewardsStateReader>;
     getContractAt(
       name: "SharesMathHarness",
       address: string | ethers.Addressable,
@@ -696,6 +750,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IAccessControl>;
     deployContract(
+      name: "Ownable",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.Ownable>;
+    deployContract(
       name: "TimelockController",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.TimelockController>;
@@ -924,9 +982,21 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ISlashingManagerEvents>;
     deployContract(
+      name: "BlocklistERC20",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.BlocklistERC20>;
+    deployContract(
       name: "FeeOnTransferERC20",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.FeeOnTransferERC20>;
+    deployContract(
+      name: "FeeOnTransferRewardToken",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.FeeOnTransferRewardToken>;
+    deployContract(
+      name: "MockAVSRegistrar",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockAVSRegistrar>;
     deployContract(
       name: "MockERC1271Approver",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -947,6 +1017,14 @@ declare module "hardhat/types/runtime" {
       name: "ReentrantERC20",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ReentrantERC20>;
+    deployContract(
+      name: "ReentrantRewardToken",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ReentrantRewardToken>;
+    deployContract(
+      name: "RewardsStateReader",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.RewardsStateReader>;
     deployContract(
       name: "SharesMathHarness",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -993,6 +1071,11 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IAccessControl>;
     deployContract(
+      name: "Ownable",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.Ownable>;
+    deployContract(
       name: "TimelockController",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1278,10 +1361,25 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ISlashingManagerEvents>;
     deployContract(
+      name: "BlocklistERC20",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.BlocklistERC20>;
+    deployContract(
       name: "FeeOnTransferERC20",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.FeeOnTransferERC20>;
+    deployContract(
+      name: "FeeOnTransferRewardToken",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.FeeOnTransferRewardToken>;
+    deployContract(
+      name: "MockAVSRegistrar",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockAVSRegistrar>;
     deployContract(
       name: "MockERC1271Approver",
       args: any[],
@@ -1307,6 +1405,16 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ReentrantERC20>;
+    deployContract(
+      name: "ReentrantRewardToken",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ReentrantRewardToken>;
+    deployContract(
+      name: "RewardsStateReader",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.RewardsStateReader>;
     deployContract(
       name: "SharesMathHarness",
       args: any[],

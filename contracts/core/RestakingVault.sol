@@ -33,7 +33,8 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
 
     /// @custom:storage-location erc7201:restaking.storage.RestakingVault
     struct VaultStorage {
-        address[] assets;
+        address[16] assetList;
+        uint8 assetCount;
         mapping(address asset => AssetConfig) assetConfig;
         mapping(address operator => mapping(address asset => Pool)) pools;
         mapping(address staker => Staker) stakers;
@@ -68,9 +69,10 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         if (asset == address(0)) revert ZeroAddress();
         VaultStorage storage $ = _getVaultStorage();
         if (_isListed($, asset)) revert AssetAlreadyListed(asset);
-        uint256 index = $.assets.length;
+        uint256 index = $.assetCount;
         if (index == MAX_ASSETS) revert TooManyAssets(MAX_ASSETS);
-        $.assets.push(asset);
+        $.assetList[index] = asset;
+        $.assetCount = uint8(index + 1);
         $.assetConfig[asset] = AssetConfig({
             cap: cap.toUint112(),
             totalDeposited: 0,
@@ -199,7 +201,7 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         if (block.timestamp < readyAt) revert WithdrawalNotReady(id, readyAt);
         delete $.withdrawals[id];
 
-        address asset = $.assets[w.assetIndex];
+        address asset = $.assetList[w.assetIndex];
         Pool storage from = $.pools[w.operator][asset];
         Pool memory p = from;
         uint256 assets_ = SharesMathLib.toAssetsDown(w.shares, p.totalAssets - p.pendingSlash, p.totalShares);
@@ -237,7 +239,7 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         while (mask != 0) {
             uint256 index = _lowestBit(mask);
             mask &= mask - 1;
-            address asset = $.assets[index];
+            address asset = $.assetList[index];
             uint256 oldShares = $.shares[staker][asset];
             Pool storage from = $.pools[address(0)][asset];
             Pool memory p0 = from;
@@ -264,7 +266,7 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         uint256 mask = s.assetMask;
         ids = new uint256[](_popCount(mask));
         for (uint256 n; mask != 0; ++n) {
-            ids[n] = _queueAllShares($, staker, s, $.assets[_lowestBit(mask)]);
+            ids[n] = _queueAllShares($, staker, s, $.assetList[_lowestBit(mask)]);
             mask &= mask - 1;
         }
         s.operator = address(0);
@@ -323,8 +325,13 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
     /* VIEWS */
 
     /// @inheritdoc IRestakingVault
-    function assets() external view returns (address[] memory) {
-        return _getVaultStorage().assets;
+    function assets() external view returns (address[] memory list) {
+        VaultStorage storage $ = _getVaultStorage();
+        uint256 count = $.assetCount;
+        list = new address[](count);
+        for (uint256 i; i < count; ++i) {
+            list[i] = $.assetList[i];
+        }
     }
 
     /// @inheritdoc IRestakingVault
@@ -339,7 +346,37 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
 
     /// @inheritdoc IRestakingVault
     function assetAt(uint256 index) external view returns (address) {
-        return _getVaultStorage().assets[index];
+        VaultStorage storage $ = _getVaultStorage();
+        if (index >= $.assetCount) revert AssetIndexOutOfRange(index, $.assetCount);
+        return $.assetList[index];
+    }
+
+    /// @inheritdoc IRestakingVault
+    function activePositions(
+        address staker
+    )
+        external
+        view
+        returns (address operator, address[] memory assets_, uint256[] memory shares, uint256[] memory poolActiveShares)
+    {
+        VaultStorage storage $ = _getVaultStorage();
+        Staker memory s = $.stakers[staker];
+        operator = s.operator;
+        uint256 mask = s.assetMask;
+        uint256 n = _popCount(mask);
+        assets_ = new address[](n);
+        shares = new uint256[](n);
+        poolActiveShares = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            address asset = $.assetList[_lowestBit(mask)];
+            mask &= mask - 1;
+            Pool storage p = $.pools[operator][asset];
+            (assets_[i], shares[i], poolActiveShares[i]) = (
+                asset,
+                $.shares[staker][asset],
+                p.totalShares - p.queuedShares
+            );
+        }
     }
 
     /// @inheritdoc IRestakingVault
@@ -416,7 +453,7 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         w = $.withdrawals[id];
         if (w.startTime != 0) {
             staker = address(uint160(id >> 96));
-            asset = $.assets[w.assetIndex];
+            asset = $.assetList[w.assetIndex];
         }
     }
 
@@ -425,7 +462,7 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         VaultStorage storage $ = _getVaultStorage();
         Withdrawal memory w = $.withdrawals[id];
         if (w.startTime == 0) revert WithdrawalNotFound(id);
-        Pool memory p = $.pools[w.operator][$.assets[w.assetIndex]];
+        Pool memory p = $.pools[w.operator][$.assetList[w.assetIndex]];
         assets_ = SharesMathLib.toAssetsDown(w.shares, p.totalAssets - p.pendingSlash, p.totalShares);
         readyAt = uint256(w.startTime) + $.withdrawalDelay;
     }

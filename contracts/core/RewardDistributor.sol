@@ -40,7 +40,6 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         uint40 lastUpdate;
         Stream[8] streams;
         int256[8] offsets;
-        mapping(uint8 tokenId => uint8) slotPlusOne;
     }
 
     /// @custom:storage-location erc7201:restaking.storage.RewardDistributor
@@ -52,6 +51,7 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         mapping(address operator => mapping(address asset => PoolRewards)) pools;
         mapping(address staker => mapping(address operator => mapping(address asset => int128[8]))) debts;
         mapping(address staker => mapping(uint8 tokenId => uint256)) accrued;
+        mapping(address staker => uint256) accruedMask;
         mapping(address operator => mapping(uint8 tokenId => uint256)) commissions;
         mapping(address staker => address) claimers;
     }
@@ -143,7 +143,7 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         uint256 count = pool.streamCount;
         if (count == 0) return;
         (uint256[8] memory rps, uint256 tokenIds) = _updatePool(pool, count, poolActiveSharesBefore);
-        _settleStaker(
+        uint256 accruedBits = _settleStaker(
             $.debts[staker][operator][asset],
             $.accrued[staker],
             rps,
@@ -152,6 +152,7 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
             stakerSharesBefore,
             stakerSharesAfter
         );
+        if (accruedBits != 0) $.accruedMask[staker] |= accruedBits;
     }
 
     /* CLAIMS */
@@ -206,14 +207,30 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         DistributorStorage storage $ = _getDistributorStorage();
         uint8 id = _tokenId($, token);
         amount = $.accrued[staker][id];
-        IRestakingVault.Staker memory s = _vault.stakerInfo(staker);
-        if (s.operator == address(0)) return amount;
-        uint256 mask = s.assetMask;
-        while (mask != 0) {
-            address asset = _vault.assetAt(Math.log2(mask & (~mask + 1)));
-            mask &= mask - 1;
-            amount += _previewPending($, staker, s.operator, asset, id);
+        (address operator, address[] memory assets_, uint256[] memory shares, uint256[] memory active) = _vault
+            .activePositions(staker);
+        if (operator == address(0)) return amount;
+        for (uint256 i; i < assets_.length; ++i) {
+            amount += _previewPending(
+                $.pools[operator][assets_[i]],
+                $.debts[staker][operator][assets_[i]],
+                id,
+                shares[i],
+                active[i]
+            );
         }
+    }
+
+    function _previewPending(
+        PoolRewards storage pool,
+        int128[8] storage debts,
+        uint8 id,
+        uint256 shares,
+        uint256 active
+    ) internal view returns (uint256) {
+        uint256 slot = _slotOf(pool.tokenIds, pool.streamCount, id);
+        if (slot == 0) return 0;
+        return RewardMathLib.pendingDown(shares, _previewRewardPerShare(pool, slot - 1, active), debts[slot - 1]);
     }
 
     /// @inheritdoc IRewardDistributor
@@ -282,14 +299,13 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         uint256 count = pool.streamCount;
         (uint256[8] memory rps, ) = _updatePool(pool, count, vaultPool.totalShares - vaultPool.queuedShares);
 
-        uint256 slot = pool.slotPlusOne[id];
+        uint256 slot = _slotOf(pool.tokenIds, count, id);
         uint256 remaining;
         if (slot == 0) {
             if (count == MAX_STREAMS_PER_POOL) revert TooManyStreams(p.operator, p.asset, MAX_STREAMS_PER_POOL);
             slot = count;
             pool.streamCount = uint8(count + 1);
             pool.tokenIds |= uint64(id) << uint64(8 * slot);
-            pool.slotPlusOne[id] = uint8(count + 1);
         } else {
             slot -= 1;
             Stream memory old = pool.streams[slot];
@@ -317,29 +333,51 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         address recipient
     ) internal returns (uint256[] memory amounts) {
         if (recipient == address(0)) revert ZeroAddress();
+        uint8[] memory ids;
+        (amounts, ids) = _takeAccrued($, staker, tokens);
+        _settleCurrentPools($, staker, ids, amounts);
+        for (uint256 t; t < tokens.length; ++t) {
+            emit RewardsClaimed(staker, tokens[t], recipient, msg.sender, amounts[t]);
+            if (amounts[t] != 0) IERC20(tokens[t]).safeTransfer(recipient, amounts[t]);
+        }
+    }
+
+    /// @dev Takes the staker's accrued balances (from pools it left) in `tokens`.
+    function _takeAccrued(
+        DistributorStorage storage $,
+        address staker,
+        address[] calldata tokens
+    ) internal returns (uint256[] memory amounts, uint8[] memory ids) {
         uint256 n = tokens.length;
         amounts = new uint256[](n);
-        uint8[] memory ids = new uint8[](n);
+        ids = new uint8[](n);
+        uint256 accruedMask = $.accruedMask[staker];
+        uint256 cleared;
         for (uint256 t; t < n; ++t) {
             uint8 id = _tokenId($, tokens[t]);
             ids[t] = id;
-            amounts[t] = $.accrued[staker][id];
-            if (amounts[t] != 0) $.accrued[staker][id] = 0;
-        }
-
-        IRestakingVault.Staker memory s = _vault.stakerInfo(staker);
-        if (s.operator != address(0)) {
-            uint256 mask = s.assetMask;
-            while (mask != 0) {
-                address asset = _vault.assetAt(Math.log2(mask & (~mask + 1)));
-                mask &= mask - 1;
-                _settlePool($, staker, s.operator, asset, ids, amounts);
+            if (accruedMask & (1 << id) != 0) {
+                amounts[t] = $.accrued[staker][id];
+                $.accrued[staker][id] = 0;
+                cleared |= 1 << id;
             }
         }
+        if (cleared != 0) $.accruedMask[staker] = accruedMask & ~cleared;
+    }
 
-        for (uint256 t; t < n; ++t) {
-            emit RewardsClaimed(staker, tokens[t], recipient, msg.sender, amounts[t]);
-            if (amounts[t] != 0) IERC20(tokens[t]).safeTransfer(recipient, amounts[t]);
+    /// @dev Adds the staker's pending rewards in `ids` from every pool it is in now to `amounts`.
+    function _settleCurrentPools(
+        DistributorStorage storage $,
+        address staker,
+        uint8[] memory ids,
+        uint256[] memory amounts
+    ) internal {
+        (address operator, address[] memory assets_, uint256[] memory shares, uint256[] memory active) = _vault
+            .activePositions(staker);
+        if (operator == address(0)) return;
+        for (uint256 i; i < assets_.length; ++i) {
+            address asset = assets_[i];
+            _settlePool($.pools[operator][asset], $.debts[staker][operator][asset], shares[i], active[i], ids, amounts);
         }
     }
 
@@ -353,11 +391,15 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         uint256 count,
         uint256 sharesBefore,
         uint256 sharesAfter
-    ) internal {
+    ) internal returns (uint256 accruedBits) {
         for (uint256 i; i < count; ++i) {
             uint256 pending = RewardMathLib.pendingDown(sharesBefore, rps[i], debts[i]);
             if (sharesAfter == 0) {
-                if (pending != 0) accrued[uint8(tokenIds >> (8 * i))] += pending;
+                if (pending != 0) {
+                    uint8 id = uint8(tokenIds >> (8 * i));
+                    accrued[id] += pending;
+                    accruedBits |= 1 << id;
+                }
                 debts[i] = 0;
             } else {
                 debts[i] = RewardMathLib.debtUp(sharesAfter, rps[i], pending);
@@ -367,26 +409,31 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
 
     /// @dev Adds the staker's pending rewards in `ids` from pool `(operator, asset)` to `amounts` and resets them.
     function _settlePool(
-        DistributorStorage storage $,
-        address staker,
-        address operator,
-        address asset,
+        PoolRewards storage pool,
+        int128[8] storage debts,
+        uint256 shares,
+        uint256 active,
         uint8[] memory ids,
         uint256[] memory amounts
     ) internal {
-        PoolRewards storage pool = $.pools[operator][asset];
         uint256 count = pool.streamCount;
         if (count == 0) return;
-        (, uint256 shares, uint256 active) = _vault.activeShares(staker, asset);
-        (uint256[8] memory rps, ) = _updatePool(pool, count, active);
-        int128[8] storage debts = $.debts[staker][operator][asset];
+        (uint256[8] memory rps, uint256 tokenIds) = _updatePool(pool, count, active);
         for (uint256 t; t < ids.length; ++t) {
-            uint256 slot = pool.slotPlusOne[ids[t]];
+            uint256 slot = _slotOf(tokenIds, count, ids[t]);
             if (slot == 0) continue;
             slot -= 1;
             amounts[t] += RewardMathLib.pendingDown(shares, rps[slot], debts[slot]);
             debts[slot] = RewardMathLib.debtUp(shares, rps[slot], 0);
         }
+    }
+
+    /// @dev The slot (plus one) of token `id` among the pool's `count` packed token ids; 0 if it has none.
+    function _slotOf(uint256 tokenIds, uint256 count, uint8 id) internal pure returns (uint256) {
+        for (uint256 i; i < count; ++i) {
+            if (uint8(tokenIds >> (8 * i)) == id) return i + 1;
+        }
+        return 0;
     }
 
     /// @dev Brings the pool's time per share up to now with the active shares it had since the last update, freezes
@@ -433,21 +480,6 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         }
         pool.timePerShare = gNow.toUint216();
         pool.lastUpdate = uint40(block.timestamp);
-    }
-
-    function _previewPending(
-        DistributorStorage storage $,
-        address staker,
-        address operator,
-        address asset,
-        uint8 id
-    ) internal view returns (uint256) {
-        PoolRewards storage pool = $.pools[operator][asset];
-        uint256 slot = pool.slotPlusOne[id];
-        if (slot == 0) return 0;
-        (, uint256 shares, uint256 active) = _vault.activeShares(staker, asset);
-        uint256 rps = _previewRewardPerShare(pool, slot - 1, active);
-        return RewardMathLib.pendingDown(shares, rps, $.debts[staker][operator][asset][slot - 1]);
     }
 
     function _previewRewardPerShare(

@@ -84,6 +84,8 @@ interface IRestakingVaultErrors {
     error LengthMismatch(uint256 a, uint256 b);
     /// @notice A slash reservation was asked against the undelegated pool or with an invalid magnitude.
     error InvalidSlash(address operator, address asset);
+    /// @notice No asset is listed at `index`.
+    error AssetIndexOutOfRange(uint256 index, uint256 count);
     /// @notice A release or execution asked for more than the pool has reserved.
     error SlashReservationExceeded(address operator, address asset, uint256 reserved, uint256 requested);
 }
@@ -353,6 +355,25 @@ interface IRestakingVault is IRestakingVaultTypes, IRestakingVaultErrors, IResta
         address staker,
         address asset
     ) external view returns (address operator, uint256 shares, uint256 poolActiveShares);
+
+    /// @notice Every position of `staker` with its pool's active shares: what a reward distributor needs to settle
+    /// all of a staker's pools in one call.
+    /// @param staker The staker.
+    /// @return operator The staker's operator (the pools are `(operator, assets_[i])`).
+    /// @return assets_ The assets the staker holds shares of.
+    /// @return shares The staker's active shares per asset.
+    /// @return poolActiveShares Each pool's total shares minus its queued shares.
+    function activePositions(
+        address staker
+    )
+        external
+        view
+        returns (
+            address operator,
+            address[] memory assets_,
+            uint256[] memory shares,
+            uint256[] memory poolActiveShares
+        );
 
     /// @notice The active stake of pool `(operator, asset)`: the value of its non-queued shares, net of pending slashes.
     /// @param operator The operator.

@@ -110,7 +110,6 @@ export interface OperatorRegistryInterface extends Interface {
       | "RoleAdminChanged"
       | "RoleGranted"
       | "RoleRevoked"
-      | "StakerDelegated"
       | "StakerUndelegated"
       | "Upgraded"
   ): EventFragment;
@@ -550,19 +549,6 @@ export namespace RoleRevokedEvent {
     role: string;
     account: string;
     sender: string;
-  }
-  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
-  export type Filter = TypedDeferredTopicFilter<Event>;
-  export type Log = TypedEventLog<Event>;
-  export type LogDescription = TypedLogDescription<Event>;
-}
-
-export namespace StakerDelegatedEvent {
-  export type InputTuple = [staker: AddressLike, operator: AddressLike];
-  export type OutputTuple = [staker: string, operator: string];
-  export interface OutputObject {
-    staker: string;
-    operator: string;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -1092,13 +1078,6 @@ export interface OperatorRegistry extends BaseContract {
     RoleRevokedEvent.OutputObject
   >;
   getEvent(
-    key: "StakerDelegated"
-  ): TypedContractEvent<
-    StakerDelegatedEvent.InputTuple,
-    StakerDelegatedEvent.OutputTuple,
-    StakerDelegatedEvent.OutputObject
-  >;
-  getEvent(
     key: "StakerUndelegated"
   ): TypedContractEvent<
     StakerUndelegatedEvent.InputTuple,
@@ -1233,17 +1212,6 @@ export interface OperatorRegistry extends BaseContract {
       RoleRevokedEvent.InputTuple,
       RoleRevokedEvent.OutputTuple,
       RoleRevokedEvent.OutputObject
-    >;
-
-    "StakerDelegated(address,address)": TypedContractEvent<
-      StakerDelegatedEvent.InputTuple,
-      StakerDelegatedEvent.OutputTuple,
-      StakerDelegatedEvent.OutputObject
-    >;
-    StakerDelegated: TypedContractEvent<
-      StakerDelegatedEvent.InputTuple,
-      StakerDelegatedEvent.OutputTuple,
-      StakerDelegatedEvent.OutputObject
     >;
 
     "StakerUndelegated(address,address,address,uint256[])": TypedContractEvent<

@@ -111,6 +111,7 @@ export interface RestakingVaultInterface extends Interface {
       | "MIN_WITHDRAWAL_DELAY"
       | "PAUSER_ROLE"
       | "UPGRADE_INTERFACE_VERSION"
+      | "activePositions"
       | "activeShares"
       | "addAsset"
       | "assetAt"
@@ -228,6 +229,10 @@ export interface RestakingVaultInterface extends Interface {
   encodeFunctionData(
     functionFragment: "UPGRADE_INTERFACE_VERSION",
     values?: undefined
+  ): string;
+  encodeFunctionData(
+    functionFragment: "activePositions",
+    values: [AddressLike]
   ): string;
   encodeFunctionData(
     functionFragment: "activeShares",
@@ -456,6 +461,10 @@ export interface RestakingVaultInterface extends Interface {
   ): Result;
   decodeFunctionResult(
     functionFragment: "UPGRADE_INTERFACE_VERSION",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
+    functionFragment: "activePositions",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -1073,6 +1082,19 @@ export interface RestakingVault extends BaseContract {
 
   UPGRADE_INTERFACE_VERSION: TypedContractMethod<[], [string], "view">;
 
+  activePositions: TypedContractMethod<
+    [staker: AddressLike],
+    [
+      [string, string[], bigint[], bigint[]] & {
+        operator: string;
+        assets_: string[];
+        shares: bigint[];
+        poolActiveShares: bigint[];
+      }
+    ],
+    "view"
+  >;
+
   activeShares: TypedContractMethod<
     [staker: AddressLike, asset: AddressLike],
     [
@@ -1381,6 +1403,20 @@ export interface RestakingVault extends BaseContract {
   getFunction(
     nameOrSignature: "UPGRADE_INTERFACE_VERSION"
   ): TypedContractMethod<[], [string], "view">;
+  getFunction(
+    nameOrSignature: "activePositions"
+  ): TypedContractMethod<
+    [staker: AddressLike],
+    [
+      [string, string[], bigint[], bigint[]] & {
+        operator: string;
+        assets_: string[];
+        shares: bigint[];
+        poolActiveShares: bigint[];
+      }
+    ],
+    "view"
+  >;
   getFunction(
     nameOrSignature: "activeShares"
   ): TypedContractMethod<

@@ -209,7 +209,7 @@ export interface RewardDistributorInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "initialize",
-    values: [AddressLike, AddressLike, AddressLike]
+    values: [AddressLike]
   ): string;
   encodeFunctionData(
     functionFragment: "onActiveSharesChange",
@@ -739,11 +739,7 @@ export interface RewardDistributor extends BaseContract {
     "view"
   >;
 
-  initialize: TypedContractMethod<
-    [admin: AddressLike, vault_: AddressLike, registry_: AddressLike],
-    [void],
-    "nonpayable"
-  >;
+  initialize: TypedContractMethod<[admin: AddressLike], [void], "nonpayable">;
 
   onActiveSharesChange: TypedContractMethod<
     [
@@ -920,11 +916,7 @@ export interface RewardDistributor extends BaseContract {
   >;
   getFunction(
     nameOrSignature: "initialize"
-  ): TypedContractMethod<
-    [admin: AddressLike, vault_: AddressLike, registry_: AddressLike],
-    [void],
-    "nonpayable"
-  >;
+  ): TypedContractMethod<[admin: AddressLike], [void], "nonpayable">;
   getFunction(
     nameOrSignature: "onActiveSharesChange"
   ): TypedContractMethod<

@@ -30,9 +30,10 @@ export declare namespace ISlashingManagerTypes {
     vetoWindow: BigNumberish;
     vetoCommittee: AddressLike;
     assetMask: BigNumberish;
-    registered: boolean;
+    id: BigNumberish;
     recipient: AddressLike;
     registrar: AddressLike;
+    registered: boolean;
   };
 
   export type AVSConfigStructOutput = [
@@ -41,18 +42,20 @@ export declare namespace ISlashingManagerTypes {
     vetoWindow: bigint,
     vetoCommittee: string,
     assetMask: bigint,
-    registered: boolean,
+    id: bigint,
     recipient: string,
-    registrar: string
+    registrar: string,
+    registered: boolean
   ] & {
     slasher: string;
     maxSlashWad: bigint;
     vetoWindow: bigint;
     vetoCommittee: string;
     assetMask: bigint;
-    registered: boolean;
+    id: bigint;
     recipient: string;
     registrar: string;
+    registered: boolean;
   };
 
   export type AllocationStruct = {
@@ -115,30 +118,24 @@ export declare namespace ISlashingManagerTypes {
   };
 
   export type SlashRequestStruct = {
-    avs: AddressLike;
-    requestedAt: BigNumberish;
+    avsId: BigNumberish;
+    operator: AddressLike;
     executableAt: BigNumberish;
     status: BigNumberish;
-    operator: AddressLike;
-    wadFraction: BigNumberish;
     assetCount: BigNumberish;
   };
 
   export type SlashRequestStructOutput = [
-    avs: string,
-    requestedAt: bigint,
+    avsId: bigint,
+    operator: string,
     executableAt: bigint,
     status: bigint,
-    operator: string,
-    wadFraction: bigint,
     assetCount: bigint
   ] & {
-    avs: string;
-    requestedAt: bigint;
+    avsId: bigint;
+    operator: string;
     executableAt: bigint;
     status: bigint;
-    operator: string;
-    wadFraction: bigint;
     assetCount: bigint;
   };
 
@@ -175,6 +172,7 @@ export interface SlashingManagerInterface extends Interface {
       | "allocationDelay"
       | "applyAVSConfig"
       | "applyPendingAllocation"
+      | "avsAt"
       | "avsConfig"
       | "cancelSlash"
       | "deregisterOperatorFromAVS"
@@ -187,8 +185,6 @@ export interface SlashingManagerInterface extends Interface {
       | "magnitudes"
       | "maxSlashable"
       | "modifyAllocation"
-      | "operatorCount"
-      | "operatorsOf"
       | "pause"
       | "pausedGroups"
       | "pendingAVSConfig"
@@ -302,6 +298,7 @@ export interface SlashingManagerInterface extends Interface {
     functionFragment: "applyPendingAllocation",
     values: [AddressLike, AddressLike, AddressLike]
   ): string;
+  encodeFunctionData(functionFragment: "avsAt", values: [BigNumberish]): string;
   encodeFunctionData(
     functionFragment: "avsConfig",
     values: [AddressLike]
@@ -350,14 +347,6 @@ export interface SlashingManagerInterface extends Interface {
     functionFragment: "modifyAllocation",
     values: [AddressLike, AddressLike, BigNumberish]
   ): string;
-  encodeFunctionData(
-    functionFragment: "operatorCount",
-    values: [AddressLike]
-  ): string;
-  encodeFunctionData(
-    functionFragment: "operatorsOf",
-    values: [AddressLike, BigNumberish, BigNumberish]
-  ): string;
   encodeFunctionData(functionFragment: "pause", values: [BigNumberish]): string;
   encodeFunctionData(
     functionFragment: "pausedGroups",
@@ -398,7 +387,7 @@ export interface SlashingManagerInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "securedStake",
-    values: [AddressLike, AddressLike, BigNumberish, BigNumberish]
+    values: [AddressLike, AddressLike, AddressLike[]]
   ): string;
   encodeFunctionData(
     functionFragment: "setAllocationDelay",
@@ -500,6 +489,7 @@ export interface SlashingManagerInterface extends Interface {
     functionFragment: "applyPendingAllocation",
     data: BytesLike
   ): Result;
+  decodeFunctionResult(functionFragment: "avsAt", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "avsConfig", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "cancelSlash",
@@ -531,14 +521,6 @@ export interface SlashingManagerInterface extends Interface {
   ): Result;
   decodeFunctionResult(
     functionFragment: "modifyAllocation",
-    data: BytesLike
-  ): Result;
-  decodeFunctionResult(
-    functionFragment: "operatorCount",
-    data: BytesLike
-  ): Result;
-  decodeFunctionResult(
-    functionFragment: "operatorsOf",
     data: BytesLike
   ): Result;
   decodeFunctionResult(functionFragment: "pause", data: BytesLike): Result;
@@ -933,19 +915,12 @@ export namespace SlashCancelledEvent {
 export namespace SlashExecutedEvent {
   export type InputTuple = [
     id: BigNumberish,
-    avs: AddressLike,
     operator: AddressLike,
     executor: AddressLike
   ];
-  export type OutputTuple = [
-    id: bigint,
-    avs: string,
-    operator: string,
-    executor: string
-  ];
+  export type OutputTuple = [id: bigint, operator: string, executor: string];
   export interface OutputObject {
     id: bigint;
-    avs: string;
     operator: string;
     executor: string;
   }
@@ -1119,6 +1094,8 @@ export interface SlashingManager extends BaseContract {
     "nonpayable"
   >;
 
+  avsAt: TypedContractMethod<[id: BigNumberish], [string], "view">;
+
   avsConfig: TypedContractMethod<
     [avs: AddressLike],
     [ISlashingManagerTypes.AVSConfigStructOutput],
@@ -1184,14 +1161,6 @@ export interface SlashingManager extends BaseContract {
     "nonpayable"
   >;
 
-  operatorCount: TypedContractMethod<[avs: AddressLike], [bigint], "view">;
-
-  operatorsOf: TypedContractMethod<
-    [avs: AddressLike, offset: BigNumberish, limit: BigNumberish],
-    [string[]],
-    "view"
-  >;
-
   pause: TypedContractMethod<[groups: BigNumberish], [void], "nonpayable">;
 
   pausedGroups: TypedContractMethod<[], [bigint], "view">;
@@ -1253,12 +1222,7 @@ export interface SlashingManager extends BaseContract {
   >;
 
   securedStake: TypedContractMethod<
-    [
-      avs: AddressLike,
-      asset: AddressLike,
-      offset: BigNumberish,
-      limit: BigNumberish
-    ],
+    [avs: AddressLike, asset: AddressLike, operators: AddressLike[]],
     [bigint],
     "view"
   >;
@@ -1274,10 +1238,12 @@ export interface SlashingManager extends BaseContract {
     [
       [
         ISlashingManagerTypes.SlashRequestStructOutput,
+        string,
         string[],
         ISlashingManagerTypes.SlashedAssetStructOutput[]
       ] & {
         request: ISlashingManagerTypes.SlashRequestStructOutput;
+        avs: string;
         assets: string[];
         slashed: ISlashingManagerTypes.SlashedAssetStructOutput[];
       }
@@ -1385,6 +1351,9 @@ export interface SlashingManager extends BaseContract {
     "nonpayable"
   >;
   getFunction(
+    nameOrSignature: "avsAt"
+  ): TypedContractMethod<[id: BigNumberish], [string], "view">;
+  getFunction(
     nameOrSignature: "avsConfig"
   ): TypedContractMethod<
     [avs: AddressLike],
@@ -1458,16 +1427,6 @@ export interface SlashingManager extends BaseContract {
     "nonpayable"
   >;
   getFunction(
-    nameOrSignature: "operatorCount"
-  ): TypedContractMethod<[avs: AddressLike], [bigint], "view">;
-  getFunction(
-    nameOrSignature: "operatorsOf"
-  ): TypedContractMethod<
-    [avs: AddressLike, offset: BigNumberish, limit: BigNumberish],
-    [string[]],
-    "view"
-  >;
-  getFunction(
     nameOrSignature: "pause"
   ): TypedContractMethod<[groups: BigNumberish], [void], "nonpayable">;
   getFunction(
@@ -1537,12 +1496,7 @@ export interface SlashingManager extends BaseContract {
   getFunction(
     nameOrSignature: "securedStake"
   ): TypedContractMethod<
-    [
-      avs: AddressLike,
-      asset: AddressLike,
-      offset: BigNumberish,
-      limit: BigNumberish
-    ],
+    [avs: AddressLike, asset: AddressLike, operators: AddressLike[]],
     [bigint],
     "view"
   >;
@@ -1556,10 +1510,12 @@ export interface SlashingManager extends BaseContract {
     [
       [
         ISlashingManagerTypes.SlashRequestStructOutput,
+        string,
         string[],
         ISlashingManagerTypes.SlashedAssetStructOutput[]
       ] & {
         request: ISlashingManagerTypes.SlashRequestStructOutput;
+        avs: string;
         assets: string[];
         slashed: ISlashingManagerTypes.SlashedAssetStructOutput[];
       }
@@ -1917,7 +1873,7 @@ export interface SlashingManager extends BaseContract {
       SlashCancelledEvent.OutputObject
     >;
 
-    "SlashExecuted(uint256,address,address,address)": TypedContractEvent<
+    "SlashExecuted(uint256,address,address)": TypedContractEvent<
       SlashExecutedEvent.InputTuple,
       SlashExecutedEvent.OutputTuple,
       SlashExecutedEvent.OutputObject

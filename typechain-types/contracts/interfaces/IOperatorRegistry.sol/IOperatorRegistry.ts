@@ -83,7 +83,6 @@ export interface IOperatorRegistryInterface extends Interface {
       | "DelegationApproverSet"
       | "OperatorMetadataURIUpdated"
       | "OperatorRegistered"
-      | "StakerDelegated"
       | "StakerUndelegated"
   ): EventFragment;
 
@@ -282,19 +281,6 @@ export namespace OperatorRegisteredEvent {
     metadataURI: string;
     commissionBps: bigint;
     delegationApprover: string;
-  }
-  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
-  export type Filter = TypedDeferredTopicFilter<Event>;
-  export type Log = TypedEventLog<Event>;
-  export type LogDescription = TypedLogDescription<Event>;
-}
-
-export namespace StakerDelegatedEvent {
-  export type InputTuple = [staker: AddressLike, operator: AddressLike];
-  export type OutputTuple = [staker: string, operator: string];
-  export interface OutputObject {
-    staker: string;
-    operator: string;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -585,13 +571,6 @@ export interface IOperatorRegistry extends BaseContract {
     OperatorRegisteredEvent.OutputObject
   >;
   getEvent(
-    key: "StakerDelegated"
-  ): TypedContractEvent<
-    StakerDelegatedEvent.InputTuple,
-    StakerDelegatedEvent.OutputTuple,
-    StakerDelegatedEvent.OutputObject
-  >;
-  getEvent(
     key: "StakerUndelegated"
   ): TypedContractEvent<
     StakerUndelegatedEvent.InputTuple,
@@ -653,17 +632,6 @@ export interface IOperatorRegistry extends BaseContract {
       OperatorRegisteredEvent.InputTuple,
       OperatorRegisteredEvent.OutputTuple,
       OperatorRegisteredEvent.OutputObject
-    >;
-
-    "StakerDelegated(address,address)": TypedContractEvent<
-      StakerDelegatedEvent.InputTuple,
-      StakerDelegatedEvent.OutputTuple,
-      StakerDelegatedEvent.OutputObject
-    >;
-    StakerDelegated: TypedContractEvent<
-      StakerDelegatedEvent.InputTuple,
-      StakerDelegatedEvent.OutputTuple,
-      StakerDelegatedEvent.OutputObject
     >;
 
     "StakerUndelegated(address,address,address,uint256[])": TypedContractEvent<

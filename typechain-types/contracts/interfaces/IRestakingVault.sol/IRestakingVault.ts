@@ -100,6 +100,7 @@ export declare namespace IRestakingVaultTypes {
 export interface IRestakingVaultInterface extends Interface {
   getFunction(
     nameOrSignature:
+      | "activePositions"
       | "activeShares"
       | "addAsset"
       | "assetAt"
@@ -156,6 +157,10 @@ export interface IRestakingVaultInterface extends Interface {
       | "WithdrawerSet"
   ): EventFragment;
 
+  encodeFunctionData(
+    functionFragment: "activePositions",
+    values: [AddressLike]
+  ): string;
   encodeFunctionData(
     functionFragment: "activeShares",
     values: [AddressLike, AddressLike]
@@ -299,6 +304,10 @@ export interface IRestakingVaultInterface extends Interface {
     values: [AddressLike]
   ): string;
 
+  decodeFunctionResult(
+    functionFragment: "activePositions",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(
     functionFragment: "activeShares",
     data: BytesLike
@@ -767,6 +776,19 @@ export interface IRestakingVault extends BaseContract {
     event?: TCEvent
   ): Promise<this>;
 
+  activePositions: TypedContractMethod<
+    [staker: AddressLike],
+    [
+      [string, string[], bigint[], bigint[]] & {
+        operator: string;
+        assets_: string[];
+        shares: bigint[];
+        poolActiveShares: bigint[];
+      }
+    ],
+    "view"
+  >;
+
   activeShares: TypedContractMethod<
     [staker: AddressLike, asset: AddressLike],
     [
@@ -994,6 +1016,20 @@ export interface IRestakingVault extends BaseContract {
     key: string | FunctionFragment
   ): T;
 
+  getFunction(
+    nameOrSignature: "activePositions"
+  ): TypedContractMethod<
+    [staker: AddressLike],
+    [
+      [string, string[], bigint[], bigint[]] & {
+        operator: string;
+        assets_: string[];
+        shares: bigint[];
+        poolActiveShares: bigint[];
+      }
+    ],
+    "view"
+  >;
   getFunction(
     nameOrSignature: "activeShares"
   ): TypedContractMethod<

@@ -30,9 +30,10 @@ export declare namespace ISlashingManagerTypes {
     vetoWindow: BigNumberish;
     vetoCommittee: AddressLike;
     assetMask: BigNumberish;
-    registered: boolean;
+    id: BigNumberish;
     recipient: AddressLike;
     registrar: AddressLike;
+    registered: boolean;
   };
 
   export type AVSConfigStructOutput = [
@@ -41,18 +42,20 @@ export declare namespace ISlashingManagerTypes {
     vetoWindow: bigint,
     vetoCommittee: string,
     assetMask: bigint,
-    registered: boolean,
+    id: bigint,
     recipient: string,
-    registrar: string
+    registrar: string,
+    registered: boolean
   ] & {
     slasher: string;
     maxSlashWad: bigint;
     vetoWindow: bigint;
     vetoCommittee: string;
     assetMask: bigint;
-    registered: boolean;
+    id: bigint;
     recipient: string;
     registrar: string;
+    registered: boolean;
   };
 
   export type AllocationStruct = {
@@ -115,30 +118,24 @@ export declare namespace ISlashingManagerTypes {
   };
 
   export type SlashRequestStruct = {
-    avs: AddressLike;
-    requestedAt: BigNumberish;
+    avsId: BigNumberish;
+    operator: AddressLike;
     executableAt: BigNumberish;
     status: BigNumberish;
-    operator: AddressLike;
-    wadFraction: BigNumberish;
     assetCount: BigNumberish;
   };
 
   export type SlashRequestStructOutput = [
-    avs: string,
-    requestedAt: bigint,
+    avsId: bigint,
+    operator: string,
     executableAt: bigint,
     status: bigint,
-    operator: string,
-    wadFraction: bigint,
     assetCount: bigint
   ] & {
-    avs: string;
-    requestedAt: bigint;
+    avsId: bigint;
+    operator: string;
     executableAt: bigint;
     status: bigint;
-    operator: string;
-    wadFraction: bigint;
     assetCount: bigint;
   };
 
@@ -163,6 +160,7 @@ export interface ISlashingManagerInterface extends Interface {
       | "allocationDelay"
       | "applyAVSConfig"
       | "applyPendingAllocation"
+      | "avsAt"
       | "avsConfig"
       | "cancelSlash"
       | "deregisterOperatorFromAVS"
@@ -171,8 +169,6 @@ export interface ISlashingManagerInterface extends Interface {
       | "magnitudes"
       | "maxSlashable"
       | "modifyAllocation"
-      | "operatorCount"
-      | "operatorsOf"
       | "pendingAVSConfig"
       | "registerAVS"
       | "registerOperatorToAVS"
@@ -227,6 +223,7 @@ export interface ISlashingManagerInterface extends Interface {
     functionFragment: "applyPendingAllocation",
     values: [AddressLike, AddressLike, AddressLike]
   ): string;
+  encodeFunctionData(functionFragment: "avsAt", values: [BigNumberish]): string;
   encodeFunctionData(
     functionFragment: "avsConfig",
     values: [AddressLike]
@@ -260,14 +257,6 @@ export interface ISlashingManagerInterface extends Interface {
     values: [AddressLike, AddressLike, BigNumberish]
   ): string;
   encodeFunctionData(
-    functionFragment: "operatorCount",
-    values: [AddressLike]
-  ): string;
-  encodeFunctionData(
-    functionFragment: "operatorsOf",
-    values: [AddressLike, BigNumberish, BigNumberish]
-  ): string;
-  encodeFunctionData(
     functionFragment: "pendingAVSConfig",
     values: [AddressLike]
   ): string;
@@ -290,7 +279,7 @@ export interface ISlashingManagerInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "securedStake",
-    values: [AddressLike, AddressLike, BigNumberish, BigNumberish]
+    values: [AddressLike, AddressLike, AddressLike[]]
   ): string;
   encodeFunctionData(
     functionFragment: "setAllocationDelay",
@@ -335,6 +324,7 @@ export interface ISlashingManagerInterface extends Interface {
     functionFragment: "applyPendingAllocation",
     data: BytesLike
   ): Result;
+  decodeFunctionResult(functionFragment: "avsAt", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "avsConfig", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "cancelSlash",
@@ -359,14 +349,6 @@ export interface ISlashingManagerInterface extends Interface {
   ): Result;
   decodeFunctionResult(
     functionFragment: "modifyAllocation",
-    data: BytesLike
-  ): Result;
-  decodeFunctionResult(
-    functionFragment: "operatorCount",
-    data: BytesLike
-  ): Result;
-  decodeFunctionResult(
-    functionFragment: "operatorsOf",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -655,19 +637,12 @@ export namespace SlashCancelledEvent {
 export namespace SlashExecutedEvent {
   export type InputTuple = [
     id: BigNumberish,
-    avs: AddressLike,
     operator: AddressLike,
     executor: AddressLike
   ];
-  export type OutputTuple = [
-    id: bigint,
-    avs: string,
-    operator: string,
-    executor: string
-  ];
+  export type OutputTuple = [id: bigint, operator: string, executor: string];
   export interface OutputObject {
     id: bigint;
-    avs: string;
     operator: string;
     executor: string;
   }
@@ -805,6 +780,8 @@ export interface ISlashingManager extends BaseContract {
     "nonpayable"
   >;
 
+  avsAt: TypedContractMethod<[id: BigNumberish], [string], "view">;
+
   avsConfig: TypedContractMethod<
     [avs: AddressLike],
     [ISlashingManagerTypes.AVSConfigStructOutput],
@@ -850,14 +827,6 @@ export interface ISlashingManager extends BaseContract {
     "nonpayable"
   >;
 
-  operatorCount: TypedContractMethod<[avs: AddressLike], [bigint], "view">;
-
-  operatorsOf: TypedContractMethod<
-    [avs: AddressLike, offset: BigNumberish, limit: BigNumberish],
-    [string[]],
-    "view"
-  >;
-
   pendingAVSConfig: TypedContractMethod<
     [avs: AddressLike],
     [
@@ -901,12 +870,7 @@ export interface ISlashingManager extends BaseContract {
   >;
 
   securedStake: TypedContractMethod<
-    [
-      avs: AddressLike,
-      asset: AddressLike,
-      offset: BigNumberish,
-      limit: BigNumberish
-    ],
+    [avs: AddressLike, asset: AddressLike, operators: AddressLike[]],
     [bigint],
     "view"
   >;
@@ -922,10 +886,12 @@ export interface ISlashingManager extends BaseContract {
     [
       [
         ISlashingManagerTypes.SlashRequestStructOutput,
+        string,
         string[],
         ISlashingManagerTypes.SlashedAssetStructOutput[]
       ] & {
         request: ISlashingManagerTypes.SlashRequestStructOutput;
+        avs: string;
         assets: string[];
         slashed: ISlashingManagerTypes.SlashedAssetStructOutput[];
       }
@@ -983,6 +949,9 @@ export interface ISlashingManager extends BaseContract {
     "nonpayable"
   >;
   getFunction(
+    nameOrSignature: "avsAt"
+  ): TypedContractMethod<[id: BigNumberish], [string], "view">;
+  getFunction(
     nameOrSignature: "avsConfig"
   ): TypedContractMethod<
     [avs: AddressLike],
@@ -1032,16 +1001,6 @@ export interface ISlashingManager extends BaseContract {
     "nonpayable"
   >;
   getFunction(
-    nameOrSignature: "operatorCount"
-  ): TypedContractMethod<[avs: AddressLike], [bigint], "view">;
-  getFunction(
-    nameOrSignature: "operatorsOf"
-  ): TypedContractMethod<
-    [avs: AddressLike, offset: BigNumberish, limit: BigNumberish],
-    [string[]],
-    "view"
-  >;
-  getFunction(
     nameOrSignature: "pendingAVSConfig"
   ): TypedContractMethod<
     [avs: AddressLike],
@@ -1088,12 +1047,7 @@ export interface ISlashingManager extends BaseContract {
   getFunction(
     nameOrSignature: "securedStake"
   ): TypedContractMethod<
-    [
-      avs: AddressLike,
-      asset: AddressLike,
-      offset: BigNumberish,
-      limit: BigNumberish
-    ],
+    [avs: AddressLike, asset: AddressLike, operators: AddressLike[]],
     [bigint],
     "view"
   >;
@@ -1107,10 +1061,12 @@ export interface ISlashingManager extends BaseContract {
     [
       [
         ISlashingManagerTypes.SlashRequestStructOutput,
+        string,
         string[],
         ISlashingManagerTypes.SlashedAssetStructOutput[]
       ] & {
         request: ISlashingManagerTypes.SlashRequestStructOutput;
+        avs: string;
         assets: string[];
         slashed: ISlashingManagerTypes.SlashedAssetStructOutput[];
       }
@@ -1358,7 +1314,7 @@ export interface ISlashingManager extends BaseContract {
       SlashCancelledEvent.OutputObject
     >;
 
-    "SlashExecuted(uint256,address,address,address)": TypedContractEvent<
+    "SlashExecuted(uint256,address,address)": TypedContractEvent<
       SlashExecutedEvent.InputTuple,
       SlashExecutedEvent.OutputTuple,
       SlashExecutedEvent.OutputObject

@@ -28,9 +28,10 @@ export declare namespace ISlashingManagerTypes {
     vetoWindow: BigNumberish;
     vetoCommittee: AddressLike;
     assetMask: BigNumberish;
-    registered: boolean;
+    id: BigNumberish;
     recipient: AddressLike;
     registrar: AddressLike;
+    registered: boolean;
   };
 
   export type AVSConfigStructOutput = [
@@ -39,18 +40,20 @@ export declare namespace ISlashingManagerTypes {
     vetoWindow: bigint,
     vetoCommittee: string,
     assetMask: bigint,
-    registered: boolean,
+    id: bigint,
     recipient: string,
-    registrar: string
+    registrar: string,
+    registered: boolean
   ] & {
     slasher: string;
     maxSlashWad: bigint;
     vetoWindow: bigint;
     vetoCommittee: string;
     assetMask: bigint;
-    registered: boolean;
+    id: bigint;
     recipient: string;
     registrar: string;
+    registered: boolean;
   };
 }
 
@@ -311,19 +314,12 @@ export namespace SlashCancelledEvent {
 export namespace SlashExecutedEvent {
   export type InputTuple = [
     id: BigNumberish,
-    avs: AddressLike,
     operator: AddressLike,
     executor: AddressLike
   ];
-  export type OutputTuple = [
-    id: bigint,
-    avs: string,
-    operator: string,
-    executor: string
-  ];
+  export type OutputTuple = [id: bigint, operator: string, executor: string];
   export interface OutputObject {
     id: bigint;
-    avs: string;
     operator: string;
     executor: string;
   }
@@ -660,7 +656,7 @@ export interface ISlashingManagerEvents extends BaseContract {
       SlashCancelledEvent.OutputObject
     >;
 
-    "SlashExecuted(uint256,address,address,address)": TypedContractEvent<
+    "SlashExecuted(uint256,address,address)": TypedContractEvent<
       SlashExecutedEvent.InputTuple,
       SlashExecutedEvent.OutputTuple,
       SlashExecutedEvent.OutputObject

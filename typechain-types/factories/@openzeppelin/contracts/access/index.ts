@@ -3,3 +3,4 @@
 /* eslint-disable */
 export { AccessControl__factory } from "./AccessControl__factory";
 export { IAccessControl__factory } from "./IAccessControl__factory";
+export { Ownable__factory } from "./Ownable__factory";

@@ -118,22 +118,6 @@ const _abi = [
         name: "staker",
         type: "address",
       },
-      {
-        internalType: "address",
-        name: "operator",
-        type: "address",
-      },
-    ],
-    name: "StakerAlreadyDelegated",
-    type: "error",
-  },
-  {
-    inputs: [
-      {
-        internalType: "address",
-        name: "staker",
-        type: "address",
-      },
     ],
     name: "StakerNotDelegated",
     type: "error",

@@ -149,25 +149,6 @@ const _abi = [
         name: "operator",
         type: "address",
       },
-    ],
-    name: "StakerDelegated",
-    type: "event",
-  },
-  {
-    anonymous: false,
-    inputs: [
-      {
-        indexed: true,
-        internalType: "address",
-        name: "staker",
-        type: "address",
-      },
-      {
-        indexed: true,
-        internalType: "address",
-        name: "operator",
-        type: "address",
-      },
       {
         indexed: false,
         internalType: "address",

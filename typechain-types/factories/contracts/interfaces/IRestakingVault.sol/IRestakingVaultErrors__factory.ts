@@ -39,6 +39,22 @@ const _abi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "index",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "count",
+        type: "uint256",
+      },
+    ],
+    name: "AssetIndexOutOfRange",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "address",
         name: "asset",
         type: "address",

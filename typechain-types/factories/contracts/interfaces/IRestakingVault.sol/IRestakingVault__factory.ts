@@ -39,6 +39,22 @@ const _abi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "index",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "count",
+        type: "uint256",
+      },
+    ],
+    name: "AssetIndexOutOfRange",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "address",
         name: "asset",
         type: "address",
@@ -758,6 +774,40 @@ const _abi = [
     ],
     name: "WithdrawerSet",
     type: "event",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "staker",
+        type: "address",
+      },
+    ],
+    name: "activePositions",
+    outputs: [
+      {
+        internalType: "address",
+        name: "operator",
+        type: "address",
+      },
+      {
+        internalType: "address[]",
+        name: "assets_",
+        type: "address[]",
+      },
+      {
+        internalType: "uint256[]",
+        name: "shares",
+        type: "uint256[]",
+      },
+      {
+        internalType: "uint256[]",
+        name: "poolActiveShares",
+        type: "uint256[]",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
   },
   {
     inputs: [

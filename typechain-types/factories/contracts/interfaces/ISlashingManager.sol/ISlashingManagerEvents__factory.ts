@@ -46,9 +46,9 @@ const _abi = [
             type: "uint16",
           },
           {
-            internalType: "bool",
-            name: "registered",
-            type: "bool",
+            internalType: "uint32",
+            name: "id",
+            type: "uint32",
           },
           {
             internalType: "address",
@@ -59,6 +59,11 @@ const _abi = [
             internalType: "address",
             name: "registrar",
             type: "address",
+          },
+          {
+            internalType: "bool",
+            name: "registered",
+            type: "bool",
           },
         ],
         indexed: false,
@@ -113,9 +118,9 @@ const _abi = [
             type: "uint16",
           },
           {
-            internalType: "bool",
-            name: "registered",
-            type: "bool",
+            internalType: "uint32",
+            name: "id",
+            type: "uint32",
           },
           {
             internalType: "address",
@@ -126,6 +131,11 @@ const _abi = [
             internalType: "address",
             name: "registrar",
             type: "address",
+          },
+          {
+            internalType: "bool",
+            name: "registered",
+            type: "bool",
           },
         ],
         indexed: false,
@@ -199,9 +209,9 @@ const _abi = [
             type: "uint16",
           },
           {
-            internalType: "bool",
-            name: "registered",
-            type: "bool",
+            internalType: "uint32",
+            name: "id",
+            type: "uint32",
           },
           {
             internalType: "address",
@@ -212,6 +222,11 @@ const _abi = [
             internalType: "address",
             name: "registrar",
             type: "address",
+          },
+          {
+            internalType: "bool",
+            name: "registered",
+            type: "bool",
           },
         ],
         indexed: false,
@@ -446,17 +461,11 @@ const _abi = [
       {
         indexed: true,
         internalType: "address",
-        name: "avs",
-        type: "address",
-      },
-      {
-        indexed: true,
-        internalType: "address",
         name: "operator",
         type: "address",
       },
       {
-        indexed: false,
+        indexed: true,
         internalType: "address",
         name: "executor",
         type: "address",

@@ -410,9 +410,9 @@ const _abi = [
             type: "uint16",
           },
           {
-            internalType: "bool",
-            name: "registered",
-            type: "bool",
+            internalType: "uint32",
+            name: "id",
+            type: "uint32",
           },
           {
             internalType: "address",
@@ -423,6 +423,11 @@ const _abi = [
             internalType: "address",
             name: "registrar",
             type: "address",
+          },
+          {
+            internalType: "bool",
+            name: "registered",
+            type: "bool",
           },
         ],
         indexed: false,
@@ -477,9 +482,9 @@ const _abi = [
             type: "uint16",
           },
           {
-            internalType: "bool",
-            name: "registered",
-            type: "bool",
+            internalType: "uint32",
+            name: "id",
+            type: "uint32",
           },
           {
             internalType: "address",
@@ -490,6 +495,11 @@ const _abi = [
             internalType: "address",
             name: "registrar",
             type: "address",
+          },
+          {
+            internalType: "bool",
+            name: "registered",
+            type: "bool",
           },
         ],
         indexed: false,
@@ -563,9 +573,9 @@ const _abi = [
             type: "uint16",
           },
           {
-            internalType: "bool",
-            name: "registered",
-            type: "bool",
+            internalType: "uint32",
+            name: "id",
+            type: "uint32",
           },
           {
             internalType: "address",
@@ -576,6 +586,11 @@ const _abi = [
             internalType: "address",
             name: "registrar",
             type: "address",
+          },
+          {
+            internalType: "bool",
+            name: "registered",
+            type: "bool",
           },
         ],
         indexed: false,
@@ -810,17 +825,11 @@ const _abi = [
       {
         indexed: true,
         internalType: "address",
-        name: "avs",
-        type: "address",
-      },
-      {
-        indexed: true,
-        internalType: "address",
         name: "operator",
         type: "address",
       },
       {
-        indexed: false,
+        indexed: true,
         internalType: "address",
         name: "executor",
         type: "address",
@@ -1047,6 +1056,25 @@ const _abi = [
   {
     inputs: [
       {
+        internalType: "uint32",
+        name: "id",
+        type: "uint32",
+      },
+    ],
+    name: "avsAt",
+    outputs: [
+      {
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
         internalType: "address",
         name: "avs",
         type: "address",
@@ -1082,9 +1110,9 @@ const _abi = [
             type: "uint16",
           },
           {
-            internalType: "bool",
-            name: "registered",
-            type: "bool",
+            internalType: "uint32",
+            name: "id",
+            type: "uint32",
           },
           {
             internalType: "address",
@@ -1095,6 +1123,11 @@ const _abi = [
             internalType: "address",
             name: "registrar",
             type: "address",
+          },
+          {
+            internalType: "bool",
+            name: "registered",
+            type: "bool",
           },
         ],
         internalType: "struct ISlashingManagerTypes.AVSConfig",
@@ -1274,54 +1307,6 @@ const _abi = [
         type: "address",
       },
     ],
-    name: "operatorCount",
-    outputs: [
-      {
-        internalType: "uint256",
-        name: "",
-        type: "uint256",
-      },
-    ],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
-        internalType: "address",
-        name: "avs",
-        type: "address",
-      },
-      {
-        internalType: "uint256",
-        name: "offset",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "limit",
-        type: "uint256",
-      },
-    ],
-    name: "operatorsOf",
-    outputs: [
-      {
-        internalType: "address[]",
-        name: "operators",
-        type: "address[]",
-      },
-    ],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
-        internalType: "address",
-        name: "avs",
-        type: "address",
-      },
-    ],
     name: "pendingAVSConfig",
     outputs: [
       {
@@ -1352,9 +1337,9 @@ const _abi = [
             type: "uint16",
           },
           {
-            internalType: "bool",
-            name: "registered",
-            type: "bool",
+            internalType: "uint32",
+            name: "id",
+            type: "uint32",
           },
           {
             internalType: "address",
@@ -1365,6 +1350,11 @@ const _abi = [
             internalType: "address",
             name: "registrar",
             type: "address",
+          },
+          {
+            internalType: "bool",
+            name: "registered",
+            type: "bool",
           },
         ],
         internalType: "struct ISlashingManagerTypes.AVSConfig",
@@ -1526,14 +1516,9 @@ const _abi = [
         type: "address",
       },
       {
-        internalType: "uint256",
-        name: "offset",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "limit",
-        type: "uint256",
+        internalType: "address[]",
+        name: "operators",
+        type: "address[]",
       },
     ],
     name: "securedStake",
@@ -1573,14 +1558,14 @@ const _abi = [
       {
         components: [
           {
-            internalType: "address",
-            name: "avs",
-            type: "address",
+            internalType: "uint32",
+            name: "avsId",
+            type: "uint32",
           },
           {
-            internalType: "uint40",
-            name: "requestedAt",
-            type: "uint40",
+            internalType: "address",
+            name: "operator",
+            type: "address",
           },
           {
             internalType: "uint40",
@@ -1593,16 +1578,6 @@ const _abi = [
             type: "uint8",
           },
           {
-            internalType: "address",
-            name: "operator",
-            type: "address",
-          },
-          {
-            internalType: "uint64",
-            name: "wadFraction",
-            type: "uint64",
-          },
-          {
             internalType: "uint8",
             name: "assetCount",
             type: "uint8",
@@ -1611,6 +1586,11 @@ const _abi = [
         internalType: "struct ISlashingManagerTypes.SlashRequest",
         name: "request",
         type: "tuple",
+      },
+      {
+        internalType: "address",
+        name: "avs",
+        type: "address",
       },
       {
         internalType: "address[]",
@@ -1630,9 +1610,9 @@ const _abi = [
             type: "uint64",
           },
           {
-            internalType: "uint128",
+            internalType: "uint184",
             name: "amount",
-            type: "uint128",
+            type: "uint184",
           },
         ],
         internalType: "struct ISlashingManagerTypes.SlashedAsset[]",
