@@ -447,6 +447,11 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         uint256 last = pool.lastUpdate;
         tokenIds = pool.tokenIds;
         uint256 g = pool.timePerShare;
+        if (count == 0) {
+            // Nothing streams: only the clock moves, so that a first stream starts accruing from now.
+            pool.lastUpdate = uint40(block.timestamp);
+            return (rps, tokenIds);
+        }
         if (last == block.timestamp) {
             for (uint256 i; i < count; ++i) {
                 Stream memory st = pool.streams[i];
