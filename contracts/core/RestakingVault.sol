@@ -248,6 +248,7 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
             from.totalShares = uint128(p0.totalShares - oldShares);
             uint256 minted = _creditPool($, staker, 0, operator, asset, assets_);
             $.shares[staker][asset] = minted;
+            if (minted == 0) s.assetMask &= ~uint16(1 << index);
             emit SharesMoved(staker, asset, address(0), operator, oldShares, assets_, minted);
         }
         $.stakers[staker] = s;
@@ -285,7 +286,7 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
     ) external returns (uint256 amount) {
         VaultStorage storage $ = _getVaultStorage();
         if (msg.sender != $.slashingManager) revert OnlySlashingManager(msg.sender);
-        if (operator == address(0) || magnitude > freeMagnitude) revert InvalidSlash(operator, asset);
+        if (operator == address(0) || magnitude == 0 || magnitude > freeMagnitude) revert InvalidSlash(operator, asset);
         Pool storage pool_ = $.pools[operator][asset];
         uint256 pending = pool_.pendingSlash;
         amount = Math.mulDiv(pool_.totalAssets - pending, magnitude, freeMagnitude);
@@ -488,7 +489,7 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         Staker memory s = $.stakers[msg.sender];
         uint16 maskBefore = s.assetMask;
         shares = _mintShares($, msg.sender, s, asset, config.index, amount);
-        if (shares < minShares) revert SharesBelowMinimum(shares, minShares);
+        if (shares == 0 || shares < minShares) revert SharesBelowMinimum(shares, minShares);
         if (s.assetMask != maskBefore) $.stakers[msg.sender] = s;
         emit Deposited(msg.sender, s.operator, asset, amount, shares);
 
@@ -512,7 +513,8 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         uint256 held = $.shares[staker][asset];
         minted = _creditPool($, staker, held, s.operator, asset, assets_);
         $.shares[staker][asset] = held + minted;
-        s.assetMask |= uint16(1 << assetIndex);
+        // The mask marks exactly the assets the staker holds shares of (a worthless withdrawal mints none).
+        if (held + minted != 0) s.assetMask |= uint16(1 << assetIndex);
     }
 
     /// @dev Adds `assets_` to pool `(operator, asset)` and returns the shares minted for them, after telling the
@@ -530,7 +532,10 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         if (operator == address(0)) {
             minted = SharesMathLib.toSharesDown(assets_, p.totalAssets, p.totalShares);
         } else {
-            minted = SharesMathLib.toSharesDown(assets_, p.totalAssets - p.pendingSlash, p.totalShares);
+            // Entering at the net price and then sharing a veto's returned value would pay the entrant for a risk it
+            // never bore: a pool with a pending slash takes no new shares until the request is resolved.
+            if (p.pendingSlash != 0) revert PoolSlashPending(operator, asset, p.pendingSlash);
+            minted = SharesMathLib.toSharesDown(assets_, p.totalAssets, p.totalShares);
             _callRewardsHook(
                 $,
                 staker,

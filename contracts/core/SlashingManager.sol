@@ -474,20 +474,38 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
         uint8 index,
         uint64 wadFraction
     ) internal returns (SlashedAsset memory slashed) {
-        Allocation storage stored = $.allocations[operator][avs][index];
-        Magnitudes storage storedMags = $.magnitudes[operator][index];
+        uint256 free;
+        (slashed, free) = _takeMagnitude(
+            $.allocations[operator][avs][index],
+            $.magnitudes[operator][index],
+            wadFraction
+        );
+        if (slashed.magnitude == 0) return slashed;
+        slashed.assetIndex = index;
+        slashed.amount = uint120($.vault.reserveSlash(operator, $.assetAt[index], slashed.magnitude, free));
+    }
+
+    /// @dev Moves `f * current` of the allocation into the operator's reserved magnitude; returns it, the cut of a
+    /// pending deallocation, and the free magnitude (maxMagnitude - reserved) before the move.
+    function _takeMagnitude(
+        Allocation storage stored,
+        Magnitudes storage storedMags,
+        uint64 wadFraction
+    ) internal returns (SlashedAsset memory slashed, uint256 free) {
         (Allocation memory a, Magnitudes memory m) = _applyMatured(stored, storedMags);
         uint64 s = uint64((uint256(a.current) * wadFraction) / WAD);
-        if (s == 0) return slashed;
+        if (s == 0) return (slashed, 0);
         if (a.effectAt != 0 && !a.pendingIncrease) {
-            a.pendingDelta = uint64((uint256(a.pendingDelta) * (a.current - s)) / a.current);
+            // A pending deallocation shrinks with the allocation, so that it never exceeds what is left.
+            uint64 scaled = uint64((uint256(a.pendingDelta) * (a.current - s)) / a.current);
+            slashed.deallocationCut = a.pendingDelta - scaled;
+            a.pendingDelta = scaled;
         }
         a.current -= s;
-        uint256 free = WAD - m.lost - m.reserved;
+        free = WAD - m.lost - m.reserved;
         m.reserved += s;
         _storeAllocation(stored, storedMags, a, m);
-        uint256 amount = $.vault.reserveSlash(operator, $.assetAt[index], s, free);
-        slashed = SlashedAsset({assetIndex: index, magnitude: s, amount: uint184(amount)});
+        slashed.magnitude = s;
     }
 
     function _cancel(
@@ -500,12 +518,30 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
         $.requests[id].status = status;
         for (uint256 i; i < r.assetCount; ++i) {
             SlashedAsset memory slashed = $.slashedAssets[id][i];
-            Allocation storage a = $.allocations[r.operator][avs][slashed.assetIndex];
-            a.current += slashed.magnitude;
-            $.magnitudes[r.operator][slashed.assetIndex].reserved -= slashed.magnitude;
+            _restore(
+                $.allocations[r.operator][avs][slashed.assetIndex],
+                $.magnitudes[r.operator][slashed.assetIndex],
+                slashed
+            );
             $.vault.releaseSlash(r.operator, $.assetAt[slashed.assetIndex], slashed.amount);
         }
         emit SlashCancelled(id, msg.sender, status == SlashStatus.Vetoed);
+    }
+
+    /// @dev Gives a vetoed or cancelled request's magnitude back to the allocation. The deallocation it shrank gets its
+    /// cut back: added to the pending decrease if one is pending (a later one has the same end state, only later),
+    /// or taken from the allocation at once if the decrease has matured meanwhile.
+    function _restore(Allocation storage stored, Magnitudes storage storedMags, SlashedAsset memory slashed) internal {
+        (Allocation memory a, Magnitudes memory m) = _applyMatured(stored, storedMags);
+        if (a.effectAt != 0 && !a.pendingIncrease) {
+            a.pendingDelta += slashed.deallocationCut;
+            a.current += slashed.magnitude;
+        } else {
+            a.current += slashed.magnitude - slashed.deallocationCut;
+            m.encumbered -= slashed.deallocationCut;
+        }
+        m.reserved -= slashed.magnitude;
+        _storeAllocation(stored, storedMags, a, m);
     }
 
     function _applyMatured(
@@ -588,6 +624,8 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
     /// @dev Whether `next` lets the AVS take more, sooner or from more assets than `old`.
     function _loosens(AVSConfig memory old, AVSConfig memory next) internal pure returns (bool) {
         if (next.slasher != old.slasher || next.maxSlashWad > old.maxSlashWad) return true;
+        // Redirecting slashed funds (burn to a recipient, or to another one) changes the AVS's incentive to slash.
+        if (next.recipient != old.recipient) return true;
         if (next.assetMask & ~old.assetMask != 0) return true;
         if (old.vetoCommittee != address(0)) {
             if (next.vetoCommittee != old.vetoCommittee || next.vetoWindow < old.vetoWindow) return true;
@@ -613,8 +651,10 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
 
     function _knownAssetIndex(SlashingStorage storage $, address asset) internal view returns (uint8) {
         uint8 indexPlusOne = $.assetIndexPlusOne[asset];
-        if (indexPlusOne == 0) revert UnknownAsset(asset);
-        return indexPlusOne - 1;
+        if (indexPlusOne != 0) return indexPlusOne - 1;
+        IRestakingVault.AssetConfig memory config = $.vault.assetConfig(asset);
+        if (!config.listed) revert UnknownAsset(asset);
+        return config.index;
     }
 
     function _pausedGroups() internal view override returns (uint8) {

@@ -60,7 +60,7 @@ interface IRestakingVaultErrors {
     error CapExceeded(address asset, uint256 cap, uint256 totalAfter);
     /// @notice The vault received a different amount than the one transferred (fee-on-transfer or rebasing token).
     error TransferAmountMismatch(address asset, uint256 expected, uint256 received);
-    /// @notice Fewer shares would be minted than the caller accepts.
+    /// @notice Fewer shares would be minted than the caller accepts (or none at all).
     error SharesBelowMinimum(uint256 shares, uint256 minShares);
     /// @notice The staker holds fewer shares than requested.
     error InsufficientShares(address staker, address asset, uint256 held, uint256 requested);
@@ -84,6 +84,9 @@ interface IRestakingVaultErrors {
     error LengthMismatch(uint256 a, uint256 b);
     /// @notice A slash reservation was asked against the undelegated pool or with an invalid magnitude.
     error InvalidSlash(address operator, address asset);
+    /// @notice Pool `(operator, asset)` has `pendingSlash` reserved by pending slash requests: it takes no new shares
+    /// (deposits, delegations, completions as shares) until they are executed, vetoed or cancelled.
+    error PoolSlashPending(address operator, address asset, uint256 pendingSlash);
     /// @notice No asset is listed at `index`.
     error AssetIndexOutOfRange(uint256 index, uint256 count);
     /// @notice A release or execution asked for more than the pool has reserved.

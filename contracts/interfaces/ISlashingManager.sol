@@ -66,11 +66,13 @@ interface ISlashingManagerTypes {
     }
 
     /// @notice What a request takes from one asset: `magnitude` of the operator's allocation and `amount` of the
-    /// pool's assets, both fixed when the request is made.
+    /// pool's assets, both fixed when the request is made. `deallocationCut` is how much the request shrank a pending
+    /// deallocation of that allocation (scaled with it), given back if the request is vetoed or cancelled.
     struct SlashedAsset {
         uint8 assetIndex;
         uint64 magnitude;
-        uint184 amount;
+        uint64 deallocationCut;
+        uint120 amount;
     }
 }
 
@@ -202,8 +204,8 @@ interface ISlashingManager is ISlashingManagerTypes, ISlashingManagerErrors, ISl
     function updateAVSMetadataURI(string calldata metadataURI) external;
 
     /// @notice Updates the calling AVS's configuration. A change that loosens slashing (new slasher, higher max
-    /// fraction, weaker veto, new assets) is queued for the vault's withdrawal delay; others apply at once. A new call
-    /// replaces a queued change.
+    /// fraction, weaker veto, new assets, another destination for slashed funds) is queued for the vault's withdrawal
+    /// delay; others apply at once. A new call replaces a queued change.
     /// @param params The new configuration.
     function updateAVSConfig(AVSParams calldata params) external;
 

@@ -12,7 +12,8 @@ library SharesMathLib {
     uint256 internal constant VIRTUAL_SHARES = 1e6;
     uint256 internal constant VIRTUAL_ASSETS = 1;
 
-    /// @dev Shares minted for `assets` deposited. Keeps newShares / (totalShares + new) <= assets / (totalAssets + assets).
+    /// @dev Shares minted for `assets` deposited. Keeps the minted shares' value at the new rate <= assets, counting the
+    /// virtual shares and assets: newShares * (totalAssets + assets + VA) <= assets * (totalShares + newShares + VS).
     function toSharesDown(uint256 assets, uint256 totalAssets, uint256 totalShares) internal pure returns (uint256) {
         return Math.mulDiv(assets, totalShares + VIRTUAL_SHARES, totalAssets + VIRTUAL_ASSETS);
     }

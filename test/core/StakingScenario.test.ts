@@ -1,0 +1,343 @@
+/**
+ * A multi-staker scenario over 2 operators and 3 assets: deposits, delegations, partial queues, completions as
+ * tokens and as shares, undelegation by the operator and by the approver, redelegation, a slash reservation with a
+ * partial execution and a release, and time travel. After EVERY step the chain is compared with an independent BigInt
+ * model (test/helpers/model.ts) and the DESIGN.md invariants 1, 2 and 3 are checked (test/helpers/invariants.ts);
+ * every queued withdrawal is checked against invariant 6 right after it is queued.
+ */
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { ContractTransactionReceipt, ContractTransactionResponse, Result } from "ethers";
+
+import {
+  DAY,
+  DEFAULT_WITHDRAWAL_DELAY,
+  WAD,
+  slashingFixture,
+  type SlashingFixture,
+} from "../helpers/fixtures";
+import { InvariantChecker } from "../helpers/invariants";
+import { VaultModel } from "../helpers/model";
+import { NO_SIGNATURE, ZERO_SALT, salt, signDelegationApproval } from "../helpers/signatures";
+import type { IOperatorRegistryTypes } from "../../typechain-types/contracts/core/OperatorRegistry";
+
+const ZERO = ethers.ZeroAddress;
+
+/** Drives the vault, the model and the invariant checker in lockstep. */
+class Scenario {
+  readonly model: VaultModel;
+  readonly inv: InvariantChecker;
+  steps = 0;
+
+  constructor(readonly f: SlashingFixture) {
+    this.model = new VaultModel(f.assetAddresses);
+    const everyone = [...f.stakers, f.operator1, f.operator2].map((s) => s.address);
+    this.inv = new InvariantChecker(f.vault, f.tokens, everyone, [f.operator1.address, f.operator2.address]);
+    // operators are stakers delegated to themselves
+    this.model.delegate(f.operator1.address, f.operator1.address);
+    this.model.delegate(f.operator2.address, f.operator2.address);
+  }
+
+  private async send(
+    promise: Promise<ContractTransactionResponse>,
+  ): Promise<{ receipt: ContractTransactionReceipt; timestamp: bigint }> {
+    const timestamp = BigInt(await time.latest()) + 12n;
+    await time.setNextBlockTimestamp(timestamp);
+    const receipt = await (await promise).wait();
+    if (receipt === null) throw new Error("no receipt");
+    return { receipt, timestamp };
+  }
+
+  private events(receipt: ContractTransactionReceipt, name: string): Result[] {
+    const out: Result[] = [];
+    for (const log of receipt.logs) {
+      if (log.address !== this.f.vaultAddress && log.address !== this.f.registryAddress) continue;
+      const iface = log.address === this.f.vaultAddress ? this.f.vault.interface : this.f.registry.interface;
+      const parsed = iface.parseLog(log);
+      if (parsed !== null && parsed.name === name) out.push(parsed.args);
+    }
+    return out;
+  }
+
+  /** Ends every step: the chain equals the model and invariants 1, 2, 3 hold. */
+  private async check(): Promise<void> {
+    const state = await this.inv.readState();
+    this.model.assertState(state);
+    await this.inv.checkAll(state);
+    this.steps++;
+  }
+
+  async deposit(staker: HardhatEthersSigner, assetIndex: number, amount: bigint): Promise<void> {
+    const token = this.f.tokens[assetIndex];
+    const asset = this.f.assetAddresses[assetIndex];
+    const before = await token.balanceOf(staker.address);
+    const minted = this.model.deposit(staker.address, asset, amount);
+    const { receipt } = await this.send(this.f.vault.connect(staker).deposit(asset, amount, minted));
+    const paid = before - (await token.balanceOf(staker.address));
+    expect(paid).to.equal(amount);
+    expect(this.events(receipt, "Deposited").map((e) => [...e])).to.deep.equal([
+      [staker.address, this.model.operatorOf(staker.address), asset, amount, minted],
+    ]);
+    this.inv.recordDeposit(staker.address, asset, paid);
+    await this.check();
+  }
+
+  async delegate(
+    staker: HardhatEthersSigner,
+    operator: HardhatEthersSigner,
+    signature: IOperatorRegistryTypes.ApproverSignatureStruct = NO_SIGNATURE,
+    approverSalt: string = ZERO_SALT,
+  ): Promise<void> {
+    const moves = this.model.delegate(staker.address, operator.address);
+    const { receipt } = await this.send(
+      this.f.registry.connect(staker).delegateTo(operator.address, signature, approverSalt),
+    );
+    expect(this.events(receipt, "SharesMoved").map((e) => [...e])).to.deep.equal(
+      moves.map((m) => [
+        staker.address,
+        m.asset,
+        ZERO,
+        operator.address,
+        m.sharesBurned,
+        m.assets,
+        m.sharesMinted,
+      ]),
+    );
+    await this.check();
+  }
+
+  /** Queues `shares` (or, when `fraction` is given, that fraction of the position) and checks invariant 6. */
+  async queue(staker: HardhatEthersSigner, assetIndex: number, shares: bigint): Promise<bigint> {
+    const asset = this.f.assetAddresses[assetIndex];
+    const { receipt, timestamp } = await this.send(
+      this.f.vault.connect(staker).queueWithdrawal(asset, shares),
+    );
+    const operator = this.model.operatorOf(staker.address);
+    const id = this.model.queue(staker.address, asset, shares, timestamp);
+    expect(this.events(receipt, "WithdrawalQueued").map((e) => [...e])).to.deep.equal([
+      [id, staker.address, operator, asset, shares, timestamp],
+    ]);
+    this.inv.addWithdrawals([id]);
+    await this.inv.assertNotCompletableBeforeDelay(id, staker);
+    await this.check();
+    return id;
+  }
+
+  async undelegate(staker: HardhatEthersSigner, caller: HardhatEthersSigner): Promise<bigint[]> {
+    const operator = this.model.operatorOf(staker.address);
+    const { receipt, timestamp } = await this.send(
+      this.f.registry.connect(caller).undelegate(staker.address),
+    );
+    const ids = this.model.undelegate(staker.address, timestamp);
+    expect(this.events(receipt, "StakerUndelegated").map((e) => [e[0], e[1], e[2], [...e[3]]])).to.deep.equal(
+      [[staker.address, operator, caller.address, ids]],
+    );
+    this.inv.addWithdrawals(ids);
+    for (const id of ids) await this.inv.assertNotCompletableBeforeDelay(id, staker);
+    await this.check();
+    return ids;
+  }
+
+  async redelegate(
+    staker: HardhatEthersSigner,
+    operator: HardhatEthersSigner,
+    signature: IOperatorRegistryTypes.ApproverSignatureStruct,
+    approverSalt: string,
+  ): Promise<bigint[]> {
+    const { receipt, timestamp } = await this.send(
+      this.f.registry.connect(staker).redelegate(operator.address, signature, approverSalt),
+    );
+    const ids = this.model.undelegate(staker.address, timestamp);
+    expect(this.model.delegate(staker.address, operator.address)).to.deep.equal([]);
+    expect(this.events(receipt, "StakerUndelegated").map((e) => [...e[3]])).to.deep.equal([ids]);
+    expect(this.events(receipt, "Delegated").map((e) => [...e])).to.deep.equal([
+      [staker.address, operator.address],
+    ]);
+    this.inv.addWithdrawals(ids);
+    for (const id of ids) await this.inv.assertNotCompletableBeforeDelay(id, staker);
+    await this.check();
+    return ids;
+  }
+
+  async complete(id: bigint, asTokens: boolean, caller: HardhatEthersSigner): Promise<void> {
+    const w = this.model.withdrawals.get(id);
+    if (w === undefined) throw new Error(`unknown withdrawal ${id}`);
+    const token = this.f.tokens[this.f.assetAddresses.indexOf(w.asset)];
+    const before = await token.balanceOf(caller.address);
+    const c = this.model.complete(id, asTokens);
+    const { receipt } = await this.send(this.f.vault.connect(caller).completeWithdrawal(id, asTokens));
+    const received = (await token.balanceOf(caller.address)) - before;
+    const receiver = asTokens ? caller.address : w.staker;
+    expect(this.events(receipt, "WithdrawalCompleted").map((e) => [...e])).to.deep.equal([
+      [
+        id,
+        w.staker,
+        receiver,
+        w.operator,
+        w.asset,
+        w.shares,
+        c.assets,
+        asTokens,
+        c.newOperator,
+        c.sharesMinted,
+      ],
+    ]);
+    expect(received).to.equal(asTokens ? c.assets : 0n);
+    if (asTokens) this.inv.recordWithdrawal(w.staker, w.asset, received);
+    this.inv.removeWithdrawal(id);
+    await this.check();
+  }
+
+  async reserve(
+    operator: HardhatEthersSigner,
+    assetIndex: number,
+    magnitude: bigint,
+    free: bigint,
+  ): Promise<bigint> {
+    const asset = this.f.assetAddresses[assetIndex];
+    const amount = this.model.reserve(operator.address, asset, magnitude, free);
+    const { receipt } = await this.send(
+      this.f.slasher.reserveSlash(operator.address, asset, magnitude, free),
+    );
+    const pending = this.model.pool(operator.address, asset).pendingSlash;
+    expect(this.events(receipt, "SlashReserved").map((e) => [...e])).to.deep.equal([
+      [operator.address, asset, amount, pending],
+    ]);
+    await this.check();
+    return amount;
+  }
+
+  async release(operator: HardhatEthersSigner, assetIndex: number, amount: bigint): Promise<void> {
+    const asset = this.f.assetAddresses[assetIndex];
+    this.model.release(operator.address, asset, amount);
+    await this.send(this.f.slasher.releaseSlash(operator.address, asset, amount));
+    await this.check();
+  }
+
+  async execute(operator: HardhatEthersSigner, assetIndex: number, amount: bigint): Promise<void> {
+    const asset = this.f.assetAddresses[assetIndex];
+    const token = this.f.tokens[assetIndex];
+    const before = await token.balanceOf(this.f.slasherAddress);
+    this.model.execute(operator.address, asset, amount);
+    const { receipt } = await this.send(this.f.slasher.executeSlash(operator.address, asset, amount));
+    expect((await token.balanceOf(this.f.slasherAddress)) - before).to.equal(amount);
+    expect(this.events(receipt, "Slashed").map((e) => [...e])).to.deep.equal([
+      [operator.address, asset, amount, this.model.pool(operator.address, asset).totalAssets],
+    ]);
+    await this.check();
+  }
+
+  async setWithdrawer(staker: HardhatEthersSigner, withdrawer: HardhatEthersSigner): Promise<void> {
+    await this.send(this.f.vault.connect(staker).setWithdrawer(withdrawer.address));
+    expect(await this.f.vault.withdrawerOf(staker.address)).to.equal(withdrawer.address);
+    await this.check();
+  }
+
+  /** Sends tokens straight to the vault: no pool may change (the model is untouched), the balance exceeds the pools. */
+  async donate(from: HardhatEthersSigner, assetIndex: number, amount: bigint): Promise<void> {
+    await this.send(this.f.tokens[assetIndex].connect(from).transfer(this.f.vaultAddress, amount));
+    this.inv.recordDonation(this.f.assetAddresses[assetIndex], amount);
+    await this.check();
+  }
+
+  async advance(seconds: bigint): Promise<void> {
+    await time.increase(seconds);
+    await this.check();
+  }
+
+  /** The operator2 approver's signature for `staker`. */
+  async approval(
+    staker: HardhatEthersSigner,
+    label: string,
+  ): Promise<[IOperatorRegistryTypes.ApproverSignatureStruct, string]> {
+    const s = salt(label);
+    const sig = await signDelegationApproval(this.f.approver, this.f.registry, {
+      staker: staker.address,
+      operator: this.f.operator2.address,
+      approver: this.f.approver.address,
+      salt: s,
+      expiry: BigInt(await time.latest()) + DAY,
+    });
+    return [sig, s];
+  }
+}
+
+describe("Staking scenario (model-checked, invariants after every step)", function () {
+  it("5 stakers, 2 operators, 3 assets: deposits, delegations, queues, completions, slashing, redelegation", async function () {
+    const f = await loadFixture(slashingFixture);
+    const { alice, bob, carol, dave, erin, operator1: op1, operator2: op2, approver, withdrawer } = f;
+    const [STETH, RETH, CBETH] = [0, 1, 2];
+    const sc = new Scenario(f);
+    const sharesOf = (s: HardhatEthersSigner, a: number): bigint =>
+      sc.model.sharesOf(s.address, f.assetAddresses[a]);
+
+    // --- deposits and delegations
+    await sc.deposit(alice, STETH, 100n * WAD);
+    await sc.deposit(alice, RETH, 30n * WAD + 17n);
+    await sc.delegate(bob, op1);
+    await sc.deposit(bob, STETH, 50n * WAD + 1_234_567n);
+    await sc.deposit(bob, CBETH, 20n * WAD);
+    await sc.deposit(carol, STETH, 40n * WAD);
+    await sc.deposit(carol, RETH, 15n * WAD);
+    await sc.delegate(carol, op2, ...(await sc.approval(carol, "carol")));
+    await sc.delegate(dave, op1);
+    await sc.deposit(dave, RETH, 7n * WAD + 3n);
+    await sc.deposit(erin, CBETH, 12n * WAD);
+    await sc.delegate(alice, op1);
+
+    // --- partial queues (shares that are not multiples of 1e6 leave rounding dust in the pools)
+    const bobQueued = await sc.queue(bob, STETH, sharesOf(bob, STETH) / 3n);
+    const carolQueued = await sc.queue(carol, RETH, 5n * WAD * 1_000_000n + 999_999n);
+    const erinQueued = await sc.queue(erin, CBETH, sharesOf(erin, CBETH));
+    await sc.advance(2n * DAY);
+
+    // --- a slash request reserves 10% of operator1's stETH
+    const reserved = await sc.reserve(op1, STETH, WAD / 10n, WAD);
+    await sc.setWithdrawer(erin, withdrawer);
+    await sc.advance(DEFAULT_WITHDRAWAL_DELAY - 2n * DAY);
+    // bob's withdrawal completes while the reservation is pending and bears it
+    await sc.complete(bobQueued, true, bob);
+    await sc.complete(erinQueued, true, withdrawer);
+    // part of the request is vetoed (released); erin then enters the pool, priced net of what is still reserved,
+    // and the rest is executed: erin bears none of it
+    const executed = (reserved * 6n) / 10n;
+    await sc.release(op1, STETH, reserved - executed);
+    await sc.delegate(erin, op1);
+    await sc.deposit(erin, STETH, 25n * WAD + 11n);
+    await sc.execute(op1, STETH, executed);
+    await sc.complete(carolQueued, false, carol);
+
+    // --- operator-initiated undelegation, redelegation with an approver signature
+    const daveIds = await sc.undelegate(dave, op1);
+    const aliceIds = await sc.redelegate(alice, op2, ...(await sc.approval(alice, "alice")));
+    await sc.deposit(alice, CBETH, 3n * WAD);
+    await sc.advance(DEFAULT_WITHDRAWAL_DELAY);
+    for (const id of aliceIds) await sc.complete(id, false, alice);
+    for (const id of daveIds) await sc.complete(id, true, dave);
+
+    // --- a slash of operator2's rETH executed in full, then the approver undelegates carol
+    const reservedR = await sc.reserve(op2, RETH, 1n, 4n);
+    await sc.execute(op2, RETH, reservedR);
+    const carolIds = await sc.undelegate(carol, approver);
+    await sc.advance(DEFAULT_WITHDRAWAL_DELAY);
+    for (const id of carolIds) await sc.complete(id, true, carol);
+
+    // --- everyone left in operator2's stETH pool leaves
+    const aliceLast = await sc.queue(alice, STETH, sharesOf(alice, STETH));
+    await sc.advance(DEFAULT_WITHDRAWAL_DELAY);
+    await sc.complete(aliceLast, true, alice);
+
+    // --- a donation changes no pool and no position: the vault's balance exceeds the pools by exactly the donation
+    await sc.donate(dave, CBETH, WAD);
+
+    // the scenario ran its checks after every one of its steps
+    expect(sc.steps).to.equal(43);
+    expect(sc.inv.checks).to.equal(sc.steps);
+    expect(sc.inv.pendingWithdrawals()).to.deep.equal([]);
+    // and it did exercise the interesting paths
+    expect(await f.stETH.balanceOf(f.slasherAddress)).to.equal(executed);
+    expect(await f.rETH.balanceOf(f.slasherAddress)).to.equal(reservedR);
+  });
+});

@@ -1,0 +1,101 @@
+import { ethers } from "hardhat";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { Signature } from "ethers";
+
+import type { MockERC20, OperatorRegistry } from "../../typechain-types";
+import type { IOperatorRegistryTypes } from "../../typechain-types/contracts/core/OperatorRegistry";
+
+/** The EIP-712 type an operator's delegation approver signs (see OperatorRegistry.DELEGATION_APPROVAL_TYPEHASH). */
+export const DELEGATION_APPROVAL_TYPES = {
+  DelegationApproval: [
+    { name: "staker", type: "address" },
+    { name: "operator", type: "address" },
+    { name: "approver", type: "address" },
+    { name: "salt", type: "bytes32" },
+    { name: "expiry", type: "uint256" },
+  ],
+};
+
+export interface DelegationApproval {
+  staker: string;
+  operator: string;
+  approver: string;
+  salt: string;
+  expiry: bigint;
+}
+
+/** The registry's EIP-712 domain, built from constants (not read from the contract). */
+export async function registryDomain(registry: OperatorRegistry): Promise<{
+  name: string;
+  version: string;
+  chainId: bigint;
+  verifyingContract: string;
+}> {
+  const { chainId } = await ethers.provider.getNetwork();
+  return { name: "OperatorRegistry", version: "1", chainId, verifyingContract: await registry.getAddress() };
+}
+
+/** The digest of `approval` computed off-chain with ethers' EIP-712 encoder. */
+export async function delegationDigest(
+  registry: OperatorRegistry,
+  approval: DelegationApproval,
+): Promise<string> {
+  return ethers.TypedDataEncoder.hash(await registryDomain(registry), DELEGATION_APPROVAL_TYPES, approval);
+}
+
+/** `signer` signs `approval` with eth_signTypedData_v4; returns the `ApproverSignature` argument of `delegateTo`. */
+export async function signDelegationApproval(
+  signer: HardhatEthersSigner,
+  registry: OperatorRegistry,
+  approval: DelegationApproval,
+): Promise<IOperatorRegistryTypes.ApproverSignatureStruct> {
+  const signature = await signer.signTypedData(
+    await registryDomain(registry),
+    DELEGATION_APPROVAL_TYPES,
+    approval,
+  );
+  return { signature, expiry: approval.expiry };
+}
+
+/** The argument of `delegateTo` for operators without an approver. */
+export const NO_SIGNATURE: IOperatorRegistryTypes.ApproverSignatureStruct = { signature: "0x", expiry: 0n };
+export const ZERO_SALT = ethers.ZeroHash;
+
+/** A salt derived from a label, so that tests read which salt they use. */
+export function salt(label: string): string {
+  return ethers.id(label);
+}
+
+/** `owner` signs an EIP-2612 permit of `value` for `spender` on `token`. */
+export async function signPermit(
+  owner: HardhatEthersSigner,
+  token: MockERC20,
+  spender: string,
+  value: bigint,
+  deadline: bigint,
+): Promise<Signature> {
+  const { chainId } = await ethers.provider.getNetwork();
+  const domain = {
+    name: await token.name(),
+    version: "1",
+    chainId,
+    verifyingContract: await token.getAddress(),
+  };
+  const types = {
+    Permit: [
+      { name: "owner", type: "address" },
+      { name: "spender", type: "address" },
+      { name: "value", type: "uint256" },
+      { name: "nonce", type: "uint256" },
+      { name: "deadline", type: "uint256" },
+    ],
+  };
+  const message = {
+    owner: owner.address,
+    spender,
+    value,
+    nonce: await token.nonces(owner.address),
+    deadline,
+  };
+  return ethers.Signature.from(await owner.signTypedData(domain, types, message));
+}
