@@ -16,8 +16,9 @@ import {ProtocolUpgradeable} from "./ProtocolUpgradeable.sol";
 /// @title RewardDistributor
 /// @notice See {IRewardDistributor}. Each pool has at most MAX_STREAMS_PER_POOL stream slots, one per reward token.
 /// A pool keeps one time-per-share accumulator for all its streams; a stream's reward per share is derived from it
-/// (RewardMathLib). A staker's position in a slot is one signed 128-bit `debt` (two per storage slot): its pending
-/// rewards there are `shares * rewardPerShare - debt`. See docs/rewards.md.
+/// (RewardMathLib). A staker's position in a slot is one signed 256-bit `debt`: its pending rewards there are
+/// `shares * rewardPerShare - debt`. (A 128-bit debt would overflow once a pool's reward per share grew while its
+/// stake was dust.) See docs/rewards.md.
 contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
@@ -48,8 +49,9 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         address[] tokens;
         mapping(address token => uint8) tokenIdPlusOne;
         mapping(address token => bool) fundingDisabled;
+        mapping(address token => uint256) minFunding;
         mapping(address operator => mapping(address asset => PoolRewards)) pools;
-        mapping(address staker => mapping(address operator => mapping(address asset => int128[8]))) debts;
+        mapping(address staker => mapping(address operator => mapping(address asset => int256[8]))) debts;
         mapping(address staker => mapping(uint8 tokenId => uint256)) accrued;
         mapping(address staker => uint256) accruedMask;
         mapping(address operator => mapping(uint8 tokenId => uint256)) commissions;
@@ -103,6 +105,14 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         if ($.tokenIdPlusOne[token] == 0) revert RewardTokenNotAllowed(token);
         $.fundingDisabled[token] = !enabled;
         emit RewardTokenEnabledSet(token, enabled);
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function setMinFunding(address token, uint256 amount) external onlyRole(REWARDS_ADMIN_ROLE) {
+        DistributorStorage storage $ = _getDistributorStorage();
+        if ($.tokenIdPlusOne[token] == 0) revert RewardTokenNotAllowed(token);
+        $.minFunding[token] = amount;
+        emit MinFundingSet(token, amount);
     }
 
     /* FUNDING */
@@ -223,7 +233,7 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
 
     function _previewPending(
         PoolRewards storage pool,
-        int128[8] storage debts,
+        int256[8] storage debts,
         uint8 id,
         uint256 shares,
         uint256 active
@@ -288,35 +298,21 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         }
         uint8 id = _tokenId($, p.token);
         if ($.fundingDisabled[p.token]) revert RewardTokenNotAllowed(p.token);
+        uint256 minFunding = $.minFunding[p.token];
+        if (p.amount < minFunding) revert FundingTooSmall(p.token, p.amount, minFunding);
         if (!_registry.isOperator(p.operator)) revert NotOperator(p.operator);
         IRestakingVault.Pool memory vaultPool = _vault.pool(p.operator, p.asset);
         if (!_vault.isAsset(p.asset)) revert UnknownAsset(p.asset);
 
         uint256 commission = (p.amount * _registry.commissionBps(p.operator)) / BPS;
         if (commission != 0) $.commissions[p.operator][id] += commission;
-
-        PoolRewards storage pool = $.pools[p.operator][p.asset];
-        uint256 count = pool.streamCount;
-        (uint256[8] memory rps, ) = _updatePool(pool, count, vaultPool.totalShares - vaultPool.queuedShares);
-
-        uint256 slot = _slotOf(pool.tokenIds, count, id);
-        uint256 remaining;
-        if (slot == 0) {
-            if (count == MAX_STREAMS_PER_POOL) revert TooManyStreams(p.operator, p.asset, MAX_STREAMS_PER_POOL);
-            slot = count;
-            pool.streamCount = uint8(count + 1);
-            pool.tokenIds |= uint64(id) << uint64(8 * slot);
-        } else {
-            slot -= 1;
-            Stream memory old = pool.streams[slot];
-            if (old.rate != 0 && old.periodFinish > block.timestamp) {
-                remaining = uint256(old.rate) * (old.periodFinish - block.timestamp);
-            }
-        }
-        uint256 rate = (remaining + (p.amount - commission) * RewardMathLib.RATE_SCALE) / p.duration;
-        uint256 periodFinish = block.timestamp + p.duration;
-        pool.streams[slot] = Stream({periodFinish: uint40(periodFinish), rate: rate.toUint216()});
-        pool.offsets[slot] = RewardMathLib.offsetFor(rate, pool.timePerShare, rps[slot]);
+        (uint256 rate, uint256 periodFinish) = _schedule(
+            $.pools[p.operator][p.asset],
+            id,
+            p.amount - commission,
+            p.duration,
+            vaultPool.totalShares - vaultPool.queuedShares
+        );
         emit RewardsFunded(msg.sender, p.operator, p.asset, p.token, p.amount, commission, rate, periodFinish);
 
         IERC20 token = IERC20(p.token);
@@ -324,6 +320,34 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         token.safeTransferFrom(msg.sender, address(this), p.amount);
         uint256 received = token.balanceOf(address(this)) - balanceBefore;
         if (received != p.amount) revert TransferAmountMismatch(p.token, p.amount, received);
+    }
+
+    /// @dev Brings the pool up to now, then streams `net` of token `id` over `duration` in its slot (a new one if the
+    /// token has none), keeping the slot's reward per share continuous.
+    function _schedule(
+        PoolRewards storage pool,
+        uint8 id,
+        uint256 net,
+        uint256 duration,
+        uint256 activeShares
+    ) internal returns (uint256 rate, uint256 periodFinish) {
+        uint256 count = pool.streamCount;
+        (uint256[8] memory rps, ) = _updatePool(pool, count, activeShares);
+        uint256 slot = _slotOf(pool.tokenIds, count, id);
+        Stream memory old;
+        if (slot == 0) {
+            if (count == MAX_STREAMS_PER_POOL) revert TooManyStreams(MAX_STREAMS_PER_POOL);
+            slot = count;
+            pool.streamCount = uint8(count + 1);
+            pool.tokenIds |= uint64(id) << uint64(8 * slot);
+        } else {
+            slot -= 1;
+            old = pool.streams[slot];
+        }
+        periodFinish = block.timestamp + duration;
+        rate = _rolledRate(old, net, duration, periodFinish);
+        pool.streams[slot] = Stream({periodFinish: uint40(periodFinish), rate: rate.toUint216()});
+        pool.offsets[slot] = RewardMathLib.offsetFor(rate, pool.timePerShare, rps[slot]);
     }
 
     function _claim(
@@ -381,10 +405,28 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         }
     }
 
+    /// @dev The rate of a funding of `net` over `duration`, with the unstreamed remainder of a running stream rolled in.
+    /// A roll may neither end the running stream sooner nor slow it down: otherwise anyone could pull someone else's
+    /// rewards forward (a sandwich) or stretch them out with a 1-wei funding.
+    function _rolledRate(
+        Stream memory old,
+        uint256 net,
+        uint256 duration,
+        uint256 periodFinish
+    ) internal view returns (uint256 rate) {
+        uint256 remaining;
+        bool running = old.rate != 0 && old.periodFinish > block.timestamp;
+        if (running) remaining = uint256(old.rate) * (old.periodFinish - block.timestamp);
+        rate = (remaining + net * RewardMathLib.RATE_SCALE) / duration;
+        if (running && (periodFinish < old.periodFinish || rate < old.rate)) {
+            revert StreamRescheduled(old.rate, rate, old.periodFinish, periodFinish);
+        }
+    }
+
     /// @dev Moves the staker's pending rewards of every stream into its debts for its new shares, or into its accrued
     /// balances when it leaves the pool.
     function _settleStaker(
-        int128[8] storage debts,
+        int256[8] storage debts,
         mapping(uint8 tokenId => uint256) storage accrued,
         uint256[8] memory rps,
         uint256 tokenIds,
@@ -410,7 +452,7 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
     /// @dev Adds the staker's pending rewards in `ids` from pool `(operator, asset)` to `amounts` and resets them.
     function _settlePool(
         PoolRewards storage pool,
-        int128[8] storage debts,
+        int256[8] storage debts,
         uint256 shares,
         uint256 active,
         uint8[] memory ids,

@@ -43,13 +43,17 @@ interface IRewardDistributorErrors {
     /// @notice The reward-token list is full.
     error TooManyRewardTokens(uint256 max);
     /// @notice The pool already streams MAX_STREAMS_PER_POOL tokens.
-    error TooManyStreams(address operator, address asset, uint256 max);
+    error TooManyStreams(uint256 max);
     /// @notice The duration is outside [MIN_DURATION, MAX_DURATION].
     error InvalidDuration(uint256 duration, uint256 min, uint256 max);
     /// @notice The operator is not registered (the undelegated pool earns no rewards).
     error NotOperator(address operator);
     /// @notice The asset is not a vault asset.
     error UnknownAsset(address asset);
+    /// @notice A funding would end a running stream sooner or slow it down (someone else's rewards would move).
+    error StreamRescheduled(uint256 oldRate, uint256 newRate, uint256 oldPeriodFinish, uint256 newPeriodFinish);
+    /// @notice The funding is below the token's minimum.
+    error FundingTooSmall(address token, uint256 amount, uint256 minFunding);
     /// @notice The contract received a different amount than the one transferred.
     error TransferAmountMismatch(address token, uint256 expected, uint256 received);
     /// @notice Only the vault calls the accrual hook.
@@ -64,6 +68,8 @@ interface IRewardDistributorEvents {
     event RewardTokenAdded(address indexed token, uint8 tokenId);
     /// @notice New funding of `token` was enabled or disabled.
     event RewardTokenEnabledSet(address indexed token, bool enabled);
+    /// @notice Fundings of `token` must be at least `amount`.
+    event MinFundingSet(address indexed token, uint256 amount);
     /// @notice `funder` funded pool `(operator, asset)` with `amount` of `token`: `commission` went to the operator and
     /// the rest (plus any unstreamed remainder) streams at `rate` (1e18-scaled per second) until `periodFinish`.
     event RewardsFunded(
@@ -109,8 +115,15 @@ interface IRewardDistributor is
     /// @param enabled Whether new funding is accepted.
     function setRewardTokenEnabled(address token, bool enabled) external;
 
-    /// @notice Funds pool `(operator, asset)` with `amount` of `token`, streamed over `duration` (a running stream of
-    /// the same token is rolled: its unstreamed remainder streams with the new amount over the new duration).
+    /// @notice Sets the smallest funding of `token` (so that stream slots cannot be squatted with dust). Role:
+    /// REWARDS_ADMIN_ROLE.
+    /// @param token An allowed token.
+    /// @param amount The minimum amount per funding.
+    function setMinFunding(address token, uint256 amount) external;
+
+    /// @notice Funds pool `(operator, asset)` with `amount` of `token`, streamed over `duration`. A running stream of
+    /// the same token is rolled: its unstreamed remainder streams with the new amount over the new duration, which may
+    /// neither end sooner nor stream slower than the running one (StreamRescheduled).
     /// @param operator A registered operator.
     /// @param asset A vault asset.
     /// @param token An allowed reward token.

@@ -39,16 +39,16 @@ library RewardMathLib {
     }
 
     /// @dev Pending rewards of `shares` at `rewardPerShare` against `debt`; never negative. Rounds down.
-    function pendingDown(uint256 shares, uint256 rewardPerShare, int128 debt) internal pure returns (uint256) {
+    function pendingDown(uint256 shares, uint256 rewardPerShare, int256 debt) internal pure returns (uint256) {
         int256 pending = mulDivDown(shares, rewardPerShare, RPS_SCALE).toInt256() - debt;
         return pending > 0 ? uint256(pending) : 0;
     }
 
     /// @dev The debt that leaves `pending` for `shares` at `rewardPerShare`. Rounds the share value up so that the
     /// next `pendingDown` never exceeds `pending` plus what accrues after now.
-    function debtUp(uint256 shares, uint256 rewardPerShare, uint256 pending) internal pure returns (int128) {
+    function debtUp(uint256 shares, uint256 rewardPerShare, uint256 pending) internal pure returns (int256) {
         uint256 value = mulDivUp(shares, rewardPerShare, RPS_SCALE);
-        return (value.toInt256() - pending.toInt256()).toInt128();
+        return value.toInt256() - pending.toInt256();
     }
 
     /// @dev a * b / c rounded down; the 512-bit path only when a * b overflows.

@@ -1,0 +1,994 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+
+import {
+  FeeOnTransferRewardToken__factory,
+  ProtocolProxy__factory,
+  RewardDistributor__factory,
+} from "../../typechain-types";
+import { RATE_SCALE } from "../helpers/rewardModel";
+import { RewardsDriver } from "../helpers/rewardsDriver";
+import {
+  DAY,
+  HOUR,
+  MAX_DURATION,
+  MAX_REWARD_TOKENS,
+  MAX_STREAMS_PER_POOL,
+  MIN_DURATION,
+  NO_SIGNATURE,
+  OPERATOR1_BPS,
+  OPERATOR2_BPS,
+  RD_GROUP,
+  ROLES,
+  WAD,
+  ZERO_ADDRESS,
+  ZERO_SALT,
+  deployMockToken,
+  mined,
+  nextBlockIn,
+  now,
+  rewardsFixture,
+  type RewardsFixture,
+} from "../helpers/rewardsFixtures";
+
+const ERC1967_IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
+const FUNDING = 1n << RD_GROUP.FUNDING;
+const CLAIMS = 1n << RD_GROUP.CLAIMS;
+
+/** The implementation behind an ERC-1967 proxy. */
+async function implementationOf(proxy: string): Promise<string> {
+  return ethers.getAddress(
+    ethers.dataSlice(await ethers.provider.getStorage(proxy, ERC1967_IMPLEMENTATION_SLOT), 12),
+  );
+}
+
+/** floor(amount * bps / 10_000): the commission of a funding. */
+function commissionOf(amount: bigint, bps: bigint): bigint {
+  return (amount * bps) / 10_000n;
+}
+
+/** floor(net * 1e18 / duration): the rate of a new stream. */
+function rateOf(net: bigint, duration: bigint): bigint {
+  return (net * RATE_SCALE) / duration;
+}
+
+function driverFor(f: RewardsFixture): RewardsDriver {
+  return new RewardsDriver(f, {
+    stakers: [...f.stakers, f.operator1, f.operator2],
+    operators: [f.operator1, f.operator2],
+    tokens: f.rewardTokenAddresses,
+  });
+}
+
+/** alice (100 stETH) and bob (300 stETH) in operator1's stETH pool; nothing funded yet. */
+async function stakedFixture() {
+  const f = await rewardsFixture();
+  const [stETH] = f.assetAddresses;
+  for (const [s, amount] of [
+    [f.alice, 100n * WAD],
+    [f.bob, 300n * WAD],
+  ] as const) {
+    await (await f.registry.connect(s).delegateTo(f.operator1.address, NO_SIGNATURE, ZERO_SALT)).wait();
+    await (await f.vault.connect(s).deposit(stETH, amount, 0n)).wait();
+  }
+  return f;
+}
+
+/** stakedFixture + 1,000 RWA funded to operator1's stETH pool over 10 days, 5 days ago. */
+async function streamingFixture() {
+  const f = await stakedFixture();
+  const [stETH] = f.assetAddresses;
+  const [rwa] = f.rewardTokenAddresses;
+  await (
+    await f.distributor
+      .connect(f.funder)
+      .fundRewards(f.operator1.address, stETH, rwa, 1_000n * WAD, 10n * DAY)
+  ).wait();
+  await time.increase(5n * DAY);
+  return f;
+}
+
+describe("RewardDistributor", function () {
+  describe("initialization", function () {
+    it("is wired to the vault, gives the admin every role, and lists the fixture's reward tokens", async function () {
+      const { distributor, vaultAddress, admin, rewardTokenAddresses, outsider, operator1, assetAddresses } =
+        await loadFixture(rewardsFixture);
+      expect(await distributor.vault()).to.equal(vaultAddress);
+      for (const role of [ROLES.DEFAULT_ADMIN, ROLES.PAUSER, ROLES.REWARDS_ADMIN]) {
+        expect(await distributor.hasRole(role, admin.address)).to.equal(true);
+        expect(await distributor.hasRole(role, outsider.address)).to.equal(false);
+      }
+      expect(await distributor.REWARDS_ADMIN_ROLE()).to.equal(ROLES.REWARDS_ADMIN);
+      expect(await distributor.rewardTokens()).to.deep.equal(rewardTokenAddresses);
+      expect(await distributor.MAX_STREAMS_PER_POOL()).to.equal(MAX_STREAMS_PER_POOL);
+      expect(await distributor.MAX_REWARD_TOKENS()).to.equal(MAX_REWARD_TOKENS);
+      expect(await distributor.MIN_DURATION()).to.equal(MIN_DURATION);
+      expect(await distributor.MAX_DURATION()).to.equal(MAX_DURATION);
+      expect([await distributor.GROUP_FUNDING(), await distributor.GROUP_CLAIMS()]).to.deep.equal([
+        RD_GROUP.FUNDING,
+        RD_GROUP.CLAIMS,
+      ]);
+      expect(await distributor.pausedGroups()).to.equal(0n);
+      expect(await distributor.claimerOf(outsider.address)).to.equal(ZERO_ADDRESS);
+      expect(await distributor.poolStreams(operator1.address, assetAddresses[0])).to.deep.equal([]);
+    });
+
+    it("cannot be initialized twice, nor through its implementation", async function () {
+      const { distributor, admin, distributorAddress } = await loadFixture(rewardsFixture);
+      await expect(distributor.initialize(admin.address)).to.be.revertedWithCustomError(
+        distributor,
+        "InvalidInitialization",
+      );
+      const impl = RewardDistributor__factory.connect(await implementationOf(distributorAddress), admin);
+      await expect(impl.initialize(admin.address)).to.be.revertedWithCustomError(
+        impl,
+        "InvalidInitialization",
+      );
+    });
+
+    it("rejects a zero vault or registry (constructor) and a zero admin (initializer)", async function () {
+      const { admin, vaultAddress, registryAddress } = await loadFixture(rewardsFixture);
+      const factory = new RewardDistributor__factory(admin);
+      await expect(factory.deploy(ZERO_ADDRESS, registryAddress)).to.be.revertedWithCustomError(
+        factory,
+        "ZeroAddress",
+      );
+      await expect(factory.deploy(vaultAddress, ZERO_ADDRESS)).to.be.revertedWithCustomError(
+        factory,
+        "ZeroAddress",
+      );
+      const impl = await factory.deploy(vaultAddress, registryAddress);
+      const data = impl.interface.encodeFunctionData("initialize", [ZERO_ADDRESS]);
+      await expect(
+        new ProtocolProxy__factory(admin).deploy(await impl.getAddress(), data),
+      ).to.be.revertedWithCustomError(impl, "ZeroAddress");
+    });
+  });
+
+  describe("addRewardToken", function () {
+    it("allows a token under the next id", async function () {
+      const { distributor, admin, rewardTokenAddresses, strayAddress } = await loadFixture(rewardsFixture);
+      await expect(distributor.connect(admin).addRewardToken(strayAddress))
+        .to.emit(distributor, "RewardTokenAdded")
+        .withArgs(strayAddress, 3);
+      expect(await distributor.rewardTokens()).to.deep.equal([...rewardTokenAddresses, strayAddress]);
+      expect(await distributor.pendingCommission(admin.address, strayAddress)).to.equal(0n);
+    });
+
+    it("reverts on the zero address, on a token allowed already, and for an account without REWARDS_ADMIN_ROLE", async function () {
+      const { distributor, rewardTokenAddresses, strayAddress, outsider } = await loadFixture(rewardsFixture);
+      await expect(distributor.addRewardToken(ZERO_ADDRESS)).to.be.revertedWithCustomError(
+        distributor,
+        "ZeroAddress",
+      );
+      await expect(distributor.addRewardToken(rewardTokenAddresses[1]))
+        .to.be.revertedWithCustomError(distributor, "RewardTokenAlreadyAdded")
+        .withArgs(rewardTokenAddresses[1]);
+      await expect(distributor.connect(outsider).addRewardToken(strayAddress))
+        .to.be.revertedWithCustomError(distributor, "AccessControlUnauthorizedAccount")
+        .withArgs(outsider.address, ROLES.REWARDS_ADMIN);
+      // The role, not the admin account, is what is checked.
+      await (await distributor.grantRole(ROLES.REWARDS_ADMIN, outsider.address)).wait();
+      await expect(distributor.connect(outsider).addRewardToken(strayAddress)).to.emit(
+        distributor,
+        "RewardTokenAdded",
+      );
+    });
+
+    it("stops at MAX_REWARD_TOKENS", async function () {
+      const { distributor } = await loadFixture(rewardsFixture);
+      for (let i = 3n; i < MAX_REWARD_TOKENS; i++) {
+        await (await distributor.addRewardToken(ethers.zeroPadValue(ethers.toBeHex(0x1000n + i), 20))).wait();
+      }
+      expect((await distributor.rewardTokens()).length).to.equal(Number(MAX_REWARD_TOKENS));
+      await expect(distributor.addRewardToken(ethers.zeroPadValue("0x01", 20)))
+        .to.be.revertedWithCustomError(distributor, "TooManyRewardTokens")
+        .withArgs(MAX_REWARD_TOKENS);
+    });
+  });
+
+  describe("setRewardTokenEnabled", function () {
+    it("disables new funding of a token but not its claims, and enables it again", async function () {
+      const f = await loadFixture(streamingFixture);
+      const { distributor, funder, operator1, alice, assetAddresses } = f;
+      const [rwa] = f.rewardTokenAddresses;
+      await expect(distributor.setRewardTokenEnabled(rwa, false))
+        .to.emit(distributor, "RewardTokenEnabledSet")
+        .withArgs(rwa, false);
+      await expect(
+        distributor.connect(funder).fundRewards(operator1.address, assetAddresses[0], rwa, WAD, DAY),
+      )
+        .to.be.revertedWithCustomError(distributor, "RewardTokenNotAllowed")
+        .withArgs(rwa);
+      await expect(
+        distributor
+          .connect(funder)
+          .fundRewardsBatch([
+            { operator: operator1.address, asset: assetAddresses[0], token: rwa, amount: WAD, duration: DAY },
+          ]),
+      )
+        .to.be.revertedWithCustomError(distributor, "RewardTokenNotAllowed")
+        .withArgs(rwa);
+      // The running stream keeps streaming to its end, and claims are unaffected.
+      const midway = await distributor.pendingRewards(alice.address, rwa);
+      await time.increase(6n * DAY);
+      const pending = await distributor.pendingRewards(alice.address, rwa);
+      expect(midway).to.be.greaterThan(0n);
+      // alice holds a quarter of the pool: a quarter of the 900 streamed, less rounding dust.
+      expect(pending).to.be.closeTo((900n * WAD) / 4n, 2n);
+      await expect(distributor.connect(alice).claim([rwa], alice.address)).to.changeTokenBalance(
+        f.rewardTokens[0],
+        alice,
+        pending,
+      );
+      await expect(distributor.setRewardTokenEnabled(rwa, true))
+        .to.emit(distributor, "RewardTokenEnabledSet")
+        .withArgs(rwa, true);
+      await expect(
+        distributor.connect(funder).fundRewards(operator1.address, assetAddresses[0], rwa, WAD, DAY),
+      ).to.emit(distributor, "RewardsFunded");
+    });
+
+    it("reverts for a token never allowed and for an account without REWARDS_ADMIN_ROLE", async function () {
+      const { distributor, strayAddress, rewardTokenAddresses, outsider } = await loadFixture(rewardsFixture);
+      await expect(distributor.setRewardTokenEnabled(strayAddress, true))
+        .to.be.revertedWithCustomError(distributor, "RewardTokenNotAllowed")
+        .withArgs(strayAddress);
+      await expect(distributor.connect(outsider).setRewardTokenEnabled(rewardTokenAddresses[0], false))
+        .to.be.revertedWithCustomError(distributor, "AccessControlUnauthorizedAccount")
+        .withArgs(outsider.address, ROLES.REWARDS_ADMIN);
+    });
+  });
+
+  describe("fundRewards", function () {
+    it("pulls the amount, credits the commission and starts a stream of the rest", async function () {
+      const f = await loadFixture(stakedFixture);
+      const { distributor, distributorAddress, funder, operator1 } = f;
+      const [stETH] = f.assetAddresses;
+      const [rwa] = f.rewardTokenAddresses;
+      const amount = 1_234n * WAD + 5n;
+      const duration = 7n * DAY;
+      const commission = commissionOf(amount, OPERATOR1_BPS);
+      const rate = rateOf(amount - commission, duration);
+      const t = await nextBlockIn(10n);
+      const tx = distributor.connect(funder).fundRewards(operator1.address, stETH, rwa, amount, duration);
+      await expect(tx)
+        .to.emit(distributor, "RewardsFunded")
+        .withArgs(funder.address, operator1.address, stETH, rwa, amount, commission, rate, t + duration);
+      await expect(tx).to.changeTokenBalances(
+        f.rewardTokens[0],
+        [funder, distributorAddress],
+        [-amount, amount],
+      );
+      expect(await distributor.pendingCommission(operator1.address, rwa)).to.equal(commission);
+      const streams = await distributor.poolStreams(operator1.address, stETH);
+      expect(
+        streams.map((s) => [s.token, s.rate, s.periodFinish, s.rewardPerShare, s.lastUpdate]),
+      ).to.deep.equal([[rwa, rate, t + duration, 0n, t]]);
+    });
+
+    it("accepts MIN_DURATION and MAX_DURATION and rejects a zero amount or a duration outside them", async function () {
+      const f = await loadFixture(stakedFixture);
+      const { distributor, funder, operator1 } = f;
+      const [stETH] = f.assetAddresses;
+      const [rwa, rwb] = f.rewardTokenAddresses;
+      const fund = (amount: bigint, duration: bigint, token = rwa) =>
+        distributor.connect(funder).fundRewards(operator1.address, stETH, token, amount, duration);
+      await expect(fund(0n, DAY)).to.be.revertedWithCustomError(distributor, "ZeroAmount");
+      await expect(fund(WAD, MIN_DURATION - 1n))
+        .to.be.revertedWithCustomError(distributor, "InvalidDuration")
+        .withArgs(MIN_DURATION - 1n, MIN_DURATION, MAX_DURATION);
+      await expect(fund(WAD, MAX_DURATION + 1n))
+        .to.be.revertedWithCustomError(distributor, "InvalidDuration")
+        .withArgs(MAX_DURATION + 1n, MIN_DURATION, MAX_DURATION);
+      await expect(fund(WAD, 0n))
+        .to.be.revertedWithCustomError(distributor, "InvalidDuration")
+        .withArgs(0n, MIN_DURATION, MAX_DURATION);
+      const t1 = await nextBlockIn(1n);
+      await expect(fund(WAD, MIN_DURATION))
+        .to.emit(distributor, "RewardsFunded")
+        .withArgs(
+          funder.address,
+          operator1.address,
+          stETH,
+          rwa,
+          WAD,
+          commissionOf(WAD, OPERATOR1_BPS),
+          rateOf(WAD - commissionOf(WAD, OPERATOR1_BPS), MIN_DURATION),
+          t1 + MIN_DURATION,
+        );
+      const t2 = await nextBlockIn(1n);
+      await expect(fund(WAD, MAX_DURATION, rwb))
+        .to.emit(distributor, "RewardsFunded")
+        .withArgs(
+          funder.address,
+          operator1.address,
+          stETH,
+          rwb,
+          WAD,
+          commissionOf(WAD, OPERATOR1_BPS),
+          rateOf(WAD - commissionOf(WAD, OPERATOR1_BPS), MAX_DURATION),
+          t2 + MAX_DURATION,
+        );
+    });
+
+    it("rejects a token that is not allowed, an unregistered operator, the undelegated pool and an unknown asset", async function () {
+      const f = await loadFixture(stakedFixture);
+      const { distributor, funder, operator1, alice, strayAddress } = f;
+      const [stETH] = f.assetAddresses;
+      const [rwa] = f.rewardTokenAddresses;
+      await expect(distributor.connect(funder).fundRewards(operator1.address, stETH, strayAddress, WAD, DAY))
+        .to.be.revertedWithCustomError(distributor, "RewardTokenNotAllowed")
+        .withArgs(strayAddress);
+      await expect(distributor.connect(funder).fundRewards(alice.address, stETH, rwa, WAD, DAY))
+        .to.be.revertedWithCustomError(distributor, "NotOperator")
+        .withArgs(alice.address);
+      await expect(distributor.connect(funder).fundRewards(ZERO_ADDRESS, stETH, rwa, WAD, DAY))
+        .to.be.revertedWithCustomError(distributor, "NotOperator")
+        .withArgs(ZERO_ADDRESS);
+      await expect(distributor.connect(funder).fundRewards(operator1.address, strayAddress, rwa, WAD, DAY))
+        .to.be.revertedWithCustomError(distributor, "UnknownAsset")
+        .withArgs(strayAddress);
+      expect(await distributor.poolStreams(operator1.address, stETH)).to.deep.equal([]);
+      expect(await distributor.pendingCommission(operator1.address, rwa)).to.equal(0n);
+    });
+
+    it("rejects a fee-on-transfer token (TransferAmountMismatch) and keeps no state", async function () {
+      const f = await loadFixture(stakedFixture);
+      const { distributor, distributorAddress, funder, operator1, admin } = f;
+      const [stETH] = f.assetAddresses;
+      const fot = await new FeeOnTransferRewardToken__factory(admin).deploy("Fee", "FEE", 100n);
+      const fotAddress = await fot.getAddress();
+      await (await distributor.addRewardToken(fotAddress)).wait();
+      await (await fot.mint(funder.address, 1_000n * WAD)).wait();
+      await (await fot.connect(funder).approve(distributorAddress, ethers.MaxUint256)).wait();
+      const amount = 100n * WAD;
+      await expect(distributor.connect(funder).fundRewards(operator1.address, stETH, fotAddress, amount, DAY))
+        .to.be.revertedWithCustomError(distributor, "TransferAmountMismatch")
+        .withArgs(fotAddress, amount, amount - amount / 100n);
+      expect(await distributor.poolStreams(operator1.address, stETH)).to.deep.equal([]);
+      expect(await distributor.pendingCommission(operator1.address, fotAddress)).to.equal(0n);
+      expect(await fot.balanceOf(distributorAddress)).to.equal(0n);
+    });
+
+    it("allows at most MAX_STREAMS_PER_POOL tokens per pool (TooManyStreams on the 9th); the full pool still rolls", async function () {
+      const f = await loadFixture(stakedFixture);
+      const { distributor, distributorAddress, funder, operator1, operator2, admin } = f;
+      const [stETH, rETH] = f.assetAddresses;
+      const extra: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const token = await deployMockToken(admin, `X${i}`);
+        await (await token.mint(funder.address, 10n * WAD)).wait();
+        await (await token.connect(funder).approve(distributorAddress, ethers.MaxUint256)).wait();
+        await (await distributor.addRewardToken(await token.getAddress())).wait();
+        extra.push(await token.getAddress());
+      }
+      const tokens = [...f.rewardTokenAddresses, ...extra];
+      // 1 wei per token is enough to take a slot for good.
+      for (const token of tokens.slice(0, 8)) {
+        await (
+          await distributor.connect(funder).fundRewards(operator1.address, stETH, token, 1n, HOUR)
+        ).wait();
+      }
+      expect((await distributor.poolStreams(operator1.address, stETH)).map((s) => s.token)).to.deep.equal(
+        tokens.slice(0, 8),
+      );
+      await expect(distributor.connect(funder).fundRewards(operator1.address, stETH, tokens[8], WAD, DAY))
+        .to.be.revertedWithCustomError(distributor, "TooManyStreams")
+        .withArgs(operator1.address, stETH, MAX_STREAMS_PER_POOL);
+      // Even after every stream ended, the slots stay taken.
+      await time.increase(2n * HOUR);
+      await expect(distributor.connect(funder).fundRewards(operator1.address, stETH, tokens[8], WAD, DAY))
+        .to.be.revertedWithCustomError(distributor, "TooManyStreams")
+        .withArgs(operator1.address, stETH, MAX_STREAMS_PER_POOL);
+      // The limit is per pool, and a token that has a slot can still be funded.
+      await expect(
+        distributor.connect(funder).fundRewards(operator1.address, rETH, tokens[8], WAD, DAY),
+      ).to.emit(distributor, "RewardsFunded");
+      await expect(
+        distributor.connect(funder).fundRewards(operator2.address, stETH, tokens[8], WAD, DAY),
+      ).to.emit(distributor, "RewardsFunded");
+      await expect(
+        distributor.connect(funder).fundRewards(operator1.address, stETH, tokens[0], WAD, DAY),
+      ).to.emit(distributor, "RewardsFunded");
+    });
+
+    it("rolls a running stream: its unstreamed remainder and the new amount stream over the new duration", async function () {
+      const f = await loadFixture(stakedFixture);
+      const { distributor, funder, operator1 } = f;
+      const [stETH] = f.assetAddresses;
+      const [rwa] = f.rewardTokenAddresses;
+      const a1 = 1_000n * WAD;
+      const t1 = await nextBlockIn(1n);
+      await (
+        await distributor.connect(funder).fundRewards(operator1.address, stETH, rwa, a1, 10n * DAY)
+      ).wait();
+      const rate1 = rateOf(a1 - commissionOf(a1, OPERATOR1_BPS), 10n * DAY);
+      const a2 = 500n * WAD + 3n;
+      const t2 = await nextBlockIn(4n * DAY);
+      const remaining = rate1 * (t1 + 10n * DAY - t2);
+      const rate2 = (remaining + (a2 - commissionOf(a2, OPERATOR1_BPS)) * RATE_SCALE) / (5n * DAY);
+      await expect(distributor.connect(funder).fundRewards(operator1.address, stETH, rwa, a2, 5n * DAY))
+        .to.emit(distributor, "RewardsFunded")
+        .withArgs(
+          funder.address,
+          operator1.address,
+          stETH,
+          rwa,
+          a2,
+          commissionOf(a2, OPERATOR1_BPS),
+          rate2,
+          t2 + 5n * DAY,
+        );
+      const [s] = await distributor.poolStreams(operator1.address, stETH);
+      expect([s.rate, s.periodFinish]).to.deep.equal([rate2, t2 + 5n * DAY]);
+      // After the end, a new funding carries nothing over.
+      const t3 = await nextBlockIn(6n * DAY);
+      await expect(distributor.connect(funder).fundRewards(operator1.address, stETH, rwa, a1, 2n * DAY))
+        .to.emit(distributor, "RewardsFunded")
+        .withArgs(
+          funder.address,
+          operator1.address,
+          stETH,
+          rwa,
+          a1,
+          commissionOf(a1, OPERATOR1_BPS),
+          rateOf(a1 - commissionOf(a1, OPERATOR1_BPS), 2n * DAY),
+          t3 + 2n * DAY,
+        );
+    });
+
+    it("takes the commission in force at funding: the old one until a queued change matures, the new one after", async function () {
+      const f = await loadFixture(stakedFixture);
+      const { distributor, registry, funder, operator1, operator2 } = f;
+      const [stETH] = f.assetAddresses;
+      const [rwa] = f.rewardTokenAddresses;
+      const amount = 333n * WAD + 33n;
+      const fund = (op: string) => distributor.connect(funder).fundRewards(op, stETH, rwa, amount, DAY);
+      const queued = await mined(registry.connect(operator1).queueCommission(3_000));
+      const effectAt = queued.timestamp + (await registry.commissionDelay());
+      const c1 = commissionOf(amount, OPERATOR1_BPS);
+      const r1 = rateOf(amount - c1, DAY);
+      let t = await nextBlockIn(1n);
+      await expect(fund(operator1.address))
+        .to.emit(distributor, "RewardsFunded")
+        .withArgs(funder.address, operator1.address, stETH, rwa, amount, c1, r1, t + DAY);
+      // One second before the change matures: still 10% (and the first stream ended: nothing carries over).
+      await time.setNextBlockTimestamp(effectAt - 1n);
+      await expect(fund(operator1.address))
+        .to.emit(distributor, "RewardsFunded")
+        .withArgs(funder.address, operator1.address, stETH, rwa, amount, c1, r1, effectAt - 1n + DAY);
+      // At maturity: 30%; the 1-second-old stream rolls.
+      await time.setNextBlockTimestamp(effectAt);
+      const c3 = commissionOf(amount, 3_000n);
+      await expect(fund(operator1.address))
+        .to.emit(distributor, "RewardsFunded")
+        .withArgs(
+          funder.address,
+          operator1.address,
+          stETH,
+          rwa,
+          amount,
+          c3,
+          (r1 * (DAY - 1n) + (amount - c3) * RATE_SCALE) / DAY,
+          effectAt + DAY,
+        );
+      expect(await distributor.pendingCommission(operator1.address, rwa)).to.equal(2n * c1 + c3);
+      // operator2's commission did not move.
+      const c2 = commissionOf(amount, OPERATOR2_BPS);
+      t = await nextBlockIn(1n);
+      await expect(fund(operator2.address))
+        .to.emit(distributor, "RewardsFunded")
+        .withArgs(
+          funder.address,
+          operator2.address,
+          stETH,
+          rwa,
+          amount,
+          c2,
+          rateOf(amount - c2, DAY),
+          t + DAY,
+        );
+      expect(await distributor.pendingCommission(operator2.address, rwa)).to.equal(c2);
+    });
+
+    it("reverts while the funding group is paused", async function () {
+      const f = await loadFixture(stakedFixture);
+      const { distributor, funder, operator1 } = f;
+      await (await distributor.pause(FUNDING)).wait();
+      await expect(
+        distributor
+          .connect(funder)
+          .fundRewards(operator1.address, f.assetAddresses[0], f.rewardTokenAddresses[0], WAD, DAY),
+      )
+        .to.be.revertedWithCustomError(distributor, "GroupPaused")
+        .withArgs(RD_GROUP.FUNDING);
+    });
+  });
+
+  describe("fundRewardsBatch", function () {
+    it("funds every entry in order, in one transaction (the same stream twice rolls within the second)", async function () {
+      const f = await loadFixture(stakedFixture);
+      const { distributor, distributorAddress, funder, operator1, operator2 } = f;
+      const [stETH, rETH] = f.assetAddresses;
+      const [rwa, rwb] = f.rewardTokenAddresses;
+      const a = 100n * WAD;
+      const b = 70n * WAD + 1n;
+      const c = 9n * WAD;
+      const t = await nextBlockIn(5n);
+      const rate1 = rateOf(a - commissionOf(a, OPERATOR1_BPS), 2n * DAY);
+      const rate2 = (rate1 * 2n * DAY + (c - commissionOf(c, OPERATOR1_BPS)) * RATE_SCALE) / DAY;
+      const tx = distributor.connect(funder).fundRewardsBatch([
+        { operator: operator1.address, asset: stETH, token: rwa, amount: a, duration: 2n * DAY },
+        { operator: operator2.address, asset: rETH, token: rwb, amount: b, duration: 3n * DAY },
+        { operator: operator1.address, asset: stETH, token: rwa, amount: c, duration: DAY },
+      ]);
+      await expect(tx)
+        .to.emit(distributor, "RewardsFunded")
+        .withArgs(
+          funder.address,
+          operator1.address,
+          stETH,
+          rwa,
+          a,
+          commissionOf(a, OPERATOR1_BPS),
+          rate1,
+          t + 2n * DAY,
+        );
+      await expect(tx)
+        .to.emit(distributor, "RewardsFunded")
+        .withArgs(
+          funder.address,
+          operator2.address,
+          rETH,
+          rwb,
+          b,
+          commissionOf(b, OPERATOR2_BPS),
+          rateOf(b - commissionOf(b, OPERATOR2_BPS), 3n * DAY),
+          t + 3n * DAY,
+        );
+      await expect(tx)
+        .to.emit(distributor, "RewardsFunded")
+        .withArgs(
+          funder.address,
+          operator1.address,
+          stETH,
+          rwa,
+          c,
+          commissionOf(c, OPERATOR1_BPS),
+          rate2,
+          t + DAY,
+        );
+      await expect(tx).to.changeTokenBalance(f.rewardTokens[0], distributorAddress, a + c);
+      const [s] = await distributor.poolStreams(operator1.address, stETH);
+      expect([s.rate, s.periodFinish]).to.deep.equal([rate2, t + DAY]);
+      expect(await distributor.pendingCommission(operator1.address, rwa)).to.equal(
+        commissionOf(a, OPERATOR1_BPS) + commissionOf(c, OPERATOR1_BPS),
+      );
+    });
+
+    it("reverts as a whole when one entry reverts; an empty batch does nothing", async function () {
+      const f = await loadFixture(stakedFixture);
+      const { distributor, distributorAddress, funder, operator1 } = f;
+      const [stETH] = f.assetAddresses;
+      const [rwa] = f.rewardTokenAddresses;
+      await expect(
+        distributor.connect(funder).fundRewardsBatch([
+          { operator: operator1.address, asset: stETH, token: rwa, amount: WAD, duration: DAY },
+          { operator: operator1.address, asset: stETH, token: rwa, amount: 0n, duration: DAY },
+        ]),
+      ).to.be.revertedWithCustomError(distributor, "ZeroAmount");
+      expect(await distributor.poolStreams(operator1.address, stETH)).to.deep.equal([]);
+      expect(await f.rewardTokens[0].balanceOf(distributorAddress)).to.equal(0n);
+      await expect(distributor.connect(funder).fundRewardsBatch([])).not.to.emit(
+        distributor,
+        "RewardsFunded",
+      );
+    });
+
+    it("reverts while the funding group is paused", async function () {
+      const f = await loadFixture(stakedFixture);
+      await (await f.distributor.pause(FUNDING)).wait();
+      await expect(f.distributor.connect(f.funder).fundRewardsBatch([]))
+        .to.be.revertedWithCustomError(f.distributor, "GroupPaused")
+        .withArgs(RD_GROUP.FUNDING);
+    });
+  });
+
+  describe("onActiveSharesChange", function () {
+    it("is callable by the vault only", async function () {
+      const { distributor, admin, outsider, alice, operator1, assetAddresses } =
+        await loadFixture(streamingFixture);
+      for (const caller of [outsider, admin]) {
+        await expect(
+          distributor
+            .connect(caller)
+            .onActiveSharesChange(alice.address, operator1.address, assetAddresses[0], 0n, 1n, 1n),
+        )
+          .to.be.revertedWithCustomError(distributor, "OnlyVault")
+          .withArgs(caller.address);
+      }
+    });
+
+    it("settles a staker before the vault changes its shares, and is not stopped by a paused distributor", async function () {
+      const f = await loadFixture(rewardsFixture);
+      const d = driverFor(f);
+      const [stETH] = f.assetAddresses;
+      const [rwa] = f.rewardTokenAddresses;
+      for (const s of [f.alice, f.bob, f.carol]) await d.delegate(s, f.operator1);
+      await d.deposit(f.alice, stETH, 100n * WAD);
+      await d.deposit(f.bob, stETH, 100n * WAD);
+      await d.fund(f.funder, {
+        operator: f.operator1.address,
+        asset: stETH,
+        token: rwa,
+        amount: 100n * WAD,
+        duration: DAY,
+      });
+      await time.increase(HOUR);
+      await (await f.distributor.pause(FUNDING | CLAIMS)).wait();
+      const before = await f.distributor.pendingRewards(f.alice.address, rwa);
+      const [s] = await f.distributor.poolStreams(f.operator1.address, stETH);
+      // alice triples her stake: what she earned so far (plus her half of the deposit's second) stays hers.
+      await d.deposit(f.alice, stETH, 200n * WAD);
+      await d.check("alice tripled her stake");
+      expect((await f.distributor.pendingRewards(f.alice.address, rwa)) - before).to.be.closeTo(
+        s.rate / RATE_SCALE / 2n,
+        2n,
+      );
+      // From now on she earns 3/4 of the stream.
+      const after = await f.distributor.pendingRewards(f.alice.address, rwa);
+      await time.increase(HOUR);
+      expect((await f.distributor.pendingRewards(f.alice.address, rwa)) - after).to.be.closeTo(
+        (s.rate * HOUR * 3n) / 4n / RATE_SCALE,
+        2n,
+      );
+      await d.queue(f.bob, stETH, d.model.sharesOf(f.bob.address, stETH));
+      await time.increase(HOUR);
+      await d.deposit(f.carol, stETH, WAD);
+      await d.check("bob left and carol joined while the distributor was paused");
+    });
+  });
+
+  describe("setClaimer / claimFor", function () {
+    it("lets the appointed claimer claim a staker's rewards to any recipient", async function () {
+      const f = await loadFixture(streamingFixture);
+      const { distributor, alice, outsider, carol } = f;
+      const [rwa] = f.rewardTokenAddresses;
+      await expect(distributor.connect(alice).setClaimer(outsider.address))
+        .to.emit(distributor, "ClaimerSet")
+        .withArgs(alice.address, outsider.address);
+      expect(await distributor.claimerOf(alice.address)).to.equal(outsider.address);
+      await time.increase(6n * DAY);
+      const expected = await distributor
+        .connect(outsider)
+        .claimFor.staticCall(alice.address, [rwa], carol.address);
+      expect(expected).to.deep.equal([await distributor.pendingRewards(alice.address, rwa)]);
+      const tx = distributor.connect(outsider).claimFor(alice.address, [rwa], carol.address);
+      await expect(tx)
+        .to.emit(distributor, "RewardsClaimed")
+        .withArgs(alice.address, rwa, carol.address, outsider.address, expected[0]);
+      await expect(tx).to.changeTokenBalances(
+        f.rewardTokens[0],
+        [carol, alice, outsider],
+        [expected[0], 0n, 0n],
+      );
+      expect(await distributor.pendingRewards(alice.address, rwa)).to.equal(0n);
+    });
+
+    it("reverts NotClaimer for anyone else, and after the staker revokes its claimer", async function () {
+      const f = await loadFixture(streamingFixture);
+      const { distributor, alice, bob, outsider } = f;
+      const [rwa] = f.rewardTokenAddresses;
+      await expect(distributor.connect(bob).claimFor(alice.address, [rwa], bob.address))
+        .to.be.revertedWithCustomError(distributor, "NotClaimer")
+        .withArgs(bob.address, alice.address);
+      await (await distributor.connect(alice).setClaimer(outsider.address)).wait();
+      await expect(distributor.connect(bob).claimFor(alice.address, [rwa], bob.address))
+        .to.be.revertedWithCustomError(distributor, "NotClaimer")
+        .withArgs(bob.address, alice.address);
+      await expect(
+        distributor.connect(outsider).claimFor(alice.address, [rwa], ZERO_ADDRESS),
+      ).to.be.revertedWithCustomError(distributor, "ZeroAddress");
+      await expect(distributor.connect(alice).setClaimer(ZERO_ADDRESS))
+        .to.emit(distributor, "ClaimerSet")
+        .withArgs(alice.address, ZERO_ADDRESS);
+      await expect(distributor.connect(outsider).claimFor(alice.address, [rwa], outsider.address))
+        .to.be.revertedWithCustomError(distributor, "NotClaimer")
+        .withArgs(outsider.address, alice.address);
+    });
+
+    it("reverts while the claims group is paused", async function () {
+      const f = await loadFixture(streamingFixture);
+      const { distributor, alice, outsider } = f;
+      await (await distributor.connect(alice).setClaimer(outsider.address)).wait();
+      await (await distributor.pause(CLAIMS)).wait();
+      await expect(
+        distributor.connect(outsider).claimFor(alice.address, f.rewardTokenAddresses, outsider.address),
+      )
+        .to.be.revertedWithCustomError(distributor, "GroupPaused")
+        .withArgs(RD_GROUP.CLAIMS);
+    });
+  });
+
+  describe("claim", function () {
+    it("pays what streamed to the staker's share, once", async function () {
+      const f = await loadFixture(stakedFixture);
+      const { distributor, alice, bob, funder, operator1 } = f;
+      const [stETH] = f.assetAddresses;
+      const [rwa, rwb] = f.rewardTokenAddresses;
+      const funded = await mined(
+        distributor.connect(funder).fundRewards(operator1.address, stETH, rwa, 1_000n * WAD, 10n * DAY),
+      );
+      const rate = rateOf(900n * WAD, 10n * DAY);
+      await nextBlockIn(5n * DAY);
+      // alice holds 100 of the 400 shares (1e26 of 4e26: the virtual offset keeps the ratio exact here).
+      const tx = distributor.connect(alice).claim([rwa, rwb], alice.address);
+      const claimed = await mined(tx);
+      const paid = await f.rewardTokens[0].balanceOf(alice.address);
+      expect(paid).to.be.closeTo((rate * (claimed.timestamp - funded.timestamp)) / RATE_SCALE / 4n, 2n);
+      expect(paid).to.be.closeTo((900n * WAD) / 2n / 4n, WAD / 1_000n);
+      await expect(tx)
+        .to.emit(distributor, "RewardsClaimed")
+        .withArgs(alice.address, rwa, alice.address, alice.address, paid);
+      await expect(tx)
+        .to.emit(distributor, "RewardsClaimed")
+        .withArgs(alice.address, rwb, alice.address, alice.address, 0n);
+      expect(await distributor.pendingRewards(alice.address, rwa)).to.equal(0n);
+      // bob, who did not claim, has 3 times as much.
+      expect(await distributor.pendingRewards(bob.address, rwa)).to.be.closeTo(3n * paid, 4n);
+      // Claiming again one second later pays that second's share only.
+      await nextBlockIn(1n);
+      await (await distributor.connect(alice).claim([rwa], alice.address)).wait();
+      expect((await f.rewardTokens[0].balanceOf(alice.address)) - paid).to.be.closeTo(
+        rate / RATE_SCALE / 4n,
+        2n,
+      );
+    });
+
+    it("pays the accrued rewards of a pool the staker left (undelegated) plus the pending ones of its current pools", async function () {
+      const f = await loadFixture(rewardsFixture);
+      const d = driverFor(f);
+      const [stETH, rETH] = f.assetAddresses;
+      const [rwa, rwb] = f.rewardTokenAddresses;
+      await d.delegate(f.alice, f.operator1);
+      await d.deposit(f.alice, stETH, 100n * WAD);
+      await d.deposit(f.alice, rETH, 50n * WAD);
+      await d.delegate(f.bob, f.operator2);
+      await d.deposit(f.bob, stETH, 100n * WAD);
+      for (const [op, asset, token] of [
+        [f.operator1, stETH, rwa],
+        [f.operator1, rETH, rwa],
+        [f.operator1, rETH, rwb],
+        [f.operator2, stETH, rwa],
+      ] as const) {
+        await d.fund(f.funder, {
+          operator: op.address,
+          asset,
+          token,
+          amount: 100n * WAD,
+          duration: 20n * DAY,
+        });
+      }
+      await nextBlockIn(2n * DAY);
+      await d.undelegate(f.alice);
+      await d.check("alice left operator1");
+      const accrued = await f.distributor.pendingRewards(f.alice.address, rwa);
+      // Two days of both operator1 streams of rwa (90 net over 20 days each), alone in both pools.
+      expect(accrued).to.be.closeTo(18n * WAD, WAD / 1_000n);
+      await time.increase(DAY);
+      expect(await f.distributor.pendingRewards(f.alice.address, rwa)).to.equal(accrued);
+
+      // alice joins operator2 and puts her stETH back to work there.
+      await d.delegate(f.alice, f.operator2);
+      await nextBlockIn(8n * DAY);
+      const [stWithdrawal] = d.model.withdrawalsOf(f.alice.address);
+      await d.complete(f.alice, stWithdrawal.id, false);
+      await time.increase(DAY);
+      await d.check("alice in operator2");
+      const now2 = await f.distributor.pendingRewards(f.alice.address, rwa);
+      expect(now2).to.be.greaterThan(accrued);
+      await nextBlockIn(1n);
+      const [paidA, paidB] = await d.claim(f.alice, [rwa, rwb], f.outsider.address);
+      expect(paidA).to.be.greaterThan(now2);
+      expect(paidB).to.be.greaterThan(0n);
+      await d.check("alice claimed");
+      expect(await f.distributor.pendingRewards(f.alice.address, rwa)).to.equal(0n);
+      expect(await f.distributor.pendingRewards(f.alice.address, rwb)).to.equal(0n);
+    });
+
+    it("returns what it pays, per entry; an empty list pays nothing", async function () {
+      const f = await loadFixture(streamingFixture);
+      const { distributor, bob } = f;
+      const [rwa] = f.rewardTokenAddresses;
+      const pending = await distributor.pendingRewards(bob.address, rwa);
+      expect(pending).to.be.greaterThan(0n);
+      expect(await distributor.connect(bob).claim.staticCall([rwa, rwa], bob.address)).to.deep.equal([
+        pending,
+        0n,
+      ]);
+      await expect(distributor.connect(bob).claim([], bob.address)).not.to.emit(
+        distributor,
+        "RewardsClaimed",
+      );
+      expect(await distributor.connect(bob).claim.staticCall([], bob.address)).to.deep.equal([]);
+    });
+
+    it("reverts on the zero recipient, on a token that is not allowed, and while the claims group is paused", async function () {
+      const f = await loadFixture(streamingFixture);
+      const { distributor, alice, strayAddress } = f;
+      await expect(
+        distributor.connect(alice).claim(f.rewardTokenAddresses, ZERO_ADDRESS),
+      ).to.be.revertedWithCustomError(distributor, "ZeroAddress");
+      await expect(distributor.connect(alice).claim([strayAddress], alice.address))
+        .to.be.revertedWithCustomError(distributor, "RewardTokenNotAllowed")
+        .withArgs(strayAddress);
+      await (await distributor.pause(CLAIMS)).wait();
+      await expect(distributor.connect(alice).claim(f.rewardTokenAddresses, alice.address))
+        .to.be.revertedWithCustomError(distributor, "GroupPaused")
+        .withArgs(RD_GROUP.CLAIMS);
+    });
+  });
+
+  describe("claimCommission", function () {
+    it("pays the operator exactly its commission, once", async function () {
+      const f = await loadFixture(streamingFixture);
+      const { distributor, operator1, outsider } = f;
+      const [rwa, rwb] = f.rewardTokenAddresses;
+      const commission = commissionOf(1_000n * WAD, OPERATOR1_BPS);
+      expect(await distributor.pendingCommission(operator1.address, rwa)).to.equal(commission);
+      expect(
+        await distributor.connect(operator1).claimCommission.staticCall([rwa, rwb], outsider.address),
+      ).to.deep.equal([commission, 0n]);
+      const tx = distributor.connect(operator1).claimCommission([rwa, rwb], outsider.address);
+      await expect(tx)
+        .to.emit(distributor, "CommissionClaimed")
+        .withArgs(operator1.address, rwa, outsider.address, commission);
+      await expect(tx)
+        .to.emit(distributor, "CommissionClaimed")
+        .withArgs(operator1.address, rwb, outsider.address, 0n);
+      await expect(tx).to.changeTokenBalances(f.rewardTokens[0], [outsider, operator1], [commission, 0n]);
+      expect(await distributor.pendingCommission(operator1.address, rwa)).to.equal(0n);
+      await expect(
+        distributor.connect(operator1).claimCommission([rwa], operator1.address),
+      ).to.changeTokenBalance(f.rewardTokens[0], operator1, 0n);
+    });
+
+    it("pays nothing to an account with no commission and reverts on a zero recipient, an unknown token or a pause", async function () {
+      const f = await loadFixture(streamingFixture);
+      const { distributor, alice, operator1, strayAddress } = f;
+      const [rwa] = f.rewardTokenAddresses;
+      await expect(distributor.connect(alice).claimCommission([rwa], alice.address))
+        .to.emit(distributor, "CommissionClaimed")
+        .withArgs(alice.address, rwa, alice.address, 0n);
+      await expect(
+        distributor.connect(operator1).claimCommission([rwa], ZERO_ADDRESS),
+      ).to.be.revertedWithCustomError(distributor, "ZeroAddress");
+      await expect(distributor.connect(operator1).claimCommission([strayAddress], operator1.address))
+        .to.be.revertedWithCustomError(distributor, "RewardTokenNotAllowed")
+        .withArgs(strayAddress);
+      await (await distributor.pause(CLAIMS)).wait();
+      await expect(distributor.connect(operator1).claimCommission([rwa], operator1.address))
+        .to.be.revertedWithCustomError(distributor, "GroupPaused")
+        .withArgs(RD_GROUP.CLAIMS);
+    });
+  });
+
+  describe("pause groups and roles", function () {
+    it("pauses by PAUSER_ROLE, unpauses by DEFAULT_ADMIN_ROLE, one group at a time", async function () {
+      const f = await loadFixture(streamingFixture);
+      const { distributor, admin, outsider, alice, funder, operator1 } = f;
+      const [stETH] = f.assetAddresses;
+      const [rwa] = f.rewardTokenAddresses;
+      await expect(distributor.connect(outsider).pause(FUNDING))
+        .to.be.revertedWithCustomError(distributor, "AccessControlUnauthorizedAccount")
+        .withArgs(outsider.address, ROLES.PAUSER);
+      await (await distributor.grantRole(ROLES.PAUSER, outsider.address)).wait();
+      await expect(distributor.connect(outsider).pause(FUNDING))
+        .to.emit(distributor, "PausedGroupsSet")
+        .withArgs(outsider.address, FUNDING);
+      expect(await distributor.pausedGroups()).to.equal(FUNDING);
+      // Funding is paused, claims are not.
+      await expect(distributor.connect(funder).fundRewards(operator1.address, stETH, rwa, WAD, DAY))
+        .to.be.revertedWithCustomError(distributor, "GroupPaused")
+        .withArgs(RD_GROUP.FUNDING);
+      await expect(distributor.connect(alice).claim([rwa], alice.address)).to.emit(
+        distributor,
+        "RewardsClaimed",
+      );
+      // A pauser cannot unpause.
+      await expect(distributor.connect(outsider).unpause(FUNDING))
+        .to.be.revertedWithCustomError(distributor, "AccessControlUnauthorizedAccount")
+        .withArgs(outsider.address, ROLES.DEFAULT_ADMIN);
+      await expect(distributor.connect(admin).pause(CLAIMS))
+        .to.emit(distributor, "PausedGroupsSet")
+        .withArgs(admin.address, FUNDING | CLAIMS);
+      await expect(distributor.connect(admin).unpause(FUNDING))
+        .to.emit(distributor, "PausedGroupsSet")
+        .withArgs(admin.address, CLAIMS);
+      await expect(distributor.connect(funder).fundRewards(operator1.address, stETH, rwa, WAD, DAY)).to.emit(
+        distributor,
+        "RewardsFunded",
+      );
+      await expect(distributor.connect(alice).claim([rwa], alice.address))
+        .to.be.revertedWithCustomError(distributor, "GroupPaused")
+        .withArgs(RD_GROUP.CLAIMS);
+      // setClaimer and the views are never paused.
+      await expect(distributor.connect(alice).setClaimer(outsider.address)).to.emit(
+        distributor,
+        "ClaimerSet",
+      );
+      expect(await distributor.pendingRewards(alice.address, rwa)).to.be.greaterThan(0n);
+    });
+  });
+
+  describe("UUPS upgrade", function () {
+    it("is authorized for DEFAULT_ADMIN_ROLE only and keeps the state", async function () {
+      const f = await loadFixture(streamingFixture);
+      const { distributor, distributorAddress, admin, outsider, alice, operator1 } = f;
+      const [rwa] = f.rewardTokenAddresses;
+      const newImpl = await new RewardDistributor__factory(admin).deploy(f.vaultAddress, f.registryAddress);
+      const newImplAddress = await newImpl.getAddress();
+      await expect(distributor.connect(outsider).upgradeToAndCall(newImplAddress, "0x"))
+        .to.be.revertedWithCustomError(distributor, "AccessControlUnauthorizedAccount")
+        .withArgs(outsider.address, ROLES.DEFAULT_ADMIN);
+      // A contract that is not UUPS is refused.
+      await expect(distributor.upgradeToAndCall(f.strayAddress, "0x"))
+        .to.be.revertedWithCustomError(distributor, "ERC1967InvalidImplementation")
+        .withArgs(f.strayAddress);
+
+      const streamsBefore = await distributor.poolStreams(operator1.address, f.assetAddresses[0]);
+      const commission = await distributor.pendingCommission(operator1.address, rwa);
+      await expect(distributor.connect(admin).upgradeToAndCall(newImplAddress, "0x"))
+        .to.emit(distributor, "Upgraded")
+        .withArgs(newImplAddress);
+      expect(await implementationOf(distributorAddress)).to.equal(newImplAddress);
+      expect(await distributor.rewardTokens()).to.deep.equal(f.rewardTokenAddresses);
+      expect(await distributor.vault()).to.equal(f.vaultAddress);
+      expect(await distributor.pendingCommission(operator1.address, rwa)).to.equal(commission);
+      const streamsAfter = await distributor.poolStreams(operator1.address, f.assetAddresses[0]);
+      expect(streamsAfter.map((s) => [s.token, s.rate, s.periodFinish])).to.deep.equal(
+        streamsBefore.map((s) => [s.token, s.rate, s.periodFinish]),
+      );
+      expect(await distributor.pendingRewards(alice.address, rwa)).to.be.greaterThan(0n);
+      await expect(distributor.initialize(admin.address)).to.be.revertedWithCustomError(
+        distributor,
+        "InvalidInitialization",
+      );
+    });
+  });
+
+  describe("views", function () {
+    it("pendingRewards and pendingCommission revert for a token that is not allowed", async function () {
+      const { distributor, alice, operator1, strayAddress } = await loadFixture(streamingFixture);
+      await expect(distributor.pendingRewards(alice.address, strayAddress))
+        .to.be.revertedWithCustomError(distributor, "RewardTokenNotAllowed")
+        .withArgs(strayAddress);
+      await expect(distributor.pendingCommission(operator1.address, strayAddress))
+        .to.be.revertedWithCustomError(distributor, "RewardTokenNotAllowed")
+        .withArgs(strayAddress);
+    });
+
+    it("pendingRewards is zero for an account that never staked in a funded pool; poolStreams lists streams by slot", async function () {
+      const f = await loadFixture(streamingFixture);
+      const { distributor, outsider, carol, operator1, funder } = f;
+      const [stETH] = f.assetAddresses;
+      const [rwa, rwb, rwc] = f.rewardTokenAddresses;
+      expect(await distributor.pendingRewards(outsider.address, rwa)).to.equal(0n);
+      // carol holds stETH undelegated: the undelegated pool earns nothing.
+      await (await f.vault.connect(carol).deposit(stETH, 10n * WAD, 0n)).wait();
+      await time.increase(DAY);
+      expect(await distributor.pendingRewards(carol.address, rwa)).to.equal(0n);
+      await (await distributor.connect(funder).fundRewards(operator1.address, stETH, rwc, WAD, DAY)).wait();
+      await (await distributor.connect(funder).fundRewards(operator1.address, stETH, rwb, WAD, DAY)).wait();
+      const t = await now();
+      const views = await distributor.poolStreams(operator1.address, stETH);
+      expect(views.map((v) => [v.token, v.lastUpdate])).to.deep.equal([
+        [rwa, t],
+        [rwc, t],
+        [rwb, t],
+      ]);
+    });
+  });
+});

@@ -1,0 +1,455 @@
+/**
+ * Applies each action to the chain and to the reward model (test/helpers/rewardModel.ts) with the timestamp of the
+ * block it was mined in, checks every payment against the model, and checks after a step (`check`):
+ *   - the vault state the model relies on (operators, shares, pools' active shares) equals the chain's;
+ *   - pendingRewards of every staker in every reward token, pendingCommission of every operator, and the pools'
+ *     streams (rate, periodFinish, rewardPerShare) equal the model's, exactly;
+ *   - invariant 7: for every token, claimed + claimable (every pendingRewards + every pendingCommission) <= funded,
+ *     and the distributor holds at least what is claimable; and the stronger form claimed + claimable + what is
+ *     left to stream <= funded (nothing is paid twice, no stream pays out more than it was given).
+ *
+ * Rounding allowance (ROUNDING below). The model accumulates each stream's reward per share R as specified:
+ * R += floor(rate * dt * 1e18 / A) at every pool update. The contract derives R from one time-per-share accumulator per
+ * pool, G += floor(dt * 1e54 / A), R = floor(rate * G / 1e36) - offset (offset re-based at every rate change). Both round
+ * every step down from the same exact value, by less than one unit of R per update for the model and by less than
+ * rate / 1e36 < 1 unit per update (plus one unit per read and per re-basing) for the contract; so the two R differ by
+ * less than 3 units per update or funding of the pool (rates stay below 1e36 here). A staker's pending is
+ * floor(shares * R / 1e36) - debt with debt = ceil(shares * R / 1e36) - pending at every settlement: a difference of
+ * R far below 1e36 / shares (shares stay below 1e32 here) moves each floor or ceil by at most 1 wei, so each
+ * settlement of the staker (a share change or a claim, per pool) can widen the gap by at most 2 wei, and a read adds
+ * at most 1 wei per pool. Hence: |pendingRewards - model| <= 2 wei per settlement of the staker + 2, and the same for
+ * every claimed amount. Commissions, rates of running streams, period ends and every vault figure are compared
+ * exactly; the invariants are checked on the chain's own figures. Set both allowances to 0 to compare exactly (a
+ * contract that accumulates per stream, as the model does, matches to the wei).
+ */
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { ContractTransactionResponse, Interface, Log } from "ethers";
+
+import { IERC20__factory, type IERC20, type RewardDistributor } from "../../typechain-types";
+import { RATE_SCALE, RewardModel, type FundParams, type ModelWithdrawal } from "./rewardModel";
+import { NO_SIGNATURE, ZERO_SALT, mined, now, type Mined, type RewardsFixture } from "./rewardsFixtures";
+
+/** See the file header. */
+export const ROUNDING = { weiPerSettlement: 2n, rpsUnitsPerUpdate: 3n } as const;
+
+export interface DriverOptions {
+  /** Accounts whose pendingRewards are compared (every account that ever stakes). */
+  stakers: HardhatEthersSigner[];
+  operators: HardhatEthersSigner[];
+  /** Reward tokens compared and accounted. */
+  tokens: string[];
+}
+
+export class RewardsDriver {
+  readonly model: RewardModel;
+  readonly f: RewardsFixture;
+  private readonly opts: DriverOptions;
+  /** Tokens paid out per token, measured from the RewardsClaimed and CommissionClaimed events. */
+  readonly claimed = new Map<string, bigint>();
+  steps = 0;
+  /** Settlements (share changes and claims, per pool) of each staker so far. */
+  private readonly settlements = new Map<string, bigint>();
+  /** The largest gap seen between the chain and the model: pending or claimed wei, and reward-per-share units. */
+  readonly maxGap = { wei: 0n, rps: 0n };
+  private readonly erc20s = new Map<string, IERC20>();
+
+  constructor(f: RewardsFixture, opts: DriverOptions) {
+    this.f = f;
+    this.opts = opts;
+    this.model = new RewardModel(f.assetAddresses);
+    for (const op of opts.operators) {
+      const bps = op === f.operator1 ? 1_000n : op === f.operator2 ? 500n : -1n;
+      if (bps < 0n) throw new Error("driver: unknown operator");
+      this.model.registerOperator(op.address, bps);
+    }
+  }
+
+  /* VAULT ACTIONS */
+
+  async deposit(staker: HardhatEthersSigner, asset: string, amount: bigint): Promise<Mined> {
+    const m = await mined(this.f.vault.connect(staker).deposit(asset, amount, 0n));
+    const ev = this.vaultEvents(m.receipt.logs, "Deposited");
+    expect(ev.length).to.equal(1);
+    this.model.deposit(staker.address, asset, ev[0].args.shares as bigint, m.timestamp);
+    this.settled(staker.address, 1);
+    return m;
+  }
+
+  async delegate(staker: HardhatEthersSigner, operator: HardhatEthersSigner): Promise<Mined> {
+    const m = await mined(
+      this.f.registry.connect(staker).delegateTo(operator.address, NO_SIGNATURE, ZERO_SALT),
+    );
+    const minted = new Map<string, bigint>();
+    for (const ev of this.vaultEvents(m.receipt.logs, "SharesMoved")) {
+      minted.set(ethers.getAddress(ev.args.asset as string), ev.args.sharesMinted as bigint);
+    }
+    this.model.delegate(staker.address, operator.address, minted, m.timestamp);
+    this.settled(staker.address, minted.size);
+    return m;
+  }
+
+  async undelegate(staker: HardhatEthersSigner): Promise<Mined> {
+    const m = await mined(this.f.registry.connect(staker).undelegate(staker.address));
+    const queued = this.model.undelegate(staker.address, m.timestamp);
+    this.expectQueued(m.receipt.logs, queued);
+    this.settled(staker.address, queued.length);
+    return m;
+  }
+
+  async queue(staker: HardhatEthersSigner, asset: string, shares: bigint): Promise<Mined> {
+    const m = await mined(this.f.vault.connect(staker).queueWithdrawal(asset, shares));
+    const w = this.model.queueWithdrawal(staker.address, asset, shares, m.timestamp);
+    this.expectQueued(m.receipt.logs, [w]);
+    this.settled(staker.address, 1);
+    return m;
+  }
+
+  async complete(staker: HardhatEthersSigner, id: bigint, asTokens: boolean): Promise<Mined> {
+    const m = await mined(this.f.vault.connect(staker).completeWithdrawal(id, asTokens));
+    const ev = this.vaultEvents(m.receipt.logs, "WithdrawalCompleted");
+    expect(ev.length).to.equal(1);
+    expect(ev[0].args.id).to.equal(id);
+    this.model.completeWithdrawal(id, asTokens, ev[0].args.sharesMinted as bigint, m.timestamp);
+    if (!asTokens) this.settled(ev[0].args.staker as string, 1);
+    return m;
+  }
+
+  /* REGISTRY */
+
+  async queueCommission(operator: HardhatEthersSigner, bps: bigint): Promise<Mined> {
+    const delay = await this.f.registry.commissionDelay();
+    const m = await mined(this.f.registry.connect(operator).queueCommission(bps));
+    const effectAt = this.model.queueCommission(operator.address, bps, m.timestamp, delay);
+    await expect(m.receipt)
+      .to.emit(this.f.registry, "CommissionQueued")
+      .withArgs(operator.address, bps, effectAt);
+    return m;
+  }
+
+  /* DISTRIBUTOR */
+
+  async fund(funder: HardhatEthersSigner, p: FundParams): Promise<Mined> {
+    return this.fundBatch(funder, [p], false);
+  }
+
+  /** `fundRewardsBatch(params)` (or `fundRewards` for one entry when `batch` is false). */
+  async fundBatch(funder: HardhatEthersSigner, params: FundParams[], batch = true): Promise<Mined> {
+    const d = this.f.distributor.connect(funder);
+    const tx: Promise<ContractTransactionResponse> = batch
+      ? d.fundRewardsBatch(params)
+      : d.fundRewards(
+          params[0].operator,
+          params[0].asset,
+          params[0].token,
+          params[0].amount,
+          params[0].duration,
+        );
+    const m = await mined(tx);
+    const events = this.rdEvents(m.receipt.logs, "RewardsFunded");
+    expect(events.length).to.equal(params.length);
+    params.forEach((p, i) => {
+      const r = this.model.fund(p, m.timestamp);
+      const a = events[i].args;
+      expect([
+        a.funder,
+        a.operator,
+        a.asset,
+        a.token,
+        a.amount,
+        a.commission,
+        a.rate,
+        a.periodFinish,
+      ]).to.deep.equal([
+        funder.address,
+        ethers.getAddress(p.operator),
+        ethers.getAddress(p.asset),
+        ethers.getAddress(p.token),
+        p.amount,
+        r.commission,
+        r.rate,
+        r.periodFinish,
+      ]);
+    });
+    return m;
+  }
+
+  /** `claim(tokens, recipient)` by `staker`, or `claimFor` by `claimer`; checks the amounts and transfers. */
+  async claim(
+    staker: HardhatEthersSigner,
+    tokens: string[],
+    recipient: string,
+    claimer?: HardhatEthersSigner,
+  ): Promise<bigint[]> {
+    const before = await this.balances(recipient, tokens);
+    const m =
+      claimer === undefined
+        ? await mined(this.f.distributor.connect(staker).claim(tokens, recipient))
+        : await mined(this.f.distributor.connect(claimer).claimFor(staker.address, tokens, recipient));
+    const expected = this.model.claim(staker.address, tokens, m.timestamp);
+    const events = this.rdEvents(m.receipt.logs, "RewardsClaimed");
+    expect(events.map((e) => [e.args.staker, e.args.token, e.args.recipient, e.args.caller])).to.deep.equal(
+      tokens.map((t) => [staker.address, ethers.getAddress(t), recipient, (claimer ?? staker).address]),
+    );
+    const paid = events.map((e) => e.args.amount as bigint);
+    const tolerance = this.weiTolerance(staker.address);
+    paid.forEach((amount, i) =>
+      this.expectClose(amount, expected[i], tolerance, `claim of ${staker.address} #${i}`),
+    );
+    this.settled(staker.address, this.model.heldAssets(staker.address).length);
+    await this.expectReceived(recipient, tokens, before, paid);
+    tokens.forEach((t, i) => this.addClaimed(t, paid[i]));
+    return paid;
+  }
+
+  async claimCommission(
+    operator: HardhatEthersSigner,
+    tokens: string[],
+    recipient: string,
+  ): Promise<bigint[]> {
+    const before = await this.balances(recipient, tokens);
+    const m = await mined(this.f.distributor.connect(operator).claimCommission(tokens, recipient));
+    const expected = this.model.claimCommission(operator.address, tokens);
+    const events = this.rdEvents(m.receipt.logs, "CommissionClaimed");
+    expect(events.map((e) => [e.args.operator, e.args.token, e.args.recipient, e.args.amount])).to.deep.equal(
+      tokens.map((t, i) => [operator.address, ethers.getAddress(t), recipient, expected[i]]),
+    );
+    await this.expectReceived(recipient, tokens, before, expected);
+    tokens.forEach((t, i) => this.addClaimed(t, expected[i]));
+    return expected;
+  }
+
+  /* CHECKS */
+
+  /** Every comparison and invariant of the file header, at the latest block. */
+  async check(label = ""): Promise<void> {
+    this.steps += 1;
+    const t = await now();
+    const where = `step ${this.steps}${label === "" ? "" : ` (${label})`} at ${t}`;
+    const { distributor, distributorAddress } = this.f;
+    const pools = this.opts.operators.flatMap((op) =>
+      this.f.assetAddresses.map((asset) => [op.address, asset]),
+    );
+
+    // One call reads every figure (through the contracts' external views); poolStreams is read per pool.
+    const stakers = this.opts.stakers.map((s) => s.address);
+    const operators = this.opts.operators.map((s) => s.address);
+    const tokens = this.opts.tokens;
+    const assets = this.f.assetAddresses;
+    const state = await this.f.reader.read(distributorAddress, stakers, operators, assets, tokens);
+    const streams: Awaited<ReturnType<RewardDistributor["poolStreams"]>>[] = [];
+    for (const [op, asset] of pools) streams.push(await distributor.poolStreams(op, asset));
+
+    // The vault state the model was fed.
+    stakers.forEach((s, i) => {
+      expect(state.operatorOf[i], `${where}: operator of ${s}`).to.equal(this.model.operatorOf(s));
+      this.f.assetAddresses.forEach((asset, j) => {
+        const shares = state.shares[i * assets.length + j];
+        expect(shares, `${where}: shares of ${s} in ${asset}`).to.equal(this.model.sharesOf(s, asset));
+      });
+    });
+    pools.forEach(([op, asset], i) => {
+      expect(state.poolActive[i], `${where}: active shares of ${op}/${asset}`).to.equal(
+        this.model.activeShares(op, asset),
+      );
+    });
+
+    // The distributor's views against the model.
+    pools.forEach(([op, asset], i) => {
+      const expected = this.model.poolStreams(op, asset, t);
+      const label = `${where}: streams of ${op}/${asset}`;
+      // Token, end and read time exactly; the rate while the stream runs (an ended stream may show 0).
+      expect(
+        streams[i].map((v) => [v.token, v.periodFinish, v.lastUpdate]),
+        label,
+      ).to.deep.equal(expected.map((v) => [v.token, v.periodFinish, v.lastUpdate]));
+      const rpsTolerance =
+        ROUNDING.rpsUnitsPerUpdate *
+        (BigInt(this.model.poolUpdates(op, asset) + this.model.poolFundings(op, asset)) + 1n);
+      expected.forEach((v, j) => {
+        if (v.periodFinish > t) expect(streams[i][j].rate, `${label}: rate of ${v.token}`).to.equal(v.rate);
+        const gap = abs(streams[i][j].rewardPerShare - v.rewardPerShare);
+        if (gap > this.maxGap.rps) this.maxGap.rps = gap;
+        expect(
+          gap,
+          `${label}: rewardPerShare of ${v.token} (chain ${streams[i][j].rewardPerShare})`,
+        ).to.be.lte(rpsTolerance);
+      });
+    });
+    const claimable = new Map<string, bigint>();
+    const distributorBalance = new Map<string, bigint>();
+    tokens.forEach((token, k) => {
+      let sum = 0n;
+      stakers.forEach((s, i) => {
+        const pending = state.pendingRewards[k * stakers.length + i];
+        this.expectClose(
+          pending,
+          this.model.pendingRewards(s, token, t),
+          this.weiTolerance(s),
+          `${where}: pendingRewards(${s}, ${token})`,
+        );
+        sum += pending;
+      });
+      operators.forEach((op, i) => {
+        const pending = state.pendingCommission[k * operators.length + i];
+        expect(pending, `${where}: pendingCommission(${op}, ${token})`).to.equal(
+          this.model.pendingCommission(op, token),
+        );
+        sum += pending;
+      });
+      claimable.set(token, sum);
+      distributorBalance.set(token, state.balances[k]);
+    });
+
+    // Invariant 7.
+    for (const token of this.opts.tokens) {
+      const key = ethers.getAddress(token);
+      const funded = this.model.funded.get(key) ?? 0n;
+      const claimed = this.claimed.get(key) ?? 0n;
+      const owed = claimable.get(token) ?? 0n;
+      expect(claimed + owed, `${where}: claimed + claimable <= funded for ${token}`).to.be.lte(funded);
+      const erc20 = await ethers.getContractAt("IERC20", token);
+      expect(
+        await erc20.balanceOf(distributorAddress),
+        `${where}: balance >= claimable for ${token}`,
+      ).to.be.gte(owed);
+      let unstreamedScaled = 0n;
+      for (const [op, asset] of pools) unstreamedScaled += this.model.unstreamedScaled(op, asset, token, t);
+      expect(
+        (claimed + owed) * RATE_SCALE + unstreamedScaled,
+        `${where}: claimed + claimable + unstreamed <= funded for ${token}`,
+      ).to.be.lte(funded * RATE_SCALE);
+    }
+  }
+
+  /** Funded - claimed - claimable - unstreamed per token (scaled by RATE_SCALE): the rounding dust kept. */
+  async dustScaled(token: string): Promise<bigint> {
+    const t = await now();
+    const key = ethers.getAddress(token);
+    let owed = 0n;
+    for (const s of this.opts.stakers) owed += await this.f.distributor.pendingRewards(s.address, token);
+    for (const op of this.opts.operators)
+      owed += await this.f.distributor.pendingCommission(op.address, token);
+    let unstreamedScaled = 0n;
+    for (const op of this.opts.operators) {
+      for (const asset of this.f.assetAddresses)
+        unstreamedScaled += this.model.unstreamedScaled(op.address, asset, token, t);
+    }
+    const funded = this.model.funded.get(key) ?? 0n;
+    const claimed = this.claimed.get(key) ?? 0n;
+    return funded * RATE_SCALE - (claimed + owed) * RATE_SCALE - unstreamedScaled;
+  }
+
+  /**
+   * An upper bound of the rounding dust (see dustScaled), in wei: each funding's rate rounds down by less than 1 wei
+   * over its duration, each pool update by less than 1 wei (active shares stay below 1e36), each settlement of a staker
+   * by at most 2 wei, and each read of a staker's pending by less than 1 wei per pool it holds.
+   */
+  dustBoundWei(): bigint {
+    let settlements = 0n;
+    for (const n of this.settlements.values()) settlements += n;
+    let updates = 0n;
+    for (const op of this.opts.operators) {
+      for (const asset of this.f.assetAddresses) {
+        updates += BigInt(
+          this.model.poolUpdates(op.address, asset) + this.model.poolFundings(op.address, asset),
+        );
+      }
+    }
+    const reads = BigInt(this.opts.stakers.length * this.f.assetAddresses.length);
+    return 2n * settlements + updates + reads;
+  }
+
+  /* INTERNAL */
+
+  private settled(staker: string, pools: number): void {
+    const key = ethers.getAddress(staker);
+    this.settlements.set(key, (this.settlements.get(key) ?? 0n) + BigInt(pools));
+  }
+
+  /** The rounding allowance of a staker's pending or claimed amount in one token (see the file header). */
+  private weiTolerance(staker: string): bigint {
+    return ROUNDING.weiPerSettlement * ((this.settlements.get(ethers.getAddress(staker)) ?? 0n) + 1n);
+  }
+
+  private expectClose(actual: bigint, expected: bigint, tolerance: bigint, label: string): void {
+    const gap = abs(actual - expected);
+    if (gap > this.maxGap.wei) this.maxGap.wei = gap;
+    expect(gap, `${label}: chain ${actual}, model ${expected}`).to.be.lte(tolerance);
+  }
+
+  private erc20(token: string): IERC20 {
+    const key = ethers.getAddress(token);
+    let c = this.erc20s.get(key);
+    if (c === undefined) {
+      c = IERC20__factory.connect(key, ethers.provider);
+      this.erc20s.set(key, c);
+    }
+    return c;
+  }
+
+  private addClaimed(token: string, amount: bigint): void {
+    const key = ethers.getAddress(token);
+    this.claimed.set(key, (this.claimed.get(key) ?? 0n) + amount);
+  }
+
+  private async balances(account: string, tokens: string[]): Promise<Map<string, bigint>> {
+    const out = new Map<string, bigint>();
+    for (const t of new Set(tokens.map((x) => ethers.getAddress(x)))) {
+      out.set(t, await this.erc20(t).balanceOf(account));
+    }
+    return out;
+  }
+
+  /** The recipient's balance of each token grew by the sum of the amounts expected for it. */
+  private async expectReceived(
+    recipient: string,
+    tokens: string[],
+    before: Map<string, bigint>,
+    amounts: bigint[],
+  ): Promise<void> {
+    const after = await this.balances(recipient, tokens);
+    const sums = new Map<string, bigint>();
+    tokens.forEach((t, i) => {
+      const k = ethers.getAddress(t);
+      sums.set(k, (sums.get(k) ?? 0n) + amounts[i]);
+    });
+    for (const [k, sum] of sums) {
+      expect((after.get(k) ?? 0n) - (before.get(k) ?? 0n), `received ${k}`).to.equal(sum);
+    }
+  }
+
+  private expectQueued(logs: readonly Log[], queued: ModelWithdrawal[]): void {
+    const events = this.vaultEvents(logs, "WithdrawalQueued");
+    expect(
+      events.map((e) => [e.args.id, e.args.staker, e.args.operator, e.args.asset, e.args.shares]),
+    ).to.deep.equal(queued.map((w) => [w.id, w.staker, w.operator, w.asset, w.shares]));
+  }
+
+  private vaultEvents(logs: readonly Log[], name: string): ReturnType<typeof parse> {
+    return parse(logs, this.f.vaultAddress, this.f.vault.interface, name);
+  }
+
+  private rdEvents(logs: readonly Log[], name: string): ReturnType<typeof parse> {
+    return parse(logs, this.f.distributorAddress, this.f.distributor.interface, name);
+  }
+}
+
+interface ParsedEvent {
+  args: Record<string, unknown>;
+}
+
+function abs(x: bigint): bigint {
+  return x < 0n ? -x : x;
+}
+
+function parse(logs: readonly Log[], address: string, iface: Interface, name: string): ParsedEvent[] {
+  const out: ParsedEvent[] = [];
+  for (const log of logs) {
+    if (log.address.toLowerCase() !== address.toLowerCase()) continue;
+    const parsed = iface.parseLog(log);
+    if (parsed !== null && parsed.name === name) out.push({ args: parsed.args.toObject() });
+  }
+  return out;
+}
