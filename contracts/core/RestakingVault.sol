@@ -471,7 +471,8 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
     /// @inheritdoc IRestakingVault
     function previewDeposit(address operator, address asset, uint256 assets_) external view returns (uint256) {
         Pool memory p = _getVaultStorage().pools[operator][asset];
-        return SharesMathLib.toSharesDown(assets_, p.totalAssets - p.pendingSlash, p.totalShares);
+        if (p.pendingSlash != 0) return 0;
+        return SharesMathLib.toSharesDown(assets_, p.totalAssets, p.totalShares);
     }
 
     /* INTERNAL */

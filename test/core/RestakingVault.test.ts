@@ -1177,6 +1177,64 @@ describe("RestakingVault", function () {
       );
     });
 
+    // A staker's asset mask has a bit exactly for the assets it holds shares of: undelegation queues one withdrawal
+    // per bit, so a bit without shares would make it queue 0 shares (ZeroAmount) and lock the staker in.
+    it("delegate clears the mask bit of an asset whose undelegated shares were worth nothing, so undelegation queues nothing for it", async function () {
+      const { vault, registry, alice, operator1, assetAddresses } = await loadFixture(stakingFixture);
+      const [stETH] = assetAddresses;
+      await (await vault.connect(alice).deposit(stETH, WAD, 0n)).wait();
+      // leave 1 share, worth 1 * (1e18 + 1) / (1e24 + 1e6) = 0 assets
+      await (await vault.connect(alice).queueWithdrawal(stETH, WAD * VIRTUAL_SHARES - 1n)).wait();
+      expect(toAssetsDown(1n, WAD, WAD * VIRTUAL_SHARES)).to.equal(0n);
+      expect(await vault.stakerInfo(alice.address)).to.deep.equal([ZERO, 0b1n, 1n]);
+      await expect(registry.connect(alice).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT))
+        .to.emit(vault, "SharesMoved")
+        .withArgs(alice.address, stETH, ZERO, operator1.address, 1n, 0n, 0n);
+      expect(await vault.position(alice.address, stETH)).to.deep.equal([operator1.address, 0n, 0n]);
+      expect(await vault.stakerInfo(alice.address)).to.deep.equal([operator1.address, 0n, 1n]);
+      expect(await vault.activePositions(alice.address)).to.deep.equal([operator1.address, [], [], []]);
+      await expect(registry.connect(alice).undelegate(alice.address))
+        .to.emit(registry, "StakerUndelegated")
+        .withArgs(alice.address, operator1.address, alice.address, []);
+      expect(await vault.stakerInfo(alice.address)).to.deep.equal([ZERO, 0n, 1n]);
+    });
+
+    it("a completion as shares worth nothing sets no mask bit, so a later undelegation queues only the held assets", async function () {
+      const { vault, registry, admin, carol, operator1, assetAddresses } = await loadFixture(stakingFixture);
+      const [stETH, rETH] = assetAddresses;
+      await (await registry.connect(carol).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT)).wait();
+      await (await vault.connect(carol).deposit(stETH, WAD, 0n)).wait();
+      await (await vault.connect(carol).deposit(rETH, WAD, 0n)).wait();
+      await (await vault.connect(carol).queueWithdrawal(stETH, WAD * VIRTUAL_SHARES)).wait();
+      expect(await vault.stakerInfo(carol.address)).to.deep.equal([operator1.address, 0b10n, 1n]);
+      // the whole stETH pool of operator1 is slashed (the EOA admin stands in for the slashing manager)
+      await (await vault.connect(admin).setSlashingManager(admin.address)).wait();
+      await (await vault.connect(admin).reserveSlash(operator1.address, stETH, 1n, 1n)).wait();
+      await (await vault.connect(admin).executeSlash(operator1.address, stETH, WAD)).wait();
+      await time.increase(DEFAULT_WITHDRAWAL_DELAY);
+      const id = withdrawalId(carol.address, 0n);
+      await expect(vault.connect(carol).completeWithdrawal(id, false))
+        .to.emit(vault, "WithdrawalCompleted")
+        .withArgs(
+          id,
+          carol.address,
+          carol.address,
+          operator1.address,
+          stETH,
+          WAD * VIRTUAL_SHARES,
+          0n,
+          false,
+          operator1.address,
+          0n,
+        );
+      expect(await vault.stakerInfo(carol.address)).to.deep.equal([operator1.address, 0b10n, 1n]);
+      expect(await vault.position(carol.address, stETH)).to.deep.equal([operator1.address, 0n, 0n]);
+      await expect(registry.connect(carol).undelegate(carol.address))
+        .to.emit(registry, "StakerUndelegated")
+        .withArgs(carol.address, operator1.address, carol.address, [withdrawalId(carol.address, 1n)]);
+      expect(await vault.stakerInfo(carol.address)).to.deep.equal([ZERO, 0n, 2n]);
+    });
+
     it("undelegate reverts NotDelegated(staker)", async function () {
       const { vault, admin, alice } = await loadFixture(eoaRegistryFixture);
       await expect(vault.connect(admin).undelegate(alice.address))
@@ -1376,15 +1434,25 @@ describe("RestakingVault", function () {
       }
     });
 
-    it("reserveSlash reverts InvalidSlash for the undelegated pool and for magnitude > freeMagnitude", async function () {
+    it("reserveSlash reverts InvalidSlash for the undelegated pool, a zero magnitude, a zero free magnitude and magnitude > freeMagnitude", async function () {
       const { vault, slasher, operator1, assetAddresses } = await loadFixture(stakedFixture);
       const [asset] = assetAddresses;
+      const before = await vault.pool(operator1.address, asset);
       await expect(slasher.reserveSlash(ZERO, asset, 1n, 2n))
         .to.be.revertedWithCustomError(vault, "InvalidSlash")
         .withArgs(ZERO, asset);
-      await expect(slasher.reserveSlash(operator1.address, asset, 3n, 2n))
-        .to.be.revertedWithCustomError(vault, "InvalidSlash")
-        .withArgs(operator1.address, asset);
+      // (magnitude, freeMagnitude): nothing to take, nothing free to take it from (not a division by zero), too much
+      for (const [magnitude, free] of [
+        [0n, WAD],
+        [0n, 0n],
+        [1n, 0n],
+        [3n, 2n],
+      ]) {
+        await expect(slasher.reserveSlash(operator1.address, asset, magnitude, free))
+          .to.be.revertedWithCustomError(vault, "InvalidSlash")
+          .withArgs(operator1.address, asset);
+      }
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(before);
     });
 
     it("reserveSlash reserves magnitude / freeMagnitude of the net assets, in O(1) (SlashReserved)", async function () {
@@ -1410,30 +1478,286 @@ describe("RestakingVault", function () {
       expect(await vault.operatorStake(operator1.address, asset)).to.equal(toAssetsDown(S0, net, S0));
     });
 
-    it("a deposit after a reservation is priced net of it and bears none of it once executed", async function () {
-      const { vault, registry, slasher, operator1, dave, bob, assetAddresses } =
+    // A pool with a pending reservation takes no new shares: entering at the net price and then sharing a veto's
+    // returned value would pay the entrant for a risk it never bore (a slasher could request, deposit 1 wei and cancel
+    // to take half a pool). Exits stay open and are priced net of the reservation; once the request is executed,
+    // vetoed or cancelled, entries work again at the resolved rate. The undelegated pool is never slashed.
+    it("a deposit made after a reservation cannot pay for it: refused while it is pending (PoolSlashPending with the exact amount); right after execution it enters at the post-slash rate and is worth what it deposited", async function () {
+      const { vault, registry, stETH, slasher, operator1, dave, bob, assetAddresses } =
         await loadFixture(stakedFixture);
       const [asset] = assetAddresses;
-      await (await slasher.reserveSlash(operator1.address, asset, WAD / 4n, WAD)).wait();
-      const reserved = 25n * WAD;
       await (await registry.connect(dave).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT)).wait();
+      await (await slasher.reserveSlash(operator1.address, asset, WAD / 4n, WAD)).wait();
+      const reserved = mulDivDown(T0, WAD / 4n, WAD);
+      expect(reserved).to.equal(25n * WAD);
       const amount = 30n * WAD;
-      const minted = toSharesDown(amount, T0 - reserved, S0);
+      for (const minShares of [0n, 1n]) {
+        await expect(vault.connect(dave).deposit(asset, amount, minShares))
+          .to.be.revertedWithCustomError(vault, "PoolSlashPending")
+          .withArgs(operator1.address, asset, reserved);
+      }
+      // nothing moved: no token, no share, no cap usage
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal([T0, S0, 0n, reserved]);
+      expect(await vault.position(dave.address, asset)).to.deep.equal([operator1.address, 0n, 0n]);
+      expect(await vault.stakerInfo(dave.address)).to.deep.equal([operator1.address, 0n, 0n]);
+      expect(await stETH.balanceOf(dave.address)).to.equal(STAKER_FUNDS);
+      expect((await vault.assetConfig(asset)).totalDeposited).to.equal(T0);
+
+      await (await slasher.executeSlash(operator1.address, asset, reserved)).wait();
+      const t1 = T0 - reserved;
+      const minted = toSharesDown(amount, t1, S0);
       expect(await vault.previewDeposit(operator1.address, asset, amount)).to.equal(minted);
-      await expect(vault.connect(dave).deposit(asset, amount, 0n))
+      await expect(vault.connect(dave).deposit(asset, amount, minted))
         .to.emit(vault, "Deposited")
         .withArgs(dave.address, operator1.address, asset, amount, minted);
-      await (await slasher.executeSlash(operator1.address, asset, reserved)).wait();
-      const [t, s] = [T0 + amount - reserved, S0 + minted];
+      const [t, s] = [t1 + amount, S0 + minted];
       expect(await vault.pool(operator1.address, asset)).to.deep.equal([t, s, 0n, 0n]);
       const daveValue = toAssetsDown(minted, t, s);
       expect((await vault.position(dave.address, asset))[2]).to.equal(daveValue);
       // dave loses at most the rounding of his own mint and of the valuation (2 wei), not a share of the slash
+      expect(daveValue).to.be.lte(amount);
       expect(amount - daveValue).to.be.lte(2n);
       expect((await vault.position(bob.address, asset))[2]).to.equal(
         toAssetsDown(BOB * VIRTUAL_SHARES, t, s),
       );
       expect(BOB - toAssetsDown(BOB * VIRTUAL_SHARES, t, s)).to.be.gte(15n * WAD - 1n);
+    });
+
+    it("a deposit while a reservation is pending cannot profit from its release: refused; after the release the pool's stakers have their full value back (invariant 3)", async function () {
+      const { vault, registry, stETH, slasher, bob, erin, operator1, assetAddresses } =
+        await loadFixture(slashingFixture);
+      const [asset] = assetAddresses;
+      await (await registry.connect(bob).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT)).wait();
+      await (await vault.connect(bob).deposit(asset, 100n * WAD, 0n)).wait();
+      const [t, s] = [100n * WAD, 100n * WAD * VIRTUAL_SHARES];
+      // a request reserves half of the pool; at the net price erin's 50e18 would buy 100e24 shares
+      await (await slasher.reserveSlash(operator1.address, asset, 1n, 2n)).wait();
+      const reserved = mulDivDown(t, 1n, 2n);
+      await (await registry.connect(erin).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT)).wait();
+      await expect(vault.connect(erin).deposit(asset, 50n * WAD, 0n))
+        .to.be.revertedWithCustomError(vault, "PoolSlashPending")
+        .withArgs(operator1.address, asset, reserved);
+      expect((await vault.position(bob.address, asset))[2]).to.equal(toAssetsDown(s, t - reserved, s));
+
+      // the request is vetoed: the reserved 50e18 go back to bob, the only staker who bore the risk
+      await (await slasher.releaseSlash(operator1.address, asset, reserved)).wait();
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal([t, s, 0n, 0n]);
+      expect(toAssetsDown(s, t, s)).to.equal(100n * WAD);
+      expect((await vault.position(bob.address, asset))[2], "bob's value after the veto").to.equal(
+        100n * WAD,
+      );
+
+      // erin now enters at the restored rate and leaves with no more than she paid
+      const erinShares = toSharesDown(50n * WAD, t, s);
+      await expect(vault.connect(erin).deposit(asset, 50n * WAD, 0n))
+        .to.emit(vault, "Deposited")
+        .withArgs(erin.address, operator1.address, asset, 50n * WAD, erinShares);
+      await (await vault.connect(erin).queueWithdrawal(asset, erinShares)).wait();
+      await time.increase(DEFAULT_WITHDRAWAL_DELAY);
+      const paid = toAssetsDown(erinShares, t + 50n * WAD, s + erinShares);
+      await expect(
+        vault.connect(erin).completeWithdrawal(withdrawalId(erin.address, 0n), true),
+      ).to.changeTokenBalance(stETH, erin, paid);
+      expect(paid, "erin withdrew no more than she deposited").to.be.lte(50n * WAD);
+      expect((await vault.position(bob.address, asset))[2]).to.equal(
+        toAssetsDown(s, t + 50n * WAD - paid, s),
+      );
+      expect(toAssetsDown(s, t + 50n * WAD - paid, s)).to.be.gte(100n * WAD);
+    });
+
+    it("a pending reservation closes only its own pool: the undelegated pool, the operator's other assets and other operators stay open", async function () {
+      const { vault, slasher, operator1, operator2, alice, bob, assetAddresses } =
+        await loadFixture(stakedFixture);
+      const [stETH, rETH] = assetAddresses;
+      await (await slasher.reserveSlash(operator1.address, stETH, 1n, 4n)).wait();
+      const reserved = mulDivDown(T0, 1n, 4n);
+      await expect(vault.connect(bob).deposit(stETH, WAD, 0n))
+        .to.be.revertedWithCustomError(vault, "PoolSlashPending")
+        .withArgs(operator1.address, stETH, reserved);
+      // (address(0), stETH): the undelegated pool is never slashed
+      await expect(vault.connect(alice).deposit(stETH, 2n * WAD, 0n))
+        .to.emit(vault, "Deposited")
+        .withArgs(alice.address, ZERO, stETH, 2n * WAD, toSharesDown(2n * WAD, 0n, 0n));
+      // (operator1, rETH): same operator, another asset
+      await expect(vault.connect(bob).deposit(rETH, 3n * WAD, 0n))
+        .to.emit(vault, "Deposited")
+        .withArgs(bob.address, operator1.address, rETH, 3n * WAD, toSharesDown(3n * WAD, 0n, 0n));
+      // (operator2, stETH): another operator (operators are delegated to themselves)
+      await expect(vault.connect(operator2).deposit(stETH, 4n * WAD, 0n))
+        .to.emit(vault, "Deposited")
+        .withArgs(operator2.address, operator2.address, stETH, 4n * WAD, toSharesDown(4n * WAD, 0n, 0n));
+      expect(await vault.pool(operator1.address, stETH)).to.deep.equal([T0, S0, 0n, reserved]);
+    });
+
+    it("delegate refuses to move undelegated shares into a pool with a pending reservation, until it is released", async function () {
+      const { vault, registry, slasher, operator1, alice, erin, assetAddresses } =
+        await loadFixture(stakedFixture);
+      const [stETH, rETH] = assetAddresses;
+      await (await vault.connect(alice).deposit(stETH, 10n * WAD, 0n)).wait();
+      await (await vault.connect(alice).deposit(rETH, 5n * WAD, 0n)).wait();
+      await (await vault.connect(erin).deposit(rETH, 7n * WAD, 0n)).wait();
+      await (await slasher.reserveSlash(operator1.address, stETH, WAD / 4n, WAD)).wait();
+      const reserved = mulDivDown(T0, WAD / 4n, WAD);
+
+      // alice holds stETH, whose pool at operator1 is pending: the whole delegation reverts
+      await expect(registry.connect(alice).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT))
+        .to.be.revertedWithCustomError(vault, "PoolSlashPending")
+        .withArgs(operator1.address, stETH, reserved);
+      expect(await vault.stakerInfo(alice.address)).to.deep.equal([ZERO, 0b11n, 0n]);
+      expect(await vault.position(alice.address, stETH)).to.deep.equal([
+        ZERO,
+        10n * WAD * VIRTUAL_SHARES,
+        10n * WAD,
+      ]);
+      expect(await vault.pool(ZERO, stETH)).to.deep.equal([10n * WAD, 10n * WAD * VIRTUAL_SHARES, 0n, 0n]);
+      expect(await vault.pool(operator1.address, stETH)).to.deep.equal([T0, S0, 0n, reserved]);
+
+      // erin holds only rETH, whose pool at operator1 has nothing pending: she delegates
+      await expect(registry.connect(erin).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT))
+        .to.emit(vault, "SharesMoved")
+        .withArgs(
+          erin.address,
+          rETH,
+          ZERO,
+          operator1.address,
+          7n * WAD * VIRTUAL_SHARES,
+          7n * WAD,
+          toSharesDown(7n * WAD, 0n, 0n),
+        );
+
+      // once the request is vetoed, alice's stETH enters at the restored rate
+      await (await slasher.releaseSlash(operator1.address, stETH, reserved)).wait();
+      const tx = registry.connect(alice).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT);
+      await expect(tx)
+        .to.emit(vault, "SharesMoved")
+        .withArgs(
+          alice.address,
+          stETH,
+          ZERO,
+          operator1.address,
+          10n * WAD * VIRTUAL_SHARES,
+          10n * WAD,
+          toSharesDown(10n * WAD, T0, S0),
+        );
+      await expect(tx)
+        .to.emit(vault, "SharesMoved")
+        .withArgs(
+          alice.address,
+          rETH,
+          ZERO,
+          operator1.address,
+          5n * WAD * VIRTUAL_SHARES,
+          5n * WAD,
+          toSharesDown(5n * WAD, 7n * WAD, toSharesDown(7n * WAD, 0n, 0n)),
+        );
+      expect(await vault.stakerInfo(alice.address)).to.deep.equal([operator1.address, 0b11n, 0n]);
+    });
+
+    it("completeWithdrawal as shares into a pool with a pending reservation reverts PoolSlashPending; as tokens it completes", async function () {
+      const { vault, registry, stETH, slasher, operator1, alice, assetAddresses } =
+        await loadFixture(stakedFixture);
+      const [asset] = assetAddresses;
+      // alice queues her undelegated stETH and delegates to operator1 (holding nothing, nothing moves)
+      await (await vault.connect(alice).deposit(asset, 10n * WAD, 0n)).wait();
+      await (await vault.connect(alice).queueWithdrawal(asset, 10n * WAD * VIRTUAL_SHARES)).wait();
+      await (await registry.connect(alice).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT)).wait();
+      await time.increase(DEFAULT_WITHDRAWAL_DELAY);
+      await (await slasher.reserveSlash(operator1.address, asset, 1n, 5n)).wait();
+      const reserved = mulDivDown(T0, 1n, 5n);
+      const id = withdrawalId(alice.address, 0n);
+      const record = await vault.withdrawal(id);
+
+      await expect(vault.connect(alice).completeWithdrawal(id, false))
+        .to.be.revertedWithCustomError(vault, "PoolSlashPending")
+        .withArgs(operator1.address, asset, reserved);
+      expect(await vault.withdrawal(id)).to.deep.equal(record);
+      expect(await vault.pool(ZERO, asset)).to.deep.equal([
+        10n * WAD,
+        10n * WAD * VIRTUAL_SHARES,
+        10n * WAD * VIRTUAL_SHARES,
+        0n,
+      ]);
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal([T0, S0, 0n, reserved]);
+
+      // the exit is open: as tokens it pays the undelegated pool's rate (never slashed)
+      const snapshot = await takeSnapshot();
+      await expect(vault.connect(alice).completeWithdrawal(id, true)).to.changeTokenBalance(
+        stETH,
+        alice,
+        10n * WAD,
+      );
+      await snapshot.restore();
+
+      // once the reservation is executed, the completion as shares enters at the post-slash rate
+      await (await slasher.executeSlash(operator1.address, asset, reserved)).wait();
+      const minted = toSharesDown(10n * WAD, T0 - reserved, S0);
+      await expect(vault.connect(alice).completeWithdrawal(id, false))
+        .to.emit(vault, "WithdrawalCompleted")
+        .withArgs(
+          id,
+          alice.address,
+          alice.address,
+          ZERO,
+          asset,
+          10n * WAD * VIRTUAL_SHARES,
+          10n * WAD,
+          false,
+          operator1.address,
+          minted,
+        );
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal([
+        T0 - reserved + 10n * WAD,
+        S0 + minted,
+        0n,
+        0n,
+      ]);
+    });
+
+    it("a deposit that would mint no shares reverts SharesBelowMinimum(0, minShares), even with minShares 0", async function () {
+      const { vault, stETH, slasher, registry, operator1, bob, carol, dave, assetAddresses } =
+        await loadFixture(stakedFixture);
+      const [asset] = assetAddresses;
+      // bob and carol leave while the whole pool is reserved: their shares are worth 0 then, so 100e18 stay behind
+      // without a share once the reservation is released
+      for (const s of [bob, carol]) {
+        await (
+          await vault.connect(s).queueWithdrawal(asset, (await vault.position(s.address, asset))[1])
+        ).wait();
+      }
+      await time.increase(DEFAULT_WITHDRAWAL_DELAY);
+      await (await slasher.reserveSlash(operator1.address, asset, 1n, 1n)).wait();
+      // priced on the net assets, 0: bob is paid 60e24 * 1 / (100e24 + 1e6), carol 40e24 * 1 / (40e24 + 1e6)
+      const payouts = [
+        toAssetsDown(BOB * VIRTUAL_SHARES, 0n, S0),
+        toAssetsDown(CAROL * VIRTUAL_SHARES, 0n, S0 - BOB * VIRTUAL_SHARES),
+      ];
+      expect(payouts).to.deep.equal([0n, 0n]);
+      for (const [n, s] of [bob, carol].entries()) {
+        await expect(
+          vault.connect(s).completeWithdrawal(withdrawalId(s.address, 0n), true),
+        ).to.changeTokenBalance(stETH, s, payouts[n]);
+      }
+      await (await slasher.releaseSlash(operator1.address, asset, T0)).wait();
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal([T0, 0n, 0n, 0n]);
+
+      await (await registry.connect(dave).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT)).wait();
+      // 1e14 * (0 + 1e6) / (100e18 + 1) rounds to 0
+      const worthless = 10n ** 14n;
+      expect(toSharesDown(worthless, T0, 0n)).to.equal(0n);
+      for (const minShares of [0n, 5n]) {
+        await expect(vault.connect(dave).deposit(asset, worthless, minShares))
+          .to.be.revertedWithCustomError(vault, "SharesBelowMinimum")
+          .withArgs(0n, minShares);
+      }
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal([T0, 0n, 0n, 0n]);
+      expect(await vault.stakerInfo(dave.address)).to.deep.equal([operator1.address, 0n, 0n]);
+      // one wei more mints a share
+      const minted = toSharesDown(worthless + 1n, T0, 0n);
+      expect(minted).to.equal(1n);
+      await expect(vault.connect(dave).deposit(asset, worthless + 1n, 0n))
+        .to.emit(vault, "Deposited")
+        .withArgs(dave.address, operator1.address, asset, worthless + 1n, minted);
+      expect(await vault.stakerInfo(dave.address)).to.deep.equal([operator1.address, 0b1n, 0n]);
     });
 
     it("a withdrawal completing while a reservation is pending bears it; the rate after execution is unchanged", async function () {
@@ -1751,7 +2075,7 @@ describe("RestakingVault", function () {
       expect(await vault.activePositions(carol.address)).to.deep.equal([operator1.address, [], [], []]);
     });
 
-    it("operatorStake and poolNetAssets reflect queued shares and pending slashes; previewDeposit matches a deposit", async function () {
+    it("operatorStake and poolNetAssets reflect queued shares and pending slashes; previewDeposit matches a deposit once nothing is pending", async function () {
       const { vault, admin, bob, operator1, assetAddresses } = await loadFixture(depositedFixture);
       const [stETH] = assetAddresses;
       const s = BOB_STETH * VIRTUAL_SHARES;
@@ -1764,7 +2088,15 @@ describe("RestakingVault", function () {
       const net = BOB_STETH - BOB_STETH / 10n;
       expect(await vault.poolNetAssets(operator1.address, stETH)).to.equal(net);
       expect(await vault.operatorStake(operator1.address, stETH)).to.equal(toAssetsDown(s - s / 4n, net, s));
+      // while the reservation is pending the pool takes no new shares
       const amount = 7n * WAD + 3n;
+      await expect(vault.connect(bob).deposit(stETH, amount, 0n))
+        .to.be.revertedWithCustomError(vault, "PoolSlashPending")
+        .withArgs(operator1.address, stETH, BOB_STETH / 10n);
+      // executed: the pool holds what the net figure said, and deposits are priced on it
+      await (await vault.connect(admin).executeSlash(operator1.address, stETH, BOB_STETH / 10n)).wait();
+      expect(await vault.poolNetAssets(operator1.address, stETH)).to.equal(net);
+      expect(await vault.operatorStake(operator1.address, stETH)).to.equal(toAssetsDown(s - s / 4n, net, s));
       const preview = await vault.previewDeposit(operator1.address, stETH, amount);
       expect(preview).to.equal(toSharesDown(amount, net, s));
       await expect(vault.connect(bob).deposit(stETH, amount, 0n))
@@ -1787,92 +2119,6 @@ describe("RestakingVault", function () {
       await expect(vault.withdrawableAmount(id))
         .to.be.revertedWithCustomError(vault, "WithdrawalNotFound")
         .withArgs(id);
-    });
-  });
-
-  // Tests of behaviour that DESIGN.md and the interface NatSpec require but the implementation does not provide.
-  // They fail until the bugs are fixed (see the report).
-  describe("known bugs", function () {
-    it("BUG: a staker whose undelegated shares were worth 0 assets when it delegated can still undelegate", async function () {
-      const { vault, registry, alice, operator1, assetAddresses } = await loadFixture(stakingFixture);
-      const [stETH] = assetAddresses;
-      await (await vault.connect(alice).deposit(stETH, WAD, 0n)).wait();
-      // leave 1 share (worth 1 * 1 / 1e6 = 0 assets)
-      await (await vault.connect(alice).queueWithdrawal(stETH, WAD * VIRTUAL_SHARES - 1n)).wait();
-      await (await registry.connect(alice).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT)).wait();
-      // the dust share was burned for 0 assets and 0 shares were minted, but the asset's mask bit stayed set
-      expect(await vault.position(alice.address, stETH)).to.deep.equal([operator1.address, 0n, 0n]);
-      // undelegate must queue nothing for stETH (no shares) and succeed; it reverts ZeroAmount instead
-      await expect(registry.connect(alice).undelegate(alice.address))
-        .to.emit(registry, "StakerUndelegated")
-        .withArgs(alice.address, operator1.address, alice.address, []);
-    });
-
-    it("BUG: completing a withdrawal worth 0 assets as shares does not block a later undelegation", async function () {
-      const { vault, registry, admin, carol, operator1, assetAddresses } = await loadFixture(stakingFixture);
-      const [stETH, rETH] = assetAddresses;
-      await (await registry.connect(carol).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT)).wait();
-      await (await vault.connect(carol).deposit(stETH, WAD, 0n)).wait();
-      await (await vault.connect(carol).deposit(rETH, WAD, 0n)).wait();
-      await (await vault.connect(carol).queueWithdrawal(stETH, WAD * VIRTUAL_SHARES)).wait();
-      // the whole stETH pool of operator1 is slashed
-      await (await vault.connect(admin).setSlashingManager(admin.address)).wait();
-      await (await vault.connect(admin).reserveSlash(operator1.address, stETH, 1n, 1n)).wait();
-      await (await vault.connect(admin).executeSlash(operator1.address, stETH, WAD)).wait();
-      await time.increase(DEFAULT_WITHDRAWAL_DELAY);
-      const id = withdrawalId(carol.address, 0n);
-      await expect(vault.connect(carol).completeWithdrawal(id, false))
-        .to.emit(vault, "WithdrawalCompleted")
-        .withArgs(
-          id,
-          carol.address,
-          carol.address,
-          operator1.address,
-          stETH,
-          WAD * VIRTUAL_SHARES,
-          0n,
-          false,
-          operator1.address,
-          0n,
-        );
-      // carol holds 0 stETH shares; undelegating must queue her rETH only; it reverts ZeroAmount instead
-      await expect(registry.connect(carol).undelegate(carol.address))
-        .to.emit(registry, "StakerUndelegated")
-        .withArgs(carol.address, operator1.address, carol.address, [withdrawalId(carol.address, 1n)]);
-    });
-
-    it("BUG: a deposit made while a slash is reserved does not profit when the reservation is released (invariant 3)", async function () {
-      const { vault, registry, stETH, slasher, bob, erin, operator1, assetAddresses } =
-        await loadFixture(slashingFixture);
-      const [asset] = assetAddresses;
-      await (await registry.connect(bob).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT)).wait();
-      await (await vault.connect(bob).deposit(asset, 100n * WAD, 0n)).wait();
-      // a request reserves half of the pool; erin enters at the net price (T - P) / S = 50e18 / 100e24
-      await (await slasher.reserveSlash(operator1.address, asset, 1n, 2n)).wait();
-      await (await registry.connect(erin).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT)).wait();
-      await (await vault.connect(erin).deposit(asset, 50n * WAD, 0n)).wait();
-      const erinShares = toSharesDown(50n * WAD, 50n * WAD, 100n * WAD * VIRTUAL_SHARES);
-      expect((await vault.position(erin.address, asset))[1]).to.equal(erinShares);
-      // the request is vetoed: the reserved 50e18 go back to the pool, now shared with erin's new shares
-      await (await slasher.releaseSlash(operator1.address, asset, 50n * WAD)).wait();
-      await (await vault.connect(erin).queueWithdrawal(asset, erinShares)).wait();
-      await time.increase(DEFAULT_WITHDRAWAL_DELAY);
-      const before = await stETH.balanceOf(erin.address);
-      await (await vault.connect(erin).completeWithdrawal(withdrawalId(erin.address, 0n), true)).wait();
-      const received = (await stETH.balanceOf(erin.address)) - before;
-      // erin receives about 75e18 for 50e18 deposited, taken from bob, whose slash never happened
-      expect(received, "erin withdrew more than she deposited").to.be.lte(50n * WAD);
-      expect((await vault.position(bob.address, asset))[2], "bob's value after the veto").to.equal(
-        100n * WAD,
-      );
-    });
-
-    it("BUG: reserveSlash with freeMagnitude 0 reverts InvalidSlash, not a division-by-zero panic", async function () {
-      const { vault, slasher, operator1, assetAddresses } = await loadFixture(slashingFixture);
-      const [stETH] = assetAddresses;
-      await expect(slasher.reserveSlash(operator1.address, stETH, 0n, 0n))
-        .to.be.revertedWithCustomError(vault, "InvalidSlash")
-        .withArgs(operator1.address, stETH);
     });
   });
 });

@@ -5,6 +5,13 @@
  *   operators' pools untouched) and 5 (isolation of the other AVS's allocated stake, within 1 wei per 1e18).
  * Expected values come from the BigInt model (test/helpers/slashingFixtures.ts) and share math (sharesMath.ts).
  *
+ * While a request is pending, its pool takes no new shares: entering at the net price and then sharing a veto's
+ * returned value would pay the entrant for a risk it never bore (a slasher could request, deposit 1 wei and cancel to
+ * take half a pool). Deposits, delegations and completions as shares into it revert PoolSlashPending with the model's
+ * pending amount; exits stay open and are priced net of it; once the request is executed, vetoed or cancelled,
+ * entries work again at the resolved rate. The scenarios make their deposits before a request or after its
+ * resolution, and expect the refusal in an explicit step in between.
+ *
  * scenarioFixture = stakedFixture + dave (40 stETH) and erin (60 stETH) delegated to operator1, so that
  * pool (operator1, stETH) = 400 held by alice 100, bob 200, dave 40, erin 60.
  */
@@ -25,8 +32,10 @@ import {
   allocatedStakeOf,
   allocationOf,
   avs2Params,
+  expectedConfig,
   fundedWallet,
   magnitudesOf,
+  nextTimestamp,
   poolOf,
   reservedAmount,
   scaledPendingDecrease,
@@ -226,13 +235,14 @@ describe("Slashing scenarios", function () {
     }
   });
 
-  it("a deposit made after a request does not pay for it", async function () {
+  it("a deposit made after a request cannot pay for it: it is refused while the request is pending (PoolSlashPending with the exact pending amount), and a deposit right after execution enters at the post-slash rate and is worth what it deposited", async function () {
     const f = await loadFixture(scenarioFixture);
     const world = newWorld(f);
     const { operator1: op, stETHAddress: stETH } = f;
     await world.check();
+    const shares = (await poolOf(f, op.address, stETH)).totalShares;
 
-    const { id, slashed } = await world.requestChecked({
+    const { id } = await world.requestChecked({
       avs: f.avs.address,
       slasher: f.slasher,
       operator: op.address,
@@ -242,28 +252,38 @@ describe("Slashing scenarios", function () {
       untouched: othersOf(f),
     });
     await world.check();
-    const amount = slashed[0].amount;
+    const amount = reservedAmount(POOL, slashMagnitude(ALLOCATIONS.op1AvsStETH, AVS_MAX_SLASH), WAD, 0n);
+    expect(amount).to.equal(80n * WAD);
 
     const late = await fundedWallet("late-depositor");
     const D = 33_333_333_333_333_333_333n;
     await (await f.stETH.mint(late.address, D)).wait();
     await (await f.stETH.connect(late).approve(f.vaultAddress, D)).wait();
+    // delegating with nothing to move is an entry of nothing: allowed
     await (await f.registry.connect(late).delegateTo(op.address, NO_SIGNATURE, ZERO_SALT)).wait();
-    const p = await poolOf(f, op.address, stETH);
-    const minted = await world.deposit(late, stETH, D);
-    expect(minted).to.equal(toSharesDown(D, p.totalAssets - p.pendingSlash, p.totalShares));
+    expect(await world.depositRefused(late, op.address, stETH, D)).to.equal(amount);
     await world.check();
 
     await time.increase(AVS_VETO_WINDOW);
     await world.executeChecked(id, f.outsider, { watched: yOf(f), untouched: othersOf(f) });
     await world.check();
 
+    // right after the execution: priced on the pool the slash left, (400 - 80) / shares
+    const minted = await world.deposit(late, stETH, D);
+    expect(minted).to.equal(toSharesDown(D, POOL - amount, shares));
+    await world.check();
     const after = await poolOf(f, op.address, stETH);
+    expect(after).to.deep.equal({
+      totalAssets: POOL - amount + D,
+      totalShares: shares + minted,
+      queuedShares: 0n,
+      pendingSlash: 0n,
+    });
     const value = (await f.vault.position(late.address, stETH))[2];
     expect(value).to.equal(toAssetsDown(minted, after.totalAssets, after.totalShares));
     expect(value).to.be.lte(D);
-    expectClose(value, D, 1n, "late depositor's position");
-    // Had it paid its share of the slash, it would have lost about a fifth.
+    expectClose(value, D, 2n, "late depositor's position");
+    // Had it paid its share of the slash, it would have lost a fifth.
     expect(value).to.be.gt((D * (POOL - amount)) / POOL + WAD);
     expectClose((await f.vault.position(f.alice.address, stETH))[2], 80n * WAD, 1n, "alice bears it");
   });
@@ -392,7 +412,7 @@ describe("Slashing scenarios", function () {
     await world.check();
   });
 
-  it("a blocklisted recipient does not stop the execution; a new recipient releases the escrow", async function () {
+  it("a blocklisted recipient does not stop the execution; a new recipient, queued for the withdrawal delay and then applied, releases the escrow", async function () {
     const f = await loadFixture(scenarioFixture);
     const world = newWorld(f);
     const { sm, operator1: op, blockTokenAddress: busd } = f;
@@ -429,24 +449,40 @@ describe("Slashing scenarios", function () {
     expect((await sm.slashRequest(id))[0].status).to.equal(STATUS.Executed);
     await world.check();
 
-    await (
-      await sm
-        .connect(avs3)
-        .updateAVSConfig(avs2Params(f, { assets: [busd], recipient: f.recipient2.address }))
-    ).wait();
+    // A new destination for slashed funds is a loosening: queued for the vault's withdrawal delay.
+    const params = avs2Params(f, { assets: [busd], recipient: f.recipient2.address });
+    const t = await nextTimestamp();
+    await expect(sm.connect(avs3).updateAVSConfig(params))
+      .to.emit(sm, "AVSConfigQueued")
+      .withArgs(avs3.address, expectedConfig(f, params, 3n), t + DEFAULT_WITHDRAWAL_DELAY);
+    await expect(sm.releaseSlashedFunds(id))
+      .to.be.revertedWithCustomError(f.blockToken, "Blocklisted")
+      .withArgs(f.recipient.address);
+    await world.check();
+
+    await time.increaseTo(t + DEFAULT_WITHDRAWAL_DELAY);
+    await (await sm.connect(f.outsider).applyAVSConfig(avs3.address)).wait();
     await expect(sm.releaseSlashedFunds(id)).to.changeTokenBalances(
       f.blockToken,
       [f.smAddress, f.recipient2.address],
       [-slashed[0].amount, slashed[0].amount],
     );
+    expect((await sm.slashRequest(id))[0].status).to.equal(STATUS.FundsReleased);
     await world.check();
   });
 
-  it("a deposit made while a request is pending gains nothing when the request is vetoed [fails: bug, see report]", async function () {
+  it("a deposit while a request is pending cannot profit from a veto: refused; after the veto, the pool's old stakers get their full value back (nothing slashed, invariant 3 holds)", async function () {
     const f = await loadFixture(scenarioFixture);
     const world = newWorld(f);
     const { sm, operator1: op, stETHAddress: stETH } = f;
     await world.check();
+    const stakers: Array<[Signer & { address: string }, bigint]> = [
+      [f.alice, 100n * WAD],
+      [f.bob, 200n * WAD],
+      [f.dave, DAVE_STETH],
+      [f.erin, ERIN_STETH],
+    ];
+    const shares = (await poolOf(f, op.address, stETH)).totalShares;
     const { id, slashed } = await world.requestChecked({
       avs: f.avs.address,
       slasher: f.slasher,
@@ -457,33 +493,45 @@ describe("Slashing scenarios", function () {
       untouched: othersOf(f),
     });
     await world.check();
+    const amount = slashed[0].amount;
 
-    // Someone who expects the committee to veto deposits at the discounted rate (400 - 80) / shares.
+    // Someone who expects the committee to veto would like to buy at (400 - 80) / shares and share the returned 80.
     const mev = await fundedWallet("veto-front-runner");
     const D = 100n * WAD;
     await (await f.stETH.mint(mev.address, D)).wait();
     await (await f.stETH.connect(mev).approve(f.vaultAddress, D)).wait();
     await (await f.registry.connect(mev).delegateTo(op.address, NO_SIGNATURE, ZERO_SALT)).wait();
-    await world.deposit(mev, stETH, D);
+    expect(await world.depositRefused(mev, op.address, stETH, D)).to.equal(amount);
     await world.check();
-    await (await sm.connect(f.committee).vetoSlash(id)).wait();
 
-    // It leaves with its share of the returned reservation, taken from the stakers who were there.
-    const id2 = await world.queue(mev, stETH, await sharesOf(f, mev.address));
+    await (await sm.connect(f.committee).vetoSlash(id)).wait();
+    await world.check();
+    // Nothing was slashed: the pool is whole and every old staker's value is what it deposited.
+    expect(await poolOf(f, op.address, stETH)).to.deep.equal({
+      totalAssets: POOL,
+      totalShares: shares,
+      queuedShares: 0n,
+      pendingSlash: 0n,
+    });
+    for (const [staker, deposited] of stakers) {
+      const [, held, value] = await f.vault.position(staker.address, stETH);
+      expect(value).to.equal(toAssetsDown(held, POOL, shares));
+      expect(value, "an old staker's value after the veto").to.equal(deposited);
+    }
+
+    // After the veto the front-runner enters at the restored rate, and leaves with no more than it paid.
+    const minted = await world.deposit(mev, stETH, D);
+    expect(minted).to.equal(toSharesDown(D, POOL, shares));
+    await world.check();
+    const id2 = await world.queue(mev, stETH, minted);
     await time.increase(DEFAULT_WITHDRAWAL_DELAY);
     const received = await world.complete(mev, id2);
-    const gain = received - D;
-    expectClose(
-      gain,
-      (D * (POOL + D)) / (POOL - slashed[0].amount + D) - D,
-      2n,
-      "the front-runner's gain (model)",
-    );
-    expect(received, "inv 3: withdrew more than it deposited").to.be.lte(D);
+    expect(received).to.equal(toAssetsDown(minted, POOL + D, shares + minted));
+    expect(received, "inv 3: withdrew no more than it deposited").to.be.lte(D);
     await world.check();
   });
 
-  it("a slasher and a 1-wei depositor cannot take half a pool by requesting and cancelling [fails: bug, see report]", async function () {
+  it("a slasher and a 1-wei depositor cannot take half a pool: the deposit reverts PoolSlashPending; after the cancel the victim's value is intact", async function () {
     const f = await loadFixture(scenarioFixture);
     const world = newWorld(f);
     const { sm, stETHAddress: stETH } = f;
@@ -494,34 +542,52 @@ describe("Slashing scenarios", function () {
     await (await sm.connect(operator3).registerOperatorToAVS(f.avs2.address, "0x")).wait();
     const victim = await fundedWallet("victim");
     const attacker = await fundedWallet("attacker");
+    const V = 100n * WAD;
     for (const [who, amount] of [
-      [victim, 100n * WAD],
+      [victim, V],
       [attacker, 1n],
     ] as const) {
       await (await f.stETH.mint(who.address, amount)).wait();
       await (await f.stETH.connect(who).approve(f.vaultAddress, amount)).wait();
       await (await f.registry.connect(who).delegateTo(operator3.address, NO_SIGNATURE, ZERO_SALT)).wait();
     }
-    await world.deposit(victim, stETH, 100n * WAD);
+    await world.deposit(victim, stETH, V);
     await (await sm.connect(operator3).modifyAllocation(f.avs2.address, stETH, WAD)).wait();
     await time.increase(DEFAULT_ALLOCATION_DELAY);
     await world.check();
+    const victimShares = (await poolOf(f, operator3.address, stETH)).totalShares;
+    expect(victimShares).to.equal(toSharesDown(V, 0n, 0n));
 
-    // Request the whole allocation: the pool's net value is 0 while it is pending.
-    await (
-      await sm.connect(f.slasher2).requestSlash(f.avs2.address, operator3.address, WAD, ethers.id("x"))
-    ).wait();
-    const id = await sm.slashRequestCount();
-    world.trackRequest(id);
+    // Request the whole allocation: the pool's net value is 0 while it is pending. At that price 1 wei would buy
+    // as many shares as the victim holds; the pool takes no new shares instead.
+    const { id, slashed } = await world.requestChecked({
+      avs: f.avs2.address,
+      slasher: f.slasher2,
+      operator: operator3.address,
+      wadFraction: WAD,
+      assets: [stETH],
+      untouched: [
+        { operator: ZERO, asset: stETH },
+        { operator: f.operator1.address, asset: stETH },
+      ],
+    });
+    expect(slashed[0].amount).to.equal(reservedAmount(V, WAD, WAD, 0n));
+    expect(slashed[0].amount).to.equal(V);
     await world.check();
-    await world.deposit(attacker, stETH, 1n);
+    expect(await world.depositRefused(attacker, operator3.address, stETH, 1n)).to.equal(V);
     await world.check();
     await (await sm.connect(f.slasher2).cancelSlash(id)).wait();
+    await world.check();
 
+    expect((await f.vault.position(victim.address, stETH))[2], "the victim keeps its 100 stETH").to.equal(V);
+    expect(await f.vault.position(attacker.address, stETH)).to.deep.equal([operator3.address, 0n, 0n]);
+    // After the cancel, 1 wei buys 1 wei's worth: the attacker's deposit is worth at most what it paid.
+    const minted = await world.deposit(attacker, stETH, 1n);
+    expect(minted).to.equal(toSharesDown(1n, V, victimShares));
     const attackerValue = (await f.vault.position(attacker.address, stETH))[2];
-    const victimValue = (await f.vault.position(victim.address, stETH))[2];
+    expect(attackerValue).to.equal(toAssetsDown(minted, V + 1n, victimShares + minted));
     expect(attackerValue, "inv 3: 1 wei deposited must not be worth more than 1 wei").to.be.lte(1n);
-    expect(victimValue, "the victim keeps its 100 stETH").to.equal(100n * WAD);
+    expect((await f.vault.position(victim.address, stETH))[2]).to.be.gte(V);
     await world.check();
   });
 });
@@ -583,14 +649,14 @@ describe("Slashing gas", function () {
       .requestSlash(f.avs.address, f.operator1.address, WAD / 2n, ethers.id("e"));
     const requestReceipt = await request.wait();
     const id = await f.sm.slashRequestCount();
-    world.trackRequest(id);
+    const pool = BigInt(stakers.length) * STAKE;
+    const amount = reservedAmount(pool, WAD / 4n, WAD, 0n);
+    world.trackRequest(id, [{ operator: f.operator1.address, asset: f.stETHAddress, amount }]);
     await world.check();
     const execute = await f.sm.connect(f.outsider).executeSlash(id);
     const executeReceipt = await execute.wait();
     await world.check();
     if (requestReceipt === null || executeReceipt === null) throw new Error("no receipt");
-    const pool = BigInt(stakers.length) * STAKE;
-    const amount = reservedAmount(pool, WAD / 4n, WAD, 0n);
     expect((await poolOf(f, f.operator1.address, f.stETHAddress)).totalAssets).to.equal(pool - amount);
     // Every staker lost a quarter, without being touched.
     for (const staker of [stakers[0], stakers[stakers.length - 1]]) {

@@ -4,6 +4,10 @@
  * partial execution and a release, and time travel. After EVERY step the chain is compared with an independent BigInt
  * model (test/helpers/model.ts) and the DESIGN.md invariants 1, 2 and 3 are checked (test/helpers/invariants.ts);
  * every queued withdrawal is checked against invariant 6 right after it is queued.
+ *
+ * While a reservation is pending, its pool takes no new shares (entering at the net price and then sharing a veto's
+ * returned value would pay the entrant for a risk it never bore): the model refuses such an entry, and the scenario
+ * has explicit steps that expect the chain to revert PoolSlashPending with the model's arguments and change nothing.
  */
 import { expect } from "chai";
 import { ethers } from "hardhat";
@@ -19,7 +23,7 @@ import {
   type SlashingFixture,
 } from "../helpers/fixtures";
 import { InvariantChecker } from "../helpers/invariants";
-import { VaultModel } from "../helpers/model";
+import { VaultModel, expectRefusal } from "../helpers/model";
 import { NO_SIGNATURE, ZERO_SALT, salt, signDelegationApproval } from "../helpers/signatures";
 import type { IOperatorRegistryTypes } from "../../typechain-types/contracts/core/OperatorRegistry";
 
@@ -229,6 +233,52 @@ class Scenario {
     await this.check();
   }
 
+  /**
+   * An entry that the model refuses (a pool with a pending reservation takes no new shares): the chain must revert
+   * PoolSlashPending with the model's (operator, asset, pendingSlash) and change nothing. Returns those arguments.
+   */
+  private async refused(
+    model: () => unknown,
+    chain: () => Promise<ContractTransactionResponse>,
+  ): Promise<[string, string, bigint]> {
+    const expected = expectRefusal(model);
+    await expect(chain())
+      .to.be.revertedWithCustomError(this.f.vault, "PoolSlashPending")
+      .withArgs(...expected.args);
+    await this.check();
+    return expected.args;
+  }
+
+  async depositRefused(
+    staker: HardhatEthersSigner,
+    assetIndex: number,
+    amount: bigint,
+  ): Promise<[string, string, bigint]> {
+    const asset = this.f.assetAddresses[assetIndex];
+    return this.refused(
+      () => this.model.deposit(staker.address, asset, amount),
+      () => this.f.vault.connect(staker).deposit(asset, amount, 0n),
+    );
+  }
+
+  async delegateRefused(
+    staker: HardhatEthersSigner,
+    operator: HardhatEthersSigner,
+  ): Promise<[string, string, bigint]> {
+    return this.refused(
+      () => this.model.delegate(staker.address, operator.address),
+      () => this.f.registry.connect(staker).delegateTo(operator.address, NO_SIGNATURE, ZERO_SALT),
+    );
+  }
+
+  /** Completion as shares into a pool with a pending reservation. */
+  async completeRefused(id: bigint, caller: HardhatEthersSigner): Promise<[string, string, bigint]> {
+    return this.refused(
+      () => this.model.complete(id, false),
+      () => this.f.vault.connect(caller).completeWithdrawal(id, false),
+    );
+  }
+
   async setWithdrawer(staker: HardhatEthersSigner, withdrawer: HardhatEthersSigner): Promise<void> {
     await this.send(this.f.vault.connect(staker).setWithdrawer(withdrawer.address));
     expect(await this.f.vault.withdrawerOf(staker.address)).to.equal(withdrawer.address);
@@ -293,20 +343,31 @@ describe("Staking scenario (model-checked, invariants after every step)", functi
     const erinQueued = await sc.queue(erin, CBETH, sharesOf(erin, CBETH));
     await sc.advance(2n * DAY);
 
-    // --- a slash request reserves 10% of operator1's stETH
+    // --- a slash request reserves 10% of operator1's stETH. Until it is resolved the pool takes no new shares:
+    // entering at the net price and then sharing a veto's returned value would pay the entrant for a risk it never
+    // bore. Exits stay open and are priced net of the reservation.
+    const [stETH] = f.assetAddresses;
     const reserved = await sc.reserve(op1, STETH, WAD / 10n, WAD);
+    expect(await sc.depositRefused(dave, STETH, 5n * WAD)).to.deep.equal([op1.address, stETH, reserved]);
     await sc.setWithdrawer(erin, withdrawer);
     await sc.advance(DEFAULT_WITHDRAWAL_DELAY - 2n * DAY);
-    // bob's withdrawal completes while the reservation is pending and bears it
+    // bob cannot complete as shares back into the pending pool; as tokens he leaves, bearing the reservation
+    expect(await sc.completeRefused(bobQueued, bob)).to.deep.equal([op1.address, stETH, reserved]);
     await sc.complete(bobQueued, true, bob);
     await sc.complete(erinQueued, true, withdrawer);
-    // part of the request is vetoed (released); erin then enters the pool, priced net of what is still reserved,
-    // and the rest is executed: erin bears none of it
+    // part of the request is vetoed (released); the rest stays pending, so the pool stays closed
     const executed = (reserved * 6n) / 10n;
     await sc.release(op1, STETH, reserved - executed);
-    await sc.delegate(erin, op1);
-    await sc.deposit(erin, STETH, 25n * WAD + 11n);
+    // erin deposits into the undelegated pool (never slashed, so always open), but cannot move it into operator1's
+    const erinDeposit = 25n * WAD + 11n;
+    await sc.deposit(erin, STETH, erinDeposit);
+    expect(await sc.delegateRefused(erin, op1)).to.deep.equal([op1.address, stETH, executed]);
+    // the rest is executed; right after, erin enters at the post-slash rate and bears none of it
     await sc.execute(op1, STETH, executed);
+    await sc.delegate(erin, op1);
+    const erinValue = sc.model.positionValue(erin.address, stETH);
+    expect(erinValue).to.be.lte(erinDeposit);
+    expect(erinDeposit - erinValue, "erin's value is what she deposited, to rounding").to.be.lte(2n);
     await sc.complete(carolQueued, false, carol);
 
     // --- operator-initiated undelegation, redelegation with an approver signature
@@ -333,7 +394,7 @@ describe("Staking scenario (model-checked, invariants after every step)", functi
     await sc.donate(dave, CBETH, WAD);
 
     // the scenario ran its checks after every one of its steps
-    expect(sc.steps).to.equal(43);
+    expect(sc.steps).to.equal(46);
     expect(sc.inv.checks).to.equal(sc.steps);
     expect(sc.inv.pendingWithdrawals()).to.deep.equal([]);
     // and it did exercise the interesting paths

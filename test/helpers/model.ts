@@ -2,6 +2,13 @@
  * A BigInt model of the vault's pools, positions and withdrawal queue, written from DESIGN.md and the interface
  * NatSpec (not from the implementation). Scenarios apply every action to the model and to the chain, then compare:
  * every expected figure is computed here, independently of the contract.
+ *
+ * Entries and exits around a pending slash reservation: a delegated pool with `pendingSlash != 0` takes no new shares
+ * (deposit, delegate, completion as shares revert `PoolSlashPending(operator, asset, pendingSlash)`), because entering
+ * at the net price and then sharing a veto's returned value would pay the entrant for a risk it never bore. The model
+ * throws a `PoolSlashPendingError` with those arguments, before changing anything, so that a scenario can expect the
+ * revert. Exits (queue, completion as tokens) stay open and are priced net of the reservation. The undelegated pool is
+ * never slashed, so it is always open.
  */
 import { expect } from "chai";
 import { ethers } from "hardhat";
@@ -43,6 +50,34 @@ export interface ModelCompletion {
 }
 
 const ZERO = ethers.ZeroAddress;
+
+/** What the model expects when an action would add shares to a pool with a pending slash reservation. */
+export class PoolSlashPendingError extends Error {
+  constructor(
+    readonly operator: string,
+    readonly asset: string,
+    readonly pendingSlash: bigint,
+  ) {
+    super(`model: pool (${operator}, ${asset}) has ${pendingSlash} pending: PoolSlashPending`);
+    this.name = "PoolSlashPendingError";
+  }
+
+  /** The custom error's arguments, in order. */
+  get args(): [string, string, bigint] {
+    return [this.operator, this.asset, this.pendingSlash];
+  }
+}
+
+/** Runs `action` on the model, which must refuse it with PoolSlashPending; returns the error it expects. */
+export function expectRefusal(action: () => unknown): PoolSlashPendingError {
+  try {
+    action();
+  } catch (e) {
+    if (e instanceof PoolSlashPendingError) return e;
+    throw e;
+  }
+  throw new Error("model: the action was expected to be refused (PoolSlashPending) but is accepted");
+}
 
 /** A canonical string of a value (bigints as decimals, object keys sorted) for exact comparisons. */
 function show(value: unknown): string {
@@ -136,25 +171,49 @@ export class VaultModel {
     return w;
   }
 
-  /** Adds `assets` to the staker's current pool at the net price; returns the shares minted. */
+  /**
+   * Throws PoolSlashPendingError if pool `(operator, asset)` takes no new shares now (a delegated pool with a pending
+   * reservation). The undelegated pool is never slashed, so it is always open.
+   */
+  requireOpen(operator: string, asset: string): void {
+    const pending = this.pools.get(`${norm(operator)}|${norm(asset)}`)?.pendingSlash ?? 0n;
+    if (norm(operator) !== ZERO && pending !== 0n) {
+      throw new PoolSlashPendingError(norm(operator), norm(asset), pending);
+    }
+  }
+
+  /** Adds `assets` to the staker's current pool (open, so nothing is pending); returns the shares minted. */
   private credit(staker: string, operator: string, asset: string, assets: bigint): bigint {
+    this.requireOpen(operator, asset);
     const p = this.pool(operator, asset);
-    const minted = toSharesDown(assets, p.totalAssets - p.pendingSlash, p.totalShares);
+    const minted = toSharesDown(assets, p.totalAssets, p.totalShares);
     p.totalAssets += assets;
     p.totalShares += minted;
     this.setShares(staker, asset, this.sharesOf(staker, asset) + minted);
     return minted;
   }
 
+  /** Deposits `amount`; refused if the pool has a pending reservation. A deposit must mint shares. */
   deposit(staker: string, asset: string, amount: bigint): bigint {
+    this.requireOpen(this.operatorOf(staker), asset);
+    const p = this.pool(this.operatorOf(staker), asset);
+    if (toSharesDown(amount, p.totalAssets, p.totalShares) === 0n) {
+      throw new Error("model: a deposit that mints no shares reverts SharesBelowMinimum(0, minShares)");
+    }
     this.stakers.add(norm(staker));
     return this.credit(staker, this.operatorOf(staker), asset, amount);
   }
 
-  /** Moves every undelegated share of `staker` into `operator`'s pools, in asset index order. */
+  /**
+   * Moves every undelegated share of `staker` into `operator`'s pools, in asset index order. All or nothing: refused
+   * (PoolSlashPending of the first such asset in index order) if a pool it would enter has a pending reservation.
+   */
   delegate(staker: string, operator: string): ModelMove[] {
-    this.stakers.add(norm(staker));
     if (this.operatorOf(staker) !== ZERO) throw new Error("model: already delegated");
+    for (const asset of this.assets) {
+      if (this.sharesOf(staker, asset) !== 0n) this.requireOpen(operator, asset);
+    }
+    this.stakers.add(norm(staker));
     const moves: ModelMove[] = [];
     for (const asset of this.assets) {
       const held = this.sharesOf(staker, asset);
@@ -195,8 +254,10 @@ export class VaultModel {
     return ids;
   }
 
+  /** Completes withdrawal `id`; as shares, refused if the staker's current pool has a pending reservation. */
   complete(id: bigint, asTokens: boolean): ModelCompletion {
     const w = this.requireWithdrawal(id);
+    if (!asTokens) this.requireOpen(this.operatorOf(w.staker), w.asset);
     const p = this.pool(w.operator, w.asset);
     const assets = toAssetsDown(w.shares, p.totalAssets - p.pendingSlash, p.totalShares);
     p.totalAssets -= assets;

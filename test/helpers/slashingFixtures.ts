@@ -13,14 +13,18 @@
  *
  * The model (DESIGN.md "AVSs, allocations and slashing"): per operator and asset, maxMagnitude = 1e18 - lost; a
  * request of fraction f takes s = floor(a_X * f / 1e18) from a_X and reserves
- * amount = floor(net * s / (maxMagnitude - reservedBefore)) of the pool, net = totalAssets - pendingSlash.
+ * amount = floor(net * s / (maxMagnitude - reservedBefore)) of the pool, net = totalAssets - pendingSlash. A pending
+ * deallocation d of the allocation shrinks with it to floor(d * (a_X - s) / a_X); the request records the cut
+ * (d minus that) and a veto or cancel gives it back. While a request is pending, its pool takes no new shares
+ * (PoolSlashPending): entering at the net price and then sharing a veto's returned value would pay the entrant for a
+ * risk it never bore.
  * The functions below compute these from their inputs only, never from a contract call.
  */
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { Signer } from "ethers";
+import type { ContractTransactionResponse, Signer } from "ethers";
 
 import {
   BlocklistERC20__factory,
@@ -132,6 +136,11 @@ export function allocatedStakeOf(
 /** A pending decrease after a request takes `s` from `current`: floor(pendingDelta * (current - s) / current). */
 export function scaledPendingDecrease(pendingDelta: bigint, current: bigint, s: bigint): bigint {
   return (pendingDelta * (current - s)) / current;
+}
+
+/** What a request taking `s` from `current` cuts off a pending decrease: pendingDelta minus its scaled value. */
+export function deallocationCut(pendingDelta: bigint, current: bigint, s: bigint): bigint {
+  return pendingDelta - scaledPendingDecrease(pendingDelta, current, s);
 }
 
 /** Isolation (invariant 5): |after - before| * 1e18 <= before, i.e. within 1 wei per 1e18. */
@@ -412,12 +421,26 @@ export interface PoolRef {
 export interface SlashedAssetState {
   asset: string;
   magnitude: bigint;
+  /** How much the request shrank a pending deallocation of the allocation (given back on a veto or cancel). */
+  deallocationCut: bigint;
   amount: bigint;
 }
 
 export async function slashedAssetsOf(f: SlashingManagerFixture, id: bigint): Promise<SlashedAssetState[]> {
   const [, , assets, slashed] = await f.sm.slashRequest(id);
-  return slashed.map((s, i) => ({ asset: assets[i], magnitude: s.magnitude, amount: s.amount }));
+  return slashed.map((s, i) => ({
+    asset: assets[i],
+    magnitude: s.magnitude,
+    deallocationCut: s.deallocationCut,
+    amount: s.amount,
+  }));
+}
+
+/** What the model says a request reserves in one pool. */
+export interface Reservation {
+  operator: string;
+  asset: string;
+  amount: bigint;
 }
 
 /**
@@ -432,12 +455,14 @@ export async function slashedAssetsOf(f: SlashingManagerFixture, id: bigint): Pr
  *   6. every queued withdrawal is worth its shares at the pool's rate net of pending slashes (it bears every executed
  *      and every pending request), computed here with the BigInt share math.
  *   Escrow: the SlashingManager holds exactly the amounts of executed, unreleased requests.
+ *   Reservations: every pool's pendingSlash is the sum of the model amounts of the tracked requests still pending.
  */
 export class SlashingWorld {
   readonly f: SlashingManagerFixture;
   readonly checker: InvariantChecker;
   private readonly tokens: BalanceReader[];
-  private readonly requests = new Set<bigint>();
+  /** Tracked requests and the model's reservations of each. */
+  private readonly requests = new Map<bigint, Reservation[]>();
   /** How many times `check()` ran. */
   checks = 0;
 
@@ -448,8 +473,16 @@ export class SlashingWorld {
     for (const [staker, asset, amount] of deposits) this.checker.recordDeposit(staker, asset, amount);
   }
 
-  /** Deposits `amount` of `asset` for `staker` and records it (measured from the staker's balance). */
+  /**
+   * Deposits `amount` of `asset` for `staker` and records it (measured from the staker's balance). The staker's pool
+   * must be open: a deposit into a pool with a pending reservation reverts, which a scenario expects with
+   * `depositRefused` instead.
+   */
   async deposit(staker: Signer & { address: string }, asset: string, amount: bigint): Promise<bigint> {
+    const operator = await this.f.vault.delegatedTo(staker.address);
+    if (operator !== ZERO && (await this.expectedPendingSlash(operator, asset)) !== 0n) {
+      throw new Error(`model: pool (${operator}, ${asset}) has a pending reservation; use depositRefused`);
+    }
     const token = this.tokenAt(asset);
     const before = await token.balanceOf(staker.address);
     const [, sharesBefore] = await this.f.vault.position(staker.address, asset);
@@ -480,9 +513,61 @@ export class SlashingWorld {
     return received;
   }
 
-  /** Tracks a request id for the escrow check. */
-  trackRequest(id: bigint): void {
-    this.requests.add(id);
+  /** Tracks request `id` and what the model says it reserves, for the escrow and reservation checks. */
+  trackRequest(id: bigint, reservations: Reservation[]): void {
+    if (this.requests.has(id)) throw new Error(`request ${id} tracked twice`);
+    this.requests.set(id, reservations);
+  }
+
+  /** The model's pendingSlash of pool (operator, asset): the reservations of the tracked requests still pending. */
+  async expectedPendingSlash(operator: string, asset: string): Promise<bigint> {
+    let sum = 0n;
+    for (const [id, reservations] of this.requests) {
+      const [request] = await this.f.sm.slashRequest(id);
+      if (request.status !== STATUS.Pending) continue;
+      for (const r of reservations) if (r.operator === operator && r.asset === asset) sum += r.amount;
+    }
+    return sum;
+  }
+
+  /**
+   * An entry into pool (operator, asset) while the model has a reservation pending there: `send` must revert
+   * PoolSlashPending(operator, asset, the model's pending amount) and change neither the pool nor the vault's balance.
+   * Returns the pending amount.
+   */
+  async expectEntryRefused(
+    operator: string,
+    asset: string,
+    send: () => Promise<ContractTransactionResponse>,
+  ): Promise<bigint> {
+    const pending = await this.expectedPendingSlash(operator, asset);
+    expect(pending, "the model must expect a pending reservation").to.not.equal(0n);
+    const token = this.tokenAt(asset);
+    const [pool, balance] = [
+      await poolOf(this.f, operator, asset),
+      await token.balanceOf(this.f.vaultAddress),
+    ];
+    await expect(send())
+      .to.be.revertedWithCustomError(this.f.vault, "PoolSlashPending")
+      .withArgs(operator, asset, pending);
+    expect(await poolOf(this.f, operator, asset), "a refused entry changes no pool").to.deep.equal(pool);
+    expect(await token.balanceOf(this.f.vaultAddress), "a refused entry moves no token").to.equal(balance);
+    return pending;
+  }
+
+  /** A deposit of `staker` (delegated to `operator`) into a pool with a pending reservation: refused. */
+  async depositRefused(
+    staker: Signer & { address: string },
+    operator: string,
+    asset: string,
+    amount: bigint,
+  ): Promise<bigint> {
+    const before = await this.tokenAt(asset).balanceOf(staker.address);
+    const pending = await this.expectEntryRefused(operator, asset, () =>
+      this.f.vault.connect(staker).deposit(asset, amount, 0n),
+    );
+    expect(await this.tokenAt(asset).balanceOf(staker.address)).to.equal(before);
+    return pending;
   }
 
   private tokenAt(asset: string): StakingFixture["stETH"] | BlocklistERC20 {
@@ -527,8 +612,8 @@ export class SlashingWorld {
         .requestSlash(args.avs, args.operator, args.wadFraction, ethers.id("evidence"))
     ).wait();
     const id = await f.sm.slashRequestCount();
-    this.trackRequest(id);
     const slashed = await slashedAssetsOf(f, id);
+    const reservations: Reservation[] = [];
 
     const expectedAssets = before.filter(
       (b) => slashMagnitude(b.allocation.current, args.wadFraction) !== 0n,
@@ -544,7 +629,11 @@ export class SlashingWorld {
       const net = b.pool.totalAssets - b.pool.pendingSlash;
       const s = slashMagnitude(a, args.wadFraction);
       const amount = reservedAmount(net, s, b.mags.maxMagnitude, b.mags.reserved);
+      reservations.push({ operator: args.operator, asset: b.asset, amount });
+      const decreasing = b.allocation.effectAt !== 0n && !b.allocation.pendingIncrease;
+      const cut = decreasing ? deallocationCut(b.allocation.pendingDelta, a, s) : 0n;
       expect(taken.magnitude, `magnitude taken in ${b.asset}`).to.equal(s);
+      expect(taken.deallocationCut, `deallocation cut in ${b.asset}`).to.equal(cut);
       expect(taken.amount, `amount reserved in ${b.asset}`).to.equal(amount);
       // Invariant 4, in magnitude and in tokens (exact rational bound: amount <= net * a / free * f_max).
       expect(taken.magnitude * WAD, "inv 4: magnitude <= f_max * a_X").to.be.lte(maxSlashWad * a);
@@ -564,8 +653,13 @@ export class SlashingWorld {
         reserved: b.mags.reserved + s,
       });
       const allocation = await allocationOf(f, args.operator, args.avs, b.asset);
-      expect(allocation.current, "allocation after the request").to.equal(a - s);
+      expect(allocation, "allocation after the request").to.deep.equal({
+        ...b.allocation,
+        current: a - s,
+        pendingDelta: b.allocation.pendingDelta - cut,
+      });
     }
+    this.trackRequest(id, reservations);
     await this.expectWatchedIsolated(watchedBefore, "request");
     await this.expectPoolsUnchanged(untouchedBefore, "request");
     return { id, slashed };
@@ -652,12 +746,27 @@ export class SlashingWorld {
     }
   }
 
-  /** Invariants 1, 2, 3, 6 and the escrow balance. */
+  /** Invariants 1, 2, 3, 6, the escrow balance and the pools' reservations. */
   async check(): Promise<void> {
     await this.checker.checkAll();
     await this.checkWithdrawalsBearSlashes();
     await this.checkEscrow();
+    await this.checkReservations();
     this.checks++;
+  }
+
+  /** Every pool a tracked request reserved in holds exactly the model's reservations of the pending ones. */
+  async checkReservations(): Promise<void> {
+    const pools = new Map<string, PoolRef>();
+    for (const reservations of this.requests.values()) {
+      for (const r of reservations) pools.set(`${r.operator}|${r.asset}`, r);
+    }
+    for (const r of pools.values()) {
+      expect(
+        (await poolOf(this.f, r.operator, r.asset)).pendingSlash,
+        `pendingSlash of (${r.operator}, ${r.asset})`,
+      ).to.equal(await this.expectedPendingSlash(r.operator, r.asset));
+    }
   }
 
   /** Invariant 6: a queued withdrawal is priced on the pool's assets net of pending requests. */
@@ -674,7 +783,7 @@ export class SlashingWorld {
   /** The SlashingManager's balance of each asset is the sum of the executed, unreleased requests' amounts. */
   async checkEscrow(): Promise<void> {
     const owed = new Map<string, bigint>();
-    for (const id of this.requests) {
+    for (const id of this.requests.keys()) {
       const [request] = await this.f.sm.slashRequest(id);
       if (request.status !== STATUS.Executed) continue;
       for (const s of await slashedAssetsOf(this.f, id))

@@ -104,6 +104,7 @@ export interface RewardDistributorInterface extends Interface {
       | "revokeRole"
       | "rewardTokens"
       | "setClaimer"
+      | "setMinFunding"
       | "setRewardTokenEnabled"
       | "supportsInterface"
       | "unpause"
@@ -116,6 +117,7 @@ export interface RewardDistributorInterface extends Interface {
       | "ClaimerSet"
       | "CommissionClaimed"
       | "Initialized"
+      | "MinFundingSet"
       | "PausedGroupsSet"
       | "RewardTokenAdded"
       | "RewardTokenEnabledSet"
@@ -260,6 +262,10 @@ export interface RewardDistributorInterface extends Interface {
     values: [AddressLike]
   ): string;
   encodeFunctionData(
+    functionFragment: "setMinFunding",
+    values: [AddressLike, BigNumberish]
+  ): string;
+  encodeFunctionData(
     functionFragment: "setRewardTokenEnabled",
     values: [AddressLike, boolean]
   ): string;
@@ -379,6 +385,10 @@ export interface RewardDistributorInterface extends Interface {
   ): Result;
   decodeFunctionResult(functionFragment: "setClaimer", data: BytesLike): Result;
   decodeFunctionResult(
+    functionFragment: "setMinFunding",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
     functionFragment: "setRewardTokenEnabled",
     data: BytesLike
   ): Result;
@@ -437,6 +447,19 @@ export namespace InitializedEvent {
   export type OutputTuple = [version: bigint];
   export interface OutputObject {
     version: bigint;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
+export namespace MinFundingSetEvent {
+  export type InputTuple = [token: AddressLike, amount: BigNumberish];
+  export type OutputTuple = [token: string, amount: bigint];
+  export interface OutputObject {
+    token: string;
+    amount: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -794,6 +817,12 @@ export interface RewardDistributor extends BaseContract {
 
   setClaimer: TypedContractMethod<[claimer: AddressLike], [void], "nonpayable">;
 
+  setMinFunding: TypedContractMethod<
+    [token: AddressLike, amount: BigNumberish],
+    [void],
+    "nonpayable"
+  >;
+
   setRewardTokenEnabled: TypedContractMethod<
     [token: AddressLike, enabled: boolean],
     [void],
@@ -982,6 +1011,13 @@ export interface RewardDistributor extends BaseContract {
     nameOrSignature: "setClaimer"
   ): TypedContractMethod<[claimer: AddressLike], [void], "nonpayable">;
   getFunction(
+    nameOrSignature: "setMinFunding"
+  ): TypedContractMethod<
+    [token: AddressLike, amount: BigNumberish],
+    [void],
+    "nonpayable"
+  >;
+  getFunction(
     nameOrSignature: "setRewardTokenEnabled"
   ): TypedContractMethod<
     [token: AddressLike, enabled: boolean],
@@ -1025,6 +1061,13 @@ export interface RewardDistributor extends BaseContract {
     InitializedEvent.InputTuple,
     InitializedEvent.OutputTuple,
     InitializedEvent.OutputObject
+  >;
+  getEvent(
+    key: "MinFundingSet"
+  ): TypedContractEvent<
+    MinFundingSetEvent.InputTuple,
+    MinFundingSetEvent.OutputTuple,
+    MinFundingSetEvent.OutputObject
   >;
   getEvent(
     key: "PausedGroupsSet"
@@ -1122,6 +1165,17 @@ export interface RewardDistributor extends BaseContract {
       InitializedEvent.InputTuple,
       InitializedEvent.OutputTuple,
       InitializedEvent.OutputObject
+    >;
+
+    "MinFundingSet(address,uint256)": TypedContractEvent<
+      MinFundingSetEvent.InputTuple,
+      MinFundingSetEvent.OutputTuple,
+      MinFundingSetEvent.OutputObject
+    >;
+    MinFundingSet: TypedContractEvent<
+      MinFundingSetEvent.InputTuple,
+      MinFundingSetEvent.OutputTuple,
+      MinFundingSetEvent.OutputObject
     >;
 
     "PausedGroupsSet(address,uint256)": TypedContractEvent<

@@ -85,6 +85,7 @@ export interface IRewardDistributorInterface extends Interface {
       | "poolStreams"
       | "rewardTokens"
       | "setClaimer"
+      | "setMinFunding"
       | "setRewardTokenEnabled"
       | "vault"
   ): FunctionFragment;
@@ -93,6 +94,7 @@ export interface IRewardDistributorInterface extends Interface {
     nameOrSignatureOrTopic:
       | "ClaimerSet"
       | "CommissionClaimed"
+      | "MinFundingSet"
       | "RewardTokenAdded"
       | "RewardTokenEnabledSet"
       | "RewardsClaimed"
@@ -159,6 +161,10 @@ export interface IRewardDistributorInterface extends Interface {
     values: [AddressLike]
   ): string;
   encodeFunctionData(
+    functionFragment: "setMinFunding",
+    values: [AddressLike, BigNumberish]
+  ): string;
+  encodeFunctionData(
     functionFragment: "setRewardTokenEnabled",
     values: [AddressLike, boolean]
   ): string;
@@ -205,6 +211,10 @@ export interface IRewardDistributorInterface extends Interface {
   ): Result;
   decodeFunctionResult(functionFragment: "setClaimer", data: BytesLike): Result;
   decodeFunctionResult(
+    functionFragment: "setMinFunding",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
     functionFragment: "setRewardTokenEnabled",
     data: BytesLike
   ): Result;
@@ -241,6 +251,19 @@ export namespace CommissionClaimedEvent {
     operator: string;
     token: string;
     recipient: string;
+    amount: bigint;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
+export namespace MinFundingSetEvent {
+  export type InputTuple = [token: AddressLike, amount: BigNumberish];
+  export type OutputTuple = [token: string, amount: bigint];
+  export interface OutputObject {
+    token: string;
     amount: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
@@ -462,6 +485,12 @@ export interface IRewardDistributor extends BaseContract {
 
   setClaimer: TypedContractMethod<[claimer: AddressLike], [void], "nonpayable">;
 
+  setMinFunding: TypedContractMethod<
+    [token: AddressLike, amount: BigNumberish],
+    [void],
+    "nonpayable"
+  >;
+
   setRewardTokenEnabled: TypedContractMethod<
     [token: AddressLike, enabled: boolean],
     [void],
@@ -563,6 +592,13 @@ export interface IRewardDistributor extends BaseContract {
     nameOrSignature: "setClaimer"
   ): TypedContractMethod<[claimer: AddressLike], [void], "nonpayable">;
   getFunction(
+    nameOrSignature: "setMinFunding"
+  ): TypedContractMethod<
+    [token: AddressLike, amount: BigNumberish],
+    [void],
+    "nonpayable"
+  >;
+  getFunction(
     nameOrSignature: "setRewardTokenEnabled"
   ): TypedContractMethod<
     [token: AddressLike, enabled: boolean],
@@ -586,6 +622,13 @@ export interface IRewardDistributor extends BaseContract {
     CommissionClaimedEvent.InputTuple,
     CommissionClaimedEvent.OutputTuple,
     CommissionClaimedEvent.OutputObject
+  >;
+  getEvent(
+    key: "MinFundingSet"
+  ): TypedContractEvent<
+    MinFundingSetEvent.InputTuple,
+    MinFundingSetEvent.OutputTuple,
+    MinFundingSetEvent.OutputObject
   >;
   getEvent(
     key: "RewardTokenAdded"
@@ -637,6 +680,17 @@ export interface IRewardDistributor extends BaseContract {
       CommissionClaimedEvent.InputTuple,
       CommissionClaimedEvent.OutputTuple,
       CommissionClaimedEvent.OutputObject
+    >;
+
+    "MinFundingSet(address,uint256)": TypedContractEvent<
+      MinFundingSetEvent.InputTuple,
+      MinFundingSetEvent.OutputTuple,
+      MinFundingSetEvent.OutputObject
+    >;
+    MinFundingSet: TypedContractEvent<
+      MinFundingSetEvent.InputTuple,
+      MinFundingSetEvent.OutputTuple,
+      MinFundingSetEvent.OutputObject
     >;
 
     "RewardTokenAdded(address,uint8)": TypedContractEvent<

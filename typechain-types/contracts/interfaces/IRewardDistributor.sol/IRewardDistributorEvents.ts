@@ -25,6 +25,7 @@ export interface IRewardDistributorEventsInterface extends Interface {
     nameOrSignatureOrTopic:
       | "ClaimerSet"
       | "CommissionClaimed"
+      | "MinFundingSet"
       | "RewardTokenAdded"
       | "RewardTokenEnabledSet"
       | "RewardsClaimed"
@@ -62,6 +63,19 @@ export namespace CommissionClaimedEvent {
     operator: string;
     token: string;
     recipient: string;
+    amount: bigint;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
+export namespace MinFundingSetEvent {
+  export type InputTuple = [token: AddressLike, amount: BigNumberish];
+  export type OutputTuple = [token: string, amount: bigint];
+  export interface OutputObject {
+    token: string;
     amount: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
@@ -223,6 +237,13 @@ export interface IRewardDistributorEvents extends BaseContract {
     CommissionClaimedEvent.OutputObject
   >;
   getEvent(
+    key: "MinFundingSet"
+  ): TypedContractEvent<
+    MinFundingSetEvent.InputTuple,
+    MinFundingSetEvent.OutputTuple,
+    MinFundingSetEvent.OutputObject
+  >;
+  getEvent(
     key: "RewardTokenAdded"
   ): TypedContractEvent<
     RewardTokenAddedEvent.InputTuple,
@@ -272,6 +293,17 @@ export interface IRewardDistributorEvents extends BaseContract {
       CommissionClaimedEvent.InputTuple,
       CommissionClaimedEvent.OutputTuple,
       CommissionClaimedEvent.OutputObject
+    >;
+
+    "MinFundingSet(address,uint256)": TypedContractEvent<
+      MinFundingSetEvent.InputTuple,
+      MinFundingSetEvent.OutputTuple,
+      MinFundingSetEvent.OutputObject
+    >;
+    MinFundingSet: TypedContractEvent<
+      MinFundingSetEvent.InputTuple,
+      MinFundingSetEvent.OutputTuple,
+      MinFundingSetEvent.OutputObject
     >;
 
     "RewardTokenAdded(address,uint8)": TypedContractEvent<

@@ -142,14 +142,21 @@ export declare namespace ISlashingManagerTypes {
   export type SlashedAssetStruct = {
     assetIndex: BigNumberish;
     magnitude: BigNumberish;
+    deallocationCut: BigNumberish;
     amount: BigNumberish;
   };
 
   export type SlashedAssetStructOutput = [
     assetIndex: bigint,
     magnitude: bigint,
+    deallocationCut: bigint,
     amount: bigint
-  ] & { assetIndex: bigint; magnitude: bigint; amount: bigint };
+  ] & {
+    assetIndex: bigint;
+    magnitude: bigint;
+    deallocationCut: bigint;
+    amount: bigint;
+  };
 }
 
 export interface ISlashingManagerInterface extends Interface {

@@ -205,6 +205,27 @@ const _abi = [
   {
     inputs: [
       {
+        internalType: "address",
+        name: "operator",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "asset",
+        type: "address",
+      },
+      {
+        internalType: "uint256",
+        name: "pendingSlash",
+        type: "uint256",
+      },
+    ],
+    name: "PoolSlashPending",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "uint256",
         name: "shares",
         type: "uint256",

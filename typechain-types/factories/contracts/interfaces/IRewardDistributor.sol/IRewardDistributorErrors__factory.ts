@@ -12,6 +12,27 @@ const _abi = [
   {
     inputs: [
       {
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
+      {
+        internalType: "uint256",
+        name: "amount",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "minFunding",
+        type: "uint256",
+      },
+    ],
+    name: "FundingTooSmall",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "uint256",
         name: "duration",
         type: "uint256",
@@ -94,6 +115,32 @@ const _abi = [
     inputs: [
       {
         internalType: "uint256",
+        name: "oldRate",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "newRate",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "oldPeriodFinish",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "newPeriodFinish",
+        type: "uint256",
+      },
+    ],
+    name: "StreamRescheduled",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
         name: "max",
         type: "uint256",
       },
@@ -103,16 +150,6 @@ const _abi = [
   },
   {
     inputs: [
-      {
-        internalType: "address",
-        name: "operator",
-        type: "address",
-      },
-      {
-        internalType: "address",
-        name: "asset",
-        type: "address",
-      },
       {
         internalType: "uint256",
         name: "max",

@@ -1610,9 +1610,14 @@ const _abi = [
             type: "uint64",
           },
           {
-            internalType: "uint184",
+            internalType: "uint64",
+            name: "deallocationCut",
+            type: "uint64",
+          },
+          {
+            internalType: "uint120",
             name: "amount",
-            type: "uint184",
+            type: "uint120",
           },
         ],
         internalType: "struct ISlashingManagerTypes.SlashedAsset[]",
