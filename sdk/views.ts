@@ -264,10 +264,7 @@ export interface AllocationView {
   maxSlashable: bigint;
 }
 
-/**
- * Reads the allocation of `operator` to `avs` in `asset`. The slashing manager knows an asset once an AVS listed it
- * or an operator allocated it; before that its views revert UnknownAsset.
- */
+/** Reads the allocation of `operator` to `avs` in `asset` (the views revert UnknownAsset for a non-vault asset). */
 export async function readAllocation(
   slashingManager: SlashingManager,
   operator: string,

@@ -1,0 +1,791 @@
+/**
+ * A guided tour of the protocol on the in-process Hardhat chain: `npm run demo`.
+ *
+ * It deploys the core (vault, operator registry, slashing manager, reward distributor) behind UUPS proxies, lists
+ * three liquid staking tokens, hands the admin roles over to a timelock, and then walks one story: operators and
+ * stakers, an AVS with a veto committee, allocations, a week of rewards, and a slash that a withdrawal queued during
+ * the veto window cannot escape. Every figure it prints is read from the contracts through sdk/views.ts.
+ */
+import { ethers } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { Signature, isCallException, type ContractTransactionResponse, type Interface } from "ethers";
+
+import { deployCore, handOver } from "../sdk/deploy";
+import {
+  WAD,
+  addressBook,
+  decodeWithdrawalId,
+  formatAllocation,
+  formatAmount,
+  formatDuration,
+  formatPool,
+  formatPosition,
+  formatRewards,
+  formatWadPercent,
+  formatWithdrawal,
+  formatWithdrawalId,
+  nameOf,
+  nextWithdrawalId,
+  readAllocation,
+  readPool,
+  readPosition,
+  readRewards,
+  readWithdrawal,
+  type AddressBook,
+} from "../sdk/views";
+import { MockERC20__factory, ProtocolTimelock__factory, type MockERC20 } from "../typechain-types";
+
+const DAY = 86_400n;
+const HOUR = 3_600n;
+const TIMELOCK_DELAY = 2n * DAY;
+const COMMISSION_BPS = 1_000; // 10%
+const NO_SIGNATURE = { signature: "0x", expiry: 0n };
+const NO_SALT = ethers.ZeroHash;
+const ZERO = ethers.ZeroAddress;
+
+const eth = (whole: number): bigint => BigInt(whole) * WAD;
+
+/** Names of the access-control roles, to print `AccessControlUnauthorizedAccount` readably. */
+const ROLE_NAMES = new Map<string, string>(
+  ["PAUSER_ROLE", "ASSET_ADMIN_ROLE", "REWARDS_ADMIN_ROLE"].map((name): [string, string] => [
+    ethers.id(name),
+    name,
+  ]),
+);
+ROLE_NAMES.set(ethers.ZeroHash, "DEFAULT_ADMIN_ROLE");
+
+/* OUTPUT */
+
+let stepNumber = 0;
+let startTime = 0n;
+
+async function now(): Promise<bigint> {
+  return BigInt(await time.latest());
+}
+
+async function step(title: string, ...explanation: string[]): Promise<void> {
+  stepNumber += 1;
+  const clock = startTime === 0n ? "" : ` [chain time +${formatDuration((await now()) - startTime)}]`;
+  console.log(`\n${"=".repeat(100)}\n${stepNumber}. ${title}${clock}\n${"=".repeat(100)}`);
+  for (const line of explanation) console.log(`   ${line}`);
+}
+
+function note(line: string): void {
+  console.log(`   ${line}`);
+}
+
+function table(title: string, rows: Record<string, string>[]): void {
+  console.log(`\n   ${title}`);
+  if (rows.length === 0) note("(none)");
+  else console.table(rows);
+}
+
+/** Sends a transaction and waits for it; throws if it reverted. */
+async function send(tx: Promise<ContractTransactionResponse>): Promise<void> {
+  const receipt = await (await tx).wait();
+  if (receipt === null || receipt.status !== 1) throw new Error("transaction failed");
+}
+
+/** The revert data of a failed call: ethers' CallExceptionError or the Hardhat network's error carry it in `data`. */
+function revertData(error: unknown): string | undefined {
+  if (isCallException(error)) return error.data ?? undefined;
+  if (typeof error === "object" && error !== null && "data" in error && typeof error.data === "string") {
+    return error.data;
+  }
+  return undefined;
+}
+
+/** Runs a call that must revert and returns the custom error it reverted with, as "Name(arg, ...)". */
+async function revertOf(call: Promise<unknown>, iface: Interface, book?: AddressBook): Promise<string> {
+  const error = await callError(call, iface, book);
+  if (error === null) throw new Error("expected the call to revert");
+  return error;
+}
+
+/** Runs a call (usually a staticCall) and returns null if it succeeds, or the custom error it reverted with. */
+async function callError(
+  call: Promise<unknown>,
+  iface: Interface,
+  book?: AddressBook,
+): Promise<string | null> {
+  try {
+    await call;
+    return null;
+  } catch (error: unknown) {
+    const data = revertData(error);
+    const parsed = data === undefined ? null : iface.parseError(data);
+    if (parsed === null) throw error;
+    const args = parsed.args.map((a: unknown) => {
+      if (typeof a === "string" && ethers.isAddress(a)) return nameOf(a, book);
+      if (typeof a === "string") return ROLE_NAMES.get(a) ?? a;
+      if (typeof a === "bigint" && a >= 1n << 160n) return formatWithdrawalId(a);
+      if (typeof a === "bigint" && a >= 10n ** 15n) return `${formatAmount(a)} (18 decimals)`;
+      return String(a);
+    });
+    return `${parsed.name}(${args.join(", ")})`;
+  }
+}
+
+/* THE STORY */
+
+async function main(): Promise<void> {
+  const signers = await ethers.getSigners();
+  const [
+    deployer,
+    pauser,
+    op1,
+    op2,
+    alice,
+    bob,
+    carol,
+    dave,
+    avsX,
+    slasher,
+    vetoCommittee,
+    insurance,
+    avsY,
+    keeper,
+  ] = signers;
+  const stakers = [alice, bob, carol, dave];
+  const operators = [op1, op2];
+
+  await step(
+    "Deploy the core behind UUPS proxies (sdk/deploy.ts deployCore)",
+    "The deployer keeps every admin role for now, so that it can list assets and reward tokens before the hand-over.",
+  );
+  const { contracts, addresses } = await deployCore(deployer);
+  const { vault, registry, slashingManager, rewardDistributor } = contracts;
+  for (const [name, address] of Object.entries(addresses.implementations)) {
+    note(`${name.padEnd(18)} proxy ${addresses[lowerFirst(name)]}  implementation ${address}`);
+  }
+
+  const token = async (name: string, symbol: string): Promise<MockERC20> => {
+    const t = await new MockERC20__factory(deployer).deploy(name, symbol, 18);
+    await t.waitForDeployment();
+    return t;
+  };
+  const stETH = await token("Liquid staked Ether", "stETH");
+  const rETH = await token("Rocket Pool ETH", "rETH");
+  const cbETH = await token("Coinbase Wrapped Staked ETH", "cbETH");
+  const rwd = await token("AVS Reward Token", "RWD");
+  const assetTokens = [stETH, rETH, cbETH];
+  const [S, R, C, RWD] = await Promise.all([stETH, rETH, cbETH, rwd].map((t) => t.getAddress()));
+  const assets = [S, R, C];
+  const vaultAddress = await vault.getAddress();
+  const distributorAddress = await rewardDistributor.getAddress();
+
+  const book: AddressBook = addressBook([
+    ["op1", op1.address],
+    ["op2", op2.address],
+    ["alice", alice.address],
+    ["bob", bob.address],
+    ["carol", carol.address],
+    ["dave", dave.address],
+    ["AVS-X", avsX.address],
+    ["AVS-Y", avsY.address],
+    ["insurance", insurance.address],
+    ["slasher", slasher.address],
+    ["vetoCommittee", vetoCommittee.address],
+    ["keeper", keeper.address],
+    ["deployer", deployer.address],
+    ["stETH", S],
+    ["rETH", R],
+    ["cbETH", C],
+    ["RWD", RWD],
+  ]);
+
+  await step(
+    "Admin setup: list three LSTs with deposit caps and allow one reward token",
+    "addAsset gives each asset an index (its bit in a staker's asset mask); caps bound what deposits may bring in.",
+  );
+  const caps: Array<[string, bigint]> = [
+    [S, eth(10_000)],
+    [R, eth(5_000)],
+    [C, eth(5_000)],
+  ];
+  for (const [address, cap] of caps) await send(vault.addAsset(address, cap));
+  await send(rewardDistributor.addRewardToken(RWD));
+  table(
+    "Listed assets",
+    await Promise.all(
+      assets.map(async (a) => {
+        const config = await vault.assetConfig(a);
+        return { asset: nameOf(a, book), index: config.index.toString(), cap: formatAmount(config.cap) };
+      }),
+    ),
+  );
+  note(`Reward tokens: ${(await rewardDistributor.rewardTokens()).map((t) => nameOf(t, book)).join(", ")}`);
+
+  await step(
+    "Hand-over: a ProtocolTimelock (2-day delay) becomes the admin; a second signer keeps PAUSER_ROLE",
+    "sdk/deploy.ts handOver grants DEFAULT_ADMIN_ROLE (and ASSET_ADMIN_ROLE / REWARDS_ADMIN_ROLE) to the timelock,",
+    "PAUSER_ROLE to the pauser, then renounces every role of the deployer.",
+  );
+  const timelock = await new ProtocolTimelock__factory(deployer).deploy(
+    TIMELOCK_DELAY,
+    [deployer.address],
+    [deployer.address],
+    ZERO,
+  );
+  await timelock.waitForDeployment();
+  const timelockAddress = await timelock.getAddress();
+  await handOver(vault, deployer.address, timelockAddress, pauser.address, [await vault.ASSET_ADMIN_ROLE()]);
+  await handOver(registry, deployer.address, timelockAddress, pauser.address);
+  await handOver(slashingManager, deployer.address, timelockAddress, pauser.address);
+  await handOver(rewardDistributor, deployer.address, timelockAddress, pauser.address, [
+    await rewardDistributor.REWARDS_ADMIN_ROLE(),
+  ]);
+  const adminRole = await vault.DEFAULT_ADMIN_ROLE();
+  const pauserRole = await vault.PAUSER_ROLE();
+  const roleRows: Record<string, string>[] = [];
+  for (const [name, c] of [
+    ["RestakingVault", vault],
+    ["OperatorRegistry", registry],
+    ["SlashingManager", slashingManager],
+    ["RewardDistributor", rewardDistributor],
+  ] as const) {
+    roleRows.push({
+      contract: name,
+      "timelock admin": String(await c.hasRole(adminRole, timelockAddress)),
+      "pauser has PAUSER_ROLE": String(await c.hasRole(pauserRole, pauser.address)),
+      "deployer admin": String(await c.hasRole(adminRole, deployer.address)),
+      "deployer pauser": String(await c.hasRole(pauserRole, deployer.address)),
+    });
+  }
+  table("Roles after the hand-over", roleRows);
+  note(
+    `The deployer can no longer list assets: addAsset reverts ${await revertOf(
+      vault.addAsset.staticCall(RWD, 1n),
+      vault.interface,
+      book,
+    )}`,
+  );
+  const newCbEthCap = eth(8_000);
+  const capCall = vault.interface.encodeFunctionData("setAssetCap", [C, newCbEthCap]);
+  const capSalt = ethers.id("demo: raise the cbETH cap");
+  await send(timelock.schedule(vaultAddress, 0n, capCall, NO_SALT, capSalt, TIMELOCK_DELAY));
+  const capOperation = await timelock.hashOperation(vaultAddress, 0n, capCall, NO_SALT, capSalt);
+  note(
+    `Governance now goes through the timelock: setAssetCap(cbETH, 8000) is scheduled, executable in ${formatDuration(
+      (await timelock.getTimestamp(capOperation)) - (await now()),
+    )}.`,
+  );
+  startTime = await now();
+
+  await step(
+    "Two operators register with a 10% commission",
+    "registerAsOperator records the commission (at most 50%) and delegates the operator to itself.",
+  );
+  for (const [i, op] of operators.entries()) {
+    await send(registry.connect(op).registerAsOperator(`ipfs://operator-${i + 1}`, COMMISSION_BPS, ZERO));
+  }
+  table(
+    "Operators",
+    await Promise.all(
+      operators.map(async (op) => ({
+        operator: nameOf(op.address, book),
+        registered: String(await registry.isOperator(op.address)),
+        commission: `${Number(await registry.commissionBps(op.address)) / 100}%`,
+        delegatedTo: nameOf(await vault.delegatedTo(op.address), book),
+      })),
+    ),
+  );
+  note(
+    `A commission change would wait commissionDelay() = ${formatDuration(
+      await registry.commissionDelay(),
+    )} (withdrawal delay + 1 day), so stakers can leave first.`,
+  );
+
+  await step(
+    "Four stakers deposit and delegate",
+    "alice deposits stETH with an EIP-2612 permit (no approve transaction) while undelegated, then delegates to",
+    "op1: her shares move from the undelegated pool into op1's pool at once (moving into risk is instant).",
+    "bob delegates to op1 first and deposits afterwards, straight into op1's pool. carol and dave join op2.",
+  );
+  for (const staker of stakers) {
+    for (const t of assetTokens) {
+      await send(t.mint(staker.address, eth(1_000)));
+      // alice's first stETH deposit uses a permit instead of an approve transaction.
+      if (staker !== alice || t !== stETH)
+        await send(t.connect(staker).approve(vaultAddress, ethers.MaxUint256));
+    }
+  }
+  const permitAmount = eth(100);
+  const deadline = (await now()) + HOUR;
+  const domain = await stETH.eip712Domain();
+  const permitSignature = Signature.from(
+    await alice.signTypedData(
+      {
+        name: domain.name,
+        version: domain.version,
+        chainId: domain.chainId,
+        verifyingContract: domain.verifyingContract,
+      },
+      {
+        Permit: [
+          { name: "owner", type: "address" },
+          { name: "spender", type: "address" },
+          { name: "value", type: "uint256" },
+          { name: "nonce", type: "uint256" },
+          { name: "deadline", type: "uint256" },
+        ],
+      },
+      {
+        owner: alice.address,
+        spender: vaultAddress,
+        value: permitAmount,
+        nonce: await stETH.nonces(alice.address),
+        deadline,
+      },
+    ),
+  );
+  const expectedShares = await vault.previewDeposit(ZERO, S, permitAmount);
+  await send(
+    vault
+      .connect(alice)
+      .depositWithPermit(
+        S,
+        permitAmount,
+        expectedShares,
+        deadline,
+        permitSignature.v,
+        permitSignature.r,
+        permitSignature.s,
+      ),
+  );
+  note(
+    `alice: depositWithPermit(100 stETH, minShares ${formatAmount(expectedShares)}) into the undelegated pool`,
+  );
+  note("(the permit's allowance is spent; alice approves the vault normally for her later deposits)");
+  await send(stETH.connect(alice).approve(vaultAddress, ethers.MaxUint256));
+  table("alice before delegating", [formatPosition(await readPosition(vault, alice.address, S), book)]);
+  await send(registry.connect(alice).delegateTo(op1.address, NO_SIGNATURE, NO_SALT));
+  await send(vault.connect(alice).deposit(R, eth(50), 0n));
+  await send(registry.connect(bob).delegateTo(op1.address, NO_SIGNATURE, NO_SALT));
+  await send(vault.connect(bob).deposit(S, eth(200), 0n));
+  await send(vault.connect(carol).deposit(S, eth(150), 0n));
+  await send(vault.connect(carol).deposit(C, eth(30), 0n));
+  await send(registry.connect(carol).delegateTo(op2.address, NO_SIGNATURE, NO_SALT));
+  await send(registry.connect(dave).delegateTo(op2.address, NO_SIGNATURE, NO_SALT));
+  await send(vault.connect(dave).deposit(S, eth(60), 0n));
+  await send(vault.connect(dave).deposit(R, eth(40), 0n));
+
+  const showPositions = async (
+    title = "Positions (value = shares priced net of pending slashes)",
+  ): Promise<void> => {
+    const rows: Record<string, string>[] = [];
+    for (const staker of stakers) {
+      for (const asset of assets) {
+        const p = await readPosition(vault, staker.address, asset);
+        if (p.shares !== 0n) rows.push(formatPosition(p, book));
+      }
+    }
+    table(title, rows);
+  };
+  let rateExplained = false;
+  const showPools = async (title = "Pools (operator / asset)"): Promise<void> => {
+    const rows: Record<string, string>[] = [];
+    for (const operator of [op1.address, op2.address, ZERO]) {
+      for (const asset of assets) {
+        const p = await readPool(vault, operator, asset);
+        if (p.totalShares !== 0n || p.totalAssets !== 0n) rows.push(formatPool(p, book));
+      }
+    }
+    table(title, rows);
+    if (!rateExplained) {
+      note(
+        "rate = tokens paid for the shares that 1 token minted in an empty pool (1e24 shares): 1.0 until a slash.",
+      );
+      rateExplained = true;
+    }
+  };
+  await showPositions();
+  await showPools();
+
+  await step(
+    "AVS-X registers: slasher, veto committee, 1-day veto window, at most 50% per request, insurance recipient",
+    "AVS-Y (an oracle network) registers too, without a veto committee, to show that slashes are isolated per AVS.",
+  );
+  await send(
+    slashingManager.connect(avsX).registerAVS("ipfs://avs-x", {
+      slasher: slasher.address,
+      vetoCommittee: vetoCommittee.address,
+      vetoWindow: Number(DAY),
+      maxSlashWad: WAD / 2n,
+      recipient: insurance.address,
+      registrar: ZERO,
+      assets,
+    }),
+  );
+  await send(
+    slashingManager.connect(avsY).registerAVS("ipfs://avs-y", {
+      slasher: avsY.address,
+      vetoCommittee: ZERO,
+      vetoWindow: 0,
+      maxSlashWad: WAD / 10n,
+      recipient: ZERO,
+      registrar: ZERO,
+      assets: [S],
+    }),
+  );
+  table(
+    "AVSs",
+    await Promise.all(
+      [avsX, avsY].map(async (avs) => {
+        const c = await slashingManager.avsConfig(avs.address);
+        return {
+          avs: nameOf(avs.address, book),
+          slasher: nameOf(c.slasher, book),
+          vetoCommittee: c.vetoCommittee === ZERO ? "none" : nameOf(c.vetoCommittee, book),
+          vetoWindow: formatDuration(c.vetoWindow),
+          maxPerRequest: formatWadPercent(c.maxSlashWad),
+          recipient: c.recipient === ZERO ? "burn" : nameOf(c.recipient, book),
+          assets: assets
+            .filter((_, i) => (c.assetMask & (1n << BigInt(i))) !== 0n)
+            .map((a) => nameOf(a, book))
+            .join(","),
+        };
+      }),
+    ),
+  );
+  note(
+    `MAX_VETO_WINDOW ${formatDuration(await slashingManager.MAX_VETO_WINDOW())} + EXECUTION_WINDOW ${formatDuration(
+      await slashingManager.EXECUTION_WINDOW(),
+    )} < vault MIN_WITHDRAWAL_DELAY ${formatDuration(await vault.MIN_WITHDRAWAL_DELAY())}.`,
+  );
+
+  await step(
+    "Operators opt in and allocate 50% magnitude per asset to AVS-X; op1 also gives 30% of its stETH to AVS-Y",
+    "An increase becomes slashable after the operator's allocation delay (default 1 day).",
+  );
+  const allocations: Array<[HardhatEthersSigner, HardhatEthersSigner, string, bigint]> = [
+    [op1, avsX, S, WAD / 2n],
+    [op1, avsX, R, WAD / 2n],
+    [op1, avsY, S, (3n * WAD) / 10n],
+    [op2, avsX, S, WAD / 2n],
+    [op2, avsX, R, WAD / 2n],
+    [op2, avsX, C, WAD / 2n],
+  ];
+  for (const op of operators)
+    await send(slashingManager.connect(op).registerOperatorToAVS(avsX.address, "0x"));
+  await send(slashingManager.connect(op1).registerOperatorToAVS(avsY.address, "0x"));
+  for (const [op, avs, asset, magnitude] of allocations) {
+    await send(slashingManager.connect(op).modifyAllocation(avs.address, asset, magnitude));
+  }
+  const showAllocations = async (
+    title = "Allocations (allocatedStake = net assets * magnitude / (max - reserved))",
+  ) => {
+    const rows: Record<string, string>[] = [];
+    for (const [op, avs, asset] of allocations) {
+      rows.push(
+        formatAllocation(await readAllocation(slashingManager, op.address, avs.address, asset), book),
+      );
+    }
+    table(title, rows);
+  };
+  await showAllocations("Allocations right after modifyAllocation: nothing is slashable yet");
+
+  await step("Wait for the allocation delay");
+  const allocationDelay = await slashingManager.allocationDelay(op1.address);
+  await time.increase(allocationDelay);
+  note(
+    `allocationDelay(op1) = ${formatDuration(allocationDelay)}; the views apply the matured change without a tx.`,
+  );
+  await showAllocations();
+
+  await step(
+    "AVS-X funds a week of rewards for op1's and op2's stETH pools (fundRewardsBatch)",
+    "10% commission is set aside for the operator at funding; the rest streams per second to the pool's active shares.",
+  );
+  const funding = [
+    { operator: op1.address, asset: S, token: RWD, amount: eth(700), duration: 7n * DAY },
+    { operator: op2.address, asset: S, token: RWD, amount: eth(700), duration: 7n * DAY },
+  ];
+  const funded = funding.reduce((sum, f) => sum + f.amount, 0n);
+  await send(rwd.mint(avsX.address, funded));
+  await send(rwd.connect(avsX).approve(distributorAddress, funded));
+  await send(rewardDistributor.connect(avsX).fundRewardsBatch(funding));
+  table(
+    "Streams",
+    (
+      await Promise.all(
+        funding.map(async (f) =>
+          (await rewardDistributor.poolStreams(f.operator, f.asset)).map((s) => ({
+            pool: `${nameOf(f.operator, book)} / ${nameOf(f.asset, book)}`,
+            token: nameOf(s.token, book),
+            "tokens/day": formatAmount((s.rate * DAY) / WAD),
+            endsIn: formatDuration(s.periodFinish - s.lastUpdate),
+          })),
+        ),
+      )
+    ).flat(),
+  );
+  const showRewards = async (title = "Claimable rewards and commission (RWD)"): Promise<void> => {
+    const rows: Record<string, string>[] = [];
+    for (const account of [...stakers, ...operators]) {
+      rows.push(...formatRewards(await readRewards(rewardDistributor, account.address, [RWD]), book));
+    }
+    table(title, rows);
+  };
+  await showRewards();
+
+  await step("Three days pass");
+  await time.increase(3n * DAY);
+  await showRewards();
+  note("op1's pool: alice holds 1/3 and bob 2/3 of the active shares; op2's: carol 150/210 and dave 60/210.");
+
+  await step(
+    "Governance: the timelocked setAssetCap(cbETH, 8000) is now executable",
+    "Anyone holding the executor role (here the deployer) executes it; the timelock is the caller with the role.",
+  );
+  await send(timelock.execute(vaultAddress, 0n, capCall, NO_SALT, capSalt));
+  note(`cbETH cap is now ${formatAmount((await vault.assetConfig(C)).cap)}`);
+
+  await step("alice claims her rewards; op1 claims its commission");
+  const aliceBefore = await rwd.balanceOf(alice.address);
+  await send(rewardDistributor.connect(alice).claim([RWD], alice.address));
+  const aliceClaimed = (await rwd.balanceOf(alice.address)) - aliceBefore;
+  const op1Before = await rwd.balanceOf(op1.address);
+  await send(rewardDistributor.connect(op1).claimCommission([RWD], op1.address));
+  const op1Commission = (await rwd.balanceOf(op1.address)) - op1Before;
+  note(
+    `alice received ${formatAmount(aliceClaimed)} RWD; op1 received ${formatAmount(op1Commission)} RWD (10% of 700).`,
+  );
+  await showRewards();
+
+  await step(
+    "AVS-X's slasher requests a slash of 20% of op1's allocations (requestSlash)",
+    "s = f * a_X = 0.2 * 50% = 10% of op1's magnitude in each asset; the amount is fixed now and reserved in the",
+    "pool: amount = netAssets * s / (maxMagnitude - reserved). Until it is resolved, exits are priced net of it.",
+  );
+  const op1StEthBefore = await readPool(vault, op1.address, S);
+  const bobValueBefore = (await readPosition(vault, bob.address, S)).assets;
+  const yBefore = await readAllocation(slashingManager, op1.address, avsY.address, S);
+  const op2Before = await readAllocation(slashingManager, op2.address, avsX.address, S);
+  await send(
+    slashingManager
+      .connect(slasher)
+      .requestSlash(avsX.address, op1.address, WAD / 5n, ethers.id("evidence: batch 42")),
+  );
+  const slashId = await slashingManager.slashRequestCount();
+  // Named outputs: robust to the view returning more fields.
+  const slashView = await slashingManager.slashRequest(slashId);
+  const { request, assets: slashedAssets, slashed } = slashView;
+  table(
+    `Slash request ${slashId}: executable in ${formatDuration(request.executableAt - (await now()))}, then for 1 day`,
+    slashed.map((s, i) => ({
+      asset: nameOf(slashedAssets[i], book),
+      magnitude: formatWadPercent(s.magnitude),
+      reservedAmount: formatAmount(s.amount),
+    })),
+  );
+  const expectedStEth = (op1StEthBefore.netAssets * (WAD / 10n)) / WAD;
+  note(
+    `Check: 300 stETH * 10% / 100% = ${formatAmount(expectedStEth)} stETH reserved (${formatAmount(slashed[0].amount)}).`,
+  );
+  await showPools();
+  await showAllocations();
+  const yDuring = await readAllocation(slashingManager, op1.address, avsY.address, S);
+  note(
+    `Isolation: AVS-Y's stake in op1/stETH ${formatAmount(yBefore.allocatedStake)} -> ${formatAmount(
+      yDuring.allocatedStake,
+    )}; op2 is untouched: ${formatAmount(op2Before.allocatedStake)} -> ${formatAmount(
+      (await readAllocation(slashingManager, op2.address, avsX.address, S)).allocatedStake,
+    )}.`,
+  );
+
+  await step(
+    "During the veto window, bob queues a withdrawal of half his stETH shares; alice tries to deposit 30 more",
+    "bob's queued shares stay in the pool's totalShares (slashable) and stop earning rewards. His withdrawal is",
+    "priced net of the pending slash, so it cannot escape it. A deposit must not pay for a slash requested",
+    "before it either (see docs/slashing.md).",
+  );
+  const bobPosition = await readPosition(vault, bob.address, S);
+  const predictedId = await nextWithdrawalId(vault, bob.address);
+  await send(vault.connect(bob).queueWithdrawal(S, bobPosition.shares / 2n));
+  const [queued] = await vault.queryFilter(vault.filters.WithdrawalQueued(undefined, bob.address));
+  const bobWithdrawalId = queued.args.id;
+  const decoded = decodeWithdrawalId(bobWithdrawalId);
+  note(`Withdrawal id ${formatWithdrawalId(bobWithdrawalId)}`);
+  note(
+    `  = (staker << 96) | nonce = (${nameOf(decoded.staker, book)} << 96) | ${decoded.nonce}; predicted from stakerInfo: ${
+      predictedId === bobWithdrawalId ? "match" : "MISMATCH"
+    }`,
+  );
+  const bobWithdrawal = await readWithdrawal(vault, bobWithdrawalId);
+  if (bobWithdrawal === undefined) throw new Error("bob's withdrawal is missing");
+  table("Queued withdrawal (paysNow is net of the pending slash)", [
+    formatWithdrawal(bobWithdrawal, await now(), book),
+  ]);
+  const topUp = eth(30);
+  const topUpRefused = await callError(
+    vault.connect(alice).deposit.staticCall(S, topUp, 0n),
+    vault.interface,
+    book,
+  );
+  let toppedUpDuringWindow = false;
+  if (topUpRefused === null) {
+    const aliceSharesBefore = (await readPosition(vault, alice.address, S)).shares;
+    await send(vault.connect(alice).deposit(S, topUp, 0n));
+    const minted = (await readPosition(vault, alice.address, S)).shares - aliceSharesBefore;
+    note(`alice's 30 stETH minted ${formatAmount(minted)} shares, priced on the pool's net assets.`);
+    toppedUpDuringWindow = true;
+  } else {
+    note(`alice's deposit reverts ${topUpRefused}:`);
+    note(
+      "a pool with a pending slash takes no new shares until the request is executed, vetoed or cancelled,",
+    );
+    note("so a newcomer can neither pay for the slash nor collect the value a veto would return.");
+  }
+  await showPositions();
+  await showPools();
+  await showRewards("Claimable rewards (bob's queued half no longer earns)");
+
+  await step("Nobody can execute before the veto window ends");
+  note(
+    `executeSlash(${slashId}) now reverts ${await revertOf(
+      slashingManager.connect(keeper).executeSlash.staticCall(slashId),
+      slashingManager.interface,
+      book,
+    )}`,
+  );
+  note("The veto committee could call vetoSlash during the window; it does not, so the request stands.");
+
+  await step(
+    "The window passes: a keeper executes the slash (anyone may, until the request expires)",
+    "The reserved amounts leave the pools for the slashing manager's escrow; maxMagnitude drops by s.",
+  );
+  await time.increaseTo(request.executableAt);
+  const aliceTopUpValueBefore = (await readPosition(vault, alice.address, S)).assets;
+  await send(slashingManager.connect(keeper).executeSlash(slashId));
+  const yAfterExecution = await readAllocation(slashingManager, op1.address, avsY.address, S);
+  await showPools();
+  await showAllocations();
+  await showRewards();
+  const aliceTopUpValueAfter = (await readPosition(vault, alice.address, S)).assets;
+  if (toppedUpDuringWindow) {
+    note(
+      `alice's stETH position is worth ${formatAmount(aliceTopUpValueBefore)} before and ${formatAmount(
+        aliceTopUpValueAfter,
+      )} after execution: the top-up paid nothing for the slash.`,
+    );
+  } else {
+    const before = await readPosition(vault, alice.address, S);
+    await send(vault.connect(alice).deposit(S, topUp, 0n));
+    const after = await readPosition(vault, alice.address, S);
+    note(
+      `The request is resolved, so the pool takes deposits again: alice's 30 stETH now mint ${formatAmount(
+        after.shares - before.shares,
+      )} shares at the post-slash rate, worth ${formatAmount(after.assets - before.assets)}.`,
+    );
+  }
+  const [, maxMagnitude] = await slashingManager.magnitudes(op1.address, S);
+  note(
+    `op1's maxMagnitude in stETH: ${formatWadPercent(maxMagnitude)}; op2's pools and allocations did not move.`,
+  );
+  note(
+    `AVS-Y's stake in op1/stETH: ${formatAmount(yBefore.allocatedStake)} before the request, ${formatAmount(
+      yDuring.allocatedStake,
+    )} during it, ${formatAmount(yAfterExecution.allocatedStake)} after execution${
+      toppedUpDuringWindow ? " (it grew with alice's deposit during the window, not with AVS-X's slash)" : ""
+    }.`,
+  );
+  if (!toppedUpDuringWindow) {
+    note(
+      `(and ${formatAmount(
+        (await readAllocation(slashingManager, op1.address, avsY.address, S)).allocatedStake,
+      )} after alice's deposit: every allocation scales with the pool.)`,
+    );
+  }
+
+  await step(
+    "Anyone releases the escrowed funds to AVS-X's recipient (releaseSlashedFunds)",
+    "Separate from execution, so a reverting or blocklisted recipient can never stop a slash.",
+  );
+  const insuranceBefore = await Promise.all(assetTokens.map((t) => t.balanceOf(insurance.address)));
+  await send(slashingManager.connect(keeper).releaseSlashedFunds(slashId));
+  table(
+    "Insurance pool received",
+    await Promise.all(
+      assetTokens.map(async (t, i) => ({
+        asset: nameOf(assets[i], book),
+        amount: formatAmount((await t.balanceOf(insurance.address)) - insuranceBefore[i]),
+      })),
+    ),
+  );
+
+  await step("bob's withdrawal completes after the withdrawal delay, as tokens, and bears the slash");
+  const pending = await readWithdrawal(vault, bobWithdrawalId);
+  if (pending === undefined) throw new Error("bob's withdrawal is missing");
+  note(
+    `completeWithdrawal now reverts ${await revertOf(
+      vault.connect(bob).completeWithdrawal.staticCall(bobWithdrawalId, true),
+      vault.interface,
+      book,
+    )}`,
+  );
+  await time.increaseTo(pending.readyAt);
+  const bobBefore = await stETH.balanceOf(bob.address);
+  await send(vault.connect(bob).completeWithdrawal(bobWithdrawalId, true));
+  const bobReceived = (await stETH.balanceOf(bob.address)) - bobBefore;
+  note(
+    `Before the request, half of bob's stETH was worth ${formatAmount(bobValueBefore / 2n)}; his withdrawal paid ${formatAmount(
+      bobReceived,
+    )} stETH: 10% less, like every share of op1's stETH pool (queued shares included).`,
+  );
+  await showPositions();
+  await showPools();
+  await showRewards();
+
+  await step("The week of rewards is over: final balances and invariants");
+  await showRewards();
+  let claimable = 0n;
+  for (const account of [...stakers, ...operators]) {
+    claimable += await rewardDistributor.pendingRewards(account.address, RWD);
+    claimable += await rewardDistributor.pendingCommission(account.address, RWD);
+  }
+  const paidOut = aliceClaimed + op1Commission;
+  const held = await rwd.balanceOf(distributorAddress);
+  note(
+    `Invariant 7: funded ${formatAmount(funded)} RWD >= claimed ${formatAmount(paidOut)} + claimable ${formatAmount(
+      claimable,
+    )}; rounding dust left in the distributor: ${formatAmount(held - claimable)} RWD.`,
+  );
+  const solvency: Record<string, string>[] = [];
+  for (const [i, asset] of assets.entries()) {
+    let sum = 0n;
+    for (const operator of [op1.address, op2.address, ZERO])
+      sum += (await vault.pool(operator, asset)).totalAssets;
+    solvency.push({
+      asset: nameOf(asset, book),
+      vaultBalance: formatAmount(await assetTokens[i].balanceOf(vaultAddress)),
+      sumOfPools: formatAmount(sum),
+      totalDeposited: formatAmount((await vault.assetConfig(asset)).totalDeposited),
+    });
+  }
+  table("Invariant 1 (solvency): vault balance >= sum of the pools' totalAssets", solvency);
+  console.log(
+    `\nDemo complete: ${stepNumber} steps, chain time +${formatDuration((await now()) - startTime)}.`,
+  );
+}
+
+function lowerFirst(name: string): "vault" | "registry" | "slashingManager" | "rewardDistributor" {
+  switch (name) {
+    case "RestakingVault":
+      return "vault";
+    case "OperatorRegistry":
+      return "registry";
+    case "SlashingManager":
+      return "slashingManager";
+    case "RewardDistributor":
+      return "rewardDistributor";
+    default:
+      throw new Error(`unknown contract ${name}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
