@@ -241,6 +241,122 @@ describe("RewardDistributor", function () {
     });
   });
 
+  describe("setMinFunding", function () {
+    it("sets a token's minimum (MinFundingSet): a funding below it reverts FundingTooSmall, one at exactly it passes", async function () {
+      const f = await loadFixture(stakedFixture);
+      const { distributor, admin, funder, operator1, operator2 } = f;
+      const [stETH, rETH] = f.assetAddresses;
+      const [rwa, rwb] = f.rewardTokenAddresses;
+      const min = 5n * WAD + 7n;
+      await expect(distributor.connect(admin).setMinFunding(rwa, min))
+        .to.emit(distributor, "MinFundingSet")
+        .withArgs(rwa, min);
+      const fund = (operator: string, token: string, amount: bigint, duration = DAY) =>
+        distributor.connect(funder).fundRewards(operator, stETH, token, amount, duration);
+      await expect(fund(operator1.address, rwa, min - 1n))
+        .to.be.revertedWithCustomError(distributor, "FundingTooSmall")
+        .withArgs(rwa, min - 1n, min);
+      await expect(fund(operator1.address, rwa, 1n))
+        .to.be.revertedWithCustomError(distributor, "FundingTooSmall")
+        .withArgs(rwa, 1n, min);
+      // In a batch, one entry below the minimum reverts the whole batch.
+      await expect(
+        distributor.connect(funder).fundRewardsBatch([
+          { operator: operator1.address, asset: stETH, token: rwa, amount: min, duration: DAY },
+          { operator: operator1.address, asset: rETH, token: rwa, amount: min - 1n, duration: DAY },
+        ]),
+      )
+        .to.be.revertedWithCustomError(distributor, "FundingTooSmall")
+        .withArgs(rwa, min - 1n, min);
+      expect(await distributor.poolStreams(operator1.address, stETH)).to.deep.equal([]);
+      // Exactly the minimum passes; the minimum is per token (rwb has none).
+      const t = await nextBlockIn(1n);
+      const commission = commissionOf(min, OPERATOR1_BPS);
+      await expect(fund(operator1.address, rwa, min))
+        .to.emit(distributor, "RewardsFunded")
+        .withArgs(
+          funder.address,
+          operator1.address,
+          stETH,
+          rwa,
+          min,
+          commission,
+          rateOf(min - commission, DAY),
+          t + DAY,
+        );
+      await expect(fund(operator1.address, rwb, 1n)).to.emit(distributor, "RewardsFunded");
+      // It applies to a roll too, before the rolling rule: a 1-wei top-up over the stream's remaining time would keep
+      // its end and not slow it down, but is below the minimum.
+      const [running] = await distributor.poolStreams(operator1.address, stETH);
+      const t2 = await nextBlockIn(1n);
+      await expect(fund(operator1.address, rwa, 1n, running.periodFinish - t2))
+        .to.be.revertedWithCustomError(distributor, "FundingTooSmall")
+        .withArgs(rwa, 1n, min);
+      // Back to no minimum: 1 wei is a funding again.
+      await expect(distributor.connect(admin).setMinFunding(rwa, 0n))
+        .to.emit(distributor, "MinFundingSet")
+        .withArgs(rwa, 0n);
+      await expect(fund(operator2.address, rwa, 1n)).to.emit(distributor, "RewardsFunded");
+    });
+
+    it("reverts for a token never allowed and for an account without REWARDS_ADMIN_ROLE", async function () {
+      const { distributor, strayAddress, rewardTokenAddresses, outsider } = await loadFixture(rewardsFixture);
+      await expect(distributor.setMinFunding(strayAddress, WAD))
+        .to.be.revertedWithCustomError(distributor, "RewardTokenNotAllowed")
+        .withArgs(strayAddress);
+      await expect(distributor.connect(outsider).setMinFunding(rewardTokenAddresses[0], WAD))
+        .to.be.revertedWithCustomError(distributor, "AccessControlUnauthorizedAccount")
+        .withArgs(outsider.address, ROLES.REWARDS_ADMIN);
+      // The role, not the admin account, is what is checked.
+      await (await distributor.grantRole(ROLES.REWARDS_ADMIN, outsider.address)).wait();
+      await expect(distributor.connect(outsider).setMinFunding(rewardTokenAddresses[0], WAD))
+        .to.emit(distributor, "MinFundingSet")
+        .withArgs(rewardTokenAddresses[0], WAD);
+    });
+
+    it("makes squatting a pool's 8 stream slots cost 8 * minFunding, which the pool's stakers (and operator) receive", async function () {
+      const f = await loadFixture(stakedFixture);
+      const { distributor, distributorAddress, funder, operator1, alice, bob, admin } = f;
+      const [stETH] = f.assetAddresses;
+      const min = 10n * WAD;
+      const extra: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const token = await deployMockToken(admin, `X${i}`);
+        await (await token.mint(funder.address, 100n * WAD)).wait();
+        await (await token.connect(funder).approve(distributorAddress, ethers.MaxUint256)).wait();
+        await (await distributor.addRewardToken(await token.getAddress())).wait();
+        extra.push(await token.getAddress());
+      }
+      const tokens = [...f.rewardTokenAddresses, ...extra];
+      for (const token of tokens) await (await distributor.setMinFunding(token, min)).wait();
+      // 1 wei no longer takes a slot.
+      await expect(distributor.connect(funder).fundRewards(operator1.address, stETH, tokens[0], 1n, HOUR))
+        .to.be.revertedWithCustomError(distributor, "FundingTooSmall")
+        .withArgs(tokens[0], 1n, min);
+      for (const token of tokens.slice(0, 8)) {
+        await (
+          await distributor.connect(funder).fundRewards(operator1.address, stETH, token, min, HOUR)
+        ).wait();
+      }
+      await expect(distributor.connect(funder).fundRewards(operator1.address, stETH, tokens[8], min, HOUR))
+        .to.be.revertedWithCustomError(distributor, "TooManyStreams")
+        .withArgs(MAX_STREAMS_PER_POOL);
+      // The squat cost 8 * min: each funding's commission went to the operator, the rest streamed to alice (1/4)
+      // and bob (3/4) within the hour.
+      await time.increase(2n * HOUR);
+      const commission = commissionOf(min, OPERATOR1_BPS);
+      for (const token of tokens.slice(0, 8)) {
+        expect(await distributor.pendingCommission(operator1.address, token)).to.equal(commission);
+        const a = await distributor.pendingRewards(alice.address, token);
+        const b = await distributor.pendingRewards(bob.address, token);
+        expect(a + b)
+          .to.be.lte(min - commission)
+          .and.gte(min - commission - 2n);
+        expect(a).to.be.closeTo((min - commission) / 4n, 1n);
+      }
+    });
+  });
+
   describe("fundRewards", function () {
     it("pulls the amount, credits the commission and starts a stream of the rest", async function () {
       const f = await loadFixture(stakedFixture);
@@ -365,7 +481,9 @@ describe("RewardDistributor", function () {
         extra.push(await token.getAddress());
       }
       const tokens = [...f.rewardTokenAddresses, ...extra];
-      // 1 wei per token is enough to take a slot for good.
+      // Without a minimum funding (the default), 1 wei per token is enough to take a slot for good. With one
+      // (setMinFunding), squatting the 8 slots costs 8 * minFunding of real rewards, which the pool's stakers receive
+      // ("setMinFunding" below shows it).
       for (const token of tokens.slice(0, 8)) {
         await (
           await distributor.connect(funder).fundRewards(operator1.address, stETH, token, 1n, HOUR)
@@ -376,12 +494,12 @@ describe("RewardDistributor", function () {
       );
       await expect(distributor.connect(funder).fundRewards(operator1.address, stETH, tokens[8], WAD, DAY))
         .to.be.revertedWithCustomError(distributor, "TooManyStreams")
-        .withArgs(operator1.address, stETH, MAX_STREAMS_PER_POOL);
+        .withArgs(MAX_STREAMS_PER_POOL);
       // Even after every stream ended, the slots stay taken.
       await time.increase(2n * HOUR);
       await expect(distributor.connect(funder).fundRewards(operator1.address, stETH, tokens[8], WAD, DAY))
         .to.be.revertedWithCustomError(distributor, "TooManyStreams")
-        .withArgs(operator1.address, stETH, MAX_STREAMS_PER_POOL);
+        .withArgs(MAX_STREAMS_PER_POOL);
       // The limit is per pool, and a token that has a slot can still be funded.
       await expect(
         distributor.connect(funder).fundRewards(operator1.address, rETH, tokens[8], WAD, DAY),
@@ -405,11 +523,15 @@ describe("RewardDistributor", function () {
         await distributor.connect(funder).fundRewards(operator1.address, stETH, rwa, a1, 10n * DAY)
       ).wait();
       const rate1 = rateOf(a1 - commissionOf(a1, OPERATOR1_BPS), 10n * DAY);
+      // 4 days in, 500 more over 7 days: the end moves from day 10 to day 11, and the rate goes up, from 90 to
+      // (540 unstreamed + 450 net) / 7 = 141.4 a day (rounded down, in 1e18-scaled wei per second).
       const a2 = 500n * WAD + 3n;
       const t2 = await nextBlockIn(4n * DAY);
       const remaining = rate1 * (t1 + 10n * DAY - t2);
-      const rate2 = (remaining + (a2 - commissionOf(a2, OPERATOR1_BPS)) * RATE_SCALE) / (5n * DAY);
-      await expect(distributor.connect(funder).fundRewards(operator1.address, stETH, rwa, a2, 5n * DAY))
+      const rate2 = (remaining + (a2 - commissionOf(a2, OPERATOR1_BPS)) * RATE_SCALE) / (7n * DAY);
+      expect(rate2).to.equal(1_636_904_761_904_761_904_766_865_079_365_078n);
+      expect(rate2).to.be.greaterThan(rate1);
+      await expect(distributor.connect(funder).fundRewards(operator1.address, stETH, rwa, a2, 7n * DAY))
         .to.emit(distributor, "RewardsFunded")
         .withArgs(
           funder.address,
@@ -419,24 +541,25 @@ describe("RewardDistributor", function () {
           a2,
           commissionOf(a2, OPERATOR1_BPS),
           rate2,
-          t2 + 5n * DAY,
+          t2 + 7n * DAY,
         );
       const [s] = await distributor.poolStreams(operator1.address, stETH);
-      expect([s.rate, s.periodFinish]).to.deep.equal([rate2, t2 + 5n * DAY]);
-      // After the end, a new funding carries nothing over.
-      const t3 = await nextBlockIn(6n * DAY);
-      await expect(distributor.connect(funder).fundRewards(operator1.address, stETH, rwa, a1, 2n * DAY))
+      expect([s.rate, s.periodFinish]).to.deep.equal([rate2, t2 + 7n * DAY]);
+      // After the end, a new funding carries nothing over and is unconstrained: shorter and slower is fine.
+      const t3 = await nextBlockIn(8n * DAY);
+      await expect(distributor.connect(funder).fundRewards(operator1.address, stETH, rwa, WAD, 2n * DAY))
         .to.emit(distributor, "RewardsFunded")
         .withArgs(
           funder.address,
           operator1.address,
           stETH,
           rwa,
-          a1,
-          commissionOf(a1, OPERATOR1_BPS),
-          rateOf(a1 - commissionOf(a1, OPERATOR1_BPS), 2n * DAY),
+          WAD,
+          commissionOf(WAD, OPERATOR1_BPS),
+          rateOf(WAD - commissionOf(WAD, OPERATOR1_BPS), 2n * DAY),
           t3 + 2n * DAY,
         );
+      expect(rateOf(WAD - commissionOf(WAD, OPERATOR1_BPS), 2n * DAY)).to.be.lessThan(rate2);
     });
 
     it("takes the commission in force at funding: the old one until a queued change matures, the new one after", async function () {
@@ -518,11 +641,14 @@ describe("RewardDistributor", function () {
       const c = 9n * WAD;
       const t = await nextBlockIn(5n);
       const rate1 = rateOf(a - commissionOf(a, OPERATOR1_BPS), 2n * DAY);
-      const rate2 = (rate1 * 2n * DAY + (c - commissionOf(c, OPERATOR1_BPS)) * RATE_SCALE) / DAY;
+      // The third entry rolls the first one in the same second, over its whole remaining duration (2 days): the end
+      // stays, the rate goes up by c's net over 2 days.
+      const rate2 = (rate1 * 2n * DAY + (c - commissionOf(c, OPERATOR1_BPS)) * RATE_SCALE) / (2n * DAY);
+      expect(rate2).to.equal(rate1 + rateOf(c - commissionOf(c, OPERATOR1_BPS), 2n * DAY));
       const tx = distributor.connect(funder).fundRewardsBatch([
         { operator: operator1.address, asset: stETH, token: rwa, amount: a, duration: 2n * DAY },
         { operator: operator2.address, asset: rETH, token: rwb, amount: b, duration: 3n * DAY },
-        { operator: operator1.address, asset: stETH, token: rwa, amount: c, duration: DAY },
+        { operator: operator1.address, asset: stETH, token: rwa, amount: c, duration: 2n * DAY },
       ]);
       await expect(tx)
         .to.emit(distributor, "RewardsFunded")
@@ -558,11 +684,11 @@ describe("RewardDistributor", function () {
           c,
           commissionOf(c, OPERATOR1_BPS),
           rate2,
-          t + DAY,
+          t + 2n * DAY,
         );
       await expect(tx).to.changeTokenBalance(f.rewardTokens[0], distributorAddress, a + c);
       const [s] = await distributor.poolStreams(operator1.address, stETH);
-      expect([s.rate, s.periodFinish]).to.deep.equal([rate2, t + DAY]);
+      expect([s.rate, s.periodFinish]).to.deep.equal([rate2, t + 2n * DAY]);
       expect(await distributor.pendingCommission(operator1.address, rwa)).to.equal(
         commissionOf(a, OPERATOR1_BPS) + commissionOf(c, OPERATOR1_BPS),
       );
@@ -907,10 +1033,26 @@ describe("RewardDistributor", function () {
       await expect(distributor.connect(admin).unpause(FUNDING))
         .to.emit(distributor, "PausedGroupsSet")
         .withArgs(admin.address, CLAIMS);
-      await expect(distributor.connect(funder).fundRewards(operator1.address, stETH, rwa, WAD, DAY)).to.emit(
-        distributor,
-        "RewardsFunded",
-      );
+      // Funding works again: a top-up of the running stream over exactly its remaining time (its end stays, its rate
+      // goes up by the top-up's net over that time).
+      const [running] = await distributor.poolStreams(operator1.address, stETH);
+      const t = await nextBlockIn(1n);
+      const remaining = running.periodFinish - t;
+      const net = WAD - commissionOf(WAD, OPERATOR1_BPS);
+      const rolled = (running.rate * remaining + net * RATE_SCALE) / remaining;
+      expect(rolled).to.equal(running.rate + rateOf(net, remaining));
+      await expect(distributor.connect(funder).fundRewards(operator1.address, stETH, rwa, WAD, remaining))
+        .to.emit(distributor, "RewardsFunded")
+        .withArgs(
+          funder.address,
+          operator1.address,
+          stETH,
+          rwa,
+          WAD,
+          commissionOf(WAD, OPERATOR1_BPS),
+          rolled,
+          running.periodFinish,
+        );
       await expect(distributor.connect(alice).claim([rwa], alice.address))
         .to.be.revertedWithCustomError(distributor, "GroupPaused")
         .withArgs(RD_GROUP.CLAIMS);

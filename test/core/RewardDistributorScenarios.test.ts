@@ -2,11 +2,10 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { ContractTransactionResponse } from "ethers";
 
 import { ReentrantRewardToken__factory } from "../../typechain-types";
 import { Prng } from "../helpers/prng";
-import { RATE_SCALE, type FundParams } from "../helpers/rewardModel";
+import { ModelRevert, RATE_SCALE, type FundParams, type RewardModel } from "../helpers/rewardModel";
 import { RewardsDriver } from "../helpers/rewardsDriver";
 import {
   DAY,
@@ -25,6 +24,9 @@ import {
 } from "../helpers/rewardsFixtures";
 
 const REENTRANCY_SELECTOR = ethers.id("ReentrancyGuardReentrantCall()").slice(0, 10);
+const BPS = 10_000n;
+/** The minimum funding of RWC in the random scenarios. */
+const RWC_MIN_FUNDING = 10_000n;
 
 /** A driver over every account that stakes in these scenarios: the 5 stakers and both operators. */
 function driverFor(f: RewardsFixture): RewardsDriver {
@@ -90,6 +92,8 @@ async function runRandomScenario(seed: number, steps: number): Promise<RandomRun
   const count = (name: string): void => {
     counts[name] = (counts[name] ?? 0) + 1;
   };
+  // RWC has a minimum funding (some random fundings of it fall below it and revert FundingTooSmall).
+  await d.setMinFunding(f.admin, f.rewardTokenAddresses[2], RWC_MIN_FUNDING);
   // alice and bob let `outsider` claim for them.
   await (await distributor.connect(f.alice).setClaimer(f.outsider.address)).wait();
   await (await distributor.connect(f.bob).setClaimer(f.outsider.address)).wait();
@@ -131,14 +135,33 @@ async function runRandomScenario(seed: number, steps: number): Promise<RandomRun
       const asTokens = rng.chance(0.5);
       label = asTokens ? "complete as tokens" : "complete as shares";
       await d.complete(s, w.id, asTokens);
-    } else if (r < 66) {
-      label = "fund";
-      await d.fund(f.funder, randomFunding(rng, f));
     } else if (r < 70) {
-      label = "fund batch";
-      const params = [randomFunding(rng, f), randomFunding(rng, f)];
-      if (rng.chance(0.5)) params.push({ ...params[0], amount: fundAmount(rng), duration: duration(rng) });
-      await d.fundBatch(f.funder, params);
+      // Fundings, mostly valid rolls of running streams; some try to reschedule one (or fall below RWC's minimum):
+      // the chain must then revert exactly as the model says, and nothing changes.
+      const batch = r >= 64;
+      const trial = d.model.clone();
+      const params: FundParams[] = [];
+      const entries = batch ? (rng.chance(0.5) ? 3 : 2) : 1;
+      for (let i = 0; i < entries; i++) {
+        // A third entry funds the first entry's stream again, rolling it within the same second.
+        const p = randomFunding(rng, f, trial, t, batch ? 0.08 : 0.3, i === 2 ? params[0] : undefined);
+        params.push(p);
+        try {
+          trial.fund(p, t);
+        } catch (e) {
+          // The batch will revert at this entry (the model checks every rule before it changes anything).
+          if (e instanceof ModelRevert) break;
+          throw e;
+        }
+      }
+      const out = await d.tryFund(f.funder, params, t, batch);
+      label = batch ? "fund batch" : "fund";
+      if (out.reverted !== undefined) {
+        label += ` reverted ${out.reverted.errorName}`;
+        count(out.reverted.errorName);
+      } else {
+        for (const res of out.funded.results) if (res.rolled) count("roll");
+      }
     } else if (r < 85) {
       const s = rng.pick(everyone);
       const tokens = rng.subset(f.rewardTokenAddresses);
@@ -181,24 +204,67 @@ async function runRandomScenario(seed: number, steps: number): Promise<RandomRun
   return { steps, counts, maxGap: d.maxGap };
 }
 
-function randomFunding(rng: Prng, f: RewardsFixture): FundParams {
-  return {
-    operator: rng.pick([f.operator1, f.operator2]).address,
-    asset: rng.pick(f.assetAddresses),
-    token: rng.pick(f.rewardTokenAddresses),
+/** The smallest amount whose net of a `bps` commission is at least `net` (at least 1). */
+function grossFor(net: bigint, bps: bigint): bigint {
+  let amount = (net * BPS + BPS - bps - 1n) / (BPS - bps);
+  while (amount > 1n && amount - 1n - ((amount - 1n) * bps) / BPS >= net) amount -= 1n;
+  return amount > 0n ? amount : 1n;
+}
+
+function minBig(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}
+
+function maxBig(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
+}
+
+/**
+ * A random funding at `t` of a random pool and token (or of `same`'s pool and token), given the state `m` it will
+ * meet. When that stream is running, the funding rolls it, and with probability 1 - `invalid` it is made to obey the
+ * rolling rule (end no sooner: duration >= remaining; rate no lower: net * 1e18 >= rate * (duration - remaining)),
+ * often right at the limit; otherwise it tries to end the stream sooner, to lengthen it with one wei too little, or to
+ * stretch it over MAX_DURATION with dust. Whether it reverts is left to the model (and checked against the chain).
+ */
+function randomFunding(
+  rng: Prng,
+  f: RewardsFixture,
+  m: RewardModel,
+  t: bigint,
+  invalid: number,
+  same?: FundParams,
+): FundParams {
+  const p: FundParams = {
+    operator: same?.operator ?? rng.pick([f.operator1, f.operator2]).address,
+    asset: same?.asset ?? rng.pick(f.assetAddresses),
+    token: same?.token ?? rng.pick(f.rewardTokenAddresses),
     amount: fundAmount(rng),
     duration: duration(rng),
   };
-}
-
-/** "mined", or the revert reason of `tx` (so that a failure says why). */
-async function outcome(tx: Promise<ContractTransactionResponse>): Promise<string> {
-  try {
-    await (await tx).wait();
-    return "mined";
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+  const running = m.runningStream(p.operator, p.asset, p.token, t);
+  if (running === undefined) return p;
+  const remaining = running.periodFinish - t;
+  const bps = m.commissionBps(p.operator, t);
+  const longer = minBig(
+    MAX_DURATION,
+    maxBig(remaining, MIN_DURATION) + rng.big(1n, rng.chance(0.5) ? HOUR : 10n * DAY),
+  );
+  /** The least amount that keeps the rate over `d` (>= remaining). */
+  const least = (d: bigint): bigint =>
+    grossFor((running.rate * (d - remaining) + RATE_SCALE - 1n) / RATE_SCALE, bps);
+  if (rng.chance(invalid)) {
+    const r = rng.next();
+    if (r < 0.4 && remaining > MIN_DURATION) {
+      return { ...p, duration: rng.big(MIN_DURATION, remaining - 1n) };
+    }
+    if (r < 0.8 && longer > remaining && least(longer) > 1n) {
+      return { ...p, amount: least(longer) - 1n, duration: longer };
+    }
+    return { ...p, amount: maxBig(1n, m.minFunding(p.token)), duration: MAX_DURATION };
   }
+  const d = rng.chance(0.4) ? maxBig(remaining, MIN_DURATION) : longer;
+  const amount = maxBig(d > remaining ? least(d) : 1n, m.minFunding(p.token));
+  return { ...p, amount: rng.chance(0.4) ? amount : amount + fundAmount(rng), duration: d };
 }
 
 /** The single stream of pool `(operator, asset)` as the distributor shows it now. */
@@ -214,6 +280,7 @@ describe("RewardDistributor scenarios", function () {
     for (const seed of [0x5eed1, 0xbeef2, 0xc0ffee3]) {
       it(`seed ${seed.toString(16)}: pendingRewards, pendingCommission, poolStreams and every claim match the model`, async function () {
         const run = await runRandomScenario(seed, 90);
+        console.log("TMPLOG", seed.toString(16), JSON.stringify(run.counts), run.maxGap);
         // Every kind of action ran, so the comparisons covered them.
         for (const name of ["deposit", "delegate", "undelegate", "queue", "fund", "fund batch", "claim"]) {
           expect(run.counts[name] ?? 0, `${name} ran`).to.be.greaterThan(0);
@@ -221,6 +288,9 @@ describe("RewardDistributor scenarios", function () {
         expect(
           (run.counts["complete as tokens"] ?? 0) + (run.counts["complete as shares"] ?? 0),
         ).to.be.greaterThan(0);
+        // Running streams were rolled within the rule, and attempts to reschedule one reverted as the model said.
+        expect(run.counts["roll"] ?? 0, "valid rolls").to.be.greaterThan(0);
+        expect(run.counts["StreamRescheduled"] ?? 0, "rescheduling attempts reverted").to.be.greaterThan(0);
       });
     }
   });
@@ -528,121 +598,296 @@ describe("RewardDistributor scenarios", function () {
       expect(await f.distributor.pendingRewards(f.bob.address, rwa)).to.equal(0n);
     });
   });
-});
 
-/*
- * Known issues: these tests state properties that DESIGN.md promises ("streaming over a duration ... stops
- * deposit-just-before-reward sandwiches") and that the distributor breaks today, because anyone may fund any pool and
- * a funding re-schedules the unstreamed remainder of the running stream of the same token over the new duration.
- * They fail until the contract is fixed (see the report); they are not skipped.
- */
-describe("RewardDistributor known issues: a funding re-schedules someone else's running stream", function () {
-  /** alice alone in operator1's stETH pool, a 30-day stream a day old. (The driver holds model state, so each test
-   * builds it on a fresh fixture instead of caching it in a fixture of its own.) */
-  async function runningStream() {
-    const f = await loadFixture(rewardsFixture);
-    const d = driverFor(f);
-    const [stETH] = f.assetAddresses;
-    const [rwa] = f.rewardTokenAddresses;
-    await d.delegate(f.alice, f.operator1);
-    await d.deposit(f.alice, stETH, 100n * WAD);
-    // The AVS funds 3,000 RWA (2,700 net of 10% commission) over 30 days.
-    await d.fund(f.funder, {
-      operator: f.operator1.address,
-      asset: stETH,
-      token: rwa,
-      amount: 3_000n * WAD,
-      duration: 30n * DAY,
-    });
-    // carol, the attacker, holds 1 wei of RWA.
-    await (await f.rewardTokens[0].mint(f.carol.address, 1n)).wait();
-    await (await f.rewardTokens[0].connect(f.carol).approve(f.distributorAddress, 1n)).wait();
-    await time.increase(DAY);
-    return { f, d, stETH, rwa };
-  }
+  describe("rolling rule: a funding may neither end someone else's running stream sooner nor slow it down", function () {
+    /**
+     * alice alone in operator1's stETH pool, a 30-day stream a day old; carol, who would like to move it, holds 1 wei
+     * of RWA. (The driver holds model state, so each test builds this on a fresh fixture instead of caching it in a
+     * fixture of its own.)
+     */
+    async function runningStream() {
+      const f = await loadFixture(rewardsFixture);
+      const d = driverFor(f);
+      const [stETH] = f.assetAddresses;
+      const [rwa] = f.rewardTokenAddresses;
+      await d.delegate(f.alice, f.operator1);
+      await d.deposit(f.alice, stETH, 100n * WAD);
+      // The AVS funds 3,000 RWA (2,700 net of 10% commission) over 30 days.
+      await d.fund(f.funder, {
+        operator: f.operator1.address,
+        asset: stETH,
+        token: rwa,
+        amount: 3_000n * WAD,
+        duration: 30n * DAY,
+      });
+      await (await f.rewardTokens[0].mint(f.carol.address, 1n)).wait();
+      await (await f.rewardTokens[0].connect(f.carol).approve(f.distributorAddress, 1n)).wait();
+      await time.increase(DAY);
+      const { rate, periodFinish } = await streamOf(f, f.operator1.address, stETH, rwa);
+      // 2,700 RWA over 30 days, in 1e18-scaled wei per second.
+      expect(rate).to.equal((2_700n * WAD * RATE_SCALE) / (30n * DAY));
+      return { f, d, stETH, rwa, rate, periodFinish };
+    }
 
-  it("a 1-wei funding with MIN_DURATION cannot pull a 30-day stream forward into an hour (sandwich)", async function () {
-    const { f, d, stETH, rwa } = await runningStream();
-    const { rate } = await streamOf(f, f.operator1.address, stETH, rwa);
-    await d.delegate(f.carol, f.operator1);
-    const enter = await d.deposit(f.carol, stETH, 900n * WAD);
-    await d.fund(f.carol, {
-      operator: f.operator1.address,
-      asset: stETH,
-      token: rwa,
-      amount: 1n,
-      duration: MIN_DURATION,
+    /** Funding of operator1's stETH pool with RWA. */
+    function rwaFunding(f: RewardsFixture, amount: bigint, duration: bigint): FundParams {
+      return {
+        operator: f.operator1.address,
+        asset: f.assetAddresses[0],
+        token: f.rewardTokenAddresses[0],
+        amount,
+        duration,
+      };
+    }
+
+    /** The rolled rate: floor((rate * (periodFinish - t) + net * 1e18) / duration). */
+    function rolledRate(
+      rate: bigint,
+      periodFinish: bigint,
+      t: bigint,
+      net: bigint,
+      duration: bigint,
+    ): bigint {
+      return (rate * (periodFinish - t) + net * RATE_SCALE) / duration;
+    }
+
+    it("a 1-wei funding with MIN_DURATION cannot pull a 30-day stream forward into an hour: StreamRescheduled, and the sandwich earns its fair share only", async function () {
+      const { f, d, stETH, rwa, rate, periodFinish } = await runningStream();
+      await d.delegate(f.carol, f.operator1);
+      const enter = await d.deposit(f.carol, stETH, 900n * WAD);
+      // Rolled into an hour, the 29 days left would stream about 696 times faster (and end 29 days sooner).
+      const t = await nextBlockIn(1n);
+      const pulled = rolledRate(rate, periodFinish, t, 1n, MIN_DURATION);
+      expect(pulled).to.be.greaterThan(600n * rate);
+      const out = await d.tryFund(f.carol, [rwaFunding(f, 1n, MIN_DURATION)], t, false);
+      expect([out.reverted?.errorName, out.reverted?.args]).to.deep.equal([
+        "StreamRescheduled",
+        [rate, pulled, periodFinish, t + MIN_DURATION],
+      ]);
+      // Nothing moved: the stream, and carol's wei.
+      expect(await f.rewardTokens[0].balanceOf(f.carol.address)).to.equal(1n);
+      const after = await streamOf(f, f.operator1.address, stETH, rwa);
+      expect([after.rate, after.periodFinish]).to.deep.equal([rate, periodFinish]);
+      await d.check("the pull-forward reverted");
+
+      // carol's hour at 90% of the pool is worth 0.9 * 2,700 / 720 = 3.4 RWA, and that is what she gets.
+      await nextBlockIn(HOUR);
+      const exit = await d.queue(f.carol, stETH, d.model.sharesOf(f.carol.address, stETH));
+      await d.check("carol left");
+      const carolShares = d.model.withdrawalsOf(f.carol.address)[0].shares;
+      const active = carolShares + d.model.sharesOf(f.alice.address, stETH);
+      const fair = (rate * (exit.timestamp - enter.timestamp) * carolShares) / (active * RATE_SCALE);
+      expect(await f.distributor.pendingRewards(f.carol.address, rwa)).to.be.closeTo(fair, 2n);
     });
-    await nextBlockIn(HOUR);
-    const exit = await d.queue(f.carol, stETH, d.model.sharesOf(f.carol.address, stETH));
-    await d.check("carol left");
-    const carolShares = d.model.withdrawalsOf(f.carol.address)[0].shares;
-    const active = carolShares + d.model.sharesOf(f.alice.address, stETH);
-    // Under the funder's schedule, carol's hour at 90% of the pool is worth about 0.9 * 2,700 / 720 = 3.4 RWA.
-    const fair = (rate * (exit.timestamp - enter.timestamp) * carolShares) / (active * RATE_SCALE);
-    const carolPending = await f.distributor.pendingRewards(f.carol.address, rwa);
-    expect(
-      carolPending,
-      `carol earned ${ethers.formatEther(carolPending)} RWA for one hour instead of about ${ethers.formatEther(fair)}`,
-    ).to.be.lte(fair + fair / 100n);
+
+    it("a 1-wei funding with MAX_DURATION cannot stretch a 30-day stream over a year: StreamRescheduled, and the stream keeps its rate", async function () {
+      const { f, d, stETH, rwa, rate, periodFinish } = await runningStream();
+      const t = await nextBlockIn(1n);
+      // Over a year, the 29 days left would stream at less than a twelfth of the rate.
+      const stretched = rolledRate(rate, periodFinish, t, 1n, MAX_DURATION);
+      expect(stretched * 12n).to.be.lessThan(rate);
+      const out = await d.tryFund(f.carol, [rwaFunding(f, 1n, MAX_DURATION)], t, false);
+      expect([out.reverted?.errorName, out.reverted?.args]).to.deep.equal([
+        "StreamRescheduled",
+        [rate, stretched, periodFinish, t + MAX_DURATION],
+      ]);
+      const before = await f.distributor.pendingRewards(f.alice.address, rwa);
+      await nextBlockIn(DAY);
+      await mine();
+      await d.check("a day later");
+      const aliceDay = (await f.distributor.pendingRewards(f.alice.address, rwa)) - before;
+      expect(aliceDay).to.be.closeTo((rate * DAY) / RATE_SCALE, 2n);
+    });
+
+    it("a top-up over exactly the remaining duration is allowed: the end stays, the rate goes up", async function () {
+      const { f, d, stETH, rwa, rate, periodFinish } = await runningStream();
+      // Even carol's 1 wei, over exactly the 29 days left.
+      let t = await nextBlockIn(1n);
+      const byCarol = await d.tryFund(f.carol, [rwaFunding(f, 1n, periodFinish - t)], t, false);
+      const rate1 = rolledRate(rate, periodFinish, t, 1n, periodFinish - t);
+      expect(rate1).to.equal(rate + RATE_SCALE / (periodFinish - t));
+      expect(byCarol.funded?.results).to.deep.equal([
+        { commission: 0n, rate: rate1, periodFinish, rolled: true },
+      ]);
+      // The AVS adds 1,000 RWA (900 net) for the rest of its stream.
+      t = await nextBlockIn(HOUR);
+      const topUp = await d.tryFund(f.funder, [rwaFunding(f, 1_000n * WAD, periodFinish - t)], t, false);
+      const rate2 = rolledRate(rate1, periodFinish, t, 900n * WAD, periodFinish - t);
+      expect(rate2).to.equal(rate1 + (900n * WAD * RATE_SCALE) / (periodFinish - t));
+      expect(topUp.funded?.results).to.deep.equal([
+        { commission: 100n * WAD, rate: rate2, periodFinish, rolled: true },
+      ]);
+      const view = await streamOf(f, f.operator1.address, stETH, rwa);
+      expect([view.rate, view.periodFinish]).to.deep.equal([rate2, periodFinish]);
+      await d.check("topped up");
+      // The stream ends when it was going to, and alice, alone in the pool, received all of it but dust.
+      await time.increase(periodFinish - t + DAY);
+      await d.check("ended");
+      const alicePending = await f.distributor.pendingRewards(f.alice.address, rwa);
+      const streamed = 2_700n * WAD + 1n + 900n * WAD;
+      expect(alicePending)
+        .to.be.lte(streamed)
+        .and.gte(streamed - 3n);
+    });
+
+    it("a longer duration is allowed with enough amount that the rate does not drop, and reverts with one wei less", async function () {
+      const { f, d, stETH, rwa, rate, periodFinish } = await runningStream();
+      // 10 days past the end: the net must cover the current rate over the 10 extra days, rounded up.
+      const extra = 10n * DAY;
+      const leastAmount = (t: bigint): bigint => {
+        const net = (rate * extra + RATE_SCALE - 1n) / RATE_SCALE;
+        // The least amount whose net of the 10% commission reaches it.
+        let amount = (net * 10n + 8n) / 9n;
+        while (amount - 1n - (amount - 1n) / 10n >= net) amount -= 1n;
+        expect(amount - amount / 10n).to.be.gte(net);
+        expect(periodFinish + extra - t).to.be.lte(MAX_DURATION);
+        return amount;
+      };
+      let t = await nextBlockIn(1n);
+      let duration = periodFinish + extra - t;
+      const short = leastAmount(t) - 1n;
+      const slower = rolledRate(rate, periodFinish, t, short - short / 10n, duration);
+      expect(slower).to.be.lessThan(rate);
+      const out = await d.tryFund(f.funder, [rwaFunding(f, short, duration)], t, false);
+      expect([out.reverted?.errorName, out.reverted?.args]).to.deep.equal([
+        "StreamRescheduled",
+        [rate, slower, periodFinish, periodFinish + extra],
+      ]);
+      await d.check("one wei short reverted");
+
+      t = await nextBlockIn(1n);
+      duration = periodFinish + extra - t;
+      const enough = leastAmount(t);
+      const kept = rolledRate(rate, periodFinish, t, enough - enough / 10n, duration);
+      expect(kept).to.be.gte(rate);
+      const ok = await d.tryFund(f.funder, [rwaFunding(f, enough, duration)], t, false);
+      expect(ok.funded?.results).to.deep.equal([
+        { commission: enough / 10n, rate: kept, periodFinish: periodFinish + extra, rolled: true },
+      ]);
+      const view = await streamOf(f, f.operator1.address, stETH, rwa);
+      expect([view.rate, view.periodFinish]).to.deep.equal([kept, periodFinish + extra]);
+      await d.check("lengthened");
+    });
+
+    it("a paused stream's end moves with the idle time, and a roll must keep the moved end", async function () {
+      const { f, d, stETH, rwa, rate, periodFinish } = await runningStream();
+      // alice queues everything: the pool is idle and its stream pauses.
+      const out = await d.queue(f.alice, stETH, d.model.sharesOf(f.alice.address, stETH));
+      await nextBlockIn(2n * DAY);
+      await mine();
+      const moved = periodFinish + (await now()) - out.timestamp;
+      expect((await streamOf(f, f.operator1.address, stETH, rwa)).periodFinish).to.equal(moved);
+      // Ending at the original end is now ending sooner.
+      let t = await nextBlockIn(1n);
+      const early = await d.tryFund(f.funder, [rwaFunding(f, 100n * WAD, periodFinish - t)], t, false);
+      const movedAtT = periodFinish + t - out.timestamp;
+      expect([early.reverted?.errorName, early.reverted?.args]).to.deep.equal([
+        "StreamRescheduled",
+        [rate, rolledRate(rate, movedAtT, t, 90n * WAD, periodFinish - t), movedAtT, periodFinish],
+      ]);
+      await d.check("rolled onto the original end: reverted");
+      // Over the moved remaining time it passes, and the end stays the moved one.
+      t = await nextBlockIn(1n);
+      const movedNow = periodFinish + t - out.timestamp;
+      const ok = await d.tryFund(f.funder, [rwaFunding(f, 100n * WAD, movedNow - t)], t, false);
+      expect(ok.funded?.results).to.deep.equal([
+        {
+          commission: 10n * WAD,
+          rate: rolledRate(rate, movedNow, t, 90n * WAD, movedNow - t),
+          periodFinish: movedNow,
+          rolled: true,
+        },
+      ]);
+      await d.check("rolled onto the moved end");
+    });
+
+    it("after the stream ended, a funding is unconstrained again (shorter and slower than the last one)", async function () {
+      const { f, d, rate, periodFinish } = await runningStream();
+      await time.increaseTo(periodFinish);
+      const t = await nextBlockIn(1n);
+      const out = await d.tryFund(f.carol, [rwaFunding(f, 1n, MIN_DURATION)], t, false);
+      expect(out.funded?.results).to.deep.equal([
+        { commission: 0n, rate: RATE_SCALE / MIN_DURATION, periodFinish: t + MIN_DURATION, rolled: false },
+      ]);
+      expect(RATE_SCALE / MIN_DURATION).to.be.lessThan(rate);
+      await d.check("refunded after the end");
+    });
   });
 
-  it("a 1-wei funding with MAX_DURATION cannot stretch a 30-day stream over a year (griefing)", async function () {
-    const { f, d, stETH, rwa } = await runningStream();
-    const { rate } = await streamOf(f, f.operator1.address, stETH, rwa);
-    await d.fund(f.carol, {
-      operator: f.operator1.address,
-      asset: stETH,
-      token: rwa,
-      amount: 1n,
-      duration: MAX_DURATION,
+  describe("a pool whose reward per share grew while its stake was dust (256-bit debts)", function () {
+    /**
+     * operator1's stETH pool is empty when an AVS funds it (the stream waits, paused). carol enters first with 1 wei of
+     * stETH (1e6 shares) and is alone for an hour: the stream's reward per share grows to about 3.75e18 * 1e36 / 1e6.
+     * A 100-stETH position (1e26 shares) is then worth ceil(shares * rewardPerShare / 1e36), about 3.75e38 scaled: more
+     * than a 128-bit signed debt holds (2^127 - 1, about 1.7e38). bob holds 100 stETH undelegated.
+     */
+    async function dustFirst() {
+      const f = await loadFixture(rewardsFixture);
+      const d = driverFor(f);
+      const [stETH] = f.assetAddresses;
+      const [rwa] = f.rewardTokenAddresses;
+      const op = f.operator1.address;
+      await d.fund(f.funder, {
+        operator: op,
+        asset: stETH,
+        token: rwa,
+        amount: 1_000n * WAD,
+        duration: 10n * DAY,
+      });
+      await d.delegate(f.carol, f.operator1);
+      await d.deposit(f.carol, stETH, 1n);
+      expect(d.model.sharesOf(f.carol.address, stETH)).to.equal(10n ** 6n);
+      await time.increase(HOUR);
+      await d.delegate(f.alice, f.operator1);
+      await d.deposit(f.bob, stETH, 100n * WAD);
+      await d.check("carol alone with dust for an hour");
+      const { rewardPerShare } = await streamOf(f, op, stETH, rwa);
+      expect((10n ** 26n * rewardPerShare) / 10n ** 36n).to.be.greaterThan(2n ** 127n - 1n);
+      return { f, d, stETH, rwa, op };
+    }
+
+    /** Time passes, everyone claims, the stream runs out: the model matches all along and only dust is left. */
+    async function accrualStaysExact(f: RewardsFixture, d: RewardsDriver, staker: HardhatEthersSigner) {
+      const [stETH] = f.assetAddresses;
+      const [rwa] = f.rewardTokenAddresses;
+      const carolBefore = await f.distributor.pendingRewards(f.carol.address, rwa);
+      const before = await f.distributor.pendingRewards(staker.address, rwa);
+      const { rate } = await streamOf(f, f.operator1.address, stETH, rwa);
+      await nextBlockIn(DAY);
+      await mine();
+      await d.check("a day later");
+      // The staker holds all but 1e6 of the pool's shares: it earns the day's stream, less rounding dust.
+      expect((await f.distributor.pendingRewards(staker.address, rwa)) - before).to.be.closeTo(
+        (rate * DAY) / RATE_SCALE,
+        WAD / 10n ** 6n,
+      );
+      // carol's 1e6 shares now earn almost nothing.
+      expect((await f.distributor.pendingRewards(f.carol.address, rwa)) - carolBefore).to.be.lte(1n);
+      await d.claim(staker, [rwa], staker.address);
+      await d.queue(staker, stETH, d.model.sharesOf(staker.address, stETH) / 2n);
+      await time.increase(10n * DAY);
+      await d.check("ended");
+      await d.claim(staker, [rwa], staker.address);
+      await d.claim(f.carol, [rwa], f.carol.address);
+      await d.claimCommission(f.operator1, [rwa], f.operator1.address);
+      await d.check("all claimed");
+      const dust = await d.dustScaled(rwa);
+      expect(dust).to.be.gte(0n);
+      expect(dust).to.be.lte(d.dustBoundWei() * RATE_SCALE);
+    }
+
+    it("accepts a 100 stETH deposit, and accrual stays exact", async function () {
+      const { f, d, stETH } = await dustFirst();
+      await d.deposit(f.alice, stETH, 100n * WAD);
+      await d.check("alice deposited 100 stETH");
+      await accrualStaysExact(f, d, f.alice);
     });
-    const before = await f.distributor.pendingRewards(f.alice.address, rwa);
-    await nextBlockIn(DAY);
-    await mine();
-    await d.check("a day later");
-    const aliceDay = (await f.distributor.pendingRewards(f.alice.address, rwa)) - before;
-    const promised = (rate * DAY) / RATE_SCALE;
-    expect(
-      aliceDay,
-      `alice earned ${ethers.formatEther(aliceDay)} RWA in a day instead of ${ethers.formatEther(promised)}`,
-    ).to.be.gte(promised - promised / 100n);
-  });
-});
 
-describe("RewardDistributor known issues: 128-bit debts overflow after a dust-only period", function () {
-  /**
-   * operator1's stETH pool is empty when an AVS funds it (the stream waits, paused). carol enters first with 1 wei of
-   * stETH (1e6 shares) and is alone for an hour: the stream's reward per share grows by about 3.75e18 * 1e36 / 1e6.
-   * A later staker's debt ceil(shares * rewardPerShare / 1e36) no longer fits the int128 the contract stores it in.
-   */
-  async function dustFirstFixture() {
-    const f = await rewardsFixture();
-    const [stETH] = f.assetAddresses;
-    const [rwa] = f.rewardTokenAddresses;
-    await (
-      await f.distributor
-        .connect(f.funder)
-        .fundRewards(f.operator1.address, stETH, rwa, 1_000n * WAD, 10n * DAY)
-    ).wait();
-    await (await f.registry.connect(f.carol).delegateTo(f.operator1.address, NO_SIG, ZERO_SALT)).wait();
-    await (await f.vault.connect(f.carol).deposit(stETH, 1n, 0n)).wait();
-    await time.increase(HOUR);
-    await (await f.registry.connect(f.alice).delegateTo(f.operator1.address, NO_SIG, ZERO_SALT)).wait();
-    await (await f.vault.connect(f.bob).deposit(stETH, 100n * WAD, 0n)).wait();
-    return f;
-  }
-
-  it("a 100 stETH deposit into the pool still succeeds", async function () {
-    const f = await loadFixture(dustFirstFixture);
-    expect(await outcome(f.vault.connect(f.alice).deposit(f.assetAddresses[0], 100n * WAD, 0n))).to.equal(
-      "mined",
-    );
-  });
-
-  it("a staker holding 100 stETH can still delegate to the operator", async function () {
-    const f = await loadFixture(dustFirstFixture);
-    await expect(f.registry.connect(f.bob).delegateTo(f.operator1.address, NO_SIG, ZERO_SALT)).not.to.be
-      .reverted;
+    it("accepts the delegation of a staker holding 100 stETH, and accrual stays exact", async function () {
+      const { f, d } = await dustFirst();
+      await d.delegate(f.bob, f.operator1);
+      await d.check("bob delegated 100 stETH");
+      await accrualStaysExact(f, d, f.bob);
+    });
   });
 });

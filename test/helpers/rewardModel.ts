@@ -4,10 +4,16 @@
  * of the block it was mined in, and compare every view and every payment with it exactly.
  *
  * Rules modelled (per pool `(operator, asset)`, per stream slot):
- *   - funding: commission = floor(amount * bps / 10_000) with the operator's commission in force at funding, credited
- *     to the operator; the pool's streams are first brought up to now; a token already streaming whose end is in
- *     the future rolls: remaining = rate * (periodFinish - now); rate = floor((remaining + net * 1e18) / duration);
- *     periodFinish = now + duration. A pool has at most 8 slots, one per token, never freed.
+ *   - funding: an amount below the token's minimum (setMinFunding, 0 by default) reverts FundingTooSmall(token,
+ *     amount, minFunding). commission = floor(amount * bps / 10_000) with the operator's commission in force at
+ *     funding, credited to the operator; the pool's streams are first brought up to now; a token already streaming
+ *     whose end is in the future (after that update, so a paused stream's end has moved) rolls: remaining = rate *
+ *     (periodFinish - now); newRate = floor((remaining + net * 1e18) / duration); newFinish = now + duration. A roll
+ *     may neither end the running stream sooner nor slow it down: newFinish < periodFinish or newRate < rate reverts
+ *     StreamRescheduled(rate, newRate, periodFinish, newFinish). A first funding of a token in a pool, or one after
+ *     its stream ended, is unconstrained: rate = floor(net * 1e18 / duration). A pool has at most 8 slots, one per
+ *     token, never freed (a 9th token reverts TooManyStreams(8)). A revert changes nothing (the model checks every
+ *     rule before it changes any state, and a batch is all or nothing: previewFunds).
  *   - update (on a funding, before every change of a staker's active shares, and on a claim in every pool the
  *     claimant is in): elapsed = min(now, periodFinish) - lastUpdate; rewardPerShare += floor(rate * elapsed * 1e18 /
  *     activeShares), with activeShares the pool's total minus queued shares before the change. With no active
@@ -114,6 +120,14 @@ export interface FundResult {
   commission: bigint;
   rate: bigint;
   periodFinish: bigint;
+  /** The funding rolled a running stream of the token (the rolling rule applied to it). */
+  rolled: boolean;
+}
+
+/** A running stream as a funding at `t` would find it: after the pool is brought up to `t`. */
+export interface RunningStream {
+  rate: bigint;
+  periodFinish: bigint;
 }
 
 export interface FundParams {
@@ -133,6 +147,7 @@ export class RewardModel {
   private readonly accrued = new Map<string, bigint>();
   private readonly commissions = new Map<string, bigint>();
   private readonly schedules = new Map<string, CommissionSchedule>();
+  private readonly minFundings = new Map<string, bigint>();
   readonly withdrawals = new Map<bigint, ModelWithdrawal>();
   /** Ledger per token: funded, commission credited, paid to stakers, paid to operators. */
   readonly funded = new Map<string, bigint>();
@@ -142,6 +157,27 @@ export class RewardModel {
 
   constructor(assets: string[]) {
     this.assets = assets.map(norm);
+  }
+
+  /** An independent copy of the whole model (to try actions on without touching this one). */
+  clone(): RewardModel {
+    const c = new RewardModel(this.assets);
+    const copy = <K, V>(to: Map<K, V>, from: Map<K, V>): void => {
+      for (const [k, v] of structuredClone(from)) to.set(k, v);
+    };
+    copy(c.pools, this.pools);
+    copy(c.stakerState, this.stakerState);
+    copy(c.debts, this.debts);
+    copy(c.accrued, this.accrued);
+    copy(c.commissions, this.commissions);
+    copy(c.schedules, this.schedules);
+    copy(c.minFundings, this.minFundings);
+    copy(c.withdrawals, this.withdrawals);
+    copy(c.funded, this.funded);
+    copy(c.commissionCredited, this.commissionCredited);
+    copy(c.paidToStakers, this.paidToStakers);
+    copy(c.paidToOperators, this.paidToOperators);
+    return c;
   }
 
   /* REGISTRY */
@@ -245,33 +281,78 @@ export class RewardModel {
 
   /* DISTRIBUTOR */
 
-  /** `fundRewards` at `t`; throws ModelRevert for a TooManyStreams. */
+  /** `setMinFunding(token, amount)`. */
+  setMinFunding(token: string, amount: bigint): void {
+    this.minFundings.set(norm(token), amount);
+  }
+
+  /** The smallest funding of `token`. */
+  minFunding(token: string): bigint {
+    return this.minFundings.get(norm(token)) ?? 0n;
+  }
+
+  /**
+   * `fundRewards` at `t`. Throws ModelRevert for FundingTooSmall, TooManyStreams and StreamRescheduled, checked in
+   * the contract's order and before any state of the model changes.
+   */
   fund(p: FundParams, t: bigint): FundResult {
     const operator = norm(p.operator);
     const token = norm(p.token);
+    const minFunding = this.minFunding(token);
+    if (p.amount < minFunding) throw new ModelRevert("FundingTooSmall", [token, p.amount, minFunding]);
     const commission = (p.amount * this.commissionBps(operator, t)) / BPS;
+    const net = p.amount - commission;
     const pool = this.pool(operator, p.asset);
-    this.update(pool, t);
     let slot = pool.streams.findIndex((s) => s.token === token);
-    let remaining = 0n;
+    if (slot === -1 && pool.streams.length === MAX_STREAMS) {
+      throw new ModelRevert("TooManyStreams", [BigInt(MAX_STREAMS)]);
+    }
+    const running = slot === -1 ? undefined : this.runningAt(pool, slot, t);
+    const periodFinish = t + p.duration;
+    const remaining = running === undefined ? 0n : running.rate * (running.periodFinish - t);
+    const rate = (remaining + net * RATE_SCALE) / p.duration;
+    if (running !== undefined && (periodFinish < running.periodFinish || rate < running.rate)) {
+      throw new ModelRevert("StreamRescheduled", [running.rate, rate, running.periodFinish, periodFinish]);
+    }
+
+    this.update(pool, t);
     if (slot === -1) {
-      if (pool.streams.length === MAX_STREAMS) {
-        throw new ModelRevert("TooManyStreams", [operator, norm(p.asset), BigInt(MAX_STREAMS)]);
-      }
       pool.streams.push({ token, rate: 0n, periodFinish: 0n, rewardPerShare: 0n });
       slot = pool.streams.length - 1;
-    } else {
-      const old = pool.streams[slot];
-      if (old.periodFinish > t) remaining = old.rate * (old.periodFinish - t);
     }
     const stream = pool.streams[slot];
-    stream.rate = (remaining + (p.amount - commission) * RATE_SCALE) / p.duration;
-    stream.periodFinish = t + p.duration;
+    stream.rate = rate;
+    stream.periodFinish = periodFinish;
     pool.fundings += 1;
     this.add(this.commissions, `${operator}|${token}`, commission);
     this.add(this.funded, token, p.amount);
     this.add(this.commissionCredited, token, commission);
-    return { commission, rate: stream.rate, periodFinish: stream.periodFinish };
+    return { commission, rate, periodFinish, rolled: running !== undefined };
+  }
+
+  /**
+   * What `fundRewardsBatch(params)` at `t` would do, on a copy of the model: the result of every entry, or the
+   * revert of the first entry that reverts (the whole batch then reverts). This model does not change.
+   */
+  previewFunds(params: FundParams[], t: bigint): FundResult[] | ModelRevert {
+    const trial = this.clone();
+    try {
+      return params.map((p) => trial.fund(p, t));
+    } catch (e) {
+      if (e instanceof ModelRevert) return e;
+      throw e;
+    }
+  }
+
+  /**
+   * The stream of `token` in pool `(operator, asset)` if it is running at `t`, as a funding at `t` would find it
+   * (a paused stream's end moved by the idle time); undefined if the pool has no such stream or it has ended.
+   */
+  runningStream(operator: string, asset: string, token: string, t: bigint): RunningStream | undefined {
+    const pool = this.pools.get(this.poolKey(operator, asset));
+    if (pool === undefined) return undefined;
+    const slot = pool.streams.findIndex((s) => s.token === norm(token));
+    return slot === -1 ? undefined : this.runningAt(pool, slot, t);
   }
 
   /** `claim(tokens)` (or `claimFor`) of `staker` at `t`: returns the amounts, per entry of `tokens`. */
@@ -446,6 +527,16 @@ export class RewardModel {
       }
     }
     pool.lastUpdate = t;
+  }
+
+  /** Stream `slot` of `pool` after an update at `t` (which moves a paused stream's end), if it still runs. */
+  private runningAt(pool: ModelPool, slot: number, t: bigint): RunningStream | undefined {
+    const st = pool.streams[slot];
+    const periodFinish =
+      pool.activeShares === 0n && st.periodFinish > pool.lastUpdate
+        ? st.periodFinish + t - pool.lastUpdate
+        : st.periodFinish;
+    return st.rate !== 0n && periodFinish > t ? { rate: st.rate, periodFinish } : undefined;
   }
 
   private previewRewardPerShare(pool: ModelPool, slot: number, t: bigint): bigint {

@@ -28,11 +28,26 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import type { ContractTransactionResponse, Interface, Log } from "ethers";
 
 import { IERC20__factory, type IERC20, type RewardDistributor } from "../../typechain-types";
-import { RATE_SCALE, RewardModel, type FundParams, type ModelWithdrawal } from "./rewardModel";
+import {
+  ModelRevert,
+  RATE_SCALE,
+  RewardModel,
+  type FundParams,
+  type FundResult,
+  type ModelWithdrawal,
+} from "./rewardModel";
 import { NO_SIGNATURE, ZERO_SALT, mined, now, type Mined, type RewardsFixture } from "./rewardsFixtures";
 
 /** See the file header. */
 export const ROUNDING = { weiPerSettlement: 2n, rpsUnitsPerUpdate: 3n } as const;
+
+/** A funding that was mined, with what the model computed for each entry. */
+export interface Funded extends Mined {
+  results: FundResult[];
+}
+
+/** What `tryFund` saw: the funding mined, or reverted as the model predicted (with the model's error). */
+export type FundOutcome = { funded: Funded; reverted?: undefined } | { funded?: undefined; reverted: ModelRevert };
 
 export interface DriverOptions {
   /** Accounts whose pendingRewards are compared (every account that ever stakes). */
@@ -130,26 +145,31 @@ export class RewardsDriver {
 
   /* DISTRIBUTOR */
 
-  async fund(funder: HardhatEthersSigner, p: FundParams): Promise<Mined> {
+  /** `setMinFunding(token, amount)` by `admin`. */
+  async setMinFunding(admin: HardhatEthersSigner, token: string, amount: bigint): Promise<Mined> {
+    const m = await mined(this.f.distributor.connect(admin).setMinFunding(token, amount));
+    await expect(m.receipt).to.emit(this.f.distributor, "MinFundingSet").withArgs(token, amount);
+    this.model.setMinFunding(token, amount);
+    return m;
+  }
+
+  async fund(funder: HardhatEthersSigner, p: FundParams): Promise<Funded> {
     return this.fundBatch(funder, [p], false);
   }
 
-  /** `fundRewardsBatch(params)` (or `fundRewards` for one entry when `batch` is false). */
-  async fundBatch(funder: HardhatEthersSigner, params: FundParams[], batch = true): Promise<Mined> {
-    const d = this.f.distributor.connect(funder);
-    const tx: Promise<ContractTransactionResponse> = batch
-      ? d.fundRewardsBatch(params)
-      : d.fundRewards(
-          params[0].operator,
-          params[0].asset,
-          params[0].token,
-          params[0].amount,
-          params[0].duration,
-        );
-    const m = await mined(tx);
+  /**
+   * `fundRewardsBatch(params)` (or `fundRewards` for one entry when `batch` is false), which the model must accept
+   * at the block's time; checks every RewardsFunded event against the model.
+   */
+  async fundBatch(funder: HardhatEthersSigner, params: FundParams[], batch = true): Promise<Funded> {
+    const m = await mined(this.sendFunding(funder, params, batch));
+    const predicted = this.model.previewFunds(params, m.timestamp);
+    if (predicted instanceof ModelRevert) {
+      throw new Error(`the chain funded at ${m.timestamp} where the model reverts ${predicted.message}`);
+    }
     const events = this.rdEvents(m.receipt.logs, "RewardsFunded");
     expect(events.length).to.equal(params.length);
-    params.forEach((p, i) => {
+    const results = params.map((p, i) => {
       const r = this.model.fund(p, m.timestamp);
       const a = events[i].args;
       expect([
@@ -171,8 +191,38 @@ export class RewardsDriver {
         r.rate,
         r.periodFinish,
       ]);
+      return r;
     });
-    return m;
+    return { ...m, results };
+  }
+
+  /**
+   * A funding in the block the caller has timed at `at` (nextBlockIn), whatever the model predicts for it: if the
+   * model says it reverts, the chain must revert with the same custom error and the same arguments (and change no
+   * balance; `check` then finds every other figure unchanged); otherwise it must fund exactly as the model says.
+   */
+  async tryFund(
+    funder: HardhatEthersSigner,
+    params: FundParams[],
+    at: bigint,
+    batch = true,
+  ): Promise<FundOutcome> {
+    const predicted = this.model.previewFunds(params, at);
+    if (!(predicted instanceof ModelRevert)) {
+      const funded = await this.fundBatch(funder, params, batch);
+      expect(funded.timestamp, "the funding was mined at the time the model was asked about").to.equal(at);
+      return { funded };
+    }
+    const tokens = [...new Set(params.map((p) => ethers.getAddress(p.token)))];
+    const distributorBefore = await this.balances(this.f.distributorAddress, tokens);
+    const funderBefore = await this.balances(funder.address, tokens);
+    await expect(this.sendFunding(funder, params, batch))
+      .to.be.revertedWithCustomError(this.f.distributor, predicted.errorName)
+      .withArgs(...predicted.args);
+    expect(await now(), "the reverted funding was mined at the time the model was asked about").to.equal(at);
+    expect(await this.balances(this.f.distributorAddress, tokens)).to.deep.equal(distributorBefore);
+    expect(await this.balances(funder.address, tokens)).to.deep.equal(funderBefore);
+    return { reverted: predicted };
   }
 
   /** `claim(tokens, recipient)` by `staker`, or `claimFor` by `claimer`; checks the amounts and transfers. */
@@ -362,6 +412,18 @@ export class RewardsDriver {
   }
 
   /* INTERNAL */
+
+  private sendFunding(
+    funder: HardhatEthersSigner,
+    params: FundParams[],
+    batch: boolean,
+  ): Promise<ContractTransactionResponse> {
+    const d = this.f.distributor.connect(funder);
+    if (batch) return d.fundRewardsBatch(params);
+    if (params.length !== 1) throw new Error("driver: fundRewards takes one funding");
+    const [p] = params;
+    return d.fundRewards(p.operator, p.asset, p.token, p.amount, p.duration);
+  }
 
   private settled(staker: string, pools: number): void {
     const key = ethers.getAddress(staker);
