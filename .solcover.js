@@ -1,0 +1,5 @@
+// solidity-coverage: measure the protocol, not the test doubles.
+module.exports = {
+  skipFiles: ["mocks/"],
+  mocha: { timeout: 300000 },
+};
