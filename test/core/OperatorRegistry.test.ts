@@ -9,6 +9,10 @@ import {
   ProtocolProxy__factory,
   type MockERC1271Approver,
 } from "../../typechain-types";
+import { shouldRestrictToRole } from "../behaviours/accessControl.behavior";
+import type { ExpectedEvent } from "../behaviours/common";
+import { shouldBehaveLikePausableGroups } from "../behaviours/pausable.behavior";
+import { shouldBehaveLikeProtocolUpgradeable } from "../behaviours/upgradeable.behavior";
 import {
   COMMISSION_DELAY_BUFFER,
   DAY,
@@ -38,7 +42,8 @@ import {
 import { VIRTUAL_SHARES, toAssetsDown, toSharesDown } from "../helpers/sharesMath";
 
 const ZERO = ethers.ZeroAddress;
-const ERC1967_IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
+/** REGISTRY_STORAGE_LOCATION as declared in OperatorRegistry.sol (its ERC-7201 namespace). */
+const REGISTRY_STORAGE_LOCATION = "0x853121b1f79b4cd502df9f9adc363742e576e70c408737fdd1e4765dc5b13e00";
 const COMMISSION_DELAY = DEFAULT_WITHDRAWAL_DELAY + COMMISSION_DELAY_BUFFER;
 
 /** Sets the next block's timestamp to `latest + offset` and returns it. */
@@ -64,8 +69,16 @@ async function aliceDelegatedFixture(): Promise<TwoOperatorsFixture> {
   return f;
 }
 
+/** aliceDelegatedFixture + a pauser that is not the admin; the shared behaviours (test/behaviours) run on it. */
+async function behavioursFixture(): Promise<TwoOperatorsFixture & { pauser: HardhatEthersSigner }> {
+  const f = await aliceDelegatedFixture();
+  const [pauser] = (await ethers.getSigners()).slice(11, 12);
+  await (await f.registry.connect(f.admin).grantRole(ROLES.PAUSER, pauser.address)).wait();
+  return { ...f, pauser };
+}
+
 describe("OperatorRegistry", function () {
-  describe("initialization and upgrades", function () {
+  describe("initialization", function () {
     it("stores the vault, grants the admin its roles and exposes the constants", async function () {
       const { registry, vaultAddress, admin, outsider } = await loadFixture(coreFixture);
       expect(await registry.vault()).to.equal(vaultAddress);
@@ -96,18 +109,6 @@ describe("OperatorRegistry", function () {
       ]);
     });
 
-    it("cannot be initialized twice; the implementation cannot be initialized", async function () {
-      const { registry, addresses, outsider, vaultAddress } = await loadFixture(coreFixture);
-      await expect(
-        registry.connect(outsider).initialize(outsider.address, vaultAddress),
-      ).to.be.revertedWithCustomError(registry, "InvalidInitialization");
-      const impl = OperatorRegistry__factory.connect(addresses.implementations.OperatorRegistry, outsider);
-      await expect(impl.initialize(outsider.address, vaultAddress)).to.be.revertedWithCustomError(
-        registry,
-        "InvalidInitialization",
-      );
-    });
-
     it("rejects a zero admin or a zero vault (ZeroAddress)", async function () {
       const { registry, admin, vaultAddress } = await loadFixture(coreFixture);
       const impl = await new OperatorRegistry__factory(admin).deploy();
@@ -121,82 +122,154 @@ describe("OperatorRegistry", function () {
         ).to.be.revertedWithCustomError(registry, "ZeroAddress");
       }
     });
-
-    it("upgrades by the admin only (UUPS), keeping the state", async function () {
-      const { registry, registryAddress, admin, outsider, operator1 } = await loadFixture(stakingFixture);
-      const impl2 = await new OperatorRegistry__factory(admin).deploy();
-      const impl2Address = await impl2.getAddress();
-      await expect(registry.connect(outsider).upgradeToAndCall(impl2Address, "0x"))
-        .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
-        .withArgs(outsider.address, ROLES.DEFAULT_ADMIN);
-      await expect(registry.connect(admin).upgradeToAndCall(impl2Address, "0x"))
-        .to.emit(registry, "Upgraded")
-        .withArgs(impl2Address);
-      const slot = await ethers.provider.getStorage(registryAddress, ERC1967_IMPLEMENTATION_SLOT);
-      expect(ethers.getAddress(ethers.dataSlice(slot, 12))).to.equal(impl2Address);
-      expect(await registry.isOperator(operator1.address)).to.equal(true);
-      expect(await registry.commissionBps(operator1.address)).to.equal(OPERATOR1_COMMISSION_BPS);
-      await expect(impl2.upgradeToAndCall(impl2Address, "0x")).to.be.revertedWithCustomError(
-        registry,
-        "UUPSUnauthorizedCallContext",
-      );
-    });
   });
 
-  describe("access control and pause", function () {
-    it("pause needs PAUSER_ROLE and unpause DEFAULT_ADMIN_ROLE (AccessControlUnauthorizedAccount)", async function () {
-      const { registry, admin, outsider } = await loadFixture(coreFixture);
-      await expect(registry.connect(outsider).pause(1n))
-        .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
-        .withArgs(outsider.address, ROLES.PAUSER);
-      await expect(registry.connect(outsider).unpause(1n))
-        .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
-        .withArgs(outsider.address, ROLES.DEFAULT_ADMIN);
-      await expect(registry.connect(admin).pause(3n))
-        .to.emit(registry, "PausedGroupsSet")
-        .withArgs(admin.address, 3n);
-      await expect(registry.connect(admin).unpause(1n))
-        .to.emit(registry, "PausedGroupsSet")
-        .withArgs(admin.address, 2n);
-      expect(await registry.pausedGroups()).to.equal(2n);
-    });
+  shouldBehaveLikeProtocolUpgradeable(async () => {
+    const f = await loadFixture(behavioursFixture);
+    const { registry } = f;
+    return {
+      proxy: registry,
+      admin: f.admin,
+      nonAdmin: f.outsider,
+      deployImplementation: () => new OperatorRegistry__factory(f.admin).deploy(),
+      initializerData: registry.interface.encodeFunctionData("initialize", [
+        f.outsider.address,
+        f.vaultAddress,
+      ]),
+      stateProbe: async () => {
+        const domain = await registry.eip712Domain();
+        return {
+          vault: await registry.vault(),
+          isOperator: [
+            await registry.isOperator(f.operator1.address),
+            await registry.isOperator(f.operator2.address),
+          ],
+          commissionBps: await registry.commissionBps(f.operator1.address),
+          operator1: [...(await registry.operatorDetails(f.operator1.address))],
+          operator2: [...(await registry.operatorDetails(f.operator2.address))],
+          domain: [domain.name, domain.version, domain.chainId, domain.verifyingContract],
+        };
+      },
+      namespace: {
+        id: "restaking.storage.OperatorRegistry",
+        location: REGISTRY_STORAGE_LOCATION,
+        // RegistryStorage: vault first, packed with pausedGroups.
+        field: {
+          name: "RegistryStorage.vault",
+          slot: (base) => base,
+          byteOffset: 0,
+          byteLength: 20,
+          read: async () => BigInt(await registry.vault()),
+        },
+      },
+    };
+  });
 
-    it("GROUP_OPERATORS stops registerAsOperator, setDelegationApprover and queueCommission", async function () {
-      const { registry, admin, operator1, carol } = await loadFixture(stakingFixture);
-      await (await registry.connect(admin).pause(1n << REGISTRY_GROUP.OPERATORS)).wait();
-      const group = REGISTRY_GROUP.OPERATORS;
-      await expect(registry.connect(carol).registerAsOperator("ipfs://c", 0, ZERO))
-        .to.be.revertedWithCustomError(registry, "GroupPaused")
-        .withArgs(group);
-      await expect(registry.connect(operator1).setDelegationApprover(carol.address))
-        .to.be.revertedWithCustomError(registry, "GroupPaused")
-        .withArgs(group);
-      await expect(registry.connect(operator1).queueCommission(1n))
-        .to.be.revertedWithCustomError(registry, "GroupPaused")
-        .withArgs(group);
-      // delegation is another group
-      await expect(registry.connect(carol).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT)).to.not.be
-        .reverted;
-      await (await registry.connect(admin).unpause(1n << REGISTRY_GROUP.OPERATORS)).wait();
-      await expect(registry.connect(operator1).queueCommission(1n)).to.emit(registry, "CommissionQueued");
-    });
+  shouldRestrictToRole(async () => {
+    const f = await loadFixture(behavioursFixture);
+    const { registry } = f;
+    const emits = (name: string): ExpectedEvent => ({ contract: registry, name });
+    return {
+      contract: registry,
+      strangers: [f.outsider, f.alice, f.operator1],
+      holders: { DEFAULT_ADMIN_ROLE: f.admin, PAUSER_ROLE: f.pauser },
+      calls: [
+        {
+          name: "pause",
+          role: "PAUSER_ROLE",
+          call: (a) => registry.connect(a).pause(1n),
+          emits: emits("PausedGroupsSet"),
+        },
+        {
+          name: "unpause",
+          role: "DEFAULT_ADMIN_ROLE",
+          call: (a) => registry.connect(a).unpause(1n),
+          emits: emits("PausedGroupsSet"),
+        },
+        {
+          name: "upgradeToAndCall",
+          role: "DEFAULT_ADMIN_ROLE",
+          call: (a) =>
+            registry.connect(a).upgradeToAndCall(f.addresses.implementations.OperatorRegistry, "0x"),
+          emits: emits("Upgraded"),
+        },
+        {
+          name: "grantRole",
+          role: "DEFAULT_ADMIN_ROLE",
+          call: (a) => registry.connect(a).grantRole(ROLES.PAUSER, f.withdrawer.address),
+          emits: emits("RoleGranted"),
+        },
+        {
+          name: "revokeRole",
+          role: "DEFAULT_ADMIN_ROLE",
+          call: (a) => registry.connect(a).revokeRole(ROLES.PAUSER, f.pauser.address),
+          emits: emits("RoleRevoked"),
+        },
+      ],
+    };
+  });
 
-    it("GROUP_DELEGATION stops delegateTo, undelegate and redelegate", async function () {
-      const { registry, admin, operator1, alice, bob } = await loadFixture(aliceDelegatedFixture);
-      await (await registry.connect(admin).pause(1n << REGISTRY_GROUP.DELEGATION)).wait();
-      const group = REGISTRY_GROUP.DELEGATION;
-      await expect(registry.connect(bob).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT))
-        .to.be.revertedWithCustomError(registry, "GroupPaused")
-        .withArgs(group);
-      await expect(registry.connect(alice).undelegate(alice.address))
-        .to.be.revertedWithCustomError(registry, "GroupPaused")
-        .withArgs(group);
-      await expect(registry.connect(alice).redelegate(operator1.address, NO_SIGNATURE, ZERO_SALT))
-        .to.be.revertedWithCustomError(registry, "GroupPaused")
-        .withArgs(group);
-      await (await registry.connect(admin).unpause(1n << REGISTRY_GROUP.DELEGATION)).wait();
-      await expect(registry.connect(alice).undelegate(alice.address)).to.emit(registry, "StakerUndelegated");
-    });
+  shouldBehaveLikePausableGroups(async () => {
+    const f = await loadFixture(behavioursFixture);
+    const { registry, vault, operator1, alice, bob, carol } = f;
+    const emits = (name: string): ExpectedEvent => ({ contract: registry, name });
+    return {
+      contract: registry,
+      pauser: f.pauser,
+      admin: f.admin,
+      stranger: f.outsider,
+      groups: [
+        {
+          name: "GROUP_OPERATORS",
+          index: REGISTRY_GROUP.OPERATORS,
+          calls: [
+            {
+              name: "registerAsOperator",
+              call: () => registry.connect(carol).registerAsOperator("ipfs://c", 0, ZERO),
+              emits: emits("OperatorRegistered"),
+            },
+            {
+              name: "setDelegationApprover",
+              call: () => registry.connect(operator1).setDelegationApprover(carol.address),
+              emits: emits("DelegationApproverSet"),
+            },
+            {
+              name: "queueCommission",
+              call: () => registry.connect(operator1).queueCommission(1n),
+              emits: emits("CommissionQueued"),
+            },
+          ],
+        },
+        {
+          name: "GROUP_DELEGATION",
+          index: REGISTRY_GROUP.DELEGATION,
+          calls: [
+            {
+              name: "delegateTo",
+              call: () => registry.connect(bob).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT),
+              emits: { contract: vault, name: "Delegated" },
+            },
+            {
+              name: "undelegate",
+              call: () => registry.connect(alice).undelegate(alice.address),
+              emits: emits("StakerUndelegated"),
+            },
+            {
+              name: "redelegate",
+              call: () => registry.connect(alice).redelegate(operator1.address, NO_SIGNATURE, ZERO_SALT),
+              emits: emits("StakerUndelegated"),
+            },
+          ],
+        },
+      ],
+      ungrouped: [
+        {
+          name: "updateMetadataURI",
+          call: () => registry.connect(operator1).updateMetadataURI("ipfs://paused"),
+          emits: emits("OperatorMetadataURIUpdated"),
+        },
+      ],
+    };
   });
 
   describe("registerAsOperator", function () {

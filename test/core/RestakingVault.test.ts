@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { getStorageAt, loadFixture, takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
-import type { ContractTransactionResponse } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
 import {
   FeeOnTransferERC20__factory,
@@ -10,8 +10,11 @@ import {
   RestakingVault__factory,
   type MockRewardsHook,
   type ReentrantERC20,
-  type RestakingVault,
 } from "../../typechain-types";
+import { shouldRestrictToRole } from "../behaviours/accessControl.behavior";
+import type { ExpectedEvent } from "../behaviours/common";
+import { shouldBehaveLikePausableGroups } from "../behaviours/pausable.behavior";
+import { shouldBehaveLikeProtocolUpgradeable } from "../behaviours/upgradeable.behavior";
 import {
   ASSET_CAP,
   DAY,
@@ -38,14 +41,9 @@ import { NO_SIGNATURE, ZERO_SALT, signPermit } from "../helpers/signatures";
 import { VIRTUAL_SHARES, mulDivDown, toAssetsDown, toSharesDown } from "../helpers/sharesMath";
 
 const ZERO = ethers.ZeroAddress;
-const ERC1967_IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
 const REENTRANCY_SELECTOR = ethers.id("ReentrancyGuardReentrantCall()").slice(0, 10);
-
-/** ERC-7201 slot of `namespace`. */
-function erc7201(namespace: string): bigint {
-  const h = BigInt(ethers.keccak256(ethers.toUtf8Bytes(namespace))) - 1n;
-  return BigInt(ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["uint256"], [h]))) & ~0xffn;
-}
+/** VAULT_STORAGE_LOCATION as declared in RestakingVault.sol (its ERC-7201 namespace). */
+const VAULT_STORAGE_LOCATION = "0x3b0d83ff0b6f9bda25e57505ef788bfbe24206f89760ee55e5eb878f57154400";
 
 /** Sets the next block's timestamp to `latest + offset` and returns it. */
 async function nextTimestamp(offset = 10n): Promise<bigint> {
@@ -71,6 +69,39 @@ async function depositedFixture(): Promise<TwoOperatorsFixture> {
   await (await f.registry.connect(f.bob).delegateTo(f.operator1.address, NO_SIGNATURE, ZERO_SALT)).wait();
   await (await f.vault.connect(f.bob).deposit(stETH, BOB_STETH, 0n)).wait();
   return f;
+}
+
+/** What the shared behaviours (test/behaviours) run against. */
+interface BehavioursFixture extends TwoOperatorsFixture {
+  /** Holds PAUSER_ROLE only. */
+  pauser: HardhatEthersSigner;
+  /** Holds ASSET_ADMIN_ROLE only. */
+  assetAdmin: HardhatEthersSigner;
+  /** alice's withdrawal of 1 stETH share, ready to complete. */
+  readyWithdrawal: bigint;
+  /** A token that is not listed. */
+  unlisted: string;
+}
+
+/**
+ * depositedFixture + a pauser and an asset admin that are not the admin, and alice's withdrawal of 1 stETH share
+ * queued and past the withdrawal delay.
+ */
+async function behavioursFixture(): Promise<BehavioursFixture> {
+  const f = await depositedFixture();
+  const [pauser, assetAdmin] = (await ethers.getSigners()).slice(11, 13);
+  await (await f.vault.connect(f.admin).grantRole(ROLES.PAUSER, pauser.address)).wait();
+  await (await f.vault.connect(f.admin).grantRole(ROLES.ASSET_ADMIN, assetAdmin.address)).wait();
+  await (await f.vault.connect(f.alice).queueWithdrawal(f.assetAddresses[0], 1n)).wait();
+  await time.increase(DEFAULT_WITHDRAWAL_DELAY);
+  const unlisted = await deployToken(f.admin, "Extra", "EXT");
+  return {
+    ...f,
+    pauser,
+    assetAdmin,
+    readyWithdrawal: withdrawalId(f.alice.address, 0n),
+    unlisted: await unlisted.getAddress(),
+  };
 }
 
 describe("RestakingVault", function () {
@@ -121,23 +152,6 @@ describe("RestakingVault", function () {
       expect(await vault.hasRole(ROLES.DEFAULT_ADMIN, admin.address)).to.equal(false);
     });
 
-    it("cannot be initialized twice (InvalidInitialization)", async function () {
-      const { vault, outsider } = await loadFixture(stakingFixture);
-      await expect(vault.connect(outsider).initialize(outsider.address)).to.be.revertedWithCustomError(
-        vault,
-        "InvalidInitialization",
-      );
-    });
-
-    it("has its implementation's initializers disabled", async function () {
-      const { addresses, outsider, vault } = await loadFixture(stakingFixture);
-      const impl = RestakingVault__factory.connect(addresses.implementations.RestakingVault, outsider);
-      await expect(impl.initialize(outsider.address)).to.be.revertedWithCustomError(
-        vault,
-        "InvalidInitialization",
-      );
-    });
-
     it("rejects a zero admin (ZeroAddress)", async function () {
       const { admin, vault } = await loadFixture(stakingFixture);
       const impl = await new RestakingVault__factory(admin).deploy();
@@ -147,12 +161,9 @@ describe("RestakingVault", function () {
       ).to.be.revertedWithCustomError(vault, "ZeroAddress");
     });
 
-    it("keeps its state in the ERC-7201 namespace named in the source, not in the linear slots", async function () {
+    it("keeps its modules and its asset list in its ERC-7201 namespace", async function () {
       const { vault, vaultAddress, addresses, admin, assetAddresses } = await loadFixture(stakingFixture);
-      const base = erc7201("restaking.storage.RestakingVault");
-      expect(ethers.toBeHex(base, 32)).to.equal(
-        "0x3b0d83ff0b6f9bda25e57505ef788bfbe24206f89760ee55e5eb878f57154400",
-      );
+      const base = BigInt(VAULT_STORAGE_LOCATION);
       await (await vault.connect(admin).pause(1n)).wait();
       const words = await Promise.all(
         Array.from({ length: 40 }, (_, i) =>
@@ -168,188 +179,221 @@ describe("RestakingVault", function () {
       ]) {
         expect(low160, `${address} is stored in the namespace`).to.include(BigInt(address));
       }
-      // the linear layout (slots 0..15) is unused: no collision with a non-namespaced implementation
-      for (let i = 0n; i < 16n; i++) {
-        expect(BigInt(await getStorageAt(vaultAddress, i)), `slot ${i}`).to.equal(0n);
-      }
     });
   });
 
-  describe("upgrades (UUPS)", function () {
-    it("lets the admin upgrade through upgradeToAndCall, keeping the state", async function () {
-      const { vault, vaultAddress, admin, alice, assetAddresses } = await loadFixture(depositedFixture);
-      const before = await vault.position(alice.address, assetAddresses[0]);
-      const impl2 = await new RestakingVault__factory(admin).deploy();
-      const impl2Address = await impl2.getAddress();
-      await expect(vault.connect(admin).upgradeToAndCall(impl2Address, "0x"))
-        .to.emit(vault, "Upgraded")
-        .withArgs(impl2Address);
-      const slot = await getStorageAt(vaultAddress, ERC1967_IMPLEMENTATION_SLOT);
-      expect(ethers.getAddress(ethers.dataSlice(slot, 12))).to.equal(impl2Address);
-      expect(await vault.position(alice.address, assetAddresses[0])).to.deep.equal(before);
-      expect(await vault.assets()).to.deep.equal(assetAddresses);
-    });
-
-    it("rejects an upgrade by an account without DEFAULT_ADMIN_ROLE", async function () {
-      const { vault, admin, outsider } = await loadFixture(stakingFixture);
-      const impl2 = await new RestakingVault__factory(admin).deploy();
-      await expect(vault.connect(outsider).upgradeToAndCall(await impl2.getAddress(), "0x"))
-        .to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount")
-        .withArgs(outsider.address, ROLES.DEFAULT_ADMIN);
-    });
-
-    it("rejects an implementation that is not UUPS (ERC1967InvalidImplementation)", async function () {
-      const { vault, admin, assetAddresses } = await loadFixture(stakingFixture);
-      await expect(vault.connect(admin).upgradeToAndCall(assetAddresses[0], "0x"))
-        .to.be.revertedWithCustomError(vault, "ERC1967InvalidImplementation")
-        .withArgs(assetAddresses[0]);
-    });
-
-    it("rejects upgradeToAndCall on the implementation itself (UUPSUnauthorizedCallContext)", async function () {
-      const { vault, admin, addresses } = await loadFixture(stakingFixture);
-      const impl = RestakingVault__factory.connect(addresses.implementations.RestakingVault, admin);
-      await expect(
-        impl.upgradeToAndCall(addresses.implementations.RestakingVault, "0x"),
-      ).to.be.revertedWithCustomError(vault, "UUPSUnauthorizedCallContext");
-    });
-
-    it("cannot re-run initialize through an upgrade", async function () {
-      const { vault, admin, outsider } = await loadFixture(stakingFixture);
-      const impl2 = await new RestakingVault__factory(admin).deploy();
-      const init = impl2.interface.encodeFunctionData("initialize", [outsider.address]);
-      await expect(
-        vault.connect(admin).upgradeToAndCall(await impl2.getAddress(), init),
-      ).to.be.revertedWithCustomError(vault, "InvalidInitialization");
-    });
+  shouldBehaveLikeProtocolUpgradeable(async () => {
+    const f = await loadFixture(behavioursFixture);
+    const { vault } = f;
+    const [stETH] = f.assetAddresses;
+    return {
+      proxy: vault,
+      admin: f.admin,
+      nonAdmin: f.outsider,
+      deployImplementation: () => new RestakingVault__factory(f.admin).deploy(),
+      initializerData: vault.interface.encodeFunctionData("initialize", [f.outsider.address]),
+      stateProbe: async () => ({
+        alice: [...(await vault.position(f.alice.address, stETH))],
+        bob: [...(await vault.position(f.bob.address, stETH))],
+        assets: await vault.assets(),
+        modules: [...(await vault.modules())],
+        withdrawalDelay: await vault.withdrawalDelay(),
+        withdrawal: [...(await vault.withdrawableAmount(f.readyWithdrawal))],
+      }),
+      namespace: {
+        id: "restaking.storage.RestakingVault",
+        location: VAULT_STORAGE_LOCATION,
+        // VaultStorage: assetList (16 slots), assetCount, 6 mappings, then registry at offset 23.
+        field: {
+          name: "VaultStorage.registry",
+          slot: (base) => base + 23n,
+          byteOffset: 0,
+          byteLength: 20,
+          read: async () => BigInt((await vault.modules()).registry),
+        },
+      },
+    };
   });
 
-  describe("access control", function () {
-    type Call = (v: RestakingVault, f: TwoOperatorsFixture) => Promise<ContractTransactionResponse>;
-    const gated: Array<[string, string, Call]> = [
-      ["addAsset", ROLES.ASSET_ADMIN, (v, f) => v.addAsset(f.outsider.address, 1n)],
-      ["setAssetCap", ROLES.ASSET_ADMIN, (v, f) => v.setAssetCap(f.assetAddresses[0], 1n)],
-      ["setDepositsEnabled", ROLES.ASSET_ADMIN, (v, f) => v.setDepositsEnabled(f.assetAddresses[0], false)],
-      ["setWithdrawalDelay", ROLES.DEFAULT_ADMIN, (v) => v.setWithdrawalDelay(MIN_WITHDRAWAL_DELAY)],
-      ["setRegistry", ROLES.DEFAULT_ADMIN, (v, f) => v.setRegistry(f.outsider.address)],
-      ["setSlashingManager", ROLES.DEFAULT_ADMIN, (v, f) => v.setSlashingManager(f.outsider.address)],
-      ["setRewardsHook", ROLES.DEFAULT_ADMIN, (v, f) => v.setRewardsHook(f.outsider.address)],
-      ["pause", ROLES.PAUSER, (v) => v.pause(1n)],
-      ["unpause", ROLES.DEFAULT_ADMIN, (v) => v.unpause(1n)],
-      [
-        "upgradeToAndCall",
-        ROLES.DEFAULT_ADMIN,
-        (v, f) => v.upgradeToAndCall(f.addresses.implementations.RestakingVault, "0x"),
+  shouldRestrictToRole(async () => {
+    const f = await loadFixture(behavioursFixture);
+    const { vault } = f;
+    const [stETH] = f.assetAddresses;
+    const emits = (name: string): ExpectedEvent => ({ contract: vault, name });
+    return {
+      contract: vault,
+      // every staker, operator and the registry-side accounts lack the roles, not only the outsider
+      strangers: [f.outsider, f.alice, f.operator1],
+      holders: { DEFAULT_ADMIN_ROLE: f.admin, PAUSER_ROLE: f.pauser, ASSET_ADMIN_ROLE: f.assetAdmin },
+      calls: [
+        {
+          name: "addAsset",
+          role: "ASSET_ADMIN_ROLE",
+          call: (a) => vault.connect(a).addAsset(f.unlisted, 1n),
+          emits: emits("AssetAdded"),
+        },
+        {
+          name: "setAssetCap",
+          role: "ASSET_ADMIN_ROLE",
+          call: (a) => vault.connect(a).setAssetCap(stETH, 1n),
+          emits: emits("AssetCapSet"),
+        },
+        {
+          name: "setDepositsEnabled",
+          role: "ASSET_ADMIN_ROLE",
+          call: (a) => vault.connect(a).setDepositsEnabled(stETH, false),
+          emits: emits("AssetDepositsEnabledSet"),
+        },
+        {
+          name: "setWithdrawalDelay",
+          role: "DEFAULT_ADMIN_ROLE",
+          call: (a) => vault.connect(a).setWithdrawalDelay(MIN_WITHDRAWAL_DELAY),
+          emits: emits("WithdrawalDelaySet"),
+        },
+        {
+          name: "setRegistry",
+          role: "DEFAULT_ADMIN_ROLE",
+          call: (a) => vault.connect(a).setRegistry(f.outsider.address),
+          emits: emits("ModuleSet"),
+        },
+        {
+          name: "setSlashingManager",
+          role: "DEFAULT_ADMIN_ROLE",
+          call: (a) => vault.connect(a).setSlashingManager(f.outsider.address),
+          emits: emits("ModuleSet"),
+        },
+        {
+          name: "setRewardsHook",
+          role: "DEFAULT_ADMIN_ROLE",
+          call: (a) => vault.connect(a).setRewardsHook(f.outsider.address),
+          emits: emits("ModuleSet"),
+        },
+        {
+          name: "pause",
+          role: "PAUSER_ROLE",
+          call: (a) => vault.connect(a).pause(1n),
+          emits: emits("PausedGroupsSet"),
+        },
+        {
+          name: "unpause",
+          role: "DEFAULT_ADMIN_ROLE",
+          call: (a) => vault.connect(a).unpause(1n),
+          emits: emits("PausedGroupsSet"),
+        },
+        {
+          name: "upgradeToAndCall",
+          role: "DEFAULT_ADMIN_ROLE",
+          call: (a) => vault.connect(a).upgradeToAndCall(f.addresses.implementations.RestakingVault, "0x"),
+          emits: emits("Upgraded"),
+        },
+        {
+          name: "grantRole",
+          role: "DEFAULT_ADMIN_ROLE",
+          call: (a) => vault.connect(a).grantRole(ROLES.ASSET_ADMIN, f.withdrawer.address),
+          emits: emits("RoleGranted"),
+        },
+        {
+          name: "revokeRole",
+          role: "DEFAULT_ADMIN_ROLE",
+          call: (a) => vault.connect(a).revokeRole(ROLES.PAUSER, f.pauser.address),
+          emits: emits("RoleRevoked"),
+        },
       ],
-    ];
-    for (const [name, role, call] of gated) {
-      it(`${name} reverts AccessControlUnauthorizedAccount for an account without the role`, async function () {
-        const f = await loadFixture(twoOperatorsFixture);
-        // every staker, operator and the registry-side accounts lack the role, not only the outsider
-        for (const account of [f.outsider, f.alice, f.operator1]) {
-          await expect(call(f.vault.connect(account), f))
-            .to.be.revertedWithCustomError(f.vault, "AccessControlUnauthorizedAccount")
-            .withArgs(account.address, role);
-        }
-      });
-    }
+    };
+  });
 
-    it("a granted ASSET_ADMIN_ROLE lists assets; a PAUSER_ROLE alone pauses but cannot unpause", async function () {
-      const { vault, admin, outsider, alice } = await loadFixture(stakingFixture);
-      await (await vault.connect(admin).grantRole(ROLES.ASSET_ADMIN, outsider.address)).wait();
-      const token = await deployToken(admin, "Extra", "EXT");
-      await expect(vault.connect(outsider).addAsset(await token.getAddress(), 1n)).to.emit(
-        vault,
-        "AssetAdded",
-      );
-      await (await vault.connect(admin).grantRole(ROLES.PAUSER, alice.address)).wait();
-      await expect(vault.connect(alice).pause(1n))
-        .to.emit(vault, "PausedGroupsSet")
-        .withArgs(alice.address, 1n);
-      await expect(vault.connect(alice).unpause(1n))
-        .to.be.revertedWithCustomError(vault, "AccessControlUnauthorizedAccount")
-        .withArgs(alice.address, ROLES.DEFAULT_ADMIN);
-    });
+  shouldBehaveLikePausableGroups(async () => {
+    const f = await loadFixture(behavioursFixture);
+    const { vault, registry, alice, bob, carol } = f;
+    const [stETH] = f.assetAddresses;
+    const op1 = f.operator1.address;
+    const emits = (name: string): ExpectedEvent => ({ contract: vault, name });
+    return {
+      contract: vault,
+      pauser: f.pauser,
+      admin: f.admin,
+      stranger: f.outsider,
+      groups: [
+        {
+          name: "GROUP_DEPOSITS",
+          index: VAULT_GROUP.DEPOSITS,
+          calls: [
+            {
+              name: "deposit",
+              call: () => vault.connect(alice).deposit(stETH, WAD, 0n),
+              emits: emits("Deposited"),
+            },
+            {
+              name: "depositWithPermit",
+              call: async () => {
+                const deadline = BigInt(await time.latest()) + DAY;
+                const sig = await signPermit(alice, f.stETH, f.vaultAddress, WAD, deadline);
+                return vault.connect(alice).depositWithPermit(stETH, WAD, 0n, deadline, sig.v, sig.r, sig.s);
+              },
+              emits: emits("Deposited"),
+            },
+          ],
+        },
+        {
+          name: "GROUP_WITHDRAWALS",
+          index: VAULT_GROUP.WITHDRAWALS,
+          calls: [
+            {
+              name: "queueWithdrawal",
+              call: () => vault.connect(alice).queueWithdrawal(stETH, 1n),
+              emits: emits("WithdrawalQueued"),
+            },
+            {
+              name: "queueWithdrawals",
+              call: () => vault.connect(alice).queueWithdrawals([stETH], [1n]),
+              emits: emits("WithdrawalQueued"),
+            },
+            {
+              name: "completeWithdrawal as tokens",
+              call: () => vault.connect(alice).completeWithdrawal(f.readyWithdrawal, true),
+              emits: emits("WithdrawalCompleted"),
+            },
+            {
+              name: "completeWithdrawal as shares",
+              call: () => vault.connect(alice).completeWithdrawal(f.readyWithdrawal, false),
+              emits: emits("WithdrawalCompleted"),
+            },
+          ],
+        },
+        {
+          // delegate and undelegate are called by the registry: delegation and operator registration stop with them
+          name: "GROUP_DELEGATION",
+          index: VAULT_GROUP.DELEGATION,
+          calls: [
+            {
+              name: "registry.delegateTo -> delegate",
+              call: () => registry.connect(alice).delegateTo(op1, NO_SIGNATURE, ZERO_SALT),
+              emits: emits("Delegated"),
+            },
+            {
+              name: "registry.undelegate -> undelegate",
+              call: () => registry.connect(bob).undelegate(bob.address),
+              emits: emits("Undelegated"),
+            },
+            {
+              name: "registry.registerAsOperator -> delegate",
+              call: () => registry.connect(carol).registerAsOperator("ipfs://carol", 0, ZERO),
+              emits: emits("Delegated"),
+            },
+          ],
+        },
+      ],
+      ungrouped: [
+        {
+          name: "setWithdrawer",
+          call: () => vault.connect(alice).setWithdrawer(f.withdrawer.address),
+          emits: emits("WithdrawerSet"),
+        },
+      ],
+    };
   });
 
   describe("pause per function group", function () {
-    it("pause ORs groups into the bitmap and unpause clears them, with PausedGroupsSet", async function () {
-      const { vault, admin } = await loadFixture(stakingFixture);
-      await expect(vault.connect(admin).pause(1n << VAULT_GROUP.DEPOSITS))
-        .to.emit(vault, "PausedGroupsSet")
-        .withArgs(admin.address, 1n);
-      await expect(vault.connect(admin).pause(1n << VAULT_GROUP.DELEGATION))
-        .to.emit(vault, "PausedGroupsSet")
-        .withArgs(admin.address, 5n);
-      expect(await vault.pausedGroups()).to.equal(5n);
-      await expect(vault.connect(admin).unpause(1n))
-        .to.emit(vault, "PausedGroupsSet")
-        .withArgs(admin.address, 4n);
-      expect(await vault.pausedGroups()).to.equal(4n);
-    });
-
-    it("GROUP_DEPOSITS stops deposit and depositWithPermit only; unpause restores them", async function () {
-      const f = await loadFixture(depositedFixture);
-      const { vault, admin, alice, assetAddresses, stETH } = f;
-      const [asset] = assetAddresses;
-      await (await vault.connect(admin).pause(1n << VAULT_GROUP.DEPOSITS)).wait();
-      await expect(vault.connect(alice).deposit(asset, WAD, 0n))
-        .to.be.revertedWithCustomError(vault, "GroupPaused")
-        .withArgs(VAULT_GROUP.DEPOSITS);
-      const deadline = BigInt(await time.latest()) + DAY;
-      const sig = await signPermit(alice, stETH, f.vaultAddress, WAD, deadline);
-      await expect(vault.connect(alice).depositWithPermit(asset, WAD, 0n, deadline, sig.v, sig.r, sig.s))
-        .to.be.revertedWithCustomError(vault, "GroupPaused")
-        .withArgs(VAULT_GROUP.DEPOSITS);
-      await expect(vault.connect(alice).queueWithdrawal(asset, 1n)).to.emit(vault, "WithdrawalQueued");
-      await (await vault.connect(admin).unpause(1n << VAULT_GROUP.DEPOSITS)).wait();
-      await expect(vault.connect(alice).deposit(asset, WAD, 0n)).to.emit(vault, "Deposited");
-    });
-
-    it("GROUP_WITHDRAWALS stops queueWithdrawal, queueWithdrawals and completeWithdrawal only", async function () {
-      const { vault, admin, alice, assetAddresses } = await loadFixture(depositedFixture);
-      const [asset] = assetAddresses;
-      await (await vault.connect(alice).queueWithdrawal(asset, 1n)).wait();
-      const id = withdrawalId(alice.address, 0n);
-      await time.increase(DEFAULT_WITHDRAWAL_DELAY);
-      await (await vault.connect(admin).pause(1n << VAULT_GROUP.WITHDRAWALS)).wait();
-      const group = VAULT_GROUP.WITHDRAWALS;
-      await expect(vault.connect(alice).queueWithdrawal(asset, 1n))
-        .to.be.revertedWithCustomError(vault, "GroupPaused")
-        .withArgs(group);
-      await expect(vault.connect(alice).queueWithdrawals([asset], [1n]))
-        .to.be.revertedWithCustomError(vault, "GroupPaused")
-        .withArgs(group);
-      await expect(vault.connect(alice).completeWithdrawal(id, true))
-        .to.be.revertedWithCustomError(vault, "GroupPaused")
-        .withArgs(group);
-      await expect(vault.connect(alice).completeWithdrawal(id, false))
-        .to.be.revertedWithCustomError(vault, "GroupPaused")
-        .withArgs(group);
-      await expect(vault.connect(alice).deposit(asset, WAD, 0n)).to.emit(vault, "Deposited");
-      await (await vault.connect(admin).unpause(1n << group)).wait();
-      await expect(vault.connect(alice).completeWithdrawal(id, true)).to.emit(vault, "WithdrawalCompleted");
-    });
-
-    it("GROUP_DELEGATION stops delegate and undelegate (through the registry and operator registration)", async function () {
-      const { vault, registry, admin, alice, bob, carol, operator1 } = await loadFixture(depositedFixture);
-      await (await vault.connect(admin).pause(1n << VAULT_GROUP.DELEGATION)).wait();
-      const op1 = operator1.address;
-      await expect(registry.connect(alice).delegateTo(op1, NO_SIGNATURE, ZERO_SALT))
-        .to.be.revertedWithCustomError(vault, "GroupPaused")
-        .withArgs(VAULT_GROUP.DELEGATION);
-      await expect(registry.connect(bob).undelegate(bob.address))
-        .to.be.revertedWithCustomError(vault, "GroupPaused")
-        .withArgs(VAULT_GROUP.DELEGATION);
-      await expect(registry.connect(carol).registerAsOperator("ipfs://carol", 0, ZERO))
-        .to.be.revertedWithCustomError(vault, "GroupPaused")
-        .withArgs(VAULT_GROUP.DELEGATION);
-      await (await vault.connect(admin).unpause(1n << VAULT_GROUP.DELEGATION)).wait();
-      await expect(registry.connect(alice).delegateTo(op1, NO_SIGNATURE, ZERO_SALT)).to.emit(
-        vault,
-        "Delegated",
-      );
-    });
-
     it("does not pause slashing: reserve, release and execute work with every group paused", async function () {
       const { vault, registry, admin, slasher, operator1, assetAddresses, bob } =
         await loadFixture(slashingFixture);

@@ -10,16 +10,15 @@
  */
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
-import {
-  getStorageAt,
-  loadFixture,
-  mine,
-  takeSnapshot,
-  time,
-} from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, mine, takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { BaseContract, ContractTransactionResponse } from "ethers";
 
 import { ProtocolProxy__factory, SlashingManager__factory } from "../../typechain-types";
+import { shouldRestrictToRole } from "../behaviours/accessControl.behavior";
+import type { ExpectedEvent } from "../behaviours/common";
+import { shouldBehaveLikePausableGroups } from "../behaviours/pausable.behavior";
+import { shouldBehaveLikeProtocolUpgradeable } from "../behaviours/upgradeable.behavior";
 import { DAY, DEFAULT_WITHDRAWAL_DELAY, ROLES, WAD } from "../helpers/fixtures";
 import {
   ALLOCATIONS,
@@ -62,7 +61,8 @@ import {
 import { NO_SIGNATURE, ZERO_SALT } from "../helpers/signatures";
 import { toAssetsDown } from "../helpers/sharesMath";
 
-const ERC1967_IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
+/** SLASHING_STORAGE_LOCATION as declared in SlashingManager.sol (its ERC-7201 namespace). */
+const SLASHING_STORAGE_LOCATION = "0x7001db15732663957cf8da0a5773d4641a03ed7a692cc6f632e08ee61e83bb00";
 const EVIDENCE = ethers.id("double-signing evidence");
 /** The fraction of the default request of the tests. */
 const F = WAD / 4n;
@@ -126,6 +126,24 @@ async function executedFixture(): Promise<RequestedFixture> {
   return f;
 }
 
+/** What the shared behaviours (test/behaviours) run against. */
+interface BehavioursFixture extends RequestedFixture {
+  /** Holds PAUSER_ROLE only. */
+  pauser: HardhatEthersSigner;
+  /** An account that is not an AVS yet. */
+  avs3: HardhatEthersSigner;
+}
+
+/** requestedFixture at the request's executableAt, with a pauser that is not the admin. */
+async function behavioursFixture(): Promise<BehavioursFixture> {
+  const f = await requestedFixture();
+  const pauser = f.withdrawer;
+  const [avs3] = (await ethers.getSigners()).slice(18, 19);
+  await (await f.sm.connect(f.admin).grantRole(ROLES.PAUSER, pauser.address)).wait();
+  await time.increaseTo(f.executableAt);
+  return { ...f, pauser, avs3 };
+}
+
 /** slashingManagerFixture + X registered with the MockAVSRegistrar, Y without; neither has operators. */
 async function registrarFixture(): Promise<SlashingManagerFixture> {
   const f = await slashingManagerFixture();
@@ -166,7 +184,7 @@ async function operator1State(f: StakedFixture): Promise<unknown> {
 }
 
 describe("SlashingManager", function () {
-  describe("initialization and upgrades", function () {
+  describe("initialization", function () {
     it("is initialized behind its proxy with the vault, the registry, the admin roles and the constants", async function () {
       const f = await loadFixture(slashingManagerFixture);
       const { sm } = f;
@@ -193,17 +211,6 @@ describe("SlashingManager", function () {
       expect(await sm.pausedGroups()).to.equal(0n);
     });
 
-    it("cannot be initialized twice, and its implementation cannot be initialized", async function () {
-      const f = await loadFixture(slashingManagerFixture);
-      await expect(
-        f.sm.initialize(f.admin.address, f.vaultAddress, f.registryAddress),
-      ).to.be.revertedWithCustomError(f.sm, "InvalidInitialization");
-      const impl = SlashingManager__factory.connect(f.addresses.implementations.SlashingManager, f.admin);
-      await expect(
-        impl.initialize(f.admin.address, f.vaultAddress, f.registryAddress),
-      ).to.be.revertedWithCustomError(impl, "InvalidInitialization");
-    });
-
     it("rejects a zero admin, vault or registry at initialization", async function () {
       const f = await loadFixture(slashingManagerFixture);
       const implAddress = f.addresses.implementations.SlashingManager;
@@ -224,32 +231,45 @@ describe("SlashingManager", function () {
           .withArgs();
       }
     });
+  });
 
-    it("upgrades (UUPS) by the admin only, keeping its state", async function () {
-      const f = await loadFixture(stakedFixture);
-      const newImpl = await new SlashingManager__factory(f.admin).deploy();
-      await newImpl.waitForDeployment();
-      const newAddress = await newImpl.getAddress();
-      const configBefore = await configOf(f, f.avs.address);
-      const allocationBefore = await allocationOf(f, f.operator1.address, f.avs.address, f.stETHAddress);
-
-      await expect(f.sm.connect(f.outsider).upgradeToAndCall(newAddress, "0x"))
-        .to.be.revertedWithCustomError(f.sm, "AccessControlUnauthorizedAccount")
-        .withArgs(f.outsider.address, ROLES.DEFAULT_ADMIN);
-      await expect(f.sm.connect(f.admin).upgradeToAndCall(newAddress, "0x"))
-        .to.emit(f.sm, "Upgraded")
-        .withArgs(newAddress);
-
-      const slot = await getStorageAt(f.smAddress, ERC1967_IMPLEMENTATION_SLOT);
-      expect(ethers.getAddress(ethers.dataSlice(slot, 12))).to.equal(newAddress);
-      expect(await configOf(f, f.avs.address)).to.deep.equal(configBefore);
-      expect(await allocationOf(f, f.operator1.address, f.avs.address, f.stETHAddress)).to.deep.equal(
-        allocationBefore,
-      );
-      await expect(
-        f.sm.initialize(f.admin.address, f.vaultAddress, f.registryAddress),
-      ).to.be.revertedWithCustomError(f.sm, "InvalidInitialization");
-    });
+  shouldBehaveLikeProtocolUpgradeable(async () => {
+    const f = await loadFixture(behavioursFixture);
+    const { sm } = f;
+    return {
+      proxy: sm,
+      admin: f.admin,
+      nonAdmin: f.outsider,
+      deployImplementation: () => new SlashingManager__factory(f.admin).deploy(),
+      initializerData: sm.interface.encodeFunctionData("initialize", [
+        f.admin.address,
+        f.vaultAddress,
+        f.registryAddress,
+      ]),
+      stateProbe: async () => {
+        const [request, avs, assets, slashed] = await sm.slashRequest(1n);
+        return {
+          modules: [await sm.vault(), await sm.registry()],
+          config: await configOf(f, f.avs.address),
+          allocation: await allocationOf(f, f.operator1.address, f.avs.address, f.stETHAddress),
+          magnitudes: await magnitudesOf(f, f.operator1.address, f.stETHAddress),
+          request: [[...request], avs, [...assets], slashed.map((s) => [...s])],
+          requestCount: await sm.slashRequestCount(),
+        };
+      },
+      namespace: {
+        id: "restaking.storage.SlashingManager",
+        location: SLASHING_STORAGE_LOCATION,
+        // SlashingStorage: vault (packed with pausedGroups and requestCount), then registry.
+        field: {
+          name: "SlashingStorage.registry",
+          slot: (base) => base + 1n,
+          byteOffset: 0,
+          byteLength: 20,
+          read: async () => BigInt(await sm.registry()),
+        },
+      },
+    };
   });
 
   describe("registerAVS", function () {
@@ -1811,73 +1831,140 @@ describe("SlashingManager", function () {
     });
   });
 
-  describe("pause groups and access control", function () {
-    it("lets only the pauser pause and only the admin unpause", async function () {
-      const f = await loadFixture(stakedFixture);
-      const { sm, withdrawer: pauser } = f;
-      await (await sm.connect(f.admin).grantRole(ROLES.PAUSER, pauser.address)).wait();
-      await expect(sm.connect(f.outsider).pause(1n << SM_GROUP.SLASHING))
-        .to.be.revertedWithCustomError(sm, "AccessControlUnauthorizedAccount")
-        .withArgs(f.outsider.address, ROLES.PAUSER);
-      await expect(sm.connect(pauser).pause(1n << SM_GROUP.SLASHING))
-        .to.emit(sm, "PausedGroupsSet")
-        .withArgs(pauser.address, 1n << SM_GROUP.SLASHING);
-      expect(await sm.pausedGroups()).to.equal(1n << SM_GROUP.SLASHING);
-      await expect(sm.connect(pauser).unpause(1n << SM_GROUP.SLASHING))
-        .to.be.revertedWithCustomError(sm, "AccessControlUnauthorizedAccount")
-        .withArgs(pauser.address, ROLES.DEFAULT_ADMIN);
-      await expect(sm.connect(f.admin).unpause(1n << SM_GROUP.SLASHING))
-        .to.emit(sm, "PausedGroupsSet")
-        .withArgs(f.admin.address, 0n);
-      expect(await sm.pausedGroups()).to.equal(0n);
-    });
+  shouldRestrictToRole(async () => {
+    const f = await loadFixture(behavioursFixture);
+    const { sm } = f;
+    const emits = (name: string): ExpectedEvent => ({ contract: sm, name });
+    return {
+      contract: sm,
+      strangers: [f.outsider, f.avs, f.slasher, f.operator1],
+      holders: { DEFAULT_ADMIN_ROLE: f.admin, PAUSER_ROLE: f.pauser },
+      calls: [
+        {
+          name: "pause",
+          role: "PAUSER_ROLE",
+          call: (a) => sm.connect(a).pause(1n << SM_GROUP.SLASHING),
+          emits: emits("PausedGroupsSet"),
+        },
+        {
+          name: "unpause",
+          role: "DEFAULT_ADMIN_ROLE",
+          call: (a) => sm.connect(a).unpause(1n << SM_GROUP.SLASHING),
+          emits: emits("PausedGroupsSet"),
+        },
+        {
+          name: "upgradeToAndCall",
+          role: "DEFAULT_ADMIN_ROLE",
+          call: (a) => sm.connect(a).upgradeToAndCall(f.addresses.implementations.SlashingManager, "0x"),
+          emits: emits("Upgraded"),
+        },
+        {
+          name: "grantRole",
+          role: "DEFAULT_ADMIN_ROLE",
+          call: (a) => sm.connect(a).grantRole(ROLES.PAUSER, f.recipient.address),
+          emits: emits("RoleGranted"),
+        },
+        {
+          name: "revokeRole",
+          role: "DEFAULT_ADMIN_ROLE",
+          call: (a) => sm.connect(a).revokeRole(ROLES.PAUSER, f.pauser.address),
+          emits: emits("RoleRevoked"),
+        },
+      ],
+    };
+  });
 
-    it("GROUP_AVS pauses AVS registration, AVS updates and operator registration", async function () {
-      const f = await loadFixture(stakedFixture);
-      const { sm } = f;
-      await (await sm.pause(1n << SM_GROUP.AVS)).wait();
-      const [avs3] = (await ethers.getSigners()).slice(18, 19);
-      const paused = (p: Promise<ContractTransactionResponse>): Promise<void> =>
-        expect(p).to.be.revertedWithCustomError(sm, "GroupPaused").withArgs(SM_GROUP.AVS);
-      await paused(sm.connect(avs3).registerAVS("", avsParams(f)));
-      await paused(sm.connect(f.avs).updateAVSConfig(avsParams(f, { maxSlashWad: 1n })));
-      await paused(sm.connect(f.operator2).registerOperatorToAVS(f.avs2.address, "0x"));
-      await expect(sm.connect(f.operator1).modifyAllocation(f.avs.address, f.stETHAddress, 1n)).to.emit(
-        sm,
-        "AllocationUpdated",
-      );
-      await (await sm.unpause(1n << SM_GROUP.AVS)).wait();
-      await expect(sm.connect(f.operator2).registerOperatorToAVS(f.avs2.address, "0x")).to.emit(
-        sm,
-        "OperatorRegisteredToAVS",
-      );
-    });
+  shouldBehaveLikePausableGroups(async () => {
+    const f = await loadFixture(behavioursFixture);
+    const { sm } = f;
+    const emits = (name: string): ExpectedEvent => ({ contract: sm, name });
+    return {
+      contract: sm,
+      pauser: f.pauser,
+      admin: f.admin,
+      stranger: f.outsider,
+      groups: [
+        {
+          name: "GROUP_AVS",
+          index: SM_GROUP.AVS,
+          calls: [
+            {
+              name: "registerAVS",
+              call: () => sm.connect(f.avs3).registerAVS("", avsParams(f)),
+              emits: emits("AVSRegistered"),
+            },
+            {
+              name: "updateAVSConfig",
+              call: () => sm.connect(f.avs).updateAVSConfig(avsParams(f, { maxSlashWad: 1n })),
+              emits: emits("AVSConfigUpdated"),
+            },
+            {
+              name: "registerOperatorToAVS",
+              call: () => sm.connect(f.operator2).registerOperatorToAVS(f.avs2.address, "0x"),
+              emits: emits("OperatorRegisteredToAVS"),
+            },
+          ],
+        },
+        {
+          name: "GROUP_ALLOCATIONS",
+          index: SM_GROUP.ALLOCATIONS,
+          calls: [
+            {
+              name: "modifyAllocation",
+              call: () => sm.connect(f.operator1).modifyAllocation(f.avs.address, f.stETHAddress, 1n),
+              emits: emits("AllocationUpdated"),
+            },
+          ],
+        },
+        {
+          name: "GROUP_SLASHING",
+          index: SM_GROUP.SLASHING,
+          calls: [
+            {
+              name: "requestSlash",
+              call: () => sm.connect(f.slasher).requestSlash(f.avs.address, f.operator2.address, F, EVIDENCE),
+              emits: emits("SlashRequested"),
+            },
+            {
+              name: "executeSlash",
+              call: () => sm.connect(f.outsider).executeSlash(1n),
+              emits: emits("SlashExecuted"),
+            },
+          ],
+        },
+      ],
+      // Exits, cancellations and maintenance stay open (see also "keeps exits, vetoes, ... open" below).
+      ungrouped: [
+        {
+          name: "cancelSlash",
+          call: () => sm.connect(f.slasher).cancelSlash(1n),
+          emits: emits("SlashCancelled"),
+        },
+        {
+          name: "deregisterOperatorFromAVS",
+          call: () => sm.connect(f.operator2).deregisterOperatorFromAVS(f.avs.address),
+          emits: emits("OperatorDeregisteredFromAVS"),
+        },
+        {
+          name: "setAllocationDelay",
+          call: () => sm.connect(f.operator1).setAllocationDelay(DAY),
+          emits: emits("AllocationDelaySet"),
+        },
+        {
+          name: "updateAVSMetadataURI",
+          call: () => sm.connect(f.avs).updateAVSMetadataURI("ipfs://paused"),
+          emits: emits("AVSMetadataURIUpdated"),
+        },
+        {
+          name: "applyPendingAllocation",
+          call: () => sm.applyPendingAllocation(f.operator1.address, f.avs2.address, f.stETHAddress),
+          emits: emits("AllocationUpdated"),
+        },
+      ],
+    };
+  });
 
-    it("GROUP_ALLOCATIONS pauses modifyAllocation", async function () {
-      const f = await loadFixture(stakedFixture);
-      await (await f.sm.pause(1n << SM_GROUP.ALLOCATIONS)).wait();
-      await expect(f.sm.connect(f.operator1).modifyAllocation(f.avs.address, f.stETHAddress, 1n))
-        .to.be.revertedWithCustomError(f.sm, "GroupPaused")
-        .withArgs(SM_GROUP.ALLOCATIONS);
-      await expect(
-        f.sm.connect(f.slasher).requestSlash(f.avs.address, f.operator1.address, F, EVIDENCE),
-      ).to.emit(f.sm, "SlashRequested");
-    });
-
-    it("GROUP_SLASHING pauses requestSlash and executeSlash", async function () {
-      const f = await loadFixture(requestedFixture);
-      await (await f.sm.pause(1n << SM_GROUP.SLASHING)).wait();
-      await expect(f.sm.connect(f.slasher).requestSlash(f.avs.address, f.operator2.address, F, EVIDENCE))
-        .to.be.revertedWithCustomError(f.sm, "GroupPaused")
-        .withArgs(SM_GROUP.SLASHING);
-      await time.increaseTo(f.executableAt);
-      await expect(f.sm.executeSlash(1n))
-        .to.be.revertedWithCustomError(f.sm, "GroupPaused")
-        .withArgs(SM_GROUP.SLASHING);
-      await (await f.sm.unpause(1n << SM_GROUP.SLASHING)).wait();
-      await expect(f.sm.executeSlash(1n)).to.emit(f.sm, "SlashExecuted");
-    });
-
+  describe("pause groups", function () {
     it("keeps exits, vetoes, cancellations, releases and maintenance open while every group is paused", async function () {
       const f = await loadFixture(executedFixture);
       const { sm } = f;
