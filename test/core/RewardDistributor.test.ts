@@ -468,7 +468,7 @@ describe("RewardDistributor", function () {
       expect(await fot.balanceOf(distributorAddress)).to.equal(0n);
     });
 
-    it("allows at most MAX_STREAMS_PER_POOL tokens per pool (TooManyStreams on the 9th); the full pool still rolls", async function () {
+    it("allows at most MAX_STREAMS_PER_POOL tokens per pool (TooManyStreams on the 9th); a token with a slot can still be funded", async function () {
       const f = await loadFixture(stakedFixture);
       const { distributor, distributorAddress, funder, operator1, operator2, admin } = f;
       const [stETH, rETH] = f.assetAddresses;
@@ -483,7 +483,7 @@ describe("RewardDistributor", function () {
       const tokens = [...f.rewardTokenAddresses, ...extra];
       // Without a minimum funding (the default), 1 wei per token is enough to take a slot for good. With one
       // (setMinFunding), squatting the 8 slots costs 8 * minFunding of real rewards, which the pool's stakers receive
-      // ("setMinFunding" below shows it).
+      // ("setMinFunding" above shows it).
       for (const token of tokens.slice(0, 8)) {
         await (
           await distributor.connect(funder).fundRewards(operator1.address, stETH, token, 1n, HOUR)

@@ -27,6 +27,7 @@ const REENTRANCY_SELECTOR = ethers.id("ReentrancyGuardReentrantCall()").slice(0,
 const BPS = 10_000n;
 /** The minimum funding of RWC in the random scenarios. */
 const RWC_MIN_FUNDING = 10_000n;
+const INT128_MAX = 2n ** 127n - 1n;
 
 /** A driver over every account that stakes in these scenarios: the 5 stakers and both operators. */
 function driverFor(f: RewardsFixture): RewardsDriver {
@@ -79,7 +80,10 @@ function duration(rng: Prng): bigint {
 
 /**
  * Runs `steps` random actions on a fresh scenarioFixture, each after a random time gap, and checks the whole state
- * against the model (and invariant 7) after every one. Returns how often each action ran.
+ * against the model (and invariant 7) after every one. Every funding is asked of the model first, at the time of the
+ * block it will be mined in: where the model says it reverts (StreamRescheduled, FundingTooSmall), the chain must
+ * revert with the same error and arguments and change nothing; otherwise it must fund as the model says. Returns how
+ * often each action ran (and "roll", "StreamRescheduled", "FundingTooSmall": valid rolls and the reverts seen).
  */
 async function runRandomScenario(seed: number, steps: number): Promise<RandomRun> {
   const f = await loadFixture(scenarioFixture);
@@ -139,12 +143,16 @@ async function runRandomScenario(seed: number, steps: number): Promise<RandomRun
       // Fundings, mostly valid rolls of running streams; some try to reschedule one (or fall below RWC's minimum):
       // the chain must then revert exactly as the model says, and nothing changes.
       const batch = r >= 64;
+      const running = runningStreams(d.model, f, t);
+      // Sometimes a single funding targets a running stream on purpose and tries to reschedule it.
+      const attack = !batch && running.length > 0 && rng.chance(0.3) ? rng.pick(running) : undefined;
       const trial = d.model.clone();
       const params: FundParams[] = [];
       const entries = batch ? (rng.chance(0.5) ? 3 : 2) : 1;
       for (let i = 0; i < entries; i++) {
         // A third entry funds the first entry's stream again, rolling it within the same second.
-        const p = randomFunding(rng, f, trial, t, batch ? 0.08 : 0.3, i === 2 ? params[0] : undefined);
+        const same = i === 2 ? params[0] : attack;
+        const p = randomFunding(rng, f, trial, t, attack !== undefined ? 1 : 0.08, same);
         params.push(p);
         try {
           trial.fund(p, t);
@@ -204,6 +212,17 @@ async function runRandomScenario(seed: number, steps: number): Promise<RandomRun
   return { steps, counts, maxGap: d.maxGap };
 }
 
+/** Every stream running at `t` (operator, asset and token, as a funding's target). */
+function runningStreams(m: RewardModel, f: RewardsFixture, t: bigint): FundParams[] {
+  return [f.operator1, f.operator2].flatMap((op) =>
+    f.assetAddresses.flatMap((asset) =>
+      f.rewardTokenAddresses
+        .filter((token) => m.runningStream(op.address, asset, token, t) !== undefined)
+        .map((token) => ({ operator: op.address, asset, token, amount: 0n, duration: 0n })),
+    ),
+  );
+}
+
 /** The smallest amount whose net of a `bps` commission is at least `net` (at least 1). */
 function grossFor(net: bigint, bps: bigint): bigint {
   let amount = (net * BPS + BPS - bps - 1n) / (BPS - bps);
@@ -241,8 +260,14 @@ function randomFunding(
     amount: fundAmount(rng),
     duration: duration(rng),
   };
+  const minFunding = m.minFunding(p.token);
+  const belowMin = (duration: bigint): FundParams => ({
+    ...p,
+    amount: rng.big(1n, minFunding - 1n),
+    duration,
+  });
   const running = m.runningStream(p.operator, p.asset, p.token, t);
-  if (running === undefined) return p;
+  if (running === undefined) return minFunding > 1n && rng.chance(invalid / 2) ? belowMin(p.duration) : p;
   const remaining = running.periodFinish - t;
   const bps = m.commissionBps(p.operator, t);
   const longer = minBig(
@@ -254,16 +279,17 @@ function randomFunding(
     grossFor((running.rate * (d - remaining) + RATE_SCALE - 1n) / RATE_SCALE, bps);
   if (rng.chance(invalid)) {
     const r = rng.next();
-    if (r < 0.4 && remaining > MIN_DURATION) {
+    if (r < 0.2 && minFunding > 1n) return belowMin(maxBig(remaining, MIN_DURATION));
+    if (r < 0.5 && remaining > MIN_DURATION) {
       return { ...p, duration: rng.big(MIN_DURATION, remaining - 1n) };
     }
     if (r < 0.8 && longer > remaining && least(longer) > 1n) {
       return { ...p, amount: least(longer) - 1n, duration: longer };
     }
-    return { ...p, amount: maxBig(1n, m.minFunding(p.token)), duration: MAX_DURATION };
+    return { ...p, amount: maxBig(1n, minFunding), duration: MAX_DURATION };
   }
   const d = rng.chance(0.4) ? maxBig(remaining, MIN_DURATION) : longer;
-  const amount = maxBig(d > remaining ? least(d) : 1n, m.minFunding(p.token));
+  const amount = maxBig(d > remaining ? least(d) : 1n, minFunding);
   return { ...p, amount: rng.chance(0.4) ? amount : amount + fundAmount(rng), duration: d };
 }
 
@@ -280,7 +306,6 @@ describe("RewardDistributor scenarios", function () {
     for (const seed of [0x5eed1, 0xbeef2, 0xc0ffee3]) {
       it(`seed ${seed.toString(16)}: pendingRewards, pendingCommission, poolStreams and every claim match the model`, async function () {
         const run = await runRandomScenario(seed, 90);
-        console.log("TMPLOG", seed.toString(16), JSON.stringify(run.counts), run.maxGap);
         // Every kind of action ran, so the comparisons covered them.
         for (const name of ["deposit", "delegate", "undelegate", "queue", "fund", "fund batch", "claim"]) {
           expect(run.counts[name] ?? 0, `${name} ran`).to.be.greaterThan(0);
@@ -691,6 +716,8 @@ describe("RewardDistributor scenarios", function () {
         "StreamRescheduled",
         [rate, stretched, periodFinish, t + MAX_DURATION],
       ]);
+      const after = await streamOf(f, f.operator1.address, stETH, rwa);
+      expect([after.rate, after.periodFinish]).to.deep.equal([rate, periodFinish]);
       const before = await f.distributor.pendingRewards(f.alice.address, rwa);
       await nextBlockIn(DAY);
       await mine();
@@ -818,8 +845,9 @@ describe("RewardDistributor scenarios", function () {
     /**
      * operator1's stETH pool is empty when an AVS funds it (the stream waits, paused). carol enters first with 1 wei of
      * stETH (1e6 shares) and is alone for an hour: the stream's reward per share grows to about 3.75e18 * 1e36 / 1e6.
-     * A 100-stETH position (1e26 shares) is then worth ceil(shares * rewardPerShare / 1e36), about 3.75e38 scaled: more
-     * than a 128-bit signed debt holds (2^127 - 1, about 1.7e38). bob holds 100 stETH undelegated.
+     * A 100-stETH position (about 1e26 shares) is then worth shares * rewardPerShare / 1e36, about 3.75e38: more than
+     * the 128-bit signed debts the contract used to keep could hold (2^127 - 1, about 1.7e38), so entering the pool with
+     * it reverted. bob holds 100 stETH undelegated.
      */
     async function dustFirst() {
       const f = await loadFixture(rewardsFixture);
@@ -841,9 +869,15 @@ describe("RewardDistributor scenarios", function () {
       await d.delegate(f.alice, f.operator1);
       await d.deposit(f.bob, stETH, 100n * WAD);
       await d.check("carol alone with dust for an hour");
-      const { rewardPerShare } = await streamOf(f, op, stETH, rwa);
-      expect((10n ** 26n * rewardPerShare) / 10n ** 36n).to.be.greaterThan(2n ** 127n - 1n);
       return { f, d, stETH, rwa, op };
+    }
+
+    /** The staker's position in the pool is worth more than a 128-bit signed debt holds. */
+    async function expectBeyondInt128(f: RewardsFixture, d: RewardsDriver, staker: HardhatEthersSigner) {
+      const [stETH] = f.assetAddresses;
+      const { rewardPerShare } = await streamOf(f, f.operator1.address, stETH, f.rewardTokenAddresses[0]);
+      const value = (d.model.sharesOf(staker.address, stETH) * rewardPerShare) / 10n ** 36n;
+      expect(value).to.be.greaterThan(INT128_MAX);
     }
 
     /** Time passes, everyone claims, the stream runs out: the model matches all along and only dust is left. */
@@ -856,10 +890,12 @@ describe("RewardDistributor scenarios", function () {
       await nextBlockIn(DAY);
       await mine();
       await d.check("a day later");
-      // The staker holds all but 1e6 of the pool's shares: it earns the day's stream, less rounding dust.
+      // The staker holds all but carol's 1e6 of the pool's shares: it earns that share of the day's stream.
+      const shares = d.model.sharesOf(staker.address, stETH);
+      const active = d.model.activeShares(f.operator1.address, stETH);
       expect((await f.distributor.pendingRewards(staker.address, rwa)) - before).to.be.closeTo(
-        (rate * DAY) / RATE_SCALE,
-        WAD / 10n ** 6n,
+        (rate * DAY * shares) / (active * RATE_SCALE),
+        2n,
       );
       // carol's 1e6 shares now earn almost nothing.
       expect((await f.distributor.pendingRewards(f.carol.address, rwa)) - carolBefore).to.be.lte(1n);
@@ -880,6 +916,7 @@ describe("RewardDistributor scenarios", function () {
       const { f, d, stETH } = await dustFirst();
       await d.deposit(f.alice, stETH, 100n * WAD);
       await d.check("alice deposited 100 stETH");
+      await expectBeyondInt128(f, d, f.alice);
       await accrualStaysExact(f, d, f.alice);
     });
 
@@ -887,6 +924,7 @@ describe("RewardDistributor scenarios", function () {
       const { f, d } = await dustFirst();
       await d.delegate(f.bob, f.operator1);
       await d.check("bob delegated 100 stETH");
+      await expectBeyondInt128(f, d, f.bob);
       await accrualStaysExact(f, d, f.bob);
     });
   });

@@ -84,9 +84,26 @@ export interface ModelStreamView extends ModelStream {
   lastUpdate: bigint;
 }
 
+/** A stream slot with what the rounding allowance of its reward per share counts (see rewardsDriver.ts). */
+interface StreamState extends ModelStream {
+  /** How many fundings set its rate (each re-bases the contract's offset). */
+  fundings: number;
+  /** How many pool updates moved its reward per share (each rounds it down once). */
+  accruals: number;
+  /** The largest rate it ever had. */
+  maxRate: bigint;
+}
+
+/** What the rounding allowance of a stream's reward per share counts (see rewardsDriver.ts). */
+export interface RoundingSteps {
+  fundings: number;
+  accruals: number;
+  maxRate: bigint;
+}
+
 interface ModelPool {
   lastUpdate: bigint;
-  streams: ModelStream[];
+  streams: StreamState[];
   activeShares: bigint;
   /** How many updates moved the pool's accumulators (each may round down by less than one unit per stream). */
   updates: number;
@@ -317,12 +334,22 @@ export class RewardModel {
 
     this.update(pool, t);
     if (slot === -1) {
-      pool.streams.push({ token, rate: 0n, periodFinish: 0n, rewardPerShare: 0n });
+      pool.streams.push({
+        token,
+        rate: 0n,
+        periodFinish: 0n,
+        rewardPerShare: 0n,
+        fundings: 0,
+        accruals: 0,
+        maxRate: 0n,
+      });
       slot = pool.streams.length - 1;
     }
     const stream = pool.streams[slot];
     stream.rate = rate;
     stream.periodFinish = periodFinish;
+    stream.fundings += 1;
+    if (rate > stream.maxRate) stream.maxRate = rate;
     pool.fundings += 1;
     this.add(this.commissions, `${operator}|${token}`, commission);
     this.add(this.funded, token, p.amount);
@@ -446,6 +473,12 @@ export class RewardModel {
     return this.pools.get(this.poolKey(operator, asset))?.updates ?? 0;
   }
 
+  /** The rounding steps of the stream of `token` in pool `(operator, asset)` (zeros if it has none). */
+  roundingSteps(operator: string, asset: string, token: string): RoundingSteps {
+    const st = this.pools.get(this.poolKey(operator, asset))?.streams.find((x) => x.token === norm(token));
+    return { fundings: st?.fundings ?? 0, accruals: st?.accruals ?? 0, maxRate: st?.maxRate ?? 0n };
+  }
+
   /** How many fundings set a rate in pool `(operator, asset)`. */
   poolFundings(operator: string, asset: string): number {
     return this.pools.get(this.poolKey(operator, asset))?.fundings ?? 0;
@@ -519,6 +552,7 @@ export class RewardModel {
       if (pool.activeShares === 0n) {
         st.periodFinish += t - last;
       } else {
+        st.accruals += 1;
         st.rewardPerShare += mulDivDown(
           st.rate * (min(t, st.periodFinish) - last),
           RPS_SCALE / RATE_SCALE,
