@@ -311,7 +311,8 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
             id,
             p.amount - commission,
             p.duration,
-            vaultPool.totalShares - vaultPool.queuedShares
+            vaultPool.totalShares - vaultPool.queuedShares,
+            minFunding
         );
         emit RewardsFunded(msg.sender, p.operator, p.asset, p.token, p.amount, commission, rate, periodFinish);
 
@@ -329,7 +330,8 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         uint8 id,
         uint256 net,
         uint256 duration,
-        uint256 activeShares
+        uint256 activeShares,
+        uint256 minFunding
     ) internal returns (uint256 rate, uint256 periodFinish) {
         uint256 count = pool.streamCount;
         (uint256[8] memory rps, ) = _updatePool(pool, count, activeShares);
@@ -345,7 +347,7 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
             old = pool.streams[slot];
         }
         periodFinish = block.timestamp + duration;
-        rate = _rolledRate(old, net, duration, periodFinish);
+        rate = _rolledRate(old, net, duration, periodFinish, minFunding);
         pool.streams[slot] = Stream({periodFinish: uint40(periodFinish), rate: rate.toUint216()});
         pool.offsets[slot] = RewardMathLib.offsetFor(rate, pool.timePerShare, rps[slot]);
     }
@@ -406,19 +408,24 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
     }
 
     /// @dev The rate of a funding of `net` over `duration`, with the unstreamed remainder of a running stream rolled in.
-    /// A roll may neither end the running stream sooner nor slow it down: otherwise anyone could pull someone else's
-    /// rewards forward (a sandwich) or stretch them out with a 1-wei funding.
+    /// While that remainder is worth at least the token's minimum funding, a roll may neither end the stream sooner nor
+    /// slow it down: otherwise anyone could pull someone else's rewards forward (a sandwich) or stretch them out with a
+    /// 1-wei funding. Below the minimum the remainder is dust and any schedule may absorb it, so that a long dust stream
+    /// cannot lock the token's schedule in that pool.
     function _rolledRate(
         Stream memory old,
         uint256 net,
         uint256 duration,
-        uint256 periodFinish
+        uint256 periodFinish,
+        uint256 minFunding
     ) internal view returns (uint256 rate) {
         uint256 remaining;
-        bool running = old.rate != 0 && old.periodFinish > block.timestamp;
-        if (running) remaining = uint256(old.rate) * (old.periodFinish - block.timestamp);
+        if (old.rate != 0 && old.periodFinish > block.timestamp) {
+            remaining = uint256(old.rate) * (old.periodFinish - block.timestamp);
+        }
         rate = (remaining + net * RewardMathLib.RATE_SCALE) / duration;
-        if (running && (periodFinish < old.periodFinish || rate < old.rate)) {
+        bool protectedStream = remaining != 0 && remaining >= minFunding * RewardMathLib.RATE_SCALE;
+        if (protectedStream && (periodFinish < old.periodFinish || rate < old.rate)) {
             revert StreamRescheduled(old.rate, rate, old.periodFinish, periodFinish);
         }
     }

@@ -122,8 +122,9 @@ interface IRewardDistributor is
     function setMinFunding(address token, uint256 amount) external;
 
     /// @notice Funds pool `(operator, asset)` with `amount` of `token`, streamed over `duration`. A running stream of
-    /// the same token is rolled: its unstreamed remainder streams with the new amount over the new duration, which may
-    /// neither end sooner nor stream slower than the running one (StreamRescheduled).
+    /// the same token is rolled: its unstreamed remainder streams with the new amount over the new duration. While that
+    /// remainder is worth at least the token's minimum funding, the rolled stream may neither end sooner nor stream
+    /// slower than the running one (StreamRescheduled); a smaller remainder is dust that any schedule may absorb.
     /// @param operator A registered operator.
     /// @param asset A vault asset.
     /// @param token An allowed reward token.
