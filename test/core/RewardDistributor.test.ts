@@ -7,7 +7,7 @@ import {
   ProtocolProxy__factory,
   RewardDistributor__factory,
 } from "../../typechain-types";
-import { RATE_SCALE } from "../helpers/rewardModel";
+import { RATE_SCALE, type FundParams } from "../helpers/rewardModel";
 import { RewardsDriver } from "../helpers/rewardsDriver";
 import {
   DAY,
@@ -32,16 +32,8 @@ import {
   type RewardsFixture,
 } from "../helpers/rewardsFixtures";
 
-const ERC1967_IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
 const FUNDING = 1n << RD_GROUP.FUNDING;
 const CLAIMS = 1n << RD_GROUP.CLAIMS;
-
-/** The implementation behind an ERC-1967 proxy. */
-async function implementationOf(proxy: string): Promise<string> {
-  return ethers.getAddress(
-    ethers.dataSlice(await ethers.provider.getStorage(proxy, ERC1967_IMPLEMENTATION_SLOT), 12),
-  );
-}
 
 /** floor(amount * bps / 10_000): the commission of a funding. */
 function commissionOf(amount: bigint, bps: bigint): bigint {
@@ -51,6 +43,27 @@ function commissionOf(amount: bigint, bps: bigint): bigint {
 /** floor(net * 1e18 / duration): the rate of a new stream. */
 function rateOf(net: bigint, duration: bigint): bigint {
   return (net * RATE_SCALE) / duration;
+}
+
+/** The least amount whose net of a `bps` commission is `net` (every net is some amount's). */
+function grossFor(net: bigint, bps: bigint): bigint {
+  let amount = (net * 10_000n) / (10_000n - bps);
+  while (amount - commissionOf(amount, bps) < net) amount += 1n;
+  while (amount > 1n && amount - 1n - commissionOf(amount - 1n, bps) >= net) amount -= 1n;
+  return amount;
+}
+
+/** x with a * x = 1 (mod m), for a coprime to m. */
+function inverseMod(a: bigint, m: bigint): bigint {
+  let [r0, r1] = [a % m, m];
+  let [x0, x1] = [1n, 0n];
+  while (r1 !== 0n) {
+    const q = r0 / r1;
+    [r0, r1] = [r1, r0 - q * r1];
+    [x0, x1] = [x1, x0 - q * x1];
+  }
+  if (r0 !== 1n) throw new Error("not invertible");
+  return ((x0 % m) + m) % m;
 }
 
 function driverFor(f: RewardsFixture): RewardsDriver {
@@ -112,19 +125,6 @@ describe("RewardDistributor", function () {
       expect(await distributor.pausedGroups()).to.equal(0n);
       expect(await distributor.claimerOf(outsider.address)).to.equal(ZERO_ADDRESS);
       expect(await distributor.poolStreams(operator1.address, assetAddresses[0])).to.deep.equal([]);
-    });
-
-    it("cannot be initialized twice, nor through its implementation", async function () {
-      const { distributor, admin, distributorAddress } = await loadFixture(rewardsFixture);
-      await expect(distributor.initialize(admin.address)).to.be.revertedWithCustomError(
-        distributor,
-        "InvalidInitialization",
-      );
-      const impl = RewardDistributor__factory.connect(await implementationOf(distributorAddress), admin);
-      await expect(impl.initialize(admin.address)).to.be.revertedWithCustomError(
-        impl,
-        "InvalidInitialization",
-      );
     });
 
     it("rejects a zero vault or registry (constructor) and a zero admin (initializer)", async function () {
@@ -615,18 +615,261 @@ describe("RewardDistributor", function () {
         );
       expect(await distributor.pendingCommission(operator2.address, rwa)).to.equal(c2);
     });
+  });
 
-    it("reverts while the funding group is paused", async function () {
-      const f = await loadFixture(stakedFixture);
-      const { distributor, funder, operator1 } = f;
-      await (await distributor.pause(FUNDING)).wait();
-      await expect(
-        distributor
-          .connect(funder)
-          .fundRewards(operator1.address, f.assetAddresses[0], f.rewardTokenAddresses[0], WAD, DAY),
-      )
-        .to.be.revertedWithCustomError(distributor, "GroupPaused")
-        .withArgs(RD_GROUP.FUNDING);
+  describe("rolling rule and minimum funding: a remainder below the minimum is dust that any schedule absorbs", function () {
+    /**
+     * alice (100 stETH, 50 rETH) and bob (300 stETH) in operator1's pools, set up through a driver (whose model then
+     * predicts every funding, and is compared with the chain at every check); carol, who will fund RWA herself, holds
+     * `carolRwa` of it. (The driver holds model state, so each test builds this on a fresh fixture.)
+     */
+    async function dustSetup(carolRwa: bigint) {
+      const f = await loadFixture(rewardsFixture);
+      const d = driverFor(f);
+      const [stETH, rETH] = f.assetAddresses;
+      const [rwa] = f.rewardTokenAddresses;
+      await d.delegate(f.alice, f.operator1);
+      await d.deposit(f.alice, stETH, 100n * WAD);
+      await d.deposit(f.alice, rETH, 50n * WAD);
+      await d.delegate(f.bob, f.operator1);
+      await d.deposit(f.bob, stETH, 300n * WAD);
+      await (await f.rewardTokens[0].mint(f.carol.address, carolRwa)).wait();
+      await (
+        await f.rewardTokens[0].connect(f.carol).approve(f.distributorAddress, ethers.MaxUint256)
+      ).wait();
+      return { f, d, stETH, rETH, rwa };
+    }
+
+    /** A funding of operator1's `asset` pool with RWA. */
+    function rwaFunding(f: RewardsFixture, asset: string, amount: bigint, duration: bigint): FundParams {
+      return { operator: f.operator1.address, asset, token: f.rewardTokenAddresses[0], amount, duration };
+    }
+
+    /** The stream of RWA in operator1's `asset` pool, as the distributor shows it: [rate, periodFinish]. */
+    async function rwaStream(f: RewardsFixture, asset: string): Promise<[bigint, bigint]> {
+      const [view] = await f.distributor.poolStreams(f.operator1.address, asset);
+      expect(view.token).to.equal(f.rewardTokenAddresses[0]);
+      return [view.rate, view.periodFinish];
+    }
+
+    it("a stream of 4 minimum fundings over MAX_DURATION blocks shorter fundings only while its remainder is worth the minimum; then an AVS's 7-day funding absorbs it", async function () {
+      const min = 100n * WAD;
+      const { f, d, stETH, rwa } = await dustSetup(4n * min);
+      await d.setMinFunding(f.admin, rwa, min);
+      // carol would lock the token's schedule in the pool: 4 minimums (360 RWA net of 10%) over a year.
+      const griefed = await d.fund(f.carol, rwaFunding(f, stETH, 4n * min, MAX_DURATION));
+      const rate = rateOf(4n * min - commissionOf(4n * min, OPERATOR1_BPS), MAX_DURATION);
+      const finish = griefed.timestamp + MAX_DURATION;
+      expect(await rwaStream(f, stETH)).to.deep.equal([rate, finish]);
+      // Its remainder, rate * (finish - now), is worth the minimum while at least `guardedFor` seconds are left: for
+      // about the first 264 days of the year (a fraction 1 - 1/3.6 of it).
+      const guardedFor = (min * RATE_SCALE + rate - 1n) / rate;
+      expect(rate * guardedFor).to.be.gte(min * RATE_SCALE);
+      expect(rate * (guardedFor - 1n)).to.be.lt(min * RATE_SCALE);
+      expect(MAX_DURATION - guardedFor).to.be.closeTo(264n * DAY, DAY);
+
+      // The AVS's weekly funding: 1,000 RWA (900 net) over 7 days, with carol's remainder rolled in.
+      const week = rwaFunding(f, stETH, 1_000n * WAD, 7n * DAY);
+      const rolled = (remaining: bigint): bigint => (remaining + 900n * WAD * RATE_SCALE) / (7n * DAY);
+      // A week in, and at the last second the remainder is still worth the minimum, the AVS's week would end carol's
+      // stream sooner: StreamRescheduled.
+      for (const t of [griefed.timestamp + 7n * DAY, finish - guardedFor]) {
+        await time.setNextBlockTimestamp(t);
+        const out = await d.tryFund(f.funder, [week], t, false);
+        expect([out.reverted?.errorName, out.reverted?.args]).to.deep.equal([
+          "StreamRescheduled",
+          [rate, rolled(rate * (finish - t)), finish, t + 7n * DAY],
+        ]);
+        expect(await rwaStream(f, stETH)).to.deep.equal([rate, finish]);
+        await d.check(`the AVS's week reverted ${finish - t} s before carol's end`);
+      }
+
+      // One second later the remainder is below the minimum: dust, which the AVS's week absorbs (ending carol's stream
+      // about 94 days sooner), at the rolled rate.
+      const t = finish - guardedFor + 1n;
+      await time.setNextBlockTimestamp(t);
+      const out = await d.tryFund(f.funder, [week], t, false);
+      const remaining = rate * (guardedFor - 1n);
+      expect(out.funded?.results).to.deep.equal([
+        {
+          commission: 100n * WAD,
+          rate: rolled(remaining),
+          periodFinish: t + 7n * DAY,
+          rolled: true,
+          remainingScaled: remaining,
+          guarded: false,
+          rescheduled: true,
+        },
+      ]);
+      if (out.funded === undefined) throw new Error("the AVS's week reverted");
+      await expect(out.funded.receipt)
+        .to.emit(f.distributor, "RewardsFunded")
+        .withArgs(
+          f.funder.address,
+          f.operator1.address,
+          stETH,
+          rwa,
+          1_000n * WAD,
+          100n * WAD,
+          rolled(remaining),
+          t + 7n * DAY,
+        );
+      expect(rolled(remaining)).to.be.greaterThan(rateOf(900n * WAD, 7n * DAY));
+      expect(await rwaStream(f, stETH)).to.deep.equal([rolled(remaining), t + 7n * DAY]);
+      await d.check("the AVS's week absorbed carol's dust");
+      // The week streams the AVS's 900 RWA and the dust to alice and bob (the model follows it to the end).
+      await time.increase(8n * DAY);
+      await d.check("the week ended");
+    });
+
+    it("a remainder one wei (1e18-scaled) below the minimum is dust that a 1-hour funding absorbs; one of exactly the minimum is guarded", async function () {
+      // A stream at rate floor(min * 1e18 / s) leaves rate * s at s seconds before its end: min * 1e18 - 1 when
+      // min * 1e18 = 1 (mod s), and min * 1e18 when s divides min * 1e18. So: s1 = 2 h + 1 s (coprime to 10),
+      // s0 = 2 h = 2^5 * 3^2 * 5^2, and min about 100 RWA with min = (1e18)^-1 (mod s1) and min a multiple of 9.
+      const s1 = 2n * HOUR + 1n;
+      const s0 = 2n * HOUR;
+      let min = inverseMod(RATE_SCALE, s1) + s1 * ((100n * WAD) / s1);
+      while (min % 9n !== 0n) min += s1;
+      expect((min * RATE_SCALE) % s1).to.equal(1n);
+      expect((min * RATE_SCALE) % s0).to.equal(0n);
+      const { f, d, stETH, rETH, rwa } = await dustSetup(min);
+      await d.setMinFunding(f.admin, rwa, min);
+      // The AVS streams 12 minimums net over 12 * s1 in the stETH pool and over 12 * s0 in the rETH pool, in one
+      // batch: the rates are floor(min * 1e18 / s1) and min * 1e18 / s0.
+      const c = 12n;
+      const amount = grossFor(c * min, OPERATOR1_BPS);
+      expect(amount - commissionOf(amount, OPERATOR1_BPS)).to.equal(c * min);
+      const funded = await d.fundBatch(f.funder, [
+        rwaFunding(f, stETH, amount, c * s1),
+        rwaFunding(f, rETH, amount, c * s0),
+      ]);
+      const t0 = funded.timestamp;
+      const rate1 = (min * RATE_SCALE - 1n) / s1;
+      const rate0 = (min * RATE_SCALE) / s0;
+      expect(funded.results.map((r) => [r.rate, r.periodFinish])).to.deep.equal([
+        [rate1, t0 + c * s1],
+        [rate0, t0 + c * s0],
+      ]);
+      expect(rate1 * s1).to.equal(min * RATE_SCALE - 1n);
+      expect(rate0 * s0).to.equal(min * RATE_SCALE);
+      // carol's funding of exactly the minimum over an hour, with the remainder rolled in.
+      const carolNet = min - commissionOf(min, OPERATOR1_BPS);
+      const hourRate = (remaining: bigint): bigint => (remaining + carolNet * RATE_SCALE) / HOUR;
+
+      // rETH, s0 seconds before the end: the remainder is exactly the minimum, guarded; the hour would end it sooner.
+      let t = t0 + (c - 1n) * s0;
+      await time.setNextBlockTimestamp(t);
+      let out = await d.tryFund(f.carol, [rwaFunding(f, rETH, min, HOUR)], t, false);
+      expect([out.reverted?.errorName, out.reverted?.args]).to.deep.equal([
+        "StreamRescheduled",
+        [rate0, hourRate(min * RATE_SCALE), t0 + c * s0, t + HOUR],
+      ]);
+      await d.check("exactly the minimum: reverted");
+
+      // stETH, s1 + 1 seconds before the end: the remainder is min * 1e18 - 1 + rate1, guarded.
+      t = t0 + (c - 1n) * s1 - 1n;
+      await time.setNextBlockTimestamp(t);
+      out = await d.tryFund(f.carol, [rwaFunding(f, stETH, min, HOUR)], t, false);
+      expect([out.reverted?.errorName, out.reverted?.args]).to.deep.equal([
+        "StreamRescheduled",
+        [rate1, hourRate(rate1 * (s1 + 1n)), t0 + c * s1, t + HOUR],
+      ]);
+      await d.check("one second before the dust: reverted");
+
+      // One second later, min * 1e18 - 1: dust. carol's hour absorbs it and ends an hour and a second sooner.
+      t += 1n;
+      await time.setNextBlockTimestamp(t);
+      out = await d.tryFund(f.carol, [rwaFunding(f, stETH, min, HOUR)], t, false);
+      expect(out.funded?.results).to.deep.equal([
+        {
+          commission: commissionOf(min, OPERATOR1_BPS),
+          rate: hourRate(min * RATE_SCALE - 1n),
+          periodFinish: t + HOUR,
+          rolled: true,
+          remainingScaled: min * RATE_SCALE - 1n,
+          guarded: false,
+          rescheduled: true,
+        },
+      ]);
+      if (out.funded === undefined) throw new Error("carol's hour reverted");
+      await expect(out.funded.receipt)
+        .to.emit(f.distributor, "RewardsFunded")
+        .withArgs(
+          f.carol.address,
+          f.operator1.address,
+          stETH,
+          rwa,
+          min,
+          commissionOf(min, OPERATOR1_BPS),
+          hourRate(min * RATE_SCALE - 1n),
+          t + HOUR,
+        );
+      expect(t0 + c * s1 - (t + HOUR)).to.equal(HOUR + 1n);
+      expect(await rwaStream(f, stETH)).to.deep.equal([hourRate(min * RATE_SCALE - 1n), t + HOUR]);
+      await d.check("the dust absorbed");
+      await time.increase(DAY);
+      await d.check("both streams ended");
+    });
+
+    it("with no minimum funding (0, the default) every running stream is guarded, even one worth less than a wei; a minimum of 1 wei makes it dust", async function () {
+      const { f, d, stETH, rwa } = await dustSetup(1n);
+      // carol funds 1 wei over a year (no commission on 1 wei): the whole stream is worth less than a wei.
+      const griefed = await d.fund(f.carol, rwaFunding(f, stETH, 1n, MAX_DURATION));
+      const rate = RATE_SCALE / MAX_DURATION;
+      const finish = griefed.timestamp + MAX_DURATION;
+      expect(griefed.results).to.deep.equal([
+        {
+          commission: 0n,
+          rate,
+          periodFinish: finish,
+          rolled: false,
+          remainingScaled: 0n,
+          guarded: false,
+          rescheduled: false,
+        },
+      ]);
+      expect(rate * MAX_DURATION).to.be.lessThan(RATE_SCALE);
+      const rolled = (t: bigint, duration: bigint): bigint =>
+        (rate * (finish - t) + 900n * WAD * RATE_SCALE) / duration;
+
+      // A week in, the AVS's week (1,000 RWA) would end it 351 days sooner: StreamRescheduled, as before minimums.
+      let t = griefed.timestamp + 7n * DAY;
+      await time.setNextBlockTimestamp(t);
+      let out = await d.tryFund(f.funder, [rwaFunding(f, stETH, 1_000n * WAD, 7n * DAY)], t, false);
+      expect([out.reverted?.errorName, out.reverted?.args]).to.deep.equal([
+        "StreamRescheduled",
+        [rate, rolled(t, 7n * DAY), finish, t + 7n * DAY],
+      ]);
+      // An hour and 3 seconds before the end (a remainder of 1.1e14, a ten-thousandth of a wei), the AVS's hour would
+      // end it 3 seconds sooner: StreamRescheduled still.
+      t = finish - HOUR - 3n;
+      await time.setNextBlockTimestamp(t);
+      out = await d.tryFund(f.funder, [rwaFunding(f, stETH, 1_000n * WAD, HOUR)], t, false);
+      expect([out.reverted?.errorName, out.reverted?.args]).to.deep.equal([
+        "StreamRescheduled",
+        [rate, rolled(t, HOUR), finish, t + HOUR],
+      ]);
+      await d.check("guarded without a minimum");
+
+      // With a minimum of 1 wei, the remainder is dust: the AVS's hour absorbs it, ending a second sooner.
+      await time.setNextBlockTimestamp(finish - HOUR - 2n);
+      await d.setMinFunding(f.admin, rwa, 1n);
+      t = finish - HOUR - 1n;
+      await time.setNextBlockTimestamp(t);
+      out = await d.tryFund(f.funder, [rwaFunding(f, stETH, 1_000n * WAD, HOUR)], t, false);
+      expect(out.funded?.results).to.deep.equal([
+        {
+          commission: 100n * WAD,
+          rate: rolled(t, HOUR),
+          periodFinish: t + HOUR,
+          rolled: true,
+          remainingScaled: rate * (HOUR + 1n),
+          guarded: false,
+          rescheduled: true,
+        },
+      ]);
+      expect(await rwaStream(f, stETH)).to.deep.equal([rolled(t, HOUR), finish - 1n]);
+      await d.check("the dust absorbed");
     });
   });
 
@@ -713,7 +956,8 @@ describe("RewardDistributor", function () {
       );
     });
 
-    it("reverts while the funding group is paused", async function () {
+    it("reverts GroupPaused while the funding group is paused, even for an empty batch", async function () {
+      // The shared behaviours pause a one-entry batch; this checks that the pause is not checked per entry.
       const f = await loadFixture(stakedFixture);
       await (await f.distributor.pause(FUNDING)).wait();
       await expect(f.distributor.connect(f.funder).fundRewardsBatch([]))
@@ -824,18 +1068,6 @@ describe("RewardDistributor", function () {
         .to.be.revertedWithCustomError(distributor, "NotClaimer")
         .withArgs(outsider.address, alice.address);
     });
-
-    it("reverts while the claims group is paused", async function () {
-      const f = await loadFixture(streamingFixture);
-      const { distributor, alice, outsider } = f;
-      await (await distributor.connect(alice).setClaimer(outsider.address)).wait();
-      await (await distributor.pause(CLAIMS)).wait();
-      await expect(
-        distributor.connect(outsider).claimFor(alice.address, f.rewardTokenAddresses, outsider.address),
-      )
-        .to.be.revertedWithCustomError(distributor, "GroupPaused")
-        .withArgs(RD_GROUP.CLAIMS);
-    });
   });
 
   describe("claim", function () {
@@ -941,7 +1173,7 @@ describe("RewardDistributor", function () {
       expect(await distributor.connect(bob).claim.staticCall([], bob.address)).to.deep.equal([]);
     });
 
-    it("reverts on the zero recipient, on a token that is not allowed, and while the claims group is paused", async function () {
+    it("reverts on the zero recipient and on a token that is not allowed", async function () {
       const f = await loadFixture(streamingFixture);
       const { distributor, alice, strayAddress } = f;
       await expect(
@@ -950,10 +1182,6 @@ describe("RewardDistributor", function () {
       await expect(distributor.connect(alice).claim([strayAddress], alice.address))
         .to.be.revertedWithCustomError(distributor, "RewardTokenNotAllowed")
         .withArgs(strayAddress);
-      await (await distributor.pause(CLAIMS)).wait();
-      await expect(distributor.connect(alice).claim(f.rewardTokenAddresses, alice.address))
-        .to.be.revertedWithCustomError(distributor, "GroupPaused")
-        .withArgs(RD_GROUP.CLAIMS);
     });
   });
 
@@ -981,7 +1209,7 @@ describe("RewardDistributor", function () {
       ).to.changeTokenBalance(f.rewardTokens[0], operator1, 0n);
     });
 
-    it("pays nothing to an account with no commission and reverts on a zero recipient, an unknown token or a pause", async function () {
+    it("pays nothing to an account with no commission and reverts on a zero recipient or an unknown token", async function () {
       const f = await loadFixture(streamingFixture);
       const { distributor, alice, operator1, strayAddress } = f;
       const [rwa] = f.rewardTokenAddresses;
@@ -994,45 +1222,20 @@ describe("RewardDistributor", function () {
       await expect(distributor.connect(operator1).claimCommission([strayAddress], operator1.address))
         .to.be.revertedWithCustomError(distributor, "RewardTokenNotAllowed")
         .withArgs(strayAddress);
-      await (await distributor.pause(CLAIMS)).wait();
-      await expect(distributor.connect(operator1).claimCommission([rwa], operator1.address))
-        .to.be.revertedWithCustomError(distributor, "GroupPaused")
-        .withArgs(RD_GROUP.CLAIMS);
     });
   });
 
-  describe("pause groups and roles", function () {
-    it("pauses by PAUSER_ROLE, unpauses by DEFAULT_ADMIN_ROLE, one group at a time", async function () {
+  describe("pause groups", function () {
+    it("after the funding group is unpaused, a top-up of the running stream funds at the exact rolled rate; pendingRewards reads while claims are paused", async function () {
+      // The role checks, PausedGroupsSet, GroupPaused of every function and the ungrouped functions are the shared
+      // behaviours' (RewardDistributor.behaviours.test.ts): this test keeps what only the distributor shows.
       const f = await loadFixture(streamingFixture);
-      const { distributor, admin, outsider, alice, funder, operator1 } = f;
+      const { distributor, alice, funder, operator1 } = f;
       const [stETH] = f.assetAddresses;
       const [rwa] = f.rewardTokenAddresses;
-      await expect(distributor.connect(outsider).pause(FUNDING))
-        .to.be.revertedWithCustomError(distributor, "AccessControlUnauthorizedAccount")
-        .withArgs(outsider.address, ROLES.PAUSER);
-      await (await distributor.grantRole(ROLES.PAUSER, outsider.address)).wait();
-      await expect(distributor.connect(outsider).pause(FUNDING))
-        .to.emit(distributor, "PausedGroupsSet")
-        .withArgs(outsider.address, FUNDING);
-      expect(await distributor.pausedGroups()).to.equal(FUNDING);
-      // Funding is paused, claims are not.
-      await expect(distributor.connect(funder).fundRewards(operator1.address, stETH, rwa, WAD, DAY))
-        .to.be.revertedWithCustomError(distributor, "GroupPaused")
-        .withArgs(RD_GROUP.FUNDING);
-      await expect(distributor.connect(alice).claim([rwa], alice.address)).to.emit(
-        distributor,
-        "RewardsClaimed",
-      );
-      // A pauser cannot unpause.
-      await expect(distributor.connect(outsider).unpause(FUNDING))
-        .to.be.revertedWithCustomError(distributor, "AccessControlUnauthorizedAccount")
-        .withArgs(outsider.address, ROLES.DEFAULT_ADMIN);
-      await expect(distributor.connect(admin).pause(CLAIMS))
-        .to.emit(distributor, "PausedGroupsSet")
-        .withArgs(admin.address, FUNDING | CLAIMS);
-      await expect(distributor.connect(admin).unpause(FUNDING))
-        .to.emit(distributor, "PausedGroupsSet")
-        .withArgs(admin.address, CLAIMS);
+      await (await distributor.pause(FUNDING | CLAIMS)).wait();
+      await (await distributor.unpause(FUNDING)).wait();
+      expect(await distributor.pausedGroups()).to.equal(CLAIMS);
       // Funding works again: a top-up of the running stream over exactly its remaining time (its end stays, its rate
       // goes up by the top-up's net over that time).
       const [running] = await distributor.poolStreams(operator1.address, stETH);
@@ -1053,51 +1256,8 @@ describe("RewardDistributor", function () {
           rolled,
           running.periodFinish,
         );
-      await expect(distributor.connect(alice).claim([rwa], alice.address))
-        .to.be.revertedWithCustomError(distributor, "GroupPaused")
-        .withArgs(RD_GROUP.CLAIMS);
-      // setClaimer and the views are never paused.
-      await expect(distributor.connect(alice).setClaimer(outsider.address)).to.emit(
-        distributor,
-        "ClaimerSet",
-      );
+      // The views are never paused.
       expect(await distributor.pendingRewards(alice.address, rwa)).to.be.greaterThan(0n);
-    });
-  });
-
-  describe("UUPS upgrade", function () {
-    it("is authorized for DEFAULT_ADMIN_ROLE only and keeps the state", async function () {
-      const f = await loadFixture(streamingFixture);
-      const { distributor, distributorAddress, admin, outsider, alice, operator1 } = f;
-      const [rwa] = f.rewardTokenAddresses;
-      const newImpl = await new RewardDistributor__factory(admin).deploy(f.vaultAddress, f.registryAddress);
-      const newImplAddress = await newImpl.getAddress();
-      await expect(distributor.connect(outsider).upgradeToAndCall(newImplAddress, "0x"))
-        .to.be.revertedWithCustomError(distributor, "AccessControlUnauthorizedAccount")
-        .withArgs(outsider.address, ROLES.DEFAULT_ADMIN);
-      // A contract that is not UUPS is refused.
-      await expect(distributor.upgradeToAndCall(f.strayAddress, "0x"))
-        .to.be.revertedWithCustomError(distributor, "ERC1967InvalidImplementation")
-        .withArgs(f.strayAddress);
-
-      const streamsBefore = await distributor.poolStreams(operator1.address, f.assetAddresses[0]);
-      const commission = await distributor.pendingCommission(operator1.address, rwa);
-      await expect(distributor.connect(admin).upgradeToAndCall(newImplAddress, "0x"))
-        .to.emit(distributor, "Upgraded")
-        .withArgs(newImplAddress);
-      expect(await implementationOf(distributorAddress)).to.equal(newImplAddress);
-      expect(await distributor.rewardTokens()).to.deep.equal(f.rewardTokenAddresses);
-      expect(await distributor.vault()).to.equal(f.vaultAddress);
-      expect(await distributor.pendingCommission(operator1.address, rwa)).to.equal(commission);
-      const streamsAfter = await distributor.poolStreams(operator1.address, f.assetAddresses[0]);
-      expect(streamsAfter.map((s) => [s.token, s.rate, s.periodFinish])).to.deep.equal(
-        streamsBefore.map((s) => [s.token, s.rate, s.periodFinish]),
-      );
-      expect(await distributor.pendingRewards(alice.address, rwa)).to.be.greaterThan(0n);
-      await expect(distributor.initialize(admin.address)).to.be.revertedWithCustomError(
-        distributor,
-        "InvalidInitialization",
-      );
     });
   });
 

@@ -6,7 +6,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { ReentrantRewardToken__factory } from "../../typechain-types";
 import { Prng } from "../helpers/prng";
 import { ModelRevert, RATE_SCALE, type FundParams, type RewardModel } from "../helpers/rewardModel";
-import { RewardsDriver } from "../helpers/rewardsDriver";
+import { RewardsDriver, type RollTally } from "../helpers/rewardsDriver";
 import {
   DAY,
   HOUR,
@@ -25,8 +25,14 @@ import {
 
 const REENTRANCY_SELECTOR = ethers.id("ReentrancyGuardReentrantCall()").slice(0, 10);
 const BPS = 10_000n;
-/** The minimum funding of RWC in the random scenarios. */
+/**
+ * The minimum funding of RWC in the random scenarios (RWA and RWB have none). Some random fundings of RWC fall below it
+ * (FundingTooSmall); some bring only a few minimums, so that their stream's remainder decays below it and becomes dust
+ * that any later funding may absorb.
+ */
 const RWC_MIN_FUNDING = 10_000n;
+/** The minimums of RWC the admin moves between during a random scenario. */
+const RWC_MIN_FUNDINGS = [RWC_MIN_FUNDING, WAD, 100n * WAD] as const;
 const INT128_MAX = 2n ** 127n - 1n;
 
 /** A driver over every account that stakes in these scenarios: the 5 stakers and both operators. */
@@ -45,6 +51,8 @@ interface RandomRun {
   counts: Record<string, number>;
   /** The largest rounding gap seen between the chain and the model (within the driver's documented allowance). */
   maxGap: { wei: bigint; rps: bigint };
+  /** How the fundings of each reward token (RWA, RWB, RWC) met running streams (RewardsDriver.rollTally). */
+  rolls: RollTally[];
 }
 
 /** A random time gap before the next block: mostly seconds to minutes, sometimes hours or days. */
@@ -70,6 +78,14 @@ function fundAmount(rng: Prng): bigint {
   return rng.big(1n, 10_000n);
 }
 
+/**
+ * A funding of a few minimum fundings: often exactly the minimum, whose stream is dust from the start (its net of
+ * commission is below the minimum), else up to 4 minimums, whose remainder decays below it while the stream runs.
+ */
+function nearMinimum(rng: Prng, minFunding: bigint): bigint {
+  return rng.chance(0.5) ? minFunding : rng.big(minFunding, 4n * minFunding);
+}
+
 function duration(rng: Prng): bigint {
   const r = rng.next();
   if (r < 0.7) return rng.big(MIN_DURATION, 10n * DAY);
@@ -83,7 +99,8 @@ function duration(rng: Prng): bigint {
  * against the model (and invariant 7) after every one. Every funding is asked of the model first, at the time of the
  * block it will be mined in: where the model says it reverts (StreamRescheduled, FundingTooSmall), the chain must
  * revert with the same error and arguments and change nothing; otherwise it must fund as the model says. Returns how
- * often each action ran (and "roll", "StreamRescheduled", "FundingTooSmall": valid rolls and the reverts seen).
+ * often each action ran (and "roll", "StreamRescheduled", "FundingTooSmall": valid rolls and the reverts seen), and how
+ * the fundings of each token met running streams: guarded or dust remainders, dust absorbed, reschedules reverted.
  */
 async function runRandomScenario(seed: number, steps: number): Promise<RandomRun> {
   const f = await loadFixture(scenarioFixture);
@@ -96,7 +113,8 @@ async function runRandomScenario(seed: number, steps: number): Promise<RandomRun
   const count = (name: string): void => {
     counts[name] = (counts[name] ?? 0) + 1;
   };
-  // RWC has a minimum funding (some random fundings of it fall below it and revert FundingTooSmall).
+  // RWC has a minimum funding (some random fundings of it fall below it and revert FundingTooSmall; the remainders of
+  // its streams are guarded or dust); RWA and RWB have none (every remainder is guarded).
   await d.setMinFunding(f.admin, f.rewardTokenAddresses[2], RWC_MIN_FUNDING);
   // alice and bob let `outsider` claim for them.
   await (await distributor.connect(f.alice).setClaimer(f.outsider.address)).wait();
@@ -116,33 +134,33 @@ async function runRandomScenario(seed: number, steps: number): Promise<RandomRun
     const ready = [...d.model.withdrawals.values()].filter((w) => w.startTime + MIN_WITHDRAWAL_DELAY <= t);
     let label: string;
 
-    if (r < 20) {
+    if (r < 17) {
       const s = rng.pick(everyone);
       const asset = rng.pick(f.assetAddresses);
       label = "deposit";
       await d.deposit(s, asset, depositAmount(rng));
-    } else if (r < 28 && undelegated.length > 0) {
+    } else if (r < 25 && undelegated.length > 0) {
       label = "delegate";
       await d.delegate(rng.pick(undelegated), rng.pick(operators));
-    } else if (r < 32 && delegated.length > 0) {
+    } else if (r < 29 && delegated.length > 0) {
       label = "undelegate";
       await d.undelegate(rng.pick(delegated));
-    } else if (r < 44 && holders.length > 0) {
+    } else if (r < 40 && holders.length > 0) {
       const [s, asset] = rng.pick(holders);
       const held = d.model.sharesOf(s.address, asset);
       label = "queue";
       await d.queue(s, asset, rng.chance(0.25) ? held : rng.big(1n, held));
-    } else if (r < 54 && ready.length > 0) {
+    } else if (r < 50 && ready.length > 0) {
       const w = rng.pick(ready);
       const s = everyone.find((x) => x.address === w.staker);
       if (s === undefined) throw new Error("unknown staker");
       const asTokens = rng.chance(0.5);
       label = asTokens ? "complete as tokens" : "complete as shares";
       await d.complete(s, w.id, asTokens);
-    } else if (r < 70) {
+    } else if (r < 66) {
       // Fundings, mostly valid rolls of running streams; some try to reschedule one (or fall below RWC's minimum):
       // the chain must then revert exactly as the model says, and nothing changes.
-      const batch = r >= 64;
+      const batch = r >= 60;
       const running = runningStreams(d.model, f, t);
       // Sometimes a single funding targets a running stream on purpose and tries to reschedule it.
       const attack = !batch && running.length > 0 && rng.chance(0.3) ? rng.pick(running) : undefined;
@@ -170,7 +188,15 @@ async function runRandomScenario(seed: number, steps: number): Promise<RandomRun
       } else {
         for (const res of out.funded.results) if (res.rolled) count("roll");
       }
-    } else if (r < 85) {
+    } else if (r < 78) {
+      // A funding of RWC, the token with a minimum funding (rwcFunding): rolls of guarded and of dust remainders, most
+      // of them trying to end the stream sooner or slow it down. The chain must revert StreamRescheduled or absorb the
+      // dust exactly as the model says.
+      const out = await d.tryFund(f.funder, [rwcFunding(rng, d.model, f, t)], t, false);
+      label = out.reverted === undefined ? "fund RWC" : `fund RWC reverted ${out.reverted.errorName}`;
+      if (out.reverted !== undefined) count(out.reverted.errorName);
+      else if (out.funded.results[0].rolled) count("roll");
+    } else if (r < 88) {
       const s = rng.pick(everyone);
       const tokens = rng.subset(f.rewardTokenAddresses);
       if (rng.chance(0.15)) tokens.push(tokens[0]);
@@ -178,7 +204,7 @@ async function runRandomScenario(seed: number, steps: number): Promise<RandomRun
       const byClaimer = claimers.has(s.address) && rng.chance(0.4);
       label = byClaimer ? "claimFor" : "claim";
       await d.claim(s, tokens, recipient, byClaimer ? f.outsider : undefined);
-    } else if (r < 90) {
+    } else if (r < 91) {
       const op = rng.pick(operators);
       label = "claimCommission";
       await d.claimCommission(
@@ -189,6 +215,10 @@ async function runRandomScenario(seed: number, steps: number): Promise<RandomRun
     } else if (r < 93) {
       label = "queueCommission";
       await d.queueCommission(rng.pick(operators), BigInt(rng.int(0, 5_000)));
+    } else if (r < 96) {
+      // The admin moves RWC's minimum: the remainders of its running streams may turn from guarded to dust or back.
+      label = "setMinFunding";
+      await d.setMinFunding(f.admin, f.rewardTokenAddresses[2], rng.pick(RWC_MIN_FUNDINGS));
     } else {
       label = "time passes";
       await mine();
@@ -209,7 +239,7 @@ async function runRandomScenario(seed: number, steps: number): Promise<RandomRun
     expect(dust, `dust of ${token}`).to.be.gte(0n);
     expect(dust, `dust of ${token}`).to.be.lte(d.dustBoundWei() * RATE_SCALE);
   }
-  return { steps, counts, maxGap: d.maxGap };
+  return { steps, counts, maxGap: d.maxGap, rolls: f.rewardTokenAddresses.map((t) => d.rollTally(t)) };
 }
 
 /** Every stream running at `t` (operator, asset and token, as a funding's target). */
@@ -221,6 +251,51 @@ function runningStreams(m: RewardModel, f: RewardsFixture, t: bigint): FundParam
         .map((token) => ({ operator: op.address, asset, token, amount: 0n, duration: 0n })),
     ),
   );
+}
+
+/**
+ * A funding of RWC, the token with a minimum funding, at `t`. It targets a running stream of RWC, its remainder guarded
+ * or dust with equal odds when both kinds run, and most often tries to end it sooner or slow it down (randomFunding; a
+ * dust remainder is often met with a schedule that ends sooner, which absorbs it). Or it starts one with a few
+ * minimums, over a random duration or a year, in a pool where no RWC stream runs (one with active shares if possible,
+ * so that the remainder decays): always when no RWC stream runs, half of the time when none of them is dust.
+ */
+function rwcFunding(rng: Prng, m: RewardModel, f: RewardsFixture, t: bigint): FundParams {
+  const rwc = f.rewardTokenAddresses[2];
+  const running = runningStreams(m, f, t).filter((p) => p.token === rwc);
+  const guarded = running.filter((p) => m.runningStream(p.operator, p.asset, rwc, t)?.guarded === true);
+  const dust = running.filter((p) => m.runningStream(p.operator, p.asset, rwc, t)?.guarded === false);
+  const pools = [f.operator1, f.operator2]
+    .flatMap((op) => f.assetAddresses.map((asset) => ({ operator: op.address, asset })))
+    .filter((p) => m.runningStream(p.operator, p.asset, rwc, t) === undefined);
+  const start = pools.length > 0 && (running.length === 0 || (dust.length === 0 && rng.chance(0.5)));
+  if (!start) {
+    const kinds = [guarded, dust].filter((k) => k.length > 0);
+    const target = rng.pick(rng.pick(kinds));
+    const stream = m.runningStream(target.operator, target.asset, rwc, t);
+    if (
+      stream !== undefined &&
+      !stream.guarded &&
+      stream.periodFinish - t > MIN_DURATION &&
+      rng.chance(0.5)
+    ) {
+      // Dust: a schedule that ends sooner (an AVS's own, shorter funding) absorbs it.
+      const amount = rng.chance(0.5) ? nearMinimum(rng, m.minFunding(rwc)) : fundAmount(rng);
+      return {
+        ...target,
+        amount: maxBig(amount, m.minFunding(rwc)),
+        duration: rng.big(MIN_DURATION, stream.periodFinish - t - 1n),
+      };
+    }
+    return randomFunding(rng, f, m, t, 0.7, target);
+  }
+  const active = pools.filter((p) => m.activeShares(p.operator, p.asset) > 0n);
+  return {
+    ...rng.pick(active.length > 0 ? active : pools),
+    token: rwc,
+    amount: nearMinimum(rng, m.minFunding(rwc)),
+    duration: rng.chance(0.5) ? MAX_DURATION : duration(rng),
+  };
 }
 
 /** The smallest amount whose net of a `bps` commission is at least `net` (at least 1). */
@@ -240,10 +315,14 @@ function maxBig(a: bigint, b: bigint): bigint {
 
 /**
  * A random funding at `t` of a random pool and token (or of `same`'s pool and token), given the state `m` it will
- * meet. When that stream is running, the funding rolls it, and with probability 1 - `invalid` it is made to obey the
- * rolling rule (end no sooner: duration >= remaining; rate no lower: net * 1e18 >= rate * (duration - remaining)),
+ * meet; of a token with a minimum funding, often only a few minimums (a stream whose remainder soon decays below
+ * the minimum). When that stream is running, the funding rolls it, and with probability 1 - `invalid` it is made to
+ * obey the rolling rule (end no sooner: duration >= remaining; rate no lower: net * 1e18 >= rate * (duration -
+ * remaining)),
  * often right at the limit; otherwise it tries to end the stream sooner, to lengthen it with one wei too little, or to
- * stretch it over MAX_DURATION with dust. Whether it reverts is left to the model (and checked against the chain).
+ * stretch it over MAX_DURATION with dust. Whether it reverts is left to the model (and checked against the chain): it
+ * does when the running stream's remainder is worth at least the token's minimum funding (always when the minimum is
+ * 0); a smaller remainder is dust, which the funding absorbs.
  */
 function randomFunding(
   rng: Prng,
@@ -253,14 +332,19 @@ function randomFunding(
   invalid: number,
   same?: FundParams,
 ): FundParams {
+  const operator = same?.operator ?? rng.pick([f.operator1, f.operator2]).address;
+  const asset = same?.asset ?? rng.pick(f.assetAddresses);
+  const token = same?.token ?? rng.pick(f.rewardTokenAddresses);
+  const minFunding = m.minFunding(token);
+  // Of a token with a minimum, often a few minimums, half of the time over a year (a long dust stream).
+  const few = minFunding > 0n && rng.chance(0.5);
   const p: FundParams = {
-    operator: same?.operator ?? rng.pick([f.operator1, f.operator2]).address,
-    asset: same?.asset ?? rng.pick(f.assetAddresses),
-    token: same?.token ?? rng.pick(f.rewardTokenAddresses),
-    amount: fundAmount(rng),
-    duration: duration(rng),
+    operator,
+    asset,
+    token,
+    amount: few ? nearMinimum(rng, minFunding) : fundAmount(rng),
+    duration: few && rng.chance(0.5) ? MAX_DURATION : duration(rng),
   };
-  const minFunding = m.minFunding(p.token);
   const belowMin = (duration: bigint): FundParams => ({
     ...p,
     amount: rng.big(1n, minFunding - 1n),
@@ -281,16 +365,16 @@ function randomFunding(
     const r = rng.next();
     if (r < 0.2 && minFunding > 1n) return belowMin(maxBig(remaining, MIN_DURATION));
     if (r < 0.5 && remaining > MIN_DURATION) {
-      return { ...p, duration: rng.big(MIN_DURATION, remaining - 1n) };
+      return { ...p, amount: maxBig(p.amount, minFunding), duration: rng.big(MIN_DURATION, remaining - 1n) };
     }
-    if (r < 0.8 && longer > remaining && least(longer) > 1n) {
+    if (r < 0.8 && longer > remaining && least(longer) > maxBig(1n, minFunding)) {
       return { ...p, amount: least(longer) - 1n, duration: longer };
     }
     return { ...p, amount: maxBig(1n, minFunding), duration: MAX_DURATION };
   }
   const d = rng.chance(0.4) ? maxBig(remaining, MIN_DURATION) : longer;
-  const amount = maxBig(d > remaining ? least(d) : 1n, minFunding);
-  return { ...p, amount: rng.chance(0.4) ? amount : amount + fundAmount(rng), duration: d };
+  const enough = maxBig(d > remaining ? least(d) : 1n, minFunding);
+  return { ...p, amount: rng.chance(0.4) ? enough : enough + fundAmount(rng), duration: d };
 }
 
 /** The single stream of pool `(operator, asset)` as the distributor shows it now. */
@@ -316,6 +400,26 @@ describe("RewardDistributor scenarios", function () {
         // Running streams were rolled within the rule, and attempts to reschedule one reverted as the model said.
         expect(run.counts["roll"] ?? 0, "valid rolls").to.be.greaterThan(0);
         expect(run.counts["StreamRescheduled"] ?? 0, "rescheduling attempts reverted").to.be.greaterThan(0);
+        // RWC has a minimum funding: its remainders were met both guarded (rolled within the rule, and attempts to
+        // reschedule them reverted) and as dust (rolled, and some absorbed by a schedule ending sooner or slower).
+        const [rwa, rwb, rwc] = run.rolls;
+        expect(rwc.guarded, "RWC: rolls of guarded remainders").to.be.greaterThan(0);
+        expect(rwc.blocked, "RWC: reschedules of guarded remainders reverted").to.be.greaterThan(0);
+        expect(rwc.dust, "RWC: rolls of dust remainders").to.be.greaterThan(0);
+        expect(rwc.dustRescheduled, "RWC: dust absorbed by a shorter or slower schedule").to.be.greaterThan(
+          0,
+        );
+        // RWA and RWB have none: every remainder is guarded, however small.
+        for (const [name, tally] of [
+          ["RWA", rwa],
+          ["RWB", rwb],
+        ] as const) {
+          expect([tally.dust, tally.dustRescheduled], `${name}: no dust without a minimum`).to.deep.equal([
+            0, 0,
+          ]);
+        }
+        expect(rwa.guarded + rwb.guarded, "RWA, RWB: rolls").to.be.greaterThan(0);
+        expect(rwa.blocked + rwb.blocked, "RWA, RWB: reschedules reverted").to.be.greaterThan(0);
       });
     }
   });
@@ -627,8 +731,9 @@ describe("RewardDistributor scenarios", function () {
   describe("rolling rule: a funding may neither end someone else's running stream sooner nor slow it down", function () {
     /**
      * alice alone in operator1's stETH pool, a 30-day stream a day old; carol, who would like to move it, holds 1 wei
-     * of RWA. (The driver holds model state, so each test builds this on a fresh fixture instead of caching it in a
-     * fixture of its own.)
+     * of RWA. RWA has no minimum funding here, so the rule guards the stream whatever its remainder (remainders below
+     * a minimum: RewardDistributor.test.ts, "rolling rule and minimum funding"). (The driver holds model state, so each
+     * test builds this on a fresh fixture instead of caching it in a fixture of its own.)
      */
     async function runningStream() {
       const f = await loadFixture(rewardsFixture);
@@ -734,7 +839,15 @@ describe("RewardDistributor scenarios", function () {
       const rate1 = rolledRate(rate, periodFinish, t, 1n, periodFinish - t);
       expect(rate1).to.equal(rate + RATE_SCALE / (periodFinish - t));
       expect(byCarol.funded?.results).to.deep.equal([
-        { commission: 0n, rate: rate1, periodFinish, rolled: true },
+        {
+          commission: 0n,
+          rate: rate1,
+          periodFinish,
+          rolled: true,
+          remainingScaled: rate * (periodFinish - t),
+          guarded: true,
+          rescheduled: false,
+        },
       ]);
       // The AVS adds 1,000 RWA (900 net) for the rest of its stream.
       t = await nextBlockIn(HOUR);
@@ -742,7 +855,15 @@ describe("RewardDistributor scenarios", function () {
       const rate2 = rolledRate(rate1, periodFinish, t, 900n * WAD, periodFinish - t);
       expect(rate2).to.equal(rate1 + (900n * WAD * RATE_SCALE) / (periodFinish - t));
       expect(topUp.funded?.results).to.deep.equal([
-        { commission: 100n * WAD, rate: rate2, periodFinish, rolled: true },
+        {
+          commission: 100n * WAD,
+          rate: rate2,
+          periodFinish,
+          rolled: true,
+          remainingScaled: rate1 * (periodFinish - t),
+          guarded: true,
+          rescheduled: false,
+        },
       ]);
       const view = await streamOf(f, f.operator1.address, stETH, rwa);
       expect([view.rate, view.periodFinish]).to.deep.equal([rate2, periodFinish]);
@@ -789,7 +910,15 @@ describe("RewardDistributor scenarios", function () {
       expect(kept).to.be.gte(rate);
       const ok = await d.tryFund(f.funder, [rwaFunding(f, enough, duration)], t, false);
       expect(ok.funded?.results).to.deep.equal([
-        { commission: enough / 10n, rate: kept, periodFinish: periodFinish + extra, rolled: true },
+        {
+          commission: enough / 10n,
+          rate: kept,
+          periodFinish: periodFinish + extra,
+          rolled: true,
+          remainingScaled: rate * (periodFinish - t),
+          guarded: true,
+          rescheduled: false,
+        },
       ]);
       const view = await streamOf(f, f.operator1.address, stETH, rwa);
       expect([view.rate, view.periodFinish]).to.deep.equal([kept, periodFinish + extra]);
@@ -823,6 +952,9 @@ describe("RewardDistributor scenarios", function () {
           rate: rolledRate(rate, movedNow, t, 90n * WAD, movedNow - t),
           periodFinish: movedNow,
           rolled: true,
+          remainingScaled: rate * (movedNow - t),
+          guarded: true,
+          rescheduled: false,
         },
       ]);
       await d.check("rolled onto the moved end");
@@ -834,7 +966,15 @@ describe("RewardDistributor scenarios", function () {
       const t = await nextBlockIn(1n);
       const out = await d.tryFund(f.carol, [rwaFunding(f, 1n, MIN_DURATION)], t, false);
       expect(out.funded?.results).to.deep.equal([
-        { commission: 0n, rate: RATE_SCALE / MIN_DURATION, periodFinish: t + MIN_DURATION, rolled: false },
+        {
+          commission: 0n,
+          rate: RATE_SCALE / MIN_DURATION,
+          periodFinish: t + MIN_DURATION,
+          rolled: false,
+          remainingScaled: 0n,
+          guarded: false,
+          rescheduled: false,
+        },
       ]);
       expect(RATE_SCALE / MIN_DURATION).to.be.lessThan(rate);
       await d.check("refunded after the end");

@@ -8,12 +8,15 @@
  *     amount, minFunding). commission = floor(amount * bps / 10_000) with the operator's commission in force at
  *     funding, credited to the operator; the pool's streams are first brought up to now; a token already streaming
  *     whose end is in the future (after that update, so a paused stream's end has moved) rolls: remaining = rate *
- *     (periodFinish - now); newRate = floor((remaining + net * 1e18) / duration); newFinish = now + duration. A roll
- *     may neither end the running stream sooner nor slow it down: newFinish < periodFinish or newRate < rate reverts
- *     StreamRescheduled(rate, newRate, periodFinish, newFinish). A first funding of a token in a pool, or one after
- *     its stream ended, is unconstrained: rate = floor(net * 1e18 / duration). A pool has at most 8 slots, one per
- *     token, never freed (a 9th token reverts TooManyStreams(8)). A revert changes nothing (the model checks every
- *     rule before it changes any state, and a batch is all or nothing: previewFunds).
+ *     (periodFinish - now) (1e18-scaled); newRate = floor((remaining + net * 1e18) / duration); newFinish = now +
+ *     duration. While the remainder is worth at least the token's minimum funding (remaining != 0 and remaining >=
+ *     minFunding * 1e18: every running stream when the minimum is 0), the roll may neither end the running stream
+ *     sooner nor slow it down: newFinish < periodFinish or newRate < rate reverts StreamRescheduled(rate, newRate,
+ *     periodFinish, newFinish). A smaller remainder is dust: any schedule (any duration in bounds) absorbs it, with the
+ *     same newRate. A first funding of a token in a pool, or one after its stream ended, is unconstrained: rate =
+ *     floor(net * 1e18 / duration). A pool has at most 8 slots, one per token, never freed (a 9th token reverts
+ *     TooManyStreams(8)). A revert changes nothing (the model checks every rule before it changes any state, and a
+ *     batch is all or nothing: previewFunds).
  *   - update (on a funding, before every change of a staker's active shares, and on a claim in every pool the
  *     claimant is in): elapsed = min(now, periodFinish) - lastUpdate; rewardPerShare += floor(rate * elapsed * 1e18 /
  *     activeShares), with activeShares the pool's total minus queued shares before the change. With no active
@@ -137,14 +140,30 @@ export interface FundResult {
   commission: bigint;
   rate: bigint;
   periodFinish: bigint;
-  /** The funding rolled a running stream of the token (the rolling rule applied to it). */
+  /** The funding rolled a running stream of the token: its unstreamed remainder streams in the new schedule. */
   rolled: boolean;
+  /** The remainder rolled in, 1e18-scaled: rate * (periodFinish - now) of the running stream (0 if none). */
+  remainingScaled: bigint;
+  /**
+   * The rolling rule applied: the remainder was worth at least the token's minimum funding (any remainder when the
+   * minimum is 0), so the new schedule had to end no sooner and stream no slower.
+   */
+  guarded: boolean;
+  /**
+   * The funding ended the running stream sooner or slowed it down: only possible for a remainder below the minimum
+   * (dust), which the new schedule absorbed.
+   */
+  rescheduled: boolean;
 }
 
 /** A running stream as a funding at `t` would find it: after the pool is brought up to `t`. */
 export interface RunningStream {
   rate: bigint;
   periodFinish: bigint;
+  /** What is left to stream, 1e18-scaled: rate * (periodFinish - t). */
+  remainingScaled: bigint;
+  /** The remainder is worth at least the token's minimum funding now (always, when the minimum is 0). */
+  guarded: boolean;
 }
 
 export interface FundParams {
@@ -309,8 +328,8 @@ export class RewardModel {
   }
 
   /**
-   * `fundRewards` at `t`. Throws ModelRevert for FundingTooSmall, TooManyStreams and StreamRescheduled, checked in
-   * the contract's order and before any state of the model changes.
+   * `fundRewards` at `t`. Throws ModelRevert for FundingTooSmall, TooManyStreams and StreamRescheduled (a guarded
+   * remainder only), checked in the contract's order and before any state of the model changes.
    */
   fund(p: FundParams, t: bigint): FundResult {
     const operator = norm(p.operator);
@@ -326,9 +345,11 @@ export class RewardModel {
     }
     const running = slot === -1 ? undefined : this.runningAt(pool, slot, t);
     const periodFinish = t + p.duration;
-    const remaining = running === undefined ? 0n : running.rate * (running.periodFinish - t);
+    const remaining = running === undefined ? 0n : running.remainingScaled;
     const rate = (remaining + net * RATE_SCALE) / p.duration;
-    if (running !== undefined && (periodFinish < running.periodFinish || rate < running.rate)) {
+    const guarded = running !== undefined && running.guarded;
+    const rescheduled = running !== undefined && (periodFinish < running.periodFinish || rate < running.rate);
+    if (guarded && rescheduled) {
       throw new ModelRevert("StreamRescheduled", [running.rate, rate, running.periodFinish, periodFinish]);
     }
 
@@ -354,7 +375,15 @@ export class RewardModel {
     this.add(this.commissions, `${operator}|${token}`, commission);
     this.add(this.funded, token, p.amount);
     this.add(this.commissionCredited, token, commission);
-    return { commission, rate, periodFinish, rolled: running !== undefined };
+    return {
+      commission,
+      rate,
+      periodFinish,
+      rolled: running !== undefined,
+      remainingScaled: remaining,
+      guarded,
+      rescheduled,
+    };
   }
 
   /**
@@ -373,7 +402,8 @@ export class RewardModel {
 
   /**
    * The stream of `token` in pool `(operator, asset)` if it is running at `t`, as a funding at `t` would find it
-   * (a paused stream's end moved by the idle time); undefined if the pool has no such stream or it has ended.
+   * (a paused stream's end moved by the idle time), with its remainder and whether the rolling rule guards it at the
+   * token's current minimum funding; undefined if the pool has no such stream or it has ended.
    */
   runningStream(operator: string, asset: string, token: string, t: bigint): RunningStream | undefined {
     const pool = this.pools.get(this.poolKey(operator, asset));
@@ -563,14 +593,20 @@ export class RewardModel {
     pool.lastUpdate = t;
   }
 
-  /** Stream `slot` of `pool` after an update at `t` (which moves a paused stream's end), if it still runs. */
+  /**
+   * Stream `slot` of `pool` after an update at `t` (which moves a paused stream's end), if it still runs: its
+   * remainder, and whether that remainder is guarded (remaining != 0 and remaining >= minFunding * 1e18).
+   */
   private runningAt(pool: ModelPool, slot: number, t: bigint): RunningStream | undefined {
     const st = pool.streams[slot];
     const periodFinish =
       pool.activeShares === 0n && st.periodFinish > pool.lastUpdate
         ? st.periodFinish + t - pool.lastUpdate
         : st.periodFinish;
-    return st.rate !== 0n && periodFinish > t ? { rate: st.rate, periodFinish } : undefined;
+    if (st.rate === 0n || periodFinish <= t) return undefined;
+    const remainingScaled = st.rate * (periodFinish - t);
+    const guarded = remainingScaled !== 0n && remainingScaled >= this.minFunding(st.token) * RATE_SCALE;
+    return { rate: st.rate, periodFinish, remainingScaled, guarded };
   }
 
   private previewRewardPerShare(pool: ModelPool, slot: number, t: bigint): bigint {

@@ -49,6 +49,22 @@ import { NO_SIGNATURE, ZERO_SALT, mined, now, type Mined, type RewardsFixture } 
 /** See the file header. */
 export const ROUNDING = { weiPerSettlement: 2n, rpsUnitsPerFunding: 1n, rpsUnitsPerStep: 1n } as const;
 
+/**
+ * How the fundings of one token met running streams of it, as the model predicted and the chain confirmed: the rolling
+ * rule guards a remainder worth at least the token's minimum funding (every remainder when the minimum is 0); a
+ * smaller one is dust that any schedule may absorb.
+ */
+export interface RollTally {
+  /** Rolls of a guarded remainder (they kept its end and rate). */
+  guarded: number;
+  /** Rolls of a dust remainder. */
+  dust: number;
+  /** Of the dust rolls, those that ended the running stream sooner or slowed it down (the dust was absorbed). */
+  dustRescheduled: number;
+  /** Fundings that tried to reschedule a guarded remainder and reverted StreamRescheduled. */
+  blocked: number;
+}
+
 /** A funding that was mined, with what the model computed for each entry. */
 export interface Funded extends Mined {
   results: FundResult[];
@@ -79,6 +95,8 @@ export class RewardsDriver {
   /** The largest gap seen between the chain and the model: pending or claimed wei, and reward-per-share units. */
   readonly maxGap = { wei: 0n, rps: 0n };
   private readonly erc20s = new Map<string, IERC20>();
+  /** Per token (checksummed): how its fundings met running streams (see rollTally). */
+  private readonly rolls = new Map<string, RollTally>();
 
   constructor(f: RewardsFixture, opts: DriverOptions) {
     this.f = f;
@@ -181,6 +199,12 @@ export class RewardsDriver {
     expect(events.length).to.equal(params.length);
     const results = params.map((p, i) => {
       const r = this.model.fund(p, m.timestamp);
+      if (r.rolled) {
+        const tally = this.tally(p.token);
+        if (r.guarded) tally.guarded += 1;
+        else tally.dust += 1;
+        if (r.rescheduled) tally.dustRescheduled += 1;
+      }
       const a = events[i].args;
       expect([
         a.funder,
@@ -209,7 +233,10 @@ export class RewardsDriver {
   /**
    * A funding in the block the caller has timed at `at` (nextBlockIn), whatever the model predicts for it: if the
    * model says it reverts, the chain must revert with the same custom error and the same arguments (and change no
-   * balance; `check` then finds every other figure unchanged); otherwise it must fund exactly as the model says.
+   * balance; `check` then finds every other figure unchanged); otherwise it must fund exactly as the model says. So a
+   * roll that ends a running stream sooner or slows it down must revert StreamRescheduled exactly when the model
+   * finds its remainder guarded (worth at least the token's minimum funding), and fund with the model's rate when it
+   * is dust.
    */
   async tryFund(
     funder: HardhatEthersSigner,
@@ -232,7 +259,25 @@ export class RewardsDriver {
     expect(await now(), "the reverted funding was mined at the time the model was asked about").to.equal(at);
     expect(await this.balances(this.f.distributorAddress, tokens)).to.deep.equal(distributorBefore);
     expect(await this.balances(funder.address, tokens)).to.deep.equal(funderBefore);
+    if (predicted.errorName === "StreamRescheduled") {
+      this.tally(this.failingEntry(params, at).token).blocked += 1;
+    }
     return { reverted: predicted };
+  }
+
+  /** How the fundings of `token` met running streams so far (fundings through this driver only). */
+  rollTally(token: string): RollTally {
+    return { ...this.tally(token) };
+  }
+
+  private tally(token: string): RollTally {
+    const key = ethers.getAddress(token);
+    let tally = this.rolls.get(key);
+    if (tally === undefined) {
+      tally = { guarded: 0, dust: 0, dustRescheduled: 0, blocked: 0 };
+      this.rolls.set(key, tally);
+    }
+    return tally;
   }
 
   /** `claim(tokens, recipient)` by `staker`, or `claimFor` by `claimer`; checks the amounts and transfers. */
@@ -430,6 +475,20 @@ export class RewardsDriver {
     if (params.length !== 1) throw new Error("driver: fundRewards takes one funding");
     const [p] = params;
     return d.fundRewards(p.operator, p.asset, p.token, p.amount, p.duration);
+  }
+
+  /** The entry of `params` at which a batch at `at` reverts, per the model (it must revert). */
+  private failingEntry(params: FundParams[], at: bigint): FundParams {
+    const trial = this.model.clone();
+    for (const p of params) {
+      try {
+        trial.fund(p, at);
+      } catch (e) {
+        if (e instanceof ModelRevert) return p;
+        throw e;
+      }
+    }
+    throw new Error("driver: the model funds every entry");
   }
 
   private settled(staker: string, pools: number): void {
