@@ -80,7 +80,7 @@ export function expectRefusal(action: () => unknown): PoolSlashPendingError {
 }
 
 /** A canonical string of a value (bigints as decimals, object keys sorted) for exact comparisons. */
-function show(value: unknown): string {
+export function show(value: unknown): string {
   return (
     JSON.stringify(value, (_key, v: unknown) => {
       if (typeof v === "bigint") return v.toString();

@@ -43,6 +43,7 @@ import type {
 
 import { DAY, STAKER_FUNDS, WAD, fundAndApprove } from "../helpers/fixtures";
 import { InvariantChecker, type ChainState } from "../helpers/invariants";
+import { show } from "../helpers/model";
 import { Prng } from "../helpers/prng";
 import { NO_SIGNATURE, ZERO_SALT } from "../helpers/signatures";
 import {
@@ -242,21 +243,6 @@ const EMPTY_CONFIG: AVSConfigModel = {
   registrar: ZERO,
   registered: false,
 };
-
-/** A canonical string of a value (bigints as decimals, object keys sorted) for exact comparisons. */
-function show(value: unknown): string {
-  return (
-    JSON.stringify(value, (_key, v: unknown) => {
-      if (typeof v === "bigint") return v.toString();
-      if (v !== null && typeof v === "object" && !Array.isArray(v)) {
-        return Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
-        );
-      }
-      return v;
-    }) ?? "undefined"
-  );
-}
 
 function required<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`${what} was not read`);
