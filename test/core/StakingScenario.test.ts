@@ -44,12 +44,13 @@ class Scenario {
     this.model.delegate(f.operator2.address, f.operator2.address);
   }
 
+  /** Pins the next block's timestamp, then sends: the transaction must not be built before the pin. */
   private async send(
-    promise: Promise<ContractTransactionResponse>,
+    sendTx: () => Promise<ContractTransactionResponse>,
   ): Promise<{ receipt: ContractTransactionReceipt; timestamp: bigint }> {
     const timestamp = BigInt(await time.latest()) + 12n;
     await time.setNextBlockTimestamp(timestamp);
-    const receipt = await (await promise).wait();
+    const receipt = await (await sendTx()).wait();
     if (receipt === null) throw new Error("no receipt");
     return { receipt, timestamp };
   }
@@ -78,7 +79,7 @@ class Scenario {
     const asset = this.f.assetAddresses[assetIndex];
     const before = await token.balanceOf(staker.address);
     const minted = this.model.deposit(staker.address, asset, amount);
-    const { receipt } = await this.send(this.f.vault.connect(staker).deposit(asset, amount, minted));
+    const { receipt } = await this.send(() => this.f.vault.connect(staker).deposit(asset, amount, minted));
     const paid = before - (await token.balanceOf(staker.address));
     expect(paid).to.equal(amount);
     expect(this.events(receipt, "Deposited").map((e) => [...e])).to.deep.equal([
@@ -95,7 +96,7 @@ class Scenario {
     approverSalt: string = ZERO_SALT,
   ): Promise<void> {
     const moves = this.model.delegate(staker.address, operator.address);
-    const { receipt } = await this.send(
+    const { receipt } = await this.send(() =>
       this.f.registry.connect(staker).delegateTo(operator.address, signature, approverSalt),
     );
     expect(this.events(receipt, "SharesMoved").map((e) => [...e])).to.deep.equal(
@@ -115,7 +116,7 @@ class Scenario {
   /** Queues `shares` (or, when `fraction` is given, that fraction of the position) and checks invariant 6. */
   async queue(staker: HardhatEthersSigner, assetIndex: number, shares: bigint): Promise<bigint> {
     const asset = this.f.assetAddresses[assetIndex];
-    const { receipt, timestamp } = await this.send(
+    const { receipt, timestamp } = await this.send(() =>
       this.f.vault.connect(staker).queueWithdrawal(asset, shares),
     );
     const operator = this.model.operatorOf(staker.address);
@@ -131,7 +132,7 @@ class Scenario {
 
   async undelegate(staker: HardhatEthersSigner, caller: HardhatEthersSigner): Promise<bigint[]> {
     const operator = this.model.operatorOf(staker.address);
-    const { receipt, timestamp } = await this.send(
+    const { receipt, timestamp } = await this.send(() =>
       this.f.registry.connect(caller).undelegate(staker.address),
     );
     const ids = this.model.undelegate(staker.address, timestamp);
@@ -150,7 +151,7 @@ class Scenario {
     signature: IOperatorRegistryTypes.ApproverSignatureStruct,
     approverSalt: string,
   ): Promise<bigint[]> {
-    const { receipt, timestamp } = await this.send(
+    const { receipt, timestamp } = await this.send(() =>
       this.f.registry.connect(staker).redelegate(operator.address, signature, approverSalt),
     );
     const ids = this.model.undelegate(staker.address, timestamp);
@@ -171,7 +172,7 @@ class Scenario {
     const token = this.f.tokens[this.f.assetAddresses.indexOf(w.asset)];
     const before = await token.balanceOf(caller.address);
     const c = this.model.complete(id, asTokens);
-    const { receipt } = await this.send(this.f.vault.connect(caller).completeWithdrawal(id, asTokens));
+    const { receipt } = await this.send(() => this.f.vault.connect(caller).completeWithdrawal(id, asTokens));
     const received = (await token.balanceOf(caller.address)) - before;
     const receiver = asTokens ? caller.address : w.staker;
     expect(this.events(receipt, "WithdrawalCompleted").map((e) => [...e])).to.deep.equal([
@@ -202,7 +203,7 @@ class Scenario {
   ): Promise<bigint> {
     const asset = this.f.assetAddresses[assetIndex];
     const amount = this.model.reserve(operator.address, asset, magnitude, free);
-    const { receipt } = await this.send(
+    const { receipt } = await this.send(() =>
       this.f.slasher.reserveSlash(operator.address, asset, magnitude, free),
     );
     const pending = this.model.pool(operator.address, asset).pendingSlash;
@@ -216,7 +217,7 @@ class Scenario {
   async release(operator: HardhatEthersSigner, assetIndex: number, amount: bigint): Promise<void> {
     const asset = this.f.assetAddresses[assetIndex];
     this.model.release(operator.address, asset, amount);
-    await this.send(this.f.slasher.releaseSlash(operator.address, asset, amount));
+    await this.send(() => this.f.slasher.releaseSlash(operator.address, asset, amount));
     await this.check();
   }
 
@@ -225,7 +226,7 @@ class Scenario {
     const token = this.f.tokens[assetIndex];
     const before = await token.balanceOf(this.f.slasherAddress);
     this.model.execute(operator.address, asset, amount);
-    const { receipt } = await this.send(this.f.slasher.executeSlash(operator.address, asset, amount));
+    const { receipt } = await this.send(() => this.f.slasher.executeSlash(operator.address, asset, amount));
     expect((await token.balanceOf(this.f.slasherAddress)) - before).to.equal(amount);
     expect(this.events(receipt, "Slashed").map((e) => [...e])).to.deep.equal([
       [operator.address, asset, amount, this.model.pool(operator.address, asset).totalAssets],
@@ -280,14 +281,14 @@ class Scenario {
   }
 
   async setWithdrawer(staker: HardhatEthersSigner, withdrawer: HardhatEthersSigner): Promise<void> {
-    await this.send(this.f.vault.connect(staker).setWithdrawer(withdrawer.address));
+    await this.send(() => this.f.vault.connect(staker).setWithdrawer(withdrawer.address));
     expect(await this.f.vault.withdrawerOf(staker.address)).to.equal(withdrawer.address);
     await this.check();
   }
 
   /** Sends tokens straight to the vault: no pool may change (the model is untouched), the balance exceeds the pools. */
   async donate(from: HardhatEthersSigner, assetIndex: number, amount: bigint): Promise<void> {
-    await this.send(this.f.tokens[assetIndex].connect(from).transfer(this.f.vaultAddress, amount));
+    await this.send(() => this.f.tokens[assetIndex].connect(from).transfer(this.f.vaultAddress, amount));
     this.inv.recordDonation(this.f.assetAddresses[assetIndex], amount);
     await this.check();
   }
