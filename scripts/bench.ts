@@ -48,7 +48,7 @@ async function setup(): Promise<World> {
   const rewardTokens: MockERC20[] = [];
   for (let i = 0; i < 8; i++) {
     const token = await newToken(admin, `RWD${i}`);
-    await (await core.rewardDistributor.addRewardToken(await token.getAddress())).wait();
+    await (await core.rewardDistributor.addRewardToken(await token.getAddress(), WAD)).wait();
     await (await token.mint(await admin.getAddress(), BIG)).wait();
     await (await token.approve(await core.rewardDistributor.getAddress(), ethers.MaxUint256)).wait();
     rewardTokens.push(token);
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   await time.increase(7 * 24 * 3600);
   report.record(
     "vault.completeWithdrawal.asTokens",
-    await gasOf(vault.connect(alice).completeWithdrawal(withdrawalId, true)),
+    await gasOf(vault.connect(alice).completeWithdrawal(withdrawalId, true, 0)),
   );
 
   // Slashing.
@@ -139,7 +139,7 @@ async function main(): Promise<void> {
     "slashing.modifyAllocation",
     await gasOf(sm.connect(operator).modifyAllocation(avsAddr, a0, WAD / 2n)),
   );
-  await time.increase(2 * 24 * 3600);
+  await time.increase(Number(await sm.allocationDelay()));
 
   const snapshot = await network.provider.send("evm_snapshot", []);
   report.record(
@@ -166,7 +166,7 @@ async function main(): Promise<void> {
   await (await sm.connect(operator).registerOperatorToAVS(avs3Addr, "0x")).wait();
   for (const a of [a0, a1, a2])
     await (await sm.connect(operator).modifyAllocation(avs3Addr, a, WAD / 4n)).wait();
-  await time.increase(2 * 24 * 3600);
+  await time.increase(Number(await sm.allocationDelay()));
   await (await sm.connect(slasher).requestSlash(avs3Addr, opAddr, WAD / 10n, ethers.id("evidence3"))).wait();
   await time.increase(24 * 3600);
   report.record("slashing.executeSlash.3assets", await gasOf(sm.executeSlash(2)));

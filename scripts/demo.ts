@@ -2,9 +2,14 @@
  * A guided tour of the protocol on the in-process Hardhat chain: `npm run demo`.
  *
  * It deploys the core (vault, operator registry, slashing manager, reward distributor) behind UUPS proxies, lists
- * three liquid staking tokens, hands the admin roles over to a timelock, and then walks one story: operators and
- * stakers, an AVS with a veto committee, allocations, a week of rewards, and a slash that a withdrawal queued during
- * the veto window cannot escape. Every figure it prints is read from the contracts through sdk/views.ts.
+ * three liquid staking tokens, allows a reward token with a minimum funding, hands the admin roles over to a timelock,
+ * and then walks one story: operators and stakers, an AVS with a veto committee, allocations (slashable only after
+ * allocationDelay(): until the vault's latestReadyAt() plus EXIT_BUFFER, 11 days by default), a week of rewards, and a
+ * slash that no exit can escape: a withdrawal that is ready waits for the request to resolve, and one queued during
+ * the veto window bears it too. The pool gate takes requests in epochs (JOIN_WINDOW, GATE_CYCLE), bounding how long
+ * requests keep a pool closed; a request skips the assets it cannot take and takes the others.
+ * Exits complete with a minAssets bound; the escrowed funds are released per asset. Every figure it prints is read
+ * from the contracts through sdk/views.ts.
  */
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
@@ -22,16 +27,20 @@ import {
   formatPool,
   formatPosition,
   formatRewards,
+  formatSlashRequest,
   formatWadPercent,
   formatWithdrawal,
   formatWithdrawalId,
+  minAssetsFor,
   nameOf,
   nextWithdrawalId,
   readAllocation,
   readPool,
   readPosition,
   readRewards,
+  readSlashRequest,
   readWithdrawal,
+  securedStake,
   type AddressBook,
 } from "../sdk/views";
 import { MockERC20__factory, ProtocolTimelock__factory, type MockERC20 } from "../typechain-types";
@@ -40,6 +49,8 @@ const DAY = 86_400n;
 const HOUR = 3_600n;
 const TIMELOCK_DELAY = 2n * DAY;
 const COMMISSION_BPS = 1_000; // 10%
+/** The smallest funding of RWD: below it, fundRewards reverts FundingTooSmall (docs/rewards.md). */
+const RWD_MIN_FUNDING = 10n * WAD;
 const NO_SIGNATURE = { signature: "0x", expiry: 0n };
 const NO_SALT = ethers.ZeroHash;
 const ZERO = ethers.ZeroAddress;
@@ -71,6 +82,12 @@ async function step(title: string, ...explanation: string[]): Promise<void> {
   for (const line of explanation) console.log(`   ${line}`);
 }
 
+/** formatDuration with the minutes and seconds too when there are any (e.g. MAX_VETO_WINDOW = 2 days - 1 s). */
+function exactDuration(seconds: bigint): string {
+  const rest = seconds % HOUR;
+  return rest === 0n ? formatDuration(seconds) : `${formatDuration(seconds)} ${rest / 60n}m ${rest % 60n}s`;
+}
+
 function note(line: string): void {
   console.log(`   ${line}`);
 }
@@ -100,6 +117,18 @@ function revertData(error: unknown): string | undefined {
 async function revertOf(call: Promise<unknown>, iface: Interface, book?: AddressBook): Promise<string> {
   const error = await callError(call, iface, book);
   if (error === null) throw new Error("expected the call to revert");
+  return error;
+}
+
+/** Like revertOf, but throws unless the custom error starts with `expected` (e.g. "PoolGated(op1, stETH, 123)"). */
+async function expectRevert(
+  call: Promise<unknown>,
+  iface: Interface,
+  expected: string,
+  book?: AddressBook,
+): Promise<string> {
+  const error = await revertOf(call, iface, book);
+  if (!error.startsWith(expected)) throw new Error(`expected a revert ${expected}..., got ${error}`);
   return error;
 }
 
@@ -196,8 +225,10 @@ async function main(): Promise<void> {
   ]);
 
   await step(
-    "Admin setup: list three LSTs with deposit caps and allow one reward token",
+    "Admin setup: list three LSTs with deposit caps and allow one reward token with a minimum funding",
     "addAsset gives each asset an index (its bit in a staker's asset mask); caps bound what deposits may bring in.",
+    "addRewardToken(token, minFunding) requires a minimum above 0: a funding below it reverts FundingTooSmall, so",
+    "nobody can lock a pool's schedule of the token with a dust stream over a year (docs/rewards.md).",
   );
   const caps: Array<[string, bigint]> = [
     [S, eth(10_000)],
@@ -205,7 +236,7 @@ async function main(): Promise<void> {
     [C, eth(5_000)],
   ];
   for (const [address, cap] of caps) await send(vault.addAsset(address, cap));
-  await send(rewardDistributor.addRewardToken(RWD));
+  await send(rewardDistributor.addRewardToken(RWD, RWD_MIN_FUNDING));
   table(
     "Listed assets",
     await Promise.all(
@@ -215,7 +246,9 @@ async function main(): Promise<void> {
       }),
     ),
   );
-  note(`Reward tokens: ${(await rewardDistributor.rewardTokens()).map((t) => nameOf(t, book)).join(", ")}`);
+  note(
+    `Reward tokens: ${(await rewardDistributor.rewardTokens()).map((t) => nameOf(t, book)).join(", ")} (RWD: minimum funding ${formatAmount(RWD_MIN_FUNDING)})`,
+  );
 
   await step(
     "Hand-over: a ProtocolTimelock (2-day delay) becomes the admin; a second signer keeps PAUSER_ROLE",
@@ -302,6 +335,7 @@ async function main(): Promise<void> {
     "alice deposits stETH with an EIP-2612 permit (no approve transaction) while undelegated, then delegates to",
     "op1: her shares move from the undelegated pool into op1's pool at once (moving into risk is instant).",
     "bob delegates to op1 first and deposits afterwards, straight into op1's pool. carol and dave join op2.",
+    "alice also starts leaving with 10 of her 50 rETH at once: that withdrawal is ready after the withdrawal delay.",
   );
   for (const staker of stakers) {
     for (const t of assetTokens) {
@@ -370,6 +404,14 @@ async function main(): Promise<void> {
   await send(registry.connect(dave).delegateTo(op2.address, NO_SIGNATURE, NO_SALT));
   await send(vault.connect(dave).deposit(S, eth(60), 0n));
   await send(vault.connect(dave).deposit(R, eth(40), 0n));
+  const aliceRethShares = (await readPosition(vault, alice.address, R)).shares;
+  const aliceExitId = await nextWithdrawalId(vault, alice.address);
+  await send(vault.connect(alice).queueWithdrawal(R, aliceRethShares / 5n));
+  const aliceExit = await readWithdrawal(vault, aliceExitId);
+  if (aliceExit === undefined) throw new Error("alice's withdrawal is missing");
+  table("alice's rETH withdrawal (readyAt is fixed when it is queued: queue time + the withdrawal delay)", [
+    formatWithdrawal(aliceExit, await now(), book),
+  ]);
 
   const showPositions = async (
     title = "Positions (value = shares priced net of pending slashes)",
@@ -449,15 +491,51 @@ async function main(): Promise<void> {
       }),
     ),
   );
+  const [maxVetoWindow, executionWindow, joinWindow, reopenWindow, gateCycle, exitBuffer] = await Promise.all(
+    [
+      slashingManager.MAX_VETO_WINDOW(),
+      slashingManager.EXECUTION_WINDOW(),
+      slashingManager.JOIN_WINDOW(),
+      slashingManager.REOPEN_WINDOW(),
+      slashingManager.GATE_CYCLE(),
+      slashingManager.EXIT_BUFFER(),
+    ],
+  );
   note(
-    `MAX_VETO_WINDOW ${formatDuration(await slashingManager.MAX_VETO_WINDOW())} + EXECUTION_WINDOW ${formatDuration(
-      await slashingManager.EXECUTION_WINDOW(),
-    )} < vault MIN_WITHDRAWAL_DELAY ${formatDuration(await vault.MIN_WITHDRAWAL_DELAY())}.`,
+    `MAX_VETO_WINDOW ${exactDuration(maxVetoWindow)} + EXECUTION_WINDOW ${exactDuration(
+      executionWindow,
+    )} < vault MIN_WITHDRAWAL_DELAY ${exactDuration(await vault.MIN_WITHDRAWAL_DELAY())}.`,
+  );
+  const longestClosure = joinWindow + maxVetoWindow + executionWindow;
+  note(
+    `Pool gate (per operator and asset): a pool's first request starts an epoch; further requests join it only within`,
+  );
+  note(
+    `JOIN_WINDOW ${exactDuration(joinWindow)} of its start, so the pool stays closed at most JOIN_WINDOW + MAX_VETO_WINDOW +`,
+  );
+  note(
+    `EXECUTION_WINDOW = ${exactDuration(longestClosure)} (an expired request must be cancelled; anyone may). Later requests`,
+  );
+  note(
+    `revert PoolGated(operator, asset, nextEpochAt) until the pool is open again and GATE_CYCLE has passed since the start:`,
+  );
+  note(
+    `GATE_CYCLE ${exactDuration(gateCycle)} ${
+      gateCycle === longestClosure + reopenWindow ? "=" : "!="
+    } that closure + REOPEN_WINDOW ${exactDuration(reopenWindow)}, so every epoch leaves stakers a window to enter or`,
+  );
+  note(
+    `leave, and it is ${gateCycle <= exitBuffer ? "within" : "BEYOND"} EXIT_BUFFER ${exactDuration(exitBuffer)}. A request skips an asset whose pool is gated (or`,
+  );
+  note(
+    "that is in the AVS's cooldown or has nothing to take) and takes the others; it reverts only if it takes none.",
   );
 
   await step(
     "Operators opt in and allocate 50% magnitude per asset to AVS-X; op1 also gives 30% of its stETH to AVS-Y",
-    "An increase becomes slashable after the operator's allocation delay (default 1 day).",
+    "An increase becomes slashable after allocationDelay(): until the vault's latestReadyAt() (the latest readyAt of",
+    "any withdrawal queued so far or now) plus EXIT_BUFFER, 11 days by default: a staker who starts leaving when an",
+    "allocation is announced is gone before it can be slashed, even if requests close the pool meanwhile.",
   );
   const allocations: Array<[HardhatEthersSigner, HardhatEthersSigner, string, bigint]> = [
     [op1, avsX, S, WAD / 2n],
@@ -487,12 +565,22 @@ async function main(): Promise<void> {
   await showAllocations("Allocations right after modifyAllocation: nothing is slashable yet");
 
   await step("Wait for the allocation delay");
-  const allocationDelay = await slashingManager.allocationDelay(op1.address);
+  const allocationDelay = await slashingManager.allocationDelay();
+  const latestReadyIn = (await vault.latestReadyAt()) - (await now());
   await time.increase(allocationDelay);
   note(
-    `allocationDelay(op1) = ${formatDuration(allocationDelay)}; the views apply the matured change without a tx.`,
+    `allocationDelay() = latestReadyAt() - now ${formatDuration(latestReadyIn)} (the withdrawal delay ${formatDuration(
+      await vault.withdrawalDelay(),
+    )}, never changed) + EXIT_BUFFER ${formatDuration(exitBuffer)} = ${formatDuration(
+      allocationDelay,
+    )}; the views apply the matured change without a tx.`,
   );
   await showAllocations();
+  note(
+    `AVS-X's secured stake in stETH (sdk securedStake: allocatedStake summed over op1 and op2): ${formatAmount(
+      await securedStake(slashingManager, avsX.address, S, [op1.address, op2.address]),
+    )} stETH.`,
+  );
 
   await step(
     "AVS-X funds a week of rewards for op1's and op2's stETH pools (fundRewardsBatch)",
@@ -556,11 +644,14 @@ async function main(): Promise<void> {
 
   await step(
     "AVS-X's slasher requests a slash of 20% of op1's allocations (requestSlash)",
-    "s = f * a_X = 0.2 * 50% = 10% of op1's magnitude in each asset; the amount is fixed now and reserved in the",
-    "pool: amount = netAssets * s / (maxMagnitude - reserved). Until it is resolved, exits are priced net of it.",
+    "s = ceil(f * a_X) = 0.2 * 50% = 10% of op1's magnitude in each asset (rounded against the operator); the amount is",
+    "fixed now and reserved in the pool: amount = netAssets * s / (maxMagnitude - reserved), rounded down. Until the",
+    "request is executed, vetoed or cancelled, the pool takes no new shares and pays no exits.",
   );
   const op1StEthBefore = await readPool(vault, op1.address, S);
   const bobValueBefore = (await readPosition(vault, bob.address, S)).assets;
+  const aliceExitBefore = await readWithdrawal(vault, aliceExitId);
+  if (aliceExitBefore === undefined) throw new Error("alice's withdrawal is missing");
   const yBefore = await readAllocation(slashingManager, op1.address, avsY.address, S);
   const op2Before = await readAllocation(slashingManager, op2.address, avsX.address, S);
   await send(
@@ -568,21 +659,44 @@ async function main(): Promise<void> {
       .connect(slasher)
       .requestSlash(avsX.address, op1.address, WAD / 5n, ethers.id("evidence: batch 42")),
   );
+  const requestedAt = await now();
   const slashId = await slashingManager.slashRequestCount();
-  // Named outputs: robust to the view returning more fields.
-  const slashView = await slashingManager.slashRequest(slashId);
-  const { request, assets: slashedAssets, slashed } = slashView;
+  const request = await readSlashRequest(slashingManager, slashId);
+  if (request === undefined) throw new Error(`slash request ${slashId} is missing`);
   table(
-    `Slash request ${slashId}: executable in ${formatDuration(request.executableAt - (await now()))}, then for 1 day`,
-    slashed.map((s, i) => ({
-      asset: nameOf(slashedAssets[i], book),
-      magnitude: formatWadPercent(s.magnitude),
-      reservedAmount: formatAmount(s.amount),
-    })),
+    `Slash request ${slashId} (${request.status}): executable in ${formatDuration(
+      request.executableAt - (await now()),
+    )}, then until ${formatDuration(request.expiresAt - (await now()))} from now`,
+    formatSlashRequest(request, book),
   );
+  note(
+    `It carries SlashTerms #${request.termsId}: veto by ${nameOf(request.vetoCommittee, book)}, funds to ${nameOf(
+      request.recipient,
+      book,
+    )}; a later change of AVS-X's configuration does not change them for this request.`,
+  );
+  const takesCbEth = request.assets.some((a) => a.asset.toLowerCase() === C.toLowerCase());
+  const op1CbEth = await readAllocation(slashingManager, op1.address, avsX.address, C);
+  note(
+    `AVS-X accepts cbETH too, but op1 allocates ${formatWadPercent(op1CbEth.current)} of its cbETH to it: the request ${
+      takesCbEth ? "TAKES" : "skips"
+    } cbETH and takes the other assets.`,
+  );
+  const [requestMagnitudes] = await slashingManager.magnitudes(op1.address, S);
+  const epochStart = requestMagnitudes.gateAt;
+  const nextEpochAt = epochStart + gateCycle;
+  note(
+    `The request started op1/stETH's first request epoch: gateAt = ${
+      epochStart === requestedAt
+        ? "the request's time"
+        : `${formatDuration(requestedAt - epochStart)} before it`
+    }; the next epoch may start ${exactDuration(nextEpochAt - requestedAt)} after it (GATE_CYCLE).`,
+  );
+  const stEthSlashed = request.assets.find((a) => a.asset.toLowerCase() === S.toLowerCase());
+  if (stEthSlashed === undefined) throw new Error("the request takes no stETH");
   const expectedStEth = (op1StEthBefore.netAssets * (WAD / 10n)) / WAD;
   note(
-    `Check: 300 stETH * 10% / 100% = ${formatAmount(expectedStEth)} stETH reserved (${formatAmount(slashed[0].amount)}).`,
+    `Check: 300 stETH * 10% / 100% = ${formatAmount(expectedStEth)} stETH reserved (${formatAmount(stEthSlashed.amount)}).`,
   );
   await showPools();
   await showAllocations();
@@ -596,10 +710,45 @@ async function main(): Promise<void> {
   );
 
   await step(
+    "alice's rETH withdrawal is ready, but op1's rETH pool has a pending request: her exit waits for it",
+    "Paid now, priced net of the reservation, she would keep nothing of a veto (the stakers who stayed would get it);",
+    "so a withdrawal from a pool with a pending request cannot complete: a veto or cancel leaves her whole, an",
+    "execution is borne by her as by every share of the pool (docs/slashing.md).",
+  );
+  const aliceReady = await readWithdrawal(vault, aliceExitId);
+  if (aliceReady === undefined) throw new Error("alice's withdrawal is missing");
+  if (aliceReady.readyAt > (await now())) throw new Error("alice's withdrawal should be ready by now");
+  table("alice's rETH withdrawal", [formatWithdrawal(aliceReady, await now(), book)]);
+  note(
+    `Even accepting its net value, completeWithdrawal(id, asTokens, minAssets ${formatAmount(
+      minAssetsFor(aliceReady),
+    )}) reverts ${await revertOf(
+      vault.connect(alice).completeWithdrawal.staticCall(aliceExitId, true, minAssetsFor(aliceReady)),
+      vault.interface,
+      book,
+    )}: the last argument counts the pool's pending requests.`,
+  );
+  note(
+    `One AVS cannot keep a pool closed for long: one request per allocation at a time, and its next one waits SLASH_COOLDOWN (${formatDuration(
+      await slashingManager.SLASH_COOLDOWN(),
+    )}) after the last one's expiry.`,
+  );
+  const ySlash = (): Promise<bigint> =>
+    slashingManager
+      .connect(avsY)
+      .requestSlash.staticCall(avsY.address, op1.address, WAD / 10n, ethers.id("evidence: oracle round 7"));
+  note(
+    `Nor can several AVSs take turns: within JOIN_WINDOW of the epoch's start AVS-Y could still join (its request on op1/stETH would ${
+      (await callError(ySlash(), slashingManager.interface, book)) === null ? "succeed" : "REVERT"
+    }), but later ones are refused until the next epoch (below).`,
+  );
+
+  await step(
     "During the veto window, bob queues a withdrawal of half his stETH shares; alice tries to deposit 30 more",
-    "bob's queued shares stay in the pool's totalShares (slashable) and stop earning rewards. His withdrawal is",
-    "priced net of the pending slash, so it cannot escape it. A deposit must not pay for a slash requested",
-    "before it either (see docs/slashing.md).",
+    "bob's queued shares stay in the pool's totalShares (slashable) and stop earning rewards. His withdrawal is ready",
+    "only after the withdrawal delay, and could not complete while the request is pending anyway: it cannot escape",
+    "it. A deposit must neither pay for a slash requested before it nor collect what a veto would return: the pool",
+    "refuses it (see docs/slashing.md).",
   );
   const bobPosition = await readPosition(vault, bob.address, S);
   const predictedId = await nextWithdrawalId(vault, bob.address);
@@ -615,29 +764,22 @@ async function main(): Promise<void> {
   );
   const bobWithdrawal = await readWithdrawal(vault, bobWithdrawalId);
   if (bobWithdrawal === undefined) throw new Error("bob's withdrawal is missing");
-  table("Queued withdrawal (paysNow is net of the pending slash)", [
-    formatWithdrawal(bobWithdrawal, await now(), book),
-  ]);
-  const topUp = eth(30);
-  const topUpRefused = await callError(
-    vault.connect(alice).deposit.staticCall(S, topUp, 0n),
-    vault.interface,
-    book,
+  table(
+    "Queued withdrawal (value is net of the pending slash; it waits for the request as well as its delay)",
+    [formatWithdrawal(bobWithdrawal, await now(), book)],
   );
-  let toppedUpDuringWindow = false;
-  if (topUpRefused === null) {
-    const aliceSharesBefore = (await readPosition(vault, alice.address, S)).shares;
-    await send(vault.connect(alice).deposit(S, topUp, 0n));
-    const minted = (await readPosition(vault, alice.address, S)).shares - aliceSharesBefore;
-    note(`alice's 30 stETH minted ${formatAmount(minted)} shares, priced on the pool's net assets.`);
-    toppedUpDuringWindow = true;
-  } else {
-    note(`alice's deposit reverts ${topUpRefused}:`);
-    note(
-      "a pool with a pending slash takes no new shares until the request is executed, vetoed or cancelled,",
-    );
-    note("so a newcomer can neither pay for the slash nor collect the value a veto would return.");
-  }
+  const topUp = eth(30);
+  note(
+    `alice's deposit of 30 stETH reverts ${await revertOf(
+      vault.connect(alice).deposit.staticCall(S, topUp, 0n),
+      vault.interface,
+      book,
+    )}:`,
+  );
+  note("a pool with a pending slash request takes no new shares until it is executed, vetoed or cancelled");
+  note(
+    `(previewDeposit(op1, stETH, 30) = ${formatAmount(await vault.previewDeposit(op1.address, S, topUp))} shares).`,
+  );
   await showPositions();
   await showPools();
   await showRewards("Claimable rewards (bob's queued half no longer earns)");
@@ -657,29 +799,44 @@ async function main(): Promise<void> {
     "The reserved amounts leave the pools for the slashing manager's escrow; maxMagnitude drops by s.",
   );
   await time.increaseTo(request.executableAt);
-  const aliceTopUpValueBefore = (await readPosition(vault, alice.address, S)).assets;
+  note(
+    `The epoch started ${formatDuration(
+      (await now()) - epochStart,
+    )} ago, past JOIN_WINDOW: AVS-Y's request on op1/stETH now reverts ${await expectRevert(
+      ySlash(),
+      slashingManager.interface,
+      `PoolGated(op1, stETH, ${nextEpochAt})`,
+      book,
+    )},`,
+  );
+  note(
+    `nextEpochAt = gateAt + GATE_CYCLE = ${nextEpochAt}, ${exactDuration(nextEpochAt - (await now()))} from now.`,
+  );
   await send(slashingManager.connect(keeper).executeSlash(slashId));
+  note(
+    `Executed, so the pool reopened, but AVS-Y's request still reverts ${await expectRevert(
+      ySlash(),
+      slashingManager.interface,
+      `PoolGated(op1, stETH, ${nextEpochAt})`,
+      book,
+    )}: until the next epoch`,
+  );
+  note("no request can close the pool again, and every staker can enter or leave meanwhile.");
   const yAfterExecution = await readAllocation(slashingManager, op1.address, avsY.address, S);
   await showPools();
   await showAllocations();
   await showRewards();
-  const aliceTopUpValueAfter = (await readPosition(vault, alice.address, S)).assets;
-  if (toppedUpDuringWindow) {
-    note(
-      `alice's stETH position is worth ${formatAmount(aliceTopUpValueBefore)} before and ${formatAmount(
-        aliceTopUpValueAfter,
-      )} after execution: the top-up paid nothing for the slash.`,
-    );
-  } else {
-    const before = await readPosition(vault, alice.address, S);
-    await send(vault.connect(alice).deposit(S, topUp, 0n));
-    const after = await readPosition(vault, alice.address, S);
-    note(
-      `The request is resolved, so the pool takes deposits again: alice's 30 stETH now mint ${formatAmount(
-        after.shares - before.shares,
-      )} shares at the post-slash rate, worth ${formatAmount(after.assets - before.assets)}.`,
-    );
-  }
+  const aliceStEthBefore = await readPosition(vault, alice.address, S);
+  const minShares = await vault.previewDeposit(op1.address, S, topUp);
+  await send(vault.connect(alice).deposit(S, topUp, minShares));
+  const aliceStEthAfter = await readPosition(vault, alice.address, S);
+  note(
+    `The request is resolved, so the pool takes deposits again: alice's 30 stETH now mint ${formatAmount(
+      aliceStEthAfter.shares - aliceStEthBefore.shares,
+    )} shares (minShares ${formatAmount(minShares)}) at the post-slash rate, worth ${formatAmount(
+      aliceStEthAfter.assets - aliceStEthBefore.assets,
+    )}.`,
+  );
   const [, maxMagnitude] = await slashingManager.magnitudes(op1.address, S);
   note(
     `op1's maxMagnitude in stETH: ${formatWadPercent(maxMagnitude)}; op2's pools and allocations did not move.`,
@@ -687,24 +844,36 @@ async function main(): Promise<void> {
   note(
     `AVS-Y's stake in op1/stETH: ${formatAmount(yBefore.allocatedStake)} before the request, ${formatAmount(
       yDuring.allocatedStake,
-    )} during it, ${formatAmount(yAfterExecution.allocatedStake)} after execution${
-      toppedUpDuringWindow ? " (it grew with alice's deposit during the window, not with AVS-X's slash)" : ""
-    }.`,
+    )} during it, ${formatAmount(yAfterExecution.allocatedStake)} after execution, ${formatAmount(
+      (await readAllocation(slashingManager, op1.address, avsY.address, S)).allocatedStake,
+    )} after alice's deposit: every allocation scales with the pool.`,
   );
-  if (!toppedUpDuringWindow) {
-    note(
-      `(and ${formatAmount(
-        (await readAllocation(slashingManager, op1.address, avsY.address, S)).allocatedStake,
-      )} after alice's deposit: every allocation scales with the pool.)`,
-    );
-  }
 
   await step(
-    "Anyone releases the escrowed funds to AVS-X's recipient (releaseSlashedFunds)",
-    "Separate from execution, so a reverting or blocklisted recipient can never stop a slash.",
+    "Anyone releases the escrowed funds to the recipient of the request's terms, one asset at a time",
+    "releaseSlashedFunds(id, asset) is separate from execution, so a reverting or blocklisted recipient can never stop",
+    "a slash; and per asset, so an asset that cannot reach the recipient holds back no other.",
   );
   const insuranceBefore = await Promise.all(assetTokens.map((t) => t.balanceOf(insurance.address)));
-  await send(slashingManager.connect(keeper).releaseSlashedFunds(slashId));
+  const [firstAsset, ...otherAssets] = request.assets;
+  await send(slashingManager.connect(keeper).releaseSlashedFunds(slashId, firstAsset.asset));
+  const afterFirst = await readSlashRequest(slashingManager, slashId);
+  note(
+    `After releasing ${nameOf(firstAsset.asset, book)}: request ${slashId} is ${afterFirst?.status ?? "missing"}; releasing it again reverts ${await revertOf(
+      slashingManager.connect(keeper).releaseSlashedFunds.staticCall(slashId, firstAsset.asset),
+      slashingManager.interface,
+      book,
+    )}.`,
+  );
+  for (const a of otherAssets) {
+    await send(slashingManager.connect(keeper).releaseSlashedFunds(slashId, a.asset));
+  }
+  const released = await readSlashRequest(slashingManager, slashId);
+  if (released === undefined) throw new Error(`slash request ${slashId} is missing`);
+  table(
+    `Slash request ${slashId} after every asset was released (${released.status})`,
+    formatSlashRequest(released, book),
+  );
   table(
     "Insurance pool received",
     await Promise.all(
@@ -715,24 +884,91 @@ async function main(): Promise<void> {
     ),
   );
 
-  await step("bob's withdrawal completes after the withdrawal delay, as tokens, and bears the slash");
+  await step(
+    "The request is resolved: alice's rETH withdrawal completes, with a minAssets bound, and bears the slash",
+    "completeWithdrawal(id, receiveAsTokens, minAssets) reverts AssetsBelowMinimum if it would pay less than minAssets",
+    "(for example if a slash lands first in the same block); alice sets it to what the withdrawal is worth now.",
+  );
+  const aliceExitNow = await readWithdrawal(vault, aliceExitId);
+  if (aliceExitNow === undefined) throw new Error("alice's withdrawal is missing");
+  const aliceMinAssets = minAssetsFor(aliceExitNow);
+  note(
+    `Asking 1 wei more than it is worth reverts ${await revertOf(
+      vault.connect(alice).completeWithdrawal.staticCall(aliceExitId, true, aliceMinAssets + 1n),
+      vault.interface,
+      book,
+    )}`,
+  );
+  const aliceRethBefore = await rETH.balanceOf(alice.address);
+  await send(vault.connect(alice).completeWithdrawal(aliceExitId, true, aliceMinAssets));
+  const aliceRethReceived = (await rETH.balanceOf(alice.address)) - aliceRethBefore;
+  note(
+    `alice's withdrawal was worth ${formatAmount(aliceExitBefore.assets)} rETH before the request; it paid ${formatAmount(
+      aliceRethReceived,
+    )} rETH (minAssets ${formatAmount(aliceMinAssets)}): 10% less, like every share of op1's rETH pool.`,
+  );
+
   const pending = await readWithdrawal(vault, bobWithdrawalId);
   if (pending === undefined) throw new Error("bob's withdrawal is missing");
+  if (pending.readyAt <= nextEpochAt)
+    throw new Error("bob's withdrawal should be ready after the next epoch");
+
+  await step(
+    "GATE_CYCLE after the epoch started, op1's stETH pool takes requests again",
+    "A new epoch may start once the pool is open and GATE_CYCLE has passed since the last one started. Each AVS still",
+    "has its own limits: AVS-X's next request on op1 waits for its cooldown.",
+  );
+  await time.increaseTo(nextEpochAt);
+  note(
+    `At nextEpochAt, AVS-Y's request on op1/stETH (a staticCall: it is not sent) would ${
+      (await callError(ySlash(), slashingManager.interface, book)) === null ? "succeed" : "REVERT"
+    } and start a new epoch.`,
+  );
+  const [xStEth, xREth, xCbEth] = await Promise.all(
+    assets.map((a) => readAllocation(slashingManager, op1.address, avsX.address, a)),
+  );
+  const xCooldown = await expectRevert(
+    slashingManager
+      .connect(slasher)
+      .requestSlash.staticCall(avsX.address, op1.address, WAD / 5n, ethers.id("evidence: batch 43")),
+    slashingManager.interface,
+    `SlashCooldown(AVS-X, op1, stETH, ${xStEth.nextRequestAt})`,
+    book,
+  );
+  const inCooldown = xStEth.nextRequestAt > (await now()) && xREth.nextRequestAt > (await now());
+  note(
+    `AVS-X's own request on op1 reverts ${xCooldown}: stETH and rETH are ${
+      inCooldown ? "in its cooldown" : "NOT in its cooldown"
+    } and op1 allocates`,
+  );
+  note(
+    `${formatWadPercent(xCbEth.current)} of its cbETH to AVS-X, so it takes no asset and reverts with the first skipped asset's reason;`,
+  );
+  note(
+    `its next request may come at the last one's executableAt + EXECUTION_WINDOW + SLASH_COOLDOWN, ${exactDuration(
+      xStEth.nextRequestAt - (await now()),
+    )} from now.`,
+  );
+
+  await step("bob's withdrawal completes after the withdrawal delay, as tokens, and bears the slash");
   note(
     `completeWithdrawal now reverts ${await revertOf(
-      vault.connect(bob).completeWithdrawal.staticCall(bobWithdrawalId, true),
+      vault.connect(bob).completeWithdrawal.staticCall(bobWithdrawalId, true, minAssetsFor(pending)),
       vault.interface,
       book,
     )}`,
   );
   await time.increaseTo(pending.readyAt);
+  const ready = await readWithdrawal(vault, bobWithdrawalId);
+  if (ready === undefined) throw new Error("bob's withdrawal is missing");
+  const bobMinAssets = minAssetsFor(ready);
   const bobBefore = await stETH.balanceOf(bob.address);
-  await send(vault.connect(bob).completeWithdrawal(bobWithdrawalId, true));
+  await send(vault.connect(bob).completeWithdrawal(bobWithdrawalId, true, bobMinAssets));
   const bobReceived = (await stETH.balanceOf(bob.address)) - bobBefore;
   note(
     `Before the request, half of bob's stETH was worth ${formatAmount(bobValueBefore / 2n)}; his withdrawal paid ${formatAmount(
       bobReceived,
-    )} stETH: 10% less, like every share of op1's stETH pool (queued shares included).`,
+    )} stETH (minAssets ${formatAmount(bobMinAssets)}): 10% less, like every share of op1's stETH pool (queued shares included).`,
   );
   await showPositions();
   await showPools();

@@ -1,11 +1,11 @@
 /**
  * Read-only views of the protocol for scripts, tasks, the demo and dashboards: pools, positions, withdrawals,
- * allocations and rewards, read from the contracts and computed the same way the contracts compute them, plus
- * formatters that turn them into rows for `console.table`.
+ * allocations, slash requests and rewards, read from the contracts and computed the same way the contracts compute
+ * them, plus formatters that turn them into rows for `console.table`.
  *
  * Nothing here sends a transaction. Every function takes typechain contracts (connected to a signer or a provider).
  */
-import { formatEther, getAddress, toBeHex } from "ethers";
+import { AbiCoder, formatEther, getAddress, keccak256, toBeHex } from "ethers";
 
 import type { RestakingVault, RewardDistributor, SlashingManager } from "../typechain-types";
 
@@ -117,6 +117,14 @@ export interface PoolView {
   totalShares: bigint;
   queuedShares: bigint;
   pendingSlash: bigint;
+  /**
+   * Pending slash requests with a reservation on the pool. While non-zero the pool takes no new shares (deposits,
+   * delegations, completions as shares) and pays no withdrawal: those revert PoolSlashPending(operator, asset, this
+   * count).
+   */
+  pendingRequests: bigint;
+  /** The operator is fully slashed in the asset: the pool takes no new shares, ever (PoolFullySlashed). */
+  fullySlashed: boolean;
   /** totalAssets - pendingSlash: what shares are priced on. */
   netAssets: bigint;
   /** totalShares - queuedShares: the shares that earn rewards. */
@@ -139,6 +147,8 @@ export async function readPool(vault: RestakingVault, operator: string, asset: s
     totalShares: p.totalShares,
     queuedShares: p.queuedShares,
     pendingSlash: p.pendingSlash,
+    pendingRequests: p.pendingRequests,
+    fullySlashed: p.fullySlashed,
     netAssets,
     activeShares,
     activeStake: toAssetsDown(activeShares, netAssets, p.totalShares),
@@ -152,6 +162,8 @@ export function formatPool(pool: PoolView, book?: AddressBook): Record<string, s
     pool: `${nameOf(pool.operator, book)} / ${nameOf(pool.asset, book)}`,
     totalAssets: formatAmount(pool.totalAssets),
     pendingSlash: formatAmount(pool.pendingSlash),
+    pendingRequests: pool.pendingRequests.toString(),
+    ...(pool.fullySlashed ? { fullySlashed: "yes" } : {}),
     netAssets: formatAmount(pool.netAssets),
     totalShares: formatAmount(pool.totalShares),
     queuedShares: formatAmount(pool.queuedShares),
@@ -205,16 +217,29 @@ export interface WithdrawalView {
   asset: string;
   shares: bigint;
   startTime: bigint;
-  /** Tokens it pays now (the pool's current value of its shares, net of pending slashes). */
+  /**
+   * The pool's current value of its shares, net of pending slashes (withdrawableAmount): what it would pay once the
+   * pool has no pending slash request. A `minAssets` bound for completeWithdrawal is usually derived from it.
+   */
   assets: bigint;
+  /**
+   * When it can complete: startTime + the withdrawal delay in force when it was queued, fixed then (a later change of
+   * the delay does not move it).
+   */
   readyAt: bigint;
+  /**
+   * Pending slash requests on its pool: while non-zero, completing reverts PoolSlashPending and the withdrawal waits
+   * for them to be executed, vetoed or cancelled (it then bears an execution and keeps what a veto returns).
+   */
+  pendingRequests: bigint;
 }
 
 /** Reads withdrawal `id`, or undefined when it was completed or never queued. */
 export async function readWithdrawal(vault: RestakingVault, id: bigint): Promise<WithdrawalView | undefined> {
   const [staker, w, asset] = await vault.withdrawal(id);
   if (w.startTime === 0n) return undefined;
-  const [assets, readyAt] = await vault.withdrawableAmount(id);
+  const [assets] = await vault.withdrawableAmount(id);
+  const pool = await vault.pool(w.operator, asset);
   return {
     id,
     staker,
@@ -224,8 +249,21 @@ export async function readWithdrawal(vault: RestakingVault, id: bigint): Promise
     shares: w.shares,
     startTime: w.startTime,
     assets,
-    readyAt,
+    readyAt: w.readyAt,
+    pendingRequests: pool.pendingRequests,
   };
+}
+
+/**
+ * The `minAssets` bound for completing `w` as tokens: what it is worth now less `slippageBps` (basis points) of it,
+ * rounded up. With 0 the completion reverts AssetsBelowMinimum(assets, minAssets) if anything takes value from the
+ * pool before it lands (for example a slash executed in the same block).
+ */
+export function minAssetsFor(w: WithdrawalView, slippageBps = 0n): bigint {
+  if (slippageBps < 0n || slippageBps > 10_000n)
+    throw new RangeError(`slippage out of range: ${slippageBps}`);
+  const cut = (w.assets * slippageBps) / 10_000n;
+  return w.assets - cut;
 }
 
 /** A withdrawal as a `console.table` row; `now` (a block timestamp) shows the time left. */
@@ -236,8 +274,9 @@ export function formatWithdrawal(w: WithdrawalView, now: bigint, book?: AddressB
     nonce: w.nonce.toString(),
     pool: `${nameOf(w.operator, book)} / ${nameOf(w.asset, book)}`,
     shares: formatAmount(w.shares),
-    paysNow: formatAmount(w.assets),
+    value: formatAmount(w.assets),
     readyIn: w.readyAt > now ? formatDuration(w.readyAt - now) : "ready",
+    ...(w.pendingRequests !== 0n ? { waitsFor: `${w.pendingRequests} slash request(s)` } : {}),
   };
 }
 
@@ -254,6 +293,11 @@ export interface AllocationView {
   target: bigint;
   /** When the pending change takes effect (0 = none). */
   effectAt: bigint;
+  /** The AVS's next slash request may touch this allocation from then: its last request's expiry plus SLASH_COOLDOWN
+   * (0 = it never requested on it). */
+  nextRequestAt: bigint;
+  /** The AVS's last slash request on this allocation (0 = none); it blocks another while it is Pending. */
+  openRequest: bigint;
   /** The operator's maximum magnitude in the asset (1e18 minus everything slashed). */
   maxMagnitude: bigint;
   /** The operator's magnitude in the asset held by pending slash requests (of any AVS). */
@@ -273,6 +317,14 @@ export async function readAllocation(
 ): Promise<AllocationView> {
   const a = await slashingManager.allocation(operator, avs, asset);
   const [m, maxMagnitude] = await slashingManager.magnitudes(operator, asset);
+  let nextRequestAt = 0n;
+  if (a.openRequest !== 0n) {
+    const [request] = await slashingManager.slashRequest(a.openRequest);
+    nextRequestAt =
+      request.executableAt +
+      (await slashingManager.EXECUTION_WINDOW()) +
+      (await slashingManager.SLASH_COOLDOWN());
+  }
   const target =
     a.effectAt === 0n
       ? a.current
@@ -286,6 +338,8 @@ export async function readAllocation(
     current: a.current,
     target,
     effectAt: a.effectAt,
+    nextRequestAt,
+    openRequest: a.openRequest,
     maxMagnitude,
     reserved: m.reserved,
     allocatedStake: await slashingManager.allocatedStake(operator, avs, asset),
@@ -305,6 +359,96 @@ export function formatAllocation(a: AllocationView, book?: AddressBook): Record<
     allocatedStake: formatAmount(a.allocatedStake),
     maxSlashable: formatAmount(a.maxSlashable),
   };
+}
+
+/* SLASH REQUESTS */
+
+/** SlashStatus, in the contract's order. */
+export const SLASH_STATUS = ["None", "Pending", "Executed", "Vetoed", "Cancelled", "FundsReleased"] as const;
+export type SlashStatusName = (typeof SLASH_STATUS)[number];
+
+/** What a slash request takes from one asset. */
+export interface SlashedAssetView {
+  asset: string;
+  assetIndex: bigint;
+  /** Magnitude (WAD) of the operator's allocation the request takes. */
+  magnitude: bigint;
+  /** How much the request shrank a pending decrease of the allocation (given back by a veto or cancel). */
+  deallocationCut: bigint;
+  /** Tokens reserved in the pool at request time (escrowed once executed). */
+  amount: bigint;
+  /** The escrowed amount was paid out (releaseSlashedFunds(id, asset)). */
+  released: boolean;
+}
+
+/** A slash request with the terms it was made under and what it takes per asset. */
+export interface SlashRequestView {
+  id: bigint;
+  avs: string;
+  operator: string;
+  status: SlashStatusName;
+  /** The SlashTerms the request carries: its veto committee and recipient stay those of the moment it was made. */
+  termsId: bigint;
+  /** Who may veto it (address(0) = no committee). */
+  vetoCommittee: string;
+  /** Where releaseSlashedFunds pays its assets (address(0) = burned). */
+  recipient: string;
+  /** It may execute in [executableAt, expiresAt). */
+  executableAt: bigint;
+  expiresAt: bigint;
+  assets: SlashedAssetView[];
+}
+
+/**
+ * Reads slash request `id` (slashRequest, then slashedAsset for each of its assets, and the SlashTerms it carries),
+ * or undefined if there is none.
+ */
+export async function readSlashRequest(
+  slashingManager: SlashingManager,
+  id: bigint,
+): Promise<SlashRequestView | undefined> {
+  const [request, avs] = await slashingManager.slashRequest(id);
+  if (request.status === 0n) return undefined;
+  const terms = await slashingManager.slashTerms(request.termsId);
+  const window = await slashingManager.EXECUTION_WINDOW();
+  const assets: SlashedAssetView[] = [];
+  for (let i = 0n; i < request.assetCount; i++) {
+    const [asset, s] = await slashingManager.slashedAsset(id, i);
+    assets.push({
+      asset,
+      assetIndex: s.assetIndex,
+      magnitude: s.magnitude,
+      deallocationCut: s.deallocationCut,
+      amount: s.amount,
+      released: s.released,
+    });
+  }
+  const status = SLASH_STATUS[Number(request.status)];
+  if (status === undefined) throw new RangeError(`unknown slash status ${request.status}`);
+  return {
+    id,
+    avs,
+    operator: request.operator,
+    status,
+    termsId: request.termsId,
+    vetoCommittee: terms.vetoCommittee,
+    recipient: terms.recipient,
+    executableAt: request.executableAt,
+    expiresAt: request.executableAt + window,
+    assets,
+  };
+}
+
+/** What a slash request takes, as `console.table` rows, one per asset. */
+export function formatSlashRequest(r: SlashRequestView, book?: AddressBook): Record<string, string>[] {
+  return r.assets.map((a) => ({
+    request: r.id.toString(),
+    status: r.status,
+    asset: nameOf(a.asset, book),
+    magnitude: formatWadPercent(a.magnitude),
+    amount: formatAmount(a.amount),
+    released: a.released ? "yes" : "no",
+  }));
 }
 
 /* REWARDS */
@@ -340,4 +484,37 @@ export function formatRewards(view: RewardsView, book?: AddressBook): Record<str
     pendingRewards: formatAmount(view.rewards[i]),
     pendingCommission: formatAmount(view.commission[i]),
   }));
+}
+
+/**
+ * The stake in `asset` that `operators` allocated to `avs` now: the sum of `allocatedStake` (the AVS's operator set is
+ * rebuilt from OperatorRegisteredToAVS / OperatorDeregisteredFromAVS events; list each operator once).
+ */
+export async function securedStake(
+  slashingManager: SlashingManager,
+  avs: string,
+  asset: string,
+  operators: readonly string[],
+): Promise<bigint> {
+  const stakes = await Promise.all(operators.map((op) => slashingManager.allocatedStake(op, avs, asset)));
+  return stakes.reduce((sum, s) => sum + s, 0n);
+}
+
+/** The hash `pendingAVSConfig` stores for queued AVS params: `keccak256(abi.encode(params))`. */
+export function avsParamsHash(params: {
+  slasher: string;
+  vetoCommittee: string;
+  vetoWindow: bigint | number;
+  maxSlashWad: bigint;
+  recipient: string;
+  registrar: string;
+  assets: readonly string[];
+}): string {
+  const encoded = AbiCoder.defaultAbiCoder().encode(
+    [
+      "tuple(address slasher,address vetoCommittee,uint32 vetoWindow,uint64 maxSlashWad,address recipient,address registrar,address[] assets)",
+    ],
+    [params],
+  );
+  return keccak256(encoded);
 }

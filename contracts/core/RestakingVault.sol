@@ -4,26 +4,34 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IRestakingVault} from "../interfaces/IRestakingVault.sol";
 import {IRewardsHook} from "../interfaces/IRewardsHook.sol";
+import {BitMaskLib} from "../libraries/BitMaskLib.sol";
+import {ASSET_LIST_LENGTH, ConstantsLib} from "../libraries/ConstantsLib.sol";
 import {SharesMathLib} from "../libraries/SharesMathLib.sol";
+import {SlashingMathLib} from "../libraries/SlashingMathLib.sol";
+import {WithdrawalIdLib} from "../libraries/WithdrawalIdLib.sol";
 import {ProtocolUpgradeable} from "./ProtocolUpgradeable.sol";
 
 /// @title RestakingVault
 /// @notice See {IRestakingVault}. Pools are `(operator, asset)`; a staker's position is `shares[staker][asset]` in
 /// pool `(delegatedTo(staker), asset)`. Shares are priced on the pool's net assets (total minus pending slash
-/// reservations), so a slash is one O(1) update of the pool.
+/// reservations), so a slash is one O(1) update of the pool. While a slash request is pending on a pool, the pool takes
+/// no new shares and pays no exits (docs/slashing.md, "Pending requests close the pool").
 contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
     bytes32 public constant ASSET_ADMIN_ROLE = keccak256("ASSET_ADMIN_ROLE");
 
-    uint256 public constant MAX_ASSETS = 16;
-    uint256 public constant MIN_WITHDRAWAL_DELAY = 3 days;
+    uint256 public constant MAX_ASSETS = ConstantsLib.MAX_ASSETS;
+    /// @dev Longer than SlashingManager's GATE_CYCLE (JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW + REOPEN_WINDOW =
+    /// 3.75 days - 1 s), so that no operator can keep an AVS from requesting a slash until a deallocation queued after
+    /// the AVS wanted to slash has taken effect (docs/slashing.md, "Trust assumptions and caveats").
+    uint256 public constant MIN_WITHDRAWAL_DELAY = 4 days;
     uint256 public constant MAX_WITHDRAWAL_DELAY = 30 days;
     uint256 public constant DEFAULT_WITHDRAWAL_DELAY = 7 days;
 
@@ -33,7 +41,7 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
 
     /// @custom:storage-location erc7201:restaking.storage.RestakingVault
     struct VaultStorage {
-        address[16] assetList;
+        address[ASSET_LIST_LENGTH] assetList;
         uint8 assetCount;
         mapping(address asset => AssetConfig) assetConfig;
         mapping(address operator => mapping(address asset => Pool)) pools;
@@ -43,9 +51,11 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         mapping(address staker => address) withdrawers;
         address registry;
         address slashingManager;
+        uint32 openReservations;
         address rewardsHook;
         uint32 withdrawalDelay;
         uint8 pausedGroups;
+        uint40 exitHorizon;
     }
 
     // keccak256(abi.encode(uint256(keccak256("restaking.storage.RestakingVault")) - 1)) & ~bytes32(uint256(0xff))
@@ -104,7 +114,11 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         if (delay < MIN_WITHDRAWAL_DELAY || delay > MAX_WITHDRAWAL_DELAY) {
             revert WithdrawalDelayOutOfBounds(delay, MIN_WITHDRAWAL_DELAY, MAX_WITHDRAWAL_DELAY);
         }
-        _getVaultStorage().withdrawalDelay = uint32(delay);
+        VaultStorage storage $ = _getVaultStorage();
+        // Withdrawals queued under the old delay keep their readyAt; remember the latest of them.
+        uint256 horizon = block.timestamp + $.withdrawalDelay;
+        if (horizon > $.exitHorizon) $.exitHorizon = uint40(horizon);
+        $.withdrawalDelay = uint32(delay);
         emit WithdrawalDelaySet(delay);
     }
 
@@ -118,7 +132,10 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
     /// @inheritdoc IRestakingVault
     function setSlashingManager(address slashingManager) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (slashingManager == address(0)) revert ZeroAddress();
-        _getVaultStorage().slashingManager = slashingManager;
+        VaultStorage storage $ = _getVaultStorage();
+        uint256 open = $.openReservations;
+        if (open != 0) revert SlashReservationsOpen(open);
+        $.slashingManager = slashingManager;
         emit ModuleSet("slashingManager", slashingManager);
     }
 
@@ -190,22 +207,25 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
     /// @inheritdoc IRestakingVault
     function completeWithdrawal(
         uint256 id,
-        bool receiveAsTokens
+        bool receiveAsTokens,
+        uint256 minAssets
     ) external nonReentrant whenNotPaused(GROUP_WITHDRAWALS) returns (uint256) {
         VaultStorage storage $ = _getVaultStorage();
         Withdrawal memory w = $.withdrawals[id];
         if (w.startTime == 0) revert WithdrawalNotFound(id);
-        address staker = address(uint160(id >> 96));
+        address staker = WithdrawalIdLib.staker(id);
         if (msg.sender != staker && msg.sender != $.withdrawers[staker]) revert NotWithdrawer(id, msg.sender);
-        uint256 readyAt = uint256(w.startTime) + $.withdrawalDelay;
-        if (block.timestamp < readyAt) revert WithdrawalNotReady(id, readyAt);
+        if (block.timestamp < w.readyAt) revert WithdrawalNotReady(id, w.readyAt);
         delete $.withdrawals[id];
 
         address asset = $.assetList[w.assetIndex];
         Pool storage from = $.pools[w.operator][asset];
         Pool memory p = from;
+        // An exit while a request is pending would be priced net of it and keep nothing of a later veto: it waits.
+        if (p.pendingRequests != 0) revert PoolSlashPending(w.operator, asset, p.pendingRequests);
         uint256 assets_ = SharesMathLib.toAssetsDown(w.shares, p.totalAssets - p.pendingSlash, p.totalShares);
-        from.totalAssets = uint128(p.totalAssets - assets_);
+        if (assets_ < minAssets) revert AssetsBelowMinimum(assets_, minAssets);
+        from.totalAssets = uint112(p.totalAssets - assets_);
         from.totalShares = uint128(p.totalShares - w.shares);
         from.queuedShares = uint128(p.queuedShares - w.shares);
 
@@ -226,7 +246,7 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
     /* REGISTRY */
 
     /// @inheritdoc IRestakingVault
-    function delegate(address staker, address operator) external whenNotPaused(GROUP_DELEGATION) {
+    function delegate(address staker, address operator) external nonReentrant whenNotPaused(GROUP_DELEGATION) {
         VaultStorage storage $ = _getVaultStorage();
         if (msg.sender != $.registry) revert OnlyRegistry(msg.sender);
         if (operator == address(0)) revert ZeroAddress();
@@ -237,14 +257,14 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
 
         uint256 mask = s.assetMask;
         while (mask != 0) {
-            uint256 index = _lowestBit(mask);
+            uint8 index = BitMaskLib.lowestBit(mask);
             mask &= mask - 1;
             address asset = $.assetList[index];
             uint256 oldShares = $.shares[staker][asset];
             Pool storage from = $.pools[address(0)][asset];
             Pool memory p0 = from;
             uint256 assets_ = SharesMathLib.toAssetsDown(oldShares, p0.totalAssets, p0.totalShares);
-            from.totalAssets = uint128(p0.totalAssets - assets_);
+            from.totalAssets = uint112(p0.totalAssets - assets_);
             from.totalShares = uint128(p0.totalShares - oldShares);
             uint256 minted = _creditPool($, staker, 0, operator, asset, assets_);
             $.shares[staker][asset] = minted;
@@ -257,7 +277,9 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
     /// @inheritdoc IRestakingVault
     function undelegate(
         address staker
-    ) external whenNotPaused(GROUP_DELEGATION) returns (address operator, uint256[] memory ids) {
+    ) external nonReentrant whenNotPaused(GROUP_DELEGATION) returns (address operator, uint256[] memory ids) {
+        // Undelegating queues withdrawals: the withdrawals pause holds for it too.
+        _requireNotPaused(GROUP_WITHDRAWALS);
         VaultStorage storage $ = _getVaultStorage();
         if (msg.sender != $.registry) revert OnlyRegistry(msg.sender);
         Staker memory s = $.stakers[staker];
@@ -265,9 +287,9 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         if (operator == address(0)) revert NotDelegated(staker);
 
         uint256 mask = s.assetMask;
-        ids = new uint256[](_popCount(mask));
+        ids = new uint256[](BitMaskLib.popCount(mask));
         for (uint256 n; mask != 0; ++n) {
-            ids[n] = _queueAllShares($, staker, s, $.assetList[_lowestBit(mask)]);
+            ids[n] = _queueAllShares($, staker, s, $.assetList[BitMaskLib.lowestBit(mask)]);
             mask &= mask - 1;
         }
         s.operator = address(0);
@@ -288,11 +310,15 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         if (msg.sender != $.slashingManager) revert OnlySlashingManager(msg.sender);
         if (operator == address(0) || magnitude == 0 || magnitude > freeMagnitude) revert InvalidSlash(operator, asset);
         Pool storage pool_ = $.pools[operator][asset];
-        uint256 pending = pool_.pendingSlash;
-        amount = Math.mulDiv(pool_.totalAssets - pending, magnitude, freeMagnitude);
+        (uint256 pending, uint256 requests) = (pool_.pendingSlash, pool_.pendingRequests);
+        amount = SlashingMathLib.toAssetsDown(pool_.totalAssets - pending, magnitude, freeMagnitude);
+        if (amount == 0) return 0;
+        if (requests == type(uint16).max) revert TooManyPendingRequests(operator, asset);
         pending += amount;
-        pool_.pendingSlash = uint128(pending);
-        emit SlashReserved(operator, asset, amount, pending);
+        ++requests;
+        (pool_.pendingSlash, pool_.pendingRequests) = (uint112(pending), uint16(requests));
+        ++$.openReservations;
+        emit SlashReserved(operator, asset, amount, pending, requests);
     }
 
     /// @inheritdoc IRestakingVault
@@ -300,26 +326,33 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         VaultStorage storage $ = _getVaultStorage();
         if (msg.sender != $.slashingManager) revert OnlySlashingManager(msg.sender);
         Pool storage pool_ = $.pools[operator][asset];
-        uint256 pending = pool_.pendingSlash;
-        if (amount > pending) revert SlashReservationExceeded(operator, asset, pending, amount);
+        (uint256 pending, uint256 requests) = (pool_.pendingSlash, pool_.pendingRequests);
+        if (amount > pending || requests == 0) revert SlashReservationExceeded(operator, asset, pending, amount);
         pending -= amount;
-        pool_.pendingSlash = uint128(pending);
-        emit SlashReleased(operator, asset, amount, pending);
+        --requests;
+        (pool_.pendingSlash, pool_.pendingRequests) = (uint112(pending), uint16(requests));
+        --$.openReservations;
+        emit SlashReleased(operator, asset, amount, pending, requests);
     }
 
     /// @inheritdoc IRestakingVault
-    function executeSlash(address operator, address asset, uint256 amount) external nonReentrant {
+    function executeSlash(address operator, address asset, uint256 amount, bool fullySlashed) external nonReentrant {
         VaultStorage storage $ = _getVaultStorage();
         address slashingManager = $.slashingManager;
         if (msg.sender != slashingManager) revert OnlySlashingManager(msg.sender);
         Pool storage pool_ = $.pools[operator][asset];
         Pool memory p = pool_;
-        if (amount > p.pendingSlash) revert SlashReservationExceeded(operator, asset, p.pendingSlash, amount);
+        if (amount > p.pendingSlash || p.pendingRequests == 0) {
+            revert SlashReservationExceeded(operator, asset, p.pendingSlash, amount);
+        }
         uint256 totalAssets = p.totalAssets - amount;
-        pool_.totalAssets = uint128(totalAssets);
-        pool_.pendingSlash = uint128(p.pendingSlash - amount);
+        pool_.totalAssets = uint112(totalAssets);
+        if (fullySlashed && !p.fullySlashed) pool_.fullySlashed = true;
+        uint256 requests = p.pendingRequests - 1;
+        (pool_.pendingSlash, pool_.pendingRequests) = (uint112(p.pendingSlash - amount), uint16(requests));
+        --$.openReservations;
         $.assetConfig[asset].totalDeposited -= uint112(amount);
-        emit Slashed(operator, asset, amount, totalAssets);
+        emit Slashed(operator, asset, amount, totalAssets, requests, fullySlashed || p.fullySlashed);
         if (amount != 0) IERC20(asset).safeTransfer(slashingManager, amount);
     }
 
@@ -364,12 +397,12 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         Staker memory s = $.stakers[staker];
         operator = s.operator;
         uint256 mask = s.assetMask;
-        uint256 n = _popCount(mask);
+        uint256 n = BitMaskLib.popCount(mask);
         assets_ = new address[](n);
         shares = new uint256[](n);
         poolActiveShares = new uint256[](n);
         for (uint256 i; i < n; ++i) {
-            address asset = $.assetList[_lowestBit(mask)];
+            address asset = $.assetList[BitMaskLib.lowestBit(mask)];
             mask &= mask - 1;
             Pool storage p = $.pools[operator][asset];
             (assets_[i], shares[i], poolActiveShares[i]) = (
@@ -383,6 +416,18 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
     /// @inheritdoc IRestakingVault
     function withdrawalDelay() external view returns (uint256) {
         return _getVaultStorage().withdrawalDelay;
+    }
+
+    /// @inheritdoc IRestakingVault
+    function latestReadyAt() external view returns (uint256) {
+        VaultStorage storage $ = _getVaultStorage();
+        (uint256 delay, uint256 horizon) = ($.withdrawalDelay, $.exitHorizon);
+        return Math.max(block.timestamp + delay, horizon);
+    }
+
+    /// @inheritdoc IRestakingVault
+    function openSlashReservations() external view returns (uint256) {
+        return _getVaultStorage().openReservations;
     }
 
     /// @inheritdoc IRestakingVault
@@ -453,7 +498,7 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         VaultStorage storage $ = _getVaultStorage();
         w = $.withdrawals[id];
         if (w.startTime != 0) {
-            staker = address(uint160(id >> 96));
+            staker = WithdrawalIdLib.staker(id);
             asset = $.assetList[w.assetIndex];
         }
     }
@@ -465,13 +510,13 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         if (w.startTime == 0) revert WithdrawalNotFound(id);
         Pool memory p = $.pools[w.operator][$.assetList[w.assetIndex]];
         assets_ = SharesMathLib.toAssetsDown(w.shares, p.totalAssets - p.pendingSlash, p.totalShares);
-        readyAt = uint256(w.startTime) + $.withdrawalDelay;
+        readyAt = w.readyAt;
     }
 
     /// @inheritdoc IRestakingVault
     function previewDeposit(address operator, address asset, uint256 assets_) external view returns (uint256) {
         Pool memory p = _getVaultStorage().pools[operator][asset];
-        if (p.pendingSlash != 0) return 0;
+        if (p.pendingRequests != 0 || p.fullySlashed) return 0;
         return SharesMathLib.toSharesDown(assets_, p.totalAssets, p.totalShares);
     }
 
@@ -533,9 +578,11 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         if (operator == address(0)) {
             minted = SharesMathLib.toSharesDown(assets_, p.totalAssets, p.totalShares);
         } else {
+            if (p.fullySlashed) revert PoolFullySlashed(operator, asset);
             // Entering at the net price and then sharing a veto's returned value would pay the entrant for a risk it
-            // never bore: a pool with a pending slash takes no new shares until the request is resolved.
-            if (p.pendingSlash != 0) revert PoolSlashPending(operator, asset, p.pendingSlash);
+            // never bore: a pool with a pending request takes no new shares until the request is resolved, whatever
+            // the request reserved.
+            if (p.pendingRequests != 0) revert PoolSlashPending(operator, asset, p.pendingRequests);
             minted = SharesMathLib.toSharesDown(assets_, p.totalAssets, p.totalShares);
             _callRewardsHook(
                 $,
@@ -547,7 +594,7 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
                 p.totalShares - p.queuedShares
             );
         }
-        pool_.totalAssets = (p.totalAssets + assets_).toUint128();
+        pool_.totalAssets = (p.totalAssets + assets_).toUint112();
         pool_.totalShares = (p.totalShares + minted).toUint128();
     }
 
@@ -578,15 +625,16 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         $.shares[staker][asset] = held;
         if (held == 0) s.assetMask &= ~uint16(1 << index);
 
-        uint64 nonce = s.withdrawalNonce++;
-        id = (uint256(uint160(staker)) << 96) | nonce;
+        id = WithdrawalIdLib.toId(staker, s.withdrawalNonce++);
+        uint256 readyAt = block.timestamp + $.withdrawalDelay;
         $.withdrawals[id] = Withdrawal({
             operator: operator,
             startTime: uint40(block.timestamp),
             assetIndex: index,
+            readyAt: uint40(readyAt),
             shares: uint128(shares)
         });
-        emit WithdrawalQueued(id, staker, operator, asset, shares, block.timestamp);
+        emit WithdrawalQueued(id, staker, operator, asset, shares, block.timestamp, readyAt);
     }
 
     function _queueAllShares(
@@ -626,18 +674,6 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
 
     function _isListed(VaultStorage storage $, address asset) internal view returns (bool) {
         return $.assetConfig[asset].listed;
-    }
-
-    function _lowestBit(uint256 mask) internal pure returns (uint256 index) {
-        // mask != 0; isolate the lowest set bit and take its log2.
-        return Math.log2(mask & (~mask + 1));
-    }
-
-    function _popCount(uint256 mask) internal pure returns (uint256 n) {
-        while (mask != 0) {
-            mask &= mask - 1;
-            ++n;
-        }
     }
 
     function _pausedGroups() internal view override returns (uint8) {

@@ -10,6 +10,7 @@ import {IOperatorRegistry} from "../interfaces/IOperatorRegistry.sol";
 import {IRestakingVault} from "../interfaces/IRestakingVault.sol";
 import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
 import {IRewardsHook} from "../interfaces/IRewardsHook.sol";
+import {ConstantsLib, STREAM_SLOTS} from "../libraries/ConstantsLib.sol";
 import {RewardMathLib} from "../libraries/RewardMathLib.sol";
 import {ProtocolUpgradeable} from "./ProtocolUpgradeable.sol";
 
@@ -25,7 +26,7 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
 
     bytes32 public constant REWARDS_ADMIN_ROLE = keccak256("REWARDS_ADMIN_ROLE");
 
-    uint256 public constant MAX_STREAMS_PER_POOL = 8;
+    uint256 public constant MAX_STREAMS_PER_POOL = ConstantsLib.MAX_STREAMS_PER_POOL;
     uint256 public constant MAX_REWARD_TOKENS = 255;
     uint256 public constant MIN_DURATION = 1 hours;
     uint256 public constant MAX_DURATION = 365 days;
@@ -39,8 +40,8 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         uint64 tokenIds;
         uint216 timePerShare;
         uint40 lastUpdate;
-        Stream[8] streams;
-        int256[8] offsets;
+        Stream[STREAM_SLOTS] streams;
+        int256[STREAM_SLOTS] offsets;
     }
 
     /// @custom:storage-location erc7201:restaking.storage.RewardDistributor
@@ -51,7 +52,7 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         mapping(address token => bool) fundingDisabled;
         mapping(address token => uint256) minFunding;
         mapping(address operator => mapping(address asset => PoolRewards)) pools;
-        mapping(address staker => mapping(address operator => mapping(address asset => int256[8]))) debts;
+        mapping(address staker => mapping(address operator => mapping(address asset => int256[STREAM_SLOTS]))) debts;
         mapping(address staker => mapping(uint8 tokenId => uint256)) accrued;
         mapping(address staker => uint256) accruedMask;
         mapping(address operator => mapping(uint8 tokenId => uint256)) commissions;
@@ -88,15 +89,18 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
     /* ADMIN */
 
     /// @inheritdoc IRewardDistributor
-    function addRewardToken(address token) external onlyRole(REWARDS_ADMIN_ROLE) {
+    function addRewardToken(address token, uint256 minFunding) external onlyRole(REWARDS_ADMIN_ROLE) {
         if (token == address(0)) revert ZeroAddress();
+        if (minFunding == 0) revert ZeroMinFunding(token);
         DistributorStorage storage $ = _getDistributorStorage();
         if ($.tokenIdPlusOne[token] != 0) revert RewardTokenAlreadyAdded(token);
         uint256 id = $.tokens.length;
         if (id == MAX_REWARD_TOKENS) revert TooManyRewardTokens(MAX_REWARD_TOKENS);
         $.tokens.push(token);
         $.tokenIdPlusOne[token] = uint8(id + 1);
+        $.minFunding[token] = minFunding;
         emit RewardTokenAdded(token, uint8(id));
+        emit MinFundingSet(token, minFunding);
     }
 
     /// @inheritdoc IRewardDistributor
@@ -111,6 +115,7 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
     function setMinFunding(address token, uint256 amount) external onlyRole(REWARDS_ADMIN_ROLE) {
         DistributorStorage storage $ = _getDistributorStorage();
         if ($.tokenIdPlusOne[token] == 0) revert RewardTokenNotAllowed(token);
+        if (amount == 0) revert ZeroMinFunding(token);
         $.minFunding[token] = amount;
         emit MinFundingSet(token, amount);
     }
@@ -152,7 +157,7 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         PoolRewards storage pool = $.pools[operator][asset];
         uint256 count = pool.streamCount;
         if (count == 0) return;
-        (uint256[8] memory rps, uint256 tokenIds) = _updatePool(pool, count, poolActiveSharesBefore);
+        (uint256[STREAM_SLOTS] memory rps, uint256 tokenIds) = _updatePool(pool, count, poolActiveSharesBefore);
         uint256 accruedBits = _settleStaker(
             $.debts[staker][operator][asset],
             $.accrued[staker],
@@ -233,7 +238,7 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
 
     function _previewPending(
         PoolRewards storage pool,
-        int256[8] storage debts,
+        int256[STREAM_SLOTS] storage debts,
         uint8 id,
         uint256 shares,
         uint256 active
@@ -334,7 +339,7 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         uint256 minFunding
     ) internal returns (uint256 rate, uint256 periodFinish) {
         uint256 count = pool.streamCount;
-        (uint256[8] memory rps, ) = _updatePool(pool, count, activeShares);
+        (uint256[STREAM_SLOTS] memory rps, ) = _updatePool(pool, count, activeShares);
         uint256 slot = _slotOf(pool.tokenIds, count, id);
         Stream memory old;
         if (slot == 0) {
@@ -433,9 +438,9 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
     /// @dev Moves the staker's pending rewards of every stream into its debts for its new shares, or into its accrued
     /// balances when it leaves the pool.
     function _settleStaker(
-        int256[8] storage debts,
+        int256[STREAM_SLOTS] storage debts,
         mapping(uint8 tokenId => uint256) storage accrued,
-        uint256[8] memory rps,
+        uint256[STREAM_SLOTS] memory rps,
         uint256 tokenIds,
         uint256 count,
         uint256 sharesBefore,
@@ -459,7 +464,7 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
     /// @dev Adds the staker's pending rewards in `ids` from pool `(operator, asset)` to `amounts` and resets them.
     function _settlePool(
         PoolRewards storage pool,
-        int256[8] storage debts,
+        int256[STREAM_SLOTS] storage debts,
         uint256 shares,
         uint256 active,
         uint8[] memory ids,
@@ -467,7 +472,7 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
     ) internal {
         uint256 count = pool.streamCount;
         if (count == 0) return;
-        (uint256[8] memory rps, uint256 tokenIds) = _updatePool(pool, count, active);
+        (uint256[STREAM_SLOTS] memory rps, uint256 tokenIds) = _updatePool(pool, count, active);
         for (uint256 t; t < ids.length; ++t) {
             uint256 slot = _slotOf(tokenIds, count, ids[t]);
             if (slot == 0) continue;
@@ -492,7 +497,7 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         PoolRewards storage pool,
         uint256 count,
         uint256 activeShares
-    ) internal returns (uint256[8] memory rps, uint256 tokenIds) {
+    ) internal returns (uint256[STREAM_SLOTS] memory rps, uint256 tokenIds) {
         uint256 last = pool.lastUpdate;
         tokenIds = pool.tokenIds;
         uint256 g = pool.timePerShare;

@@ -4,37 +4,68 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IAVSRegistrar} from "../interfaces/IAVSRegistrar.sol";
 import {IOperatorRegistry} from "../interfaces/IOperatorRegistry.sol";
 import {IRestakingVault} from "../interfaces/IRestakingVault.sol";
 import {ISlashingManager} from "../interfaces/ISlashingManager.sol";
+import {BitMaskLib} from "../libraries/BitMaskLib.sol";
+import {ConstantsLib} from "../libraries/ConstantsLib.sol";
+import {SlashingMathLib} from "../libraries/SlashingMathLib.sol";
 import {ProtocolUpgradeable} from "./ProtocolUpgradeable.sol";
 
 /// @title SlashingManager
 /// @notice See {ISlashingManager}. Magnitudes are WAD fractions of an operator's pool in one asset. A request takes
-/// `s = f * a_X` of the AVS's allocation and reserves `net * s / (maxMagnitude - reserved)` of the pool at once, so
-/// that entries and exits are priced net of it and other AVSs' allocated stake keeps its size.
+/// `s = ceil(f * a_X)` of the AVS's allocation and reserves what `s` is worth in the pool at once (SlashingMathLib),
+/// so that the pool closes until the request resolves and other AVSs' allocated stake keeps its size.
 contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
     using SafeERC20 for IERC20;
 
-    uint256 internal constant WAD = 1e18;
+    uint256 internal constant WAD = ConstantsLib.WAD;
     uint256 public constant MAX_VETO_WINDOW = 2 days - 1;
     uint256 public constant EXECUTION_WINDOW = 1 days;
-    uint256 public constant DEFAULT_ALLOCATION_DELAY = 1 days;
-    uint256 public constant MAX_ALLOCATION_DELAY = 30 days;
-    uint256 public constant REGISTRAR_GAS_LIMIT = 200_000;
-    address public constant BURN_ADDRESS = 0x000000000000000000000000000000000000dEaD;
+    /// @dev Requests on a pool come in epochs: the first request starts one, others join it only within this window.
+    uint256 public constant JOIN_WINDOW = 6 hours;
+    /// @dev Time an epoch's last request can stay pending (once an expired request is cancelled) plus this is the least
+    /// the pool then stays open: the next epoch starts GATE_CYCLE after the last one.
+    uint256 public constant REOPEN_WINDOW = 12 hours;
+    uint256 public constant GATE_CYCLE = JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW + REOPEN_WINDOW;
+    /// @dev At least GATE_CYCLE: an allocation increase or a loosening AVS change takes effect this long after the latest
+    /// ready time of the withdrawals queued when it was announced, so that their stakers have left by then.
+    uint256 public constant EXIT_BUFFER = 4 days;
+    /// @dev An AVS's next request on an allocation waits until this long after its last request's expiry.
+    uint256 public constant SLASH_COOLDOWN = 3 days;
+    uint256 internal constant MIN_MAX_MAGNITUDE = SlashingMathLib.MIN_MAX_MAGNITUDE;
+    uint256 internal constant REGISTRAR_GAS_LIMIT = ConstantsLib.REGISTRAR_GAS_LIMIT;
+    address internal constant BURN_ADDRESS = 0x000000000000000000000000000000000000dEaD;
 
     uint8 public constant GROUP_AVS = 0;
     uint8 public constant GROUP_ALLOCATIONS = 1;
     uint8 public constant GROUP_SLASHING = 2;
 
-    struct OperatorDelay {
-        uint32 delay;
-        uint32 pendingDelay;
-        uint40 effectAt;
-        bool isSet;
+    /// @dev A request's parameters, and the first reason an asset was skipped (0 = none): 1 open request, 2 cooldown,
+    /// 3 pool gated; `refusedAt` is the time that reason names.
+    struct RequestContext {
+        uint32 id;
+        address operator;
+        address avs;
+        uint64 wadFraction;
+        uint8 refusal;
+        address refusedAsset;
+        uint256 refusedAt;
+    }
+
+    /// @dev An AVS as stored: what requests read (slot 0), then its registrar, assets, ids (slot 1). Its committee and
+    /// recipient live in the SlashTerms `termsId`. Registered iff `id != 0`.
+    struct AVSRecord {
+        address slasher;
+        uint64 maxSlashWad;
+        uint32 vetoWindow;
+        address registrar;
+        uint16 assetMask;
+        uint32 id;
+        uint32 termsId;
     }
 
     /// @custom:storage-location erc7201:restaking.storage.SlashingManager
@@ -44,12 +75,12 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
         uint64 requestCount;
         IOperatorRegistry registry;
         uint32 avsCount;
-        mapping(address avs => AVSConfig) avs;
+        uint32 termsCount;
+        mapping(address avs => AVSRecord) avs;
+        mapping(uint32 termsId => SlashTerms) terms;
         mapping(uint32 id => address) avsAt;
-        mapping(address avs => AVSConfig) pendingConfig;
-        mapping(address avs => uint256) pendingConfigEffectAt;
+        mapping(address avs => PendingConfig) pendingConfig;
         mapping(address avs => mapping(address operator => bool)) registered;
-        mapping(address operator => OperatorDelay) allocationDelays;
         mapping(address operator => mapping(address avs => mapping(uint8 assetIndex => Allocation))) allocations;
         mapping(address operator => mapping(uint8 assetIndex => Magnitudes)) magnitudes;
         mapping(uint256 id => SlashRequest) requests;
@@ -79,11 +110,11 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
     /// @inheritdoc ISlashingManager
     function registerAVS(string calldata metadataURI, AVSParams calldata params) external whenNotPaused(GROUP_AVS) {
         SlashingStorage storage $ = _getSlashingStorage();
-        if ($.avs[msg.sender].registered) revert AVSAlreadyRegistered(msg.sender);
+        if ($.avs[msg.sender].id != 0) revert AVSAlreadyRegistered(msg.sender);
         uint32 id = ++$.avsCount;
         $.avsAt[id] = msg.sender;
         AVSConfig memory config = _toConfig($, params, id);
-        $.avs[msg.sender] = config;
+        _storeConfig($, msg.sender, config, 0, address(0), address(0));
         emit AVSRegistered(msg.sender, metadataURI, config);
     }
 
@@ -99,27 +130,29 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
         AVSConfig memory old = _requireAVS($, msg.sender);
         AVSConfig memory config = _toConfig($, params, old.id);
         if (_loosens(old, config)) {
-            uint256 effectAt = block.timestamp + $.vault.withdrawalDelay();
-            $.pendingConfig[msg.sender] = config;
-            $.pendingConfigEffectAt[msg.sender] = effectAt;
+            uint256 effectAt = $.vault.latestReadyAt() + EXIT_BUFFER;
+            $.pendingConfig[msg.sender] = PendingConfig({
+                paramsHash: keccak256(abi.encode(params)),
+                effectAt: effectAt
+            });
             emit AVSConfigQueued(msg.sender, config, effectAt);
         } else {
             delete $.pendingConfig[msg.sender];
-            delete $.pendingConfigEffectAt[msg.sender];
-            $.avs[msg.sender] = config;
+            _storeConfig($, msg.sender, config, old.termsId, old.vetoCommittee, old.recipient);
             emit AVSConfigUpdated(msg.sender, config);
         }
     }
 
     /// @inheritdoc ISlashingManager
-    function applyAVSConfig(address avs) external {
+    function applyAVSConfig(address avs, AVSParams calldata params) external {
         SlashingStorage storage $ = _getSlashingStorage();
-        uint256 effectAt = $.pendingConfigEffectAt[avs];
-        if (effectAt == 0 || block.timestamp < effectAt) revert NoPendingConfig(avs, effectAt);
-        AVSConfig memory config = $.pendingConfig[avs];
+        PendingConfig memory pending = $.pendingConfig[avs];
+        if (pending.effectAt == 0 || block.timestamp < pending.effectAt) revert NoPendingConfig(avs, pending.effectAt);
+        if (keccak256(abi.encode(params)) != pending.paramsHash) revert PendingConfigMismatch(avs, pending.paramsHash);
         delete $.pendingConfig[avs];
-        delete $.pendingConfigEffectAt[avs];
-        $.avs[avs] = config;
+        AVSConfig memory old = _config($, avs);
+        AVSConfig memory config = _toConfig($, params, old.id);
+        _storeConfig($, avs, config, old.termsId, old.vetoCommittee, old.recipient);
         emit AVSConfigUpdated(avs, config);
     }
 
@@ -128,9 +161,9 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
     /// @inheritdoc ISlashingManager
     function registerOperatorToAVS(address avs, bytes calldata data) external nonReentrant whenNotPaused(GROUP_AVS) {
         SlashingStorage storage $ = _getSlashingStorage();
-        AVSConfig storage config = $.avs[avs];
-        (bool avsRegistered, address registrar) = (config.registered, config.registrar);
-        if (!avsRegistered) revert AVSNotRegistered(avs);
+        AVSRecord storage record = $.avs[avs];
+        (uint32 avsId, address registrar) = (record.id, record.registrar);
+        if (avsId == 0) revert AVSNotRegistered(avs);
         if (!$.registry.isOperator(msg.sender)) revert NotOperator(msg.sender);
         if ($.registered[avs][msg.sender]) revert AlreadyRegistered(msg.sender, avs);
         $.registered[avs][msg.sender] = true;
@@ -149,7 +182,7 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
         if (registrar != address(0)) {
             // A registrar that reverts, burns its gas or returns garbage cannot block deregistration; the caller must
             // still send enough gas for the full budget so that it cannot starve the call on purpose.
-            uint256 needed = (REGISTRAR_GAS_LIMIT * 64) / 63 + 10_000;
+            uint256 needed = (REGISTRAR_GAS_LIMIT * 64) / 63 + ConstantsLib.REGISTRAR_CALL_OVERHEAD;
             if (gasleft() < needed) revert InsufficientGas(gasleft(), needed);
             bytes memory callData = abi.encodeCall(IAVSRegistrar.onOperatorDeregistered, (msg.sender, avs));
             uint256 gasLimit = REGISTRAR_GAS_LIMIT;
@@ -161,23 +194,6 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
     }
 
     /// @inheritdoc ISlashingManager
-    function setAllocationDelay(uint32 delay) external {
-        SlashingStorage storage $ = _getSlashingStorage();
-        if (!$.registry.isOperator(msg.sender)) revert NotOperator(msg.sender);
-        if (delay > MAX_ALLOCATION_DELAY) revert AllocationDelayTooLong(delay, MAX_ALLOCATION_DELAY);
-        OperatorDelay storage d = $.allocationDelays[msg.sender];
-        uint256 current = _allocationDelay(d);
-        uint256 effectAt = block.timestamp + current;
-        $.allocationDelays[msg.sender] = OperatorDelay({
-            delay: uint32(current),
-            pendingDelay: delay,
-            effectAt: uint40(effectAt),
-            isSet: true
-        });
-        emit AllocationDelaySet(msg.sender, delay, effectAt);
-    }
-
-    /// @inheritdoc ISlashingManager
     function modifyAllocation(address avs, address asset, uint64 magnitude) external whenNotPaused(GROUP_ALLOCATIONS) {
         SlashingStorage storage $ = _getSlashingStorage();
         uint8 index = _assetIndex($, asset);
@@ -185,16 +201,21 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
         Magnitudes storage storedMags = $.magnitudes[msg.sender][index];
         (Allocation memory a, Magnitudes memory m) = _applyMatured(stored, storedMags);
         if (a.effectAt != 0) revert PendingAllocationChange(a.effectAt);
+        // A veto or cancel of the AVS's open request will restore towards the target asked here.
+        if (a.openRequest != 0 && $.requests[a.openRequest].status == SlashStatus.Pending) a.changedAfterRequest = true;
 
         uint256 effectAt;
         if (magnitude > a.current) {
             if (!$.registered[avs][msg.sender]) revert NotRegistered(msg.sender, avs);
             if ($.avs[avs].assetMask & (1 << index) == 0) revert AssetNotAccepted(avs, asset);
+            uint256 maxMagnitude = WAD - m.lost;
+            if (SlashingMathLib.isFullySlashed(maxMagnitude))
+                revert OperatorFullySlashed(msg.sender, asset, maxMagnitude);
             uint64 delta = magnitude - a.current;
-            uint256 available = WAD - m.lost - m.encumbered;
+            uint256 available = maxMagnitude - m.encumbered;
             if (delta > available) revert InsufficientMagnitude(available, delta);
             m.encumbered += delta;
-            effectAt = block.timestamp + _allocationDelay($.allocationDelays[msg.sender]);
+            effectAt = block.timestamp + _allocationDelay($);
             (a.pendingDelta, a.pendingIncrease) = (delta, true);
         } else if (magnitude < a.current) {
             effectAt = block.timestamp + $.vault.withdrawalDelay();
@@ -203,11 +224,7 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
             revert AllocationUnchanged(magnitude);
         }
         a.effectAt = uint40(effectAt);
-        stored.current = a.current;
-        stored.pendingDelta = a.pendingDelta;
-        stored.pendingIncrease = a.pendingIncrease;
-        stored.effectAt = a.effectAt;
-        storedMags.encumbered = m.encumbered;
+        _storeAllocation(stored, storedMags, a, m);
         emit AllocationUpdated(msg.sender, avs, asset, a.current, magnitude, effectAt, m.encumbered);
     }
 
@@ -232,12 +249,21 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
         bytes32 evidenceHash
     ) external nonReentrant whenNotPaused(GROUP_SLASHING) returns (uint256 id) {
         SlashingStorage storage $ = _getSlashingStorage();
-        (uint256 executableAt, uint16 assetMask, uint32 avsId) = _checkRequest($, avs, wadFraction);
+        (uint256 executableAt, uint16 assetMask, uint32 termsId) = _checkRequest($, avs, wadFraction);
         id = ++$.requestCount;
-        uint256 count = _reserveAll($, id, operator, avs, assetMask, wadFraction);
-        if (count == 0) revert NothingToSlash(operator, avs);
+        RequestContext memory ctx = RequestContext({
+            id: SafeCast.toUint32(id),
+            operator: operator,
+            avs: avs,
+            wadFraction: wadFraction,
+            refusal: 0,
+            refusedAsset: address(0),
+            refusedAt: 0
+        });
+        uint256 count = _reserveAll($, ctx, assetMask);
+        if (count == 0) _revertRefused(ctx);
         $.requests[id] = SlashRequest({
-            avsId: avsId,
+            termsId: termsId,
             operator: operator,
             executableAt: uint40(executableAt),
             status: SlashStatus.Pending,
@@ -250,7 +276,8 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
             wadFraction,
             evidenceHash,
             executableAt,
-            executableAt + EXECUTION_WINDOW
+            executableAt + EXECUTION_WINDOW,
+            termsId
         );
     }
 
@@ -258,8 +285,10 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
     function vetoSlash(uint256 id) external nonReentrant {
         SlashingStorage storage $ = _getSlashingStorage();
         SlashRequest memory r = _requirePending($, id);
-        address avs = $.avsAt[r.avsId];
-        if (msg.sender != $.avs[avs].vetoCommittee) revert NotVetoCommittee(msg.sender, avs);
+        SlashTerms storage terms = $.terms[r.termsId];
+        (address committee, uint32 avsId) = (terms.vetoCommittee, terms.avsId);
+        address avs = $.avsAt[avsId];
+        if (msg.sender != committee || committee == address(0)) revert NotVetoCommittee(msg.sender, avs);
         if (block.timestamp >= r.executableAt) revert VetoWindowClosed(id, r.executableAt);
         _cancel($, id, r, avs, SlashStatus.Vetoed);
     }
@@ -268,7 +297,7 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
     function cancelSlash(uint256 id) external nonReentrant {
         SlashingStorage storage $ = _getSlashingStorage();
         SlashRequest memory r = _requirePending($, id);
-        address avs = $.avsAt[r.avsId];
+        address avs = $.avsAt[$.terms[r.termsId].avsId];
         if (msg.sender != $.avs[avs].slasher && block.timestamp < r.executableAt + EXECUTION_WINDOW) {
             revert NotCancellable(id, msg.sender);
         }
@@ -291,32 +320,40 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
             m.lost += slashed.magnitude;
             m.encumbered -= slashed.magnitude;
             m.reserved -= slashed.magnitude;
-            mags.lost = m.lost;
-            mags.encumbered = m.encumbered;
-            mags.reserved = m.reserved;
+            (mags.lost, mags.encumbered, mags.reserved) = (m.lost, m.encumbered, m.reserved);
+            uint256 maxMagnitude = WAD - m.lost;
+            bool fullySlashed = SlashingMathLib.isFullySlashed(maxMagnitude);
             address asset = $.assetAt[slashed.assetIndex];
-            $.vault.executeSlash(r.operator, asset, slashed.amount);
-            emit SlashAssetExecuted(id, asset, slashed.magnitude, slashed.amount, WAD - m.lost);
+            $.vault.executeSlash(r.operator, asset, slashed.amount, fullySlashed);
+            emit SlashAssetExecuted(id, asset, slashed.magnitude, slashed.amount, maxMagnitude, fullySlashed);
         }
         emit SlashExecuted(id, r.operator, msg.sender);
     }
 
     /// @inheritdoc ISlashingManager
-    function releaseSlashedFunds(uint256 id) external nonReentrant {
+    function releaseSlashedFunds(uint256 id, address asset) external nonReentrant {
         SlashingStorage storage $ = _getSlashingStorage();
         SlashRequest storage stored = $.requests[id];
-        SlashStatus status = stored.status;
+        (SlashStatus status, uint256 count) = (stored.status, stored.assetCount);
         if (status != SlashStatus.Executed) revert InvalidSlashStatus(id, status);
-        stored.status = SlashStatus.FundsReleased;
-        address recipient = $.avs[$.avsAt[stored.avsId]].recipient;
-        if (recipient == address(0)) recipient = BURN_ADDRESS;
-        uint256 count = stored.assetCount;
+        uint8 index = _knownAssetIndex($, asset);
+        bool allReleased = true;
+        uint256 at = type(uint256).max;
         for (uint256 i; i < count; ++i) {
-            SlashedAsset memory slashed = $.slashedAssets[id][i];
-            address asset = $.assetAt[slashed.assetIndex];
-            emit SlashedFundsReleased(id, recipient, asset, slashed.amount);
-            if (slashed.amount != 0) IERC20(asset).safeTransfer(recipient, slashed.amount);
+            SlashedAsset storage slashed = $.slashedAssets[id][i];
+            if (slashed.assetIndex == index) at = i;
+            else if (!slashed.released) allReleased = false;
         }
+        if (at == type(uint256).max) revert AssetNotInRequest(id, asset);
+        SlashedAsset storage target = $.slashedAssets[id][at];
+        if (target.released) revert FundsAlreadyReleased(id, asset);
+        target.released = true;
+        if (allReleased) stored.status = SlashStatus.FundsReleased;
+        address recipient = $.terms[stored.termsId].recipient;
+        if (recipient == address(0)) recipient = BURN_ADDRESS;
+        uint256 amount = target.amount;
+        emit SlashedFundsReleased(id, recipient, asset, amount);
+        if (amount != 0) IERC20(asset).safeTransfer(recipient, amount);
     }
 
     /* VIEWS */
@@ -333,13 +370,17 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
 
     /// @inheritdoc ISlashingManager
     function avsConfig(address avs) external view returns (AVSConfig memory) {
-        return _getSlashingStorage().avs[avs];
+        return _config(_getSlashingStorage(), avs);
     }
 
     /// @inheritdoc ISlashingManager
-    function pendingAVSConfig(address avs) external view returns (AVSConfig memory config, uint256 effectAt) {
-        SlashingStorage storage $ = _getSlashingStorage();
-        return ($.pendingConfig[avs], $.pendingConfigEffectAt[avs]);
+    function slashTerms(uint32 termsId) external view returns (SlashTerms memory) {
+        return _getSlashingStorage().terms[termsId];
+    }
+
+    /// @inheritdoc ISlashingManager
+    function pendingAVSConfig(address avs) external view returns (PendingConfig memory) {
+        return _getSlashingStorage().pendingConfig[avs];
     }
 
     /// @inheritdoc ISlashingManager
@@ -353,8 +394,8 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
     }
 
     /// @inheritdoc ISlashingManager
-    function allocationDelay(address operator) external view returns (uint256) {
-        return _allocationDelay(_getSlashingStorage().allocationDelays[operator]);
+    function allocationDelay() external view returns (uint256) {
+        return _allocationDelay(_getSlashingStorage());
     }
 
     /// @inheritdoc ISlashingManager
@@ -382,43 +423,28 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
             $.allocations[operator][avs][index],
             $.magnitudes[operator][index]
         );
-        if (a.current == 0) return 0;
-        return Math.mulDiv($.vault.poolNetAssets(operator, asset), a.current, WAD - m.lost - m.reserved);
+        // An AVS slashes only the assets it accepts now: an allocation in another asset is not its stake.
+        if (a.current == 0 || $.avs[avs].assetMask & (1 << index) == 0) return 0;
+        return
+            SlashingMathLib.toAssetsDown($.vault.poolNetAssets(operator, asset), a.current, WAD - m.lost - m.reserved);
     }
 
     /// @inheritdoc ISlashingManager
     function maxSlashable(address operator, address avs, address asset) external view returns (uint256) {
         return Math.mulDiv(allocatedStake(operator, avs, asset), _getSlashingStorage().avs[avs].maxSlashWad, WAD);
     }
-
     /// @inheritdoc ISlashingManager
-    function securedStake(
-        address avs,
-        address asset,
-        address[] calldata operators
-    ) external view returns (uint256 total) {
-        for (uint256 i; i < operators.length; ++i) {
-            total += allocatedStake(operators[i], avs, asset);
-        }
+    function slashRequest(uint256 id) external view returns (SlashRequest memory request, address avs) {
+        SlashingStorage storage $ = _getSlashingStorage();
+        request = $.requests[id];
+        avs = $.avsAt[$.terms[request.termsId].avsId];
     }
 
     /// @inheritdoc ISlashingManager
-    function slashRequest(
-        uint256 id
-    )
-        external
-        view
-        returns (SlashRequest memory request, address avs, address[] memory assets, SlashedAsset[] memory slashed)
-    {
+    function slashedAsset(uint256 id, uint256 i) external view returns (address asset, SlashedAsset memory slashed) {
         SlashingStorage storage $ = _getSlashingStorage();
-        request = $.requests[id];
-        avs = $.avsAt[request.avsId];
-        assets = new address[](request.assetCount);
-        slashed = new SlashedAsset[](request.assetCount);
-        for (uint256 i; i < request.assetCount; ++i) {
-            slashed[i] = $.slashedAssets[id][i];
-            assets[i] = $.assetAt[slashed[i].assetIndex];
-        }
+        slashed = $.slashedAssets[id][i];
+        if (slashed.magnitude != 0) asset = $.assetAt[slashed.assetIndex];
     }
 
     /// @inheritdoc ISlashingManager
@@ -432,80 +458,83 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
         SlashingStorage storage $,
         address avs,
         uint64 wadFraction
-    ) internal view returns (uint256 executableAt, uint16 assetMask, uint32 avsId) {
-        AVSConfig storage config = $.avs[avs];
+    ) internal view returns (uint256 executableAt, uint16 assetMask, uint32 termsId) {
+        AVSRecord storage record = $.avs[avs];
         (address slasher, uint64 maxSlashWad, uint32 vetoWindow) = (
-            config.slasher,
-            config.maxSlashWad,
-            config.vetoWindow
+            record.slasher,
+            record.maxSlashWad,
+            record.vetoWindow
         );
         if (msg.sender != slasher || slasher == address(0)) revert NotSlasher(msg.sender, avs);
         if (wadFraction == 0 || wadFraction > maxSlashWad) revert InvalidSlashFraction(wadFraction, maxSlashWad);
-        address vetoCommittee;
-        (vetoCommittee, assetMask, avsId) = (config.vetoCommittee, config.assetMask, config.id);
-        executableAt = vetoCommittee == address(0) ? block.timestamp : block.timestamp + vetoWindow;
+        (assetMask, termsId) = (record.assetMask, record.termsId);
+        // Without a committee the window is 0 (enforced by _toConfig).
+        executableAt = block.timestamp + vetoWindow;
     }
 
     /// @dev Reserves request `id`'s take in every accepted asset the operator allocated to the AVS; returns how many.
     function _reserveAll(
         SlashingStorage storage $,
-        uint256 id,
-        address operator,
-        address avs,
-        uint256 mask,
-        uint64 wadFraction
+        RequestContext memory ctx,
+        uint256 mask
     ) internal returns (uint256 count) {
         while (mask != 0) {
-            uint8 index = uint8(Math.log2(mask & (~mask + 1)));
+            uint8 index = BitMaskLib.lowestBit(mask);
             mask &= mask - 1;
-            SlashedAsset memory slashed = _reserve($, operator, avs, index, wadFraction);
+            SlashedAsset memory slashed = _reserve($, ctx, index);
             if (slashed.magnitude == 0) continue;
-            $.slashedAssets[id][count++] = slashed;
-            emit SlashAssetReserved(id, $.assetAt[index], slashed.magnitude, slashed.amount);
+            $.slashedAssets[ctx.id][count++] = slashed;
+            emit SlashAssetReserved(
+                ctx.id,
+                $.assetAt[index],
+                slashed.magnitude,
+                slashed.amount,
+                slashed.deallocationCut
+            );
         }
     }
 
-    /// @dev Takes `s = f * current` from the allocation (scaling a pending decrease with it) and reserves the pool's
-    /// assets for it. Returns a zero magnitude when nothing is allocated.
+    /// @dev Takes `s = ceil(f * current)` from the allocation into the operator's reserved magnitude (scaling a pending
+    /// decrease with it) and reserves what `s` is worth in the pool. Takes nothing, and returns a zero magnitude, when
+    /// nothing is allocated or the reservation would be worth nothing: no magnitude moves without tokens.
     function _reserve(
         SlashingStorage storage $,
-        address operator,
-        address avs,
-        uint8 index,
-        uint64 wadFraction
+        RequestContext memory ctx,
+        uint8 index
     ) internal returns (SlashedAsset memory slashed) {
-        uint256 free;
-        (slashed, free) = _takeMagnitude(
-            $.allocations[operator][avs][index],
-            $.magnitudes[operator][index],
-            wadFraction
-        );
-        if (slashed.magnitude == 0) return slashed;
-        slashed.assetIndex = index;
-        slashed.amount = uint120($.vault.reserveSlash(operator, $.assetAt[index], slashed.magnitude, free));
-    }
-
-    /// @dev Moves `f * current` of the allocation into the operator's reserved magnitude; returns it, the cut of a
-    /// pending deallocation, and the free magnitude (maxMagnitude - reserved) before the move.
-    function _takeMagnitude(
-        Allocation storage stored,
-        Magnitudes storage storedMags,
-        uint64 wadFraction
-    ) internal returns (SlashedAsset memory slashed, uint256 free) {
+        Allocation storage stored = $.allocations[ctx.operator][ctx.avs][index];
+        Magnitudes storage storedMags = $.magnitudes[ctx.operator][index];
         (Allocation memory a, Magnitudes memory m) = _applyMatured(stored, storedMags);
-        uint64 s = uint64((uint256(a.current) * wadFraction) / WAD);
-        if (s == 0) return (slashed, 0);
+        if (a.current == 0) return slashed;
+        address asset = $.assetAt[index];
+        if (a.openRequest != 0) {
+            SlashRequest storage last = $.requests[a.openRequest];
+            (SlashStatus status, uint256 lastExecutableAt) = (last.status, last.executableAt);
+            // An expired request stays open until someone cancels it.
+            if (status == SlashStatus.Pending) return _refuse(ctx, 1, asset, 0);
+            uint256 nextRequestAt = lastExecutableAt + EXECUTION_WINDOW + SLASH_COOLDOWN;
+            if (block.timestamp < nextRequestAt) return _refuse(ctx, 2, asset, nextRequestAt);
+        }
+
+        uint64 s = uint64(SlashingMathLib.toSlashedMagnitudeUp(a.current, ctx.wadFraction));
+        uint256 free = WAD - m.lost - m.reserved;
+        // No magnitude moves without tokens, and a reservation worth nothing is not gated.
+        if (SlashingMathLib.toAssetsDown($.vault.poolNetAssets(ctx.operator, asset), s, free) == 0) return slashed;
+        (uint8 refusal, uint256 refusedAt) = _poolGate(m);
+        if (refusal != 0) return _refuse(ctx, refusal, asset, refusedAt);
+        uint256 amount = $.vault.reserveSlash(ctx.operator, asset, s, free);
+
         if (a.effectAt != 0 && !a.pendingIncrease) {
             // A pending deallocation shrinks with the allocation, so that it never exceeds what is left.
-            uint64 scaled = uint64((uint256(a.pendingDelta) * (a.current - s)) / a.current);
+            uint64 scaled = uint64(SlashingMathLib.scaleDecreaseDown(a.pendingDelta, a.current, s));
             slashed.deallocationCut = a.pendingDelta - scaled;
             a.pendingDelta = scaled;
         }
         a.current -= s;
-        free = WAD - m.lost - m.reserved;
+        (a.openRequest, a.changedAfterRequest) = (ctx.id, false);
         m.reserved += s;
         _storeAllocation(stored, storedMags, a, m);
-        slashed.magnitude = s;
+        (slashed.assetIndex, slashed.magnitude, slashed.amount) = (index, s, uint112(amount));
     }
 
     function _cancel(
@@ -519,28 +548,92 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
         for (uint256 i; i < r.assetCount; ++i) {
             SlashedAsset memory slashed = $.slashedAssets[id][i];
             _restore(
+                $,
                 $.allocations[r.operator][avs][slashed.assetIndex],
                 $.magnitudes[r.operator][slashed.assetIndex],
-                slashed
+                slashed,
+                block.timestamp >= r.executableAt + EXECUTION_WINDOW
             );
             $.vault.releaseSlash(r.operator, $.assetAt[slashed.assetIndex], slashed.amount);
         }
         emit SlashCancelled(id, msg.sender, status == SlashStatus.Vetoed);
     }
 
-    /// @dev Gives a vetoed or cancelled request's magnitude back to the allocation. The deallocation it shrank gets its
-    /// cut back: added to the pending decrease if one is pending (a later one has the same end state, only later),
-    /// or taken from the allocation at once if the decrease has matured meanwhile.
-    function _restore(Allocation storage stored, Magnitudes storage storedMags, SlashedAsset memory slashed) internal {
-        (Allocation memory a, Magnitudes memory m) = _applyMatured(stored, storedMags);
-        if (a.effectAt != 0 && !a.pendingIncrease) {
-            a.pendingDelta += slashed.deallocationCut;
-            a.current += slashed.magnitude;
-        } else {
-            a.current += slashed.magnitude - slashed.deallocationCut;
-            m.encumbered -= slashed.deallocationCut;
+    /// @dev Requests on a pool come in epochs (`gateAt` = the current epoch's start): a request joins the epoch within
+    /// JOIN_WINDOW of its start, open or closed; after that, a new epoch starts only once no request of the last one is
+    /// pending and GATE_CYCLE after its start (refusal 3, naming that time). So no pool stays closed longer than
+    /// JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW (expired requests aside, which anyone may cancel), whatever the
+    /// number of AVSs; each epoch leaves every staker REOPEN_WINDOW open; an AVS waits at most GATE_CYCLE - JOIN_WINDOW.
+    function _poolGate(Magnitudes memory m) internal view returns (uint8, uint256) {
+        uint256 start = m.gateAt;
+        if (start != 0 && block.timestamp >= start + JOIN_WINDOW) {
+            if (m.reserved != 0 || block.timestamp < start + GATE_CYCLE) return (3, start + GATE_CYCLE);
+            start = 0;
         }
-        m.reserved -= slashed.magnitude;
+        if (start == 0) m.gateAt = uint40(block.timestamp);
+        return (0, 0);
+    }
+
+    /// @dev Skips an asset the request cannot take now, remembering the first reason (reverted with if none is taken).
+    function _refuse(
+        RequestContext memory ctx,
+        uint8 refusal,
+        address asset,
+        uint256 at
+    ) internal pure returns (SlashedAsset memory skipped) {
+        if (ctx.refusal == 0) (ctx.refusal, ctx.refusedAsset, ctx.refusedAt) = (refusal, asset, at);
+        return skipped;
+    }
+
+    function _revertRefused(RequestContext memory ctx) internal pure {
+        (uint8 r, address asset, uint256 at) = (ctx.refusal, ctx.refusedAsset, ctx.refusedAt);
+        if (r == 1) revert SlashRequestOpen(ctx.avs, ctx.operator, asset);
+        if (r == 2) revert SlashCooldown(ctx.avs, ctx.operator, asset, at);
+        if (r == 3) revert PoolGated(ctx.operator, asset, at);
+        revert NothingToSlash(ctx.operator, ctx.avs);
+    }
+
+    /// @dev Gives a vetoed or cancelled request's magnitude back so that the allocation ends where the operator last
+    /// asked, never deallocates slashable magnitude faster than a decrease would, and never makes magnitude slashable
+    /// that was not announced. Without a change queued since the request: the decrease the request scaled gets its cut
+    /// back if still pending, or has the cut deallocated at once if it matured. With a change queued since the request
+    /// (target T): after the request's expiry its magnitude was no longer slashable, so it is deallocated at once;
+    /// before expiry (only a pending change is possible then) it is slashable again and the change keeps T: a decrease
+    /// grows by it, an increase shrinks by it, and what exceeds T becomes a decrease with the deallocation delay.
+    function _restore(
+        SlashingStorage storage $,
+        Allocation storage stored,
+        Magnitudes storage storedMags,
+        SlashedAsset memory slashed,
+        bool expired
+    ) internal {
+        (Allocation memory a, Magnitudes memory m) = _applyMatured(stored, storedMags);
+        (uint64 s, uint64 cut) = (slashed.magnitude, slashed.deallocationCut);
+        uint64 r = s - cut;
+        bool decreasePending = a.effectAt != 0 && !a.pendingIncrease;
+        if (!a.changedAfterRequest) {
+            // With no change since, a pending decrease is the one the request scaled: its cut goes back to it.
+            if (decreasePending) (a.current, a.pendingDelta, cut) = (a.current + s, a.pendingDelta + cut, 0);
+            else a.current += r;
+            m.encumbered -= cut;
+        } else if (expired || a.effectAt == 0) {
+            m.encumbered -= s;
+        } else {
+            a.current += r;
+            m.encumbered -= cut;
+            if (decreasePending) {
+                a.pendingDelta += r;
+            } else if (r <= a.pendingDelta) {
+                a.pendingDelta -= r;
+                m.encumbered -= r;
+            } else {
+                m.encumbered -= a.pendingDelta;
+                (a.pendingDelta, a.pendingIncrease) = (r - a.pendingDelta, false);
+                a.effectAt = uint40(block.timestamp + $.vault.withdrawalDelay());
+            }
+        }
+        m.reserved -= s;
+        a.changedAfterRequest = false;
         _storeAllocation(stored, storedMags, a, m);
     }
 
@@ -571,9 +664,12 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
         stored.pendingDelta = a.pendingDelta;
         stored.pendingIncrease = a.pendingIncrease;
         stored.effectAt = a.effectAt;
+        stored.changedAfterRequest = a.changedAfterRequest;
+        stored.openRequest = a.openRequest;
         storedMags.lost = m.lost;
         storedMags.encumbered = m.encumbered;
         storedMags.reserved = m.reserved;
+        storedMags.gateAt = m.gateAt;
     }
 
     function _target(Allocation memory a) internal pure returns (uint256) {
@@ -587,8 +683,58 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
     }
 
     function _requireAVS(SlashingStorage storage $, address avs) internal view returns (AVSConfig memory config) {
-        config = $.avs[avs];
+        config = _config($, avs);
         if (!config.registered) revert AVSNotRegistered(avs);
+    }
+
+    /// @dev The AVS's configuration as the interface shows it: its record and its current SlashTerms.
+    function _config(SlashingStorage storage $, address avs) internal view returns (AVSConfig memory config) {
+        AVSRecord memory r = $.avs[avs];
+        if (r.id == 0) return config;
+        SlashTerms memory t = $.terms[r.termsId];
+        config = AVSConfig({
+            slasher: r.slasher,
+            maxSlashWad: r.maxSlashWad,
+            vetoWindow: r.vetoWindow,
+            vetoCommittee: t.vetoCommittee,
+            assetMask: r.assetMask,
+            id: r.id,
+            termsId: r.termsId,
+            recipient: t.recipient,
+            registrar: r.registrar,
+            registered: true
+        });
+    }
+
+    /// @dev Stores `config` (its termsId is set here): a new SlashTerms record when the committee or the recipient
+    /// differs from the current terms (`termsId` 0 = none yet), so that pending requests keep theirs.
+    function _storeConfig(
+        SlashingStorage storage $,
+        address avs,
+        AVSConfig memory config,
+        uint32 termsId,
+        address oldCommittee,
+        address oldRecipient
+    ) internal {
+        if (termsId == 0 || config.vetoCommittee != oldCommittee || config.recipient != oldRecipient) {
+            termsId = ++$.termsCount;
+            $.terms[termsId] = SlashTerms({
+                vetoCommittee: config.vetoCommittee,
+                avsId: config.id,
+                recipient: config.recipient
+            });
+            emit SlashTermsSet(avs, termsId, config.vetoCommittee, config.recipient);
+        }
+        config.termsId = termsId;
+        $.avs[avs] = AVSRecord({
+            slasher: config.slasher,
+            maxSlashWad: config.maxSlashWad,
+            vetoWindow: config.vetoWindow,
+            registrar: config.registrar,
+            assetMask: config.assetMask,
+            id: config.id,
+            termsId: termsId
+        });
     }
 
     function _toConfig(
@@ -615,6 +761,7 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
             vetoCommittee: p.vetoCommittee,
             assetMask: mask,
             id: id,
+            termsId: 0,
             recipient: p.recipient,
             registrar: p.registrar,
             registered: true
@@ -633,20 +780,19 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
         return false;
     }
 
-    function _allocationDelay(OperatorDelay storage d) internal view returns (uint256) {
-        if (!d.isSet) return DEFAULT_ALLOCATION_DELAY;
-        return d.effectAt <= block.timestamp ? d.pendingDelay : d.delay;
+    /// @dev An increase becomes slashable only after every staker who queues a withdrawal when it is announced, or had
+    /// queued one before, has had EXIT_BUFFER beyond its ready time to complete it.
+    function _allocationDelay(SlashingStorage storage $) internal view returns (uint256) {
+        return $.vault.latestReadyAt() + EXIT_BUFFER - block.timestamp;
     }
 
     /// @dev The vault index of `asset`, cached locally (vault assets are append-only, so the cache never goes stale).
-    function _assetIndex(SlashingStorage storage $, address asset) internal returns (uint8) {
-        uint8 indexPlusOne = $.assetIndexPlusOne[asset];
-        if (indexPlusOne != 0) return indexPlusOne - 1;
-        IRestakingVault.AssetConfig memory config = $.vault.assetConfig(asset);
-        if (!config.listed) revert UnknownAsset(asset);
-        $.assetIndexPlusOne[asset] = config.index + 1;
-        $.assetAt[config.index] = asset;
-        return config.index;
+    function _assetIndex(SlashingStorage storage $, address asset) internal returns (uint8 index) {
+        index = _knownAssetIndex($, asset);
+        if ($.assetIndexPlusOne[asset] == 0) {
+            $.assetIndexPlusOne[asset] = index + 1;
+            $.assetAt[index] = asset;
+        }
     }
 
     function _knownAssetIndex(SlashingStorage storage $, address asset) internal view returns (uint8) {

@@ -14,15 +14,22 @@ interface IRestakingVaultTypes {
     }
 
     /// @notice A pool `(operator, asset)`. Operator address(0) is the undelegated pool.
-    /// @param totalAssets Assets the pool holds, including assets reserved by pending slash requests.
+    /// @param totalAssets Assets the pool holds, including assets reserved by pending slash requests (at most the
+    /// asset's total deposits, which fit 112 bits).
     /// @param totalShares Shares of the pool, including queued withdrawal shares.
+    /// @param fullySlashed The operator lost more than 99.9999% of its magnitude in the asset: the pool takes no new
+    /// shares, ever (docs/slashing.md, "Fully slashed operators").
     /// @param queuedShares Shares held by queued withdrawals (slashable, earning nothing).
     /// @param pendingSlash Assets reserved by pending slash requests; shares are priced on totalAssets - pendingSlash.
+    /// @param pendingRequests Pending slash requests with a reservation on the pool: while non-zero the pool takes no
+    /// new shares and pays no exits.
     struct Pool {
-        uint128 totalAssets;
+        uint112 totalAssets;
         uint128 totalShares;
+        bool fullySlashed;
         uint128 queuedShares;
-        uint128 pendingSlash;
+        uint112 pendingSlash;
+        uint16 pendingRequests;
     }
 
     /// @notice A staker: its operator (address(0) = undelegated), the bitmap of assets it holds shares of, and the
@@ -33,11 +40,13 @@ interface IRestakingVaultTypes {
         uint64 withdrawalNonce;
     }
 
-    /// @notice A queued withdrawal. Its id is `uint256(uint160(staker)) << 96 | nonce`.
+    /// @notice A queued withdrawal. Its id is `uint256(uint160(staker)) << 96 | nonce`. `readyAt` is fixed when it
+    /// is queued (`startTime` + the withdrawal delay then in force): a later change of the delay does not move it.
     struct Withdrawal {
         address operator;
         uint40 startTime;
         uint8 assetIndex;
+        uint40 readyAt;
         uint128 shares;
     }
 }
@@ -84,9 +93,17 @@ interface IRestakingVaultErrors {
     error LengthMismatch(uint256 a, uint256 b);
     /// @notice A slash reservation was asked against the undelegated pool or with an invalid magnitude.
     error InvalidSlash(address operator, address asset);
-    /// @notice Pool `(operator, asset)` has `pendingSlash` reserved by pending slash requests: it takes no new shares
-    /// (deposits, delegations, completions as shares) until they are executed, vetoed or cancelled.
-    error PoolSlashPending(address operator, address asset, uint256 pendingSlash);
+    /// @notice Pool `(operator, asset)` has `pendingRequests` pending slash requests: it takes no new shares (deposits,
+    /// delegations, completions as shares) and pays no withdrawal until they are executed, vetoed or cancelled.
+    error PoolSlashPending(address operator, address asset, uint256 pendingRequests);
+    /// @notice The operator is fully slashed in `asset`: its pool takes no new shares.
+    error PoolFullySlashed(address operator, address asset);
+    /// @notice A withdrawal would pay fewer assets than the caller accepts.
+    error AssetsBelowMinimum(uint256 assets, uint256 minAssets);
+    /// @notice The slashing manager cannot be replaced while `openReservations` slash reservations are open.
+    error SlashReservationsOpen(uint256 openReservations);
+    /// @notice Pool `(operator, asset)` has the most pending slash requests it can count.
+    error TooManyPendingRequests(address operator, address asset);
     /// @notice No asset is listed at `index`.
     error AssetIndexOutOfRange(uint256 index, uint256 count);
     /// @notice A release or execution asked for more than the pool has reserved.
@@ -136,7 +153,8 @@ interface IRestakingVaultEvents {
         address indexed operator,
         address asset,
         uint256 shares,
-        uint256 startTime
+        uint256 startTime,
+        uint256 readyAt
     );
     /// @notice A withdrawal completed: its shares left pool `(operator, asset)` for `assets`; as tokens to `receiver`,
     /// or re-deposited into the staker's pool `(newOperator, asset)` as `sharesMinted`.
@@ -152,12 +170,33 @@ interface IRestakingVaultEvents {
         address newOperator,
         uint256 sharesMinted
     );
-    /// @notice The slashing manager reserved `amount` of pool `(operator, asset)` for a pending slash request.
-    event SlashReserved(address indexed operator, address indexed asset, uint256 amount, uint256 pendingSlash);
+    /// @notice The slashing manager reserved `amount` of pool `(operator, asset)` for a pending slash request; the
+    /// pool now has `pendingSlash` reserved by `pendingRequests` requests.
+    event SlashReserved(
+        address indexed operator,
+        address indexed asset,
+        uint256 amount,
+        uint256 pendingSlash,
+        uint256 pendingRequests
+    );
     /// @notice A reservation of `amount` was returned to pool `(operator, asset)` (veto, cancel or expiry).
-    event SlashReleased(address indexed operator, address indexed asset, uint256 amount, uint256 pendingSlash);
-    /// @notice `amount` of pool `(operator, asset)` was slashed and sent to the slashing manager's escrow.
-    event Slashed(address indexed operator, address indexed asset, uint256 amount, uint256 totalAssets);
+    event SlashReleased(
+        address indexed operator,
+        address indexed asset,
+        uint256 amount,
+        uint256 pendingSlash,
+        uint256 pendingRequests
+    );
+    /// @notice `amount` of pool `(operator, asset)` was slashed and sent to the slashing manager's escrow;
+    /// `fullySlashed` is true once the operator is fully slashed in the asset (the pool closes for good).
+    event Slashed(
+        address indexed operator,
+        address indexed asset,
+        uint256 amount,
+        uint256 totalAssets,
+        uint256 pendingRequests,
+        bool fullySlashed
+    );
 }
 
 /// @title IRestakingVault
@@ -180,14 +219,16 @@ interface IRestakingVault is IRestakingVaultTypes, IRestakingVaultErrors, IResta
     function setDepositsEnabled(address asset, bool enabled) external;
 
     /// @notice Sets the withdrawal delay within [MIN_WITHDRAWAL_DELAY, MAX_WITHDRAWAL_DELAY]. Role: DEFAULT_ADMIN_ROLE.
-    /// @param delay The new delay in seconds; applies to withdrawals completed from now on.
+    /// Withdrawals already queued keep their readyAt; `latestReadyAt` keeps counting them.
+    /// @param delay The new delay in seconds; applies to withdrawals queued from now on.
     function setWithdrawalDelay(uint256 delay) external;
 
     /// @notice Sets the operator registry. Role: DEFAULT_ADMIN_ROLE.
     /// @param registry The registry, the only caller of `delegate` and `undelegate`.
     function setRegistry(address registry) external;
 
-    /// @notice Sets the slashing manager. Role: DEFAULT_ADMIN_ROLE.
+    /// @notice Sets the slashing manager. Role: DEFAULT_ADMIN_ROLE. Refused while any slash reservation is open
+    /// (their pools would stay closed and priced net for good).
     /// @param slashingManager The slashing manager, the only caller of the slash functions.
     function setSlashingManager(address slashingManager) external;
 
@@ -242,26 +283,31 @@ interface IRestakingVault is IRestakingVaultTypes, IRestakingVaultErrors, IResta
         uint256[] calldata shares
     ) external returns (uint256[] memory ids);
 
-    /// @notice Completes withdrawal `id` after the withdrawal delay, by its staker or the staker's withdrawer.
+    /// @notice Completes withdrawal `id` once ready, by its staker or the staker's withdrawer. Refused while a slash
+    /// request is pending on the withdrawal's pool (`PoolSlashPending`): the exit waits for the request to resolve, so
+    /// that a veto or cancel leaves the leaver whole and an execution is borne by it.
     /// @param id The withdrawal id.
-    /// @param receiveAsTokens True: pay the pool's current value of the shares (net of pending slashes) in tokens to
-    /// the caller. False: re-deposit that value into the staker's current pool (completes a redelegation).
+    /// @param receiveAsTokens True: pay the pool's current value of the shares in tokens to the caller. False:
+    /// re-deposit that value into the staker's current pool (completes a redelegation).
+    /// @param minAssets The fewest assets the shares may be worth (reverts `AssetsBelowMinimum` below it).
     /// @return amount Tokens paid, or shares minted in the new pool.
-    function completeWithdrawal(uint256 id, bool receiveAsTokens) external returns (uint256 amount);
+    function completeWithdrawal(uint256 id, bool receiveAsTokens, uint256 minAssets) external returns (uint256 amount);
 
     /// @notice Delegates `staker` to `operator`, moving its undelegated shares into the operator's pools. Registry only.
     /// @param staker The staker (must not be delegated).
     /// @param operator A registered operator.
     function delegate(address staker, address operator) external;
 
-    /// @notice Undelegates `staker`, queueing a withdrawal of every share it holds. Registry only.
+    /// @notice Undelegates `staker`, queueing a withdrawal of every share it holds. Registry only. Paused with the
+    /// delegation group and with the withdrawals group (it queues withdrawals).
     /// @param staker A delegated staker.
     /// @return operator The operator it left.
     /// @return ids The queued withdrawals.
     function undelegate(address staker) external returns (address operator, uint256[] memory ids);
 
     /// @notice Reserves the value of `magnitude / freeMagnitude` of pool `(operator, asset)`'s net assets for a
-    /// slash request. Slashing manager only.
+    /// slash request, rounded down, and counts the request on the pool. A reservation worth 0 assets changes nothing
+    /// and returns 0 (the manager then takes no magnitude). Slashing manager only.
     /// @param operator The operator (not address(0)).
     /// @param asset The asset.
     /// @param magnitude The magnitude the request takes.
@@ -274,18 +320,20 @@ interface IRestakingVault is IRestakingVaultTypes, IRestakingVaultErrors, IResta
         uint256 freeMagnitude
     ) external returns (uint256 amount);
 
-    /// @notice Returns `amount` of a reservation to pool `(operator, asset)`. Slashing manager only.
+    /// @notice Returns `amount` of a reservation to pool `(operator, asset)` and uncounts its request. Slashing
+    /// manager only.
     /// @param operator The operator.
     /// @param asset The asset.
     /// @param amount The reserved assets to release.
     function releaseSlash(address operator, address asset, uint256 amount) external;
 
-    /// @notice Takes `amount` reserved assets out of pool `(operator, asset)` and sends them to the slashing
-    /// manager, in O(1) whatever the number of stakers. Slashing manager only.
+    /// @notice Takes `amount` reserved assets out of pool `(operator, asset)`, uncounts its request and sends them to
+    /// the slashing manager, in O(1) whatever the number of stakers. Slashing manager only.
     /// @param operator The operator.
     /// @param asset The asset.
     /// @param amount The reserved assets to take.
-    function executeSlash(address operator, address asset, uint256 amount) external;
+    /// @param fullySlashed Whether the operator is now fully slashed in `asset` (closes the pool for good).
+    function executeSlash(address operator, address asset, uint256 amount, bool fullySlashed) external;
 
     /// @notice The listed assets, in index order.
     /// @return The asset addresses.
@@ -309,6 +357,17 @@ interface IRestakingVault is IRestakingVaultTypes, IRestakingVaultErrors, IResta
     /// @notice The withdrawal delay in seconds.
     /// @return The delay.
     function withdrawalDelay() external view returns (uint256);
+
+    /// @notice The latest readyAt of any withdrawal queued so far or queued now: now + withdrawalDelay, or later if the
+    /// delay was shortened while withdrawals queued under a longer one are still waiting. Changes that must not bite
+    /// before a staker who starts leaving when they are announced has left (allocation increases, loosening AVS
+    /// changes) take effect after it.
+    /// @return The timestamp.
+    function latestReadyAt() external view returns (uint256);
+
+    /// @notice The number of open slash reservations (one per pending request and pool) across all pools.
+    /// @return The count.
+    function openSlashReservations() external view returns (uint256);
 
     /// @notice The operator registry, slashing manager and rewards hook.
     /// @return registry The registry.

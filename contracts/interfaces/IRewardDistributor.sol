@@ -36,6 +36,9 @@ interface IRewardDistributorErrors {
     error ZeroAddress();
     /// @notice A zero amount was given.
     error ZeroAmount();
+    /// @notice A reward token needs a non-zero minimum funding: without one, a 1-wei funding can lock a token's
+    /// schedule in a pool (docs/rewards.md).
+    error ZeroMinFunding(address token);
     /// @notice The token is not an allowed reward token (or new funding of it is disabled).
     error RewardTokenNotAllowed(address token);
     /// @notice The token is allowed already.
@@ -106,9 +109,10 @@ interface IRewardDistributor is
     IRewardDistributorErrors,
     IRewardDistributorEvents
 {
-    /// @notice Allows `token` as a reward token. Role: REWARDS_ADMIN_ROLE.
+    /// @notice Allows `token` as a reward token with its minimum funding. Role: REWARDS_ADMIN_ROLE.
     /// @param token A plain ERC-20 (exact transfers).
-    function addRewardToken(address token) external;
+    /// @param minFunding The smallest funding accepted (non-zero).
+    function addRewardToken(address token, uint256 minFunding) external;
 
     /// @notice Enables or disables new funding of `token`; claims are unaffected. Role: REWARDS_ADMIN_ROLE.
     /// @param token An allowed token.
@@ -118,7 +122,7 @@ interface IRewardDistributor is
     /// @notice Sets the smallest funding of `token` (so that stream slots cannot be squatted with dust). Role:
     /// REWARDS_ADMIN_ROLE.
     /// @param token An allowed token.
-    /// @param amount The minimum amount per funding.
+    /// @param amount The minimum amount per funding (non-zero).
     function setMinFunding(address token, uint256 amount) external;
 
     /// @notice Funds pool `(operator, asset)` with `amount` of `token`, streamed over `duration`. A running stream of

@@ -14,8 +14,9 @@ interface ISlashingManagerTypes {
         address[] assets;
     }
 
-    /// @notice The stored configuration of an AVS. `assetMask` has bit i set for vault asset index i; `id` numbers
-    /// AVSs from 1 in registration order.
+    /// @notice The configuration of an AVS. `assetMask` has bit i set for vault asset index i; `id` numbers AVSs from
+    /// 1 in registration order; `termsId` names the SlashTerms (veto committee and recipient) that requests made now
+    /// carry.
     struct AVSConfig {
         address slasher;
         uint64 maxSlashWad;
@@ -23,26 +24,49 @@ interface ISlashingManagerTypes {
         address vetoCommittee;
         uint16 assetMask;
         uint32 id;
+        uint32 termsId;
         address recipient;
         address registrar;
         bool registered;
     }
 
+    /// @notice A queued AVS configuration change: the hash of its AVSParams and when it can be applied.
+    struct PendingConfig {
+        bytes32 paramsHash;
+        uint256 effectAt;
+    }
+
+    /// @notice What governs a slash request after it is made: who may veto it and where its funds go. A new record
+    /// is written whenever an AVS changes either, so a request keeps the terms it was made under.
+    struct SlashTerms {
+        address vetoCommittee;
+        uint32 avsId;
+        address recipient;
+    }
+
     /// @notice An allocation of an operator's magnitude in one asset to one AVS. `current` is slashable; a pending
     /// increase becomes slashable at `effectAt`; a pending decrease stays slashable until `effectAt`.
+    /// `openRequest`: the AVS's last request on this allocation (open while Pending; the AVS's next request waits until
+    /// its expiry plus SLASH_COOLDOWN); `changedAfterRequest`: the operator queued a change while that request was
+    /// pending (a veto or cancel restores towards the change's target).
     struct Allocation {
         uint64 current;
         uint64 pendingDelta;
         bool pendingIncrease;
         uint40 effectAt;
+        bool changedAfterRequest;
+        uint32 openRequest;
     }
 
     /// @notice An operator's magnitudes in one asset. maxMagnitude = 1e18 - lost; `encumbered` is allocated,
-    /// pending-increase and reserved magnitude; `reserved` is held by pending slash requests.
+    /// pending-increase and reserved magnitude; `reserved` is held by pending slash requests (non-zero exactly while
+    /// the operator's pool in the asset is closed by a request); `gateAt`: when the pool's current request epoch
+    /// started (JOIN_WINDOW, GATE_CYCLE).
     struct Magnitudes {
         uint64 lost;
         uint64 encumbered;
         uint64 reserved;
+        uint40 gateAt;
     }
 
     /// @notice The state of a slash request.
@@ -55,10 +79,10 @@ interface ISlashingManagerTypes {
         FundsReleased
     }
 
-    /// @notice A slash request of AVS `avsId` against `operator`. It may execute in
+    /// @notice A slash request against `operator` under SlashTerms `termsId` (which name its AVS). It may execute in
     /// [executableAt, executableAt + EXECUTION_WINDOW); it takes `assetCount` SlashedAssets.
     struct SlashRequest {
-        uint32 avsId;
+        uint32 termsId;
         address operator;
         uint40 executableAt;
         SlashStatus status;
@@ -68,11 +92,13 @@ interface ISlashingManagerTypes {
     /// @notice What a request takes from one asset: `magnitude` of the operator's allocation and `amount` of the
     /// pool's assets, both fixed when the request is made. `deallocationCut` is how much the request shrank a pending
     /// deallocation of that allocation (scaled with it), given back if the request is vetoed or cancelled.
+    /// `released`: the escrowed amount was paid out.
     struct SlashedAsset {
         uint8 assetIndex;
         uint64 magnitude;
         uint64 deallocationCut;
-        uint120 amount;
+        uint112 amount;
+        bool released;
     }
 }
 
@@ -98,6 +124,8 @@ interface ISlashingManagerErrors is ISlashingManagerTypes {
     error AssetNotAccepted(address avs, address asset);
     /// @notice No pending configuration, or it is not in force yet.
     error NoPendingConfig(address avs, uint256 effectAt);
+    /// @notice The params given are not the ones `avs` queued (their hash is `paramsHash`).
+    error PendingConfigMismatch(address avs, bytes32 paramsHash);
     /// @notice The account is not a registered operator of the registry.
     error NotOperator(address account);
     /// @notice The operator is registered for the AVS already.
@@ -106,8 +134,6 @@ interface ISlashingManagerErrors is ISlashingManagerTypes {
     error NotRegistered(address operator, address avs);
     /// @notice Too little gas was sent for the registrar call's fixed budget.
     error InsufficientGas(uint256 gasLeft, uint256 needed);
-    /// @notice The allocation delay is above the maximum.
-    error AllocationDelayTooLong(uint256 delay, uint256 max);
     /// @notice The allocation has a change pending until `effectAt`.
     error PendingAllocationChange(uint256 effectAt);
     /// @notice The new magnitude equals the current one.
@@ -132,6 +158,19 @@ interface ISlashingManagerErrors is ISlashingManagerTypes {
     error VetoWindowClosed(uint256 id, uint256 closedAt);
     /// @notice Only the slasher may cancel before expiry.
     error NotCancellable(uint256 id, address caller);
+    /// @notice The AVS has a pending request on the operator's `asset` allocation.
+    error SlashRequestOpen(address avs, address operator, address asset);
+    /// @notice The operator's pool in `asset` is past its request epoch's join window: it takes a new epoch from
+    /// `nextEpochAt`, once no request of the last epoch is pending.
+    error PoolGated(address operator, address asset, uint256 nextEpochAt);
+    /// @notice The AVS's last request on the operator's `asset` allocation expired less than SLASH_COOLDOWN ago.
+    error SlashCooldown(address avs, address operator, address asset, uint256 nextRequestAt);
+    /// @notice The operator is fully slashed in `asset` (max magnitude below MIN_MAX_MAGNITUDE): no new allocations.
+    error OperatorFullySlashed(address operator, address asset, uint256 maxMagnitude);
+    /// @notice Request `id` took nothing of `asset`.
+    error AssetNotInRequest(uint256 id, address asset);
+    /// @notice The escrowed `asset` of request `id` was released already.
+    error FundsAlreadyReleased(uint256 id, address asset);
 }
 
 /// @title ISlashingManagerEvents
@@ -148,8 +187,6 @@ interface ISlashingManagerEvents is ISlashingManagerTypes {
     event OperatorRegisteredToAVS(address indexed operator, address indexed avs);
     /// @notice `operator` deregistered from `avs`; `registrarNotified` is false if the registrar call failed.
     event OperatorDeregisteredFromAVS(address indexed operator, address indexed avs, bool registrarNotified);
-    /// @notice `operator` set its allocation delay to `delay`, in force from `effectAt`.
-    event AllocationDelaySet(address indexed operator, uint256 delay, uint256 effectAt);
     /// @notice The allocation of `operator` to `avs` in `asset` changed: `current` is slashable now, and it becomes
     /// `target` at `effectAt` (0 = nothing pending). `encumbered` is the operator's encumbered magnitude in `asset`.
     event AllocationUpdated(
@@ -161,7 +198,10 @@ interface ISlashingManagerEvents is ISlashingManagerTypes {
         uint256 effectAt,
         uint256 encumbered
     );
-    /// @notice `avs`'s slasher requested slash `id` of `wadFraction` of `operator`'s allocations.
+    /// @notice `avs` wrote SlashTerms `termsId` (its veto committee and recipient from now on).
+    event SlashTermsSet(address indexed avs, uint32 indexed termsId, address vetoCommittee, address recipient);
+    /// @notice `avs`'s slasher requested slash `id` of `wadFraction` of `operator`'s allocations, under SlashTerms
+    /// `termsId`.
     event SlashRequested(
         uint256 indexed id,
         address indexed avs,
@@ -169,19 +209,29 @@ interface ISlashingManagerEvents is ISlashingManagerTypes {
         uint256 wadFraction,
         bytes32 evidenceHash,
         uint256 executableAt,
-        uint256 expiresAt
+        uint256 expiresAt,
+        uint32 termsId
     );
-    /// @notice Request `id` reserves `magnitude` of the operator's `asset` allocation and `amount` of its pool.
-    event SlashAssetReserved(uint256 indexed id, address indexed asset, uint256 magnitude, uint256 amount);
+    /// @notice Request `id` reserves `magnitude` of the operator's `asset` allocation and `amount` of its pool, and cut
+    /// `deallocationCut` from the allocation's pending decrease.
+    event SlashAssetReserved(
+        uint256 indexed id,
+        address indexed asset,
+        uint256 magnitude,
+        uint256 amount,
+        uint256 deallocationCut
+    );
     /// @notice Request `id` was executed: each reserved amount left its pool for the escrow.
     event SlashExecuted(uint256 indexed id, address indexed operator, address indexed executor);
-    /// @notice Request `id` took `magnitude` (the operator's max magnitude is now `maxMagnitude`) and `amount` of `asset`.
+    /// @notice Request `id` took `magnitude` (the operator's max magnitude is now `maxMagnitude`) and `amount` of `asset`;
+    /// `fullySlashed` once the max magnitude is below MIN_MAX_MAGNITUDE.
     event SlashAssetExecuted(
         uint256 indexed id,
         address indexed asset,
         uint256 magnitude,
         uint256 amount,
-        uint256 maxMagnitude
+        uint256 maxMagnitude,
+        bool fullySlashed
     );
     /// @notice Request `id` was vetoed (`vetoed`) or cancelled, and its reservations returned.
     event SlashCancelled(uint256 indexed id, address indexed caller, bool vetoed);
@@ -204,14 +254,17 @@ interface ISlashingManager is ISlashingManagerTypes, ISlashingManagerErrors, ISl
     function updateAVSMetadataURI(string calldata metadataURI) external;
 
     /// @notice Updates the calling AVS's configuration. A change that loosens slashing (new slasher, higher max
-    /// fraction, weaker veto, new assets, another destination for slashed funds) is queued for the vault's withdrawal
-    /// delay; others apply at once. A new call replaces a queued change.
+    /// fraction, weaker veto, new assets, another destination for slashed funds) is queued until the vault's
+    /// `latestReadyAt()` plus EXIT_BUFFER; others apply at once. A new call replaces a queued change. Requests made before a change
+    /// keep their veto committee and recipient (SlashTerms).
     /// @param params The new configuration.
     function updateAVSConfig(AVSParams calldata params) external;
 
-    /// @notice Applies `avs`'s queued configuration once in force. Anyone.
+    /// @notice Applies `avs`'s queued configuration once in force. Anyone, with the queued params (from the
+    /// AVSConfigQueued event; checked against the stored hash).
     /// @param avs The AVS.
-    function applyAVSConfig(address avs) external;
+    /// @param params The params that were queued.
+    function applyAVSConfig(address avs, AVSParams calldata params) external;
 
     /// @notice Registers the calling operator for `avs`, through the AVS's registrar if it has one.
     /// @param avs The AVS.
@@ -222,13 +275,9 @@ interface ISlashingManager is ISlashingManagerTypes, ISlashingManagerErrors, ISl
     /// @param avs The AVS.
     function deregisterOperatorFromAVS(address avs) external;
 
-    /// @notice Sets the calling operator's allocation delay, in force after its current delay.
-    /// @param delay The new delay, at most MAX_ALLOCATION_DELAY.
-    function setAllocationDelay(uint32 delay) external;
-
     /// @notice Sets the calling operator's allocation of `asset` to `avs` to `magnitude` (WAD fraction of its stake).
-    /// An increase is slashable after the allocation delay; a decrease stays slashable for the deallocation delay
-    /// (the vault's withdrawal delay). One change pending per allocation.
+    /// An increase is slashable after `allocationDelay()` (the vault's latest ready time plus EXIT_BUFFER); a decrease stays slashable for the deallocation delay (the vault's withdrawal delay). One change
+    /// pending per allocation. No increase once the operator is fully slashed in `asset`.
     /// @param avs The AVS (registered for, and accepting `asset`, when increasing).
     /// @param asset The vault asset.
     /// @param magnitude The new magnitude.
@@ -241,7 +290,14 @@ interface ISlashingManager is ISlashingManagerTypes, ISlashingManagerErrors, ISl
     function applyPendingAllocation(address operator, address avs, address asset) external;
 
     /// @notice Requests a slash of `wadFraction` of `operator`'s allocations to `avs` in every accepted asset.
-    /// The amounts are fixed now and reserved in the pools. Caller: the AVS's slasher.
+    /// Per asset it takes `ceil(wadFraction * current)` magnitude and reserves what that magnitude is worth in the
+    /// pool (rounded down). An asset is skipped when nothing is allocated, the reservation would be worth nothing, the
+    /// AVS's last request on the allocation is still pending or in its cooldown (at most one request of an AVS per
+    /// allocation, the next from SLASH_COOLDOWN after the last one's expiry), or the pool's gate refuses; if every asset
+    /// is skipped it reverts with the first skipped asset's reason (SlashRequestOpen, SlashCooldown, PoolGated), else
+    /// NothingToSlash. Requests on a pool
+    /// come in epochs: within JOIN_WINDOW of an epoch's start they join it; a new epoch starts GATE_CYCLE after the
+    /// last. Caller: the AVS's slasher.
     /// @param avs The AVS.
     /// @param operator The operator.
     /// @param wadFraction The fraction (WAD), at most the AVS's max per request.
@@ -254,11 +310,11 @@ interface ISlashingManager is ISlashingManagerTypes, ISlashingManagerErrors, ISl
         bytes32 evidenceHash
     ) external returns (uint256 id);
 
-    /// @notice Vetoes pending request `id` during its veto window. Caller: the AVS's veto committee.
+    /// @notice Vetoes pending request `id` during its veto window. Caller: the veto committee of the request's terms.
     /// @param id The request.
     function vetoSlash(uint256 id) external;
 
-    /// @notice Cancels pending request `id`: by the AVS's slasher at any time, by anyone once expired.
+    /// @notice Cancels pending request `id`: by the AVS's current slasher at any time, by anyone once expired.
     /// @param id The request.
     function cancelSlash(uint256 id) external;
 
@@ -267,9 +323,12 @@ interface ISlashingManager is ISlashingManagerTypes, ISlashingManagerErrors, ISl
     /// @param id The request.
     function executeSlash(uint256 id) external;
 
-    /// @notice Sends the escrowed funds of executed request `id` to the AVS's recipient, or burns them. Anyone.
+    /// @notice Sends the escrowed `asset` of executed request `id` to the recipient of the request's terms, or burns
+    /// it. Anyone. Each asset is released on its own, so one that cannot reach the recipient holds back no other; the
+    /// request is `FundsReleased` once every asset is.
     /// @param id The request.
-    function releaseSlashedFunds(uint256 id) external;
+    /// @param asset One of the request's assets.
+    function releaseSlashedFunds(uint256 id, address asset) external;
 
     /// @notice The vault.
     /// @return The vault address.
@@ -284,11 +343,11 @@ interface ISlashingManager is ISlashingManagerTypes, ISlashingManagerErrors, ISl
     /// @return The configuration.
     function avsConfig(address avs) external view returns (AVSConfig memory);
 
-    /// @notice The queued configuration of `avs` and when it can be applied (0 = none).
+    /// @notice The configuration change `avs` queued: the hash of its AVSParams (`keccak256(abi.encode(params))`, the
+    /// params themselves are in the AVSConfigQueued event) and when it can be applied (0 = none).
     /// @param avs The AVS.
-    /// @return config The queued configuration.
-    /// @return effectAt When it can be applied.
-    function pendingAVSConfig(address avs) external view returns (AVSConfig memory config, uint256 effectAt);
+    /// @return The queued change.
+    function pendingAVSConfig(address avs) external view returns (PendingConfig memory);
 
     /// @notice Whether `operator` is registered for `avs`.
     /// @param avs The AVS.
@@ -296,10 +355,11 @@ interface ISlashingManager is ISlashingManagerTypes, ISlashingManagerErrors, ISl
     /// @return True if registered.
     function isRegistered(address avs, address operator) external view returns (bool);
 
-    /// @notice The allocation delay in force for `operator`.
-    /// @param operator The operator.
+    /// @notice The delay an allocation increase queued now waits before it is slashable: until the vault's
+    /// `latestReadyAt()` plus EXIT_BUFFER, so that a staker who starts leaving when an increase is announced (or had
+    /// queued before) is gone before it applies, even if pools close to requests in between.
     /// @return The delay in seconds.
-    function allocationDelay(address operator) external view returns (uint256);
+    function allocationDelay() external view returns (uint256);
 
     /// @notice The allocation of `operator` to `avs` in `asset`, with any matured change applied.
     /// @param operator The operator.
@@ -319,49 +379,44 @@ interface ISlashingManager is ISlashingManagerTypes, ISlashingManagerErrors, ISl
     ) external view returns (Magnitudes memory magnitudes, uint256 maxMagnitude);
 
     /// @notice The tokens of `operator`'s pool in `asset` allocated to `avs` now (slashable by it, including a
-    /// pending decrease): pool net assets * current / (maxMagnitude - reserved).
+    /// pending decrease): pool net assets * current / (maxMagnitude - reserved); 0 if the AVS does not accept `asset`.
     /// @param operator The operator.
     /// @param avs The AVS.
     /// @param asset The asset.
     /// @return The tokens.
     function allocatedStake(address operator, address avs, address asset) external view returns (uint256);
 
-    /// @notice The most one request of `avs` can take from `operator` in `asset` now (allocated stake * max fraction).
+    /// @notice The most one request of `avs` can take from `operator` in `asset` now (allocated stake * max fraction,
+    /// up to one magnitude unit of rounding). An AVS makes at most one request per allocation in any
+    /// vetoWindow + EXECUTION_WINDOW + SLASH_COOLDOWN, so this also bounds what it takes in such a period.
     /// @param operator The operator.
     /// @param avs The AVS.
     /// @param asset The asset.
     /// @return The tokens.
     function maxSlashable(address operator, address avs, address asset) external view returns (uint256);
 
-    /// @notice The stake in `asset` allocated to `avs` by `operators` (the AVS's operator set, which indexers rebuild
-    /// from OperatorRegisteredToAVS / OperatorDeregisteredFromAVS events; list each operator once).
-    /// @param avs The AVS.
-    /// @param asset The asset.
-    /// @param operators The operators to sum over.
-    /// @return total The tokens.
-    function securedStake(
-        address avs,
-        address asset,
-        address[] calldata operators
-    ) external view returns (uint256 total);
-
     /// @notice The AVS registered with `id`.
     /// @param id The id (from 1).
     /// @return The AVS address (address(0) if none).
     function avsAt(uint32 id) external view returns (address);
 
-    /// @notice Slash request `id` and what it takes per asset.
+    /// @notice SlashTerms `termsId`.
+    /// @param termsId The id (from 1).
+    /// @return The terms.
+    function slashTerms(uint32 termsId) external view returns (SlashTerms memory);
+
+    /// @notice Slash request `id` (all zero if none) and the AVS that made it.
     /// @param id The request.
-    /// @return request The request.
-    /// @return avs The AVS that made it.
-    /// @return assets The asset addresses.
-    /// @return slashed What it takes per asset.
-    function slashRequest(
-        uint256 id
-    )
-        external
-        view
-        returns (SlashRequest memory request, address avs, address[] memory assets, SlashedAsset[] memory slashed);
+    /// @return request The request; what it takes per asset is `slashedAsset(id, i)` for i < request.assetCount.
+    /// @return avs The AVS.
+    function slashRequest(uint256 id) external view returns (SlashRequest memory request, address avs);
+
+    /// @notice What slash request `id` takes from its `i`-th asset.
+    /// @param id The request.
+    /// @param i The index, below the request's assetCount.
+    /// @return asset The asset (address(0) past the request's assets).
+    /// @return slashed The magnitude, amount, deallocation cut and release flag.
+    function slashedAsset(uint256 id, uint256 i) external view returns (address asset, SlashedAsset memory slashed);
 
     /// @notice The number of slash requests made.
     /// @return The count (ids are 1..count).

@@ -42,6 +42,6 @@ contract MockSlashingCaller {
     /// @param asset The asset.
     /// @param amount The reserved assets to take.
     function executeSlash(address operator, address asset, uint256 amount) external {
-        vault.executeSlash(operator, asset, amount);
+        vault.executeSlash(operator, asset, amount, false);
     }
 }

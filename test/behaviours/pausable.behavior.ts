@@ -4,8 +4,11 @@
  * bitmap, and a function of a paused group reverts GroupPaused(group) while the other groups keep working.
  *
  * The context lists the contract's groups, each with calls that must be blocked while it is paused and succeed
- * once it is unpaused, and calls that belong to no group. Every call is tried from the same state (a snapshot is
- * restored before each), so one call may not depend on another having run.
+ * once it is unpaused, and calls that belong to no group. A call that more than one group stops (e.g. the vault's
+ * undelegate, in the delegation group, also honours the withdrawals group because it queues withdrawals) is listed
+ * under its first group with `alsoPausedBy`: while one of those other groups alone is paused it must revert
+ * GroupPaused(that group) instead of working. Every call is tried from the same state (a snapshot is restored before
+ * each), so one call may not depend on another having run.
  *
  * getContext is called once per test; it should call loadFixture so that every test starts from the same state.
  */
@@ -18,6 +21,12 @@ import type { BaseContract } from "ethers";
 import { ProtocolUpgradeable__factory, type ProtocolUpgradeable } from "../../typechain-types";
 import { expectSuccess, step, type NamedCall } from "./common";
 
+/** A call of a pause group; `alsoPausedBy` lists the other groups that stop it too. */
+export interface GroupCall extends NamedCall {
+  /** Other group indexes whose pause alone makes the call revert GroupPaused(index). */
+  alsoPausedBy?: bigint[];
+}
+
 const DEFAULT_ADMIN_ROLE = ethers.ZeroHash;
 const PAUSER_ROLE = ethers.id("PAUSER_ROLE");
 
@@ -28,7 +37,7 @@ export interface PausableGroup {
   /** Its bit index (0..7). */
   index: bigint;
   /** Calls that revert GroupPaused(index) while the group is paused and succeed once it is unpaused. */
-  calls: NamedCall[];
+  calls: GroupCall[];
 }
 
 export interface PausableGroupsContext {
@@ -67,6 +76,12 @@ function checkGroups(ctx: PausableGroupsContext): void {
   for (const g of ctx.groups) {
     expect(g.index, `${g.name} fits the uint8 bitmap`).to.be.lessThan(8n);
     expect(g.calls.length, `${g.name} has calls to try`).to.be.greaterThan(0);
+    for (const c of g.calls) {
+      for (const other of c.alsoPausedBy ?? []) {
+        expect(indexes, `${g.name}: ${c.name} is also paused by a group of the contract`).to.include(other);
+        expect(other, `${g.name}: ${c.name} lists its own group in alsoPausedBy`).to.not.equal(g.index);
+      }
+    }
   }
 }
 
@@ -211,7 +226,7 @@ export function shouldBehaveLikePausableGroups(getContext: () => Promise<Pausabl
       }
     });
 
-    it("leaves the other groups' functions and the ungrouped ones working while one group is paused", async function () {
+    it("leaves the other groups' functions and the ungrouped ones working while one group is paused (a call that group also stops reverts GroupPaused(group))", async function () {
       const ctx = await getContext();
       const contract = pausableAt(ctx, await ctx.contract.getAddress());
       checkGroups(ctx);
@@ -222,13 +237,25 @@ export function shouldBehaveLikePausableGroups(getContext: () => Promise<Pausabl
         const paused = await takeSnapshot();
         const others = ctx.groups.filter((o) => o.index !== g.index);
         const calls = [
-          ...others.flatMap((o) => o.calls.map((c) => ({ label: `${o.name}: ${c.name}`, c }))),
-          ...ctx.ungrouped.map((c) => ({ label: `ungrouped: ${c.name}`, c })),
+          ...others.flatMap((o) =>
+            o.calls.map((c) => ({
+              label: `${o.name}: ${c.name}`,
+              c: c as NamedCall,
+              stopped: (c.alsoPausedBy ?? []).includes(g.index),
+            })),
+          ),
+          ...ctx.ungrouped.map((c) => ({ label: `ungrouped: ${c.name}`, c, stopped: false })),
         ];
         expect(calls.length, `something to try while ${g.name} is paused`).to.be.greaterThan(0);
-        for (const { label, c } of calls) {
+        for (const { label, c, stopped } of calls) {
           await paused.restore();
-          await step(`${g.name} paused, ${label}`, () => expectSuccess(c.call(), c.emits));
+          if (stopped) {
+            await step(`${g.name} paused, ${label} (also paused by it)`, async () => {
+              await expect(c.call()).to.be.revertedWithCustomError(contract, "GroupPaused").withArgs(g.index);
+            });
+          } else {
+            await step(`${g.name} paused, ${label}`, () => expectSuccess(c.call(), c.emits));
+          }
         }
       }
     });

@@ -24,8 +24,10 @@ import {
   OPERATOR2_COMMISSION_BPS,
   REGISTRY_GROUP,
   ROLES,
+  VAULT_GROUP,
   WAD,
   coreFixture,
+  poolOf,
   stakingFixture,
   twoOperatorsFixture,
   withdrawalId,
@@ -308,12 +310,9 @@ describe("OperatorRegistry", function () {
           3n * WAD,
           3n * WAD * VIRTUAL_SHARES,
         );
-      expect(await vault.pool(carol.address, rETH)).to.deep.equal([
-        3n * WAD,
-        3n * WAD * VIRTUAL_SHARES,
-        0n,
-        0n,
-      ]);
+      expect(await vault.pool(carol.address, rETH)).to.deep.equal(
+        poolOf(3n * WAD, 3n * WAD * VIRTUAL_SHARES, 0n, 0n),
+      );
     });
 
     it("caps the commission at MAX_COMMISSION_BPS (CommissionTooHigh)", async function () {
@@ -719,10 +718,26 @@ describe("OperatorRegistry", function () {
       await expect(tx).to.emit(vault, "Undelegated").withArgs(alice.address, operator1.address);
       await expect(tx)
         .to.emit(vault, "WithdrawalQueued")
-        .withArgs(ids[0], alice.address, operator1.address, stETH, 10n * WAD * VIRTUAL_SHARES, t);
+        .withArgs(
+          ids[0],
+          alice.address,
+          operator1.address,
+          stETH,
+          10n * WAD * VIRTUAL_SHARES,
+          t,
+          t + DEFAULT_WITHDRAWAL_DELAY,
+        );
       await expect(tx)
         .to.emit(vault, "WithdrawalQueued")
-        .withArgs(ids[1], alice.address, operator1.address, rETH, 4n * WAD * VIRTUAL_SHARES, t);
+        .withArgs(
+          ids[1],
+          alice.address,
+          operator1.address,
+          rETH,
+          4n * WAD * VIRTUAL_SHARES,
+          t,
+          t + DEFAULT_WITHDRAWAL_DELAY,
+        );
       expect(await vault.delegatedTo(alice.address)).to.equal(ZERO);
       expect(await vault.position(alice.address, stETH)).to.deep.equal([ZERO, 0n, 0n]);
     });
@@ -772,6 +787,41 @@ describe("OperatorRegistry", function () {
         .to.emit(registry, "StakerUndelegated")
         .withArgs(carol.address, operator1.address, carol.address, []);
     });
+
+    // Undelegating queues withdrawals: the vault's withdrawals pause holds for it (and for redelegation), not only
+    // the delegation pause, whatever the registry's own pause groups.
+    it("reverts GroupPaused(1) with only the vault's WITHDRAWALS group paused and GroupPaused(2) with only its DELEGATION group, by every caller and for redelegate; works again once unpaused", async function () {
+      const { registry, vault, admin, alice, operator1, assetAddresses } =
+        await loadFixture(undelegatableFixture);
+      const calls = [
+        () => registry.connect(alice).undelegate(alice.address),
+        () => registry.connect(operator1).undelegate(alice.address),
+        () => registry.connect(alice).redelegate(operator1.address, NO_SIGNATURE, ZERO_SALT),
+      ];
+      for (const group of [VAULT_GROUP.WITHDRAWALS, VAULT_GROUP.DELEGATION]) {
+        await (await vault.connect(admin).pause(1n << group)).wait();
+        expect(await registry.pausedGroups()).to.equal(0n);
+        for (const call of calls) {
+          await expect(call()).to.be.revertedWithCustomError(vault, "GroupPaused").withArgs(group);
+        }
+        expect(await vault.delegatedTo(alice.address)).to.equal(operator1.address);
+        expect((await vault.stakerInfo(alice.address)).withdrawalNonce).to.equal(0n);
+        await (await vault.connect(admin).unpause(1n << group)).wait();
+      }
+      const [stETH] = assetAddresses;
+      const t = await nextTimestamp();
+      await expect(registry.connect(alice).undelegate(alice.address))
+        .to.emit(vault, "WithdrawalQueued")
+        .withArgs(
+          withdrawalId(alice.address, 0n),
+          alice.address,
+          operator1.address,
+          stETH,
+          10n * WAD * VIRTUAL_SHARES,
+          t,
+          t + DEFAULT_WITHDRAWAL_DELAY,
+        );
+    });
   });
 
   describe("redelegate", function () {
@@ -800,12 +850,9 @@ describe("OperatorRegistry", function () {
         .to.emit(registry, "ApproverSaltSpent")
         .withArgs(approver.address, a.salt, alice.address, operator2.address);
       expect(await vault.delegatedTo(alice.address)).to.equal(operator2.address);
-      expect(await vault.pool(operator1.address, stETH)).to.deep.equal([
-        10n * WAD,
-        10n * WAD * VIRTUAL_SHARES,
-        10n * WAD * VIRTUAL_SHARES,
-        0n,
-      ]);
+      expect(await vault.pool(operator1.address, stETH)).to.deep.equal(
+        poolOf(10n * WAD, 10n * WAD * VIRTUAL_SHARES, 10n * WAD * VIRTUAL_SHARES, 0n),
+      );
     });
 
     it("the queued withdrawals complete as shares into the new operator's pools", async function () {
@@ -840,7 +887,7 @@ describe("OperatorRegistry", function () {
       const s = 10n * WAD * VIRTUAL_SHARES;
       const assets0 = toAssetsDown(s, 10n * WAD, s);
       const minted0 = toSharesDown(assets0, 5n * WAD, 5n * WAD * VIRTUAL_SHARES);
-      await expect(vault.connect(alice).completeWithdrawal(id0, false))
+      await expect(vault.connect(alice).completeWithdrawal(id0, false, 0n))
         .to.emit(vault, "WithdrawalCompleted")
         .withArgs(
           id0,
@@ -856,7 +903,7 @@ describe("OperatorRegistry", function () {
         );
       const r = 4n * WAD * VIRTUAL_SHARES;
       const minted1 = toSharesDown(4n * WAD, 0n, 0n);
-      await expect(vault.connect(alice).completeWithdrawal(id1, false))
+      await expect(vault.connect(alice).completeWithdrawal(id1, false, 0n))
         .to.emit(vault, "WithdrawalCompleted")
         .withArgs(
           id1,
@@ -875,13 +922,10 @@ describe("OperatorRegistry", function () {
         minted0,
         10n * WAD,
       ]);
-      expect(await vault.pool(operator1.address, stETH)).to.deep.equal([0n, 0n, 0n, 0n]);
-      expect(await vault.pool(operator2.address, stETH)).to.deep.equal([
-        15n * WAD,
-        5n * WAD * VIRTUAL_SHARES + minted0,
-        0n,
-        0n,
-      ]);
+      expect(await vault.pool(operator1.address, stETH)).to.deep.equal(poolOf(0n, 0n, 0n, 0n));
+      expect(await vault.pool(operator2.address, stETH)).to.deep.equal(
+        poolOf(15n * WAD, 5n * WAD * VIRTUAL_SHARES + minted0, 0n, 0n),
+      );
     });
 
     it("reverts StakerNotDelegated, OperatorCannotUndelegate, NotOperator and InvalidSignature, changing nothing", async function () {

@@ -1,6 +1,12 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { getStorageAt, loadFixture, takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
+import {
+  getStorageAt,
+  loadFixture,
+  setStorageAt,
+  takeSnapshot,
+  time,
+} from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
 import {
@@ -30,6 +36,7 @@ import {
   deployToken,
   fundAndApprove,
   moduleKey,
+  poolOf,
   rewardsHookFixture,
   slashingFixture,
   stakingFixture,
@@ -37,7 +44,9 @@ import {
   withdrawalId,
   type TwoOperatorsFixture,
 } from "../helpers/fixtures";
+import { VaultModel } from "../helpers/model";
 import { NO_SIGNATURE, ZERO_SALT, signPermit } from "../helpers/signatures";
+import { EXIT_BUFFER } from "../helpers/slashingFixtures";
 import { VIRTUAL_SHARES, mulDivDown, toAssetsDown, toSharesDown } from "../helpers/sharesMath";
 
 const ZERO = ethers.ZeroAddress;
@@ -350,18 +359,19 @@ describe("RestakingVault", function () {
             },
             {
               name: "completeWithdrawal as tokens",
-              call: () => vault.connect(alice).completeWithdrawal(f.readyWithdrawal, true),
+              call: () => vault.connect(alice).completeWithdrawal(f.readyWithdrawal, true, 0n),
               emits: emits("WithdrawalCompleted"),
             },
             {
               name: "completeWithdrawal as shares",
-              call: () => vault.connect(alice).completeWithdrawal(f.readyWithdrawal, false),
+              call: () => vault.connect(alice).completeWithdrawal(f.readyWithdrawal, false, 0n),
               emits: emits("WithdrawalCompleted"),
             },
           ],
         },
         {
-          // delegate and undelegate are called by the registry: delegation and operator registration stop with them
+          // delegate and undelegate are called by the registry: delegation and operator registration stop with them.
+          // undelegate queues withdrawals, so the withdrawals group stops it (and redelegation) too.
           name: "GROUP_DELEGATION",
           index: VAULT_GROUP.DELEGATION,
           calls: [
@@ -374,6 +384,13 @@ describe("RestakingVault", function () {
               name: "registry.undelegate -> undelegate",
               call: () => registry.connect(bob).undelegate(bob.address),
               emits: emits("Undelegated"),
+              alsoPausedBy: [VAULT_GROUP.WITHDRAWALS],
+            },
+            {
+              name: "registry.redelegate -> undelegate, delegate",
+              call: () => registry.connect(bob).redelegate(op1, NO_SIGNATURE, ZERO_SALT),
+              emits: emits("Undelegated"),
+              alsoPausedBy: [VAULT_GROUP.WITHDRAWALS],
             },
             {
               name: "registry.registerAsOperator -> delegate",
@@ -401,9 +418,97 @@ describe("RestakingVault", function () {
       await (await registry.connect(bob).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT)).wait();
       await (await vault.connect(bob).deposit(asset, 10n * WAD, 0n)).wait();
       await (await vault.connect(admin).pause(7n)).wait();
-      await expect(slasher.reserveSlash(operator1.address, asset, 1n, 2n)).to.emit(vault, "SlashReserved");
-      await expect(slasher.releaseSlash(operator1.address, asset, 1n)).to.emit(vault, "SlashReleased");
-      await expect(slasher.executeSlash(operator1.address, asset, 1n)).to.emit(vault, "Slashed");
+      // two requests: 5e18 of 10e18, then 1e18 of the 5e18 left
+      await expect(slasher.reserveSlash(operator1.address, asset, 1n, 2n))
+        .to.emit(vault, "SlashReserved")
+        .withArgs(operator1.address, asset, 5n * WAD, 5n * WAD, 1n);
+      await expect(slasher.reserveSlash(operator1.address, asset, 1n, 5n))
+        .to.emit(vault, "SlashReserved")
+        .withArgs(operator1.address, asset, WAD, 6n * WAD, 2n);
+      await expect(slasher.releaseSlash(operator1.address, asset, WAD))
+        .to.emit(vault, "SlashReleased")
+        .withArgs(operator1.address, asset, WAD, 5n * WAD, 1n);
+      await expect(slasher.executeSlash(operator1.address, asset, 5n * WAD))
+        .to.emit(vault, "Slashed")
+        .withArgs(operator1.address, asset, 5n * WAD, 5n * WAD, 0n, false);
+      expect(await vault.pausedGroups()).to.equal(7n);
+    });
+
+    /** depositedFixture + bob's withdrawal of 1 stETH (1e24 shares of operator1's pool), ready to complete. */
+    async function pauseFixture(): Promise<TwoOperatorsFixture & { readyId: bigint }> {
+      const f = await depositedFixture();
+      await (await f.vault.connect(f.bob).queueWithdrawal(f.assetAddresses[0], WAD * VIRTUAL_SHARES)).wait();
+      await time.increase(DEFAULT_WITHDRAWAL_DELAY);
+      return { ...f, readyId: withdrawalId(f.bob.address, 0n) };
+    }
+
+    it("every path that queues or completes a withdrawal honours the withdrawals group: with only WITHDRAWALS paused, registry.undelegate and registry.redelegate revert GroupPaused(1), as do queueWithdrawal(s) and completeWithdrawal; with only DELEGATION paused, undelegate and redelegate revert GroupPaused(2); with nothing paused every queueing path queues", async function () {
+      const { vault, registry, admin, bob, operator1, readyId, assetAddresses } =
+        await loadFixture(pauseFixture);
+      const [stETH] = assetAddresses;
+      const op1 = operator1.address;
+      const held = (BOB_STETH - WAD) * VIRTUAL_SHARES;
+      const start = await takeSnapshot();
+      // the vault's pause alone stops the registry's paths: the registry itself is not paused
+      for (const [group, paths] of [
+        [
+          VAULT_GROUP.WITHDRAWALS,
+          ["undelegate", "redelegate", "queueWithdrawal", "queueWithdrawals", "complete"],
+        ],
+        [VAULT_GROUP.DELEGATION, ["undelegate", "redelegate"]],
+      ] as const) {
+        await start.restore();
+        await (await vault.connect(admin).pause(1n << group)).wait();
+        expect(await vault.pausedGroups()).to.equal(1n << group);
+        expect(await registry.pausedGroups()).to.equal(0n);
+        const calls = {
+          undelegate: () => registry.connect(bob).undelegate(bob.address),
+          redelegate: () => registry.connect(bob).redelegate(op1, NO_SIGNATURE, ZERO_SALT),
+          queueWithdrawal: () => vault.connect(bob).queueWithdrawal(stETH, 1n),
+          queueWithdrawals: () => vault.connect(bob).queueWithdrawals([stETH], [1n]),
+          complete: () => vault.connect(bob).completeWithdrawal(readyId, true, 0n),
+        };
+        for (const path of paths) {
+          await expect(calls[path](), `${path} with group ${group} paused`)
+            .to.be.revertedWithCustomError(vault, "GroupPaused")
+            .withArgs(group);
+        }
+        // nothing was queued or completed
+        expect(await vault.stakerInfo(bob.address)).to.deep.equal([op1, 1n, 1n]);
+        expect(await vault.pool(op1, stETH)).to.deep.equal(
+          poolOf(BOB_STETH, BOB_STETH * VIRTUAL_SHARES, WAD * VIRTUAL_SHARES, 0n),
+        );
+      }
+
+      // nothing paused: every queueing path queues (each from the same state)
+      await start.restore();
+      const t = await nextTimestamp();
+      const readyAt = t + DEFAULT_WITHDRAWAL_DELAY;
+      const next = withdrawalId(bob.address, 1n);
+      await expect(vault.connect(bob).queueWithdrawal(stETH, 1n))
+        .to.emit(vault, "WithdrawalQueued")
+        .withArgs(next, bob.address, op1, stETH, 1n, t, readyAt);
+      await start.restore();
+      await time.setNextBlockTimestamp(t);
+      await expect(vault.connect(bob).queueWithdrawals([stETH], [1n]))
+        .to.emit(vault, "WithdrawalQueued")
+        .withArgs(next, bob.address, op1, stETH, 1n, t, readyAt);
+      for (const [name, call] of [
+        ["undelegate", () => registry.connect(bob).undelegate(bob.address)],
+        ["redelegate", () => registry.connect(bob).redelegate(op1, NO_SIGNATURE, ZERO_SALT)],
+      ] as const) {
+        await start.restore();
+        await time.setNextBlockTimestamp(t);
+        const tx = call();
+        await expect(tx, name)
+          .to.emit(vault, "WithdrawalQueued")
+          .withArgs(next, bob.address, op1, stETH, held, t, readyAt);
+        await expect(tx, name).to.emit(vault, "Undelegated").withArgs(bob.address, op1);
+      }
+      await start.restore();
+      await expect(vault.connect(bob).completeWithdrawal(readyId, true, 0n))
+        .to.emit(vault, "WithdrawalCompleted")
+        .withArgs(readyId, bob.address, bob.address, op1, stETH, WAD * VIRTUAL_SHARES, WAD, true, ZERO, 0n);
     });
   });
 
@@ -505,14 +610,15 @@ describe("RestakingVault", function () {
       await time.increase(DEFAULT_WITHDRAWAL_DELAY);
       // 1e24 shares of a pool at exactly 1e6 shares per asset pay 1e18
       await expect(
-        vault.connect(alice).completeWithdrawal(withdrawalId(alice.address, 0n), true),
+        vault.connect(alice).completeWithdrawal(withdrawalId(alice.address, 0n), true, 0n),
       ).to.changeTokenBalance(stETH, alice, WAD);
     });
   });
 
   describe("admin settings", function () {
-    it("setWithdrawalDelay accepts [3 days, 30 days] (WithdrawalDelaySet) and rejects outside (WithdrawalDelayOutOfBounds)", async function () {
+    it("setWithdrawalDelay accepts [4 days, 30 days] (WithdrawalDelaySet) and rejects outside (WithdrawalDelayOutOfBounds)", async function () {
       const { vault, admin } = await loadFixture(stakingFixture);
+      expect([MIN_WITHDRAWAL_DELAY, MAX_WITHDRAWAL_DELAY]).to.deep.equal([4n * DAY, 30n * DAY]);
       for (const bad of [0n, MIN_WITHDRAWAL_DELAY - 1n, MAX_WITHDRAWAL_DELAY + 1n]) {
         await expect(vault.connect(admin).setWithdrawalDelay(bad))
           .to.be.revertedWithCustomError(vault, "WithdrawalDelayOutOfBounds")
@@ -566,6 +672,164 @@ describe("RestakingVault", function () {
     });
   });
 
+  describe("latestReadyAt (the latest readyAt of any withdrawal queued so far or now)", function () {
+    /** Mines a block at `t` and returns latestReadyAt() and the slashing manager's allocationDelay() there. */
+    async function readAt(f: TwoOperatorsFixture, t: bigint): Promise<[bigint, bigint]> {
+      await time.increaseTo(t);
+      return [await f.vault.latestReadyAt(), await f.slashingManager.allocationDelay()];
+    }
+
+    /** The admin sets the delay in a block at `latest + offset`; returns that block's timestamp. */
+    async function setDelay(f: TwoOperatorsFixture, delay: bigint, offset = 10n): Promise<bigint> {
+      const t = await nextTimestamp(offset);
+      await expect(f.vault.connect(f.admin).setWithdrawalDelay(delay))
+        .to.emit(f.vault, "WithdrawalDelaySet")
+        .withArgs(delay);
+      return t;
+    }
+
+    /**
+     * alice queues 1 stETH share in a block at `latest + 10`; returns that block's timestamp, the withdrawal's readyAt
+     * (from WithdrawalQueued, equal to the stored record's) and latestReadyAt() in that block.
+     */
+    async function queueOne(f: TwoOperatorsFixture): Promise<[bigint, bigint, bigint]> {
+      const t = await nextTimestamp();
+      const receipt = await (await f.vault.connect(f.alice).queueWithdrawal(f.assetAddresses[0], 1n)).wait();
+      if (receipt === null) throw new Error("no receipt");
+      const queued = receipt.logs.flatMap((log) => {
+        const e = f.vault.interface.parseLog(log);
+        return e !== null && e.name === "WithdrawalQueued" ? [e.args] : [];
+      });
+      expect(queued.length).to.equal(1);
+      // WithdrawalQueued(id, staker, operator, asset, shares, startTime, readyAt)
+      const [id, startTime, readyAt]: bigint[] = [queued[0][0], queued[0][5], queued[0][6]];
+      expect(startTime).to.equal(t);
+      expect((await f.vault.withdrawal(id))[1].readyAt).to.equal(readyAt);
+      return [t, readyAt, await f.vault.latestReadyAt({ blockTag: receipt.blockNumber })];
+    }
+
+    it("equals now + withdrawalDelay while the delay never changed, and a withdrawal queued now is ready exactly then", async function () {
+      const f = await loadFixture(depositedFixture);
+      const { vault, slashingManager } = f;
+      expect(await slashingManager.EXIT_BUFFER()).to.equal(EXIT_BUFFER);
+      expect(EXIT_BUFFER).to.equal(4n * DAY);
+      let now = BigInt(await time.latest());
+      expect(await vault.latestReadyAt()).to.equal(now + DEFAULT_WITHDRAWAL_DELAY);
+      // the allocation delay runs to latestReadyAt() + EXIT_BUFFER: 7 + 4 = 11 days by default
+      expect(await slashingManager.allocationDelay()).to.equal(11n * DAY);
+      for (const step of [1n, DAY, 30n * DAY]) {
+        now += step;
+        expect(await readAt(f, now)).to.deep.equal([now + DEFAULT_WITHDRAWAL_DELAY, 11n * DAY]);
+      }
+      const [t, readyAt, latest] = await queueOne(f);
+      expect(readyAt).to.equal(t + DEFAULT_WITHDRAWAL_DELAY);
+      expect(latest).to.equal(readyAt);
+    });
+
+    it("after shortening the delay stays at the old horizon (time of the change + old delay) until it passes, then follows now + the new delay", async function () {
+      const f = await loadFixture(depositedFixture);
+      const { vault } = f;
+      // a withdrawal queued just before the change is ready under the old 7 days
+      const [, earlyReady] = await queueOne(f);
+      const t0 = await setDelay(f, MIN_WITHDRAWAL_DELAY);
+      const horizon = t0 + DEFAULT_WITHDRAWAL_DELAY;
+      expect(await vault.latestReadyAt()).to.equal(horizon);
+      expect(earlyReady).to.be.lt(horizon);
+      // one queued after it is ready under the new 4 days, before the horizon, which latestReadyAt() still reports
+      const [t1, lateReady, latest] = await queueOne(f);
+      expect(lateReady).to.equal(t1 + MIN_WITHDRAWAL_DELAY);
+      expect(latest).to.equal(horizon);
+      // the horizon holds until now + 4 days reaches it (3 days after the change), and the allocation delay with it
+      const meet = horizon - MIN_WITHDRAWAL_DELAY;
+      expect(meet).to.equal(t0 + 3n * DAY);
+      for (const t of [t0 + DAY, meet - 1n, meet]) {
+        expect(await readAt(f, t), `at change + ${t - t0}s`).to.deep.equal([
+          horizon,
+          horizon + EXIT_BUFFER - t,
+        ]);
+      }
+      for (const t of [meet + 1n, t0 + 10n * DAY]) {
+        expect(await readAt(f, t), `at change + ${t - t0}s`).to.deep.equal([
+          t + MIN_WITHDRAWAL_DELAY,
+          MIN_WITHDRAWAL_DELAY + EXIT_BUFFER,
+        ]);
+      }
+      // 8 days once the old horizon passed (4-day delay + EXIT_BUFFER)
+      expect(MIN_WITHDRAWAL_DELAY + EXIT_BUFFER).to.equal(8n * DAY);
+    });
+
+    it("lengthening the delay raises it at once; shortening it again keeps the longer horizon", async function () {
+      const f = await loadFixture(depositedFixture);
+      const { vault } = f;
+      const t0 = await setDelay(f, MAX_WITHDRAWAL_DELAY);
+      expect(await vault.latestReadyAt()).to.equal(t0 + MAX_WITHDRAWAL_DELAY);
+      expect(await f.slashingManager.allocationDelay()).to.equal(MAX_WITHDRAWAL_DELAY + EXIT_BUFFER);
+      const [t1, readyAt, latest] = await queueOne(f);
+      expect([readyAt, latest]).to.deep.equal([t1 + MAX_WITHDRAWAL_DELAY, t1 + MAX_WITHDRAWAL_DELAY]);
+      expect(await readAt(f, t0 + DAY)).to.deep.equal([
+        t0 + DAY + MAX_WITHDRAWAL_DELAY,
+        MAX_WITHDRAWAL_DELAY + EXIT_BUFFER,
+      ]);
+      // back to 7 days two days later: the 30-day horizon of that moment holds for 23 days
+      const t2 = await setDelay(f, DEFAULT_WITHDRAWAL_DELAY, DAY);
+      const horizon = t2 + MAX_WITHDRAWAL_DELAY;
+      expect(await vault.latestReadyAt()).to.equal(horizon);
+      expect(readyAt).to.be.lt(horizon);
+      const meet = horizon - DEFAULT_WITHDRAWAL_DELAY;
+      expect(await readAt(f, meet)).to.deep.equal([horizon, DEFAULT_WITHDRAWAL_DELAY + EXIT_BUFFER]);
+      expect(await readAt(f, meet + 1n)).to.deep.equal([
+        meet + 1n + DEFAULT_WITHDRAWAL_DELAY,
+        DEFAULT_WITHDRAWAL_DELAY + EXIT_BUFFER,
+      ]);
+    });
+
+    it("several successive changes keep the maximum of every horizon and of now + the delay in force (model-checked)", async function () {
+      const f = await loadFixture(depositedFixture);
+      const { vault } = f;
+      const model = new VaultModel(f.assetAddresses);
+      const t0 = BigInt(await time.latest()) + DAY;
+      // [offset from t0, new delay, latestReadyAt() right after the change, worked out by hand]
+      const changes: Array<[bigint, bigint, bigint]> = [
+        [0n, MAX_WITHDRAWAL_DELAY, t0 + 30n * DAY], // lengthened: now + 30 days
+        [DAY, MIN_WITHDRAWAL_DELAY, t0 + 31n * DAY], // horizon t0 + 1 + 30 days
+        [2n * DAY, 10n * DAY, t0 + 31n * DAY], // now + 10 = t0 + 12 days, below the horizon
+        [3n * DAY, MIN_WITHDRAWAL_DELAY, t0 + 31n * DAY], // horizon max(t0 + 31, t0 + 13) days
+        [20n * DAY, 15n * DAY, t0 + 35n * DAY], // now + 15 = t0 + 35 days, above the horizon
+        [21n * DAY, MIN_WITHDRAWAL_DELAY, t0 + 36n * DAY], // horizon t0 + 21 + 15 days
+      ];
+      const readyAts: bigint[] = [];
+      const compare = async (label: string): Promise<bigint> => {
+        const now = BigInt(await time.latest());
+        const latest = await vault.latestReadyAt();
+        expect(latest, label).to.equal(model.latestReadyAt(now));
+        expect(await f.slashingManager.allocationDelay(), label).to.equal(latest + EXIT_BUFFER - now);
+        for (const r of readyAts) expect(r, `${label}: a queued readyAt`).to.be.lte(latest);
+        return latest;
+      };
+      for (const [offset, delay, expected] of changes) {
+        await time.setNextBlockTimestamp(t0 + offset);
+        await (await vault.connect(f.admin).setWithdrawalDelay(delay)).wait();
+        model.setWithdrawalDelay(delay, t0 + offset);
+        expect(await compare(`after the change at t0 + ${offset / DAY} days`)).to.equal(expected);
+        // a withdrawal queued right after each change
+        const [t, readyAt] = await queueOne(f);
+        expect(readyAt).to.equal(t + delay);
+        readyAts.push(readyAt);
+        await compare(`after the queue at t0 + ${offset / DAY} days`);
+      }
+      // the last horizon (t0 + 36 days) holds until now + 4 days reaches it, at t0 + 32 days
+      for (const [offset, expected] of [
+        [25n * DAY, t0 + 36n * DAY],
+        [32n * DAY, t0 + 36n * DAY],
+        [33n * DAY, t0 + 37n * DAY],
+      ]) {
+        await time.increaseTo(t0 + offset);
+        expect(await compare(`at t0 + ${offset / DAY} days`)).to.equal(expected);
+      }
+      expect(model.exitHorizon).to.equal(t0 + 36n * DAY);
+    });
+  });
+
   describe("deposit", function () {
     it("mints 1e6 shares per asset into an empty undelegated pool and pulls the tokens (Deposited)", async function () {
       const { vault, vaultAddress, alice, stETH, assetAddresses } = await loadFixture(stakingFixture);
@@ -577,7 +841,7 @@ describe("RestakingVault", function () {
       const tx = vault.connect(alice).deposit(asset, amount, 0n);
       await expect(tx).to.emit(vault, "Deposited").withArgs(alice.address, ZERO, asset, amount, expected);
       await expect(tx).to.changeTokenBalances(stETH, [alice, vaultAddress], [-amount, amount]);
-      expect(await vault.pool(ZERO, asset)).to.deep.equal([amount, expected, 0n, 0n]);
+      expect(await vault.pool(ZERO, asset)).to.deep.equal(poolOf(amount, expected, 0n, 0n));
       expect(await vault.position(alice.address, asset)).to.deep.equal([ZERO, expected, amount]);
       expect((await vault.assetConfig(asset)).totalDeposited).to.equal(amount);
       expect(await vault.stakerInfo(alice.address)).to.deep.equal([ZERO, 1n, 0n]);
@@ -592,7 +856,7 @@ describe("RestakingVault", function () {
       await expect(vault.connect(bob).deposit(stETH, 7n, 0n))
         .to.emit(vault, "Deposited")
         .withArgs(bob.address, ZERO, stETH, 7n, s2);
-      expect(await vault.pool(ZERO, stETH)).to.deep.equal([5n * WAD + 7n, s1 + s2, 0n, 0n]);
+      expect(await vault.pool(ZERO, stETH)).to.deep.equal(poolOf(5n * WAD + 7n, s1 + s2, 0n, 0n));
       await (await vault.connect(alice).deposit(cbETH, WAD, 0n)).wait();
       expect((await vault.stakerInfo(alice.address)).assetMask).to.equal(0b101n);
     });
@@ -605,8 +869,8 @@ describe("RestakingVault", function () {
       await expect(vault.connect(alice).deposit(rETH, 2n * WAD, 0n))
         .to.emit(vault, "Deposited")
         .withArgs(alice.address, operator1.address, rETH, 2n * WAD, shares);
-      expect(await vault.pool(operator1.address, rETH)).to.deep.equal([2n * WAD, shares, 0n, 0n]);
-      expect(await vault.pool(ZERO, rETH)).to.deep.equal([0n, 0n, 0n, 0n]);
+      expect(await vault.pool(operator1.address, rETH)).to.deep.equal(poolOf(2n * WAD, shares, 0n, 0n));
+      expect(await vault.pool(ZERO, rETH)).to.deep.equal(poolOf(0n, 0n, 0n, 0n));
     });
 
     it("reverts ZeroAmount, AssetNotListed and DepositsDisabled", async function () {
@@ -672,7 +936,7 @@ describe("RestakingVault", function () {
       await expect(vault.connect(alice).deposit(asset, 199n, 0n))
         .to.be.revertedWithCustomError(vault, "TransferAmountMismatch")
         .withArgs(asset, 199n, 198n);
-      expect(await vault.pool(ZERO, asset)).to.deep.equal([0n, 0n, 0n, 0n]);
+      expect(await vault.pool(ZERO, asset)).to.deep.equal(poolOf(0n, 0n, 0n, 0n));
       expect((await vault.assetConfig(asset)).totalDeposited).to.equal(0n);
       expect(await fot.balanceOf(vaultAddress)).to.equal(0n);
     });
@@ -784,11 +1048,17 @@ describe("RestakingVault", function () {
       const t = await nextTimestamp();
       await expect(vault.connect(alice).queueWithdrawal(asset, shares))
         .to.emit(vault, "WithdrawalQueued")
-        .withArgs(id, alice.address, ZERO, asset, shares, t);
+        .withArgs(id, alice.address, ZERO, asset, shares, t, t + DEFAULT_WITHDRAWAL_DELAY);
       const [staker, w, wAsset] = await vault.withdrawal(id);
       expect([staker, wAsset]).to.deep.equal([alice.address, asset]);
-      expect([w.operator, w.startTime, w.assetIndex, w.shares]).to.deep.equal([ZERO, t, 0n, shares]);
-      expect(await vault.pool(ZERO, asset)).to.deep.equal([ALICE_STETH, held, shares, 0n]);
+      expect([w.operator, w.startTime, w.assetIndex, w.readyAt, w.shares]).to.deep.equal([
+        ZERO,
+        t,
+        0n,
+        t + DEFAULT_WITHDRAWAL_DELAY,
+        shares,
+      ]);
+      expect(await vault.pool(ZERO, asset)).to.deep.equal(poolOf(ALICE_STETH, held, shares, 0n));
       expect((await vault.position(alice.address, asset))[1]).to.equal(held - shares);
       expect(await vault.stakerInfo(alice.address)).to.deep.equal([ZERO, 0b11n, 1n]);
       expect(await vault.withdrawableAmount(id)).to.deep.equal([
@@ -812,7 +1082,7 @@ describe("RestakingVault", function () {
         toAssetsDown(held - queued, BOB_STETH, held),
       );
       expect(await vault.poolNetAssets(operator1.address, asset)).to.equal(BOB_STETH);
-      expect(await vault.pool(operator1.address, asset)).to.deep.equal([BOB_STETH, held, queued, 0n]);
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(poolOf(BOB_STETH, held, queued, 0n));
       const id = withdrawalId(bob.address, 0n);
       expect((await vault.withdrawal(id))[1].operator).to.equal(operator1.address);
     });
@@ -861,11 +1131,13 @@ describe("RestakingVault", function () {
       const tx = vault.connect(alice).queueWithdrawals([stETH, rETH, stETH], amounts);
       await expect(tx)
         .to.emit(vault, "WithdrawalQueued")
-        .withArgs(ids[0], alice.address, ZERO, stETH, 10n, t);
-      await expect(tx).to.emit(vault, "WithdrawalQueued").withArgs(ids[1], alice.address, ZERO, rETH, 20n, t);
+        .withArgs(ids[0], alice.address, ZERO, stETH, 10n, t, t + DEFAULT_WITHDRAWAL_DELAY);
       await expect(tx)
         .to.emit(vault, "WithdrawalQueued")
-        .withArgs(ids[2], alice.address, ZERO, stETH, 30n, t);
+        .withArgs(ids[1], alice.address, ZERO, rETH, 20n, t, t + DEFAULT_WITHDRAWAL_DELAY);
+      await expect(tx)
+        .to.emit(vault, "WithdrawalQueued")
+        .withArgs(ids[2], alice.address, ZERO, stETH, 30n, t, t + DEFAULT_WITHDRAWAL_DELAY);
       expect((await vault.pool(ZERO, stETH)).queuedShares).to.equal(40n);
       expect((await vault.pool(ZERO, rETH)).queuedShares).to.equal(20n);
       expect((await vault.stakerInfo(alice.address)).withdrawalNonce).to.equal(3n);
@@ -918,12 +1190,12 @@ describe("RestakingVault", function () {
         // a reverted transaction is mined: go back before it to use the same timestamp again
         await snapshot.restore();
         await time.setNextBlockTimestamp(readyAt - 1n);
-        await expect(vault.connect(alice).completeWithdrawal(aliceId, asTokens))
+        await expect(vault.connect(alice).completeWithdrawal(aliceId, asTokens, 0n))
           .to.be.revertedWithCustomError(vault, "WithdrawalNotReady")
           .withArgs(aliceId, readyAt);
       }
       await time.setNextBlockTimestamp(readyAt);
-      await expect(vault.connect(alice).completeWithdrawal(aliceId, false)).to.emit(
+      await expect(vault.connect(alice).completeWithdrawal(aliceId, false, 0n)).to.emit(
         vault,
         "WithdrawalCompleted",
       );
@@ -937,22 +1209,20 @@ describe("RestakingVault", function () {
       const assets = toAssetsDown(shares, ALICE_STETH, ALICE_STETH * VIRTUAL_SHARES);
       expect(assets).to.equal(40n * WAD);
       await time.setNextBlockTimestamp(queuedAt + DEFAULT_WITHDRAWAL_DELAY);
-      const tx = vault.connect(alice).completeWithdrawal(aliceId, true);
+      const tx = vault.connect(alice).completeWithdrawal(aliceId, true, 0n);
       await expect(tx)
         .to.emit(vault, "WithdrawalCompleted")
         .withArgs(aliceId, alice.address, alice.address, ZERO, asset, shares, assets, true, ZERO, 0n);
       await expect(tx).to.changeTokenBalances(stETH, [alice, vaultAddress], [assets, -assets]);
-      expect(await vault.pool(ZERO, asset)).to.deep.equal([
-        ALICE_STETH - assets,
-        ALICE_STETH * VIRTUAL_SHARES - shares,
-        0n,
-        0n,
-      ]);
+      expect(await vault.pool(ZERO, asset)).to.deep.equal(
+        poolOf(ALICE_STETH - assets, ALICE_STETH * VIRTUAL_SHARES - shares, 0n, 0n),
+      );
       expect((await vault.assetConfig(asset)).totalDeposited).to.equal(ALICE_STETH + BOB_STETH - assets);
       const [staker, w, wAsset] = await vault.withdrawal(aliceId);
-      expect([staker, w.operator, w.startTime, w.assetIndex, w.shares, wAsset]).to.deep.equal([
+      expect([staker, w.operator, w.startTime, w.assetIndex, w.readyAt, w.shares, wAsset]).to.deep.equal([
         ZERO,
         ZERO,
+        0n,
         0n,
         0n,
         0n,
@@ -966,9 +1236,9 @@ describe("RestakingVault", function () {
     it("returns the amount paid", async function () {
       const { vault, bob, bobId } = await loadFixture(queuedFixture);
       await time.increase(DEFAULT_WITHDRAWAL_DELAY);
-      expect(await vault.connect(bob).completeWithdrawal.staticCall(bobId, true)).to.equal(50n * WAD);
+      expect(await vault.connect(bob).completeWithdrawal.staticCall(bobId, true, 0n)).to.equal(50n * WAD);
       // as shares into the same operator pool: 50e18 at 1e6 shares per asset
-      expect(await vault.connect(bob).completeWithdrawal.staticCall(bobId, false)).to.equal(
+      expect(await vault.connect(bob).completeWithdrawal.staticCall(bobId, false, 0n)).to.equal(
         50n * WAD * VIRTUAL_SHARES,
       );
     });
@@ -976,14 +1246,14 @@ describe("RestakingVault", function () {
     it("reverts WithdrawalNotFound for a second completion and for an unknown id", async function () {
       const { vault, alice, aliceId } = await loadFixture(queuedFixture);
       await time.increase(DEFAULT_WITHDRAWAL_DELAY);
-      await (await vault.connect(alice).completeWithdrawal(aliceId, true)).wait();
+      await (await vault.connect(alice).completeWithdrawal(aliceId, true, 0n)).wait();
       for (const asTokens of [true, false]) {
-        await expect(vault.connect(alice).completeWithdrawal(aliceId, asTokens))
+        await expect(vault.connect(alice).completeWithdrawal(aliceId, asTokens, 0n))
           .to.be.revertedWithCustomError(vault, "WithdrawalNotFound")
           .withArgs(aliceId);
       }
       const unknown = withdrawalId(alice.address, 7n);
-      await expect(vault.connect(alice).completeWithdrawal(unknown, true))
+      await expect(vault.connect(alice).completeWithdrawal(unknown, true, 0n))
         .to.be.revertedWithCustomError(vault, "WithdrawalNotFound")
         .withArgs(unknown);
     });
@@ -993,16 +1263,16 @@ describe("RestakingVault", function () {
         await loadFixture(queuedFixture);
       await time.increase(DEFAULT_WITHDRAWAL_DELAY);
       for (const caller of [outsider, bob, withdrawer]) {
-        await expect(vault.connect(caller).completeWithdrawal(aliceId, true))
+        await expect(vault.connect(caller).completeWithdrawal(aliceId, true, 0n))
           .to.be.revertedWithCustomError(vault, "NotWithdrawer")
           .withArgs(aliceId, caller.address);
       }
       await (await vault.connect(alice).setWithdrawer(withdrawer.address)).wait();
-      await expect(vault.connect(outsider).completeWithdrawal(aliceId, true))
+      await expect(vault.connect(outsider).completeWithdrawal(aliceId, true, 0n))
         .to.be.revertedWithCustomError(vault, "NotWithdrawer")
         .withArgs(aliceId, outsider.address);
       const shares = 40n * WAD * VIRTUAL_SHARES;
-      const tx = vault.connect(withdrawer).completeWithdrawal(aliceId, true);
+      const tx = vault.connect(withdrawer).completeWithdrawal(aliceId, true, 0n);
       await expect(tx)
         .to.emit(vault, "WithdrawalCompleted")
         .withArgs(
@@ -1025,7 +1295,7 @@ describe("RestakingVault", function () {
       await (await vault.connect(alice).setWithdrawer(withdrawer.address)).wait();
       await (await vault.connect(alice).setWithdrawer(ZERO)).wait();
       await time.increase(DEFAULT_WITHDRAWAL_DELAY);
-      await expect(vault.connect(withdrawer).completeWithdrawal(aliceId, true))
+      await expect(vault.connect(withdrawer).completeWithdrawal(aliceId, true, 0n))
         .to.be.revertedWithCustomError(vault, "NotWithdrawer")
         .withArgs(aliceId, withdrawer.address);
     });
@@ -1038,17 +1308,14 @@ describe("RestakingVault", function () {
       // delegating moved alice's remaining 60 stETH (60e24 shares) and 50 rETH into operator1's pools
       const op1Assets = BOB_STETH + 60n * WAD;
       const op1Shares = (BOB_STETH + 60n * WAD) * VIRTUAL_SHARES;
-      expect(await vault.pool(operator1.address, asset)).to.deep.equal([
-        op1Assets,
-        op1Shares,
-        50n * WAD * VIRTUAL_SHARES,
-        0n,
-      ]);
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(
+        poolOf(op1Assets, op1Shares, 50n * WAD * VIRTUAL_SHARES, 0n),
+      );
       await time.increase(DEFAULT_WITHDRAWAL_DELAY);
       const shares = 40n * WAD * VIRTUAL_SHARES;
       const assets = toAssetsDown(shares, 40n * WAD, shares);
       const minted = toSharesDown(assets, op1Assets, op1Shares);
-      const tx = vault.connect(alice).completeWithdrawal(aliceId, false);
+      const tx = vault.connect(alice).completeWithdrawal(aliceId, false, 0n);
       await expect(tx)
         .to.emit(vault, "WithdrawalCompleted")
         .withArgs(
@@ -1064,13 +1331,10 @@ describe("RestakingVault", function () {
           minted,
         );
       await expect(tx).to.changeTokenBalances(stETH, [alice, vaultAddress], [0n, 0n]);
-      expect(await vault.pool(ZERO, asset)).to.deep.equal([0n, 0n, 0n, 0n]);
-      expect(await vault.pool(operator1.address, asset)).to.deep.equal([
-        op1Assets + assets,
-        op1Shares + minted,
-        50n * WAD * VIRTUAL_SHARES,
-        0n,
-      ]);
+      expect(await vault.pool(ZERO, asset)).to.deep.equal(poolOf(0n, 0n, 0n, 0n));
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(
+        poolOf(op1Assets + assets, op1Shares + minted, 50n * WAD * VIRTUAL_SHARES, 0n),
+      );
       expect((await vault.position(alice.address, asset))[1]).to.equal(60n * WAD * VIRTUAL_SHARES + minted);
       expect((await vault.assetConfig(asset)).totalDeposited).to.equal(ALICE_STETH + BOB_STETH);
     });
@@ -1083,23 +1347,159 @@ describe("RestakingVault", function () {
       const shares = 40n * WAD * VIRTUAL_SHARES;
       // back into the undelegated pool of 60e18 / 60e24 (+ 40e24 queued)
       const minted = toSharesDown(40n * WAD, 60n * WAD, 60n * WAD * VIRTUAL_SHARES);
-      await expect(vault.connect(withdrawer).completeWithdrawal(aliceId, false))
+      await expect(vault.connect(withdrawer).completeWithdrawal(aliceId, false, 0n))
         .to.emit(vault, "WithdrawalCompleted")
         .withArgs(aliceId, alice.address, alice.address, ZERO, asset, shares, 40n * WAD, false, ZERO, minted);
       expect((await vault.position(alice.address, asset))[1]).to.equal(60n * WAD * VIRTUAL_SHARES + minted);
       expect((await vault.position(withdrawer.address, asset))[1]).to.equal(0n);
     });
 
-    it("uses the withdrawal delay in force at completion", async function () {
-      const { vault, admin, alice, bob, aliceId, bobId, queuedAt } = await loadFixture(queuedFixture);
+    it("fixes readyAt when the withdrawal is queued: a later setWithdrawalDelay, longer or shorter, moves neither readyAt nor when it can complete", async function () {
+      const { vault, admin, alice, bob, operator1, aliceId, bobId, queuedAt, assetAddresses } =
+        await loadFixture(queuedFixture);
+      const [asset] = assetAddresses;
+      const aliceReady = queuedAt + DEFAULT_WITHDRAWAL_DELAY;
+      const bobReady = queuedAt + 1n + DEFAULT_WITHDRAWAL_DELAY;
+      const readyAts = async (): Promise<bigint[]> => [
+        (await vault.withdrawal(aliceId))[1].readyAt,
+        (await vault.withdrawableAmount(aliceId))[1],
+        (await vault.withdrawal(bobId))[1].readyAt,
+        (await vault.withdrawableAmount(bobId))[1],
+      ];
+      expect(await readyAts()).to.deep.equal([aliceReady, aliceReady, bobReady, bobReady]);
+      const start = await takeSnapshot();
+
+      // lengthened to 30 days: alice's withdrawal still completes at queue time + 7 days, not 30
       await (await vault.connect(admin).setWithdrawalDelay(MAX_WITHDRAWAL_DELAY)).wait();
-      await time.setNextBlockTimestamp(queuedAt + DEFAULT_WITHDRAWAL_DELAY);
-      await expect(vault.connect(alice).completeWithdrawal(aliceId, true))
+      expect(await readyAts()).to.deep.equal([aliceReady, aliceReady, bobReady, bobReady]);
+      const beforeLonger = await takeSnapshot();
+      await time.setNextBlockTimestamp(aliceReady - 1n);
+      await expect(vault.connect(alice).completeWithdrawal(aliceId, true, 0n))
         .to.be.revertedWithCustomError(vault, "WithdrawalNotReady")
-        .withArgs(aliceId, queuedAt + MAX_WITHDRAWAL_DELAY);
+        .withArgs(aliceId, aliceReady);
+      await beforeLonger.restore();
+      await time.setNextBlockTimestamp(aliceReady);
+      await expect(vault.connect(alice).completeWithdrawal(aliceId, true, 0n))
+        .to.emit(vault, "WithdrawalCompleted")
+        .withArgs(
+          aliceId,
+          alice.address,
+          alice.address,
+          ZERO,
+          asset,
+          40n * WAD * VIRTUAL_SHARES,
+          40n * WAD,
+          true,
+          ZERO,
+          0n,
+        );
+      // a withdrawal queued after the change waits the new delay, and its WithdrawalQueued says so
+      const t1 = await nextTimestamp();
+      await expect(vault.connect(alice).queueWithdrawal(asset, 1n))
+        .to.emit(vault, "WithdrawalQueued")
+        .withArgs(
+          withdrawalId(alice.address, 1n),
+          alice.address,
+          ZERO,
+          asset,
+          1n,
+          t1,
+          t1 + MAX_WITHDRAWAL_DELAY,
+        );
+      expect((await vault.withdrawal(withdrawalId(alice.address, 1n)))[1].readyAt).to.equal(
+        t1 + MAX_WITHDRAWAL_DELAY,
+      );
+
+      // shortened to 4 days: bob's withdrawal cannot complete at queue time + 4 days, nor before + 7 days
+      await start.restore();
       await (await vault.connect(admin).setWithdrawalDelay(MIN_WITHDRAWAL_DELAY)).wait();
-      expect((await vault.withdrawableAmount(bobId))[1]).to.equal(queuedAt + 1n + MIN_WITHDRAWAL_DELAY);
-      await expect(vault.connect(bob).completeWithdrawal(bobId, true)).to.emit(vault, "WithdrawalCompleted");
+      expect(await readyAts()).to.deep.equal([aliceReady, aliceReady, bobReady, bobReady]);
+      const beforeShorter = await takeSnapshot();
+      for (const at of [queuedAt + 1n + MIN_WITHDRAWAL_DELAY, bobReady - 1n]) {
+        await beforeShorter.restore();
+        await time.setNextBlockTimestamp(at);
+        await expect(vault.connect(bob).completeWithdrawal(bobId, true, 0n))
+          .to.be.revertedWithCustomError(vault, "WithdrawalNotReady")
+          .withArgs(bobId, bobReady);
+      }
+      await beforeShorter.restore();
+      await time.setNextBlockTimestamp(bobReady);
+      await expect(vault.connect(bob).completeWithdrawal(bobId, true, 0n))
+        .to.emit(vault, "WithdrawalCompleted")
+        .withArgs(
+          bobId,
+          bob.address,
+          bob.address,
+          operator1.address,
+          asset,
+          50n * WAD * VIRTUAL_SHARES,
+          50n * WAD,
+          true,
+          ZERO,
+          0n,
+        );
+      // and one queued after the change waits only the new delay
+      const t2 = await nextTimestamp();
+      await expect(vault.connect(alice).queueWithdrawal(asset, 1n))
+        .to.emit(vault, "WithdrawalQueued")
+        .withArgs(
+          withdrawalId(alice.address, 1n),
+          alice.address,
+          ZERO,
+          asset,
+          1n,
+          t2,
+          t2 + MIN_WITHDRAWAL_DELAY,
+        );
+    });
+
+    it("reverts AssetsBelowMinimum(assets, minAssets) as tokens and as shares when the withdrawal pays less than minAssets; minAssets == assets completes", async function () {
+      const { vault, admin, stETH, bob, operator1, bobId, assetAddresses } = await loadFixture(queuedFixture);
+      const [asset] = assetAddresses;
+      // a slash of a third of operator1's pool (the EOA admin stands in for the slashing manager) makes the price uneven
+      await (await vault.connect(admin).setSlashingManager(admin.address)).wait();
+      await (await vault.connect(admin).reserveSlash(operator1.address, asset, 1n, 3n)).wait();
+      const slashed = mulDivDown(BOB_STETH, 1n, 3n);
+      await (await vault.connect(admin).executeSlash(operator1.address, asset, slashed, false)).wait();
+      const [t, s] = [BOB_STETH - slashed, BOB_STETH * VIRTUAL_SHARES];
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(
+        poolOf(t, s, 50n * WAD * VIRTUAL_SHARES, 0n),
+      );
+      await time.increase(DEFAULT_WITHDRAWAL_DELAY);
+      const shares = 50n * WAD * VIRTUAL_SHARES;
+      const assets = toAssetsDown(shares, t, s);
+      expect(assets).to.equal(33_333_333_333_333_333_333n);
+      expect((await vault.withdrawableAmount(bobId))[0]).to.equal(assets);
+      const record = await vault.withdrawal(bobId);
+      const start = await takeSnapshot();
+      for (const asTokens of [true, false]) {
+        await start.restore();
+        for (const minAssets of [assets + 1n, ethers.MaxUint256]) {
+          await expect(vault.connect(bob).completeWithdrawal(bobId, asTokens, minAssets))
+            .to.be.revertedWithCustomError(vault, "AssetsBelowMinimum")
+            .withArgs(assets, minAssets);
+        }
+        expect(await vault.withdrawal(bobId)).to.deep.equal(record);
+        expect(await vault.pool(operator1.address, asset)).to.deep.equal(poolOf(t, s, shares, 0n));
+        // the exact boundary completes
+        const minted = asTokens ? 0n : toSharesDown(assets, t - assets, s - shares);
+        const tx = vault.connect(bob).completeWithdrawal(bobId, asTokens, assets);
+        await expect(tx)
+          .to.emit(vault, "WithdrawalCompleted")
+          .withArgs(
+            bobId,
+            bob.address,
+            bob.address,
+            operator1.address,
+            asset,
+            shares,
+            assets,
+            asTokens,
+            asTokens ? ZERO : operator1.address,
+            minted,
+          );
+        await expect(tx).to.changeTokenBalance(stETH, bob, asTokens ? assets : 0n);
+      }
     });
   });
 
@@ -1152,20 +1552,14 @@ describe("RestakingVault", function () {
           ALICE_RETH * VIRTUAL_SHARES,
         );
       expect(await vault.delegatedTo(alice.address)).to.equal(operator2.address);
-      expect(await vault.pool(ZERO, stETH)).to.deep.equal([0n, 0n, 0n, 0n]);
-      expect(await vault.pool(operator2.address, stETH)).to.deep.equal([
-        ALICE_STETH,
-        ALICE_STETH * VIRTUAL_SHARES,
-        0n,
-        0n,
-      ]);
-      expect(await vault.pool(operator2.address, rETH)).to.deep.equal([
-        ALICE_RETH,
-        ALICE_RETH * VIRTUAL_SHARES,
-        0n,
-        0n,
-      ]);
-      expect(await vault.pool(operator2.address, cbETH)).to.deep.equal([0n, 0n, 0n, 0n]);
+      expect(await vault.pool(ZERO, stETH)).to.deep.equal(poolOf(0n, 0n, 0n, 0n));
+      expect(await vault.pool(operator2.address, stETH)).to.deep.equal(
+        poolOf(ALICE_STETH, ALICE_STETH * VIRTUAL_SHARES, 0n, 0n),
+      );
+      expect(await vault.pool(operator2.address, rETH)).to.deep.equal(
+        poolOf(ALICE_RETH, ALICE_RETH * VIRTUAL_SHARES, 0n, 0n),
+      );
+      expect(await vault.pool(operator2.address, cbETH)).to.deep.equal(poolOf(0n, 0n, 0n, 0n));
       expect(await vault.stakerInfo(alice.address)).to.deep.equal([operator2.address, 0b11n, 0n]);
     });
 
@@ -1183,7 +1577,7 @@ describe("RestakingVault", function () {
       await expect(vault.connect(admin).delegate(alice.address, operator1.address))
         .to.emit(vault, "SharesMoved")
         .withArgs(alice.address, stETH, ZERO, operator1.address, held, assets, minted);
-      expect(await vault.pool(ZERO, stETH)).to.deep.equal([t0 - assets, s0 - held, 1_500_000n, 0n]);
+      expect(await vault.pool(ZERO, stETH)).to.deep.equal(poolOf(t0 - assets, s0 - held, 1_500_000n, 0n));
     });
 
     it("delegate reverts ZeroAddress for operator zero and AlreadyDelegated(staker, operator)", async function () {
@@ -1211,10 +1605,26 @@ describe("RestakingVault", function () {
       await expect(tx).to.emit(vault, "Undelegated").withArgs(alice.address, operator2.address);
       await expect(tx)
         .to.emit(vault, "WithdrawalQueued")
-        .withArgs(ids[0], alice.address, operator2.address, stETH, ALICE_STETH * VIRTUAL_SHARES, t);
+        .withArgs(
+          ids[0],
+          alice.address,
+          operator2.address,
+          stETH,
+          ALICE_STETH * VIRTUAL_SHARES,
+          t,
+          t + DEFAULT_WITHDRAWAL_DELAY,
+        );
       await expect(tx)
         .to.emit(vault, "WithdrawalQueued")
-        .withArgs(ids[1], alice.address, operator2.address, rETH, ALICE_RETH * VIRTUAL_SHARES, t);
+        .withArgs(
+          ids[1],
+          alice.address,
+          operator2.address,
+          rETH,
+          ALICE_RETH * VIRTUAL_SHARES,
+          t,
+          t + DEFAULT_WITHDRAWAL_DELAY,
+        );
       expect(await vault.stakerInfo(alice.address)).to.deep.equal([ZERO, 0n, 2n]);
       expect((await vault.pool(operator2.address, stETH)).queuedShares).to.equal(
         ALICE_STETH * VIRTUAL_SHARES,
@@ -1254,10 +1664,10 @@ describe("RestakingVault", function () {
       // the whole stETH pool of operator1 is slashed (the EOA admin stands in for the slashing manager)
       await (await vault.connect(admin).setSlashingManager(admin.address)).wait();
       await (await vault.connect(admin).reserveSlash(operator1.address, stETH, 1n, 1n)).wait();
-      await (await vault.connect(admin).executeSlash(operator1.address, stETH, WAD)).wait();
+      await (await vault.connect(admin).executeSlash(operator1.address, stETH, WAD, false)).wait();
       await time.increase(DEFAULT_WITHDRAWAL_DELAY);
       const id = withdrawalId(carol.address, 0n);
-      await expect(vault.connect(carol).completeWithdrawal(id, false))
+      await expect(vault.connect(carol).completeWithdrawal(id, false, 0n))
         .to.emit(vault, "WithdrawalCompleted")
         .withArgs(
           id,
@@ -1378,8 +1788,8 @@ describe("RestakingVault", function () {
         [bob.address, op, rETH, WAD * VIRTUAL_SHARES, 0n, WAD * VIRTUAL_SHARES],
       ]);
       await time.increase(DEFAULT_WITHDRAWAL_DELAY);
-      await (await vault.connect(bob).completeWithdrawal(withdrawalId(bob.address, 0n), true)).wait();
-      await (await vault.connect(alice).completeWithdrawal(withdrawalId(alice.address, 0n), true)).wait();
+      await (await vault.connect(bob).completeWithdrawal(withdrawalId(bob.address, 0n), true, 0n)).wait();
+      await (await vault.connect(alice).completeWithdrawal(withdrawalId(alice.address, 0n), true, 0n)).wait();
       await expectCalls(hook, vaultAddress, []);
     });
 
@@ -1395,10 +1805,12 @@ describe("RestakingVault", function () {
       await (await registry.connect(alice).delegateTo(op, NO_SIGNATURE, ZERO_SALT)).wait();
       await (await hook.reset()).wait();
       await time.increase(DEFAULT_WITHDRAWAL_DELAY);
-      await (await vault.connect(bob).completeWithdrawal(withdrawalId(bob.address, 0n), false)).wait();
+      await (await vault.connect(bob).completeWithdrawal(withdrawalId(bob.address, 0n), false, 0n)).wait();
       await expectCalls(hook, vaultAddress, []);
       // alice's 1e18 (pool 0 at 1e6 shares per asset) re-enter operator1's pool of 1e18 / 1e24
-      await (await vault.connect(alice).completeWithdrawal(withdrawalId(alice.address, 0n), false)).wait();
+      await (
+        await vault.connect(alice).completeWithdrawal(withdrawalId(alice.address, 0n), false, 0n)
+      ).wait();
       const s = WAD * VIRTUAL_SHARES;
       await expectCalls(hook, vaultAddress, [
         [alice.address, op, stETH, s, s + toSharesDown(WAD, WAD, s), s],
@@ -1421,7 +1833,7 @@ describe("RestakingVault", function () {
         .withArgs(bob.address, operator1.address, stETH);
       await expect(vault.connect(alice).deposit(stETH, WAD, 0n)).to.emit(vault, "Deposited");
       await time.increase(DEFAULT_WITHDRAWAL_DELAY);
-      await expect(vault.connect(bob).completeWithdrawal(withdrawalId(bob.address, 0n), true)).to.emit(
+      await expect(vault.connect(bob).completeWithdrawal(withdrawalId(bob.address, 0n), true, 0n)).to.emit(
         vault,
         "WithdrawalCompleted",
       );
@@ -1472,7 +1884,7 @@ describe("RestakingVault", function () {
         await expect(v.releaseSlash(operator1.address, asset, 0n))
           .to.be.revertedWithCustomError(vault, "OnlySlashingManager")
           .withArgs(caller.address);
-        await expect(v.executeSlash(operator1.address, asset, 0n))
+        await expect(v.executeSlash(operator1.address, asset, 0n, false))
           .to.be.revertedWithCustomError(vault, "OnlySlashingManager")
           .withArgs(caller.address);
       }
@@ -1499,7 +1911,7 @@ describe("RestakingVault", function () {
       expect(await vault.pool(operator1.address, asset)).to.deep.equal(before);
     });
 
-    it("reserveSlash reserves magnitude / freeMagnitude of the net assets, in O(1) (SlashReserved)", async function () {
+    it("reserveSlash reserves magnitude / freeMagnitude of the net assets and counts the request, in O(1) (SlashReserved)", async function () {
       const { vault, slasher, operator1, bob, assetAddresses } = await loadFixture(stakedFixture);
       const [asset] = assetAddresses;
       const first = mulDivDown(T0, WAD / 4n, WAD);
@@ -1507,13 +1919,16 @@ describe("RestakingVault", function () {
       expect(await slasher.reserveSlash.staticCall(operator1.address, asset, WAD / 4n, WAD)).to.equal(first);
       await expect(slasher.reserveSlash(operator1.address, asset, WAD / 4n, WAD))
         .to.emit(vault, "SlashReserved")
-        .withArgs(operator1.address, asset, first, first);
+        .withArgs(operator1.address, asset, first, first, 1n);
       // the second request is priced on what the first left: 75e18 * 1 / 3, rounded down
       const second = mulDivDown(T0 - first, 1n, 3n);
       await expect(slasher.reserveSlash(operator1.address, asset, 1n, 3n))
         .to.emit(vault, "SlashReserved")
-        .withArgs(operator1.address, asset, second, first + second);
-      expect(await vault.pool(operator1.address, asset)).to.deep.equal([T0, S0, 0n, first + second]);
+        .withArgs(operator1.address, asset, second, first + second, 2n);
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(
+        poolOf(T0, S0, 0n, first + second, 2n),
+      );
+      expect(await vault.openSlashReservations()).to.equal(2n);
       const net = T0 - first - second;
       expect(await vault.poolNetAssets(operator1.address, asset)).to.equal(net);
       expect((await vault.position(bob.address, asset))[2]).to.equal(
@@ -1522,11 +1937,102 @@ describe("RestakingVault", function () {
       expect(await vault.operatorStake(operator1.address, asset)).to.equal(toAssetsDown(S0, net, S0));
     });
 
-    // A pool with a pending reservation takes no new shares: entering at the net price and then sharing a veto's
-    // returned value would pay the entrant for a risk it never bore (a slasher could request, deposit 1 wei and cancel
-    // to take half a pool). Exits stay open and are priced net of the reservation; once the request is executed,
-    // vetoed or cancelled, entries work again at the resolved rate. The undelegated pool is never slashed.
-    it("a deposit made after a reservation cannot pay for it: refused while it is pending (PoolSlashPending with the exact amount); right after execution it enters at the post-slash rate and is worth what it deposited", async function () {
+    it("reserveSlash of a reservation worth 0 tokens changes nothing and returns 0 (no event, no count); an empty pool is not closed by it", async function () {
+      const { vault, slasher, operator1, operator2, assetAddresses } = await loadFixture(stakedFixture);
+      const [stETH, rETH] = assetAddresses;
+      // 100e18 * 1 / (1e20 + 1) rounds to 0
+      const free = T0 + 1n;
+      expect(mulDivDown(T0, 1n, free)).to.equal(0n);
+      const before = await vault.pool(operator1.address, stETH);
+      expect(await slasher.reserveSlash.staticCall(operator1.address, stETH, 1n, free)).to.equal(0n);
+      const tx = slasher.reserveSlash(operator1.address, stETH, 1n, free);
+      await expect(tx).to.not.emit(vault, "SlashReserved");
+      expect(await vault.pool(operator1.address, stETH)).to.deep.equal(before);
+      expect(before).to.deep.equal(poolOf(T0, S0, 0n, 0n));
+      // an empty pool: even the whole of it is worth 0
+      expect(await slasher.reserveSlash.staticCall(operator2.address, rETH, WAD, WAD)).to.equal(0n);
+      await expect(slasher.reserveSlash(operator2.address, rETH, WAD, WAD)).to.not.emit(
+        vault,
+        "SlashReserved",
+      );
+      expect(await vault.pool(operator2.address, rETH)).to.deep.equal(poolOf(0n, 0n, 0n, 0n));
+      expect(await vault.openSlashReservations()).to.equal(0n);
+      // both pools still take deposits at their unreserved price (operators are delegated to themselves)
+      expect(await vault.previewDeposit(operator2.address, rETH, WAD)).to.equal(WAD * VIRTUAL_SHARES);
+      await expect(vault.connect(operator2).deposit(rETH, WAD, 0n))
+        .to.emit(vault, "Deposited")
+        .withArgs(operator2.address, operator2.address, rETH, WAD, WAD * VIRTUAL_SHARES);
+      await expect(vault.connect(operator1).deposit(stETH, WAD, 0n))
+        .to.emit(vault, "Deposited")
+        .withArgs(operator1.address, operator1.address, stETH, WAD, toSharesDown(WAD, T0, S0));
+    });
+
+    it("pendingRequests counts the reservations on a pool and openSlashReservations() across pools: two reservations -> 2, a release -> 1, an execution -> 0", async function () {
+      const { vault, slasher, operator1, operator2, assetAddresses } = await loadFixture(stakedFixture);
+      const [stETH, rETH] = assetAddresses;
+      await (await vault.connect(operator2).deposit(rETH, 8n * WAD, 0n)).wait();
+      expect(await vault.openSlashReservations()).to.equal(0n);
+      const a = mulDivDown(T0, 1n, 10n);
+      const b = mulDivDown(T0 - a, 1n, 2n);
+      await expect(slasher.reserveSlash(operator1.address, stETH, 1n, 10n))
+        .to.emit(vault, "SlashReserved")
+        .withArgs(operator1.address, stETH, a, a, 1n);
+      await expect(slasher.reserveSlash(operator1.address, stETH, 1n, 2n))
+        .to.emit(vault, "SlashReserved")
+        .withArgs(operator1.address, stETH, b, a + b, 2n);
+      expect(await vault.pool(operator1.address, stETH)).to.deep.equal(poolOf(T0, S0, 0n, a + b, 2n));
+      // a request on another operator's pool counts there, and in the global count
+      await expect(slasher.reserveSlash(operator2.address, rETH, 1n, 4n))
+        .to.emit(vault, "SlashReserved")
+        .withArgs(operator2.address, rETH, 2n * WAD, 2n * WAD, 1n);
+      expect(await vault.openSlashReservations()).to.equal(3n);
+      // the first request on operator1's stETH is vetoed: one is still pending, the pool stays closed
+      await expect(slasher.releaseSlash(operator1.address, stETH, a))
+        .to.emit(vault, "SlashReleased")
+        .withArgs(operator1.address, stETH, a, b, 1n);
+      expect(await vault.pool(operator1.address, stETH)).to.deep.equal(poolOf(T0, S0, 0n, b, 1n));
+      expect(await vault.openSlashReservations()).to.equal(2n);
+      await expect(vault.connect(operator1).deposit(stETH, WAD, 0n))
+        .to.be.revertedWithCustomError(vault, "PoolSlashPending")
+        .withArgs(operator1.address, stETH, 1n);
+      // the second is executed: nothing pending, the pool is open again
+      await expect(slasher.executeSlash(operator1.address, stETH, b))
+        .to.emit(vault, "Slashed")
+        .withArgs(operator1.address, stETH, b, T0 - b, 0n, false);
+      expect(await vault.pool(operator1.address, stETH)).to.deep.equal(poolOf(T0 - b, S0, 0n, 0n, 0n));
+      expect(await vault.openSlashReservations()).to.equal(1n);
+      await expect(vault.connect(operator1).deposit(stETH, WAD, 0n)).to.emit(vault, "Deposited");
+      await (await slasher.releaseSlash(operator2.address, rETH, 2n * WAD)).wait();
+      expect(await vault.openSlashReservations()).to.equal(0n);
+    });
+
+    it("setSlashingManager reverts SlashReservationsOpen(n) while reservations are open, and succeeds once they are released", async function () {
+      const { vault, admin, slasher, slasherAddress, outsider, operator1, operator2, assetAddresses } =
+        await loadFixture(stakedFixture);
+      const [stETH, rETH] = assetAddresses;
+      await (await vault.connect(operator2).deposit(rETH, 8n * WAD, 0n)).wait();
+      await (await slasher.reserveSlash(operator1.address, stETH, 1n, 4n)).wait();
+      await (await slasher.reserveSlash(operator2.address, rETH, 1n, 4n)).wait();
+      for (const open of [2n, 1n]) {
+        await expect(vault.connect(admin).setSlashingManager(outsider.address))
+          .to.be.revertedWithCustomError(vault, "SlashReservationsOpen")
+          .withArgs(open);
+        expect((await vault.modules()).slashingManager).to.equal(slasherAddress);
+        if (open === 2n) await (await slasher.releaseSlash(operator1.address, stETH, T0 / 4n)).wait();
+      }
+      await (await slasher.executeSlash(operator2.address, rETH, 2n * WAD)).wait();
+      expect(await vault.openSlashReservations()).to.equal(0n);
+      await expect(vault.connect(admin).setSlashingManager(outsider.address))
+        .to.emit(vault, "ModuleSet")
+        .withArgs(moduleKey("slashingManager"), outsider.address);
+      expect((await vault.modules()).slashingManager).to.equal(outsider.address);
+    });
+
+    // A pool with a pending request takes no new shares: entering at the net price and then sharing a veto's returned
+    // value would pay the entrant for a risk it never bore (a slasher could request, deposit 1 wei and cancel to take
+    // half a pool). Its exits wait too (docs/slashing.md). Once the request is executed, vetoed or cancelled, entries
+    // and exits work again at the resolved rate. The undelegated pool is never slashed.
+    it("a deposit made after a reservation cannot pay for it: refused while it is pending (PoolSlashPending with the number of requests); right after execution it enters at the post-slash rate and is worth what it deposited", async function () {
       const { vault, registry, stETH, slasher, operator1, dave, bob, assetAddresses } =
         await loadFixture(stakedFixture);
       const [asset] = assetAddresses;
@@ -1535,13 +2041,14 @@ describe("RestakingVault", function () {
       const reserved = mulDivDown(T0, WAD / 4n, WAD);
       expect(reserved).to.equal(25n * WAD);
       const amount = 30n * WAD;
+      expect(await vault.previewDeposit(operator1.address, asset, amount)).to.equal(0n);
       for (const minShares of [0n, 1n]) {
         await expect(vault.connect(dave).deposit(asset, amount, minShares))
           .to.be.revertedWithCustomError(vault, "PoolSlashPending")
-          .withArgs(operator1.address, asset, reserved);
+          .withArgs(operator1.address, asset, 1n);
       }
       // nothing moved: no token, no share, no cap usage
-      expect(await vault.pool(operator1.address, asset)).to.deep.equal([T0, S0, 0n, reserved]);
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(poolOf(T0, S0, 0n, reserved, 1n));
       expect(await vault.position(dave.address, asset)).to.deep.equal([operator1.address, 0n, 0n]);
       expect(await vault.stakerInfo(dave.address)).to.deep.equal([operator1.address, 0n, 0n]);
       expect(await stETH.balanceOf(dave.address)).to.equal(STAKER_FUNDS);
@@ -1555,7 +2062,7 @@ describe("RestakingVault", function () {
         .to.emit(vault, "Deposited")
         .withArgs(dave.address, operator1.address, asset, amount, minted);
       const [t, s] = [t1 + amount, S0 + minted];
-      expect(await vault.pool(operator1.address, asset)).to.deep.equal([t, s, 0n, 0n]);
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(poolOf(t, s, 0n, 0n));
       const daveValue = toAssetsDown(minted, t, s);
       expect((await vault.position(dave.address, asset))[2]).to.equal(daveValue);
       // dave loses at most the rounding of his own mint and of the valuation (2 wei), not a share of the slash
@@ -1580,12 +2087,12 @@ describe("RestakingVault", function () {
       await (await registry.connect(erin).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT)).wait();
       await expect(vault.connect(erin).deposit(asset, 50n * WAD, 0n))
         .to.be.revertedWithCustomError(vault, "PoolSlashPending")
-        .withArgs(operator1.address, asset, reserved);
+        .withArgs(operator1.address, asset, 1n);
       expect((await vault.position(bob.address, asset))[2]).to.equal(toAssetsDown(s, t - reserved, s));
 
       // the request is vetoed: the reserved 50e18 go back to bob, the only staker who bore the risk
       await (await slasher.releaseSlash(operator1.address, asset, reserved)).wait();
-      expect(await vault.pool(operator1.address, asset)).to.deep.equal([t, s, 0n, 0n]);
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(poolOf(t, s, 0n, 0n));
       expect(toAssetsDown(s, t, s)).to.equal(100n * WAD);
       expect((await vault.position(bob.address, asset))[2], "bob's value after the veto").to.equal(
         100n * WAD,
@@ -1600,7 +2107,7 @@ describe("RestakingVault", function () {
       await time.increase(DEFAULT_WITHDRAWAL_DELAY);
       const paid = toAssetsDown(erinShares, t + 50n * WAD, s + erinShares);
       await expect(
-        vault.connect(erin).completeWithdrawal(withdrawalId(erin.address, 0n), true),
+        vault.connect(erin).completeWithdrawal(withdrawalId(erin.address, 0n), true, 0n),
       ).to.changeTokenBalance(stETH, erin, paid);
       expect(paid, "erin withdrew no more than she deposited").to.be.lte(50n * WAD);
       expect((await vault.position(bob.address, asset))[2]).to.equal(
@@ -1617,7 +2124,7 @@ describe("RestakingVault", function () {
       const reserved = mulDivDown(T0, 1n, 4n);
       await expect(vault.connect(bob).deposit(stETH, WAD, 0n))
         .to.be.revertedWithCustomError(vault, "PoolSlashPending")
-        .withArgs(operator1.address, stETH, reserved);
+        .withArgs(operator1.address, stETH, 1n);
       // (address(0), stETH): the undelegated pool is never slashed
       await expect(vault.connect(alice).deposit(stETH, 2n * WAD, 0n))
         .to.emit(vault, "Deposited")
@@ -1630,7 +2137,7 @@ describe("RestakingVault", function () {
       await expect(vault.connect(operator2).deposit(stETH, 4n * WAD, 0n))
         .to.emit(vault, "Deposited")
         .withArgs(operator2.address, operator2.address, stETH, 4n * WAD, toSharesDown(4n * WAD, 0n, 0n));
-      expect(await vault.pool(operator1.address, stETH)).to.deep.equal([T0, S0, 0n, reserved]);
+      expect(await vault.pool(operator1.address, stETH)).to.deep.equal(poolOf(T0, S0, 0n, reserved, 1n));
     });
 
     it("delegate refuses to move undelegated shares into a pool with a pending reservation, until it is released", async function () {
@@ -1646,15 +2153,17 @@ describe("RestakingVault", function () {
       // alice holds stETH, whose pool at operator1 is pending: the whole delegation reverts
       await expect(registry.connect(alice).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT))
         .to.be.revertedWithCustomError(vault, "PoolSlashPending")
-        .withArgs(operator1.address, stETH, reserved);
+        .withArgs(operator1.address, stETH, 1n);
       expect(await vault.stakerInfo(alice.address)).to.deep.equal([ZERO, 0b11n, 0n]);
       expect(await vault.position(alice.address, stETH)).to.deep.equal([
         ZERO,
         10n * WAD * VIRTUAL_SHARES,
         10n * WAD,
       ]);
-      expect(await vault.pool(ZERO, stETH)).to.deep.equal([10n * WAD, 10n * WAD * VIRTUAL_SHARES, 0n, 0n]);
-      expect(await vault.pool(operator1.address, stETH)).to.deep.equal([T0, S0, 0n, reserved]);
+      expect(await vault.pool(ZERO, stETH)).to.deep.equal(
+        poolOf(10n * WAD, 10n * WAD * VIRTUAL_SHARES, 0n, 0n),
+      );
+      expect(await vault.pool(operator1.address, stETH)).to.deep.equal(poolOf(T0, S0, 0n, reserved, 1n));
 
       // erin holds only rETH, whose pool at operator1 has nothing pending: she delegates
       await expect(registry.connect(erin).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT))
@@ -1697,7 +2206,7 @@ describe("RestakingVault", function () {
       expect(await vault.stakerInfo(alice.address)).to.deep.equal([operator1.address, 0b11n, 0n]);
     });
 
-    it("completeWithdrawal as shares into a pool with a pending reservation reverts PoolSlashPending; as tokens it completes", async function () {
+    it("completeWithdrawal as shares into a pool with a pending request reverts PoolSlashPending; as tokens (from the undelegated pool, which has no request) it completes", async function () {
       const { vault, registry, stETH, slasher, operator1, alice, assetAddresses } =
         await loadFixture(stakedFixture);
       const [asset] = assetAddresses;
@@ -1711,21 +2220,18 @@ describe("RestakingVault", function () {
       const id = withdrawalId(alice.address, 0n);
       const record = await vault.withdrawal(id);
 
-      await expect(vault.connect(alice).completeWithdrawal(id, false))
+      await expect(vault.connect(alice).completeWithdrawal(id, false, 0n))
         .to.be.revertedWithCustomError(vault, "PoolSlashPending")
-        .withArgs(operator1.address, asset, reserved);
+        .withArgs(operator1.address, asset, 1n);
       expect(await vault.withdrawal(id)).to.deep.equal(record);
-      expect(await vault.pool(ZERO, asset)).to.deep.equal([
-        10n * WAD,
-        10n * WAD * VIRTUAL_SHARES,
-        10n * WAD * VIRTUAL_SHARES,
-        0n,
-      ]);
-      expect(await vault.pool(operator1.address, asset)).to.deep.equal([T0, S0, 0n, reserved]);
+      expect(await vault.pool(ZERO, asset)).to.deep.equal(
+        poolOf(10n * WAD, 10n * WAD * VIRTUAL_SHARES, 10n * WAD * VIRTUAL_SHARES, 0n),
+      );
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(poolOf(T0, S0, 0n, reserved, 1n));
 
       // the exit is open: as tokens it pays the undelegated pool's rate (never slashed)
       const snapshot = await takeSnapshot();
-      await expect(vault.connect(alice).completeWithdrawal(id, true)).to.changeTokenBalance(
+      await expect(vault.connect(alice).completeWithdrawal(id, true, 0n)).to.changeTokenBalance(
         stETH,
         alice,
         10n * WAD,
@@ -1735,7 +2241,7 @@ describe("RestakingVault", function () {
       // once the reservation is executed, the completion as shares enters at the post-slash rate
       await (await slasher.executeSlash(operator1.address, asset, reserved)).wait();
       const minted = toSharesDown(10n * WAD, T0 - reserved, S0);
-      await expect(vault.connect(alice).completeWithdrawal(id, false))
+      await expect(vault.connect(alice).completeWithdrawal(id, false, 0n))
         .to.emit(vault, "WithdrawalCompleted")
         .withArgs(
           id,
@@ -1749,136 +2255,189 @@ describe("RestakingVault", function () {
           operator1.address,
           minted,
         );
-      expect(await vault.pool(operator1.address, asset)).to.deep.equal([
-        T0 - reserved + 10n * WAD,
-        S0 + minted,
-        0n,
-        0n,
-      ]);
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(
+        poolOf(T0 - reserved + 10n * WAD, S0 + minted, 0n, 0n),
+      );
     });
 
+    // A pool whose shares are all gone while it still holds assets cannot be reached any more (exits wait for pending
+    // requests, so nobody leaves at a net price of 0 for a veto to hand the pool back to no share). The vault still
+    // refuses a deposit that would mint no shares; the state is written to storage to test that guard.
     it("a deposit that would mint no shares reverts SharesBelowMinimum(0, minShares), even with minShares 0", async function () {
-      const { vault, stETH, slasher, registry, operator1, bob, carol, dave, assetAddresses } =
-        await loadFixture(stakedFixture);
+      const { vault, vaultAddress, operator2, assetAddresses } = await loadFixture(stakedFixture);
       const [asset] = assetAddresses;
-      // bob and carol leave while the whole pool is reserved: their shares are worth 0 then, so 100e18 stay behind
-      // without a share once the reservation is released
-      for (const s of [bob, carol]) {
-        await (
-          await vault.connect(s).queueWithdrawal(asset, (await vault.position(s.address, asset))[1])
-        ).wait();
-      }
-      await time.increase(DEFAULT_WITHDRAWAL_DELAY);
-      await (await slasher.reserveSlash(operator1.address, asset, 1n, 1n)).wait();
-      // priced on the net assets, 0: bob is paid 60e24 * 1 / (100e24 + 1e6), carol 40e24 * 1 / (40e24 + 1e6)
-      const payouts = [
-        toAssetsDown(BOB * VIRTUAL_SHARES, 0n, S0),
-        toAssetsDown(CAROL * VIRTUAL_SHARES, 0n, S0 - BOB * VIRTUAL_SHARES),
-      ];
-      expect(payouts).to.deep.equal([0n, 0n]);
-      for (const [n, s] of [bob, carol].entries()) {
-        await expect(
-          vault.connect(s).completeWithdrawal(withdrawalId(s.address, 0n), true),
-        ).to.changeTokenBalance(stETH, s, payouts[n]);
-      }
-      await (await slasher.releaseSlash(operator1.address, asset, T0)).wait();
-      expect(await vault.pool(operator1.address, asset)).to.deep.equal([T0, 0n, 0n, 0n]);
+      // pool (operator2, stETH) := 100e18 assets and no share (slot 0 of the Pool: totalAssets | totalShares << 112)
+      const coder = ethers.AbiCoder.defaultAbiCoder();
+      const poolsSlot = BigInt(VAULT_STORAGE_LOCATION) + 18n;
+      const inner = ethers.keccak256(coder.encode(["address", "uint256"], [operator2.address, poolsSlot]));
+      const slot = ethers.keccak256(coder.encode(["address", "bytes32"], [asset, inner]));
+      await setStorageAt(vaultAddress, slot, T0);
+      expect(await vault.pool(operator2.address, asset)).to.deep.equal(poolOf(T0, 0n, 0n, 0n));
 
-      await (await registry.connect(dave).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT)).wait();
       // 1e14 * (0 + 1e6) / (100e18 + 1) rounds to 0
       const worthless = 10n ** 14n;
       expect(toSharesDown(worthless, T0, 0n)).to.equal(0n);
+      expect(await vault.previewDeposit(operator2.address, asset, worthless)).to.equal(0n);
       for (const minShares of [0n, 5n]) {
-        await expect(vault.connect(dave).deposit(asset, worthless, minShares))
+        await expect(vault.connect(operator2).deposit(asset, worthless, minShares))
           .to.be.revertedWithCustomError(vault, "SharesBelowMinimum")
           .withArgs(0n, minShares);
       }
-      expect(await vault.pool(operator1.address, asset)).to.deep.equal([T0, 0n, 0n, 0n]);
-      expect(await vault.stakerInfo(dave.address)).to.deep.equal([operator1.address, 0n, 0n]);
+      expect(await vault.pool(operator2.address, asset)).to.deep.equal(poolOf(T0, 0n, 0n, 0n));
+      expect(await vault.stakerInfo(operator2.address)).to.deep.equal([operator2.address, 0n, 0n]);
       // one wei more mints a share
       const minted = toSharesDown(worthless + 1n, T0, 0n);
       expect(minted).to.equal(1n);
-      await expect(vault.connect(dave).deposit(asset, worthless + 1n, 0n))
+      await expect(vault.connect(operator2).deposit(asset, worthless + 1n, 0n))
         .to.emit(vault, "Deposited")
-        .withArgs(dave.address, operator1.address, asset, worthless + 1n, minted);
-      expect(await vault.stakerInfo(dave.address)).to.deep.equal([operator1.address, 0b1n, 0n]);
+        .withArgs(operator2.address, operator2.address, asset, worthless + 1n, minted);
+      expect(await vault.stakerInfo(operator2.address)).to.deep.equal([operator2.address, 0b1n, 0n]);
     });
 
-    it("a withdrawal completing while a reservation is pending bears it; the rate after execution is unchanged", async function () {
-      const { vault, stETH, slasher, operator1, bob, carol, assetAddresses } =
-        await loadFixture(stakedFixture);
-      const [asset] = assetAddresses;
+    // docs/slashing.md: a withdrawal from a pool with a pending request waits for it. Priced net of a request that is
+    // later vetoed, the exit would leave the reserved part to those who stayed; waiting, every staker of the pool,
+    // leaving or not, ends whole after a veto or a cancel and bears the slash pro rata after an execution.
+    it("completeWithdrawal from a pool with a pending request reverts PoolSlashPending(operator, asset, pendingRequests), as tokens and as shares; after a veto it pays the full value, after the execution the slashed value", async function () {
+      const {
+        vault,
+        stETH,
+        rETH: rETHToken,
+        slasher,
+        operator1,
+        bob,
+        carol,
+        assetAddresses,
+      } = await loadFixture(stakedFixture);
+      const [asset, rETH] = assetAddresses;
       const id = withdrawalId(bob.address, 0n);
-      await (await vault.connect(bob).queueWithdrawal(asset, BOB * VIRTUAL_SHARES)).wait();
+      const shares = BOB * VIRTUAL_SHARES;
+      await (await vault.connect(bob).queueWithdrawal(asset, shares)).wait();
       await time.increase(DEFAULT_WITHDRAWAL_DELAY);
       const reserved = mulDivDown(T0, 1n, 4n);
       await (await slasher.reserveSlash(operator1.address, asset, 1n, 4n)).wait();
-      const paid = toAssetsDown(BOB * VIRTUAL_SHARES, T0 - reserved, S0);
-      expect((await vault.withdrawableAmount(id))[0]).to.equal(paid);
-      await expect(vault.connect(bob).completeWithdrawal(id, true)).to.changeTokenBalance(stETH, bob, paid);
-      const carolShares = CAROL * VIRTUAL_SHARES;
-      expect(await vault.pool(operator1.address, asset)).to.deep.equal([
-        T0 - paid,
-        carolShares,
-        0n,
-        reserved,
-      ]);
-      const carolBefore = toAssetsDown(carolShares, T0 - paid - reserved, carolShares);
-      expect((await vault.position(carol.address, asset))[2]).to.equal(carolBefore);
+      // the view still prices the withdrawal net of the reservation: what it would be worth if executed
+      const net = toAssetsDown(shares, T0 - reserved, S0);
+      expect((await vault.withdrawableAmount(id))[0]).to.equal(net);
+      const record = await vault.withdrawal(id);
+      const pending = poolOf(T0, S0, shares, reserved, 1n);
+      for (const asTokens of [true, false]) {
+        for (const minAssets of [0n, net]) {
+          await expect(vault.connect(bob).completeWithdrawal(id, asTokens, minAssets))
+            .to.be.revertedWithCustomError(vault, "PoolSlashPending")
+            .withArgs(operator1.address, asset, 1n);
+        }
+      }
+      expect(await vault.withdrawal(id)).to.deep.equal(record);
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(pending);
+      // a second request: the count in the error follows
+      const second = mulDivDown(T0 - reserved, 1n, 3n);
+      await (await slasher.reserveSlash(operator1.address, asset, 1n, 3n)).wait();
+      await expect(vault.connect(bob).completeWithdrawal(id, true, 0n))
+        .to.be.revertedWithCustomError(vault, "PoolSlashPending")
+        .withArgs(operator1.address, asset, 2n);
+      await (await slasher.releaseSlash(operator1.address, asset, second)).wait();
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(pending);
+      const start = await takeSnapshot();
+
+      // vetoed (released): bob is paid his full 60e18 and carol keeps her 40e18
+      await (await slasher.releaseSlash(operator1.address, asset, reserved)).wait();
+      expect((await vault.withdrawableAmount(id))[0]).to.equal(BOB);
+      await expect(vault.connect(bob).completeWithdrawal(id, true, BOB))
+        .to.emit(vault, "WithdrawalCompleted")
+        .withArgs(id, bob.address, bob.address, operator1.address, asset, shares, BOB, true, ZERO, 0n);
+      // bob has every token he deposited back
+      expect(await stETH.balanceOf(bob.address)).to.equal(STAKER_FUNDS);
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(
+        poolOf(CAROL, CAROL * VIRTUAL_SHARES, 0n, 0n),
+      );
+      expect((await vault.position(carol.address, asset))[2]).to.equal(CAROL);
+
+      // executed: bob is paid his shares at the slashed rate, exactly what the view said, and carol bears the same 25%
+      await start.restore();
       await (await slasher.executeSlash(operator1.address, asset, reserved)).wait();
-      expect((await vault.position(carol.address, asset))[2]).to.equal(carolBefore);
-      expect(await vault.pool(operator1.address, asset)).to.deep.equal([
-        T0 - paid - reserved,
-        carolShares,
-        0n,
-        0n,
-      ]);
+      expect(net).to.equal(45n * WAD);
+      await expect(vault.connect(bob).completeWithdrawal(id, true, net + 1n))
+        .to.be.revertedWithCustomError(vault, "AssetsBelowMinimum")
+        .withArgs(net, net + 1n);
+      await expect(vault.connect(bob).completeWithdrawal(id, true, net))
+        .to.emit(vault, "WithdrawalCompleted")
+        .withArgs(id, bob.address, bob.address, operator1.address, asset, shares, net, true, ZERO, 0n);
+      const left = T0 - reserved - net;
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(
+        poolOf(left, CAROL * VIRTUAL_SHARES, 0n, 0n),
+      );
+      expect((await vault.position(carol.address, asset))[2]).to.equal(
+        toAssetsDown(CAROL * VIRTUAL_SHARES, left, CAROL * VIRTUAL_SHARES),
+      );
+      expect(toAssetsDown(CAROL * VIRTUAL_SHARES, left, CAROL * VIRTUAL_SHARES)).to.equal(30n * WAD);
+
+      // a request closes only its own pool's exits: operator1's rETH pays while its stETH is pending
+      await start.restore();
+      await (await vault.connect(carol).deposit(rETH, 4n * WAD, 0n)).wait();
+      await (await vault.connect(carol).queueWithdrawal(rETH, 4n * WAD * VIRTUAL_SHARES)).wait();
+      await time.increase(DEFAULT_WITHDRAWAL_DELAY);
+      await expect(
+        vault.connect(carol).completeWithdrawal(withdrawalId(carol.address, 0n), true, 4n * WAD),
+      ).to.changeTokenBalance(rETHToken, carol, 4n * WAD);
     });
 
-    it("releaseSlash returns the reservation to the pool (SlashReleased) and reverts SlashReservationExceeded above it", async function () {
+    it("releaseSlash returns a reservation to the pool and uncounts its request (SlashReleased); it reverts SlashReservationExceeded above the reservation or with no request pending", async function () {
       const { vault, slasher, operator1, operator2, bob, assetAddresses } = await loadFixture(stakedFixture);
       const [asset, rETH] = assetAddresses;
-      await (await slasher.reserveSlash(operator1.address, asset, WAD / 4n, WAD)).wait();
+      // two requests: 10e18 of 100e18, then 15e18 of the 90e18 left
+      await (await slasher.reserveSlash(operator1.address, asset, 1n, 10n)).wait();
+      await (await slasher.reserveSlash(operator1.address, asset, 1n, 6n)).wait();
       await expect(slasher.releaseSlash(operator1.address, asset, 25n * WAD + 1n))
         .to.be.revertedWithCustomError(vault, "SlashReservationExceeded")
         .withArgs(operator1.address, asset, 25n * WAD, 25n * WAD + 1n);
       await expect(slasher.releaseSlash(operator1.address, asset, 10n * WAD))
         .to.emit(vault, "SlashReleased")
-        .withArgs(operator1.address, asset, 10n * WAD, 15n * WAD);
+        .withArgs(operator1.address, asset, 10n * WAD, 15n * WAD, 1n);
       expect(await vault.poolNetAssets(operator1.address, asset)).to.equal(85n * WAD);
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(poolOf(T0, S0, 0n, 15n * WAD, 1n));
       await expect(slasher.releaseSlash(operator1.address, asset, 15n * WAD))
         .to.emit(vault, "SlashReleased")
-        .withArgs(operator1.address, asset, 15n * WAD, 0n);
-      expect(await vault.pool(operator1.address, asset)).to.deep.equal([T0, S0, 0n, 0n]);
+        .withArgs(operator1.address, asset, 15n * WAD, 0n, 0n);
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(poolOf(T0, S0, 0n, 0n, 0n));
+      expect(await vault.openSlashReservations()).to.equal(0n);
       expect((await vault.position(bob.address, asset))[2]).to.equal(BOB);
-      for (const [op, a] of [
-        [operator2.address, asset],
-        [operator1.address, rETH],
-      ]) {
-        await expect(slasher.releaseSlash(op, a, 1n))
+      // nothing pending: not even 0 can be released (a release always uncounts a request)
+      for (const [op, a, amount] of [
+        [operator1.address, asset, 0n],
+        [operator2.address, asset, 1n],
+        [operator1.address, rETH, 1n],
+      ] as const) {
+        await expect(slasher.releaseSlash(op, a, amount))
           .to.be.revertedWithCustomError(vault, "SlashReservationExceeded")
-          .withArgs(op, a, 0n, 1n);
+          .withArgs(op, a, 0n, amount);
       }
     });
 
-    it("executeSlash takes reserved assets to the slashing manager (Slashed) and every staker loses pro rata", async function () {
+    it("executeSlash takes reserved assets to the slashing manager and uncounts the request (Slashed), and every staker loses pro rata", async function () {
       const { vault, vaultAddress, stETH, slasher, slasherAddress, operator1, bob, carol, assetAddresses } =
         await loadFixture(stakedFixture);
       const [asset] = assetAddresses;
-      await (await slasher.reserveSlash(operator1.address, asset, WAD / 4n, WAD)).wait();
+      // two requests: 10e18 of 100e18, then 15e18 of the 90e18 left
+      await (await slasher.reserveSlash(operator1.address, asset, 1n, 10n)).wait();
+      await (await slasher.reserveSlash(operator1.address, asset, 1n, 6n)).wait();
       await expect(slasher.executeSlash(operator1.address, asset, 25n * WAD + 1n))
         .to.be.revertedWithCustomError(vault, "SlashReservationExceeded")
         .withArgs(operator1.address, asset, 25n * WAD, 25n * WAD + 1n);
       const tx = slasher.executeSlash(operator1.address, asset, 10n * WAD);
       await expect(tx)
         .to.emit(vault, "Slashed")
-        .withArgs(operator1.address, asset, 10n * WAD, T0 - 10n * WAD);
+        .withArgs(operator1.address, asset, 10n * WAD, T0 - 10n * WAD, 1n, false);
       await expect(tx).to.changeTokenBalances(stETH, [vaultAddress, slasherAddress], [-10n * WAD, 10n * WAD]);
-      expect(await vault.pool(operator1.address, asset)).to.deep.equal([T0 - 10n * WAD, S0, 0n, 15n * WAD]);
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(
+        poolOf(T0 - 10n * WAD, S0, 0n, 15n * WAD, 1n),
+      );
       expect((await vault.assetConfig(asset)).totalDeposited).to.equal(T0 - 10n * WAD);
-      await (await slasher.executeSlash(operator1.address, asset, 15n * WAD)).wait();
       const t = T0 - 25n * WAD;
-      expect(await vault.pool(operator1.address, asset)).to.deep.equal([t, S0, 0n, 0n]);
+      await expect(slasher.executeSlash(operator1.address, asset, 15n * WAD))
+        .to.emit(vault, "Slashed")
+        .withArgs(operator1.address, asset, 15n * WAD, t, 0n, false);
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(poolOf(t, S0, 0n, 0n, 0n));
+      expect(await vault.openSlashReservations()).to.equal(0n);
       expect((await vault.position(bob.address, asset))[2]).to.equal(
         toAssetsDown(BOB * VIRTUAL_SHARES, t, S0),
       );
@@ -1889,14 +2448,74 @@ describe("RestakingVault", function () {
       expect(toAssetsDown(BOB * VIRTUAL_SHARES, t, S0)).to.equal(45n * WAD);
     });
 
-    it("executeSlash of zero emits Slashed and moves no token", async function () {
+    it("executeSlash with no request pending reverts SlashReservationExceeded, even for 0, and moves no token", async function () {
       const { vault, stETH, vaultAddress, slasher, slasherAddress, operator1, assetAddresses } =
         await loadFixture(stakedFixture);
       const [asset] = assetAddresses;
-      const tx = slasher.executeSlash(operator1.address, asset, 0n);
-      await expect(tx).to.emit(vault, "Slashed").withArgs(operator1.address, asset, 0n, T0);
-      await expect(tx).to.changeTokenBalances(stETH, [vaultAddress, slasherAddress], [0n, 0n]);
-      await expect(tx).to.not.emit(stETH, "Transfer");
+      await expect(slasher.executeSlash(operator1.address, asset, 0n))
+        .to.be.revertedWithCustomError(vault, "SlashReservationExceeded")
+        .withArgs(operator1.address, asset, 0n, 0n);
+      // a reservation worth 0 opens no request, so there is still nothing to execute
+      await (await slasher.reserveSlash(operator1.address, asset, 1n, T0 + 1n)).wait();
+      await expect(slasher.executeSlash(operator1.address, asset, 0n))
+        .to.be.revertedWithCustomError(vault, "SlashReservationExceeded")
+        .withArgs(operator1.address, asset, 0n, 0n);
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(poolOf(T0, S0, 0n, 0n));
+      expect(await stETH.balanceOf(vaultAddress)).to.equal(T0);
+      expect(await stETH.balanceOf(slasherAddress)).to.equal(0n);
+    });
+
+    // The MockSlashingCaller always passes fullySlashed = false: the EOA admin stands in for the slashing manager.
+    it("executeSlash(..., fullySlashed = true) closes the pool for good (PoolFullySlashed on deposit, delegation and completion as shares; previewDeposit 0) while its exits stay open", async function () {
+      const { vault, admin, registry, stETH, operator1, bob, carol, dave, alice, assetAddresses } =
+        await loadFixture(stakedFixture);
+      const [asset] = assetAddresses;
+      await (await vault.connect(carol).queueWithdrawal(asset, CAROL * VIRTUAL_SHARES)).wait();
+      await (await vault.connect(alice).deposit(asset, WAD, 0n)).wait();
+      await (await vault.connect(alice).queueWithdrawal(asset, WAD * VIRTUAL_SHARES)).wait();
+      await (await registry.connect(alice).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT)).wait();
+      await (await vault.connect(dave).deposit(asset, WAD, 0n)).wait();
+      await (await vault.connect(admin).setSlashingManager(admin.address)).wait();
+      const reserved = mulDivDown(T0, 999_999n, 1_000_000n);
+      await (await vault.connect(admin).reserveSlash(operator1.address, asset, 999_999n, 1_000_000n)).wait();
+      await expect(vault.connect(admin).executeSlash(operator1.address, asset, reserved, true))
+        .to.emit(vault, "Slashed")
+        .withArgs(operator1.address, asset, reserved, T0 - reserved, 0n, true);
+      const t = T0 - reserved;
+      const q = CAROL * VIRTUAL_SHARES;
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(poolOf(t, S0, q, 0n, 0n, true));
+      expect(await vault.previewDeposit(operator1.address, asset, WAD)).to.equal(0n);
+      await expect(vault.connect(bob).deposit(asset, WAD, 0n))
+        .to.be.revertedWithCustomError(vault, "PoolFullySlashed")
+        .withArgs(operator1.address, asset);
+      await expect(registry.connect(dave).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT))
+        .to.be.revertedWithCustomError(vault, "PoolFullySlashed")
+        .withArgs(operator1.address, asset);
+      await time.increase(DEFAULT_WITHDRAWAL_DELAY);
+      const aliceId = withdrawalId(alice.address, 0n);
+      await expect(vault.connect(alice).completeWithdrawal(aliceId, false, 0n))
+        .to.be.revertedWithCustomError(vault, "PoolFullySlashed")
+        .withArgs(operator1.address, asset);
+      // exits: alice as tokens from the undelegated pool, carol from the slashed pool at its rate
+      await expect(vault.connect(alice).completeWithdrawal(aliceId, true, WAD)).to.changeTokenBalance(
+        stETH,
+        alice,
+        WAD,
+      );
+      const carolPaid = toAssetsDown(q, t, S0);
+      await expect(
+        vault.connect(carol).completeWithdrawal(withdrawalId(carol.address, 0n), true, carolPaid),
+      ).to.changeTokenBalance(stETH, carol, carolPaid);
+      expect(await vault.pool(operator1.address, asset)).to.deep.equal(
+        poolOf(t - carolPaid, S0 - q, 0n, 0n, 0n, true),
+      );
+      // a later execution with fullySlashed = false does not reopen it
+      await (await vault.connect(admin).reserveSlash(operator1.address, asset, 1n, 2n)).wait();
+      const more = mulDivDown(t - carolPaid, 1n, 2n);
+      await expect(vault.connect(admin).executeSlash(operator1.address, asset, more, false))
+        .to.emit(vault, "Slashed")
+        .withArgs(operator1.address, asset, more, t - carolPaid - more, 0n, true);
+      expect((await vault.pool(operator1.address, asset)).fullySlashed).to.equal(true);
     });
 
     it("costs the same gas for a pool of 1 staker and a pool of 5 stakers", async function () {
@@ -1970,12 +2589,9 @@ describe("RestakingVault", function () {
         expect(await evil.lastReturnData()).to.equal(REENTRANCY_SELECTOR);
       }
       expect(await evil.reentryCount()).to.equal(2n);
-      expect(await vault.pool(ZERO, evilAddress)).to.deep.equal([
-        2n * WAD,
-        2n * WAD * VIRTUAL_SHARES,
-        0n,
-        0n,
-      ]);
+      expect(await vault.pool(ZERO, evilAddress)).to.deep.equal(
+        poolOf(2n * WAD, 2n * WAD * VIRTUAL_SHARES, 0n, 0n),
+      );
       expect((await vault.assetConfig(evilAddress)).totalDeposited).to.equal(2n * WAD);
     });
 
@@ -1987,9 +2603,12 @@ describe("RestakingVault", function () {
       await time.increase(DEFAULT_WITHDRAWAL_DELAY);
       const [id0, id1] = [withdrawalId(alice.address, 0n), withdrawalId(alice.address, 1n)];
       await (
-        await evil.arm(vaultAddress, vault.interface.encodeFunctionData("completeWithdrawal", [id1, true]))
+        await evil.arm(
+          vaultAddress,
+          vault.interface.encodeFunctionData("completeWithdrawal", [id1, true, 0n]),
+        )
       ).wait();
-      await expect(vault.connect(alice).completeWithdrawal(id0, true)).to.changeTokenBalance(
+      await expect(vault.connect(alice).completeWithdrawal(id0, true, 0n)).to.changeTokenBalance(
         evil,
         alice,
         WAD,
@@ -1997,7 +2616,7 @@ describe("RestakingVault", function () {
       expect(await evil.lastReentrySucceeded()).to.equal(false);
       expect(await evil.lastRevertSelector()).to.equal(REENTRANCY_SELECTOR);
       expect((await vault.withdrawal(id1))[1].shares).to.equal(WAD * VIRTUAL_SHARES);
-      await expect(vault.connect(alice).completeWithdrawal(id1, true)).to.changeTokenBalance(
+      await expect(vault.connect(alice).completeWithdrawal(id1, true, 0n)).to.changeTokenBalance(
         evil,
         alice,
         WAD,
@@ -2009,22 +2628,27 @@ describe("RestakingVault", function () {
         await loadFixture(reentrantFixture);
       await (await registry.connect(alice).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT)).wait();
       await (await vault.connect(alice).deposit(evilAddress, 10n * WAD, 0n)).wait();
-      // the EOA admin stands in for the slashing manager here, so the transfer goes to an account
+      // the EOA admin stands in for the slashing manager here, so the transfer goes to an account; two requests
+      // reserve 5e18 and 1e18
       await (await vault.connect(admin).setSlashingManager(admin.address)).wait();
       await (await vault.connect(admin).reserveSlash(operator1.address, evilAddress, 1n, 2n)).wait();
+      await (await vault.connect(admin).reserveSlash(operator1.address, evilAddress, 1n, 5n)).wait();
       await (
         await evil.arm(
           vaultAddress,
-          vault.interface.encodeFunctionData("executeSlash", [operator1.address, evilAddress, 1n]),
+          vault.interface.encodeFunctionData("executeSlash", [operator1.address, evilAddress, WAD, false]),
         )
       ).wait();
-      await expect(vault.connect(admin).executeSlash(operator1.address, evilAddress, WAD)).to.emit(
-        vault,
-        "Slashed",
-      );
+      await expect(vault.connect(admin).executeSlash(operator1.address, evilAddress, 5n * WAD, false))
+        .to.emit(vault, "Slashed")
+        .withArgs(operator1.address, evilAddress, 5n * WAD, 5n * WAD, 1n, false);
       expect(await evil.lastReentrySucceeded()).to.equal(false);
       expect(await evil.lastRevertSelector()).to.equal(REENTRANCY_SELECTOR);
-      expect((await vault.pool(operator1.address, evilAddress)).pendingSlash).to.equal(4n * WAD);
+      // the reentered execution of the second request did not happen
+      expect(await vault.pool(operator1.address, evilAddress)).to.deep.equal(
+        poolOf(5n * WAD, 10n * WAD * VIRTUAL_SHARES, 0n, WAD, 1n),
+      );
+      expect(await vault.openSlashReservations()).to.equal(1n);
     });
   });
 
@@ -2132,13 +2756,16 @@ describe("RestakingVault", function () {
       const net = BOB_STETH - BOB_STETH / 10n;
       expect(await vault.poolNetAssets(operator1.address, stETH)).to.equal(net);
       expect(await vault.operatorStake(operator1.address, stETH)).to.equal(toAssetsDown(s - s / 4n, net, s));
-      // while the reservation is pending the pool takes no new shares
+      // while the reservation is pending the pool takes no new shares (one request), and previewDeposit says 0
       const amount = 7n * WAD + 3n;
+      expect(await vault.previewDeposit(operator1.address, stETH, amount)).to.equal(0n);
       await expect(vault.connect(bob).deposit(stETH, amount, 0n))
         .to.be.revertedWithCustomError(vault, "PoolSlashPending")
-        .withArgs(operator1.address, stETH, BOB_STETH / 10n);
+        .withArgs(operator1.address, stETH, 1n);
       // executed: the pool holds what the net figure said, and deposits are priced on it
-      await (await vault.connect(admin).executeSlash(operator1.address, stETH, BOB_STETH / 10n)).wait();
+      await (
+        await vault.connect(admin).executeSlash(operator1.address, stETH, BOB_STETH / 10n, false)
+      ).wait();
       expect(await vault.poolNetAssets(operator1.address, stETH)).to.equal(net);
       expect(await vault.operatorStake(operator1.address, stETH)).to.equal(toAssetsDown(s - s / 4n, net, s));
       const preview = await vault.previewDeposit(operator1.address, stETH, amount);
@@ -2152,9 +2779,10 @@ describe("RestakingVault", function () {
       const { vault, alice } = await loadFixture(depositedFixture);
       const id = withdrawalId(alice.address, 0n);
       const [staker, w, asset] = await vault.withdrawal(id);
-      expect([staker, w.operator, w.startTime, w.assetIndex, w.shares, asset]).to.deep.equal([
+      expect([staker, w.operator, w.startTime, w.assetIndex, w.readyAt, w.shares, asset]).to.deep.equal([
         ZERO,
         ZERO,
+        0n,
         0n,
         0n,
         0n,

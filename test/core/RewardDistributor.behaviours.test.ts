@@ -34,6 +34,8 @@ const ROLES = {
 const OPERATOR_BPS = 1_000n;
 const STAKE = 100n * WAD;
 const FUNDING = 1_000n * WAD;
+/** The minimum funding RWA is listed with (addRewardToken requires one). */
+const MIN_FUNDING = WAD;
 const DURATION = 10n * DAY;
 
 interface DistributorFixture {
@@ -63,7 +65,7 @@ interface DistributorFixture {
 
 /**
  * deployCore, stETH listed, `operator` registered (10% commission), alice delegated to it with 100 stETH, RWA allowed
- * and 1,000 RWA funded to the (operator, stETH) pool over 10 days, 5 days ago: alice has rewards to claim, the
+ * (minimum funding 1 RWA) and 1,000 RWA funded to the (operator, stETH) pool over 10 days, 5 days ago: alice has rewards to claim, the
  * operator a commission, and the stream can be topped up. alice named `claimer`; a pauser and a rewards admin that are
  * not the admin.
  */
@@ -84,7 +86,7 @@ async function distributorFixture(): Promise<DistributorFixture> {
 
   const rwa = await deployToken(admin, "Reward A", "RWA");
   const rwaAddress = await rwa.getAddress();
-  await (await distributor.addRewardToken(rwaAddress)).wait();
+  await (await distributor.addRewardToken(rwaAddress, MIN_FUNDING)).wait();
   await (await rwa.mint(funder.address, 10n * FUNDING)).wait();
   await (await rwa.connect(funder).approve(addresses.rewardDistributor, ethers.MaxUint256)).wait();
   await (
@@ -171,7 +173,7 @@ describe("RewardDistributor (shared behaviours)", function () {
         {
           name: "addRewardToken",
           role: "REWARDS_ADMIN_ROLE",
-          call: (a) => distributor.connect(a).addRewardToken(f.other),
+          call: (a) => distributor.connect(a).addRewardToken(f.other, MIN_FUNDING),
           emits: emits("RewardTokenAdded"),
         },
         {
@@ -183,7 +185,7 @@ describe("RewardDistributor (shared behaviours)", function () {
         {
           name: "setMinFunding",
           role: "REWARDS_ADMIN_ROLE",
-          call: (a) => distributor.connect(a).setMinFunding(f.rwa, WAD),
+          call: (a) => distributor.connect(a).setMinFunding(f.rwa, 2n * MIN_FUNDING),
           emits: emits("MinFundingSet"),
         },
         {

@@ -7,10 +7,11 @@ import {
   ProtocolProxy__factory,
   RewardDistributor__factory,
 } from "../../typechain-types";
-import { RATE_SCALE, type FundParams } from "../helpers/rewardModel";
+import { ModelRevert, RATE_SCALE, type FundParams } from "../helpers/rewardModel";
 import { RewardsDriver } from "../helpers/rewardsDriver";
 import {
   DAY,
+  FIXTURE_MIN_FUNDING,
   HOUR,
   MAX_DURATION,
   MAX_REWARD_TOKENS,
@@ -147,30 +148,69 @@ describe("RewardDistributor", function () {
   });
 
   describe("addRewardToken", function () {
-    it("allows a token under the next id", async function () {
-      const { distributor, admin, rewardTokenAddresses, strayAddress } = await loadFixture(rewardsFixture);
-      await expect(distributor.connect(admin).addRewardToken(strayAddress))
-        .to.emit(distributor, "RewardTokenAdded")
-        .withArgs(strayAddress, 3);
+    it("allows a token under the next id with its minimum funding (RewardTokenAdded, MinFundingSet), in force at once", async function () {
+      const {
+        distributor,
+        admin,
+        funder,
+        operator1,
+        rewardTokenAddresses,
+        stray,
+        strayAddress,
+        assetAddresses,
+      } = await loadFixture(stakedFixture);
+      const min = 3n * WAD + 1n;
+      const tx = distributor.connect(admin).addRewardToken(strayAddress, min);
+      await expect(tx).to.emit(distributor, "RewardTokenAdded").withArgs(strayAddress, 3);
+      await expect(tx).to.emit(distributor, "MinFundingSet").withArgs(strayAddress, min);
       expect(await distributor.rewardTokens()).to.deep.equal([...rewardTokenAddresses, strayAddress]);
       expect(await distributor.pendingCommission(admin.address, strayAddress)).to.equal(0n);
+      // The minimum applies from the listing on: no setMinFunding is needed.
+      await (await stray.mint(funder.address, 10n * WAD)).wait();
+      await (await stray.connect(funder).approve(await distributor.getAddress(), ethers.MaxUint256)).wait();
+      const fund = (amount: bigint) =>
+        distributor
+          .connect(funder)
+          .fundRewards(operator1.address, assetAddresses[0], strayAddress, amount, DAY);
+      await expect(fund(min - 1n))
+        .to.be.revertedWithCustomError(distributor, "FundingTooSmall")
+        .withArgs(strayAddress, min - 1n, min);
+      await expect(fund(min)).to.emit(distributor, "RewardsFunded");
+    });
+
+    it("reverts ZeroMinFunding(token) for a minimum of 0 and lists nothing", async function () {
+      const { distributor, admin, funder, operator1, rewardTokenAddresses, strayAddress, assetAddresses } =
+        await loadFixture(rewardsFixture);
+      await expect(distributor.connect(admin).addRewardToken(strayAddress, 0n))
+        .to.be.revertedWithCustomError(distributor, "ZeroMinFunding")
+        .withArgs(strayAddress);
+      expect(await distributor.rewardTokens()).to.deep.equal(rewardTokenAddresses);
+      await expect(
+        distributor.connect(funder).fundRewards(operator1.address, assetAddresses[0], strayAddress, 1n, DAY),
+      )
+        .to.be.revertedWithCustomError(distributor, "RewardTokenNotAllowed")
+        .withArgs(strayAddress);
+      // The least minimum, 1 wei, is accepted.
+      await expect(distributor.connect(admin).addRewardToken(strayAddress, 1n))
+        .to.emit(distributor, "MinFundingSet")
+        .withArgs(strayAddress, 1n);
     });
 
     it("reverts on the zero address, on a token allowed already, and for an account without REWARDS_ADMIN_ROLE", async function () {
       const { distributor, rewardTokenAddresses, strayAddress, outsider } = await loadFixture(rewardsFixture);
-      await expect(distributor.addRewardToken(ZERO_ADDRESS)).to.be.revertedWithCustomError(
+      await expect(distributor.addRewardToken(ZERO_ADDRESS, WAD)).to.be.revertedWithCustomError(
         distributor,
         "ZeroAddress",
       );
-      await expect(distributor.addRewardToken(rewardTokenAddresses[1]))
+      await expect(distributor.addRewardToken(rewardTokenAddresses[1], WAD))
         .to.be.revertedWithCustomError(distributor, "RewardTokenAlreadyAdded")
         .withArgs(rewardTokenAddresses[1]);
-      await expect(distributor.connect(outsider).addRewardToken(strayAddress))
+      await expect(distributor.connect(outsider).addRewardToken(strayAddress, WAD))
         .to.be.revertedWithCustomError(distributor, "AccessControlUnauthorizedAccount")
         .withArgs(outsider.address, ROLES.REWARDS_ADMIN);
       // The role, not the admin account, is what is checked.
       await (await distributor.grantRole(ROLES.REWARDS_ADMIN, outsider.address)).wait();
-      await expect(distributor.connect(outsider).addRewardToken(strayAddress)).to.emit(
+      await expect(distributor.connect(outsider).addRewardToken(strayAddress, WAD)).to.emit(
         distributor,
         "RewardTokenAdded",
       );
@@ -179,12 +219,68 @@ describe("RewardDistributor", function () {
     it("stops at MAX_REWARD_TOKENS", async function () {
       const { distributor } = await loadFixture(rewardsFixture);
       for (let i = 3n; i < MAX_REWARD_TOKENS; i++) {
-        await (await distributor.addRewardToken(ethers.zeroPadValue(ethers.toBeHex(0x1000n + i), 20))).wait();
+        await (
+          await distributor.addRewardToken(ethers.zeroPadValue(ethers.toBeHex(0x1000n + i), 20), WAD)
+        ).wait();
       }
       expect((await distributor.rewardTokens()).length).to.equal(Number(MAX_REWARD_TOKENS));
-      await expect(distributor.addRewardToken(ethers.zeroPadValue("0x01", 20)))
+      await expect(distributor.addRewardToken(ethers.zeroPadValue("0x01", 20), WAD))
         .to.be.revertedWithCustomError(distributor, "TooManyRewardTokens")
         .withArgs(MAX_REWARD_TOKENS);
+    });
+
+    it("a token cannot be listed open to the 1-wei-over-365-days lock (review finding 5): the lock reverts FundingTooSmall from the listing on, and the AVS's weekly fundings go through", async function () {
+      // The attack: right after a token is listed (no setMinFunding ever called), anyone funds 1 wei of it over
+      // MAX_DURATION into a pool with no stream of it; with a minimum of 0 that remainder was guarded, so the AVS's
+      // weekly fundings would revert StreamRescheduled for a year. Now the listing itself carries the minimum.
+      const f = await loadFixture(rewardsFixture);
+      const d = driverFor(f);
+      const [stETH] = f.assetAddresses;
+      await d.delegate(f.alice, f.operator1);
+      await d.deposit(f.alice, stETH, 100n * WAD);
+      const avsToken = await deployMockToken(f.admin, "AVS");
+      const token = await avsToken.getAddress();
+      for (const account of [f.funder, f.carol]) {
+        await (await avsToken.mint(account.address, 10_000n * WAD)).wait();
+        await (await avsToken.connect(account).approve(f.distributorAddress, ethers.MaxUint256)).wait();
+      }
+      // Listing it without a minimum is refused; the deployment lists it with 10 tokens.
+      const refused = await d.addRewardToken(f.admin, token, 0n);
+      expect(refused).to.be.instanceOf(ModelRevert);
+      if (!(refused instanceof ModelRevert)) throw new Error("listed without a minimum");
+      expect([refused.errorName, refused.args]).to.deep.equal(["ZeroMinFunding", [token]]);
+      const min = 10n * WAD;
+      await d.addRewardToken(f.admin, token, min);
+      const lock = (amount: bigint): FundParams => ({
+        operator: f.operator1.address,
+        asset: stETH,
+        token,
+        amount,
+        duration: MAX_DURATION,
+      });
+      // carol's 1 wei over a year, in the very next block: FundingTooSmall, and no slot or stream appears.
+      let t = await nextBlockIn(1n);
+      const out = await d.tryFund(f.carol, [lock(1n)], t, false);
+      expect([out.reverted?.errorName, out.reverted?.args]).to.deep.equal([
+        "FundingTooSmall",
+        [token, 1n, min],
+      ]);
+      expect(await f.distributor.poolStreams(f.operator1.address, stETH)).to.deep.equal([]);
+      await d.check("the 1-wei lock reverted");
+      // Paying the minimum itself locks nothing: net of the commission it is below the minimum, dust from the start.
+      const paid = await d.fund(f.carol, lock(min));
+      expect(paid.results[0].rolled).to.equal(false);
+      const running = d.model.runningStream(f.operator1.address, stETH, token, paid.timestamp + 1n);
+      expect(running?.guarded).to.equal(false);
+      // The AVS's week, a day later, ends carol's year-long stream sooner and goes through (absorbing it).
+      t = await nextBlockIn(DAY);
+      const week = await d.tryFund(f.funder, [{ ...lock(1_000n * WAD), duration: 7n * DAY }], t, false);
+      expect(
+        week.funded?.results.map((r) => [r.rolled, r.guarded, r.rescheduled, r.periodFinish]),
+      ).to.deep.equal([[true, false, true, t + 7n * DAY]]);
+      await d.check("the AVS's week absorbed the minimum funding");
+      await time.increase(8n * DAY);
+      await d.check("the week ended");
     });
   });
 
@@ -269,7 +365,7 @@ describe("RewardDistributor", function () {
         .to.be.revertedWithCustomError(distributor, "FundingTooSmall")
         .withArgs(rwa, min - 1n, min);
       expect(await distributor.poolStreams(operator1.address, stETH)).to.deep.equal([]);
-      // Exactly the minimum passes; the minimum is per token (rwb has none).
+      // Exactly the minimum passes; the minimum is per token (rwb keeps the fixture's 1 wei).
       const t = await nextBlockIn(1n);
       const commission = commissionOf(min, OPERATOR1_BPS);
       await expect(fund(operator1.address, rwa, min))
@@ -292,18 +388,34 @@ describe("RewardDistributor", function () {
       await expect(fund(operator1.address, rwa, 1n, running.periodFinish - t2))
         .to.be.revertedWithCustomError(distributor, "FundingTooSmall")
         .withArgs(rwa, 1n, min);
-      // Back to no minimum: 1 wei is a funding again.
+      // There is no going back to no minimum: 0 reverts ZeroMinFunding and the minimum stays.
       await expect(distributor.connect(admin).setMinFunding(rwa, 0n))
+        .to.be.revertedWithCustomError(distributor, "ZeroMinFunding")
+        .withArgs(rwa);
+      await expect(fund(operator2.address, rwa, min - 1n))
+        .to.be.revertedWithCustomError(distributor, "FundingTooSmall")
+        .withArgs(rwa, min - 1n, min);
+      // The least minimum, 1 wei, makes 1 wei a funding again.
+      await expect(distributor.connect(admin).setMinFunding(rwa, 1n))
         .to.emit(distributor, "MinFundingSet")
-        .withArgs(rwa, 0n);
+        .withArgs(rwa, 1n);
       await expect(fund(operator2.address, rwa, 1n)).to.emit(distributor, "RewardsFunded");
     });
 
-    it("reverts for a token never allowed and for an account without REWARDS_ADMIN_ROLE", async function () {
+    it("reverts for a token never allowed, for a minimum of 0 and for an account without REWARDS_ADMIN_ROLE", async function () {
       const { distributor, strayAddress, rewardTokenAddresses, outsider } = await loadFixture(rewardsFixture);
       await expect(distributor.setMinFunding(strayAddress, WAD))
         .to.be.revertedWithCustomError(distributor, "RewardTokenNotAllowed")
         .withArgs(strayAddress);
+      // A token never allowed is refused before its amount is looked at.
+      await expect(distributor.setMinFunding(strayAddress, 0n))
+        .to.be.revertedWithCustomError(distributor, "RewardTokenNotAllowed")
+        .withArgs(strayAddress);
+      for (const token of rewardTokenAddresses) {
+        await expect(distributor.setMinFunding(token, 0n))
+          .to.be.revertedWithCustomError(distributor, "ZeroMinFunding")
+          .withArgs(token);
+      }
       await expect(distributor.connect(outsider).setMinFunding(rewardTokenAddresses[0], WAD))
         .to.be.revertedWithCustomError(distributor, "AccessControlUnauthorizedAccount")
         .withArgs(outsider.address, ROLES.REWARDS_ADMIN);
@@ -324,11 +436,11 @@ describe("RewardDistributor", function () {
         const token = await deployMockToken(admin, `X${i}`);
         await (await token.mint(funder.address, 100n * WAD)).wait();
         await (await token.connect(funder).approve(distributorAddress, ethers.MaxUint256)).wait();
-        await (await distributor.addRewardToken(await token.getAddress())).wait();
+        await (await distributor.addRewardToken(await token.getAddress(), min)).wait();
         extra.push(await token.getAddress());
       }
       const tokens = [...f.rewardTokenAddresses, ...extra];
-      for (const token of tokens) await (await distributor.setMinFunding(token, min)).wait();
+      for (const token of f.rewardTokenAddresses) await (await distributor.setMinFunding(token, min)).wait();
       // 1 wei no longer takes a slot.
       await expect(distributor.connect(funder).fundRewards(operator1.address, stETH, tokens[0], 1n, HOUR))
         .to.be.revertedWithCustomError(distributor, "FundingTooSmall")
@@ -456,7 +568,7 @@ describe("RewardDistributor", function () {
       const [stETH] = f.assetAddresses;
       const fot = await new FeeOnTransferRewardToken__factory(admin).deploy("Fee", "FEE", 100n);
       const fotAddress = await fot.getAddress();
-      await (await distributor.addRewardToken(fotAddress)).wait();
+      await (await distributor.addRewardToken(fotAddress, FIXTURE_MIN_FUNDING)).wait();
       await (await fot.mint(funder.address, 1_000n * WAD)).wait();
       await (await fot.connect(funder).approve(distributorAddress, ethers.MaxUint256)).wait();
       const amount = 100n * WAD;
@@ -477,13 +589,13 @@ describe("RewardDistributor", function () {
         const token = await deployMockToken(admin, `X${i}`);
         await (await token.mint(funder.address, 10n * WAD)).wait();
         await (await token.connect(funder).approve(distributorAddress, ethers.MaxUint256)).wait();
-        await (await distributor.addRewardToken(await token.getAddress())).wait();
+        await (await distributor.addRewardToken(await token.getAddress(), FIXTURE_MIN_FUNDING)).wait();
         extra.push(await token.getAddress());
       }
       const tokens = [...f.rewardTokenAddresses, ...extra];
-      // Without a minimum funding (the default), 1 wei per token is enough to take a slot for good. With one
-      // (setMinFunding), squatting the 8 slots costs 8 * minFunding of real rewards, which the pool's stakers receive
-      // ("setMinFunding" above shows it).
+      // With the least minimum funding (1 wei, as every token here), 1 wei per token is enough to take a slot for
+      // good. With a larger one, squatting the 8 slots costs 8 * minFunding of real rewards, which the pool's stakers
+      // receive ("setMinFunding" above shows it).
       for (const token of tokens.slice(0, 8)) {
         await (
           await distributor.connect(funder).fundRewards(operator1.address, stETH, token, 1n, HOUR)
@@ -811,14 +923,21 @@ describe("RewardDistributor", function () {
       await d.check("both streams ended");
     });
 
-    it("with no minimum funding (0, the default) every running stream is guarded, even one worth less than a wei; a minimum of 1 wei makes it dust", async function () {
-      const { f, d, stETH, rwa } = await dustSetup(1n);
-      // carol funds 1 wei over a year (no commission on 1 wei): the whole stream is worth less than a wei.
-      const griefed = await d.fund(f.carol, rwaFunding(f, stETH, 1n, MAX_DURATION));
-      const rate = RATE_SCALE / MAX_DURATION;
+    it("with the least minimum (1 wei) a stream worth less than a wei is dust from the start, and one of 2 wei over a year locks the schedule for half of it only", async function () {
+      // Every token is listed with a minimum; the fixture's is the least one, 1 wei. carol funds 1 wei of RWA over a
+      // year into operator1's stETH pool and 2 wei into its rETH pool, in one batch (no commission on 1 or 2 wei).
+      const { f, d, stETH, rETH, rwa } = await dustSetup(3n);
+      expect(d.model.minFunding(rwa)).to.equal(FIXTURE_MIN_FUNDING);
+      expect(FIXTURE_MIN_FUNDING).to.equal(1n);
+      const griefed = await d.fundBatch(f.carol, [
+        rwaFunding(f, stETH, 1n, MAX_DURATION),
+        rwaFunding(f, rETH, 2n, MAX_DURATION),
+      ]);
+      const rate1 = RATE_SCALE / MAX_DURATION;
+      const rate2 = (2n * RATE_SCALE) / MAX_DURATION;
       const finish = griefed.timestamp + MAX_DURATION;
-      expect(griefed.results).to.deep.equal([
-        {
+      expect(griefed.results).to.deep.equal(
+        [rate1, rate2].map((rate) => ({
           commission: 0n,
           rate,
           periodFinish: finish,
@@ -826,50 +945,69 @@ describe("RewardDistributor", function () {
           remainingScaled: 0n,
           guarded: false,
           rescheduled: false,
-        },
-      ]);
-      expect(rate * MAX_DURATION).to.be.lessThan(RATE_SCALE);
-      const rolled = (t: bigint, duration: bigint): bigint =>
+        })),
+      );
+      // The 1-wei stream is worth less than a wei, below the minimum from the start; the 2-wei one stays worth a wei
+      // while at least `guardedFor` seconds are left: the first half of the year (k minimums lock 1 - 1/k of it).
+      expect(rate1 * MAX_DURATION).to.be.lessThan(RATE_SCALE);
+      const guardedFor = (RATE_SCALE + rate2 - 1n) / rate2;
+      expect(rate2 * guardedFor).to.be.gte(RATE_SCALE);
+      expect(rate2 * (guardedFor - 1n)).to.be.lt(RATE_SCALE);
+      expect(guardedFor).to.be.closeTo(MAX_DURATION / 2n, 2n);
+      const rolled = (rate: bigint, t: bigint, duration: bigint): bigint =>
         (rate * (finish - t) + 900n * WAD * RATE_SCALE) / duration;
+      const week = (asset: string): FundParams => rwaFunding(f, asset, 1_000n * WAD, 7n * DAY);
 
-      // A week in, the AVS's week (1,000 RWA) would end it 351 days sooner: StreamRescheduled, as before minimums.
+      // A week in, the AVS's week (1,000 RWA) would end the 2-wei stream 351 days sooner: StreamRescheduled.
       let t = griefed.timestamp + 7n * DAY;
       await time.setNextBlockTimestamp(t);
-      let out = await d.tryFund(f.funder, [rwaFunding(f, stETH, 1_000n * WAD, 7n * DAY)], t, false);
+      let out = await d.tryFund(f.funder, [week(rETH)], t, false);
       expect([out.reverted?.errorName, out.reverted?.args]).to.deep.equal([
         "StreamRescheduled",
-        [rate, rolled(t, 7n * DAY), finish, t + 7n * DAY],
+        [rate2, rolled(rate2, t, 7n * DAY), finish, t + 7n * DAY],
       ]);
-      // An hour and 3 seconds before the end (a remainder of 1.1e14, a ten-thousandth of a wei), the AVS's hour would
-      // end it 3 seconds sooner: StreamRescheduled still.
-      t = finish - HOUR - 3n;
+      // A second later, the same week absorbs the 1-wei stream's dust, ending it 351 days sooner.
+      t += 1n;
       await time.setNextBlockTimestamp(t);
-      out = await d.tryFund(f.funder, [rwaFunding(f, stETH, 1_000n * WAD, HOUR)], t, false);
-      expect([out.reverted?.errorName, out.reverted?.args]).to.deep.equal([
-        "StreamRescheduled",
-        [rate, rolled(t, HOUR), finish, t + HOUR],
-      ]);
-      await d.check("guarded without a minimum");
-
-      // With a minimum of 1 wei, the remainder is dust: the AVS's hour absorbs it, ending a second sooner.
-      await time.setNextBlockTimestamp(finish - HOUR - 2n);
-      await d.setMinFunding(f.admin, rwa, 1n);
-      t = finish - HOUR - 1n;
-      await time.setNextBlockTimestamp(t);
-      out = await d.tryFund(f.funder, [rwaFunding(f, stETH, 1_000n * WAD, HOUR)], t, false);
+      out = await d.tryFund(f.funder, [week(stETH)], t, false);
       expect(out.funded?.results).to.deep.equal([
         {
           commission: 100n * WAD,
-          rate: rolled(t, HOUR),
-          periodFinish: t + HOUR,
+          rate: rolled(rate1, t, 7n * DAY),
+          periodFinish: t + 7n * DAY,
           rolled: true,
-          remainingScaled: rate * (HOUR + 1n),
+          remainingScaled: rate1 * (finish - t),
           guarded: false,
           rescheduled: true,
         },
       ]);
-      expect(await rwaStream(f, stETH)).to.deep.equal([rolled(t, HOUR), finish - 1n]);
-      await d.check("the dust absorbed");
+      expect(await rwaStream(f, stETH)).to.deep.equal([rolled(rate1, t, 7n * DAY), t + 7n * DAY]);
+      await d.check("the 1-wei stream absorbed, the 2-wei one guarded");
+
+      // The 2-wei stream is guarded up to `guardedFor` seconds before its end, and dust one second later.
+      t = finish - guardedFor;
+      await time.setNextBlockTimestamp(t);
+      out = await d.tryFund(f.funder, [week(rETH)], t, false);
+      expect([out.reverted?.errorName, out.reverted?.args]).to.deep.equal([
+        "StreamRescheduled",
+        [rate2, rolled(rate2, t, 7n * DAY), finish, t + 7n * DAY],
+      ]);
+      t += 1n;
+      await time.setNextBlockTimestamp(t);
+      out = await d.tryFund(f.funder, [week(rETH)], t, false);
+      expect(out.funded?.results).to.deep.equal([
+        {
+          commission: 100n * WAD,
+          rate: rolled(rate2, t, 7n * DAY),
+          periodFinish: t + 7n * DAY,
+          rolled: true,
+          remainingScaled: rate2 * (guardedFor - 1n),
+          guarded: false,
+          rescheduled: true,
+        },
+      ]);
+      expect(await rwaStream(f, rETH)).to.deep.equal([rolled(rate2, t, 7n * DAY), t + 7n * DAY]);
+      await d.check("the 2-wei stream absorbed half a year in");
     });
   });
 

@@ -30,7 +30,7 @@ import {
 export const WAD = 10n ** 18n;
 export const DAY = 24n * 60n * 60n;
 export const DEFAULT_WITHDRAWAL_DELAY = 7n * DAY;
-export const MIN_WITHDRAWAL_DELAY = 3n * DAY;
+export const MIN_WITHDRAWAL_DELAY = 4n * DAY;
 export const MAX_WITHDRAWAL_DELAY = 30n * DAY;
 export const COMMISSION_DELAY_BUFFER = DAY;
 export const MAX_ASSETS = 16n;
@@ -60,6 +60,26 @@ export const ROLES = {
 /** The id of a staker's `nonce`-th withdrawal: `uint256(uint160(staker)) << 96 | nonce`. */
 export function withdrawalId(staker: string, nonce: bigint): bigint {
   return (BigInt(staker) << 96n) | nonce;
+}
+
+/** A pool as `vault.pool(operator, asset)` returns it: IRestakingVault.Pool in struct order. */
+export type PoolTuple = [bigint, bigint, boolean, bigint, bigint, bigint];
+
+/**
+ * The expected `vault.pool(operator, asset)` (IRestakingVault.Pool: totalAssets, totalShares, fullySlashed,
+ * queuedShares, pendingSlash, pendingRequests), from its fields in the order (totalAssets, totalShares, queuedShares,
+ * pendingSlash, pendingRequests, fullySlashed). `pendingRequests` counts the pending slash requests with a reservation
+ * on the pool; `fullySlashed` closes it to entries for good.
+ */
+export function poolOf(
+  totalAssets: bigint,
+  totalShares: bigint,
+  queuedShares: bigint,
+  pendingSlash: bigint,
+  pendingRequests = 0n,
+  fullySlashed = false,
+): PoolTuple {
+  return [totalAssets, totalShares, fullySlashed, queuedShares, pendingSlash, pendingRequests];
 }
 
 /** The bytes32 module key of `ModuleSet`. */

@@ -1,14 +1,20 @@
 /**
- * Checker of the DESIGN.md invariants on the chain state, usable after every step of a scenario.
+ * Checker of the protocol invariants (docs/staking.md, docs/slashing.md) on the chain state, usable after every step
+ * of a scenario.
  *
  *   1. Solvency: for every asset, vault token balance >= sum over pools of totalAssets (== when no donation), and
- *      assetConfig.totalDeposited == that sum; every pool's pendingSlash <= totalAssets.
+ *      assetConfig.totalDeposited == that sum; every pool's pendingSlash <= totalAssets. Reservations are counted:
+ *      a pool with a reservation (pendingSlash != 0) has pendingRequests != 0, the undelegated pool has none, and the
+ *      pools read count no more requests than openSlashReservations() (exactly as many once every slashed operator
+ *      is known to the checker).
  *   2. Shares: for every pool, stakers' shares + queued withdrawal shares == totalShares, and queuedShares == the
  *      queued withdrawal shares.
  *   3. No value from nothing: per staker and asset, tokens withdrawn <= tokens deposited (when neither rewards nor
  *      donations happened), and also withdrawn + value still held (positions and queued withdrawals) <= deposited.
  *   6. A queued withdrawal cannot complete before its delay: it reverts WithdrawalNotReady one second before
- *      readyAt and completes at readyAt (checked on a snapshot that is then restored).
+ *      readyAt and completes at readyAt (checked on a snapshot that is then restored). readyAt is the record's,
+ *      fixed when it was queued (a later setWithdrawalDelay does not move it); while a slash request is pending on
+ *      the withdrawal's pool, the completion at readyAt reverts PoolSlashPending(operator, asset, pendingRequests).
  *
  * The checker only reads the chain; it is told which stakers, operators and withdrawal ids exist and what each staker
  * deposited and withdrew (measured from token balances by the caller). It cross-checks the withdrawal ids it was told
@@ -44,6 +50,8 @@ interface WithdrawalState {
   asset: string;
   shares: bigint;
   startTime: bigint;
+  /** The record's readyAt (always read by readState; optional for states built elsewhere). */
+  readyAt?: bigint;
   /** withdrawableAmount now. */
   value: bigint;
 }
@@ -53,6 +61,10 @@ interface PoolState {
   totalShares: bigint;
   queuedShares: bigint;
   pendingSlash: bigint;
+  /** Pending requests on the pool (always read by readState; optional for states built elsewhere). */
+  pendingRequests?: bigint;
+  /** Whether the operator is fully slashed in the asset (as pendingRequests). */
+  fullySlashed?: boolean;
 }
 
 /** One read of the chain state the invariants are checked on. */
@@ -73,6 +85,8 @@ export interface ChainState {
   balances: bigint[];
   /** assetConfig.totalDeposited per asset. */
   totalDeposited: bigint[];
+  /** openSlashReservations() (always read by readState; optional for states built elsewhere). */
+  openSlashReservations?: bigint;
 }
 
 interface LedgerEntry {
@@ -158,10 +172,10 @@ export class InvariantChecker {
   }
 
   /**
-   * Records value that moved between stakers of an asset's pools by a documented rule, not from nothing: the haircut
-   * of an exit priced net of a pending slash (which a veto or cancel returns to the stakers who stayed, DESIGN.md
-   * "Withdrawals"), or a rounding remainder left in a pool. Invariant 3 then allows every staker of the asset up to
-   * the total recorded, instead of being skipped for the asset as after a donation.
+   * Records value that moved between stakers of an asset's pools by a documented rule, not from nothing: a rounding
+   * remainder left in a pool (docs/staking.md), or value a scenario moves on purpose. (Exits no longer leave a haircut
+   * behind: a completion waits for the pool's pending requests to resolve, docs/slashing.md.) Invariant 3 then allows
+   * every staker of the asset up to the total recorded, instead of being skipped for the asset as after a donation.
    */
   recordTransfer(asset: string, amount: bigint): void {
     const key = ethers.getAddress(asset);
@@ -202,6 +216,7 @@ export class InvariantChecker {
             asset: r[2],
             shares: r[1].shares,
             startTime: r[1].startTime,
+            readyAt: r[1].readyAt,
             value,
           });
         }),
@@ -230,6 +245,8 @@ export class InvariantChecker {
             totalShares: p.totalShares,
             queuedShares: p.queuedShares,
             pendingSlash: p.pendingSlash,
+            pendingRequests: p.pendingRequests,
+            fullySlashed: p.fullySlashed,
           });
         }),
       ),
@@ -238,6 +255,7 @@ export class InvariantChecker {
     const totalDeposited = await Promise.all(
       assets.map(async (a) => (await vault.assetConfig(a)).totalDeposited),
     );
+    const openSlashReservations = await vault.openSlashReservations();
     return {
       stakers,
       stakerInfo,
@@ -248,6 +266,7 @@ export class InvariantChecker {
       pools,
       balances,
       totalDeposited,
+      openSlashReservations,
     };
   }
 
@@ -268,6 +287,7 @@ export class InvariantChecker {
   async checkSolvency(state?: ChainState): Promise<void> {
     const st = state ?? (await this.readState());
     const violations: string[] = [];
+    let requests = 0n;
     st.assets.forEach((asset, i) => {
       let sum = 0n;
       for (const op of st.operators) {
@@ -276,6 +296,15 @@ export class InvariantChecker {
           violations.push(
             `pool (${op}, ${asset}): pendingSlash ${p.pendingSlash} > totalAssets ${p.totalAssets}`,
           );
+        }
+        if (p.pendingRequests !== undefined) {
+          if (p.pendingSlash !== 0n && p.pendingRequests === 0n) {
+            violations.push(`pool (${op}, ${asset}): pendingSlash ${p.pendingSlash} with no pending request`);
+          }
+          if (op === ethers.ZeroAddress && p.pendingRequests !== 0n) {
+            violations.push(`undelegated pool (${asset}) has ${p.pendingRequests} pending requests`);
+          }
+          requests += p.pendingRequests;
         }
         sum += p.totalAssets;
       }
@@ -288,6 +317,11 @@ export class InvariantChecker {
         violations.push(`${asset}: totalDeposited ${st.totalDeposited[i]} != sum of pools ${sum}`);
       }
     });
+    if (st.openSlashReservations !== undefined && requests > st.openSlashReservations) {
+      violations.push(
+        `pools count ${requests} pending requests > openSlashReservations ${st.openSlashReservations}`,
+      );
+    }
     expect(violations, "invariant 1 (solvency)").to.deep.equal([]);
   }
 
@@ -363,13 +397,22 @@ export class InvariantChecker {
 
   /**
    * Invariant 6: withdrawal `id` reverts WithdrawalNotReady(id, readyAt) one second before readyAt (as tokens and as
-   * shares) and completes at readyAt, where readyAt = startTime + withdrawalDelay. Runs on a snapshot that is
-   * restored, so the scenario's state and clock are unchanged. Throws if the chain is already past readyAt - 1.
+   * shares) and completes at readyAt, where readyAt is the record's (fixed when it was queued; `expectedReadyAt`,
+   * when given, must equal it, e.g. the queue time + the delay then in force). If a slash request is pending on the
+   * withdrawal's pool, the completion at readyAt must instead revert PoolSlashPending(operator, asset,
+   * pendingRequests). Runs on a snapshot that is restored, so the scenario's state and clock are unchanged. Throws if
+   * the chain is already past readyAt - 1.
    */
-  async assertNotCompletableBeforeDelay(id: bigint, caller: HardhatEthersSigner): Promise<void> {
-    const [, w] = await this.vault.withdrawal(id);
+  async assertNotCompletableBeforeDelay(
+    id: bigint,
+    caller: HardhatEthersSigner,
+    expectedReadyAt?: bigint,
+  ): Promise<void> {
+    const [, w, asset] = await this.vault.withdrawal(id);
     expect(w.startTime, `withdrawal ${id} is queued`).to.not.equal(0n);
-    const readyAt = w.startTime + (await this.vault.withdrawalDelay());
+    const readyAt = w.readyAt;
+    expect(readyAt, `withdrawal ${id}: readyAt after startTime`).to.be.greaterThan(w.startTime);
+    if (expectedReadyAt !== undefined) expect(readyAt, `withdrawal ${id}: readyAt`).to.equal(expectedReadyAt);
     expect((await this.vault.withdrawableAmount(id))[1], "withdrawableAmount readyAt").to.equal(readyAt);
     const now = BigInt(await time.latest());
     if (now >= readyAt - 1n) throw new Error(`cannot check withdrawal ${id}: now ${now}, readyAt ${readyAt}`);
@@ -380,15 +423,28 @@ export class InvariantChecker {
       for (const asTokens of [true, false]) {
         await time.setNextBlockTimestamp(readyAt - 1n);
         await expect(
-          vault.completeWithdrawal(id, asTokens),
+          vault.completeWithdrawal(id, asTokens, 0n),
           `inv 6: ${asTokens ? "tokens" : "shares"}, 1 s early`,
         )
           .to.be.revertedWithCustomError(vault, "WithdrawalNotReady")
           .withArgs(id, readyAt);
         await snapshot.restore();
       }
+      const pending = (await this.vault.pool(w.operator, asset)).pendingRequests;
       await time.setNextBlockTimestamp(readyAt);
-      await expect(vault.completeWithdrawal(id, true), "inv 6: completes at readyAt").to.not.be.reverted;
+      if (pending === 0n) {
+        await expect(vault.completeWithdrawal(id, true, 0n), "inv 6: completes at readyAt").to.emit(
+          vault,
+          "WithdrawalCompleted",
+        );
+      } else {
+        await expect(
+          vault.completeWithdrawal(id, true, 0n),
+          "inv 6: ready, but waits for the pending requests",
+        )
+          .to.be.revertedWithCustomError(vault, "PoolSlashPending")
+          .withArgs(w.operator, asset, pending);
+      }
     } finally {
       await snapshot.restore();
     }

@@ -1,14 +1,26 @@
 /**
- * A BigInt model of the vault's pools, positions and withdrawal queue, written from DESIGN.md and the interface
- * NatSpec (not from the implementation). Scenarios apply every action to the model and to the chain, then compare:
- * every expected figure is computed here, independently of the contract.
+ * A BigInt model of the vault's pools, positions and withdrawal queue, written from docs/staking.md, docs/slashing.md
+ * and the interface NatSpec (not from the implementation). Scenarios apply every action to the model and to the chain,
+ * then compare: every expected figure is computed here, independently of the contract.
  *
- * Entries and exits around a pending slash reservation: a delegated pool with `pendingSlash != 0` takes no new shares
- * (deposit, delegate, completion as shares revert `PoolSlashPending(operator, asset, pendingSlash)`), because entering
- * at the net price and then sharing a veto's returned value would pay the entrant for a risk it never bore. The model
- * throws a `PoolSlashPendingError` with those arguments, before changing anything, so that a scenario can expect the
- * revert. Exits (queue, completion as tokens) stay open and are priced net of the reservation. The undelegated pool is
- * never slashed, so it is always open.
+ * Pending slash requests close a pool (docs/slashing.md): a delegated pool with `pendingRequests != 0` (the number of
+ * pending requests with a reservation on it, whatever they reserved)
+ *   - takes no new shares: deposit, delegate and completion as shares into it revert
+ *     `PoolSlashPending(operator, asset, pendingRequests)`, because entering at the net price and then sharing a veto's
+ *     returned value would pay the entrant for a risk it never bore;
+ *   - pays no exit: a completion (as tokens or as shares) of a withdrawal queued from it reverts
+ *     `PoolSlashPending(operator, asset, pendingRequests)` until every request is executed, vetoed or cancelled, so a
+ *     vetoed request leaves everyone whole, including those who were leaving. Queueing stays open.
+ * A completion is then priced on the pool's whole assets (nothing is reserved). A pool whose operator is fully slashed
+ * in the asset refuses entries for good (`PoolFullySlashed(operator, asset)`). A completion paying fewer than the
+ * caller's `minAssets` reverts `AssetsBelowMinimum(assets, minAssets)`. The model throws a `ModelRefusal` with the
+ * custom error's name and arguments, before changing anything, so that a scenario can expect the revert. The
+ * undelegated pool is never slashed, so it is always open.
+ *
+ * A withdrawal's `readyAt` is fixed when it is queued: queue time + the withdrawal delay then in force
+ * (`setWithdrawalDelay` moves only later withdrawals). `latestReadyAt(time)` is the latest readyAt of any withdrawal
+ * queued so far or at `time`: max(time + delay, exit horizon), where each delay change raises the horizon to its time +
+ * the old delay (so shortening the delay does not lower it until the old horizon passes).
  */
 import { expect } from "chai";
 import { ethers } from "hardhat";
@@ -17,11 +29,18 @@ import type { RestakingVault } from "../../typechain-types";
 import type { ChainState } from "./invariants";
 import { mulDivDown, toAssetsDown, toSharesDown } from "./sharesMath";
 
+/** The vault's default withdrawal delay (7 days), the model's until `setWithdrawalDelay`. */
+export const MODEL_DEFAULT_WITHDRAWAL_DELAY = 7n * 24n * 60n * 60n;
+
 export interface ModelPool {
   totalAssets: bigint;
   totalShares: bigint;
   queuedShares: bigint;
   pendingSlash: bigint;
+  /** Pending slash requests with a reservation on the pool (IRestakingVault.Pool.pendingRequests). */
+  pendingRequests: bigint;
+  /** The operator is fully slashed in the asset: the pool takes no new shares, ever. */
+  fullySlashed: boolean;
 }
 
 export interface ModelWithdrawal {
@@ -30,6 +49,8 @@ export interface ModelWithdrawal {
   asset: string;
   shares: bigint;
   startTime: bigint;
+  /** startTime + the withdrawal delay in force when it was queued. */
+  readyAt: bigint;
 }
 
 export interface ModelMove {
@@ -51,32 +72,85 @@ export interface ModelCompletion {
 
 const ZERO = ethers.ZeroAddress;
 
-/** What the model expects when an action would add shares to a pool with a pending slash reservation. */
-export class PoolSlashPendingError extends Error {
+/** A vault custom error the model expects an action to revert with (thrown before the model changes anything). */
+export class ModelRefusal extends Error {
+  constructor(
+    /** The custom error's name, e.g. "PoolSlashPending". */
+    readonly error: string,
+    /** Its arguments, in order. */
+    readonly errorArgs: ReadonlyArray<string | bigint>,
+  ) {
+    super(`model: refused with ${error}(${errorArgs.map(String).join(", ")})`);
+    this.name = "ModelRefusal";
+  }
+}
+
+/**
+ * What the model expects when an action would add shares to, or pay an exit from, a pool with pending slash
+ * requests: `PoolSlashPending(operator, asset, pendingRequests)`, the third argument the NUMBER of pending requests.
+ */
+export class PoolSlashPendingError extends ModelRefusal {
   constructor(
     readonly operator: string,
     readonly asset: string,
-    readonly pendingSlash: bigint,
+    readonly pendingRequests: bigint,
   ) {
-    super(`model: pool (${operator}, ${asset}) has ${pendingSlash} pending: PoolSlashPending`);
+    super("PoolSlashPending", [operator, asset, pendingRequests]);
     this.name = "PoolSlashPendingError";
   }
 
   /** The custom error's arguments, in order. */
   get args(): [string, string, bigint] {
-    return [this.operator, this.asset, this.pendingSlash];
+    return [this.operator, this.asset, this.pendingRequests];
   }
+}
+
+/** An entry into a pool whose operator is fully slashed in the asset: `PoolFullySlashed(operator, asset)`. */
+export class PoolFullySlashedError extends ModelRefusal {
+  constructor(
+    readonly operator: string,
+    readonly asset: string,
+  ) {
+    super("PoolFullySlashed", [operator, asset]);
+    this.name = "PoolFullySlashedError";
+  }
+
+  get args(): [string, string] {
+    return [this.operator, this.asset];
+  }
+}
+
+/** A completion that would pay fewer than the caller's minimum: `AssetsBelowMinimum(assets, minAssets)`. */
+export class AssetsBelowMinimumError extends ModelRefusal {
+  constructor(
+    readonly assets: bigint,
+    readonly minAssets: bigint,
+  ) {
+    super("AssetsBelowMinimum", [assets, minAssets]);
+    this.name = "AssetsBelowMinimumError";
+  }
+
+  get args(): [bigint, bigint] {
+    return [this.assets, this.minAssets];
+  }
+}
+
+/** Runs `action` on the model, which must refuse it with any ModelRefusal; returns the refusal it expects. */
+export function expectModelRefusal(action: () => unknown): ModelRefusal {
+  try {
+    action();
+  } catch (e) {
+    if (e instanceof ModelRefusal) return e;
+    throw e;
+  }
+  throw new Error("model: the action was expected to be refused but is accepted");
 }
 
 /** Runs `action` on the model, which must refuse it with PoolSlashPending; returns the error it expects. */
 export function expectRefusal(action: () => unknown): PoolSlashPendingError {
-  try {
-    action();
-  } catch (e) {
-    if (e instanceof PoolSlashPendingError) return e;
-    throw e;
-  }
-  throw new Error("model: the action was expected to be refused (PoolSlashPending) but is accepted");
+  const refusal = expectModelRefusal(action);
+  if (refusal instanceof PoolSlashPendingError) return refusal;
+  throw new Error(`model: expected a PoolSlashPending refusal, got ${refusal.message}`);
 }
 
 /** A canonical string of a value (bigints as decimals, object keys sorted) for exact comparisons. */
@@ -113,6 +187,14 @@ export class VaultModel {
   private readonly nonces = new Map<string, bigint>();
   readonly withdrawals = new Map<bigint, ModelWithdrawal>();
   readonly stakers = new Set<string>();
+  /** The withdrawal delay in force: fixes the readyAt of withdrawals queued from now on. */
+  withdrawalDelay: bigint = MODEL_DEFAULT_WITHDRAWAL_DELAY;
+  /**
+   * The exit horizon: the latest `time + old delay` over every `setWithdrawalDelay(delay, time)` (0 before any), i.e.
+   * the latest readyAt a withdrawal queued under an earlier delay can have. `undefined` once a change was applied
+   * without its time (the horizon is then unknown and `latestReadyAt` throws).
+   */
+  exitHorizon: bigint | undefined = 0n;
 
   constructor(assets: string[]) {
     this.assets = assets.map(norm);
@@ -122,7 +204,14 @@ export class VaultModel {
     const key = `${norm(operator)}|${norm(asset)}`;
     let p = this.pools.get(key);
     if (p === undefined) {
-      p = { totalAssets: 0n, totalShares: 0n, queuedShares: 0n, pendingSlash: 0n };
+      p = {
+        totalAssets: 0n,
+        totalShares: 0n,
+        queuedShares: 0n,
+        pendingSlash: 0n,
+        pendingRequests: 0n,
+        fullySlashed: false,
+      };
       this.pools.set(key, p);
     }
     return p;
@@ -134,6 +223,13 @@ export class VaultModel {
       const [operator, asset] = key.split("|");
       return [operator, asset, p];
     });
+  }
+
+  /** `openSlashReservations()`: the pending requests counted over every pool. */
+  openSlashReservations(): bigint {
+    let n = 0n;
+    for (const p of this.pools.values()) n += p.pendingRequests;
+    return n;
   }
 
   operatorOf(staker: string): string {
@@ -148,17 +244,44 @@ export class VaultModel {
     return this.nonces.get(norm(staker)) ?? 0n;
   }
 
-  /** What `position(staker, asset).assets_` should be. */
+  /** What `position(staker, asset).assets_` should be (priced net of pending reservations). */
   positionValue(staker: string, asset: string): bigint {
     const p = this.pool(this.operatorOf(staker), asset);
     return toAssetsDown(this.sharesOf(staker, asset), p.totalAssets - p.pendingSlash, p.totalShares);
   }
 
-  /** What `withdrawableAmount(id).assets_` should be. */
+  /** What `withdrawableAmount(id).assets_` should be (priced net of pending reservations, like every view). */
   withdrawalValue(id: bigint): bigint {
     const w = this.requireWithdrawal(id);
     const p = this.pool(w.operator, w.asset);
     return toAssetsDown(w.shares, p.totalAssets - p.pendingSlash, p.totalShares);
+  }
+
+  /**
+   * `setWithdrawalDelay(delay)` mined at `time`: moves the readyAt of later withdrawals only, and raises the exit
+   * horizon to `time + the old delay` (the readyAt of a withdrawal queued in that block under the old delay). Without
+   * `time` the horizon becomes unknown (`latestReadyAt` then throws); every other figure is unaffected.
+   */
+  setWithdrawalDelay(delay: bigint, time?: bigint): void {
+    if (time === undefined) {
+      this.exitHorizon = undefined;
+    } else if (this.exitHorizon !== undefined) {
+      const horizon = time + this.withdrawalDelay;
+      if (horizon > this.exitHorizon) this.exitHorizon = horizon;
+    }
+    this.withdrawalDelay = delay;
+  }
+
+  /**
+   * `latestReadyAt()` at `time`: max(time + the delay in force, the exit horizon), the latest readyAt of any withdrawal
+   * queued so far or at `time` (docs/slashing.md, "Windows and delays"). Throws if a delay change was applied without its time.
+   */
+  latestReadyAt(time: bigint): bigint {
+    if (this.exitHorizon === undefined) {
+      throw new Error("latestReadyAt: a withdrawal delay change was applied without its time");
+    }
+    const next = time + this.withdrawalDelay;
+    return next > this.exitHorizon ? next : this.exitHorizon;
   }
 
   private setShares(staker: string, asset: string, value: bigint): void {
@@ -172,14 +295,26 @@ export class VaultModel {
   }
 
   /**
-   * Throws PoolSlashPendingError if pool `(operator, asset)` takes no new shares now (a delegated pool with a pending
-   * reservation). The undelegated pool is never slashed, so it is always open.
+   * Throws, before anything changes, if pool `(operator, asset)` takes no new shares now: PoolFullySlashedError if
+   * its operator is fully slashed in the asset, else PoolSlashPendingError if a request is pending on it. The
+   * undelegated pool is never slashed, so it is always open.
    */
   requireOpen(operator: string, asset: string): void {
-    const pending = this.pools.get(`${norm(operator)}|${norm(asset)}`)?.pendingSlash ?? 0n;
-    if (norm(operator) !== ZERO && pending !== 0n) {
-      throw new PoolSlashPendingError(norm(operator), norm(asset), pending);
-    }
+    if (norm(operator) === ZERO) return;
+    const p = this.pools.get(`${norm(operator)}|${norm(asset)}`);
+    if (p === undefined) return;
+    if (p.fullySlashed) throw new PoolFullySlashedError(norm(operator), norm(asset));
+    if (p.pendingRequests !== 0n)
+      throw new PoolSlashPendingError(norm(operator), norm(asset), p.pendingRequests);
+  }
+
+  /**
+   * Throws PoolSlashPendingError if pool `(operator, asset)` pays no exit now (a request is pending on it). Exits
+   * from a fully slashed pool stay open.
+   */
+  requireNoPendingRequest(operator: string, asset: string): void {
+    const pending = this.pools.get(`${norm(operator)}|${norm(asset)}`)?.pendingRequests ?? 0n;
+    if (pending !== 0n) throw new PoolSlashPendingError(norm(operator), norm(asset), pending);
   }
 
   /** Adds `assets` to the staker's current pool (open, so nothing is pending); returns the shares minted. */
@@ -193,7 +328,7 @@ export class VaultModel {
     return minted;
   }
 
-  /** Deposits `amount`; refused if the pool has a pending reservation. A deposit must mint shares. */
+  /** Deposits `amount`; refused if the pool is closed (fully slashed or pending). A deposit must mint shares. */
   deposit(staker: string, asset: string, amount: bigint): bigint {
     this.requireOpen(this.operatorOf(staker), asset);
     const p = this.pool(this.operatorOf(staker), asset);
@@ -206,7 +341,7 @@ export class VaultModel {
 
   /**
    * Moves every undelegated share of `staker` into `operator`'s pools, in asset index order. All or nothing: refused
-   * (PoolSlashPending of the first such asset in index order) if a pool it would enter has a pending reservation.
+   * (the refusal of the first such asset in index order) if a pool it would enter is closed.
    */
   delegate(staker: string, operator: string): ModelMove[] {
     if (this.operatorOf(staker) !== ZERO) throw new Error("model: already delegated");
@@ -230,6 +365,7 @@ export class VaultModel {
     return moves;
   }
 
+  /** Queues `shares` at `time` (open even while requests are pending); readyAt = time + the delay in force. */
   queue(staker: string, asset: string, shares: bigint, time: bigint): bigint {
     const held = this.sharesOf(staker, asset);
     if (shares === 0n || shares > held) throw new Error("model: bad queue");
@@ -239,7 +375,14 @@ export class VaultModel {
     const nonce = this.nonceOf(staker);
     this.nonces.set(norm(staker), nonce + 1n);
     const id = (BigInt(staker) << 96n) | nonce;
-    this.withdrawals.set(id, { staker: norm(staker), operator, asset: norm(asset), shares, startTime: time });
+    this.withdrawals.set(id, {
+      staker: norm(staker),
+      operator,
+      asset: norm(asset),
+      shares,
+      startTime: time,
+      readyAt: time + this.withdrawalDelay,
+    });
     return id;
   }
 
@@ -254,12 +397,25 @@ export class VaultModel {
     return ids;
   }
 
-  /** Completes withdrawal `id`; as shares, refused if the staker's current pool has a pending reservation. */
-  complete(id: bigint, asTokens: boolean): ModelCompletion {
+  /** What completing withdrawal `id` now would pay: its shares at the pool's whole assets (nothing is pending). */
+  completionValue(id: bigint): bigint {
     const w = this.requireWithdrawal(id);
+    const p = this.pool(w.operator, w.asset);
+    return toAssetsDown(w.shares, p.totalAssets, p.totalShares);
+  }
+
+  /**
+   * Completes withdrawal `id` (the caller checks who calls and when). In the vault's order, before anything changes:
+   * refused with PoolSlashPending while its own pool has a pending request, with AssetsBelowMinimum if it pays fewer
+   * than `minAssets`, and as shares if the staker's current pool is closed (fully slashed, or pending).
+   */
+  complete(id: bigint, asTokens: boolean, minAssets = 0n): ModelCompletion {
+    const w = this.requireWithdrawal(id);
+    this.requireNoPendingRequest(w.operator, w.asset);
+    const assets = this.completionValue(id);
+    if (assets < minAssets) throw new AssetsBelowMinimumError(assets, minAssets);
     if (!asTokens) this.requireOpen(this.operatorOf(w.staker), w.asset);
     const p = this.pool(w.operator, w.asset);
-    const assets = toAssetsDown(w.shares, p.totalAssets - p.pendingSlash, p.totalShares);
     p.totalAssets -= assets;
     p.totalShares -= w.shares;
     p.queuedShares -= w.shares;
@@ -271,29 +427,49 @@ export class VaultModel {
     return { ...result, newOperator, sharesMinted };
   }
 
+  /**
+   * `reserveSlash`: reserves floor(net * magnitude / freeMagnitude) and counts one more request on the pool; a
+   * reservation worth 0 assets changes nothing and returns 0.
+   */
   reserve(operator: string, asset: string, magnitude: bigint, freeMagnitude: bigint): bigint {
+    if (norm(operator) === ZERO || magnitude === 0n || magnitude > freeMagnitude) {
+      throw new Error("model: reserveSlash reverts InvalidSlash(operator, asset)");
+    }
     const p = this.pool(operator, asset);
     const amount = mulDivDown(p.totalAssets - p.pendingSlash, magnitude, freeMagnitude);
+    if (amount === 0n) return 0n;
     p.pendingSlash += amount;
+    p.pendingRequests += 1n;
     return amount;
   }
 
+  /** `releaseSlash`: returns `amount` of the reservation and uncounts its request. */
   release(operator: string, asset: string, amount: bigint): void {
     const p = this.pool(operator, asset);
-    if (amount > p.pendingSlash) throw new Error("model: release exceeds reservation");
+    if (amount > p.pendingSlash || p.pendingRequests === 0n) {
+      throw new Error("model: release exceeds reservation (SlashReservationExceeded)");
+    }
     p.pendingSlash -= amount;
+    p.pendingRequests -= 1n;
   }
 
-  execute(operator: string, asset: string, amount: bigint): void {
+  /** `executeSlash`: takes `amount` of the reservation out of the pool and uncounts its request. */
+  execute(operator: string, asset: string, amount: bigint, fullySlashed = false): void {
     const p = this.pool(operator, asset);
-    if (amount > p.pendingSlash) throw new Error("model: execution exceeds reservation");
+    if (amount > p.pendingSlash || p.pendingRequests === 0n) {
+      throw new Error("model: execution exceeds reservation (SlashReservationExceeded)");
+    }
     p.pendingSlash -= amount;
+    p.pendingRequests -= 1n;
     p.totalAssets -= amount;
+    if (fullySlashed) p.fullySlashed = true;
   }
 
   /**
    * Asserts that a state read by InvariantChecker.readState (which must cover the model's stakers and operators)
-   * equals the model: every pool, position and its value, delegation, nonce, and live withdrawal and its value.
+   * equals the model: every pool, position and its value, delegation, nonce, live withdrawal and its value, and the
+   * open reservations. A state built elsewhere that lacks the pool's pendingRequests / fullySlashed, a withdrawal's
+   * readyAt or openSlashReservations is compared on the fields it has.
    */
   assertState(st: ChainState): void {
     const mismatches: string[] = [];
@@ -301,8 +477,20 @@ export class VaultModel {
       const [a, e] = [show(actual), show(expected)];
       if (a !== e) mismatches.push(`${what}: chain ${a}, model ${e}`);
     };
+    /** `expected` restricted to the optional `fields` that `actual` lacks. */
+    const like = (actual: object | undefined, expected: object, fields: string[]): Record<string, unknown> =>
+      Object.fromEntries(
+        Object.entries(expected).filter(
+          ([k]) => !fields.includes(k) || (actual !== undefined && k in actual),
+        ),
+      );
     for (const [operator, asset, expected] of this.poolEntries()) {
-      compare(`pool (${operator}, ${asset})`, st.pools.get(`${operator}|${asset}`), expected);
+      const actual = st.pools.get(`${operator}|${asset}`);
+      compare(
+        `pool (${operator}, ${asset})`,
+        actual,
+        like(actual, expected, ["pendingRequests", "fullySlashed"]),
+      );
     }
     for (const staker of this.stakers) {
       compare(`stakerInfo of ${staker}`, st.stakerInfo.get(staker), {
@@ -319,27 +507,45 @@ export class VaultModel {
     }
     compare("live withdrawals", [...st.withdrawals.keys()].sort(), [...this.withdrawals.keys()].sort());
     for (const [id, w] of this.withdrawals) {
-      compare(`withdrawal ${id}`, st.withdrawals.get(id), { ...w, value: this.withdrawalValue(id) });
+      const actual = st.withdrawals.get(id);
+      compare(
+        `withdrawal ${id}`,
+        actual,
+        like(actual, { ...w, value: this.withdrawalValue(id) }, ["readyAt"]),
+      );
+    }
+    if (st.openSlashReservations !== undefined) {
+      compare("openSlashReservations", st.openSlashReservations, this.openSlashReservations());
     }
     expect(mismatches, "chain state vs model").to.deep.equal([]);
   }
 
-  /** Asserts that every pool, position, delegation, nonce and withdrawal on chain equals the model. */
+  /**
+   * Asserts that every pool, position, delegation, nonce and withdrawal (with its readyAt) on chain equals the model,
+   * and that openSlashReservations() counts the model's pending requests.
+   */
   async assertMatches(vault: RestakingVault): Promise<void> {
     const checks: Array<Promise<void>> = [];
     for (const [operator, asset, expected] of this.poolEntries()) {
       checks.push(
         vault.pool(operator, asset).then((p) => {
-          const actual = {
+          const actual: ModelPool = {
             totalAssets: p.totalAssets,
             totalShares: p.totalShares,
             queuedShares: p.queuedShares,
             pendingSlash: p.pendingSlash,
+            pendingRequests: p.pendingRequests,
+            fullySlashed: p.fullySlashed,
           };
           expect(actual, `pool (${operator}, ${asset})`).to.deep.equal(expected);
         }),
       );
     }
+    checks.push(
+      vault.openSlashReservations().then((n) => {
+        expect(n, "openSlashReservations").to.equal(this.openSlashReservations());
+      }),
+    );
     for (const staker of this.stakers) {
       checks.push(
         vault.stakerInfo(staker).then((info) => {
@@ -361,14 +567,15 @@ export class VaultModel {
       checks.push(
         vault.withdrawal(id).then(([staker, record, asset]) => {
           expect(
-            [staker, asset, record.operator, record.shares, record.startTime],
+            [staker, asset, record.operator, record.shares, record.startTime, record.readyAt],
             `withdrawal ${id}`,
-          ).to.deep.equal([w.staker, w.asset, w.operator, w.shares, w.startTime]);
+          ).to.deep.equal([w.staker, w.asset, w.operator, w.shares, w.startTime, w.readyAt]);
         }),
       );
       checks.push(
-        vault.withdrawableAmount(id).then(([value]) => {
+        vault.withdrawableAmount(id).then(([value, readyAt]) => {
           expect(value, `withdrawable amount of ${id}`).to.equal(this.withdrawalValue(id));
+          expect(readyAt, `readyAt of ${id}`).to.equal(w.readyAt);
         }),
       );
     }

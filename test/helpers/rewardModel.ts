@@ -4,14 +4,14 @@
  * of the block it was mined in, and compare every view and every payment with it exactly.
  *
  * Rules modelled (per pool `(operator, asset)`, per stream slot):
- *   - funding: an amount below the token's minimum (setMinFunding, 0 by default) reverts FundingTooSmall(token,
- *     amount, minFunding). commission = floor(amount * bps / 10_000) with the operator's commission in force at
+ *   - listing: addRewardToken(token, minFunding) requires a minimum funding above 0 (ZeroMinFunding(token)), and so
+ *     does setMinFunding(token, amount): a token is never fundable without a minimum.
+ *   - funding: an amount below the token's minimum reverts FundingTooSmall(token, amount, minFunding). commission = floor(amount * bps / 10_000) with the operator's commission in force at
  *     funding, credited to the operator; the pool's streams are first brought up to now; a token already streaming
  *     whose end is in the future (after that update, so a paused stream's end has moved) rolls: remaining = rate *
  *     (periodFinish - now) (1e18-scaled); newRate = floor((remaining + net * 1e18) / duration); newFinish = now +
- *     duration. While the remainder is worth at least the token's minimum funding (remaining != 0 and remaining >=
- *     minFunding * 1e18: every running stream when the minimum is 0), the roll may neither end the running stream
- *     sooner nor slow it down: newFinish < periodFinish or newRate < rate reverts StreamRescheduled(rate, newRate,
+ *     duration. While the remainder is worth at least the token's minimum funding (remaining >= minFunding * 1e18,
+ *     with minFunding >= 1), the roll may neither end the running stream sooner nor slow it down: newFinish < periodFinish or newRate < rate reverts StreamRescheduled(rate, newRate,
  *     periodFinish, newFinish). A smaller remainder is dust: any schedule (any duration in bounds) absorbs it, with the
  *     same newRate. A first funding of a token in a pool, or one after its stream ended, is unconstrained: rate =
  *     floor(net * 1e18 / duration). A pool has at most 8 slots, one per token, never freed (a 9th token reverts
@@ -29,7 +29,7 @@
  * The vault side is modelled only as far as the distributor sees it: a staker's operator, its shares per asset (the
  * shares a vault action mints are an input, taken from the vault's events), its asset mask (the vault sets an asset's
  * bit on every mint into the position and clears it when a queue empties it), the pools' active shares, and the
- * queued withdrawals. The commission schedule of the registry (queueCommission, effective after a delay) is modelled
+ * queued withdrawals (each ready at its queue time plus the withdrawal delay in force then, fixed when queued). The commission schedule of the registry (queueCommission, effective after a delay) is modelled
  * too.
  */
 import { ethers } from "hardhat";
@@ -128,6 +128,8 @@ export interface ModelWithdrawal {
   asset: string;
   shares: bigint;
   startTime: bigint;
+  /** startTime + the withdrawal delay in force at queue time (a later change of the delay does not move it). */
+  readyAt: bigint;
 }
 
 interface CommissionSchedule {
@@ -145,8 +147,8 @@ export interface FundResult {
   /** The remainder rolled in, 1e18-scaled: rate * (periodFinish - now) of the running stream (0 if none). */
   remainingScaled: bigint;
   /**
-   * The rolling rule applied: the remainder was worth at least the token's minimum funding (any remainder when the
-   * minimum is 0), so the new schedule had to end no sooner and stream no slower.
+   * The rolling rule applied: the remainder was worth at least the token's minimum funding, so the new schedule had
+   * to end no sooner and stream no slower.
    */
   guarded: boolean;
   /**
@@ -162,7 +164,7 @@ export interface RunningStream {
   periodFinish: bigint;
   /** What is left to stream, 1e18-scaled: rate * (periodFinish - t). */
   remainingScaled: bigint;
-  /** The remainder is worth at least the token's minimum funding now (always, when the minimum is 0). */
+  /** The remainder is worth at least the token's minimum funding now. */
   guarded: boolean;
 }
 
@@ -268,8 +270,11 @@ export class RewardModel {
     }
   }
 
-  /** `staker` queued `shares` of `asset` at `t`; returns the withdrawal (its id is `staker << 96 | nonce`). */
-  queueWithdrawal(staker: string, asset: string, shares: bigint, t: bigint): ModelWithdrawal {
+  /**
+   * `staker` queued `shares` of `asset` at `t` while the withdrawal delay was `delay`; returns the withdrawal (its id
+   * is `staker << 96 | nonce`, it is ready at `t + delay`).
+   */
+  queueWithdrawal(staker: string, asset: string, shares: bigint, t: bigint, delay: bigint): ModelWithdrawal {
     const s = this.staker(staker);
     const a = norm(asset);
     const held = s.shares.get(a) ?? 0n;
@@ -289,17 +294,18 @@ export class RewardModel {
       asset: a,
       shares,
       startTime: t,
+      readyAt: t + delay,
     };
     this.withdrawals.set(id, w);
     return w;
   }
 
-  /** `staker` left its operator: every asset it holds is queued, in asset-index order. */
-  undelegate(staker: string, t: bigint): ModelWithdrawal[] {
+  /** `staker` left its operator at `t` (withdrawal delay `delay`): every asset it holds is queued, in index order. */
+  undelegate(staker: string, t: bigint, delay: bigint): ModelWithdrawal[] {
     const s = this.staker(staker);
     if (s.operator === ZERO) throw new Error(`model: ${staker} is not delegated`);
     const queued = this.maskOrder(s).map((asset) =>
-      this.queueWithdrawal(staker, asset, s.shares.get(asset) ?? 0n, t),
+      this.queueWithdrawal(staker, asset, s.shares.get(asset) ?? 0n, t, delay),
     );
     s.operator = ZERO;
     return queued;
@@ -317,14 +323,33 @@ export class RewardModel {
 
   /* DISTRIBUTOR */
 
-  /** `setMinFunding(token, amount)`. */
-  setMinFunding(token: string, amount: bigint): void {
-    this.minFundings.set(norm(token), amount);
+  /**
+   * `addRewardToken(token, minFunding)`: throws ModelRevert ZeroMinFunding(token) for a minimum of 0 and
+   * RewardTokenAlreadyAdded(token) for a token listed already (checked in the contract's order), changing nothing.
+   */
+  addRewardToken(token: string, minFunding: bigint): void {
+    const key = norm(token);
+    if (minFunding === 0n) throw new ModelRevert("ZeroMinFunding", [key]);
+    if (this.minFundings.has(key)) throw new ModelRevert("RewardTokenAlreadyAdded", [key]);
+    this.minFundings.set(key, minFunding);
   }
 
-  /** The smallest funding of `token`. */
+  /**
+   * `setMinFunding(token, amount)`: throws ModelRevert RewardTokenNotAllowed(token) for a token never listed and
+   * ZeroMinFunding(token) for 0 (in the contract's order), changing nothing.
+   */
+  setMinFunding(token: string, amount: bigint): void {
+    const key = norm(token);
+    if (!this.minFundings.has(key)) throw new ModelRevert("RewardTokenNotAllowed", [key]);
+    if (amount === 0n) throw new ModelRevert("ZeroMinFunding", [key]);
+    this.minFundings.set(key, amount);
+  }
+
+  /** The smallest funding of `token` (never 0); throws for a token the model was not told was listed. */
   minFunding(token: string): bigint {
-    return this.minFundings.get(norm(token)) ?? 0n;
+    const min = this.minFundings.get(norm(token));
+    if (min === undefined) throw new Error(`model: ${token} is not a listed reward token`);
+    return min;
   }
 
   /**
@@ -595,7 +620,8 @@ export class RewardModel {
 
   /**
    * Stream `slot` of `pool` after an update at `t` (which moves a paused stream's end), if it still runs: its
-   * remainder, and whether that remainder is guarded (remaining != 0 and remaining >= minFunding * 1e18).
+   * remainder, and whether that remainder is guarded (remaining >= minFunding * 1e18; the minimum is at least 1, so
+   * a guarded remainder is never 0).
    */
   private runningAt(pool: ModelPool, slot: number, t: bigint): RunningStream | undefined {
     const st = pool.streams[slot];
@@ -605,7 +631,7 @@ export class RewardModel {
         : st.periodFinish;
     if (st.rate === 0n || periodFinish <= t) return undefined;
     const remainingScaled = st.rate * (periodFinish - t);
-    const guarded = remainingScaled !== 0n && remainingScaled >= this.minFunding(st.token) * RATE_SCALE;
+    const guarded = remainingScaled >= this.minFunding(st.token) * RATE_SCALE;
     return { rate: st.rate, periodFinish, remainingScaled, guarded };
   }
 

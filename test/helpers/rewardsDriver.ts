@@ -51,8 +51,8 @@ export const ROUNDING = { weiPerSettlement: 2n, rpsUnitsPerFunding: 1n, rpsUnits
 
 /**
  * How the fundings of one token met running streams of it, as the model predicted and the chain confirmed: the rolling
- * rule guards a remainder worth at least the token's minimum funding (every remainder when the minimum is 0); a
- * smaller one is dust that any schedule may absorb.
+ * rule guards a remainder worth at least the token's minimum funding (never 0); a smaller one is dust that any
+ * schedule may absorb.
  */
 export interface RollTally {
   /** Rolls of a guarded remainder (they kept its end and rate). */
@@ -63,6 +63,8 @@ export interface RollTally {
   dustRescheduled: number;
   /** Fundings that tried to reschedule a guarded remainder and reverted StreamRescheduled. */
   blocked: number;
+  /** The largest remainder (1e18-scaled) a dust roll met: below the token's minimum funding * 1e18 at that time. */
+  maxDustScaled: bigint;
 }
 
 /** A funding that was mined, with what the model computed for each entry. */
@@ -79,7 +81,10 @@ export interface DriverOptions {
   /** Accounts whose pendingRewards are compared (every account that ever stakes). */
   stakers: HardhatEthersSigner[];
   operators: HardhatEthersSigner[];
-  /** Reward tokens compared and accounted. */
+  /**
+   * Reward tokens compared and accounted: some of the fixture's (whose minimum fundings the model takes from the
+   * fixture); tokens listed later through `addRewardToken` join them.
+   */
   tokens: string[];
 }
 
@@ -87,6 +92,8 @@ export class RewardsDriver {
   readonly model: RewardModel;
   readonly f: RewardsFixture;
   private readonly opts: DriverOptions;
+  /** The reward tokens compared and accounted (opts.tokens, then those listed through addRewardToken). */
+  private readonly tokens: string[];
   /** Tokens paid out per token, measured from the RewardsClaimed and CommissionClaimed events. */
   readonly claimed = new Map<string, bigint>();
   steps = 0;
@@ -101,7 +108,12 @@ export class RewardsDriver {
   constructor(f: RewardsFixture, opts: DriverOptions) {
     this.f = f;
     this.opts = opts;
+    this.tokens = [...opts.tokens];
     this.model = new RewardModel(f.assetAddresses);
+    // The fixture listed its reward tokens with their minimum fundings before the driver existed.
+    f.rewardTokenAddresses.forEach((token, i) =>
+      this.model.addRewardToken(token, f.rewardTokenMinFundings[i]),
+    );
     for (const op of opts.operators) {
       const bps = op === f.operator1 ? 1_000n : op === f.operator2 ? 500n : -1n;
       if (bps < 0n) throw new Error("driver: unknown operator");
@@ -134,26 +146,38 @@ export class RewardsDriver {
   }
 
   async undelegate(staker: HardhatEthersSigner): Promise<Mined> {
+    const delay = await this.f.vault.withdrawalDelay();
     const m = await mined(this.f.registry.connect(staker).undelegate(staker.address));
-    const queued = this.model.undelegate(staker.address, m.timestamp);
+    const queued = this.model.undelegate(staker.address, m.timestamp, delay);
     this.expectQueued(m.receipt.logs, queued);
     this.settled(staker.address, queued.length);
     return m;
   }
 
   async queue(staker: HardhatEthersSigner, asset: string, shares: bigint): Promise<Mined> {
+    const delay = await this.f.vault.withdrawalDelay();
     const m = await mined(this.f.vault.connect(staker).queueWithdrawal(asset, shares));
-    const w = this.model.queueWithdrawal(staker.address, asset, shares, m.timestamp);
+    const w = this.model.queueWithdrawal(staker.address, asset, shares, m.timestamp, delay);
     this.expectQueued(m.receipt.logs, [w]);
     this.settled(staker.address, 1);
     return m;
   }
 
+  /**
+   * `completeWithdrawal(id, asTokens, minAssets)` by `staker`, with minAssets the exact value withdrawableAmount
+   * reports just before (no slash request is ever pending in these tests, so nothing moves it): the completion must
+   * pay exactly that, at the ready time the model fixed when the withdrawal was queued.
+   */
   async complete(staker: HardhatEthersSigner, id: bigint, asTokens: boolean): Promise<Mined> {
-    const m = await mined(this.f.vault.connect(staker).completeWithdrawal(id, asTokens));
+    const w = this.model.withdrawals.get(id);
+    if (w === undefined) throw new Error(`driver: no withdrawal ${id}`);
+    const [expectedAssets, readyAt] = await this.f.vault.withdrawableAmount(id);
+    expect(readyAt, `ready time of withdrawal ${id}`).to.equal(w.readyAt);
+    const m = await mined(this.f.vault.connect(staker).completeWithdrawal(id, asTokens, expectedAssets));
     const ev = this.vaultEvents(m.receipt.logs, "WithdrawalCompleted");
     expect(ev.length).to.equal(1);
     expect(ev[0].args.id).to.equal(id);
+    expect(ev[0].args.assets, `assets paid by withdrawal ${id}`).to.equal(expectedAssets);
     this.model.completeWithdrawal(id, asTokens, ev[0].args.sharesMinted as bigint, m.timestamp);
     if (!asTokens) this.settled(ev[0].args.staker as string, 1);
     return m;
@@ -173,10 +197,66 @@ export class RewardsDriver {
 
   /* DISTRIBUTOR */
 
-  /** `setMinFunding(token, amount)` by `admin`. */
-  async setMinFunding(admin: HardhatEthersSigner, token: string, amount: bigint): Promise<Mined> {
-    const m = await mined(this.f.distributor.connect(admin).setMinFunding(token, amount));
-    await expect(m.receipt).to.emit(this.f.distributor, "MinFundingSet").withArgs(token, amount);
+  /**
+   * `addRewardToken(token, minFunding)` by `admin`. Where the model says it reverts (ZeroMinFunding,
+   * RewardTokenAlreadyAdded), the chain must revert with the same error and arguments and list nothing: returns the
+   * model's error. Otherwise it must emit RewardTokenAdded(token, next id) and MinFundingSet(token, minFunding); the
+   * token then joins the tokens compared by `check`.
+   */
+  async addRewardToken(
+    admin: HardhatEthersSigner,
+    token: string,
+    minFunding: bigint,
+  ): Promise<Mined | ModelRevert> {
+    const { distributor } = this.f;
+    const listed = await distributor.rewardTokens();
+    const predicted = this.model.clone();
+    try {
+      predicted.addRewardToken(token, minFunding);
+    } catch (e) {
+      if (!(e instanceof ModelRevert)) throw e;
+      await expect(distributor.connect(admin).addRewardToken(token, minFunding))
+        .to.be.revertedWithCustomError(distributor, e.errorName)
+        .withArgs(...e.args);
+      expect(await distributor.rewardTokens()).to.deep.equal(listed);
+      return e;
+    }
+    const m = await mined(distributor.connect(admin).addRewardToken(token, minFunding));
+    await expect(m.receipt)
+      .to.emit(distributor, "RewardTokenAdded")
+      .withArgs(ethers.getAddress(token), BigInt(listed.length));
+    await expect(m.receipt)
+      .to.emit(distributor, "MinFundingSet")
+      .withArgs(ethers.getAddress(token), minFunding);
+    expect(await distributor.rewardTokens()).to.deep.equal([...listed, ethers.getAddress(token)]);
+    this.model.addRewardToken(token, minFunding);
+    this.tokens.push(token);
+    return m;
+  }
+
+  /**
+   * `setMinFunding(token, amount)` by `admin`. Where the model says it reverts (RewardTokenNotAllowed,
+   * ZeroMinFunding), the chain must revert with the same error and arguments and the minimum stays: returns the
+   * model's error. Otherwise it must emit MinFundingSet(token, amount).
+   */
+  async setMinFunding(
+    admin: HardhatEthersSigner,
+    token: string,
+    amount: bigint,
+  ): Promise<Mined | ModelRevert> {
+    const { distributor } = this.f;
+    const predicted = this.model.clone();
+    try {
+      predicted.setMinFunding(token, amount);
+    } catch (e) {
+      if (!(e instanceof ModelRevert)) throw e;
+      await expect(distributor.connect(admin).setMinFunding(token, amount))
+        .to.be.revertedWithCustomError(distributor, e.errorName)
+        .withArgs(...e.args);
+      return e;
+    }
+    const m = await mined(distributor.connect(admin).setMinFunding(token, amount));
+    await expect(m.receipt).to.emit(distributor, "MinFundingSet").withArgs(token, amount);
     this.model.setMinFunding(token, amount);
     return m;
   }
@@ -202,7 +282,10 @@ export class RewardsDriver {
       if (r.rolled) {
         const tally = this.tally(p.token);
         if (r.guarded) tally.guarded += 1;
-        else tally.dust += 1;
+        else {
+          tally.dust += 1;
+          if (r.remainingScaled > tally.maxDustScaled) tally.maxDustScaled = r.remainingScaled;
+        }
         if (r.rescheduled) tally.dustRescheduled += 1;
       }
       const a = events[i].args;
@@ -274,7 +357,7 @@ export class RewardsDriver {
     const key = ethers.getAddress(token);
     let tally = this.rolls.get(key);
     if (tally === undefined) {
-      tally = { guarded: 0, dust: 0, dustRescheduled: 0, blocked: 0 };
+      tally = { guarded: 0, dust: 0, dustRescheduled: 0, blocked: 0, maxDustScaled: 0n };
       this.rolls.set(key, tally);
     }
     return tally;
@@ -340,7 +423,7 @@ export class RewardsDriver {
     // One call reads every figure (through the contracts' external views); poolStreams is read per pool.
     const stakers = this.opts.stakers.map((s) => s.address);
     const operators = this.opts.operators.map((s) => s.address);
-    const tokens = this.opts.tokens;
+    const tokens = this.tokens;
     const assets = this.f.assetAddresses;
     const state = await this.f.reader.read(distributorAddress, stakers, operators, assets, tokens);
     const streams: Awaited<ReturnType<RewardDistributor["poolStreams"]>>[] = [];
@@ -405,7 +488,7 @@ export class RewardsDriver {
     });
 
     // Invariant 7.
-    for (const token of this.opts.tokens) {
+    for (const token of this.tokens) {
       const key = ethers.getAddress(token);
       const funded = this.model.funded.get(key) ?? 0n;
       const claimed = this.claimed.get(key) ?? 0n;
@@ -564,8 +647,18 @@ export class RewardsDriver {
   private expectQueued(logs: readonly Log[], queued: ModelWithdrawal[]): void {
     const events = this.vaultEvents(logs, "WithdrawalQueued");
     expect(
-      events.map((e) => [e.args.id, e.args.staker, e.args.operator, e.args.asset, e.args.shares]),
-    ).to.deep.equal(queued.map((w) => [w.id, w.staker, w.operator, w.asset, w.shares]));
+      events.map((e) => [
+        e.args.id,
+        e.args.staker,
+        e.args.operator,
+        e.args.asset,
+        e.args.shares,
+        e.args.startTime,
+        e.args.readyAt,
+      ]),
+    ).to.deep.equal(
+      queued.map((w) => [w.id, w.staker, w.operator, w.asset, w.shares, w.startTime, w.readyAt]),
+    );
   }
 
   private vaultEvents(logs: readonly Log[], name: string): ReturnType<typeof parse> {

@@ -7,8 +7,11 @@
  *
  *   rewardsFixture    2 listed assets (stETH, rETH); operator1 (10% commission) and operator2 (5%), both without a
  *                     delegation approver; 5 stakers funded and approved; 3 allowed reward tokens minted to `funder`
- *                     and approved for the distributor. Withdrawal delay: the vault's default (7 days).
- *   scenarioFixture   rewardsFixture with the withdrawal delay at its minimum (3 days), so that random scenarios
+ *                     and approved for the distributor, each listed with the least minimum funding addRewardToken
+ *                     accepts (FIXTURE_MIN_FUNDING, 1 wei: a token can no longer be listed without one), so that the
+ *                     tests can still fund single wei; a test that needs a larger minimum sets it (setMinFunding).
+ *                     Withdrawal delay: the vault's default (7 days).
+ *   scenarioFixture   rewardsFixture with the withdrawal delay at its minimum (4 days), so that random scenarios
  *                     complete withdrawals often.
  */
 import { ethers } from "hardhat";
@@ -37,6 +40,11 @@ export const MIN_DURATION = HOUR;
 export const MAX_DURATION = 365n * DAY;
 export const MAX_STREAMS_PER_POOL = 8n;
 export const MAX_REWARD_TOKENS = 255n;
+/**
+ * The minimum funding the fixture lists each reward token with: the least non-zero one. A remainder worth less than
+ * a wei is then dust (any later funding may reschedule it); every larger one is guarded by the rolling rule.
+ */
+export const FIXTURE_MIN_FUNDING = 1n;
 /** Distributor pause groups (bit positions). */
 export const RD_GROUP = { FUNDING: 0n, CLAIMS: 1n } as const;
 
@@ -45,7 +53,7 @@ export const OPERATOR2_BPS = 500n;
 export const MAX_COMMISSION_BPS = 5_000n;
 export const COMMISSION_DELAY_BUFFER = DAY;
 export const DEFAULT_WITHDRAWAL_DELAY = 7n * DAY;
-export const MIN_WITHDRAWAL_DELAY = 3n * DAY;
+export const MIN_WITHDRAWAL_DELAY = 4n * DAY;
 
 export const ASSET_CAP = 10n ** 30n;
 export const STAKER_FUNDS = 1_000_000n * WAD;
@@ -91,6 +99,8 @@ export interface RewardsFixture {
   /** RWA, RWB, RWC, allowed in this order (ids 0, 1, 2). */
   rewardTokens: MockERC20[];
   rewardTokenAddresses: string[];
+  /** The minimum funding each reward token was listed with (FIXTURE_MIN_FUNDING), in the same order. */
+  rewardTokenMinFundings: bigint[];
   /** Test-only batch reader of the views a scenario compares after every step. */
   reader: RewardsStateReader;
 }
@@ -125,7 +135,7 @@ export async function rewardsFixture(): Promise<RewardsFixture> {
   ];
   const rewardTokenAddresses = await Promise.all(rewardTokens.map((t) => t.getAddress()));
   for (const token of rewardTokens) {
-    await (await distributor.addRewardToken(await token.getAddress())).wait();
+    await (await distributor.addRewardToken(await token.getAddress(), FIXTURE_MIN_FUNDING)).wait();
     await (await token.mint(funder.address, FUNDER_FUNDS)).wait();
     await (await token.connect(funder).approve(addresses.rewardDistributor, ethers.MaxUint256)).wait();
   }
@@ -164,6 +174,7 @@ export async function rewardsFixture(): Promise<RewardsFixture> {
     strayAddress: await stray.getAddress(),
     rewardTokens,
     rewardTokenAddresses,
+    rewardTokenMinFundings: rewardTokenAddresses.map(() => FIXTURE_MIN_FUNDING),
     reader,
   };
 }

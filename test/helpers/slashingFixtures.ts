@@ -9,22 +9,40 @@
  *   stakedFixture           + AVS X (`avs`: slasher, veto committee, 1-day window, max 1/2, burns, stETH + rETH) and
  *                           AVS Y (`avs2`: slasher2, no committee, max 1, redistributes to `recipient`, stETH);
  *                           operator1 registered for X and Y, operator2 for X; the deposits of STAKES and the
- *                           allocations of ALLOCATIONS, in force (the default allocation delay has passed).
+ *                           allocations of ALLOCATIONS, in force (the allocation delay, latestReadyAt() +
+ *                           EXIT_BUFFER - now = withdrawal delay + 4 days = 11 days, has passed). X's SlashTerms are 1
+ *                           and Y's are 2.
  *
- * The model (DESIGN.md "AVSs, allocations and slashing"): per operator and asset, maxMagnitude = 1e18 - lost; a
- * request of fraction f takes s = floor(a_X * f / 1e18) from a_X and reserves
- * amount = floor(net * s / (maxMagnitude - reservedBefore)) of the pool, net = totalAssets - pendingSlash. A pending
- * deallocation d of the allocation shrinks with it to floor(d * (a_X - s) / a_X); the request records the cut
- * (d minus that) and a veto or cancel gives it back. While a request is pending, its pool takes no new shares
- * (PoolSlashPending): entering at the net price and then sharing a veto's returned value would pay the entrant for a
- * risk it never bore.
+ * The model (docs/slashing.md "The magnitude model" and "The reservation at request"): per operator and asset,
+ * maxMagnitude = 1e18 - lost; a request of fraction f takes s = ceil(a_X * f / 1e18) from a_X (rounded against the
+ * operator, so never 0 for a non-zero allocation) and reserves amount = floor(net * s / (maxMagnitude - reservedBefore))
+ * of the pool, net = totalAssets - pendingSlash. An asset whose amount would be 0 is skipped: no magnitude moves
+ * without tokens. A pending deallocation d of the allocation shrinks with it to floor(d * (a_X - s) / a_X); the request
+ * records the cut (d minus that) and a veto or cancel gives it back (docs/slashing.md, the restore table: with a change
+ * queued since the request, a cancel after expiry deallocates s at once, while a veto or an earlier cancel puts
+ * r = s - cut back into the allocation and into the pending change, which keeps its target: a decrease grows by r, an
+ * increase shrinks by r or, if r exceeds it, becomes a decrease of the excess with the withdrawal delay). While a
+ * request is pending, its pool takes no new
+ * shares and pays no exit (PoolSlashPending with the number of pending requests). An execution that leaves
+ * maxMagnitude below MIN_MAX_MAGNITUDE marks the operator fully slashed in the asset.
+ * The pool gate (docs/slashing.md "Pending requests close the pool"), per operator and asset: requests come in epochs,
+ * `gateAt` being the start of the pool's current one (set when a request starts an epoch, never moved when requests
+ * resolve). A request that would reserve tokens is accepted if the pool never had one (gateAt 0: it starts an epoch)
+ * or within JOIN_WINDOW of the epoch's start (it joins, whether the pool is still closed or already reopened); after
+ * that it is refused PoolGated(operator, asset, gateAt + GATE_CYCLE) while the pool is closed (reserved magnitude) or
+ * before gateAt + GATE_CYCLE, and otherwise starts a new epoch (gateAt = now). An AVS's next request on an allocation
+ * waits for its last one (SlashRequestOpen while that is Pending, SlashCooldown until its executableAt +
+ * EXECUTION_WINDOW + SLASH_COOLDOWN). A request skips every asset it cannot take (nothing allocated, worth 0 tokens,
+ * open request, cooldown, gated pool) and takes the others; it reverts only if it takes none, with the reason of the
+ * first refused asset in vault-index order (worth-0 and unallocated assets give none: NothingToSlash if no asset
+ * gave one). The worth-0 check comes before the gate, so a worth-0 asset is never gated.
  * The functions below compute these from their inputs only, never from a contract call.
  */
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { ContractTransactionResponse, Signer } from "ethers";
+import type { ContractTransactionReceipt, ContractTransactionResponse, Signer } from "ethers";
 
 import {
   BlocklistERC20__factory,
@@ -35,7 +53,15 @@ import {
   type SlashingManager,
 } from "../../typechain-types";
 import type { ISlashingManagerTypes } from "../../typechain-types/contracts/core/SlashingManager";
-import { ASSET_CAP, DAY, STAKER_FUNDS, WAD, stakingFixture, type StakingFixture } from "./fixtures";
+import {
+  ASSET_CAP,
+  DAY,
+  DEFAULT_WITHDRAWAL_DELAY,
+  STAKER_FUNDS,
+  WAD,
+  stakingFixture,
+  type StakingFixture,
+} from "./fixtures";
 import { InvariantChecker, type BalanceReader } from "./invariants";
 import { NO_SIGNATURE, ZERO_SALT } from "./signatures";
 import { toAssetsDown } from "./sharesMath";
@@ -55,8 +81,45 @@ export const ZERO = ethers.ZeroAddress;
 export const BURN_ADDRESS = "0x000000000000000000000000000000000000dEaD";
 export const MAX_VETO_WINDOW = 2n * DAY - 1n;
 export const EXECUTION_WINDOW = DAY;
-export const DEFAULT_ALLOCATION_DELAY = DAY;
-export const MAX_ALLOCATION_DELAY = 30n * DAY;
+/**
+ * Time a staker has, beyond the latest ready time of the withdrawals queued when a change is announced, to finish an
+ * exit before the change can slash it: covers the longest pool closure and its reopening window.
+ */
+export const EXIT_BUFFER = 4n * DAY;
+/** An AVS's next request on an allocation waits until this long after its last request's expiry. */
+export const SLASH_COOLDOWN = 3n * DAY;
+/** A request joins its pool's current request epoch only this long after the epoch started (6 hours). */
+export const JOIN_WINDOW = 6n * 3600n;
+/** The least a pool stays open after an epoch's last request could still be pending (12 hours). */
+export const REOPEN_WINDOW = 12n * 3600n;
+/**
+ * A pool's next request epoch starts this long after the last one started (once none of its requests is pending):
+ * JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW + REOPEN_WINDOW = 3 days 18 hours - 1 s.
+ */
+export const GATE_CYCLE = JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW + REOPEN_WINDOW;
+/** Below this maximum magnitude an operator is fully slashed in the asset. */
+export const MIN_MAX_MAGNITUDE = 10n ** 12n;
+/**
+ * The vault's latestReadyAt() at time `now`: max(now + withdrawalDelay, exitHorizon), where setWithdrawalDelay
+ * records exitHorizon = max(exitHorizon, time of the change + old delay).
+ */
+export function latestReadyAtOf(now: bigint, withdrawalDelay: bigint, exitHorizon = 0n): bigint {
+  const readyNow = now + withdrawalDelay;
+  return readyNow > exitHorizon ? readyNow : exitHorizon;
+}
+/** allocationDelay() at time `now`: latestReadyAt() + EXIT_BUFFER - now. */
+export function allocationDelayAt(now: bigint, withdrawalDelay: bigint, exitHorizon = 0n): bigint {
+  return latestReadyAtOf(now, withdrawalDelay, exitHorizon) + EXIT_BUFFER - now;
+}
+/**
+ * The allocation delay (and the delay of a loosening AVS change) for a vault withdrawal delay, when no withdrawal
+ * queued under a longer delay can still be outstanding (latestReadyAt() = now + withdrawalDelay).
+ */
+export function allocationDelayFor(withdrawalDelay: bigint): bigint {
+  return withdrawalDelay + EXIT_BUFFER;
+}
+/** allocationDelay() with the default withdrawal delay and no earlier, longer one: 11 days. */
+export const ALLOCATION_DELAY = allocationDelayFor(DEFAULT_WITHDRAWAL_DELAY);
 export const REGISTRAR_GAS_LIMIT = 200_000n;
 /** The gas deregistration demands when the AVS has a registrar: the budget plus the 1/64 rule plus 10,000. */
 export const DEREGISTRATION_GAS_NEEDED = (REGISTRAR_GAS_LIMIT * 64n) / 63n + 10_000n;
@@ -112,9 +175,105 @@ export const ALLOCATIONS = {
 /* The model                                                                                                    */
 /* ------------------------------------------------------------------------------------------------------------ */
 
-/** Magnitude a request of `wadFraction` takes from allocation `current`: floor(current * f / 1e18). */
+/** Magnitude a request of `wadFraction` takes from allocation `current`: ceil(current * f / 1e18). */
 export function slashMagnitude(current: bigint, wadFraction: bigint): bigint {
-  return (current * wadFraction) / WAD;
+  return (current * wadFraction + WAD - 1n) / WAD;
+}
+
+/** Whether an operator whose max magnitude in an asset is `maxMagnitude` is fully slashed in it. */
+export function isFullySlashed(maxMagnitude: bigint): boolean {
+  return maxMagnitude < MIN_MAX_MAGNITUDE;
+}
+
+/**
+ * When an AVS may next request on an allocation its last request (executable at `executableAt`, no longer Pending)
+ * touched: executableAt + EXECUTION_WINDOW + SLASH_COOLDOWN.
+ */
+export function nextRequestAtOf(executableAt: bigint): bigint {
+  return executableAt + EXECUTION_WINDOW + SLASH_COOLDOWN;
+}
+
+/**
+ * The pool gate's verdict on a request that would reserve tokens at `now` in a pool whose current request epoch started
+ * at `gateAt` (0: never requested) and where pending requests hold `reserved` magnitude: accepted within JOIN_WINDOW of
+ * the epoch's start (joining it, `gateAt` unchanged) or when no epoch ever started (starting one now); past the join
+ * window refused with nextEpochAt = gateAt + GATE_CYCLE while the pool is closed or before that time; otherwise
+ * accepted, starting a new epoch now.
+ */
+export type GateVerdict = { accepted: true; gateAt: bigint } | { accepted: false; nextEpochAt: bigint };
+
+export function poolGate(gateAt: bigint, reserved: bigint, now: bigint): GateVerdict {
+  if (gateAt === 0n) return { accepted: true, gateAt: now };
+  if (now < gateAt + JOIN_WINDOW) return { accepted: true, gateAt };
+  if (reserved !== 0n || now < gateAt + GATE_CYCLE)
+    return { accepted: false, nextEpochAt: gateAt + GATE_CYCLE };
+  return { accepted: true, gateAt: now };
+}
+
+/** Why a request skipped an asset it could otherwise take: the custom error and the args it reverts with. */
+export type Refusal =
+  | { error: "SlashRequestOpen"; args: [string, string, string] }
+  | { error: "SlashCooldown"; args: [string, string, string, bigint] }
+  | { error: "PoolGated"; args: [string, string, bigint] };
+
+/** The request state an allocation's `openRequest` names (null when it names none). */
+export interface LastRequest {
+  status: bigint;
+  executableAt: bigint;
+}
+
+/** What a request does with one asset: takes `s` and `amount` (the pool's gate becoming `gateAt`), or skips it. */
+export type AssetVerdict =
+  | { take: true; s: bigint; amount: bigint; gateAt: bigint }
+  | { take: false; refusal: Refusal | null };
+
+/**
+ * The model of one asset of request (`avs`, `operator`, `wadFraction`) at `now`, in contract order: nothing allocated
+ * -> skipped; the AVS's last request on the allocation still Pending -> SlashRequestOpen; before its executableAt +
+ * EXECUTION_WINDOW + SLASH_COOLDOWN -> SlashCooldown; worth 0 tokens -> skipped (never gated); then the pool gate.
+ */
+export function assetVerdict(x: {
+  avs: string;
+  operator: string;
+  asset: string;
+  wadFraction: bigint;
+  now: bigint;
+  current: bigint;
+  last: LastRequest | null;
+  net: bigint;
+  maxMagnitude: bigint;
+  reserved: bigint;
+  gateAt: bigint;
+}): AssetVerdict {
+  if (x.current === 0n) return { take: false, refusal: null };
+  if (x.last !== null) {
+    if (x.last.status === STATUS.Pending)
+      return { take: false, refusal: { error: "SlashRequestOpen", args: [x.avs, x.operator, x.asset] } };
+    const nextRequestAt = nextRequestAtOf(x.last.executableAt);
+    if (x.now < nextRequestAt)
+      return {
+        take: false,
+        refusal: { error: "SlashCooldown", args: [x.avs, x.operator, x.asset, nextRequestAt] },
+      };
+  }
+  const s = slashMagnitude(x.current, x.wadFraction);
+  const amount = reservedAmount(x.net, s, x.maxMagnitude, x.reserved);
+  if (amount === 0n) return { take: false, refusal: null };
+  const gate = poolGate(x.gateAt, x.reserved, x.now);
+  if (!gate.accepted)
+    return { take: false, refusal: { error: "PoolGated", args: [x.operator, x.asset, gate.nextEpochAt] } };
+  return { take: true, s, amount, gateAt: gate.gateAt };
+}
+
+/** The revert of a request that takes no asset: the first refusal in vault-index order, else NothingToSlash. */
+export function requestRevertOf(
+  avs: string,
+  operator: string,
+  verdicts: AssetVerdict[],
+): { error: string; args: unknown[] } | null {
+  if (verdicts.some((v) => v.take)) return null;
+  for (const v of verdicts) if (!v.take && v.refusal !== null) return v.refusal;
+  return { error: "NothingToSlash", args: [operator, avs] };
 }
 
 /** Assets a request taking `s` reserves: floor(net * s / (maxMagnitude - reservedBefore)). */
@@ -292,7 +451,7 @@ export async function stakedFixture(): Promise<StakedFixture> {
   await (
     await sm.connect(f.operator2).modifyAllocation(f.avs.address, stETH, ALLOCATIONS.op2AvsStETH)
   ).wait();
-  await time.increase(DEFAULT_ALLOCATION_DELAY);
+  await time.increase(ALLOCATION_DELAY);
   return f;
 }
 
@@ -310,9 +469,16 @@ export function stakedDeposits(f: StakedFixture): Array<[string, string, bigint]
 
 /**
  * The AVSConfig the contract stores for `p`, as an array in struct order
- * (slasher, maxSlashWad, vetoWindow, vetoCommittee, assetMask, id, recipient, registrar, registered).
+ * (slasher, maxSlashWad, vetoWindow, vetoCommittee, assetMask, id, termsId, recipient, registrar, registered).
+ * `termsId` defaults to `id`, which holds while the AVSs registered in order and none changed its committee or
+ * recipient; a queued configuration carries termsId 0 (its terms are written when it is applied).
  */
-export function expectedConfig(f: SlashingManagerFixture, p: AVSParams, id: bigint): unknown[] {
+export function expectedConfig(
+  f: SlashingManagerFixture,
+  p: AVSParams,
+  id: bigint,
+  termsId: bigint = id,
+): unknown[] {
   return [
     p.slasher,
     p.maxSlashWad,
@@ -320,6 +486,7 @@ export function expectedConfig(f: SlashingManagerFixture, p: AVSParams, id: bigi
     p.vetoCommittee,
     assetMask(f, p.assets),
     id,
+    termsId,
     p.recipient,
     p.registrar,
     true,
@@ -327,13 +494,26 @@ export function expectedConfig(f: SlashingManagerFixture, p: AVSParams, id: bigi
 }
 
 /** An all-zero AVSConfig. */
-export const EMPTY_CONFIG: unknown[] = [ZERO, 0n, 0n, ZERO, 0n, 0n, ZERO, ZERO, false];
+export const EMPTY_CONFIG: unknown[] = [ZERO, 0n, 0n, ZERO, 0n, 0n, 0n, ZERO, ZERO, false];
+
+/** The SlashTerms record the contract stores, as an array in struct order (vetoCommittee, avsId, recipient). */
+export function expectedTerms(vetoCommittee: string, avsId: bigint, recipient: string): unknown[] {
+  return [vetoCommittee, avsId, recipient];
+}
 
 /** A deterministic funded wallet (not one of the default signers). */
 export async function fundedWallet(label: string): Promise<Signer & { address: string }> {
   const wallet = new ethers.Wallet(ethers.id(`slashing-suite:${label}`), ethers.provider);
   await setBalance(wallet.address, 10n ** 20n);
   return wallet;
+}
+
+/** The timestamp of the block that mined `receipt`. */
+export async function blockTimeOf(receipt: ContractTransactionReceipt | null): Promise<bigint> {
+  if (receipt === null) throw new Error("no receipt");
+  const block = await ethers.provider.getBlock(receipt.blockNumber);
+  if (block === null) throw new Error(`no block ${receipt.blockNumber}`);
+  return BigInt(block.timestamp);
 }
 
 /** Sets the next block's timestamp to `latest + offset` and returns it. */
@@ -353,6 +533,10 @@ export interface PoolState {
   totalShares: bigint;
   queuedShares: bigint;
   pendingSlash: bigint;
+  /** The number of pending slash requests that reserved in the pool (entries and exits wait while non-zero). */
+  pendingRequests: bigint;
+  /** The operator is fully slashed in the asset: the pool refuses entries for good. */
+  fullySlashed: boolean;
 }
 
 export async function poolOf(f: SlashingManagerFixture, operator: string, asset: string): Promise<PoolState> {
@@ -362,6 +546,8 @@ export async function poolOf(f: SlashingManagerFixture, operator: string, asset:
     totalShares: p.totalShares,
     queuedShares: p.queuedShares,
     pendingSlash: p.pendingSlash,
+    pendingRequests: p.pendingRequests,
+    fullySlashed: p.fullySlashed,
   };
 }
 
@@ -380,6 +566,15 @@ export async function magnitudesOf(
 ): Promise<MagnitudeState> {
   const [m, maxMagnitude] = await f.sm.magnitudes(operator, asset);
   return { lost: m.lost, encumbered: m.encumbered, reserved: m.reserved, maxMagnitude };
+}
+
+/**
+ * The pool gate of `operator` in `asset` (Magnitudes.gateAt): when the pool's current request epoch started (the
+ * request that started it); 0 if no request ever reserved in the pool. Resolutions never move it.
+ */
+export async function gateAtOf(f: SlashingManagerFixture, operator: string, asset: string): Promise<bigint> {
+  const [m] = await f.sm.magnitudes(operator, asset);
+  return m.gateAt;
 }
 
 export interface AllocationState {
@@ -404,6 +599,34 @@ export async function allocationOf(
   };
 }
 
+/**
+ * An allocation with the request bookkeeping the contract keeps on it. The cooldown is not stored: it follows from
+ * `openRequest` (nextRequestAtOf its executableAt).
+ */
+export interface AllocationRecord extends AllocationState {
+  /** The operator queued a change while request `openRequest` was pending (a veto or cancel restores towards it). */
+  changedAfterRequest: boolean;
+  /** The AVS's last request on the allocation (kept after it resolves; 0 if it never made one there). */
+  openRequest: bigint;
+}
+
+export async function allocationRecordOf(
+  f: SlashingManagerFixture,
+  operator: string,
+  avs: string,
+  asset: string,
+): Promise<AllocationRecord> {
+  const a = await f.sm.allocation(operator, avs, asset);
+  return {
+    current: a.current,
+    pendingDelta: a.pendingDelta,
+    pendingIncrease: a.pendingIncrease,
+    effectAt: a.effectAt,
+    changedAfterRequest: a.changedAfterRequest,
+    openRequest: a.openRequest,
+  };
+}
+
 /** An allocation whose allocated stake must not move when another AVS slashes (invariant 5). */
 export interface Watched {
   operator: string;
@@ -417,23 +640,55 @@ export interface PoolRef {
   asset: string;
 }
 
-/** What one request reserves in one asset, as slashRequest(id) reports it. */
+/** What one request reserves in one asset, as slashedAsset(id, i) reports it. */
 export interface SlashedAssetState {
   asset: string;
   magnitude: bigint;
   /** How much the request shrank a pending deallocation of the allocation (given back on a veto or cancel). */
   deallocationCut: bigint;
   amount: bigint;
+  /** The escrowed amount was released (releaseSlashedFunds(id, asset)). */
+  released: boolean;
 }
 
+/** Every SlashedAsset of request `id`, in order (slashedAsset(id, i) for i < assetCount). */
 export async function slashedAssetsOf(f: SlashingManagerFixture, id: bigint): Promise<SlashedAssetState[]> {
-  const [, , assets, slashed] = await f.sm.slashRequest(id);
-  return slashed.map((s, i) => ({
-    asset: assets[i],
-    magnitude: s.magnitude,
-    deallocationCut: s.deallocationCut,
-    amount: s.amount,
-  }));
+  const [request] = await f.sm.slashRequest(id);
+  const out: SlashedAssetState[] = [];
+  for (let i = 0n; i < request.assetCount; i++) {
+    const [asset, s] = await f.sm.slashedAsset(id, i);
+    out.push({
+      asset,
+      magnitude: s.magnitude,
+      deallocationCut: s.deallocationCut,
+      amount: s.amount,
+      released: s.released,
+    });
+  }
+  return out;
+}
+
+/** A request to make and check (SlashingWorld.requestChecked, requestRefusedChecked). */
+export interface RequestArgs {
+  avs: string;
+  slasher: Signer;
+  operator: string;
+  wadFraction: bigint;
+  /** Every asset the AVS accepts (any order). */
+  assets: string[];
+}
+
+/** One asset of a request's AVS before the request. */
+interface AssetBefore {
+  asset: string;
+  allocation: AllocationRecord;
+  /** The request the allocation's openRequest names (null if none). */
+  last: LastRequest | null;
+  mags: MagnitudeState;
+  gateAt: bigint;
+  pool: PoolState;
+  stake: bigint;
+  maxSlashable: bigint;
 }
 
 /** What the model says a request reserves in one pool. */
@@ -444,8 +699,9 @@ export interface Reservation {
 }
 
 /**
- * The scenario world: tracks every deposit, withdrawal and slash request so that the DESIGN.md invariants can be
- * checked after every step. Create one per test (never inside a fixture: loadFixture returns the same object).
+ * The scenario world: tracks every deposit, withdrawal and slash request so that the invariants of docs/slashing.md
+ * ("Invariants") can be checked after every step. Create one per test (never inside a fixture: loadFixture returns the
+ * same object).
  *
  * `check()` asserts:
  *   1. (InvariantChecker) vault balance >= sum of pools' totalAssets per asset (== without donations), and
@@ -454,8 +710,9 @@ export interface Reservation {
  *   3. (InvariantChecker) nobody withdrew or holds more than it deposited.
  *   6. every queued withdrawal is worth its shares at the pool's rate net of pending slashes (it bears every executed
  *      and every pending request), computed here with the BigInt share math.
- *   Escrow: the SlashingManager holds exactly the amounts of executed, unreleased requests.
- *   Reservations: every pool's pendingSlash is the sum of the model amounts of the tracked requests still pending.
+ *   Escrow: the SlashingManager holds exactly the unreleased amounts of executed requests.
+ *   Reservations: every pool's pendingSlash is the sum of the model amounts of the tracked requests still pending, and
+ *   its pendingRequests is their number.
  */
 export class SlashingWorld {
   readonly f: SlashingManagerFixture;
@@ -475,13 +732,13 @@ export class SlashingWorld {
 
   /**
    * Deposits `amount` of `asset` for `staker` and records it (measured from the staker's balance). The staker's pool
-   * must be open: a deposit into a pool with a pending reservation reverts, which a scenario expects with
+   * must be open: a deposit into a pool with a pending request reverts, which a scenario expects with
    * `depositRefused` instead.
    */
   async deposit(staker: Signer & { address: string }, asset: string, amount: bigint): Promise<bigint> {
     const operator = await this.f.vault.delegatedTo(staker.address);
-    if (operator !== ZERO && (await this.expectedPendingSlash(operator, asset)) !== 0n) {
-      throw new Error(`model: pool (${operator}, ${asset}) has a pending reservation; use depositRefused`);
+    if (operator !== ZERO && (await this.expectedPendingRequests(operator, asset)) !== 0n) {
+      throw new Error(`model: pool (${operator}, ${asset}) has a pending request; use depositRefused`);
     }
     const token = this.tokenAt(asset);
     const before = await token.balanceOf(staker.address);
@@ -501,12 +758,12 @@ export class SlashingWorld {
     return id;
   }
 
-  /** Completes withdrawal `id` as tokens; returns what the staker received. */
-  async complete(staker: Signer & { address: string }, id: bigint): Promise<bigint> {
+  /** Completes withdrawal `id` as tokens (with `minAssets`, 0 by default); returns what the staker received. */
+  async complete(staker: Signer & { address: string }, id: bigint, minAssets = 0n): Promise<bigint> {
     const [, , asset] = await this.f.vault.withdrawal(id);
     const token = this.tokenAt(asset);
     const before = await token.balanceOf(staker.address);
-    await (await this.f.vault.connect(staker).completeWithdrawal(id, true)).wait();
+    await (await this.f.vault.connect(staker).completeWithdrawal(id, true, minAssets)).wait();
     const received = (await token.balanceOf(staker.address)) - before;
     this.checker.removeWithdrawal(id);
     this.checker.recordWithdrawal(staker.address, asset, received);
@@ -519,29 +776,39 @@ export class SlashingWorld {
     this.requests.set(id, reservations);
   }
 
-  /** The model's pendingSlash of pool (operator, asset): the reservations of the tracked requests still pending. */
-  async expectedPendingSlash(operator: string, asset: string): Promise<bigint> {
-    let sum = 0n;
+  /** The tracked reservations in pool (operator, asset) of the requests still pending. */
+  private async pendingReservations(operator: string, asset: string): Promise<Reservation[]> {
+    const out: Reservation[] = [];
     for (const [id, reservations] of this.requests) {
       const [request] = await this.f.sm.slashRequest(id);
       if (request.status !== STATUS.Pending) continue;
-      for (const r of reservations) if (r.operator === operator && r.asset === asset) sum += r.amount;
+      for (const r of reservations) if (r.operator === operator && r.asset === asset) out.push(r);
     }
-    return sum;
+    return out;
+  }
+
+  /** The model's pendingSlash of pool (operator, asset): the reservations of the tracked requests still pending. */
+  async expectedPendingSlash(operator: string, asset: string): Promise<bigint> {
+    return (await this.pendingReservations(operator, asset)).reduce((sum, r) => sum + r.amount, 0n);
+  }
+
+  /** The model's pendingRequests of pool (operator, asset): how many tracked pending requests reserved in it. */
+  async expectedPendingRequests(operator: string, asset: string): Promise<bigint> {
+    return BigInt((await this.pendingReservations(operator, asset)).length);
   }
 
   /**
-   * An entry into pool (operator, asset) while the model has a reservation pending there: `send` must revert
-   * PoolSlashPending(operator, asset, the model's pending amount) and change neither the pool nor the vault's balance.
-   * Returns the pending amount.
+   * An entry into pool (operator, asset) while the model has a request pending there: `send` must revert
+   * PoolSlashPending(operator, asset, the model's number of pending requests) and change neither the pool nor the
+   * vault's balance. Returns that number.
    */
   async expectEntryRefused(
     operator: string,
     asset: string,
     send: () => Promise<ContractTransactionResponse>,
   ): Promise<bigint> {
-    const pending = await this.expectedPendingSlash(operator, asset);
-    expect(pending, "the model must expect a pending reservation").to.not.equal(0n);
+    const pending = await this.expectedPendingRequests(operator, asset);
+    expect(pending, "the model must expect a pending request").to.not.equal(0n);
     const token = this.tokenAt(asset);
     const [pool, balance] = [
       await poolOf(this.f, operator, asset),
@@ -555,7 +822,10 @@ export class SlashingWorld {
     return pending;
   }
 
-  /** A deposit of `staker` (delegated to `operator`) into a pool with a pending reservation: refused. */
+  /**
+   * A deposit of `staker` (delegated to `operator`) into a pool with a pending request: refused. Returns the number
+   * of pending requests the error reported.
+   */
   async depositRefused(
     staker: Signer & { address: string },
     operator: string,
@@ -570,6 +840,31 @@ export class SlashingWorld {
     return pending;
   }
 
+  /**
+   * A completion of `staker`'s withdrawal `id` (from pool (operator, asset)) while the model has a request pending
+   * there: refused with PoolSlashPending as an entry is, the withdrawal stays queued and no token moves. Returns the
+   * number of pending requests.
+   */
+  async completionRefused(
+    staker: Signer & { address: string },
+    id: bigint,
+    operator: string,
+    asset: string,
+  ): Promise<bigint> {
+    const before = await this.tokenAt(asset).balanceOf(staker.address);
+    const [, queued] = await this.f.vault.withdrawal(id);
+    let pending = 0n;
+    for (const asTokens of [true, false]) {
+      pending = await this.expectEntryRefused(operator, asset, () =>
+        this.f.vault.connect(staker).completeWithdrawal(id, asTokens, 0n),
+      );
+    }
+    const [, still] = await this.f.vault.withdrawal(id);
+    expect([...still], "a refused completion leaves the withdrawal queued").to.deep.equal([...queued]);
+    expect(await this.tokenAt(asset).balanceOf(staker.address)).to.equal(before);
+    return pending;
+  }
+
   private tokenAt(asset: string): StakingFixture["stETH"] | BlocklistERC20 {
     const all = [...this.f.tokens, this.f.blockToken];
     const addresses = [...this.f.assetAddresses, this.f.blockTokenAddress];
@@ -578,87 +873,196 @@ export class SlashingWorld {
     return all[i];
   }
 
-  /**
-   * Requests a slash and checks invariant 4 (bounded: s = floor(a_X * f) <= f_max * a_X in magnitude; amount equals the
-   * model and never exceeds allocatedStake * f_max in tokens; `untouched` pools are identical) and invariant 5 (every
-   * `watched` allocation keeps its allocated stake to within 1 wei per 1e18). Returns the id and what it reserved.
-   */
-  async requestChecked(args: {
-    avs: string;
-    slasher: Signer;
-    operator: string;
-    wadFraction: bigint;
-    assets: string[];
-    watched?: Watched[];
-    untouched?: PoolRef[];
-  }): Promise<{ id: bigint; slashed: SlashedAssetState[] }> {
+  /** What a request may touch, per asset of the AVS (in vault-index order), read before it is made. */
+  private async readRequestState(args: RequestArgs): Promise<AssetBefore[]> {
     const { f } = this;
-    const maxSlashWad = (await f.sm.avsConfig(args.avs)).maxSlashWad;
-    const before = await Promise.all(
-      args.assets.map(async (asset) => ({
-        asset,
-        allocation: await allocationOf(f, args.operator, args.avs, asset),
-        mags: await magnitudesOf(f, args.operator, asset),
-        pool: await poolOf(f, args.operator, asset),
-        maxSlashable: await f.sm.maxSlashable(args.operator, args.avs, asset),
-      })),
+    const { assetMask: mask } = await f.sm.avsConfig(args.avs);
+    // The model must see every asset the AVS accepts, in vault-index order (the order the contract walks them).
+    expect(assetMask(f, args.assets), "requestChecked: args.assets must be the AVS's assets").to.equal(mask);
+    const order = [f.stETHAddress, f.rETHAddress, f.cbETHAddress, f.blockTokenAddress];
+    const assets = [...args.assets].sort((x, y) => order.indexOf(x) - order.indexOf(y));
+    return Promise.all(
+      assets.map(async (asset) => {
+        const allocation = await allocationRecordOf(f, args.operator, args.avs, asset);
+        let last: LastRequest | null = null;
+        if (allocation.openRequest !== 0n) {
+          const [r] = await f.sm.slashRequest(allocation.openRequest);
+          last = { status: r.status, executableAt: r.executableAt };
+        }
+        return {
+          asset,
+          allocation,
+          last,
+          mags: await magnitudesOf(f, args.operator, asset),
+          gateAt: await gateAtOf(f, args.operator, asset),
+          pool: await poolOf(f, args.operator, asset),
+          stake: await f.sm.allocatedStake(args.operator, args.avs, asset),
+          maxSlashable: await f.sm.maxSlashable(args.operator, args.avs, asset),
+        };
+      }),
     );
+  }
+
+  /** The model's verdict on every asset of a request made at `now` from the state `before`. */
+  private verdictsOf(args: RequestArgs, before: AssetBefore[], now: bigint): AssetVerdict[] {
+    return before.map((b) =>
+      assetVerdict({
+        avs: args.avs,
+        operator: args.operator,
+        asset: b.asset,
+        wadFraction: args.wadFraction,
+        now,
+        current: b.allocation.current,
+        last: b.last,
+        net: b.pool.totalAssets - b.pool.pendingSlash,
+        maxMagnitude: b.mags.maxMagnitude,
+        reserved: b.mags.reserved,
+        gateAt: b.gateAt,
+      }),
+    );
+  }
+
+  /** An asset a request skipped must be exactly as it was: allocation, magnitudes, pool and pool gate. */
+  private async expectSkipped(args: RequestArgs, b: AssetBefore): Promise<void> {
+    const { f } = this;
+    expect(
+      await allocationRecordOf(f, args.operator, args.avs, b.asset),
+      `a skipped allocation (${b.asset})`,
+    ).to.deep.equal(b.allocation);
+    expect(await magnitudesOf(f, args.operator, b.asset), "a skipped asset's magnitudes").to.deep.equal(
+      b.mags,
+    );
+    expect(await poolOf(f, args.operator, b.asset), "a skipped asset's pool").to.deep.equal(b.pool);
+    expect(await gateAtOf(f, args.operator, b.asset), "a skipped asset's pool gate").to.equal(b.gateAt);
+  }
+
+  /**
+   * Requests a slash and checks it against the model (assetVerdict), evaluated at the request's block time: per asset,
+   * s = ceil(a_X * f) and amount = floor(net * s / (maxMagnitude - reserved)); an asset with no allocation, worth 0
+   * tokens, under the AVS's open request or cooldown, or in a gated pool is skipped and left untouched (allocation,
+   * magnitudes, pool and gate), and the request takes the others (the model must expect at least one: use
+   * requestRefusedChecked otherwise). Invariant 4 (bounded): s <= a_X and s <= ceil(f_max * a_X) in magnitude; in
+   * tokens, amount never exceeds allocatedStake * f_max by more than one magnitude unit's worth, and (docs/slashing.md
+   * "The reservation at request") the request takes at least f * allocatedStake - 1 wei of what the view reported just
+   * before; `untouched` pools are identical. Invariant 5: every `watched` allocation keeps its allocated stake to within
+   * 1 wei per 1e18. Also checks the allocation's request bookkeeping (openRequest, changedAfterRequest cleared),
+   * exactly one SlashAssetReserved per asset taken and none for a skipped one, and the pool gate (docs/slashing.md
+   * "Pending requests close the pool"): a taken asset's pool joined its epoch (gateAt unchanged) or started one (gateAt
+   * = the request's time). Pass `at` to pin the request's block time. Returns the id and what it reserved.
+   */
+  async requestChecked(
+    args: RequestArgs & { watched?: Watched[]; untouched?: PoolRef[]; at?: bigint },
+  ): Promise<{ id: bigint; slashed: SlashedAssetState[] }> {
+    const { f } = this;
+    const { maxSlashWad, vetoWindow } = await f.sm.avsConfig(args.avs);
+    const before = await this.readRequestState(args);
     const watchedBefore = await this.readWatched(args.watched ?? []);
     const untouchedBefore = await this.readPools(args.untouched ?? []);
 
-    await (
-      await f.sm
-        .connect(args.slasher)
-        .requestSlash(args.avs, args.operator, args.wadFraction, ethers.id("evidence"))
-    ).wait();
+    if (args.at !== undefined) await time.setNextBlockTimestamp(args.at);
+    const tx = await f.sm
+      .connect(args.slasher)
+      .requestSlash(args.avs, args.operator, args.wadFraction, ethers.id("evidence"));
+    const receipt = await tx.wait();
+    const now = await blockTimeOf(receipt);
+    const verdicts = this.verdictsOf(args, before, now);
+    expect(
+      requestRevertOf(args.avs, args.operator, verdicts),
+      "the model expects this request to take something",
+    ).to.equal(null);
     const id = await f.sm.slashRequestCount();
+    const [request] = await f.sm.slashRequest(id);
+    expect(
+      [request.operator, request.executableAt, request.status],
+      "the request: executable after the veto window",
+    ).to.deep.equal([args.operator, now + vetoWindow, STATUS.Pending]);
     const slashed = await slashedAssetsOf(f, id);
     const reservations: Reservation[] = [];
+    const expectedEvents: unknown[][] = [];
 
-    const expectedAssets = before.filter(
-      (b) => slashMagnitude(b.allocation.current, args.wadFraction) !== 0n,
-    );
+    const taken = before.filter((_, i) => verdicts[i].take);
     expect(
       slashed.map((s) => s.asset),
       "assets the request takes",
-    ).to.deep.equal(expectedAssets.map((b) => b.asset));
-    for (const b of expectedAssets) {
-      const taken = slashed.find((s) => s.asset === b.asset);
-      if (taken === undefined) throw new Error("unreachable");
+    ).to.deep.equal(taken.map((b) => b.asset));
+    for (const [i, b] of before.entries()) {
+      const v = verdicts[i];
+      if (!v.take) {
+        await this.expectSkipped(args, b);
+        continue;
+      }
       const a = b.allocation.current;
       const net = b.pool.totalAssets - b.pool.pendingSlash;
-      const s = slashMagnitude(a, args.wadFraction);
-      const amount = reservedAmount(net, s, b.mags.maxMagnitude, b.mags.reserved);
+      const { s, amount } = v;
+      const x = slashed.find((y) => y.asset === b.asset);
+      if (x === undefined) throw new Error("unreachable");
       reservations.push({ operator: args.operator, asset: b.asset, amount });
       const decreasing = b.allocation.effectAt !== 0n && !b.allocation.pendingIncrease;
       const cut = decreasing ? deallocationCut(b.allocation.pendingDelta, a, s) : 0n;
-      expect(taken.magnitude, `magnitude taken in ${b.asset}`).to.equal(s);
-      expect(taken.deallocationCut, `deallocation cut in ${b.asset}`).to.equal(cut);
-      expect(taken.amount, `amount reserved in ${b.asset}`).to.equal(amount);
-      // Invariant 4, in magnitude and in tokens (exact rational bound: amount <= net * a / free * f_max).
-      expect(taken.magnitude * WAD, "inv 4: magnitude <= f_max * a_X").to.be.lte(maxSlashWad * a);
-      expect(
-        taken.amount * (b.mags.maxMagnitude - b.mags.reserved) * WAD,
-        "inv 4: amount <= stake * f_max",
-      ).to.be.lte(net * a * maxSlashWad);
-      expect(taken.amount, "inv 4: amount <= maxSlashable (view, 1 wei of rounding)").to.be.lte(
-        b.maxSlashable + 1n,
+      expectedEvents.push([id, b.asset, s, amount, cut]);
+      expect(x.magnitude, `magnitude taken in ${b.asset}`).to.equal(s);
+      expect(x.deallocationCut, `deallocation cut in ${b.asset}`).to.equal(cut);
+      expect(x.amount, `amount reserved in ${b.asset}`).to.equal(amount);
+      expect(x.released, "nothing released yet").to.equal(false);
+      // Invariant 4 in magnitude: rounded up, but never past the allocation nor one unit past f_max * a_X.
+      expect(x.magnitude, "inv 4: s <= a_X").to.be.lte(a);
+      expect((x.magnitude - 1n) * WAD, "inv 4: s <= ceil(f_max * a_X)").to.be.lt(maxSlashWad * a);
+      // ... in tokens (exact rational bound: amount <= net * ceil(a * f_max) / free).
+      const free = b.mags.maxMagnitude - b.mags.reserved;
+      expect(x.amount * free * WAD, "inv 4: amount <= stake * f_max, plus one unit").to.be.lte(
+        net * (a * maxSlashWad + WAD - 1n),
+      );
+      expect(x.amount, "inv 4: amount <= maxSlashable + one magnitude unit's worth").to.be.lte(
+        b.maxSlashable + (net + free - 1n) / free + 2n,
+      );
+      // ... and at least the fraction asked of the stake the views reported (one wei of rounding).
+      expect((x.amount + 1n) * WAD, "a request takes at least f * allocatedStake - 1").to.be.gte(
+        args.wadFraction * b.stake,
       );
       const pool = await poolOf(f, args.operator, b.asset);
-      expect(pool.totalAssets, "a request moves no token").to.equal(b.pool.totalAssets);
-      expect(pool.pendingSlash, "pendingSlash grows by the amount").to.equal(b.pool.pendingSlash + amount);
+      expect(pool, "a request moves no token and closes the pool").to.deep.equal({
+        ...b.pool,
+        pendingSlash: b.pool.pendingSlash + amount,
+        pendingRequests: b.pool.pendingRequests + 1n,
+      });
       const mags = await magnitudesOf(f, args.operator, b.asset);
       expect(mags, "magnitudes after the request").to.deep.equal({
         ...b.mags,
         reserved: b.mags.reserved + s,
       });
-      const allocation = await allocationOf(f, args.operator, args.avs, b.asset);
+      // The pool gate let it in: it joined the epoch (within JOIN_WINDOW of its start) or started a new one.
+      if (v.gateAt === b.gateAt) {
+        expect(now, "a request joins an epoch only before gateAt + JOIN_WINDOW").to.be.lt(
+          b.gateAt + JOIN_WINDOW,
+        );
+      } else {
+        expect(v.gateAt, "a new epoch starts now").to.equal(now);
+        if (b.gateAt !== 0n) {
+          expect(
+            b.mags.reserved,
+            "a new epoch starts only once no request of the last one is pending",
+          ).to.equal(0n);
+          expect(now, "a new epoch starts GATE_CYCLE after the last").to.be.gte(b.gateAt + GATE_CYCLE);
+        }
+      }
+      expect(await gateAtOf(f, args.operator, b.asset), "the pool gate after the request").to.equal(v.gateAt);
+      const allocation = await allocationRecordOf(f, args.operator, args.avs, b.asset);
       expect(allocation, "allocation after the request").to.deep.equal({
         ...b.allocation,
         current: a - s,
         pendingDelta: b.allocation.pendingDelta - cut,
+        changedAfterRequest: false,
+        openRequest: id,
       });
     }
+    // SlashAssetReserved(id, asset, magnitude, amount, deallocationCut): one per asset taken, in order, none else.
+    const events: unknown[][] = [];
+    for (const log of receipt?.logs ?? []) {
+      if (log.address !== f.smAddress) continue;
+      const parsed = f.sm.interface.parseLog(log);
+      if (parsed !== null && parsed.name === "SlashAssetReserved") events.push([...parsed.args]);
+    }
+    expect(events, "SlashAssetReserved events").to.deep.equal(expectedEvents);
     this.trackRequest(id, reservations);
     await this.expectWatchedIsolated(watchedBefore, "request");
     await this.expectPoolsUnchanged(untouchedBefore, "request");
@@ -666,8 +1070,39 @@ export class SlashingWorld {
   }
 
   /**
+   * A request the model expects to take nothing, made at `at` (default: the next second): it must revert with the
+   * first refused asset's reason in vault-index order (SlashRequestOpen, SlashCooldown or PoolGated with their exact
+   * args), or NothingToSlash if no asset gave one, and change nothing (every asset as skipped, no request counted).
+   * Returns the error and its args. (A reverted transaction mines no block: the next one is mined at `at` unless the
+   * caller sets another time.)
+   */
+  async requestRefusedChecked(
+    args: RequestArgs & { at?: bigint },
+  ): Promise<{ error: string; args: unknown[] }> {
+    const { f } = this;
+    const before = await this.readRequestState(args);
+    const count = await f.sm.slashRequestCount();
+    const now = args.at ?? BigInt(await time.latest()) + 1n;
+    const expected = requestRevertOf(args.avs, args.operator, this.verdictsOf(args, before, now));
+    if (expected === null) throw new Error("model: this request would take something; use requestChecked");
+    await time.setNextBlockTimestamp(now);
+    await expect(
+      f.sm
+        .connect(args.slasher)
+        .requestSlash(args.avs, args.operator, args.wadFraction, ethers.id("evidence")),
+    )
+      .to.be.revertedWithCustomError(f.sm, expected.error)
+      .withArgs(...expected.args);
+    for (const b of before) await this.expectSkipped(args, b);
+    expect(await f.sm.slashRequestCount(), "a refused request is not counted").to.equal(count);
+    return expected;
+  }
+
+  /**
    * Executes request `id` and checks that exactly the reserved amounts moved from the pools to the escrow, that the
-   * magnitudes moved from reserved to lost, and invariants 4 (`untouched` pools identical) and 5 (`watched`).
+   * magnitudes moved from reserved to lost (the pool fully slashed once maxMagnitude < MIN_MAX_MAGNITUDE), that the
+   * pool gate does not move (an execution reopens a pool whose last pending request this was, but its epoch runs on
+   * from the same gateAt), and invariants 4 (`untouched` pools identical) and 5 (`watched`).
    */
   async executeChecked(
     id: bigint,
@@ -682,6 +1117,7 @@ export class SlashingWorld {
         ...s,
         pool: await poolOf(f, request.operator, s.asset),
         mags: await magnitudesOf(f, request.operator, s.asset),
+        gateAt: await gateAtOf(f, request.operator, s.asset),
         vaultBalance: await this.tokenAt(s.asset).balanceOf(f.vaultAddress),
         escrow: await this.tokenAt(s.asset).balanceOf(f.smAddress),
       })),
@@ -693,18 +1129,25 @@ export class SlashingWorld {
 
     expect((await f.sm.slashRequest(id))[0].status, "status").to.equal(STATUS.Executed);
     for (const b of before) {
+      const maxMagnitude = b.mags.maxMagnitude - b.magnitude;
       const pool = await poolOf(f, request.operator, b.asset);
       expect(pool, `pool after execution in ${b.asset}`).to.deep.equal({
         ...b.pool,
         totalAssets: b.pool.totalAssets - b.amount,
         pendingSlash: b.pool.pendingSlash - b.amount,
+        pendingRequests: b.pool.pendingRequests - 1n,
+        fullySlashed: b.pool.fullySlashed || isFullySlashed(maxMagnitude),
       });
       expect(await magnitudesOf(f, request.operator, b.asset), "magnitudes after execution").to.deep.equal({
         lost: b.mags.lost + b.magnitude,
         encumbered: b.mags.encumbered - b.magnitude,
         reserved: b.mags.reserved - b.magnitude,
-        maxMagnitude: b.mags.maxMagnitude - b.magnitude,
+        maxMagnitude,
       });
+      // The pool reopens when its last request resolves, but its request epoch keeps its start.
+      expect(await gateAtOf(f, request.operator, b.asset), "the pool gate after execution").to.equal(
+        b.gateAt,
+      );
       const token = this.tokenAt(b.asset);
       expect(await token.balanceOf(f.vaultAddress), "vault balance").to.equal(b.vaultBalance - b.amount);
       expect(await token.balanceOf(f.smAddress), "escrow balance").to.equal(b.escrow + b.amount);
@@ -755,17 +1198,23 @@ export class SlashingWorld {
     this.checks++;
   }
 
-  /** Every pool a tracked request reserved in holds exactly the model's reservations of the pending ones. */
+  /**
+   * Every pool a tracked request reserved in holds exactly the model's reservations of the pending ones, and counts
+   * them in pendingRequests.
+   */
   async checkReservations(): Promise<void> {
     const pools = new Map<string, PoolRef>();
     for (const reservations of this.requests.values()) {
       for (const r of reservations) pools.set(`${r.operator}|${r.asset}`, r);
     }
     for (const r of pools.values()) {
-      expect(
-        (await poolOf(this.f, r.operator, r.asset)).pendingSlash,
-        `pendingSlash of (${r.operator}, ${r.asset})`,
-      ).to.equal(await this.expectedPendingSlash(r.operator, r.asset));
+      const pool = await poolOf(this.f, r.operator, r.asset);
+      expect(pool.pendingSlash, `pendingSlash of (${r.operator}, ${r.asset})`).to.equal(
+        await this.expectedPendingSlash(r.operator, r.asset),
+      );
+      expect(pool.pendingRequests, `pendingRequests of (${r.operator}, ${r.asset})`).to.equal(
+        await this.expectedPendingRequests(r.operator, r.asset),
+      );
     }
   }
 
@@ -775,19 +1224,23 @@ export class SlashingWorld {
       const [, w, asset] = await this.f.vault.withdrawal(id);
       const p = await poolOf(this.f, w.operator, asset);
       const expected = toAssetsDown(w.shares, p.totalAssets - p.pendingSlash, p.totalShares);
-      const [worth] = await this.f.vault.withdrawableAmount(id);
+      const [worth, readyAt] = await this.f.vault.withdrawableAmount(id);
       expect(worth, `inv 6: withdrawal ${id} priced net of pending slashes`).to.equal(expected);
+      expect(readyAt, `withdrawal ${id}'s readyAt is fixed at queue time`).to.equal(w.readyAt);
     }
   }
 
-  /** The SlashingManager's balance of each asset is the sum of the executed, unreleased requests' amounts. */
+  /** The SlashingManager's balance of each asset is the sum of the executed requests' unreleased amounts. */
   async checkEscrow(): Promise<void> {
     const owed = new Map<string, bigint>();
     for (const id of this.requests.keys()) {
       const [request] = await this.f.sm.slashRequest(id);
-      if (request.status !== STATUS.Executed) continue;
-      for (const s of await slashedAssetsOf(this.f, id))
-        owed.set(s.asset, (owed.get(s.asset) ?? 0n) + s.amount);
+      if (request.status !== STATUS.Executed && request.status !== STATUS.FundsReleased) continue;
+      for (const s of await slashedAssetsOf(this.f, id)) {
+        if (request.status === STATUS.FundsReleased)
+          expect(s.released, `request ${id} is FundsReleased: every asset released`).to.equal(true);
+        if (!s.released) owed.set(s.asset, (owed.get(s.asset) ?? 0n) + s.amount);
+      }
     }
     for (const token of this.tokens) {
       const asset = await token.getAddress();

@@ -1,36 +1,46 @@
 /**
- * Model-based random walk over the whole staking layer (DESIGN.md "Invariants that the tests must hold (and a
- * model-based test must drive at random)"): 6 stakers, 3 operators, 2 AVSs that share operators, 3 assets. Each seed
- * runs a seeded opening (self-stakes, allocations, first deposits and delegations) and then random steps among:
- * deposit, delegateTo, undelegate, redelegate, partial and full queueWithdrawal, completeWithdrawal as tokens or as
- * shares (ready ones, at the boundary or later, by the staker or its withdrawer, plus early ones that must revert
- * WithdrawalNotReady), modifyAllocation up and down, applyPendingAllocation, setAllocationDelay, requestSlash (random
- * fraction up to the AVS's maximum), vetoSlash, cancelSlash, executeSlash (in its window, early, or expired),
- * releaseSlashedFunds, AVS configuration updates (loosening ones are queued) and their application, AVS
+ * Model-based random walk over the whole staking layer (docs/slashing.md "Invariants", docs/staking.md "Invariants"):
+ * 6 stakers, 3 operators, 3 AVSs that share operators (X with a veto committee, Y without, and Z, an AVS operator3 runs
+ * itself), 3 assets. Each seed runs a seeded opening (self-stakes, allocations, first deposits and delegations) and
+ * then random steps among: deposit, delegateTo, undelegate, redelegate, partial and full queueWithdrawal,
+ * completeWithdrawal as tokens or as shares with a minimum-out bound (ready ones, at the boundary or later, by the
+ * staker or its withdrawer; early ones that must revert WithdrawalNotReady; ones behind a pending request that must
+ * wait), modifyAllocation up and down, applyPendingAllocation, requestSlash (random fraction up to the AVS's maximum),
+ * vetoSlash, cancelSlash, executeSlash (in its window, early, or expired), releaseSlashedFunds per asset, AVS
+ * configuration updates (loosening ones are queued) and their application, setWithdrawalDelay by the admin, AVS
  * (de)registrations, and time jumps from a minute to 8 days; now and then with bad arguments or the wrong caller.
+ *
+ * The walk is biased towards the state regions of issue 9's findings (test/model/walk.ts): magnitudes near zero
+ * (1-wei and 1e18 - 1 allocations, 100% self-slashes through the operator's own AVS, maxMagnitude to and below
+ * MIN_MAX_MAGNITUDE), empty and dust pools (requests against pools of 0, 1 and 2 wei, deposits after), requests around
+ * the veto window (veto, execute and cancel at executableAt - 1, executableAt, expiresAt - 1, expiresAt; a request and
+ * a completion in one block), and configuration changes in flight (committee and recipient changes, withdrawal-delay
+ * changes while requests, withdrawals and allocation changes are pending).
  *
  * The BigInt model (test/model/protocolModel.ts) predicts, for every action, success or the exact custom error and
  * arguments; after EVERY step the driver (test/model/protocolDriver.ts) compares one read of the chain with the model
- * and checks invariants 1 to 6. Nothing is printed on success; a failure names the seed, the step and the last steps.
+ * and checks invariants 1 to 6, and around every request issue 9's High property (the amount reserved per asset is
+ * >= floor(f * allocatedStake) - 1 wei and <= allocatedStake, as the view reported just before); no execution or
+ * release gives an AVS more than the stake allocated to it at request time. Nothing is printed on success; a failure
+ * names the seed, the step and the last steps.
  *
  * Reproduce or explore: MODEL_SEEDS=7,8,9 MODEL_STEPS=400 npx hardhat test test/model/ProtocolModel.test.ts
  */
 import { expect } from "chai";
+import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
-import { DAY, DEFAULT_WITHDRAWAL_DELAY } from "../helpers/fixtures";
-import {
-  AVS2_MAX_SLASH,
-  AVS_MAX_SLASH,
-  STAKES,
-  SlashingWorld,
-  stakedDeposits,
-  stakedFixture,
-} from "../helpers/slashingFixtures";
-import { Driver, modelFixture } from "./protocolDriver";
+import { DAY, DEFAULT_WITHDRAWAL_DELAY, WAD } from "../helpers/fixtures";
+import { show } from "../helpers/model";
+import { NO_SIGNATURE, ZERO_SALT } from "../helpers/signatures";
+import { SLASH_COOLDOWN } from "../helpers/slashingFixtures";
+import { toAssetsDown, toSharesDown } from "../helpers/sharesMath";
+import { mineInOneBlock, modelFixture, revertOf, type ModelFixture } from "./protocolDriver";
+import { EXIT_BUFFER, GATE_CYCLE } from "./protocolModel";
+import { Walker } from "./walk";
 
-const DEFAULT_SEEDS = [0x5eed01, 20_240_607, 5];
-const DEFAULT_STEPS = 130;
+const DEFAULT_SEEDS = [0x5eed01, 20_240_607, 7];
+const DEFAULT_STEPS = 150;
 
 function seedsFromEnv(): number[] {
   const raw = process.env.MODEL_SEEDS?.trim();
@@ -49,6 +59,7 @@ if (!Number.isSafeInteger(STEPS) || STEPS < 0)
 
 /** What every default seed must have exercised, or the walk proves little (kinds counted by the driver). */
 const MUST_COVER = [
+  // the everyday protocol
   "deposit",
   "delegate",
   "undelegate",
@@ -57,7 +68,7 @@ const MUST_COVER = [
   "complete as tokens",
   "complete as shares",
   "complete reverts WithdrawalNotReady",
-  "complete while a slash is pending (tokens)",
+  "complete reverts PoolSlashPending",
   "allocate",
   "applyPendingAllocation",
   "requestSlash",
@@ -65,30 +76,57 @@ const MUST_COVER = [
   "executeSlash",
   "isolation checked (execution)",
   "cancelSlash",
+  "vetoSlash",
   "releaseSlashedFunds",
   "timeJump",
   "full read",
+  // magnitudes near zero
+  "allocate 1 wei of magnitude",
+  "self-slash of 100% through an operator-owned AVS without committee",
+  "request skips an asset its reservation would not cover a wei of",
+  "High property checked on a non-zero allocated stake",
+  // empty and dust pools
+  "request against a pool of 0 wei",
+  "deposit into a pool of 0 wei",
+  "deposit into a pool after a request against it while it held 0-2 wei",
+  // requests around the veto window
+  "vetoSlash at executableAt - 1",
+  "vetoSlash reverts VetoWindowClosed at executableAt",
+  "executeSlash at executableAt",
+  "executeSlash reverts SlashExpired at expiresAt",
+  "cancelSlash at expiresAt",
+  "request then completion in one block: the completion waits (PoolSlashPending)",
+  // configuration changes in flight
+  "updateAVSConfig queued",
+  "requestSlash while a change of the AVS is queued",
+  "new terms applied while a request of the AVS is pending or unreleased",
+  "setWithdrawalDelay while withdrawals are queued",
+  "setWithdrawalDelay while an allocation change is queued",
 ];
 
 describe("Protocol model (seeded random walk, model and invariants checked after every step)", function () {
   for (const seed of SEEDS) {
     it(`seed ${seed}: opening + ${STEPS} random steps`, async function () {
       const f = await loadFixture(modelFixture);
-      const driver = new Driver(f, seed);
+      const walker = new Walker(f, seed);
       try {
-        await driver.start();
-        await driver.prologue();
-        for (let i = 0; i < STEPS; i++) await driver.step();
-        await driver.finish();
+        await walker.start();
+        await walker.prologue();
+        for (let i = 0; i < STEPS; i++) await walker.step();
+        await walker.finish();
       } catch (e) {
-        if (e instanceof Error) e.message = `${driver.describeFailure()}\n${e.message}`;
+        if (e instanceof Error) e.message = `${walker.describeFailure()}\n${e.message}`;
         throw e;
       }
       // every step was followed by the check, and the walk did exercise the interesting paths
-      expect(driver.checker.checks).to.equal(driver.steps);
-      expect(driver.steps).to.equal(driver.history.length);
+      expect(walker.checker.checks).to.equal(walker.steps);
+      expect(walker.steps).to.equal(walker.history.length);
+      if (process.env.MODEL_HISTORY !== undefined) console.log(walker.history.join("\n"));
+      if (process.env.MODEL_REPORT !== undefined) {
+        console.log(`seed ${seed}: ${show(Object.fromEntries([...walker.coverage].sort()))}`);
+      }
       if (process.env.MODEL_SEEDS === undefined) {
-        const missing = MUST_COVER.filter((k) => (driver.coverage.get(k) ?? 0) === 0);
+        const missing = MUST_COVER.filter((k) => (walker.coverage.get(k) ?? 0) === 0);
         expect(missing, `seed ${seed} never exercised`).to.deep.equal([]);
       }
     });
@@ -96,77 +134,174 @@ describe("Protocol model (seeded random walk, model and invariants checked after
 });
 
 /**
- * Exits during a pending request (DESIGN.md "Withdrawals"): a withdrawal that completes while a request is pending is
- * paid net of it, so it cannot escape the slash; if the request is then vetoed or cancelled, the reserved value,
- * including the exiter's haircut, returns to the pool, i.e. to the stakers who stayed and carried the risk
- * (docs/slashing.md, "Trust assumptions and caveats"). The random walk accounts for these transfers in invariant 3
- * (`InvariantChecker.recordTransfer`); these two tests pin the exact amounts. stakedFixture: pool (operator1, stETH) =
- * alice 100 + bob 200; X (committee, 1-day window, max 1/2) holds 0.4 of it, Y (no committee, max 1) 0.3.
+ * Exits and pending requests (docs/slashing.md "Pending requests close the pool"): a withdrawal from a pool with a
+ * pending request waits for it to resolve, so that a veto or cancel leaves the leaver whole and an execution is borne
+ * by it; every completion takes a minimum-out bound; a request that expired keeps the pool closed until anyone
+ * cancels it, and the AVS's cooldown bounds how soon it can close the pool again. The random walk meets these
+ * situations at random; these tests pin the exact amounts.
+ *
+ * Setting (modelFixture): alice 100 and bob 200 stETH delegated to operator1, whose stETH is allocated 40% to X
+ * (committee, 1-day window, max 1/2) and 30% to Y (no committee, max 3/10), in force after allocationDelay().
  */
-describe("Exits during a pending request", function () {
-  async function bobsExit(
-    world: SlashingWorld,
-    f: Awaited<ReturnType<typeof stakedFixture>>,
-  ): Promise<bigint> {
-    const { bob, stETHAddress: stETH } = f;
-    const bobId = await world.queue(bob, stETH, (await f.vault.position(bob.address, stETH))[1]);
-    await time.increase(DEFAULT_WITHDRAWAL_DELAY);
-    const [expected] = await f.vault.withdrawableAmount(bobId);
-    const received = await world.complete(bob, bobId);
-    expect(received, "paid what withdrawableAmount showed").to.equal(expected);
-    return received;
+describe("Exits and pending requests", function () {
+  const ALICE = 100n * WAD;
+  const BOB = 200n * WAD;
+
+  async function pool(
+    f: ModelFixture,
+  ): Promise<{ totalAssets: bigint; totalShares: bigint; pendingRequests: bigint }> {
+    const p = await f.vault.pool(f.operator1.address, f.stETHAddress);
+    return { totalAssets: p.totalAssets, totalShares: p.totalShares, pendingRequests: p.pendingRequests };
   }
 
-  it("a veto returns the haircut of a staker who exited in the window to the stakers who stayed", async function () {
-    const f = await loadFixture(stakedFixture);
-    const world = new SlashingWorld(f, stakedDeposits(f));
-    const { alice, stETHAddress: stETH } = f;
-    const aliceId = await world.queue(alice, stETH, (await f.vault.position(alice.address, stETH))[1]);
-    const [, readyAt] = await f.vault.withdrawableAmount(aliceId);
-    await time.increaseTo(readyAt - DAY / 2n);
-    // X reserves 0.5 * 0.4 of the pool: 60 of 300
-    const { id } = await world.requestChecked({
-      avs: f.avs.address,
-      slasher: f.slasher,
-      operator: f.operator1.address,
-      wadFraction: AVS_MAX_SLASH,
-      assets: [stETH, f.rETHAddress],
+  /** The setting, and bob's whole position queued; returns bob's withdrawal id, its readyAt and the pool's shares. */
+  async function setting(): Promise<{
+    f: ModelFixture;
+    id: bigint;
+    readyAt: bigint;
+    aliceShares: bigint;
+    bobShares: bigint;
+  }> {
+    const f = await loadFixture(modelFixture);
+    const stETH = f.stETHAddress;
+    for (const staker of [f.alice, f.bob]) {
+      await (
+        await f.registry.connect(staker).delegateTo(f.operator1.address, NO_SIGNATURE, ZERO_SALT)
+      ).wait();
+    }
+    await (await f.vault.connect(f.alice).deposit(stETH, ALICE, 0n)).wait();
+    await (await f.vault.connect(f.bob).deposit(stETH, BOB, 0n)).wait();
+    await (await f.sm.connect(f.operator1).modifyAllocation(f.avs.address, stETH, (4n * WAD) / 10n)).wait();
+    await (await f.sm.connect(f.operator1).modifyAllocation(f.avs2.address, stETH, (3n * WAD) / 10n)).wait();
+    expect(await f.sm.allocationDelay(), "withdrawal delay + EXIT_BUFFER").to.equal(
+      DEFAULT_WITHDRAWAL_DELAY + EXIT_BUFFER,
+    );
+    await time.increase(DEFAULT_WITHDRAWAL_DELAY + EXIT_BUFFER);
+    const aliceShares = toSharesDown(ALICE, 0n, 0n);
+    const bobShares = toSharesDown(BOB, ALICE, aliceShares);
+    expect((await f.vault.position(f.bob.address, stETH))[1]).to.equal(bobShares);
+    await (await f.vault.connect(f.bob).queueWithdrawal(stETH, bobShares)).wait();
+    const id = (BigInt(f.bob.address) << 96n) | 0n;
+    const [, readyAt] = await f.vault.withdrawableAmount(id);
+    expect(readyAt, "readyAt fixed at queue time").to.equal(
+      BigInt(await time.latest()) + DEFAULT_WITHDRAWAL_DELAY,
+    );
+    return { f, id, readyAt, aliceShares, bobShares };
+  }
+
+  it("a request mined before a ready completion makes it wait; after the veto the leaver is paid in full", async function () {
+    const { f, id, readyAt, aliceShares, bobShares } = await setting();
+    const stETH = f.stETHAddress;
+    const bobValue = toAssetsDown(bobShares, ALICE + BOB, aliceShares + bobShares);
+    expect((await f.vault.withdrawableAmount(id))[0]).to.equal(bobValue);
+    // the slasher's request (higher tip) and bob's completion land in the same block
+    const [request, completion] = await mineInOneBlock(readyAt, [
+      (o) =>
+        f.sm.connect(f.slasher).requestSlash(f.avs.address, f.operator1.address, WAD / 2n, ethers.id("x"), o),
+      (o) => f.vault.connect(f.bob).completeWithdrawal(id, true, bobValue, o),
+    ]);
+    expect(request.status, "the request goes through").to.equal(1);
+    expect(completion.status, "the completion behind it waits").to.equal(0);
+    expect(show(await revertOf(completion.hash, f.vault))).to.equal(
+      show({ name: "PoolSlashPending", args: [f.operator1.address, stETH, 1n] }),
+    );
+    // X takes ceil(0.4 * 1/2) = 0.2 of the pool's magnitude: 60 of 300 reserved
+    expect((await f.vault.pool(f.operator1.address, stETH)).pendingSlash).to.equal(60n * WAD);
+    const balance = await f.stETH.balanceOf(f.bob.address);
+    await (await f.sm.connect(f.committee).vetoSlash(1n)).wait();
+    expect(await pool(f)).to.deep.equal({
+      totalAssets: ALICE + BOB,
+      totalShares: aliceShares + bobShares,
+      pendingRequests: 0n,
     });
-    await time.increaseTo(readyAt);
-    // alice leaves at the net price (inv 6: she does not escape the pending request): 100 * 240 / 300
-    expect(await world.complete(alice, aliceId)).to.equal(80n * 10n ** 18n);
-    // the committee vetoes: nothing is slashed, and the 60 go back to the pool, which only bob holds now
-    await (await f.sm.connect(f.committee).vetoSlash(id)).wait();
-    // bob gets his 200 plus alice's 20 haircut, less one wei of rounding
-    expect(await bobsExit(world, f)).to.equal(STAKES.bobStETH + 20n * 10n ** 18n - 1n);
+    // bob leaves whole, and alice keeps hers: nobody paid for the vetoed request
+    await (await f.vault.connect(f.bob).completeWithdrawal(id, true, bobValue)).wait();
+    expect((await f.stETH.balanceOf(f.bob.address)) - balance).to.equal(bobValue);
+    expect(bobValue, "200 stETH less at most 1 wei of rounding").to.be.gte(BOB - 1n);
+    expect((await f.vault.position(f.alice.address, stETH))[2]).to.equal(
+      toAssetsDown(aliceShares, ALICE + BOB - bobValue, aliceShares),
+    );
   });
 
-  it("an expired request prices exits until anyone cancels it: cancelling first avoids the haircut", async function () {
-    const f = await loadFixture(stakedFixture);
-    const world = new SlashingWorld(f, stakedDeposits(f));
-    const { alice, stETHAddress: stETH } = f;
-    const aliceId = await world.queue(alice, stETH, (await f.vault.position(alice.address, stETH))[1]);
-    const [, readyAt] = await f.vault.withdrawableAmount(aliceId);
-    await time.increaseTo(readyAt - 2n * DAY);
-    // Y (no committee) reserves 1 * 0.3 of the pool: 90 of 300, executable at once, for one day
-    const { id } = await world.requestChecked({
-      avs: f.avs2.address,
-      slasher: f.slasher2,
-      operator: f.operator1.address,
-      wadFraction: AVS2_MAX_SLASH,
-      assets: [stETH],
-    });
-    await time.increaseTo(readyAt);
-    await expect(f.sm.connect(f.outsider).executeSlash(id)).to.be.revertedWithCustomError(
-      f.sm,
-      "SlashExpired",
+  it("a slash executed in the block of a completion cannot pay the leaver less than its minimum", async function () {
+    const { f, id, readyAt, aliceShares, bobShares } = await setting();
+    const stETH = f.stETHAddress;
+    const bobValue = toAssetsDown(bobShares, ALICE + BOB, aliceShares + bobShares);
+    // Y (no committee) requests 3/10 and executes at once, before bob's completion in the same block:
+    // s = ceil(0.3 * 0.3) = 0.09 of the magnitude, 27 of 300
+    const [request, execution, completion] = await mineInOneBlock(readyAt, [
+      (o) =>
+        f.sm
+          .connect(f.slasher2)
+          .requestSlash(f.avs2.address, f.operator1.address, (3n * WAD) / 10n, ethers.id("y"), o),
+      (o) => f.sm.connect(f.outsider).executeSlash(1n, o),
+      (o) => f.vault.connect(f.bob).completeWithdrawal(id, true, bobValue, o),
+    ]);
+    expect([request.status, execution.status, completion.status]).to.deep.equal([1, 1, 0]);
+    expect((await f.vault.pool(f.operator1.address, stETH)).totalAssets, "27 slashed").to.equal(
+      ALICE + BOB - 27n * WAD,
     );
-    // the request can no longer execute, but its reservation prices exits until it is cancelled
-    const [netValue] = await f.vault.withdrawableAmount(aliceId);
-    expect(netValue, "100 * 210 / 300 while the expired reservation stands").to.equal(70n * 10n ** 18n);
-    // anyone may cancel an expired request; alice does so before completing and exits whole
-    await (await f.sm.connect(alice).cancelSlash(id)).wait();
-    expect(await world.complete(alice, aliceId)).to.equal(STAKES.aliceStETH);
-    expect(await bobsExit(world, f)).to.equal(STAKES.bobStETH);
+    const slashedValue = toAssetsDown(bobShares, ALICE + BOB - 27n * WAD, aliceShares + bobShares);
+    expect(show(await revertOf(completion.hash, f.vault))).to.equal(
+      show({ name: "AssetsBelowMinimum", args: [slashedValue, bobValue] }),
+    );
+    // bob accepts the slashed value: he bears the slash that executed before he left
+    const balance = await f.stETH.balanceOf(f.bob.address);
+    await (await f.vault.connect(f.bob).completeWithdrawal(id, true, slashedValue)).wait();
+    expect((await f.stETH.balanceOf(f.bob.address)) - balance).to.equal(slashedValue);
+    expect(slashedValue, "182 stETH less at most 1 wei").to.be.gte(182n * WAD - 1n);
+  });
+
+  it("an expired request keeps exits closed until anyone cancels it; the pool gate and the cooldown bound the next ones", async function () {
+    const { f, id, readyAt, aliceShares, bobShares } = await setting();
+    const stETH = f.stETHAddress;
+    const [X, Y] = [f.avs.address, f.avs2.address];
+    const op1 = f.operator1.address;
+    // Y reserves ceil(0.3 * 0.3) = 0.09: 27 of 300, executable at once for one day, two days before bob is ready;
+    // the request starts the pool's request epoch
+    const t = readyAt - 2n * DAY;
+    await time.setNextBlockTimestamp(t);
+    await (await f.sm.connect(f.slasher2).requestSlash(Y, op1, (3n * WAD) / 10n, ethers.id("y"))).wait();
+    expect((await f.sm.allocation(op1, Y, stETH)).openRequest).to.equal(1n);
+    expect((await f.sm.magnitudes(op1, stETH))[0].gateAt, "the epoch started at the request").to.equal(t);
+    await time.setNextBlockTimestamp(readyAt);
+    await expect(f.sm.connect(f.outsider).executeSlash(1n))
+      .to.be.revertedWithCustomError(f.sm, "SlashExpired")
+      .withArgs(1n, t + DAY);
+    // expired but still pending: bob waits, and Y cannot file another request while it is open
+    await expect(f.vault.connect(f.bob).completeWithdrawal(id, true, 0n))
+      .to.be.revertedWithCustomError(f.vault, "PoolSlashPending")
+      .withArgs(op1, stETH, 1n);
+    await expect(f.sm.connect(f.slasher2).requestSlash(Y, op1, WAD / 10n, ethers.id("y2")))
+      .to.be.revertedWithCustomError(f.sm, "SlashRequestOpen")
+      .withArgs(Y, op1, stETH);
+    // and another AVS cannot join the epoch once JOIN_WINDOW has passed since it started
+    await expect(f.sm.connect(f.slasher).requestSlash(X, op1, WAD / 10n, ethers.id("x")))
+      .to.be.revertedWithCustomError(f.sm, "PoolGated")
+      .withArgs(op1, stETH, t + GATE_CYCLE);
+    // anyone cancels the expired request; the pool reopens and bob leaves with his full value
+    await (await f.sm.connect(f.alice).cancelSlash(1n)).wait();
+    const bobValue = toAssetsDown(bobShares, ALICE + BOB, aliceShares + bobShares);
+    await expect(f.vault.connect(f.bob).completeWithdrawal(id, true, bobValue)).to.changeTokenBalance(
+      f.stETH,
+      f.bob,
+      bobValue,
+    );
+    // the next epoch starts GATE_CYCLE after the last one (every staker has had REOPEN_WINDOW to enter or leave);
+    // Y also waits for its cooldown, SLASH_COOLDOWN after its last request's expiry
+    await expect(f.sm.connect(f.slasher).requestSlash(X, op1, WAD / 10n, ethers.id("x")))
+      .to.be.revertedWithCustomError(f.sm, "PoolGated")
+      .withArgs(op1, stETH, t + GATE_CYCLE);
+    const nextRequestAt = t + DAY + SLASH_COOLDOWN;
+    await expect(f.sm.connect(f.slasher2).requestSlash(Y, op1, WAD / 10n, ethers.id("y2")))
+      .to.be.revertedWithCustomError(f.sm, "SlashCooldown")
+      .withArgs(Y, op1, stETH, nextRequestAt);
+    expect(nextRequestAt, "the cooldown ends after the next epoch may start").to.be.gt(t + GATE_CYCLE);
+    await time.setNextBlockTimestamp(nextRequestAt);
+    await expect(f.sm.connect(f.slasher2).requestSlash(Y, op1, WAD / 10n, ethers.id("y3"))).to.emit(
+      f.sm,
+      "SlashRequested",
+    );
+    expect((await f.sm.magnitudes(op1, stETH))[0].gateAt, "a new epoch").to.equal(nextRequestAt);
   });
 });

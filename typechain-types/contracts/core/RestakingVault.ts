@@ -49,20 +49,26 @@ export declare namespace IRestakingVaultTypes {
   export type PoolStruct = {
     totalAssets: BigNumberish;
     totalShares: BigNumberish;
+    fullySlashed: boolean;
     queuedShares: BigNumberish;
     pendingSlash: BigNumberish;
+    pendingRequests: BigNumberish;
   };
 
   export type PoolStructOutput = [
     totalAssets: bigint,
     totalShares: bigint,
+    fullySlashed: boolean,
     queuedShares: bigint,
-    pendingSlash: bigint
+    pendingSlash: bigint,
+    pendingRequests: bigint
   ] & {
     totalAssets: bigint;
     totalShares: bigint;
+    fullySlashed: boolean;
     queuedShares: bigint;
     pendingSlash: bigint;
+    pendingRequests: bigint;
   };
 
   export type StakerStruct = {
@@ -81,6 +87,7 @@ export declare namespace IRestakingVaultTypes {
     operator: AddressLike;
     startTime: BigNumberish;
     assetIndex: BigNumberish;
+    readyAt: BigNumberish;
     shares: BigNumberish;
   };
 
@@ -88,11 +95,13 @@ export declare namespace IRestakingVaultTypes {
     operator: string,
     startTime: bigint,
     assetIndex: bigint,
+    readyAt: bigint,
     shares: bigint
   ] & {
     operator: string;
     startTime: bigint;
     assetIndex: bigint;
+    readyAt: bigint;
     shares: bigint;
   };
 }
@@ -128,7 +137,9 @@ export interface RestakingVaultInterface extends Interface {
       | "hasRole"
       | "initialize"
       | "isAsset"
+      | "latestReadyAt"
       | "modules"
+      | "openSlashReservations"
       | "operatorStake"
       | "pause"
       | "pausedGroups"
@@ -253,7 +264,7 @@ export interface RestakingVaultInterface extends Interface {
   encodeFunctionData(functionFragment: "assets", values?: undefined): string;
   encodeFunctionData(
     functionFragment: "completeWithdrawal",
-    values: [BigNumberish, boolean]
+    values: [BigNumberish, boolean, BigNumberish]
   ): string;
   encodeFunctionData(
     functionFragment: "delegate",
@@ -281,7 +292,7 @@ export interface RestakingVaultInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "executeSlash",
-    values: [AddressLike, AddressLike, BigNumberish]
+    values: [AddressLike, AddressLike, BigNumberish, boolean]
   ): string;
   encodeFunctionData(
     functionFragment: "getRoleAdmin",
@@ -303,7 +314,15 @@ export interface RestakingVaultInterface extends Interface {
     functionFragment: "isAsset",
     values: [AddressLike]
   ): string;
+  encodeFunctionData(
+    functionFragment: "latestReadyAt",
+    values?: undefined
+  ): string;
   encodeFunctionData(functionFragment: "modules", values?: undefined): string;
+  encodeFunctionData(
+    functionFragment: "openSlashReservations",
+    values?: undefined
+  ): string;
   encodeFunctionData(
     functionFragment: "operatorStake",
     values: [AddressLike, AddressLike]
@@ -504,7 +523,15 @@ export interface RestakingVaultInterface extends Interface {
   decodeFunctionResult(functionFragment: "hasRole", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "initialize", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "isAsset", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "latestReadyAt",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(functionFragment: "modules", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "openSlashReservations",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(
     functionFragment: "operatorStake",
     data: BytesLike
@@ -823,19 +850,22 @@ export namespace SlashReleasedEvent {
     operator: AddressLike,
     asset: AddressLike,
     amount: BigNumberish,
-    pendingSlash: BigNumberish
+    pendingSlash: BigNumberish,
+    pendingRequests: BigNumberish
   ];
   export type OutputTuple = [
     operator: string,
     asset: string,
     amount: bigint,
-    pendingSlash: bigint
+    pendingSlash: bigint,
+    pendingRequests: bigint
   ];
   export interface OutputObject {
     operator: string;
     asset: string;
     amount: bigint;
     pendingSlash: bigint;
+    pendingRequests: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -848,19 +878,22 @@ export namespace SlashReservedEvent {
     operator: AddressLike,
     asset: AddressLike,
     amount: BigNumberish,
-    pendingSlash: BigNumberish
+    pendingSlash: BigNumberish,
+    pendingRequests: BigNumberish
   ];
   export type OutputTuple = [
     operator: string,
     asset: string,
     amount: bigint,
-    pendingSlash: bigint
+    pendingSlash: bigint,
+    pendingRequests: bigint
   ];
   export interface OutputObject {
     operator: string;
     asset: string;
     amount: bigint;
     pendingSlash: bigint;
+    pendingRequests: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -873,19 +906,25 @@ export namespace SlashedEvent {
     operator: AddressLike,
     asset: AddressLike,
     amount: BigNumberish,
-    totalAssets: BigNumberish
+    totalAssets: BigNumberish,
+    pendingRequests: BigNumberish,
+    fullySlashed: boolean
   ];
   export type OutputTuple = [
     operator: string,
     asset: string,
     amount: bigint,
-    totalAssets: bigint
+    totalAssets: bigint,
+    pendingRequests: bigint,
+    fullySlashed: boolean
   ];
   export interface OutputObject {
     operator: string;
     asset: string;
     amount: bigint;
     totalAssets: bigint;
+    pendingRequests: bigint;
+    fullySlashed: boolean;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -980,7 +1019,8 @@ export namespace WithdrawalQueuedEvent {
     operator: AddressLike,
     asset: AddressLike,
     shares: BigNumberish,
-    startTime: BigNumberish
+    startTime: BigNumberish,
+    readyAt: BigNumberish
   ];
   export type OutputTuple = [
     id: bigint,
@@ -988,7 +1028,8 @@ export namespace WithdrawalQueuedEvent {
     operator: string,
     asset: string,
     shares: bigint,
-    startTime: bigint
+    startTime: bigint,
+    readyAt: bigint
   ];
   export interface OutputObject {
     id: bigint;
@@ -997,6 +1038,7 @@ export namespace WithdrawalQueuedEvent {
     asset: string;
     shares: bigint;
     startTime: bigint;
+    readyAt: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -1124,7 +1166,7 @@ export interface RestakingVault extends BaseContract {
   assets: TypedContractMethod<[], [string[]], "view">;
 
   completeWithdrawal: TypedContractMethod<
-    [id: BigNumberish, receiveAsTokens: boolean],
+    [id: BigNumberish, receiveAsTokens: boolean, minAssets: BigNumberish],
     [bigint],
     "nonpayable"
   >;
@@ -1158,7 +1200,12 @@ export interface RestakingVault extends BaseContract {
   >;
 
   executeSlash: TypedContractMethod<
-    [operator: AddressLike, asset: AddressLike, amount: BigNumberish],
+    [
+      operator: AddressLike,
+      asset: AddressLike,
+      amount: BigNumberish,
+      fullySlashed: boolean
+    ],
     [void],
     "nonpayable"
   >;
@@ -1181,6 +1228,8 @@ export interface RestakingVault extends BaseContract {
 
   isAsset: TypedContractMethod<[asset: AddressLike], [boolean], "view">;
 
+  latestReadyAt: TypedContractMethod<[], [bigint], "view">;
+
   modules: TypedContractMethod<
     [],
     [
@@ -1192,6 +1241,8 @@ export interface RestakingVault extends BaseContract {
     ],
     "view"
   >;
+
+  openSlashReservations: TypedContractMethod<[], [bigint], "view">;
 
   operatorStake: TypedContractMethod<
     [operator: AddressLike, asset: AddressLike],
@@ -1453,7 +1504,7 @@ export interface RestakingVault extends BaseContract {
   getFunction(
     nameOrSignature: "completeWithdrawal"
   ): TypedContractMethod<
-    [id: BigNumberish, receiveAsTokens: boolean],
+    [id: BigNumberish, receiveAsTokens: boolean, minAssets: BigNumberish],
     [bigint],
     "nonpayable"
   >;
@@ -1492,7 +1543,12 @@ export interface RestakingVault extends BaseContract {
   getFunction(
     nameOrSignature: "executeSlash"
   ): TypedContractMethod<
-    [operator: AddressLike, asset: AddressLike, amount: BigNumberish],
+    [
+      operator: AddressLike,
+      asset: AddressLike,
+      amount: BigNumberish,
+      fullySlashed: boolean
+    ],
     [void],
     "nonpayable"
   >;
@@ -1520,6 +1576,9 @@ export interface RestakingVault extends BaseContract {
     nameOrSignature: "isAsset"
   ): TypedContractMethod<[asset: AddressLike], [boolean], "view">;
   getFunction(
+    nameOrSignature: "latestReadyAt"
+  ): TypedContractMethod<[], [bigint], "view">;
+  getFunction(
     nameOrSignature: "modules"
   ): TypedContractMethod<
     [],
@@ -1532,6 +1591,9 @@ export interface RestakingVault extends BaseContract {
     ],
     "view"
   >;
+  getFunction(
+    nameOrSignature: "openSlashReservations"
+  ): TypedContractMethod<[], [bigint], "view">;
   getFunction(
     nameOrSignature: "operatorStake"
   ): TypedContractMethod<
@@ -1993,7 +2055,7 @@ export interface RestakingVault extends BaseContract {
       SharesMovedEvent.OutputObject
     >;
 
-    "SlashReleased(address,address,uint256,uint256)": TypedContractEvent<
+    "SlashReleased(address,address,uint256,uint256,uint256)": TypedContractEvent<
       SlashReleasedEvent.InputTuple,
       SlashReleasedEvent.OutputTuple,
       SlashReleasedEvent.OutputObject
@@ -2004,7 +2066,7 @@ export interface RestakingVault extends BaseContract {
       SlashReleasedEvent.OutputObject
     >;
 
-    "SlashReserved(address,address,uint256,uint256)": TypedContractEvent<
+    "SlashReserved(address,address,uint256,uint256,uint256)": TypedContractEvent<
       SlashReservedEvent.InputTuple,
       SlashReservedEvent.OutputTuple,
       SlashReservedEvent.OutputObject
@@ -2015,7 +2077,7 @@ export interface RestakingVault extends BaseContract {
       SlashReservedEvent.OutputObject
     >;
 
-    "Slashed(address,address,uint256,uint256)": TypedContractEvent<
+    "Slashed(address,address,uint256,uint256,uint256,bool)": TypedContractEvent<
       SlashedEvent.InputTuple,
       SlashedEvent.OutputTuple,
       SlashedEvent.OutputObject
@@ -2070,7 +2132,7 @@ export interface RestakingVault extends BaseContract {
       WithdrawalDelaySetEvent.OutputObject
     >;
 
-    "WithdrawalQueued(uint256,address,address,address,uint256,uint256)": TypedContractEvent<
+    "WithdrawalQueued(uint256,address,address,address,uint256,uint256,uint256)": TypedContractEvent<
       WithdrawalQueuedEvent.InputTuple,
       WithdrawalQueuedEvent.OutputTuple,
       WithdrawalQueuedEvent.OutputObject

@@ -171,7 +171,7 @@ export interface RewardDistributorInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "addRewardToken",
-    values: [AddressLike]
+    values: [AddressLike, BigNumberish]
   ): string;
   encodeFunctionData(
     functionFragment: "claim",
@@ -705,7 +705,7 @@ export interface RewardDistributor extends BaseContract {
   UPGRADE_INTERFACE_VERSION: TypedContractMethod<[], [string], "view">;
 
   addRewardToken: TypedContractMethod<
-    [token: AddressLike],
+    [token: AddressLike, minFunding: BigNumberish],
     [void],
     "nonpayable"
   >;
@@ -881,7 +881,11 @@ export interface RewardDistributor extends BaseContract {
   ): TypedContractMethod<[], [string], "view">;
   getFunction(
     nameOrSignature: "addRewardToken"
-  ): TypedContractMethod<[token: AddressLike], [void], "nonpayable">;
+  ): TypedContractMethod<
+    [token: AddressLike, minFunding: BigNumberish],
+    [void],
+    "nonpayable"
+  >;
   getFunction(
     nameOrSignature: "claim"
   ): TypedContractMethod<

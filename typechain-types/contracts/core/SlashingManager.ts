@@ -31,6 +31,7 @@ export declare namespace ISlashingManagerTypes {
     vetoCommittee: AddressLike;
     assetMask: BigNumberish;
     id: BigNumberish;
+    termsId: BigNumberish;
     recipient: AddressLike;
     registrar: AddressLike;
     registered: boolean;
@@ -43,6 +44,7 @@ export declare namespace ISlashingManagerTypes {
     vetoCommittee: string,
     assetMask: bigint,
     id: bigint,
+    termsId: bigint,
     recipient: string,
     registrar: string,
     registered: boolean
@@ -53,6 +55,7 @@ export declare namespace ISlashingManagerTypes {
     vetoCommittee: string;
     assetMask: bigint;
     id: bigint;
+    termsId: bigint;
     recipient: string;
     registrar: string;
     registered: boolean;
@@ -63,31 +66,25 @@ export declare namespace ISlashingManagerTypes {
     pendingDelta: BigNumberish;
     pendingIncrease: boolean;
     effectAt: BigNumberish;
+    changedAfterRequest: boolean;
+    openRequest: BigNumberish;
   };
 
   export type AllocationStructOutput = [
     current: bigint,
     pendingDelta: bigint,
     pendingIncrease: boolean,
-    effectAt: bigint
+    effectAt: bigint,
+    changedAfterRequest: boolean,
+    openRequest: bigint
   ] & {
     current: bigint;
     pendingDelta: bigint;
     pendingIncrease: boolean;
     effectAt: bigint;
+    changedAfterRequest: boolean;
+    openRequest: bigint;
   };
-
-  export type MagnitudesStruct = {
-    lost: BigNumberish;
-    encumbered: BigNumberish;
-    reserved: BigNumberish;
-  };
-
-  export type MagnitudesStructOutput = [
-    lost: bigint,
-    encumbered: bigint,
-    reserved: bigint
-  ] & { lost: bigint; encumbered: bigint; reserved: bigint };
 
   export type AVSParamsStruct = {
     slasher: AddressLike;
@@ -117,8 +114,32 @@ export declare namespace ISlashingManagerTypes {
     assets: string[];
   };
 
+  export type MagnitudesStruct = {
+    lost: BigNumberish;
+    encumbered: BigNumberish;
+    reserved: BigNumberish;
+    gateAt: BigNumberish;
+  };
+
+  export type MagnitudesStructOutput = [
+    lost: bigint,
+    encumbered: bigint,
+    reserved: bigint,
+    gateAt: bigint
+  ] & { lost: bigint; encumbered: bigint; reserved: bigint; gateAt: bigint };
+
+  export type PendingConfigStruct = {
+    paramsHash: BytesLike;
+    effectAt: BigNumberish;
+  };
+
+  export type PendingConfigStructOutput = [
+    paramsHash: string,
+    effectAt: bigint
+  ] & { paramsHash: string; effectAt: bigint };
+
   export type SlashRequestStruct = {
-    avsId: BigNumberish;
+    termsId: BigNumberish;
     operator: AddressLike;
     executableAt: BigNumberish;
     status: BigNumberish;
@@ -126,53 +147,69 @@ export declare namespace ISlashingManagerTypes {
   };
 
   export type SlashRequestStructOutput = [
-    avsId: bigint,
+    termsId: bigint,
     operator: string,
     executableAt: bigint,
     status: bigint,
     assetCount: bigint
   ] & {
-    avsId: bigint;
+    termsId: bigint;
     operator: string;
     executableAt: bigint;
     status: bigint;
     assetCount: bigint;
   };
 
+  export type SlashTermsStruct = {
+    vetoCommittee: AddressLike;
+    avsId: BigNumberish;
+    recipient: AddressLike;
+  };
+
+  export type SlashTermsStructOutput = [
+    vetoCommittee: string,
+    avsId: bigint,
+    recipient: string
+  ] & { vetoCommittee: string; avsId: bigint; recipient: string };
+
   export type SlashedAssetStruct = {
     assetIndex: BigNumberish;
     magnitude: BigNumberish;
     deallocationCut: BigNumberish;
     amount: BigNumberish;
+    released: boolean;
   };
 
   export type SlashedAssetStructOutput = [
     assetIndex: bigint,
     magnitude: bigint,
     deallocationCut: bigint,
-    amount: bigint
+    amount: bigint,
+    released: boolean
   ] & {
     assetIndex: bigint;
     magnitude: bigint;
     deallocationCut: bigint;
     amount: bigint;
+    released: boolean;
   };
 }
 
 export interface SlashingManagerInterface extends Interface {
   getFunction(
     nameOrSignature:
-      | "BURN_ADDRESS"
       | "DEFAULT_ADMIN_ROLE"
-      | "DEFAULT_ALLOCATION_DELAY"
       | "EXECUTION_WINDOW"
+      | "EXIT_BUFFER"
+      | "GATE_CYCLE"
       | "GROUP_ALLOCATIONS"
       | "GROUP_AVS"
       | "GROUP_SLASHING"
-      | "MAX_ALLOCATION_DELAY"
+      | "JOIN_WINDOW"
       | "MAX_VETO_WINDOW"
       | "PAUSER_ROLE"
-      | "REGISTRAR_GAS_LIMIT"
+      | "REOPEN_WINDOW"
+      | "SLASH_COOLDOWN"
       | "UPGRADE_INTERFACE_VERSION"
       | "allocatedStake"
       | "allocation"
@@ -203,10 +240,10 @@ export interface SlashingManagerInterface extends Interface {
       | "renounceRole"
       | "requestSlash"
       | "revokeRole"
-      | "securedStake"
-      | "setAllocationDelay"
       | "slashRequest"
       | "slashRequestCount"
+      | "slashTerms"
+      | "slashedAsset"
       | "supportsInterface"
       | "unpause"
       | "updateAVSConfig"
@@ -222,7 +259,6 @@ export interface SlashingManagerInterface extends Interface {
       | "AVSConfigUpdated"
       | "AVSMetadataURIUpdated"
       | "AVSRegistered"
-      | "AllocationDelaySet"
       | "AllocationUpdated"
       | "Initialized"
       | "OperatorDeregisteredFromAVS"
@@ -236,24 +272,25 @@ export interface SlashingManagerInterface extends Interface {
       | "SlashCancelled"
       | "SlashExecuted"
       | "SlashRequested"
+      | "SlashTermsSet"
       | "SlashedFundsReleased"
       | "Upgraded"
   ): EventFragment;
 
   encodeFunctionData(
-    functionFragment: "BURN_ADDRESS",
-    values?: undefined
-  ): string;
-  encodeFunctionData(
     functionFragment: "DEFAULT_ADMIN_ROLE",
     values?: undefined
   ): string;
   encodeFunctionData(
-    functionFragment: "DEFAULT_ALLOCATION_DELAY",
+    functionFragment: "EXECUTION_WINDOW",
     values?: undefined
   ): string;
   encodeFunctionData(
-    functionFragment: "EXECUTION_WINDOW",
+    functionFragment: "EXIT_BUFFER",
+    values?: undefined
+  ): string;
+  encodeFunctionData(
+    functionFragment: "GATE_CYCLE",
     values?: undefined
   ): string;
   encodeFunctionData(
@@ -266,7 +303,7 @@ export interface SlashingManagerInterface extends Interface {
     values?: undefined
   ): string;
   encodeFunctionData(
-    functionFragment: "MAX_ALLOCATION_DELAY",
+    functionFragment: "JOIN_WINDOW",
     values?: undefined
   ): string;
   encodeFunctionData(
@@ -278,7 +315,11 @@ export interface SlashingManagerInterface extends Interface {
     values?: undefined
   ): string;
   encodeFunctionData(
-    functionFragment: "REGISTRAR_GAS_LIMIT",
+    functionFragment: "REOPEN_WINDOW",
+    values?: undefined
+  ): string;
+  encodeFunctionData(
+    functionFragment: "SLASH_COOLDOWN",
     values?: undefined
   ): string;
   encodeFunctionData(
@@ -295,11 +336,11 @@ export interface SlashingManagerInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "allocationDelay",
-    values: [AddressLike]
+    values?: undefined
   ): string;
   encodeFunctionData(
     functionFragment: "applyAVSConfig",
-    values: [AddressLike]
+    values: [AddressLike, ISlashingManagerTypes.AVSParamsStruct]
   ): string;
   encodeFunctionData(
     functionFragment: "applyPendingAllocation",
@@ -378,7 +419,7 @@ export interface SlashingManagerInterface extends Interface {
   encodeFunctionData(functionFragment: "registry", values?: undefined): string;
   encodeFunctionData(
     functionFragment: "releaseSlashedFunds",
-    values: [BigNumberish]
+    values: [BigNumberish, AddressLike]
   ): string;
   encodeFunctionData(
     functionFragment: "renounceRole",
@@ -393,20 +434,20 @@ export interface SlashingManagerInterface extends Interface {
     values: [BytesLike, AddressLike]
   ): string;
   encodeFunctionData(
-    functionFragment: "securedStake",
-    values: [AddressLike, AddressLike, AddressLike[]]
-  ): string;
-  encodeFunctionData(
-    functionFragment: "setAllocationDelay",
-    values: [BigNumberish]
-  ): string;
-  encodeFunctionData(
     functionFragment: "slashRequest",
     values: [BigNumberish]
   ): string;
   encodeFunctionData(
     functionFragment: "slashRequestCount",
     values?: undefined
+  ): string;
+  encodeFunctionData(
+    functionFragment: "slashTerms",
+    values: [BigNumberish]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "slashedAsset",
+    values: [BigNumberish, BigNumberish]
   ): string;
   encodeFunctionData(
     functionFragment: "supportsInterface",
@@ -435,21 +476,18 @@ export interface SlashingManagerInterface extends Interface {
   ): string;
 
   decodeFunctionResult(
-    functionFragment: "BURN_ADDRESS",
-    data: BytesLike
-  ): Result;
-  decodeFunctionResult(
     functionFragment: "DEFAULT_ADMIN_ROLE",
-    data: BytesLike
-  ): Result;
-  decodeFunctionResult(
-    functionFragment: "DEFAULT_ALLOCATION_DELAY",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
     functionFragment: "EXECUTION_WINDOW",
     data: BytesLike
   ): Result;
+  decodeFunctionResult(
+    functionFragment: "EXIT_BUFFER",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(functionFragment: "GATE_CYCLE", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "GROUP_ALLOCATIONS",
     data: BytesLike
@@ -460,7 +498,7 @@ export interface SlashingManagerInterface extends Interface {
     data: BytesLike
   ): Result;
   decodeFunctionResult(
-    functionFragment: "MAX_ALLOCATION_DELAY",
+    functionFragment: "JOIN_WINDOW",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -472,7 +510,11 @@ export interface SlashingManagerInterface extends Interface {
     data: BytesLike
   ): Result;
   decodeFunctionResult(
-    functionFragment: "REGISTRAR_GAS_LIMIT",
+    functionFragment: "REOPEN_WINDOW",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
+    functionFragment: "SLASH_COOLDOWN",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -566,19 +608,16 @@ export interface SlashingManagerInterface extends Interface {
   ): Result;
   decodeFunctionResult(functionFragment: "revokeRole", data: BytesLike): Result;
   decodeFunctionResult(
-    functionFragment: "securedStake",
-    data: BytesLike
-  ): Result;
-  decodeFunctionResult(
-    functionFragment: "setAllocationDelay",
-    data: BytesLike
-  ): Result;
-  decodeFunctionResult(
     functionFragment: "slashRequest",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
     functionFragment: "slashRequestCount",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(functionFragment: "slashTerms", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "slashedAsset",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -671,24 +710,6 @@ export namespace AVSRegisteredEvent {
     avs: string;
     metadataURI: string;
     config: ISlashingManagerTypes.AVSConfigStructOutput;
-  }
-  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
-  export type Filter = TypedDeferredTopicFilter<Event>;
-  export type Log = TypedEventLog<Event>;
-  export type LogDescription = TypedLogDescription<Event>;
-}
-
-export namespace AllocationDelaySetEvent {
-  export type InputTuple = [
-    operator: AddressLike,
-    delay: BigNumberish,
-    effectAt: BigNumberish
-  ];
-  export type OutputTuple = [operator: string, delay: bigint, effectAt: bigint];
-  export interface OutputObject {
-    operator: string;
-    delay: bigint;
-    effectAt: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -854,14 +875,16 @@ export namespace SlashAssetExecutedEvent {
     asset: AddressLike,
     magnitude: BigNumberish,
     amount: BigNumberish,
-    maxMagnitude: BigNumberish
+    maxMagnitude: BigNumberish,
+    fullySlashed: boolean
   ];
   export type OutputTuple = [
     id: bigint,
     asset: string,
     magnitude: bigint,
     amount: bigint,
-    maxMagnitude: bigint
+    maxMagnitude: bigint,
+    fullySlashed: boolean
   ];
   export interface OutputObject {
     id: bigint;
@@ -869,6 +892,7 @@ export namespace SlashAssetExecutedEvent {
     magnitude: bigint;
     amount: bigint;
     maxMagnitude: bigint;
+    fullySlashed: boolean;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -881,19 +905,22 @@ export namespace SlashAssetReservedEvent {
     id: BigNumberish,
     asset: AddressLike,
     magnitude: BigNumberish,
-    amount: BigNumberish
+    amount: BigNumberish,
+    deallocationCut: BigNumberish
   ];
   export type OutputTuple = [
     id: bigint,
     asset: string,
     magnitude: bigint,
-    amount: bigint
+    amount: bigint,
+    deallocationCut: bigint
   ];
   export interface OutputObject {
     id: bigint;
     asset: string;
     magnitude: bigint;
     amount: bigint;
+    deallocationCut: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -945,7 +972,8 @@ export namespace SlashRequestedEvent {
     wadFraction: BigNumberish,
     evidenceHash: BytesLike,
     executableAt: BigNumberish,
-    expiresAt: BigNumberish
+    expiresAt: BigNumberish,
+    termsId: BigNumberish
   ];
   export type OutputTuple = [
     id: bigint,
@@ -954,7 +982,8 @@ export namespace SlashRequestedEvent {
     wadFraction: bigint,
     evidenceHash: string,
     executableAt: bigint,
-    expiresAt: bigint
+    expiresAt: bigint,
+    termsId: bigint
   ];
   export interface OutputObject {
     id: bigint;
@@ -964,6 +993,32 @@ export namespace SlashRequestedEvent {
     evidenceHash: string;
     executableAt: bigint;
     expiresAt: bigint;
+    termsId: bigint;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
+export namespace SlashTermsSetEvent {
+  export type InputTuple = [
+    avs: AddressLike,
+    termsId: BigNumberish,
+    vetoCommittee: AddressLike,
+    recipient: AddressLike
+  ];
+  export type OutputTuple = [
+    avs: string,
+    termsId: bigint,
+    vetoCommittee: string,
+    recipient: string
+  ];
+  export interface OutputObject {
+    avs: string;
+    termsId: bigint;
+    vetoCommittee: string;
+    recipient: string;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -1051,13 +1106,13 @@ export interface SlashingManager extends BaseContract {
     event?: TCEvent
   ): Promise<this>;
 
-  BURN_ADDRESS: TypedContractMethod<[], [string], "view">;
-
   DEFAULT_ADMIN_ROLE: TypedContractMethod<[], [string], "view">;
 
-  DEFAULT_ALLOCATION_DELAY: TypedContractMethod<[], [bigint], "view">;
-
   EXECUTION_WINDOW: TypedContractMethod<[], [bigint], "view">;
+
+  EXIT_BUFFER: TypedContractMethod<[], [bigint], "view">;
+
+  GATE_CYCLE: TypedContractMethod<[], [bigint], "view">;
 
   GROUP_ALLOCATIONS: TypedContractMethod<[], [bigint], "view">;
 
@@ -1065,13 +1120,15 @@ export interface SlashingManager extends BaseContract {
 
   GROUP_SLASHING: TypedContractMethod<[], [bigint], "view">;
 
-  MAX_ALLOCATION_DELAY: TypedContractMethod<[], [bigint], "view">;
+  JOIN_WINDOW: TypedContractMethod<[], [bigint], "view">;
 
   MAX_VETO_WINDOW: TypedContractMethod<[], [bigint], "view">;
 
   PAUSER_ROLE: TypedContractMethod<[], [string], "view">;
 
-  REGISTRAR_GAS_LIMIT: TypedContractMethod<[], [bigint], "view">;
+  REOPEN_WINDOW: TypedContractMethod<[], [bigint], "view">;
+
+  SLASH_COOLDOWN: TypedContractMethod<[], [bigint], "view">;
 
   UPGRADE_INTERFACE_VERSION: TypedContractMethod<[], [string], "view">;
 
@@ -1087,13 +1144,13 @@ export interface SlashingManager extends BaseContract {
     "view"
   >;
 
-  allocationDelay: TypedContractMethod<
-    [operator: AddressLike],
-    [bigint],
-    "view"
-  >;
+  allocationDelay: TypedContractMethod<[], [bigint], "view">;
 
-  applyAVSConfig: TypedContractMethod<[avs: AddressLike], [void], "nonpayable">;
+  applyAVSConfig: TypedContractMethod<
+    [avs: AddressLike, params: ISlashingManagerTypes.AVSParamsStruct],
+    [void],
+    "nonpayable"
+  >;
 
   applyPendingAllocation: TypedContractMethod<
     [operator: AddressLike, avs: AddressLike, asset: AddressLike],
@@ -1174,12 +1231,7 @@ export interface SlashingManager extends BaseContract {
 
   pendingAVSConfig: TypedContractMethod<
     [avs: AddressLike],
-    [
-      [ISlashingManagerTypes.AVSConfigStructOutput, bigint] & {
-        config: ISlashingManagerTypes.AVSConfigStructOutput;
-        effectAt: bigint;
-      }
-    ],
+    [ISlashingManagerTypes.PendingConfigStructOutput],
     "view"
   >;
 
@@ -1200,7 +1252,7 @@ export interface SlashingManager extends BaseContract {
   registry: TypedContractMethod<[], [string], "view">;
 
   releaseSlashedFunds: TypedContractMethod<
-    [id: BigNumberish],
+    [id: BigNumberish, asset: AddressLike],
     [void],
     "nonpayable"
   >;
@@ -1228,37 +1280,35 @@ export interface SlashingManager extends BaseContract {
     "nonpayable"
   >;
 
-  securedStake: TypedContractMethod<
-    [avs: AddressLike, asset: AddressLike, operators: AddressLike[]],
-    [bigint],
-    "view"
-  >;
-
-  setAllocationDelay: TypedContractMethod<
-    [delay: BigNumberish],
-    [void],
-    "nonpayable"
-  >;
-
   slashRequest: TypedContractMethod<
     [id: BigNumberish],
     [
-      [
-        ISlashingManagerTypes.SlashRequestStructOutput,
-        string,
-        string[],
-        ISlashingManagerTypes.SlashedAssetStructOutput[]
-      ] & {
+      [ISlashingManagerTypes.SlashRequestStructOutput, string] & {
         request: ISlashingManagerTypes.SlashRequestStructOutput;
         avs: string;
-        assets: string[];
-        slashed: ISlashingManagerTypes.SlashedAssetStructOutput[];
       }
     ],
     "view"
   >;
 
   slashRequestCount: TypedContractMethod<[], [bigint], "view">;
+
+  slashTerms: TypedContractMethod<
+    [termsId: BigNumberish],
+    [ISlashingManagerTypes.SlashTermsStructOutput],
+    "view"
+  >;
+
+  slashedAsset: TypedContractMethod<
+    [id: BigNumberish, i: BigNumberish],
+    [
+      [string, ISlashingManagerTypes.SlashedAssetStructOutput] & {
+        asset: string;
+        slashed: ISlashingManagerTypes.SlashedAssetStructOutput;
+      }
+    ],
+    "view"
+  >;
 
   supportsInterface: TypedContractMethod<
     [interfaceId: BytesLike],
@@ -1295,16 +1345,16 @@ export interface SlashingManager extends BaseContract {
   ): T;
 
   getFunction(
-    nameOrSignature: "BURN_ADDRESS"
-  ): TypedContractMethod<[], [string], "view">;
-  getFunction(
     nameOrSignature: "DEFAULT_ADMIN_ROLE"
   ): TypedContractMethod<[], [string], "view">;
   getFunction(
-    nameOrSignature: "DEFAULT_ALLOCATION_DELAY"
+    nameOrSignature: "EXECUTION_WINDOW"
   ): TypedContractMethod<[], [bigint], "view">;
   getFunction(
-    nameOrSignature: "EXECUTION_WINDOW"
+    nameOrSignature: "EXIT_BUFFER"
+  ): TypedContractMethod<[], [bigint], "view">;
+  getFunction(
+    nameOrSignature: "GATE_CYCLE"
   ): TypedContractMethod<[], [bigint], "view">;
   getFunction(
     nameOrSignature: "GROUP_ALLOCATIONS"
@@ -1316,7 +1366,7 @@ export interface SlashingManager extends BaseContract {
     nameOrSignature: "GROUP_SLASHING"
   ): TypedContractMethod<[], [bigint], "view">;
   getFunction(
-    nameOrSignature: "MAX_ALLOCATION_DELAY"
+    nameOrSignature: "JOIN_WINDOW"
   ): TypedContractMethod<[], [bigint], "view">;
   getFunction(
     nameOrSignature: "MAX_VETO_WINDOW"
@@ -1325,7 +1375,10 @@ export interface SlashingManager extends BaseContract {
     nameOrSignature: "PAUSER_ROLE"
   ): TypedContractMethod<[], [string], "view">;
   getFunction(
-    nameOrSignature: "REGISTRAR_GAS_LIMIT"
+    nameOrSignature: "REOPEN_WINDOW"
+  ): TypedContractMethod<[], [bigint], "view">;
+  getFunction(
+    nameOrSignature: "SLASH_COOLDOWN"
   ): TypedContractMethod<[], [bigint], "view">;
   getFunction(
     nameOrSignature: "UPGRADE_INTERFACE_VERSION"
@@ -1346,10 +1399,14 @@ export interface SlashingManager extends BaseContract {
   >;
   getFunction(
     nameOrSignature: "allocationDelay"
-  ): TypedContractMethod<[operator: AddressLike], [bigint], "view">;
+  ): TypedContractMethod<[], [bigint], "view">;
   getFunction(
     nameOrSignature: "applyAVSConfig"
-  ): TypedContractMethod<[avs: AddressLike], [void], "nonpayable">;
+  ): TypedContractMethod<
+    [avs: AddressLike, params: ISlashingManagerTypes.AVSParamsStruct],
+    [void],
+    "nonpayable"
+  >;
   getFunction(
     nameOrSignature: "applyPendingAllocation"
   ): TypedContractMethod<
@@ -1443,12 +1500,7 @@ export interface SlashingManager extends BaseContract {
     nameOrSignature: "pendingAVSConfig"
   ): TypedContractMethod<
     [avs: AddressLike],
-    [
-      [ISlashingManagerTypes.AVSConfigStructOutput, bigint] & {
-        config: ISlashingManagerTypes.AVSConfigStructOutput;
-        effectAt: bigint;
-      }
-    ],
+    [ISlashingManagerTypes.PendingConfigStructOutput],
     "view"
   >;
   getFunction(
@@ -1473,7 +1525,11 @@ export interface SlashingManager extends BaseContract {
   ): TypedContractMethod<[], [string], "view">;
   getFunction(
     nameOrSignature: "releaseSlashedFunds"
-  ): TypedContractMethod<[id: BigNumberish], [void], "nonpayable">;
+  ): TypedContractMethod<
+    [id: BigNumberish, asset: AddressLike],
+    [void],
+    "nonpayable"
+  >;
   getFunction(
     nameOrSignature: "renounceRole"
   ): TypedContractMethod<
@@ -1501,30 +1557,13 @@ export interface SlashingManager extends BaseContract {
     "nonpayable"
   >;
   getFunction(
-    nameOrSignature: "securedStake"
-  ): TypedContractMethod<
-    [avs: AddressLike, asset: AddressLike, operators: AddressLike[]],
-    [bigint],
-    "view"
-  >;
-  getFunction(
-    nameOrSignature: "setAllocationDelay"
-  ): TypedContractMethod<[delay: BigNumberish], [void], "nonpayable">;
-  getFunction(
     nameOrSignature: "slashRequest"
   ): TypedContractMethod<
     [id: BigNumberish],
     [
-      [
-        ISlashingManagerTypes.SlashRequestStructOutput,
-        string,
-        string[],
-        ISlashingManagerTypes.SlashedAssetStructOutput[]
-      ] & {
+      [ISlashingManagerTypes.SlashRequestStructOutput, string] & {
         request: ISlashingManagerTypes.SlashRequestStructOutput;
         avs: string;
-        assets: string[];
-        slashed: ISlashingManagerTypes.SlashedAssetStructOutput[];
       }
     ],
     "view"
@@ -1532,6 +1571,25 @@ export interface SlashingManager extends BaseContract {
   getFunction(
     nameOrSignature: "slashRequestCount"
   ): TypedContractMethod<[], [bigint], "view">;
+  getFunction(
+    nameOrSignature: "slashTerms"
+  ): TypedContractMethod<
+    [termsId: BigNumberish],
+    [ISlashingManagerTypes.SlashTermsStructOutput],
+    "view"
+  >;
+  getFunction(
+    nameOrSignature: "slashedAsset"
+  ): TypedContractMethod<
+    [id: BigNumberish, i: BigNumberish],
+    [
+      [string, ISlashingManagerTypes.SlashedAssetStructOutput] & {
+        asset: string;
+        slashed: ISlashingManagerTypes.SlashedAssetStructOutput;
+      }
+    ],
+    "view"
+  >;
   getFunction(
     nameOrSignature: "supportsInterface"
   ): TypedContractMethod<[interfaceId: BytesLike], [boolean], "view">;
@@ -1589,13 +1647,6 @@ export interface SlashingManager extends BaseContract {
     AVSRegisteredEvent.InputTuple,
     AVSRegisteredEvent.OutputTuple,
     AVSRegisteredEvent.OutputObject
-  >;
-  getEvent(
-    key: "AllocationDelaySet"
-  ): TypedContractEvent<
-    AllocationDelaySetEvent.InputTuple,
-    AllocationDelaySetEvent.OutputTuple,
-    AllocationDelaySetEvent.OutputObject
   >;
   getEvent(
     key: "AllocationUpdated"
@@ -1689,6 +1740,13 @@ export interface SlashingManager extends BaseContract {
     SlashRequestedEvent.OutputObject
   >;
   getEvent(
+    key: "SlashTermsSet"
+  ): TypedContractEvent<
+    SlashTermsSetEvent.InputTuple,
+    SlashTermsSetEvent.OutputTuple,
+    SlashTermsSetEvent.OutputObject
+  >;
+  getEvent(
     key: "SlashedFundsReleased"
   ): TypedContractEvent<
     SlashedFundsReleasedEvent.InputTuple,
@@ -1746,17 +1804,6 @@ export interface SlashingManager extends BaseContract {
       AVSRegisteredEvent.InputTuple,
       AVSRegisteredEvent.OutputTuple,
       AVSRegisteredEvent.OutputObject
-    >;
-
-    "AllocationDelaySet(address,uint256,uint256)": TypedContractEvent<
-      AllocationDelaySetEvent.InputTuple,
-      AllocationDelaySetEvent.OutputTuple,
-      AllocationDelaySetEvent.OutputObject
-    >;
-    AllocationDelaySet: TypedContractEvent<
-      AllocationDelaySetEvent.InputTuple,
-      AllocationDelaySetEvent.OutputTuple,
-      AllocationDelaySetEvent.OutputObject
     >;
 
     "AllocationUpdated(address,address,address,uint256,uint256,uint256,uint256)": TypedContractEvent<
@@ -1847,7 +1894,7 @@ export interface SlashingManager extends BaseContract {
       RoleRevokedEvent.OutputObject
     >;
 
-    "SlashAssetExecuted(uint256,address,uint256,uint256,uint256)": TypedContractEvent<
+    "SlashAssetExecuted(uint256,address,uint256,uint256,uint256,bool)": TypedContractEvent<
       SlashAssetExecutedEvent.InputTuple,
       SlashAssetExecutedEvent.OutputTuple,
       SlashAssetExecutedEvent.OutputObject
@@ -1858,7 +1905,7 @@ export interface SlashingManager extends BaseContract {
       SlashAssetExecutedEvent.OutputObject
     >;
 
-    "SlashAssetReserved(uint256,address,uint256,uint256)": TypedContractEvent<
+    "SlashAssetReserved(uint256,address,uint256,uint256,uint256)": TypedContractEvent<
       SlashAssetReservedEvent.InputTuple,
       SlashAssetReservedEvent.OutputTuple,
       SlashAssetReservedEvent.OutputObject
@@ -1891,7 +1938,7 @@ export interface SlashingManager extends BaseContract {
       SlashExecutedEvent.OutputObject
     >;
 
-    "SlashRequested(uint256,address,address,uint256,bytes32,uint256,uint256)": TypedContractEvent<
+    "SlashRequested(uint256,address,address,uint256,bytes32,uint256,uint256,uint32)": TypedContractEvent<
       SlashRequestedEvent.InputTuple,
       SlashRequestedEvent.OutputTuple,
       SlashRequestedEvent.OutputObject
@@ -1900,6 +1947,17 @@ export interface SlashingManager extends BaseContract {
       SlashRequestedEvent.InputTuple,
       SlashRequestedEvent.OutputTuple,
       SlashRequestedEvent.OutputObject
+    >;
+
+    "SlashTermsSet(address,uint32,address,address)": TypedContractEvent<
+      SlashTermsSetEvent.InputTuple,
+      SlashTermsSetEvent.OutputTuple,
+      SlashTermsSetEvent.OutputObject
+    >;
+    SlashTermsSet: TypedContractEvent<
+      SlashTermsSetEvent.InputTuple,
+      SlashTermsSetEvent.OutputTuple,
+      SlashTermsSetEvent.OutputObject
     >;
 
     "SlashedFundsReleased(uint256,address,address,uint256)": TypedContractEvent<

@@ -49,20 +49,26 @@ export declare namespace IRestakingVaultTypes {
   export type PoolStruct = {
     totalAssets: BigNumberish;
     totalShares: BigNumberish;
+    fullySlashed: boolean;
     queuedShares: BigNumberish;
     pendingSlash: BigNumberish;
+    pendingRequests: BigNumberish;
   };
 
   export type PoolStructOutput = [
     totalAssets: bigint,
     totalShares: bigint,
+    fullySlashed: boolean,
     queuedShares: bigint,
-    pendingSlash: bigint
+    pendingSlash: bigint,
+    pendingRequests: bigint
   ] & {
     totalAssets: bigint;
     totalShares: bigint;
+    fullySlashed: boolean;
     queuedShares: bigint;
     pendingSlash: bigint;
+    pendingRequests: bigint;
   };
 
   export type StakerStruct = {
@@ -81,6 +87,7 @@ export declare namespace IRestakingVaultTypes {
     operator: AddressLike;
     startTime: BigNumberish;
     assetIndex: BigNumberish;
+    readyAt: BigNumberish;
     shares: BigNumberish;
   };
 
@@ -88,11 +95,13 @@ export declare namespace IRestakingVaultTypes {
     operator: string,
     startTime: bigint,
     assetIndex: bigint,
+    readyAt: bigint,
     shares: bigint
   ] & {
     operator: string;
     startTime: bigint;
     assetIndex: bigint;
+    readyAt: bigint;
     shares: bigint;
   };
 }
@@ -113,7 +122,9 @@ export interface IRestakingVaultInterface extends Interface {
       | "depositWithPermit"
       | "executeSlash"
       | "isAsset"
+      | "latestReadyAt"
       | "modules"
+      | "openSlashReservations"
       | "operatorStake"
       | "pool"
       | "poolNetAssets"
@@ -180,7 +191,7 @@ export interface IRestakingVaultInterface extends Interface {
   encodeFunctionData(functionFragment: "assets", values?: undefined): string;
   encodeFunctionData(
     functionFragment: "completeWithdrawal",
-    values: [BigNumberish, boolean]
+    values: [BigNumberish, boolean, BigNumberish]
   ): string;
   encodeFunctionData(
     functionFragment: "delegate",
@@ -208,13 +219,21 @@ export interface IRestakingVaultInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "executeSlash",
-    values: [AddressLike, AddressLike, BigNumberish]
+    values: [AddressLike, AddressLike, BigNumberish, boolean]
   ): string;
   encodeFunctionData(
     functionFragment: "isAsset",
     values: [AddressLike]
   ): string;
+  encodeFunctionData(
+    functionFragment: "latestReadyAt",
+    values?: undefined
+  ): string;
   encodeFunctionData(functionFragment: "modules", values?: undefined): string;
+  encodeFunctionData(
+    functionFragment: "openSlashReservations",
+    values?: undefined
+  ): string;
   encodeFunctionData(
     functionFragment: "operatorStake",
     values: [AddressLike, AddressLike]
@@ -338,7 +357,15 @@ export interface IRestakingVaultInterface extends Interface {
     data: BytesLike
   ): Result;
   decodeFunctionResult(functionFragment: "isAsset", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "latestReadyAt",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(functionFragment: "modules", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "openSlashReservations",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(
     functionFragment: "operatorStake",
     data: BytesLike
@@ -551,19 +578,22 @@ export namespace SlashReleasedEvent {
     operator: AddressLike,
     asset: AddressLike,
     amount: BigNumberish,
-    pendingSlash: BigNumberish
+    pendingSlash: BigNumberish,
+    pendingRequests: BigNumberish
   ];
   export type OutputTuple = [
     operator: string,
     asset: string,
     amount: bigint,
-    pendingSlash: bigint
+    pendingSlash: bigint,
+    pendingRequests: bigint
   ];
   export interface OutputObject {
     operator: string;
     asset: string;
     amount: bigint;
     pendingSlash: bigint;
+    pendingRequests: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -576,19 +606,22 @@ export namespace SlashReservedEvent {
     operator: AddressLike,
     asset: AddressLike,
     amount: BigNumberish,
-    pendingSlash: BigNumberish
+    pendingSlash: BigNumberish,
+    pendingRequests: BigNumberish
   ];
   export type OutputTuple = [
     operator: string,
     asset: string,
     amount: bigint,
-    pendingSlash: bigint
+    pendingSlash: bigint,
+    pendingRequests: bigint
   ];
   export interface OutputObject {
     operator: string;
     asset: string;
     amount: bigint;
     pendingSlash: bigint;
+    pendingRequests: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -601,19 +634,25 @@ export namespace SlashedEvent {
     operator: AddressLike,
     asset: AddressLike,
     amount: BigNumberish,
-    totalAssets: BigNumberish
+    totalAssets: BigNumberish,
+    pendingRequests: BigNumberish,
+    fullySlashed: boolean
   ];
   export type OutputTuple = [
     operator: string,
     asset: string,
     amount: bigint,
-    totalAssets: bigint
+    totalAssets: bigint,
+    pendingRequests: bigint,
+    fullySlashed: boolean
   ];
   export interface OutputObject {
     operator: string;
     asset: string;
     amount: bigint;
     totalAssets: bigint;
+    pendingRequests: bigint;
+    fullySlashed: boolean;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -696,7 +735,8 @@ export namespace WithdrawalQueuedEvent {
     operator: AddressLike,
     asset: AddressLike,
     shares: BigNumberish,
-    startTime: BigNumberish
+    startTime: BigNumberish,
+    readyAt: BigNumberish
   ];
   export type OutputTuple = [
     id: bigint,
@@ -704,7 +744,8 @@ export namespace WithdrawalQueuedEvent {
     operator: string,
     asset: string,
     shares: bigint,
-    startTime: bigint
+    startTime: bigint,
+    readyAt: bigint
   ];
   export interface OutputObject {
     id: bigint;
@@ -713,6 +754,7 @@ export namespace WithdrawalQueuedEvent {
     asset: string;
     shares: bigint;
     startTime: bigint;
+    readyAt: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -818,7 +860,7 @@ export interface IRestakingVault extends BaseContract {
   assets: TypedContractMethod<[], [string[]], "view">;
 
   completeWithdrawal: TypedContractMethod<
-    [id: BigNumberish, receiveAsTokens: boolean],
+    [id: BigNumberish, receiveAsTokens: boolean, minAssets: BigNumberish],
     [bigint],
     "nonpayable"
   >;
@@ -852,12 +894,19 @@ export interface IRestakingVault extends BaseContract {
   >;
 
   executeSlash: TypedContractMethod<
-    [operator: AddressLike, asset: AddressLike, amount: BigNumberish],
+    [
+      operator: AddressLike,
+      asset: AddressLike,
+      amount: BigNumberish,
+      fullySlashed: boolean
+    ],
     [void],
     "nonpayable"
   >;
 
   isAsset: TypedContractMethod<[asset: AddressLike], [boolean], "view">;
+
+  latestReadyAt: TypedContractMethod<[], [bigint], "view">;
 
   modules: TypedContractMethod<
     [],
@@ -870,6 +919,8 @@ export interface IRestakingVault extends BaseContract {
     ],
     "view"
   >;
+
+  openSlashReservations: TypedContractMethod<[], [bigint], "view">;
 
   operatorStake: TypedContractMethod<
     [operator: AddressLike, asset: AddressLike],
@@ -1066,7 +1117,7 @@ export interface IRestakingVault extends BaseContract {
   getFunction(
     nameOrSignature: "completeWithdrawal"
   ): TypedContractMethod<
-    [id: BigNumberish, receiveAsTokens: boolean],
+    [id: BigNumberish, receiveAsTokens: boolean, minAssets: BigNumberish],
     [bigint],
     "nonpayable"
   >;
@@ -1105,13 +1156,21 @@ export interface IRestakingVault extends BaseContract {
   getFunction(
     nameOrSignature: "executeSlash"
   ): TypedContractMethod<
-    [operator: AddressLike, asset: AddressLike, amount: BigNumberish],
+    [
+      operator: AddressLike,
+      asset: AddressLike,
+      amount: BigNumberish,
+      fullySlashed: boolean
+    ],
     [void],
     "nonpayable"
   >;
   getFunction(
     nameOrSignature: "isAsset"
   ): TypedContractMethod<[asset: AddressLike], [boolean], "view">;
+  getFunction(
+    nameOrSignature: "latestReadyAt"
+  ): TypedContractMethod<[], [bigint], "view">;
   getFunction(
     nameOrSignature: "modules"
   ): TypedContractMethod<
@@ -1125,6 +1184,9 @@ export interface IRestakingVault extends BaseContract {
     ],
     "view"
   >;
+  getFunction(
+    nameOrSignature: "openSlashReservations"
+  ): TypedContractMethod<[], [bigint], "view">;
   getFunction(
     nameOrSignature: "operatorStake"
   ): TypedContractMethod<
@@ -1453,7 +1515,7 @@ export interface IRestakingVault extends BaseContract {
       SharesMovedEvent.OutputObject
     >;
 
-    "SlashReleased(address,address,uint256,uint256)": TypedContractEvent<
+    "SlashReleased(address,address,uint256,uint256,uint256)": TypedContractEvent<
       SlashReleasedEvent.InputTuple,
       SlashReleasedEvent.OutputTuple,
       SlashReleasedEvent.OutputObject
@@ -1464,7 +1526,7 @@ export interface IRestakingVault extends BaseContract {
       SlashReleasedEvent.OutputObject
     >;
 
-    "SlashReserved(address,address,uint256,uint256)": TypedContractEvent<
+    "SlashReserved(address,address,uint256,uint256,uint256)": TypedContractEvent<
       SlashReservedEvent.InputTuple,
       SlashReservedEvent.OutputTuple,
       SlashReservedEvent.OutputObject
@@ -1475,7 +1537,7 @@ export interface IRestakingVault extends BaseContract {
       SlashReservedEvent.OutputObject
     >;
 
-    "Slashed(address,address,uint256,uint256)": TypedContractEvent<
+    "Slashed(address,address,uint256,uint256,uint256,bool)": TypedContractEvent<
       SlashedEvent.InputTuple,
       SlashedEvent.OutputTuple,
       SlashedEvent.OutputObject
@@ -1519,7 +1581,7 @@ export interface IRestakingVault extends BaseContract {
       WithdrawalDelaySetEvent.OutputObject
     >;
 
-    "WithdrawalQueued(uint256,address,address,address,uint256,uint256)": TypedContractEvent<
+    "WithdrawalQueued(uint256,address,address,address,uint256,uint256,uint256)": TypedContractEvent<
       WithdrawalQueuedEvent.InputTuple,
       WithdrawalQueuedEvent.OutputTuple,
       WithdrawalQueuedEvent.OutputObject

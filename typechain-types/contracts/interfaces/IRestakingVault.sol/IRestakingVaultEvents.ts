@@ -179,19 +179,22 @@ export namespace SlashReleasedEvent {
     operator: AddressLike,
     asset: AddressLike,
     amount: BigNumberish,
-    pendingSlash: BigNumberish
+    pendingSlash: BigNumberish,
+    pendingRequests: BigNumberish
   ];
   export type OutputTuple = [
     operator: string,
     asset: string,
     amount: bigint,
-    pendingSlash: bigint
+    pendingSlash: bigint,
+    pendingRequests: bigint
   ];
   export interface OutputObject {
     operator: string;
     asset: string;
     amount: bigint;
     pendingSlash: bigint;
+    pendingRequests: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -204,19 +207,22 @@ export namespace SlashReservedEvent {
     operator: AddressLike,
     asset: AddressLike,
     amount: BigNumberish,
-    pendingSlash: BigNumberish
+    pendingSlash: BigNumberish,
+    pendingRequests: BigNumberish
   ];
   export type OutputTuple = [
     operator: string,
     asset: string,
     amount: bigint,
-    pendingSlash: bigint
+    pendingSlash: bigint,
+    pendingRequests: bigint
   ];
   export interface OutputObject {
     operator: string;
     asset: string;
     amount: bigint;
     pendingSlash: bigint;
+    pendingRequests: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -229,19 +235,25 @@ export namespace SlashedEvent {
     operator: AddressLike,
     asset: AddressLike,
     amount: BigNumberish,
-    totalAssets: BigNumberish
+    totalAssets: BigNumberish,
+    pendingRequests: BigNumberish,
+    fullySlashed: boolean
   ];
   export type OutputTuple = [
     operator: string,
     asset: string,
     amount: bigint,
-    totalAssets: bigint
+    totalAssets: bigint,
+    pendingRequests: bigint,
+    fullySlashed: boolean
   ];
   export interface OutputObject {
     operator: string;
     asset: string;
     amount: bigint;
     totalAssets: bigint;
+    pendingRequests: bigint;
+    fullySlashed: boolean;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -324,7 +336,8 @@ export namespace WithdrawalQueuedEvent {
     operator: AddressLike,
     asset: AddressLike,
     shares: BigNumberish,
-    startTime: BigNumberish
+    startTime: BigNumberish,
+    readyAt: BigNumberish
   ];
   export type OutputTuple = [
     id: bigint,
@@ -332,7 +345,8 @@ export namespace WithdrawalQueuedEvent {
     operator: string,
     asset: string,
     shares: bigint,
-    startTime: bigint
+    startTime: bigint,
+    readyAt: bigint
   ];
   export interface OutputObject {
     id: bigint;
@@ -341,6 +355,7 @@ export namespace WithdrawalQueuedEvent {
     asset: string;
     shares: bigint;
     startTime: bigint;
+    readyAt: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -592,7 +607,7 @@ export interface IRestakingVaultEvents extends BaseContract {
       SharesMovedEvent.OutputObject
     >;
 
-    "SlashReleased(address,address,uint256,uint256)": TypedContractEvent<
+    "SlashReleased(address,address,uint256,uint256,uint256)": TypedContractEvent<
       SlashReleasedEvent.InputTuple,
       SlashReleasedEvent.OutputTuple,
       SlashReleasedEvent.OutputObject
@@ -603,7 +618,7 @@ export interface IRestakingVaultEvents extends BaseContract {
       SlashReleasedEvent.OutputObject
     >;
 
-    "SlashReserved(address,address,uint256,uint256)": TypedContractEvent<
+    "SlashReserved(address,address,uint256,uint256,uint256)": TypedContractEvent<
       SlashReservedEvent.InputTuple,
       SlashReservedEvent.OutputTuple,
       SlashReservedEvent.OutputObject
@@ -614,7 +629,7 @@ export interface IRestakingVaultEvents extends BaseContract {
       SlashReservedEvent.OutputObject
     >;
 
-    "Slashed(address,address,uint256,uint256)": TypedContractEvent<
+    "Slashed(address,address,uint256,uint256,uint256,bool)": TypedContractEvent<
       SlashedEvent.InputTuple,
       SlashedEvent.OutputTuple,
       SlashedEvent.OutputObject
@@ -658,7 +673,7 @@ export interface IRestakingVaultEvents extends BaseContract {
       WithdrawalDelaySetEvent.OutputObject
     >;
 
-    "WithdrawalQueued(uint256,address,address,address,uint256,uint256)": TypedContractEvent<
+    "WithdrawalQueued(uint256,address,address,address,uint256,uint256,uint256)": TypedContractEvent<
       WithdrawalQueuedEvent.InputTuple,
       WithdrawalQueuedEvent.OutputTuple,
       WithdrawalQueuedEvent.OutputObject

@@ -103,7 +103,7 @@ export interface IRewardDistributorInterface extends Interface {
 
   encodeFunctionData(
     functionFragment: "addRewardToken",
-    values: [AddressLike]
+    values: [AddressLike, BigNumberish]
   ): string;
   encodeFunctionData(
     functionFragment: "claim",
@@ -407,7 +407,7 @@ export interface IRewardDistributor extends BaseContract {
   ): Promise<this>;
 
   addRewardToken: TypedContractMethod<
-    [token: AddressLike],
+    [token: AddressLike, minFunding: BigNumberish],
     [void],
     "nonpayable"
   >;
@@ -505,7 +505,11 @@ export interface IRewardDistributor extends BaseContract {
 
   getFunction(
     nameOrSignature: "addRewardToken"
-  ): TypedContractMethod<[token: AddressLike], [void], "nonpayable">;
+  ): TypedContractMethod<
+    [token: AddressLike, minFunding: BigNumberish],
+    [void],
+    "nonpayable"
+  >;
   getFunction(
     nameOrSignature: "claim"
   ): TypedContractMethod<

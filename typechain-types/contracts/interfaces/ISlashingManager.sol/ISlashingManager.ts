@@ -31,6 +31,7 @@ export declare namespace ISlashingManagerTypes {
     vetoCommittee: AddressLike;
     assetMask: BigNumberish;
     id: BigNumberish;
+    termsId: BigNumberish;
     recipient: AddressLike;
     registrar: AddressLike;
     registered: boolean;
@@ -43,6 +44,7 @@ export declare namespace ISlashingManagerTypes {
     vetoCommittee: string,
     assetMask: bigint,
     id: bigint,
+    termsId: bigint,
     recipient: string,
     registrar: string,
     registered: boolean
@@ -53,6 +55,7 @@ export declare namespace ISlashingManagerTypes {
     vetoCommittee: string;
     assetMask: bigint;
     id: bigint;
+    termsId: bigint;
     recipient: string;
     registrar: string;
     registered: boolean;
@@ -63,31 +66,25 @@ export declare namespace ISlashingManagerTypes {
     pendingDelta: BigNumberish;
     pendingIncrease: boolean;
     effectAt: BigNumberish;
+    changedAfterRequest: boolean;
+    openRequest: BigNumberish;
   };
 
   export type AllocationStructOutput = [
     current: bigint,
     pendingDelta: bigint,
     pendingIncrease: boolean,
-    effectAt: bigint
+    effectAt: bigint,
+    changedAfterRequest: boolean,
+    openRequest: bigint
   ] & {
     current: bigint;
     pendingDelta: bigint;
     pendingIncrease: boolean;
     effectAt: bigint;
+    changedAfterRequest: boolean;
+    openRequest: bigint;
   };
-
-  export type MagnitudesStruct = {
-    lost: BigNumberish;
-    encumbered: BigNumberish;
-    reserved: BigNumberish;
-  };
-
-  export type MagnitudesStructOutput = [
-    lost: bigint,
-    encumbered: bigint,
-    reserved: bigint
-  ] & { lost: bigint; encumbered: bigint; reserved: bigint };
 
   export type AVSParamsStruct = {
     slasher: AddressLike;
@@ -117,8 +114,32 @@ export declare namespace ISlashingManagerTypes {
     assets: string[];
   };
 
+  export type MagnitudesStruct = {
+    lost: BigNumberish;
+    encumbered: BigNumberish;
+    reserved: BigNumberish;
+    gateAt: BigNumberish;
+  };
+
+  export type MagnitudesStructOutput = [
+    lost: bigint,
+    encumbered: bigint,
+    reserved: bigint,
+    gateAt: bigint
+  ] & { lost: bigint; encumbered: bigint; reserved: bigint; gateAt: bigint };
+
+  export type PendingConfigStruct = {
+    paramsHash: BytesLike;
+    effectAt: BigNumberish;
+  };
+
+  export type PendingConfigStructOutput = [
+    paramsHash: string,
+    effectAt: bigint
+  ] & { paramsHash: string; effectAt: bigint };
+
   export type SlashRequestStruct = {
-    avsId: BigNumberish;
+    termsId: BigNumberish;
     operator: AddressLike;
     executableAt: BigNumberish;
     status: BigNumberish;
@@ -126,36 +147,51 @@ export declare namespace ISlashingManagerTypes {
   };
 
   export type SlashRequestStructOutput = [
-    avsId: bigint,
+    termsId: bigint,
     operator: string,
     executableAt: bigint,
     status: bigint,
     assetCount: bigint
   ] & {
-    avsId: bigint;
+    termsId: bigint;
     operator: string;
     executableAt: bigint;
     status: bigint;
     assetCount: bigint;
   };
 
+  export type SlashTermsStruct = {
+    vetoCommittee: AddressLike;
+    avsId: BigNumberish;
+    recipient: AddressLike;
+  };
+
+  export type SlashTermsStructOutput = [
+    vetoCommittee: string,
+    avsId: bigint,
+    recipient: string
+  ] & { vetoCommittee: string; avsId: bigint; recipient: string };
+
   export type SlashedAssetStruct = {
     assetIndex: BigNumberish;
     magnitude: BigNumberish;
     deallocationCut: BigNumberish;
     amount: BigNumberish;
+    released: boolean;
   };
 
   export type SlashedAssetStructOutput = [
     assetIndex: bigint,
     magnitude: bigint,
     deallocationCut: bigint,
-    amount: bigint
+    amount: bigint,
+    released: boolean
   ] & {
     assetIndex: bigint;
     magnitude: bigint;
     deallocationCut: bigint;
     amount: bigint;
+    released: boolean;
   };
 }
 
@@ -182,10 +218,10 @@ export interface ISlashingManagerInterface extends Interface {
       | "registry"
       | "releaseSlashedFunds"
       | "requestSlash"
-      | "securedStake"
-      | "setAllocationDelay"
       | "slashRequest"
       | "slashRequestCount"
+      | "slashTerms"
+      | "slashedAsset"
       | "updateAVSConfig"
       | "updateAVSMetadataURI"
       | "vault"
@@ -198,7 +234,6 @@ export interface ISlashingManagerInterface extends Interface {
       | "AVSConfigUpdated"
       | "AVSMetadataURIUpdated"
       | "AVSRegistered"
-      | "AllocationDelaySet"
       | "AllocationUpdated"
       | "OperatorDeregisteredFromAVS"
       | "OperatorRegisteredToAVS"
@@ -207,6 +242,7 @@ export interface ISlashingManagerInterface extends Interface {
       | "SlashCancelled"
       | "SlashExecuted"
       | "SlashRequested"
+      | "SlashTermsSet"
       | "SlashedFundsReleased"
   ): EventFragment;
 
@@ -220,11 +256,11 @@ export interface ISlashingManagerInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "allocationDelay",
-    values: [AddressLike]
+    values?: undefined
   ): string;
   encodeFunctionData(
     functionFragment: "applyAVSConfig",
-    values: [AddressLike]
+    values: [AddressLike, ISlashingManagerTypes.AVSParamsStruct]
   ): string;
   encodeFunctionData(
     functionFragment: "applyPendingAllocation",
@@ -278,19 +314,11 @@ export interface ISlashingManagerInterface extends Interface {
   encodeFunctionData(functionFragment: "registry", values?: undefined): string;
   encodeFunctionData(
     functionFragment: "releaseSlashedFunds",
-    values: [BigNumberish]
+    values: [BigNumberish, AddressLike]
   ): string;
   encodeFunctionData(
     functionFragment: "requestSlash",
     values: [AddressLike, AddressLike, BigNumberish, BytesLike]
-  ): string;
-  encodeFunctionData(
-    functionFragment: "securedStake",
-    values: [AddressLike, AddressLike, AddressLike[]]
-  ): string;
-  encodeFunctionData(
-    functionFragment: "setAllocationDelay",
-    values: [BigNumberish]
   ): string;
   encodeFunctionData(
     functionFragment: "slashRequest",
@@ -299,6 +327,14 @@ export interface ISlashingManagerInterface extends Interface {
   encodeFunctionData(
     functionFragment: "slashRequestCount",
     values?: undefined
+  ): string;
+  encodeFunctionData(
+    functionFragment: "slashTerms",
+    values: [BigNumberish]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "slashedAsset",
+    values: [BigNumberish, BigNumberish]
   ): string;
   encodeFunctionData(
     functionFragment: "updateAVSConfig",
@@ -380,19 +416,16 @@ export interface ISlashingManagerInterface extends Interface {
     data: BytesLike
   ): Result;
   decodeFunctionResult(
-    functionFragment: "securedStake",
-    data: BytesLike
-  ): Result;
-  decodeFunctionResult(
-    functionFragment: "setAllocationDelay",
-    data: BytesLike
-  ): Result;
-  decodeFunctionResult(
     functionFragment: "slashRequest",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
     functionFragment: "slashRequestCount",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(functionFragment: "slashTerms", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "slashedAsset",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -483,24 +516,6 @@ export namespace AVSRegisteredEvent {
   export type LogDescription = TypedLogDescription<Event>;
 }
 
-export namespace AllocationDelaySetEvent {
-  export type InputTuple = [
-    operator: AddressLike,
-    delay: BigNumberish,
-    effectAt: BigNumberish
-  ];
-  export type OutputTuple = [operator: string, delay: bigint, effectAt: bigint];
-  export interface OutputObject {
-    operator: string;
-    delay: bigint;
-    effectAt: bigint;
-  }
-  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
-  export type Filter = TypedDeferredTopicFilter<Event>;
-  export type Log = TypedEventLog<Event>;
-  export type LogDescription = TypedLogDescription<Event>;
-}
-
 export namespace AllocationUpdatedEvent {
   export type InputTuple = [
     operator: AddressLike,
@@ -576,14 +591,16 @@ export namespace SlashAssetExecutedEvent {
     asset: AddressLike,
     magnitude: BigNumberish,
     amount: BigNumberish,
-    maxMagnitude: BigNumberish
+    maxMagnitude: BigNumberish,
+    fullySlashed: boolean
   ];
   export type OutputTuple = [
     id: bigint,
     asset: string,
     magnitude: bigint,
     amount: bigint,
-    maxMagnitude: bigint
+    maxMagnitude: bigint,
+    fullySlashed: boolean
   ];
   export interface OutputObject {
     id: bigint;
@@ -591,6 +608,7 @@ export namespace SlashAssetExecutedEvent {
     magnitude: bigint;
     amount: bigint;
     maxMagnitude: bigint;
+    fullySlashed: boolean;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -603,19 +621,22 @@ export namespace SlashAssetReservedEvent {
     id: BigNumberish,
     asset: AddressLike,
     magnitude: BigNumberish,
-    amount: BigNumberish
+    amount: BigNumberish,
+    deallocationCut: BigNumberish
   ];
   export type OutputTuple = [
     id: bigint,
     asset: string,
     magnitude: bigint,
-    amount: bigint
+    amount: bigint,
+    deallocationCut: bigint
   ];
   export interface OutputObject {
     id: bigint;
     asset: string;
     magnitude: bigint;
     amount: bigint;
+    deallocationCut: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -667,7 +688,8 @@ export namespace SlashRequestedEvent {
     wadFraction: BigNumberish,
     evidenceHash: BytesLike,
     executableAt: BigNumberish,
-    expiresAt: BigNumberish
+    expiresAt: BigNumberish,
+    termsId: BigNumberish
   ];
   export type OutputTuple = [
     id: bigint,
@@ -676,7 +698,8 @@ export namespace SlashRequestedEvent {
     wadFraction: bigint,
     evidenceHash: string,
     executableAt: bigint,
-    expiresAt: bigint
+    expiresAt: bigint,
+    termsId: bigint
   ];
   export interface OutputObject {
     id: bigint;
@@ -686,6 +709,32 @@ export namespace SlashRequestedEvent {
     evidenceHash: string;
     executableAt: bigint;
     expiresAt: bigint;
+    termsId: bigint;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
+export namespace SlashTermsSetEvent {
+  export type InputTuple = [
+    avs: AddressLike,
+    termsId: BigNumberish,
+    vetoCommittee: AddressLike,
+    recipient: AddressLike
+  ];
+  export type OutputTuple = [
+    avs: string,
+    termsId: bigint,
+    vetoCommittee: string,
+    recipient: string
+  ];
+  export interface OutputObject {
+    avs: string;
+    termsId: bigint;
+    vetoCommittee: string;
+    recipient: string;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -773,13 +822,13 @@ export interface ISlashingManager extends BaseContract {
     "view"
   >;
 
-  allocationDelay: TypedContractMethod<
-    [operator: AddressLike],
-    [bigint],
-    "view"
-  >;
+  allocationDelay: TypedContractMethod<[], [bigint], "view">;
 
-  applyAVSConfig: TypedContractMethod<[avs: AddressLike], [void], "nonpayable">;
+  applyAVSConfig: TypedContractMethod<
+    [avs: AddressLike, params: ISlashingManagerTypes.AVSParamsStruct],
+    [void],
+    "nonpayable"
+  >;
 
   applyPendingAllocation: TypedContractMethod<
     [operator: AddressLike, avs: AddressLike, asset: AddressLike],
@@ -836,12 +885,7 @@ export interface ISlashingManager extends BaseContract {
 
   pendingAVSConfig: TypedContractMethod<
     [avs: AddressLike],
-    [
-      [ISlashingManagerTypes.AVSConfigStructOutput, bigint] & {
-        config: ISlashingManagerTypes.AVSConfigStructOutput;
-        effectAt: bigint;
-      }
-    ],
+    [ISlashingManagerTypes.PendingConfigStructOutput],
     "view"
   >;
 
@@ -860,7 +904,7 @@ export interface ISlashingManager extends BaseContract {
   registry: TypedContractMethod<[], [string], "view">;
 
   releaseSlashedFunds: TypedContractMethod<
-    [id: BigNumberish],
+    [id: BigNumberish, asset: AddressLike],
     [void],
     "nonpayable"
   >;
@@ -876,37 +920,35 @@ export interface ISlashingManager extends BaseContract {
     "nonpayable"
   >;
 
-  securedStake: TypedContractMethod<
-    [avs: AddressLike, asset: AddressLike, operators: AddressLike[]],
-    [bigint],
-    "view"
-  >;
-
-  setAllocationDelay: TypedContractMethod<
-    [delay: BigNumberish],
-    [void],
-    "nonpayable"
-  >;
-
   slashRequest: TypedContractMethod<
     [id: BigNumberish],
     [
-      [
-        ISlashingManagerTypes.SlashRequestStructOutput,
-        string,
-        string[],
-        ISlashingManagerTypes.SlashedAssetStructOutput[]
-      ] & {
+      [ISlashingManagerTypes.SlashRequestStructOutput, string] & {
         request: ISlashingManagerTypes.SlashRequestStructOutput;
         avs: string;
-        assets: string[];
-        slashed: ISlashingManagerTypes.SlashedAssetStructOutput[];
       }
     ],
     "view"
   >;
 
   slashRequestCount: TypedContractMethod<[], [bigint], "view">;
+
+  slashTerms: TypedContractMethod<
+    [termsId: BigNumberish],
+    [ISlashingManagerTypes.SlashTermsStructOutput],
+    "view"
+  >;
+
+  slashedAsset: TypedContractMethod<
+    [id: BigNumberish, i: BigNumberish],
+    [
+      [string, ISlashingManagerTypes.SlashedAssetStructOutput] & {
+        asset: string;
+        slashed: ISlashingManagerTypes.SlashedAssetStructOutput;
+      }
+    ],
+    "view"
+  >;
 
   updateAVSConfig: TypedContractMethod<
     [params: ISlashingManagerTypes.AVSParamsStruct],
@@ -944,10 +986,14 @@ export interface ISlashingManager extends BaseContract {
   >;
   getFunction(
     nameOrSignature: "allocationDelay"
-  ): TypedContractMethod<[operator: AddressLike], [bigint], "view">;
+  ): TypedContractMethod<[], [bigint], "view">;
   getFunction(
     nameOrSignature: "applyAVSConfig"
-  ): TypedContractMethod<[avs: AddressLike], [void], "nonpayable">;
+  ): TypedContractMethod<
+    [avs: AddressLike, params: ISlashingManagerTypes.AVSParamsStruct],
+    [void],
+    "nonpayable"
+  >;
   getFunction(
     nameOrSignature: "applyPendingAllocation"
   ): TypedContractMethod<
@@ -1011,12 +1057,7 @@ export interface ISlashingManager extends BaseContract {
     nameOrSignature: "pendingAVSConfig"
   ): TypedContractMethod<
     [avs: AddressLike],
-    [
-      [ISlashingManagerTypes.AVSConfigStructOutput, bigint] & {
-        config: ISlashingManagerTypes.AVSConfigStructOutput;
-        effectAt: bigint;
-      }
-    ],
+    [ISlashingManagerTypes.PendingConfigStructOutput],
     "view"
   >;
   getFunction(
@@ -1038,7 +1079,11 @@ export interface ISlashingManager extends BaseContract {
   ): TypedContractMethod<[], [string], "view">;
   getFunction(
     nameOrSignature: "releaseSlashedFunds"
-  ): TypedContractMethod<[id: BigNumberish], [void], "nonpayable">;
+  ): TypedContractMethod<
+    [id: BigNumberish, asset: AddressLike],
+    [void],
+    "nonpayable"
+  >;
   getFunction(
     nameOrSignature: "requestSlash"
   ): TypedContractMethod<
@@ -1052,30 +1097,13 @@ export interface ISlashingManager extends BaseContract {
     "nonpayable"
   >;
   getFunction(
-    nameOrSignature: "securedStake"
-  ): TypedContractMethod<
-    [avs: AddressLike, asset: AddressLike, operators: AddressLike[]],
-    [bigint],
-    "view"
-  >;
-  getFunction(
-    nameOrSignature: "setAllocationDelay"
-  ): TypedContractMethod<[delay: BigNumberish], [void], "nonpayable">;
-  getFunction(
     nameOrSignature: "slashRequest"
   ): TypedContractMethod<
     [id: BigNumberish],
     [
-      [
-        ISlashingManagerTypes.SlashRequestStructOutput,
-        string,
-        string[],
-        ISlashingManagerTypes.SlashedAssetStructOutput[]
-      ] & {
+      [ISlashingManagerTypes.SlashRequestStructOutput, string] & {
         request: ISlashingManagerTypes.SlashRequestStructOutput;
         avs: string;
-        assets: string[];
-        slashed: ISlashingManagerTypes.SlashedAssetStructOutput[];
       }
     ],
     "view"
@@ -1083,6 +1111,25 @@ export interface ISlashingManager extends BaseContract {
   getFunction(
     nameOrSignature: "slashRequestCount"
   ): TypedContractMethod<[], [bigint], "view">;
+  getFunction(
+    nameOrSignature: "slashTerms"
+  ): TypedContractMethod<
+    [termsId: BigNumberish],
+    [ISlashingManagerTypes.SlashTermsStructOutput],
+    "view"
+  >;
+  getFunction(
+    nameOrSignature: "slashedAsset"
+  ): TypedContractMethod<
+    [id: BigNumberish, i: BigNumberish],
+    [
+      [string, ISlashingManagerTypes.SlashedAssetStructOutput] & {
+        asset: string;
+        slashed: ISlashingManagerTypes.SlashedAssetStructOutput;
+      }
+    ],
+    "view"
+  >;
   getFunction(
     nameOrSignature: "updateAVSConfig"
   ): TypedContractMethod<
@@ -1127,13 +1174,6 @@ export interface ISlashingManager extends BaseContract {
     AVSRegisteredEvent.InputTuple,
     AVSRegisteredEvent.OutputTuple,
     AVSRegisteredEvent.OutputObject
-  >;
-  getEvent(
-    key: "AllocationDelaySet"
-  ): TypedContractEvent<
-    AllocationDelaySetEvent.InputTuple,
-    AllocationDelaySetEvent.OutputTuple,
-    AllocationDelaySetEvent.OutputObject
   >;
   getEvent(
     key: "AllocationUpdated"
@@ -1192,6 +1232,13 @@ export interface ISlashingManager extends BaseContract {
     SlashRequestedEvent.OutputObject
   >;
   getEvent(
+    key: "SlashTermsSet"
+  ): TypedContractEvent<
+    SlashTermsSetEvent.InputTuple,
+    SlashTermsSetEvent.OutputTuple,
+    SlashTermsSetEvent.OutputObject
+  >;
+  getEvent(
     key: "SlashedFundsReleased"
   ): TypedContractEvent<
     SlashedFundsReleasedEvent.InputTuple,
@@ -1244,17 +1291,6 @@ export interface ISlashingManager extends BaseContract {
       AVSRegisteredEvent.OutputObject
     >;
 
-    "AllocationDelaySet(address,uint256,uint256)": TypedContractEvent<
-      AllocationDelaySetEvent.InputTuple,
-      AllocationDelaySetEvent.OutputTuple,
-      AllocationDelaySetEvent.OutputObject
-    >;
-    AllocationDelaySet: TypedContractEvent<
-      AllocationDelaySetEvent.InputTuple,
-      AllocationDelaySetEvent.OutputTuple,
-      AllocationDelaySetEvent.OutputObject
-    >;
-
     "AllocationUpdated(address,address,address,uint256,uint256,uint256,uint256)": TypedContractEvent<
       AllocationUpdatedEvent.InputTuple,
       AllocationUpdatedEvent.OutputTuple,
@@ -1288,7 +1324,7 @@ export interface ISlashingManager extends BaseContract {
       OperatorRegisteredToAVSEvent.OutputObject
     >;
 
-    "SlashAssetExecuted(uint256,address,uint256,uint256,uint256)": TypedContractEvent<
+    "SlashAssetExecuted(uint256,address,uint256,uint256,uint256,bool)": TypedContractEvent<
       SlashAssetExecutedEvent.InputTuple,
       SlashAssetExecutedEvent.OutputTuple,
       SlashAssetExecutedEvent.OutputObject
@@ -1299,7 +1335,7 @@ export interface ISlashingManager extends BaseContract {
       SlashAssetExecutedEvent.OutputObject
     >;
 
-    "SlashAssetReserved(uint256,address,uint256,uint256)": TypedContractEvent<
+    "SlashAssetReserved(uint256,address,uint256,uint256,uint256)": TypedContractEvent<
       SlashAssetReservedEvent.InputTuple,
       SlashAssetReservedEvent.OutputTuple,
       SlashAssetReservedEvent.OutputObject
@@ -1332,7 +1368,7 @@ export interface ISlashingManager extends BaseContract {
       SlashExecutedEvent.OutputObject
     >;
 
-    "SlashRequested(uint256,address,address,uint256,bytes32,uint256,uint256)": TypedContractEvent<
+    "SlashRequested(uint256,address,address,uint256,bytes32,uint256,uint256,uint32)": TypedContractEvent<
       SlashRequestedEvent.InputTuple,
       SlashRequestedEvent.OutputTuple,
       SlashRequestedEvent.OutputObject
@@ -1341,6 +1377,17 @@ export interface ISlashingManager extends BaseContract {
       SlashRequestedEvent.InputTuple,
       SlashRequestedEvent.OutputTuple,
       SlashRequestedEvent.OutputObject
+    >;
+
+    "SlashTermsSet(address,uint32,address,address)": TypedContractEvent<
+      SlashTermsSetEvent.InputTuple,
+      SlashTermsSetEvent.OutputTuple,
+      SlashTermsSetEvent.OutputObject
+    >;
+    SlashTermsSet: TypedContractEvent<
+      SlashTermsSetEvent.InputTuple,
+      SlashTermsSetEvent.OutputTuple,
+      SlashTermsSetEvent.OutputObject
     >;
 
     "SlashedFundsReleased(uint256,address,address,uint256)": TypedContractEvent<

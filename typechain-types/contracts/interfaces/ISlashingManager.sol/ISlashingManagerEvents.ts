@@ -29,6 +29,7 @@ export declare namespace ISlashingManagerTypes {
     vetoCommittee: AddressLike;
     assetMask: BigNumberish;
     id: BigNumberish;
+    termsId: BigNumberish;
     recipient: AddressLike;
     registrar: AddressLike;
     registered: boolean;
@@ -41,6 +42,7 @@ export declare namespace ISlashingManagerTypes {
     vetoCommittee: string,
     assetMask: bigint,
     id: bigint,
+    termsId: bigint,
     recipient: string,
     registrar: string,
     registered: boolean
@@ -51,6 +53,7 @@ export declare namespace ISlashingManagerTypes {
     vetoCommittee: string;
     assetMask: bigint;
     id: bigint;
+    termsId: bigint;
     recipient: string;
     registrar: string;
     registered: boolean;
@@ -64,7 +67,6 @@ export interface ISlashingManagerEventsInterface extends Interface {
       | "AVSConfigUpdated"
       | "AVSMetadataURIUpdated"
       | "AVSRegistered"
-      | "AllocationDelaySet"
       | "AllocationUpdated"
       | "OperatorDeregisteredFromAVS"
       | "OperatorRegisteredToAVS"
@@ -73,6 +75,7 @@ export interface ISlashingManagerEventsInterface extends Interface {
       | "SlashCancelled"
       | "SlashExecuted"
       | "SlashRequested"
+      | "SlashTermsSet"
       | "SlashedFundsReleased"
   ): EventFragment;
 }
@@ -146,24 +149,6 @@ export namespace AVSRegisteredEvent {
     avs: string;
     metadataURI: string;
     config: ISlashingManagerTypes.AVSConfigStructOutput;
-  }
-  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
-  export type Filter = TypedDeferredTopicFilter<Event>;
-  export type Log = TypedEventLog<Event>;
-  export type LogDescription = TypedLogDescription<Event>;
-}
-
-export namespace AllocationDelaySetEvent {
-  export type InputTuple = [
-    operator: AddressLike,
-    delay: BigNumberish,
-    effectAt: BigNumberish
-  ];
-  export type OutputTuple = [operator: string, delay: bigint, effectAt: bigint];
-  export interface OutputObject {
-    operator: string;
-    delay: bigint;
-    effectAt: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -246,14 +231,16 @@ export namespace SlashAssetExecutedEvent {
     asset: AddressLike,
     magnitude: BigNumberish,
     amount: BigNumberish,
-    maxMagnitude: BigNumberish
+    maxMagnitude: BigNumberish,
+    fullySlashed: boolean
   ];
   export type OutputTuple = [
     id: bigint,
     asset: string,
     magnitude: bigint,
     amount: bigint,
-    maxMagnitude: bigint
+    maxMagnitude: bigint,
+    fullySlashed: boolean
   ];
   export interface OutputObject {
     id: bigint;
@@ -261,6 +248,7 @@ export namespace SlashAssetExecutedEvent {
     magnitude: bigint;
     amount: bigint;
     maxMagnitude: bigint;
+    fullySlashed: boolean;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -273,19 +261,22 @@ export namespace SlashAssetReservedEvent {
     id: BigNumberish,
     asset: AddressLike,
     magnitude: BigNumberish,
-    amount: BigNumberish
+    amount: BigNumberish,
+    deallocationCut: BigNumberish
   ];
   export type OutputTuple = [
     id: bigint,
     asset: string,
     magnitude: bigint,
-    amount: bigint
+    amount: bigint,
+    deallocationCut: bigint
   ];
   export interface OutputObject {
     id: bigint;
     asset: string;
     magnitude: bigint;
     amount: bigint;
+    deallocationCut: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -337,7 +328,8 @@ export namespace SlashRequestedEvent {
     wadFraction: BigNumberish,
     evidenceHash: BytesLike,
     executableAt: BigNumberish,
-    expiresAt: BigNumberish
+    expiresAt: BigNumberish,
+    termsId: BigNumberish
   ];
   export type OutputTuple = [
     id: bigint,
@@ -346,7 +338,8 @@ export namespace SlashRequestedEvent {
     wadFraction: bigint,
     evidenceHash: string,
     executableAt: bigint,
-    expiresAt: bigint
+    expiresAt: bigint,
+    termsId: bigint
   ];
   export interface OutputObject {
     id: bigint;
@@ -356,6 +349,32 @@ export namespace SlashRequestedEvent {
     evidenceHash: string;
     executableAt: bigint;
     expiresAt: bigint;
+    termsId: bigint;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
+export namespace SlashTermsSetEvent {
+  export type InputTuple = [
+    avs: AddressLike,
+    termsId: BigNumberish,
+    vetoCommittee: AddressLike,
+    recipient: AddressLike
+  ];
+  export type OutputTuple = [
+    avs: string,
+    termsId: bigint,
+    vetoCommittee: string,
+    recipient: string
+  ];
+  export interface OutputObject {
+    avs: string;
+    termsId: bigint;
+    vetoCommittee: string;
+    recipient: string;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -464,13 +483,6 @@ export interface ISlashingManagerEvents extends BaseContract {
     AVSRegisteredEvent.OutputObject
   >;
   getEvent(
-    key: "AllocationDelaySet"
-  ): TypedContractEvent<
-    AllocationDelaySetEvent.InputTuple,
-    AllocationDelaySetEvent.OutputTuple,
-    AllocationDelaySetEvent.OutputObject
-  >;
-  getEvent(
     key: "AllocationUpdated"
   ): TypedContractEvent<
     AllocationUpdatedEvent.InputTuple,
@@ -527,6 +539,13 @@ export interface ISlashingManagerEvents extends BaseContract {
     SlashRequestedEvent.OutputObject
   >;
   getEvent(
+    key: "SlashTermsSet"
+  ): TypedContractEvent<
+    SlashTermsSetEvent.InputTuple,
+    SlashTermsSetEvent.OutputTuple,
+    SlashTermsSetEvent.OutputObject
+  >;
+  getEvent(
     key: "SlashedFundsReleased"
   ): TypedContractEvent<
     SlashedFundsReleasedEvent.InputTuple,
@@ -579,17 +598,6 @@ export interface ISlashingManagerEvents extends BaseContract {
       AVSRegisteredEvent.OutputObject
     >;
 
-    "AllocationDelaySet(address,uint256,uint256)": TypedContractEvent<
-      AllocationDelaySetEvent.InputTuple,
-      AllocationDelaySetEvent.OutputTuple,
-      AllocationDelaySetEvent.OutputObject
-    >;
-    AllocationDelaySet: TypedContractEvent<
-      AllocationDelaySetEvent.InputTuple,
-      AllocationDelaySetEvent.OutputTuple,
-      AllocationDelaySetEvent.OutputObject
-    >;
-
     "AllocationUpdated(address,address,address,uint256,uint256,uint256,uint256)": TypedContractEvent<
       AllocationUpdatedEvent.InputTuple,
       AllocationUpdatedEvent.OutputTuple,
@@ -623,7 +631,7 @@ export interface ISlashingManagerEvents extends BaseContract {
       OperatorRegisteredToAVSEvent.OutputObject
     >;
 
-    "SlashAssetExecuted(uint256,address,uint256,uint256,uint256)": TypedContractEvent<
+    "SlashAssetExecuted(uint256,address,uint256,uint256,uint256,bool)": TypedContractEvent<
       SlashAssetExecutedEvent.InputTuple,
       SlashAssetExecutedEvent.OutputTuple,
       SlashAssetExecutedEvent.OutputObject
@@ -634,7 +642,7 @@ export interface ISlashingManagerEvents extends BaseContract {
       SlashAssetExecutedEvent.OutputObject
     >;
 
-    "SlashAssetReserved(uint256,address,uint256,uint256)": TypedContractEvent<
+    "SlashAssetReserved(uint256,address,uint256,uint256,uint256)": TypedContractEvent<
       SlashAssetReservedEvent.InputTuple,
       SlashAssetReservedEvent.OutputTuple,
       SlashAssetReservedEvent.OutputObject
@@ -667,7 +675,7 @@ export interface ISlashingManagerEvents extends BaseContract {
       SlashExecutedEvent.OutputObject
     >;
 
-    "SlashRequested(uint256,address,address,uint256,bytes32,uint256,uint256)": TypedContractEvent<
+    "SlashRequested(uint256,address,address,uint256,bytes32,uint256,uint256,uint32)": TypedContractEvent<
       SlashRequestedEvent.InputTuple,
       SlashRequestedEvent.OutputTuple,
       SlashRequestedEvent.OutputObject
@@ -676,6 +684,17 @@ export interface ISlashingManagerEvents extends BaseContract {
       SlashRequestedEvent.InputTuple,
       SlashRequestedEvent.OutputTuple,
       SlashRequestedEvent.OutputObject
+    >;
+
+    "SlashTermsSet(address,uint32,address,address)": TypedContractEvent<
+      SlashTermsSetEvent.InputTuple,
+      SlashTermsSetEvent.OutputTuple,
+      SlashTermsSetEvent.OutputObject
+    >;
+    SlashTermsSet: TypedContractEvent<
+      SlashTermsSetEvent.InputTuple,
+      SlashTermsSetEvent.OutputTuple,
+      SlashTermsSetEvent.OutputObject
     >;
 
     "SlashedFundsReleased(uint256,address,address,uint256)": TypedContractEvent<

@@ -66,6 +66,22 @@ const _abi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "assets",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "minAssets",
+        type: "uint256",
+      },
+    ],
+    name: "AssetsBelowMinimum",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "address",
         name: "asset",
         type: "address",
@@ -214,9 +230,25 @@ const _abi = [
         name: "asset",
         type: "address",
       },
+    ],
+    name: "PoolFullySlashed",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "operator",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "asset",
+        type: "address",
+      },
       {
         internalType: "uint256",
-        name: "pendingSlash",
+        name: "pendingRequests",
         type: "uint256",
       },
     ],
@@ -269,11 +301,38 @@ const _abi = [
     inputs: [
       {
         internalType: "uint256",
+        name: "openReservations",
+        type: "uint256",
+      },
+    ],
+    name: "SlashReservationsOpen",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
         name: "max",
         type: "uint256",
       },
     ],
     name: "TooManyAssets",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "operator",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "asset",
+        type: "address",
+      },
+    ],
+    name: "TooManyPendingRequests",
     type: "error",
   },
   {

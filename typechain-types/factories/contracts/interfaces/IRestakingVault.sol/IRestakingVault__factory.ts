@@ -66,6 +66,22 @@ const _abi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "assets",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "minAssets",
+        type: "uint256",
+      },
+    ],
+    name: "AssetsBelowMinimum",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "address",
         name: "asset",
         type: "address",
@@ -214,9 +230,25 @@ const _abi = [
         name: "asset",
         type: "address",
       },
+    ],
+    name: "PoolFullySlashed",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "operator",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "asset",
+        type: "address",
+      },
       {
         internalType: "uint256",
-        name: "pendingSlash",
+        name: "pendingRequests",
         type: "uint256",
       },
     ],
@@ -269,11 +301,38 @@ const _abi = [
     inputs: [
       {
         internalType: "uint256",
+        name: "openReservations",
+        type: "uint256",
+      },
+    ],
+    name: "SlashReservationsOpen",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
         name: "max",
         type: "uint256",
       },
     ],
     name: "TooManyAssets",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "operator",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "asset",
+        type: "address",
+      },
+    ],
+    name: "TooManyPendingRequests",
     type: "error",
   },
   {
@@ -569,6 +628,12 @@ const _abi = [
         name: "pendingSlash",
         type: "uint256",
       },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "pendingRequests",
+        type: "uint256",
+      },
     ],
     name: "SlashReleased",
     type: "event",
@@ -598,6 +663,12 @@ const _abi = [
         indexed: false,
         internalType: "uint256",
         name: "pendingSlash",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "pendingRequests",
         type: "uint256",
       },
     ],
@@ -630,6 +701,18 @@ const _abi = [
         internalType: "uint256",
         name: "totalAssets",
         type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "pendingRequests",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "bool",
+        name: "fullySlashed",
+        type: "bool",
       },
     ],
     name: "Slashed",
@@ -771,6 +854,12 @@ const _abi = [
         indexed: false,
         internalType: "uint256",
         name: "startTime",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "readyAt",
         type: "uint256",
       },
     ],
@@ -972,6 +1061,11 @@ const _abi = [
         name: "receiveAsTokens",
         type: "bool",
       },
+      {
+        internalType: "uint256",
+        name: "minAssets",
+        type: "uint256",
+      },
     ],
     name: "completeWithdrawal",
     outputs: [
@@ -1116,6 +1210,11 @@ const _abi = [
         name: "amount",
         type: "uint256",
       },
+      {
+        internalType: "bool",
+        name: "fullySlashed",
+        type: "bool",
+      },
     ],
     name: "executeSlash",
     outputs: [],
@@ -1143,6 +1242,19 @@ const _abi = [
   },
   {
     inputs: [],
+    name: "latestReadyAt",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "modules",
     outputs: [
       {
@@ -1159,6 +1271,19 @@ const _abi = [
         internalType: "address",
         name: "rewardsHook",
         type: "address",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "openSlashReservations",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
       },
     ],
     stateMutability: "view",
@@ -1206,9 +1331,9 @@ const _abi = [
       {
         components: [
           {
-            internalType: "uint128",
+            internalType: "uint112",
             name: "totalAssets",
-            type: "uint128",
+            type: "uint112",
           },
           {
             internalType: "uint128",
@@ -1216,14 +1341,24 @@ const _abi = [
             type: "uint128",
           },
           {
+            internalType: "bool",
+            name: "fullySlashed",
+            type: "bool",
+          },
+          {
             internalType: "uint128",
             name: "queuedShares",
             type: "uint128",
           },
           {
-            internalType: "uint128",
+            internalType: "uint112",
             name: "pendingSlash",
-            type: "uint128",
+            type: "uint112",
+          },
+          {
+            internalType: "uint16",
+            name: "pendingRequests",
+            type: "uint16",
           },
         ],
         internalType: "struct IRestakingVaultTypes.Pool",
@@ -1642,6 +1777,11 @@ const _abi = [
             internalType: "uint8",
             name: "assetIndex",
             type: "uint8",
+          },
+          {
+            internalType: "uint40",
+            name: "readyAt",
+            type: "uint40",
           },
           {
             internalType: "uint128",

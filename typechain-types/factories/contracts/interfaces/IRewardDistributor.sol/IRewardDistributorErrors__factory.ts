@@ -201,6 +201,17 @@ const _abi = [
     name: "ZeroAmount",
     type: "error",
   },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
+    ],
+    name: "ZeroMinFunding",
+    type: "error",
+  },
 ] as const;
 
 export class IRewardDistributorErrors__factory {

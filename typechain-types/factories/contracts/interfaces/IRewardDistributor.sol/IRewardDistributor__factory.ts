@@ -202,6 +202,17 @@ const _abi = [
     type: "error",
   },
   {
+    inputs: [
+      {
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
+    ],
+    name: "ZeroMinFunding",
+    type: "error",
+  },
+  {
     anonymous: false,
     inputs: [
       {
@@ -406,6 +417,11 @@ const _abi = [
         internalType: "address",
         name: "token",
         type: "address",
+      },
+      {
+        internalType: "uint256",
+        name: "minFunding",
+        type: "uint256",
       },
     ],
     name: "addRewardToken",

@@ -35,22 +35,6 @@ const _abi = [
     inputs: [
       {
         internalType: "uint256",
-        name: "delay",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "max",
-        type: "uint256",
-      },
-    ],
-    name: "AllocationDelayTooLong",
-    type: "error",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint256",
         name: "magnitude",
         type: "uint256",
       },
@@ -88,6 +72,38 @@ const _abi = [
       },
     ],
     name: "AssetNotAccepted",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
+      {
+        internalType: "address",
+        name: "asset",
+        type: "address",
+      },
+    ],
+    name: "AssetNotInRequest",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
+      {
+        internalType: "address",
+        name: "asset",
+        type: "address",
+      },
+    ],
+    name: "FundsAlreadyReleased",
     type: "error",
   },
   {
@@ -280,12 +296,96 @@ const _abi = [
   {
     inputs: [
       {
+        internalType: "address",
+        name: "operator",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "asset",
+        type: "address",
+      },
+      {
+        internalType: "uint256",
+        name: "maxMagnitude",
+        type: "uint256",
+      },
+    ],
+    name: "OperatorFullySlashed",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "uint256",
         name: "effectAt",
         type: "uint256",
       },
     ],
     name: "PendingAllocationChange",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "avs",
+        type: "address",
+      },
+      {
+        internalType: "bytes32",
+        name: "paramsHash",
+        type: "bytes32",
+      },
+    ],
+    name: "PendingConfigMismatch",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "operator",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "asset",
+        type: "address",
+      },
+      {
+        internalType: "uint256",
+        name: "nextEpochAt",
+        type: "uint256",
+      },
+    ],
+    name: "PoolGated",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "avs",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "operator",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "asset",
+        type: "address",
+      },
+      {
+        internalType: "uint256",
+        name: "nextRequestAt",
+        type: "uint256",
+      },
+    ],
+    name: "SlashCooldown",
     type: "error",
   },
   {
@@ -318,6 +418,27 @@ const _abi = [
       },
     ],
     name: "SlashNotExecutable",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "avs",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "operator",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "asset",
+        type: "address",
+      },
+    ],
+    name: "SlashRequestOpen",
     type: "error",
   },
   {

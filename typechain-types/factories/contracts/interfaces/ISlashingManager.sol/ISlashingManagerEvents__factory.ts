@@ -51,6 +51,11 @@ const _abi = [
             type: "uint32",
           },
           {
+            internalType: "uint32",
+            name: "termsId",
+            type: "uint32",
+          },
+          {
             internalType: "address",
             name: "recipient",
             type: "address",
@@ -120,6 +125,11 @@ const _abi = [
           {
             internalType: "uint32",
             name: "id",
+            type: "uint32",
+          },
+          {
+            internalType: "uint32",
+            name: "termsId",
             type: "uint32",
           },
           {
@@ -214,6 +224,11 @@ const _abi = [
             type: "uint32",
           },
           {
+            internalType: "uint32",
+            name: "termsId",
+            type: "uint32",
+          },
+          {
             internalType: "address",
             name: "recipient",
             type: "address",
@@ -236,31 +251,6 @@ const _abi = [
       },
     ],
     name: "AVSRegistered",
-    type: "event",
-  },
-  {
-    anonymous: false,
-    inputs: [
-      {
-        indexed: true,
-        internalType: "address",
-        name: "operator",
-        type: "address",
-      },
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "delay",
-        type: "uint256",
-      },
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "effectAt",
-        type: "uint256",
-      },
-    ],
-    name: "AllocationDelaySet",
     type: "event",
   },
   {
@@ -389,6 +379,12 @@ const _abi = [
         name: "maxMagnitude",
         type: "uint256",
       },
+      {
+        indexed: false,
+        internalType: "bool",
+        name: "fullySlashed",
+        type: "bool",
+      },
     ],
     name: "SlashAssetExecuted",
     type: "event",
@@ -418,6 +414,12 @@ const _abi = [
         indexed: false,
         internalType: "uint256",
         name: "amount",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "deallocationCut",
         type: "uint256",
       },
     ],
@@ -519,8 +521,45 @@ const _abi = [
         name: "expiresAt",
         type: "uint256",
       },
+      {
+        indexed: false,
+        internalType: "uint32",
+        name: "termsId",
+        type: "uint32",
+      },
     ],
     name: "SlashRequested",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "address",
+        name: "avs",
+        type: "address",
+      },
+      {
+        indexed: true,
+        internalType: "uint32",
+        name: "termsId",
+        type: "uint32",
+      },
+      {
+        indexed: false,
+        internalType: "address",
+        name: "vetoCommittee",
+        type: "address",
+      },
+      {
+        indexed: false,
+        internalType: "address",
+        name: "recipient",
+        type: "address",
+      },
+    ],
+    name: "SlashTermsSet",
     type: "event",
   },
   {

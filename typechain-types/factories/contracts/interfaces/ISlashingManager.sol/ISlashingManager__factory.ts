@@ -35,22 +35,6 @@ const _abi = [
     inputs: [
       {
         internalType: "uint256",
-        name: "delay",
-        type: "uint256",
-      },
-      {
-        internalType: "uint256",
-        name: "max",
-        type: "uint256",
-      },
-    ],
-    name: "AllocationDelayTooLong",
-    type: "error",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint256",
         name: "magnitude",
         type: "uint256",
       },
@@ -88,6 +72,38 @@ const _abi = [
       },
     ],
     name: "AssetNotAccepted",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
+      {
+        internalType: "address",
+        name: "asset",
+        type: "address",
+      },
+    ],
+    name: "AssetNotInRequest",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
+      {
+        internalType: "address",
+        name: "asset",
+        type: "address",
+      },
+    ],
+    name: "FundsAlreadyReleased",
     type: "error",
   },
   {
@@ -280,12 +296,96 @@ const _abi = [
   {
     inputs: [
       {
+        internalType: "address",
+        name: "operator",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "asset",
+        type: "address",
+      },
+      {
+        internalType: "uint256",
+        name: "maxMagnitude",
+        type: "uint256",
+      },
+    ],
+    name: "OperatorFullySlashed",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "uint256",
         name: "effectAt",
         type: "uint256",
       },
     ],
     name: "PendingAllocationChange",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "avs",
+        type: "address",
+      },
+      {
+        internalType: "bytes32",
+        name: "paramsHash",
+        type: "bytes32",
+      },
+    ],
+    name: "PendingConfigMismatch",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "operator",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "asset",
+        type: "address",
+      },
+      {
+        internalType: "uint256",
+        name: "nextEpochAt",
+        type: "uint256",
+      },
+    ],
+    name: "PoolGated",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "avs",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "operator",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "asset",
+        type: "address",
+      },
+      {
+        internalType: "uint256",
+        name: "nextRequestAt",
+        type: "uint256",
+      },
+    ],
+    name: "SlashCooldown",
     type: "error",
   },
   {
@@ -318,6 +418,27 @@ const _abi = [
       },
     ],
     name: "SlashNotExecutable",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "avs",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "operator",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "asset",
+        type: "address",
+      },
+    ],
+    name: "SlashRequestOpen",
     type: "error",
   },
   {
@@ -415,6 +536,11 @@ const _abi = [
             type: "uint32",
           },
           {
+            internalType: "uint32",
+            name: "termsId",
+            type: "uint32",
+          },
+          {
             internalType: "address",
             name: "recipient",
             type: "address",
@@ -484,6 +610,11 @@ const _abi = [
           {
             internalType: "uint32",
             name: "id",
+            type: "uint32",
+          },
+          {
+            internalType: "uint32",
+            name: "termsId",
             type: "uint32",
           },
           {
@@ -578,6 +709,11 @@ const _abi = [
             type: "uint32",
           },
           {
+            internalType: "uint32",
+            name: "termsId",
+            type: "uint32",
+          },
+          {
             internalType: "address",
             name: "recipient",
             type: "address",
@@ -600,31 +736,6 @@ const _abi = [
       },
     ],
     name: "AVSRegistered",
-    type: "event",
-  },
-  {
-    anonymous: false,
-    inputs: [
-      {
-        indexed: true,
-        internalType: "address",
-        name: "operator",
-        type: "address",
-      },
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "delay",
-        type: "uint256",
-      },
-      {
-        indexed: false,
-        internalType: "uint256",
-        name: "effectAt",
-        type: "uint256",
-      },
-    ],
-    name: "AllocationDelaySet",
     type: "event",
   },
   {
@@ -753,6 +864,12 @@ const _abi = [
         name: "maxMagnitude",
         type: "uint256",
       },
+      {
+        indexed: false,
+        internalType: "bool",
+        name: "fullySlashed",
+        type: "bool",
+      },
     ],
     name: "SlashAssetExecuted",
     type: "event",
@@ -782,6 +899,12 @@ const _abi = [
         indexed: false,
         internalType: "uint256",
         name: "amount",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "deallocationCut",
         type: "uint256",
       },
     ],
@@ -883,8 +1006,45 @@ const _abi = [
         name: "expiresAt",
         type: "uint256",
       },
+      {
+        indexed: false,
+        internalType: "uint32",
+        name: "termsId",
+        type: "uint32",
+      },
     ],
     name: "SlashRequested",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "address",
+        name: "avs",
+        type: "address",
+      },
+      {
+        indexed: true,
+        internalType: "uint32",
+        name: "termsId",
+        type: "uint32",
+      },
+      {
+        indexed: false,
+        internalType: "address",
+        name: "vetoCommittee",
+        type: "address",
+      },
+      {
+        indexed: false,
+        internalType: "address",
+        name: "recipient",
+        type: "address",
+      },
+    ],
+    name: "SlashTermsSet",
     type: "event",
   },
   {
@@ -989,6 +1149,16 @@ const _abi = [
             name: "effectAt",
             type: "uint40",
           },
+          {
+            internalType: "bool",
+            name: "changedAfterRequest",
+            type: "bool",
+          },
+          {
+            internalType: "uint32",
+            name: "openRequest",
+            type: "uint32",
+          },
         ],
         internalType: "struct ISlashingManagerTypes.Allocation",
         name: "",
@@ -999,13 +1169,7 @@ const _abi = [
     type: "function",
   },
   {
-    inputs: [
-      {
-        internalType: "address",
-        name: "operator",
-        type: "address",
-      },
-    ],
+    inputs: [],
     name: "allocationDelay",
     outputs: [
       {
@@ -1023,6 +1187,48 @@ const _abi = [
         internalType: "address",
         name: "avs",
         type: "address",
+      },
+      {
+        components: [
+          {
+            internalType: "address",
+            name: "slasher",
+            type: "address",
+          },
+          {
+            internalType: "address",
+            name: "vetoCommittee",
+            type: "address",
+          },
+          {
+            internalType: "uint32",
+            name: "vetoWindow",
+            type: "uint32",
+          },
+          {
+            internalType: "uint64",
+            name: "maxSlashWad",
+            type: "uint64",
+          },
+          {
+            internalType: "address",
+            name: "recipient",
+            type: "address",
+          },
+          {
+            internalType: "address",
+            name: "registrar",
+            type: "address",
+          },
+          {
+            internalType: "address[]",
+            name: "assets",
+            type: "address[]",
+          },
+        ],
+        internalType: "struct ISlashingManagerTypes.AVSParams",
+        name: "params",
+        type: "tuple",
       },
     ],
     name: "applyAVSConfig",
@@ -1112,6 +1318,11 @@ const _abi = [
           {
             internalType: "uint32",
             name: "id",
+            type: "uint32",
+          },
+          {
+            internalType: "uint32",
+            name: "termsId",
             type: "uint32",
           },
           {
@@ -1233,6 +1444,11 @@ const _abi = [
             name: "reserved",
             type: "uint64",
           },
+          {
+            internalType: "uint40",
+            name: "gateAt",
+            type: "uint40",
+          },
         ],
         internalType: "struct ISlashingManagerTypes.Magnitudes",
         name: "magnitudes",
@@ -1312,59 +1528,19 @@ const _abi = [
       {
         components: [
           {
-            internalType: "address",
-            name: "slasher",
-            type: "address",
+            internalType: "bytes32",
+            name: "paramsHash",
+            type: "bytes32",
           },
           {
-            internalType: "uint64",
-            name: "maxSlashWad",
-            type: "uint64",
-          },
-          {
-            internalType: "uint32",
-            name: "vetoWindow",
-            type: "uint32",
-          },
-          {
-            internalType: "address",
-            name: "vetoCommittee",
-            type: "address",
-          },
-          {
-            internalType: "uint16",
-            name: "assetMask",
-            type: "uint16",
-          },
-          {
-            internalType: "uint32",
-            name: "id",
-            type: "uint32",
-          },
-          {
-            internalType: "address",
-            name: "recipient",
-            type: "address",
-          },
-          {
-            internalType: "address",
-            name: "registrar",
-            type: "address",
-          },
-          {
-            internalType: "bool",
-            name: "registered",
-            type: "bool",
+            internalType: "uint256",
+            name: "effectAt",
+            type: "uint256",
           },
         ],
-        internalType: "struct ISlashingManagerTypes.AVSConfig",
-        name: "config",
+        internalType: "struct ISlashingManagerTypes.PendingConfig",
+        name: "",
         type: "tuple",
-      },
-      {
-        internalType: "uint256",
-        name: "effectAt",
-        type: "uint256",
       },
     ],
     stateMutability: "view",
@@ -1463,6 +1639,11 @@ const _abi = [
         name: "id",
         type: "uint256",
       },
+      {
+        internalType: "address",
+        name: "asset",
+        type: "address",
+      },
     ],
     name: "releaseSlashedFunds",
     outputs: [],
@@ -1506,48 +1687,6 @@ const _abi = [
   {
     inputs: [
       {
-        internalType: "address",
-        name: "avs",
-        type: "address",
-      },
-      {
-        internalType: "address",
-        name: "asset",
-        type: "address",
-      },
-      {
-        internalType: "address[]",
-        name: "operators",
-        type: "address[]",
-      },
-    ],
-    name: "securedStake",
-    outputs: [
-      {
-        internalType: "uint256",
-        name: "total",
-        type: "uint256",
-      },
-    ],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
-        internalType: "uint32",
-        name: "delay",
-        type: "uint32",
-      },
-    ],
-    name: "setAllocationDelay",
-    outputs: [],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
         internalType: "uint256",
         name: "id",
         type: "uint256",
@@ -1559,7 +1698,7 @@ const _abi = [
         components: [
           {
             internalType: "uint32",
-            name: "avsId",
+            name: "termsId",
             type: "uint32",
           },
           {
@@ -1592,10 +1731,78 @@ const _abi = [
         name: "avs",
         type: "address",
       },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "slashRequestCount",
+    outputs: [
       {
-        internalType: "address[]",
-        name: "assets",
-        type: "address[]",
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint32",
+        name: "termsId",
+        type: "uint32",
+      },
+    ],
+    name: "slashTerms",
+    outputs: [
+      {
+        components: [
+          {
+            internalType: "address",
+            name: "vetoCommittee",
+            type: "address",
+          },
+          {
+            internalType: "uint32",
+            name: "avsId",
+            type: "uint32",
+          },
+          {
+            internalType: "address",
+            name: "recipient",
+            type: "address",
+          },
+        ],
+        internalType: "struct ISlashingManagerTypes.SlashTerms",
+        name: "",
+        type: "tuple",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "i",
+        type: "uint256",
+      },
+    ],
+    name: "slashedAsset",
+    outputs: [
+      {
+        internalType: "address",
+        name: "asset",
+        type: "address",
       },
       {
         components: [
@@ -1615,27 +1822,19 @@ const _abi = [
             type: "uint64",
           },
           {
-            internalType: "uint120",
+            internalType: "uint112",
             name: "amount",
-            type: "uint120",
+            type: "uint112",
+          },
+          {
+            internalType: "bool",
+            name: "released",
+            type: "bool",
           },
         ],
-        internalType: "struct ISlashingManagerTypes.SlashedAsset[]",
+        internalType: "struct ISlashingManagerTypes.SlashedAsset",
         name: "slashed",
-        type: "tuple[]",
-      },
-    ],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [],
-    name: "slashRequestCount",
-    outputs: [
-      {
-        internalType: "uint256",
-        name: "",
-        type: "uint256",
+        type: "tuple",
       },
     ],
     stateMutability: "view",
