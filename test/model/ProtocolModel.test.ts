@@ -39,7 +39,7 @@ import { mineInOneBlock, modelFixture, revertOf, type ModelFixture } from "./pro
 import { EXIT_BUFFER, GATE_CYCLE } from "./protocolModel";
 import { Walker } from "./walk";
 
-const DEFAULT_SEEDS = [0x5eed01, 20_240_607, 7];
+const DEFAULT_SEEDS = [0x5eed01, 20_240_607];
 const DEFAULT_STEPS = 150;
 
 function seedsFromEnv(): number[] {
