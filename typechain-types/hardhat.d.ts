@@ -222,6 +222,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IAVSRegistrar__factory>;
     getContractFactory(
+      name: "ILRTOracle",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTOracle__factory>;
+    getContractFactory(
       name: "IOperatorRegistry",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IOperatorRegistry__factory>;
@@ -587,6 +591,11 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.IAVSRegistrar>;
     getContractAt(
+      name: "ILRTOracle",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTOracle>;
+    getContractAt(
       name: "IOperatorRegistry",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -926,6 +935,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IAVSRegistrar>;
     deployContract(
+      name: "ILRTOracle",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTOracle>;
+    deployContract(
       name: "IOperatorRegistry",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IOperatorRegistry>;
@@ -1290,6 +1303,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IAVSRegistrar>;
+    deployContract(
+      name: "ILRTOracle",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTOracle>;
     deployContract(
       name: "IOperatorRegistry",
       args: any[],

@@ -110,6 +110,8 @@ export type { SlashingManager } from "./contracts/core/SlashingManager";
 export { SlashingManager__factory } from "./factories/contracts/core/SlashingManager__factory";
 export type { IAVSRegistrar } from "./contracts/interfaces/IAVSRegistrar";
 export { IAVSRegistrar__factory } from "./factories/contracts/interfaces/IAVSRegistrar__factory";
+export type { ILRTOracle } from "./contracts/interfaces/ILRTOracle";
+export { ILRTOracle__factory } from "./factories/contracts/interfaces/ILRTOracle__factory";
 export type { IOperatorRegistry } from "./contracts/interfaces/IOperatorRegistry.sol/IOperatorRegistry";
 export { IOperatorRegistry__factory } from "./factories/contracts/interfaces/IOperatorRegistry.sol/IOperatorRegistry__factory";
 export type { IOperatorRegistryErrors } from "./contracts/interfaces/IOperatorRegistry.sol/IOperatorRegistryErrors";

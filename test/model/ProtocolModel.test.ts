@@ -36,11 +36,11 @@ import { NO_SIGNATURE, ZERO_SALT } from "../helpers/signatures";
 import { SLASH_COOLDOWN } from "../helpers/slashingFixtures";
 import { toAssetsDown, toSharesDown } from "../helpers/sharesMath";
 import { mineInOneBlock, modelFixture, revertOf, type ModelFixture } from "./protocolDriver";
-import { EXIT_BUFFER, GATE_CYCLE } from "./protocolModel";
+import { EXIT_BUFFER, GATE_CYCLE, JOIN_WINDOW } from "./protocolModel";
 import { Walker } from "./walk";
 
-const DEFAULT_SEEDS = [0x5eed01, 20_240_607];
-const DEFAULT_STEPS = 150;
+const DEFAULT_SEEDS = [6, 9, 19];
+const DEFAULT_STEPS = 260;
 
 function seedsFromEnv(): number[] {
   const raw = process.env.MODEL_SEEDS?.trim();
@@ -303,5 +303,61 @@ describe("Exits and pending requests", function () {
       "SlashRequested",
     );
     expect((await f.sm.magnitudes(op1, stETH))[0].gateAt, "a new epoch").to.equal(nextRequestAt);
+  });
+});
+
+/**
+ * The request rules that let a request skip an allocated asset (docs/slashing.md): the pool gate, the AVS's open
+ * request, its cooldown. In a skipped asset a request takes nothing of the stake `allocatedStake` and `maxSlashable`
+ * report, so issue 9's High property ("a request for f takes at least f * allocatedStake, minus one wei per asset")
+ * holds for the assets a request may take; the random walk checks it there and checks every skip against these rules.
+ * This test pins one such skip and how long it defers the AVS: until the pool's next request epoch.
+ */
+describe("Request rules: skipped assets", function () {
+  it("a request skips an allocated asset whose pool is gated, and takes f * stake of it in the next epoch", async function () {
+    const f = await loadFixture(modelFixture);
+    const [stETH, cbETH] = [f.stETHAddress, f.cbETHAddress];
+    const [X, Y] = [f.avs.address, f.avs2.address];
+    const op1 = f.operator1.address;
+    for (const staker of [f.alice, f.bob]) {
+      await (await f.registry.connect(staker).delegateTo(op1, NO_SIGNATURE, ZERO_SALT)).wait();
+    }
+    await (await f.vault.connect(f.alice).deposit(stETH, 100n * WAD, 0n)).wait();
+    await (await f.vault.connect(f.bob).deposit(stETH, 200n * WAD, 0n)).wait();
+    await (await f.vault.connect(f.operator1).deposit(cbETH, 100n * WAD, 0n)).wait();
+    const sm = f.sm.connect(f.operator1);
+    await (await sm.modifyAllocation(X, stETH, (4n * WAD) / 10n)).wait();
+    await (await sm.modifyAllocation(Y, stETH, (3n * WAD) / 10n)).wait();
+    await (await sm.modifyAllocation(Y, cbETH, (3n * WAD) / 10n)).wait();
+    await time.increase(await f.sm.allocationDelay());
+
+    // X's request starts the stETH pool's request epoch and reserves ceil(0.4 * 1/2) = 0.2 of it: 60 of 300
+    const t = BigInt(await time.latest()) + 1n;
+    await time.setNextBlockTimestamp(t);
+    await (await f.sm.connect(f.slasher).requestSlash(X, op1, WAD / 2n, ethers.id("x"))).wait();
+    // past JOIN_WINDOW Y's stETH stake is 240 * 0.3 / 0.8 = 90 by the views, but its pool is gated: Y's request
+    // takes only cbETH (ceil(0.3 * 0.3) = 0.09 of 100)
+    await time.setNextBlockTimestamp(t + JOIN_WINDOW);
+    expect(await f.sm.allocatedStake(op1, Y, stETH)).to.equal(90n * WAD);
+    expect(await f.sm.maxSlashable(op1, Y, stETH)).to.equal(27n * WAD);
+    await (await f.sm.connect(f.slasher2).requestSlash(Y, op1, (3n * WAD) / 10n, ethers.id("y"))).wait();
+    const [request] = await f.sm.slashRequest(2n);
+    expect(request.assetCount, "stETH skipped").to.equal(1n);
+    const [asset, taken] = await f.sm.slashedAsset(2n, 0n);
+    expect([asset, taken.amount]).to.deep.equal([cbETH, 9n * WAD]);
+    // the committee vetoes X's request; until the next epoch Y's stETH stays gated (and its cbETH allocation has Y's
+    // open request): a request taking nothing reverts with the first refusal, in asset order
+    await (await f.sm.connect(f.committee).vetoSlash(1n)).wait();
+    await expect(f.sm.connect(f.slasher2).requestSlash(Y, op1, (3n * WAD) / 10n, ethers.id("y2")))
+      .to.be.revertedWithCustomError(f.sm, "PoolGated")
+      .withArgs(op1, stETH, t + GATE_CYCLE);
+    // from the next epoch Y takes exactly f * stake: its stake is 300 * 0.3 = 90 again, and it takes 0.3 of it
+    await time.setNextBlockTimestamp(t + GATE_CYCLE);
+    expect(await f.sm.allocatedStake(op1, Y, stETH)).to.equal(90n * WAD);
+    await (await f.sm.connect(f.slasher2).requestSlash(Y, op1, (3n * WAD) / 10n, ethers.id("y3"))).wait();
+    const [next] = await f.sm.slashRequest(3n);
+    expect(next.assetCount, "cbETH skipped: Y's request 2 is still open").to.equal(1n);
+    const [asset3, taken3] = await f.sm.slashedAsset(3n, 0n);
+    expect([asset3, taken3.amount]).to.deep.equal([stETH, 27n * WAD]);
   });
 });
