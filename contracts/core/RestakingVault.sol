@@ -28,9 +28,9 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
     bytes32 public constant ASSET_ADMIN_ROLE = keccak256("ASSET_ADMIN_ROLE");
 
     uint256 public constant MAX_ASSETS = ConstantsLib.MAX_ASSETS;
-    /// @dev Longer than SlashingManager's GATE_CYCLE (JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW + REOPEN_WINDOW =
-    /// 3.75 days - 1 s), so that no operator can keep an AVS from requesting a slash until a deallocation queued after
-    /// the AVS wanted to slash has taken effect (docs/slashing.md, "Trust assumptions and caveats").
+    /// @dev Longer than SlashingManager's MAX_VETO_WINDOW + EXECUTION_WINDOW (3 days - 1 s), so that a staker who
+    /// queues when a request is made completes after it resolves, and than its GATE_CYCLE (3.75 days - 1 s), the
+    /// longest a pool's epoch gate holds a request off (docs/slashing.md, "Windows and delays").
     uint256 public constant MIN_WITHDRAWAL_DELAY = 4 days;
     uint256 public constant MAX_WITHDRAWAL_DELAY = 30 days;
     uint256 public constant DEFAULT_WITHDRAWAL_DELAY = 7 days;

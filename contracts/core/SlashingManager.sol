@@ -218,7 +218,7 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
             effectAt = block.timestamp + _allocationDelay($);
             (a.pendingDelta, a.pendingIncrease) = (delta, true);
         } else if (magnitude < a.current) {
-            effectAt = block.timestamp + $.vault.withdrawalDelay();
+            effectAt = block.timestamp + _deallocationDelay($);
             (a.pendingDelta, a.pendingIncrease) = (a.current - magnitude, false);
         } else {
             revert AllocationUnchanged(magnitude);
@@ -389,11 +389,6 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
     }
 
     /// @inheritdoc ISlashingManager
-    function avsAt(uint32 id) external view returns (address) {
-        return _getSlashingStorage().avsAt[id];
-    }
-
-    /// @inheritdoc ISlashingManager
     function allocationDelay() external view returns (uint256) {
         return _allocationDelay(_getSlashingStorage());
     }
@@ -416,23 +411,16 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
     }
 
     /// @inheritdoc ISlashingManager
-    function allocatedStake(address operator, address avs, address asset) public view returns (uint256) {
-        SlashingStorage storage $ = _getSlashingStorage();
-        uint8 index = _knownAssetIndex($, asset);
-        (Allocation memory a, Magnitudes memory m) = _applyMatured(
-            $.allocations[operator][avs][index],
-            $.magnitudes[operator][index]
-        );
-        // An AVS slashes only the assets it accepts now: an allocation in another asset is not its stake.
-        if (a.current == 0 || $.avs[avs].assetMask & (1 << index) == 0) return 0;
-        return
-            SlashingMathLib.toAssetsDown($.vault.poolNetAssets(operator, asset), a.current, WAD - m.lost - m.reserved);
+    function allocatedStake(address operator, address avs, address asset) external view returns (uint256 stake) {
+        (stake, ) = _slashable(operator, avs, asset, WAD);
     }
 
     /// @inheritdoc ISlashingManager
     function maxSlashable(address operator, address avs, address asset) external view returns (uint256) {
-        return Math.mulDiv(allocatedStake(operator, avs, asset), _getSlashingStorage().avs[avs].maxSlashWad, WAD);
+        (uint256 amount, bool refused) = _slashable(operator, avs, asset, _getSlashingStorage().avs[avs].maxSlashWad);
+        return refused ? 0 : amount;
     }
+
     /// @inheritdoc ISlashingManager
     function slashRequest(uint256 id) external view returns (SlashRequest memory request, address avs) {
         SlashingStorage storage $ = _getSlashingStorage();
@@ -507,20 +495,14 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
         (Allocation memory a, Magnitudes memory m) = _applyMatured(stored, storedMags);
         if (a.current == 0) return slashed;
         address asset = $.assetAt[index];
-        if (a.openRequest != 0) {
-            SlashRequest storage last = $.requests[a.openRequest];
-            (SlashStatus status, uint256 lastExecutableAt) = (last.status, last.executableAt);
-            // An expired request stays open until someone cancels it.
-            if (status == SlashStatus.Pending) return _refuse(ctx, 1, asset, 0);
-            uint256 nextRequestAt = lastExecutableAt + EXECUTION_WINDOW + SLASH_COOLDOWN;
-            if (block.timestamp < nextRequestAt) return _refuse(ctx, 2, asset, nextRequestAt);
-        }
+        (uint8 refusal, uint256 refusedAt) = _allocationRefusal($, a);
+        if (refusal != 0) return _refuse(ctx, refusal, asset, refusedAt);
 
         uint64 s = uint64(SlashingMathLib.toSlashedMagnitudeUp(a.current, ctx.wadFraction));
         uint256 free = WAD - m.lost - m.reserved;
         // No magnitude moves without tokens, and a reservation worth nothing is not gated.
         if (SlashingMathLib.toAssetsDown($.vault.poolNetAssets(ctx.operator, asset), s, free) == 0) return slashed;
-        (uint8 refusal, uint256 refusedAt) = _poolGate(m);
+        (refusal, refusedAt) = _poolGate(m);
         if (refusal != 0) return _refuse(ctx, refusal, asset, refusedAt);
         uint256 amount = $.vault.reserveSlash(ctx.operator, asset, s, free);
 
@@ -557,6 +539,20 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
             $.vault.releaseSlash(r.operator, $.assetAt[slashed.assetIndex], slashed.amount);
         }
         emit SlashCancelled(id, msg.sender, status == SlashStatus.Vetoed);
+    }
+
+    /// @dev Whether the AVS's last request on allocation `a` keeps it from requesting again now: 1 while that request
+    /// is pending (an expired one stays open until someone cancels it), 2 until its expiry plus SLASH_COOLDOWN.
+    function _allocationRefusal(
+        SlashingStorage storage $,
+        Allocation memory a
+    ) internal view returns (uint8, uint256 nextRequestAt) {
+        if (a.openRequest == 0) return (0, 0);
+        SlashRequest storage last = $.requests[a.openRequest];
+        if (last.status == SlashStatus.Pending) return (1, 0);
+        nextRequestAt = last.executableAt + EXECUTION_WINDOW + SLASH_COOLDOWN;
+        if (block.timestamp < nextRequestAt) return (2, nextRequestAt);
+        return (0, 0);
     }
 
     /// @dev Requests on a pool come in epochs (`gateAt` = the current epoch's start): a request joins the epoch within
@@ -629,7 +625,7 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
             } else {
                 m.encumbered -= a.pendingDelta;
                 (a.pendingDelta, a.pendingIncrease) = (r - a.pendingDelta, false);
-                a.effectAt = uint40(block.timestamp + $.vault.withdrawalDelay());
+                a.effectAt = uint40(block.timestamp + _deallocationDelay($));
             }
         }
         m.reserved -= s;
@@ -675,6 +671,32 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
     function _target(Allocation memory a) internal pure returns (uint256) {
         if (a.effectAt == 0) return a.current;
         return a.pendingIncrease ? a.current + a.pendingDelta : a.current - a.pendingDelta;
+    }
+
+    /// @dev What a request for `wadFraction` made now would take (at WAD: the allocated stake), and whether it would skip
+    /// the asset for another reason than its worth (open request, cooldown or pool gate).
+    function _slashable(
+        address operator,
+        address avs,
+        address asset,
+        uint256 wadFraction
+    ) internal view returns (uint256 amount, bool refused) {
+        SlashingStorage storage $ = _getSlashingStorage();
+        uint8 index = _knownAssetIndex($, asset);
+        (Allocation memory a, Magnitudes memory m) = _applyMatured(
+            $.allocations[operator][avs][index],
+            $.magnitudes[operator][index]
+        );
+        // An AVS slashes only the assets it accepts now: an allocation in another asset is not its stake.
+        if (a.current == 0 || $.avs[avs].assetMask & (1 << index) == 0) return (0, true);
+        (uint8 refusal, ) = _allocationRefusal($, a);
+        if (refusal == 0) (refusal, ) = _poolGate(m);
+        refused = refusal != 0;
+        amount = SlashingMathLib.toAssetsDown(
+            $.vault.poolNetAssets(operator, asset),
+            SlashingMathLib.toSlashedMagnitudeUp(a.current, wadFraction),
+            WAD - m.lost - m.reserved
+        );
     }
 
     function _requirePending(SlashingStorage storage $, uint256 id) internal view returns (SlashRequest memory r) {
@@ -784,6 +806,14 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
     /// queued one before, has had EXIT_BUFFER beyond its ready time to complete it.
     function _allocationDelay(SlashingStorage storage $) internal view returns (uint256) {
         return $.vault.latestReadyAt() + EXIT_BUFFER - block.timestamp;
+    }
+
+    /// @dev A decrease stays slashable GATE_CYCLE beyond the withdrawal delay, or beyond an AVS's longest wait between
+    /// two requests if that is longer: an AVS that decides to slash within that time of its announcement (or whose
+    /// cooldown ends then) reaches a join window or an open pool (at most GATE_CYCLE - JOIN_WINDOW later) before it
+    /// matures, however the operator times the pool's epochs.
+    function _deallocationDelay(SlashingStorage storage $) internal view returns (uint256) {
+        return Math.max($.vault.withdrawalDelay(), MAX_VETO_WINDOW + EXECUTION_WINDOW + SLASH_COOLDOWN) + GATE_CYCLE;
     }
 
     /// @dev The vault index of `asset`, cached locally (vault assets are append-only, so the cache never goes stale).

@@ -463,7 +463,7 @@ interface IRestakingVault is IRestakingVaultTypes, IRestakingVaultErrors, IResta
     function withdrawableAmount(uint256 id) external view returns (uint256 assets_, uint256 readyAt);
 
     /// @notice Converts `assets` to shares of pool `(operator, asset)` as a deposit would (rounded down); 0 while the
-    /// pool has a pending slash, when a deposit reverts with PoolSlashPending.
+    /// pool has a pending slash (a deposit reverts PoolSlashPending) or is fully slashed (PoolFullySlashed).
     /// @param operator The operator.
     /// @param asset The asset.
     /// @param assets_ The assets.

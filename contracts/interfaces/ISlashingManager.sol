@@ -276,8 +276,11 @@ interface ISlashingManager is ISlashingManagerTypes, ISlashingManagerErrors, ISl
     function deregisterOperatorFromAVS(address avs) external;
 
     /// @notice Sets the calling operator's allocation of `asset` to `avs` to `magnitude` (WAD fraction of its stake).
-    /// An increase is slashable after `allocationDelay()` (the vault's latest ready time plus EXIT_BUFFER); a decrease stays slashable for the deallocation delay (the vault's withdrawal delay). One change
-    /// pending per allocation. No increase once the operator is fully slashed in `asset`.
+    /// An increase is slashable after `allocationDelay()` (the vault's latest ready time plus EXIT_BUFFER); a decrease
+    /// stays slashable for GATE_CYCLE plus the longer of the vault's withdrawal delay and an AVS's longest wait between
+    /// two requests (MAX_VETO_WINDOW + EXECUTION_WINDOW + SLASH_COOLDOWN), so that an AVS deciding to slash within that
+    /// time of the announcement (after its cooldown, if it is in one) reaches a pool epoch it can join first. One change pending per
+    /// allocation. No increase once the operator is fully slashed in `asset`.
     /// @param avs The AVS (registered for, and accepting `asset`, when increasing).
     /// @param asset The vault asset.
     /// @param magnitude The new magnitude.
@@ -386,19 +389,18 @@ interface ISlashingManager is ISlashingManagerTypes, ISlashingManagerErrors, ISl
     /// @return The tokens.
     function allocatedStake(address operator, address avs, address asset) external view returns (uint256);
 
-    /// @notice The most one request of `avs` can take from `operator` in `asset` now (allocated stake * max fraction,
-    /// up to one magnitude unit of rounding). An AVS makes at most one request per allocation in any
-    /// vetoWindow + EXECUTION_WINDOW + SLASH_COOLDOWN, so this also bounds what it takes in such a period.
+    /// @notice What a request of `avs` for its maximum fraction would take from `operator` in `asset` now (the
+    /// magnitude rounded up, its worth rounded down, exactly as `requestSlash` does), or 0 while a request made now
+    /// would skip the asset (the AVS's previous request on it is pending or cooling down, or the pool's epoch is closed
+    /// to new requests: SlashRequestOpen, SlashCooldown, PoolGated). A request for fraction f takes at least
+    /// f * allocatedStake (rounded down) from every asset it does not skip. An AVS makes at most one request per
+    /// allocation in any vetoWindow + EXECUTION_WINDOW + SLASH_COOLDOWN, so this also bounds what it takes in such a
+    /// period.
     /// @param operator The operator.
     /// @param avs The AVS.
     /// @param asset The asset.
     /// @return The tokens.
     function maxSlashable(address operator, address avs, address asset) external view returns (uint256);
-
-    /// @notice The AVS registered with `id`.
-    /// @param id The id (from 1).
-    /// @return The AVS address (address(0) if none).
-    function avsAt(uint32 id) external view returns (address);
 
     /// @notice SlashTerms `termsId`.
     /// @param termsId The id (from 1).

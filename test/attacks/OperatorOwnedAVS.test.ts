@@ -36,6 +36,7 @@ import { toAssetsDown } from "../helpers/sharesMath";
 import {
   ZERO,
   avsParams,
+  deallocationDelayFor,
   fundedWallet,
   slashingManagerFixture,
   type SlashingManagerFixture,
@@ -785,10 +786,10 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
      * wei of fraction, recipient operator1, 1e9 of magnitude each: a dust request takes 600 wei). At the incident
      * (time M) X, a legitimate AVS with 50% of the pool, sends its 50% request; the operator's bundle lands first in
      * that block: S1 requests and executes (the pool closes and reopens in the same second, starting an epoch at M)
-     * and a deallocation of X to 0 is queued (effect M + 7 days). Under round 2 X's request reverted PoolReopening,
-     * and so on at every reopening second. Now X's request joins the epoch of M (JOIN_WINDOW = 6 h, open or closed)
-     * and takes its 50% (s = 25% of the pool, 150 stETH, the pending deallocation scaled with it); the operator is
-     * left with 600 wei of dust, paid to itself, and X executes a day later.
+     * and a deallocation of X to 0 is queued (effect M + 7 days + GATE_CYCLE). Under round 2 X's request reverted
+     * PoolReopening, and so on at every reopening second. Now X's request joins the epoch of M (JOIN_WINDOW = 6 h, open
+     * or closed) and takes its 50% (s = 25% of the pool, 150 stETH, the pending deallocation scaled with it); the
+     * operator is left with 600 wei of dust, paid to itself, and X executes a day later.
      */
     it("eight operator-owned AVSs take turns requesting and executing dust ahead of a legitimate AVS's request: the attack fails, X's request joins the epoch S1 opened in its block and takes 150 stETH (its 50%); the operator is left with 600 wei of dust", async function () {
       const f = await loadFixture(shieldFixture);
@@ -832,14 +833,14 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
       expect([a.current, a.pendingDelta, a.effectAt], "the deallocation scaled with it").to.deep.equal([
         WAD / 4n,
         WAD / 4n,
-        M + WITHDRAWAL_DELAY,
+        M + deallocationDelayFor(WITHDRAWAL_DELAY),
       ]);
       await time.setNextBlockTimestamp(M + DAY);
       await expect(sm.connect(f.outsider).executeSlash(2n)).to.emit(sm, "SlashExecuted");
       expect(await sm.allocatedStake(operator1.address, f.avs.address, stETHAddress)).to.equal(150n * WAD);
     });
 
-    it("the same attack against an X that is late (first try at M + JOIN_WINDOW): PoolGated(operator1, stETH, M + GATE_CYCLE) on every try; at M + GATE_CYCLE S2 starts the next epoch ahead of X in the same block and X joins it, taking 150 stETH before its deallocation applies (M + 7 days); the operator is left with 1,200 wei of dust", async function () {
+    it("the same attack against an X that is late (first try at M + JOIN_WINDOW): PoolGated(operator1, stETH, M + GATE_CYCLE) on every try; at M + GATE_CYCLE S2 starts the next epoch ahead of X in the same block and X joins it, taking 150 stETH before its deallocation applies (M + 7 days + GATE_CYCLE); the operator is left with 1,200 wei of dust", async function () {
       const f = await loadFixture(shieldFixture);
       const { sm, operator1, stETHAddress } = f;
       const M = BigInt(await time.latest()) + HOUR;
@@ -906,7 +907,11 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
       const [, xSlashed] = await sm.slashedAsset(3n, 0n);
       // The pool is 600e18 - 1200 at 1e18 - 2 of magnitude: exactly 150 stETH again.
       expect([xSlashed.magnitude, xSlashed.amount]).to.deep.equal([WAD / 4n, 150n * WAD]);
-      expect(next + DAY, "executable before the deallocation applies").to.be.lessThan(M + WITHDRAWAL_DELAY);
+      const { effectAt } = await allocationView(f, operator1.address, f.avs.address, stETHAddress);
+      expect(effectAt, "the deallocation applies at M + 7 days + GATE_CYCLE").to.equal(
+        M + deallocationDelayFor(WITHDRAWAL_DELAY),
+      );
+      expect(next + DAY, "executable before the deallocation applies").to.be.lessThan(effectAt);
       await time.setNextBlockTimestamp(next + DAY);
       await expect(sm.connect(f.outsider).executeSlash(3n)).to.emit(sm, "SlashExecuted");
     });

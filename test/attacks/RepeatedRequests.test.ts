@@ -17,13 +17,17 @@
  * is pending; then the next request starts a new epoch. A request skips the assets it cannot take (gated pools, its own
  * open request or cooldown) and takes the others. Attacked below: four colluding AVSs (closures and openings measured on
  * the vault), the gate against a deallocation in flight (round 2's two PoCs, now passing: a legitimate AVS gets in
- * before the deallocation matures, with exact figures and times), the gate's edges (±1 s, several requests in one
- * block, requests touching pools in different gate states), and partial requests.
+ * before the deallocation matures, with exact figures and times; and the gap it left at a deallocation's end, now
+ * closed), the gate's edges (±1 s, several requests in one block, requests touching pools in different gate states),
+ * and partial requests.
  *
- * One KNOWN GAP is pinned, not fixed yet (open in issue #9; docs/slashing.md "Trust assumptions and caveats"):
- *   - "the gate hides the last GATE_CYCLE - JOIN_WINDOW of a deallocation": the operator starts an epoch
- *     with a dust request of its own AVS, misbehaves towards Y the second the join window closes, in the last 3.5 days
- *     of a deallocation it queued earlier; Y's first request lands after the deallocation matured and takes nothing.
+ * The gate against a deallocation's end (the KNOWN GAP of round 3, fixed in issue #9): an operator could start an
+ * epoch with a dust request of its own AVS and misbehave towards Y the second its join window closed, in the last
+ * GATE_CYCLE - JOIN_WINDOW of a deallocation it queued earlier, so that Y's first request came after the deallocation
+ * matured. A decrease now stays slashable max(withdrawal delay, MAX_VETO_WINDOW + EXECUTION_WINDOW + SLASH_COOLDOWN) +
+ * GATE_CYCLE: an AVS that decides to slash within a withdrawal delay of the announcement reaches a join window or an
+ * open pool before it matures; the test pins Y's
+ * 50 stETH taken at the next epoch, at the old attack's timing and at the last second of the withdrawal delay.
  */
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -49,6 +53,7 @@ import {
   allocateInForce,
   allocationView,
   checkedRequest,
+  deallocationDelayFor,
   deposit,
   expectMinedOk,
   expectMinedRevert,
@@ -66,7 +71,6 @@ import {
   xParams,
   yParams,
   zParams,
-  type CheckedRequest,
   type Send,
   type SendOverrides,
   type Taken,
@@ -577,7 +581,12 @@ describe("Attack: repeated requests compound maxSlashWad (issue 9, item 9d)", fu
       let t = await pinNext(10n);
       let xStake = await f.sm.allocatedStake(op, X, stETH);
       for (let period = 0; period < 4; period++) {
-        const bound = await f.sm.maxSlashable(op, X, stETH);
+        // maxSlashable at the period's start, the request's second (X's cooldown of the last period is just over).
+        const bound = await probe(async () => {
+          await time.increaseTo(t);
+          return f.sm.maxSlashable(op, X, stETH);
+        });
+        expect(bound, `period ${period}: X's bound`).to.equal((xStake * F) / WAD);
         const r = await checkedRequest(f, {
           slasher: f.slasher,
           avs: X,
@@ -668,7 +677,7 @@ describe("Attack: repeated requests compound maxSlashWad (issue 9, item 9d)", fu
       );
     });
 
-    it("at magnitude 1, maxSlashable understates a request by exactly one magnitude unit's worth (the documented rounding)", async function () {
+    it("at magnitude 1, maxSlashable is exactly what a request for the maximum takes: the whole unit (ceil(1 * 0.5) = 1), 300 wei, not half of it", async function () {
       const f = await loadFixture(worldFixture);
       const op = f.operator1.address;
       const [stETH, X] = [f.stETHAddress, f.avs.address];
@@ -676,7 +685,8 @@ describe("Attack: repeated requests compound maxSlashWad (issue 9, item 9d)", fu
       await (await f.sm.connect(f.avs).updateAVSConfig({ ...xParams(f), maxSlashWad: WAD / 2n })).wait();
       await allocateInForce(f, f.operator1, [[X, stETH, 1n]]);
       const bound = await f.sm.maxSlashable(op, X, stETH);
-      expect(bound).to.equal(150n);
+      // floor(300e18 * ceil(1 * 0.5e18 / 1e18) / 1e18): the magnitude rounded up as the request does, then its worth.
+      expect(bound).to.equal(300n);
       const r = await checkedRequest(f, {
         slasher: f.slasher,
         avs: X,
@@ -684,10 +694,10 @@ describe("Attack: repeated requests compound maxSlashWad (issue 9, item 9d)", fu
         wadFraction: WAD / 2n,
         assets: [stETH],
       });
-      // s = ceil(1 * 0.5) = 1: the whole unit, worth net / free = 300e18 / 1e18 = 300 wei = maxSlashable + 150.
+      // s = ceil(1 * 0.5) = 1: the whole unit, worth net / free = 300e18 / 1e18 = 300 wei = maxSlashable.
       const unit = r.before[0].net / r.before[0].free;
       expect(r.taken.map((t) => [t.magnitude, t.amount])).to.deep.equal([[1n, 300n]]);
-      expect(r.taken[0].amount).to.be.lte(bound + unit);
+      expect(r.taken[0].amount).to.equal(bound);
       expect(unit).to.equal(300n);
       // And it is still one request per period: after a veto X's unit is back, but X must wait.
       await (await f.sm.connect(f.committee).vetoSlash(r.id)).wait();
@@ -1159,8 +1169,8 @@ describe("Attack: repeated requests compound maxSlashWad (issue 9, item 9d)", fu
     });
   });
 
-  describe("round 3's epoch gate against a deallocation in flight (the deallocation delay is the withdrawal delay, >= 4 days)", function () {
-    it("one pool: a legitimate AVS that wants to slash the second the join window closes gets its request in at the next epoch (GATE_CYCLE after the last), whichever of it and the operator's AVS comes first in that block, even after a request-and-cancel ahead of it, 12 hours + 1 s before a deallocation queued then matures (withdrawal delay at its 4-day minimum)", async function () {
+  describe("round 3's epoch gate against a deallocation in flight (the deallocation delay is max(withdrawal delay, 6 days - 1 s) + GATE_CYCLE, the withdrawal delay >= 4 days)", function () {
+    it("one pool: a legitimate AVS that wants to slash the second the join window closes gets its request in at the next epoch (GATE_CYCLE after the last), whichever of it and the operator's AVS comes first in that block, even after a request-and-cancel ahead of it, 6 days 6 hours - 1 s (GATE_CYCLE + 2 days 12 hours) before a deallocation queued then matures (withdrawal delay at its 4-day minimum: the deallocation delay is 6 days - 1 s + GATE_CYCLE)", async function () {
       const f = await loadFixture(legitFixture);
       const [op, stETH, Y] = [f.operator1.address, f.stETHAddress, f.avs2.address];
       const W = MAX_VETO_WINDOW;
@@ -1174,8 +1184,12 @@ describe("Attack: repeated requests compound maxSlashWad (issue 9, item 9d)", fu
       await time.setNextBlockTimestamp(wantedAt);
       await (await f.sm.connect(f.operator1).modifyAllocation(Y, stETH, 0n)).wait();
       const { effectAt } = await allocationView(f, op, Y, stETH);
-      expect(effectAt, "the deallocation matures after the 4-day withdrawal delay").to.equal(
-        wantedAt + MIN_WITHDRAWAL_DELAY,
+      expect(
+        effectAt,
+        "the deallocation matures MAX_VETO_WINDOW + EXECUTION_WINDOW + SLASH_COOLDOWN + GATE_CYCLE later",
+      ).to.equal(wantedAt + deallocationDelayFor(MIN_WITHDRAWAL_DELAY));
+      expect(effectAt - wantedAt, "6 days - 1 s (> the 4-day withdrawal delay) + GATE_CYCLE").to.equal(
+        MAX_VETO_WINDOW + EXECUTION_WINDOW + SLASH_COOLDOWN + GATE_CYCLE,
       );
       const yArgs = { slasher: f.slasher2, avs: Y, operator: op, wadFraction: WAD, assets: [stETH] };
       const refused = await checkedRequest(f, { ...yArgs, at: wantedAt + 1n });
@@ -1192,7 +1206,8 @@ describe("Attack: repeated requests compound maxSlashWad (issue 9, item 9d)", fu
       const nextEpoch = c + GATE_CYCLE;
       expect(nextEpoch - wantedAt, "Y's wait: GATE_CYCLE - JOIN_WINDOW").to.equal(GATE_CYCLE - JOIN_WINDOW);
       expect(GATE_CYCLE - JOIN_WINDOW).to.equal(3n * DAY + 12n * HOUR - 1n);
-      expect(effectAt - nextEpoch, "the margin").to.equal(12n * HOUR + 1n);
+      expect(effectAt - nextEpoch, "the margin").to.equal(GATE_CYCLE + 2n * DAY + 12n * HOUR);
+      expect(GATE_CYCLE + 2n * DAY + 12n * HOUR).to.equal(6n * DAY + 6n * HOUR - 1n);
       const next = (await f.sm.slashRequestCount()) + 1n;
       const z3Close = (o: SendOverrides) =>
         f.sm.connect(f.z3).requestSlash(f.z3.address, op, 1n, EVIDENCE, o);
@@ -1229,7 +1244,7 @@ describe("Attack: repeated requests compound maxSlashWad (issue 9, item 9d)", fu
       }
     });
 
-    it("two assets (round 2's PoC, now passing): the operator starts an epoch in each pool at the first second it may, rETH 12 hours behind stETH, and orders its requests ahead of Y's in every block; Y's request takes stETH at its next epoch (skipping the gated rETH) and rETH at its own, 50 stETH and 50 rETH, 1 day and 12 hours + 2 s before the deallocations mature", async function () {
+    it("two assets (round 2's PoC, now passing): the operator starts an epoch in each pool at the first second it may, rETH 12 hours behind stETH, and orders its requests ahead of Y's in every block; Y's request takes stETH at its next epoch (skipping the gated rETH) and rETH at its own, 50 stETH and 50 rETH, 6 days 18 hours - 1 s and 6 days 6 hours (GATE_CYCLE + 3 days and GATE_CYCLE + 2 days 12 hours + 1 s) before the deallocations mature (withdrawal delay at its 4-day minimum)", async function () {
       const f = await loadFixture(staggerFixture);
       const [op, stETH, rETH, Y] = [f.operator1.address, f.stETHAddress, f.rETHAddress, f.avs2.address];
       const W = MAX_VETO_WINDOW;
@@ -1266,7 +1281,8 @@ describe("Attack: repeated requests compound maxSlashWad (issue 9, item 9d)", fu
       // Y's attempts: every 3 hours, and at each edge of either gate; in every block where the operator acts, Y's
       // request comes LAST (the operator has the ordering advantage).
       const yTimes = new Set<bigint>();
-      for (let t = wantedAt + 2n; t < wantedAt + MIN_WITHDRAWAL_DELAY; t += 3n * HOUR) yTimes.add(t);
+      for (let t = wantedAt + 2n; t < wantedAt + deallocationDelayFor(MIN_WITHDRAWAL_DELAY); t += 3n * HOUR)
+        yTimes.add(t);
       for (const [t, events] of ops)
         for (const e of events)
           if (e.kind === "close")
@@ -1289,7 +1305,7 @@ describe("Attack: repeated requests compound maxSlashWad (issue 9, item 9d)", fu
           await time.setNextBlockTimestamp(t);
           await (await f.sm.connect(f.operator1).modifyAllocation(Y, asset, 0n)).wait();
           const { effectAt } = await allocationView(f, op, Y, asset);
-          expect(effectAt).to.equal(t + MIN_WITHDRAWAL_DELAY);
+          expect(effectAt).to.equal(t + deallocationDelayFor(MIN_WITHDRAWAL_DELAY));
           effectAts.set(asset, effectAt);
           continue;
         }
@@ -1339,8 +1355,14 @@ describe("Attack: repeated requests compound maxSlashWad (issue 9, item 9d)", fu
       expect((r?.at ?? 0n) - wantedAt, "Y's longest wait: GATE_CYCLE - JOIN_WINDOW").to.equal(
         GATE_CYCLE - JOIN_WINDOW,
       );
-      expect((effectAts.get(stETH) ?? 0n) - (s?.at ?? 0n), "stETH's margin").to.equal(DAY + 1n);
-      expect((effectAts.get(rETH) ?? 0n) - (r?.at ?? 0n), "rETH's margin").to.equal(12n * HOUR + 2n);
+      expect((effectAts.get(stETH) ?? 0n) - (s?.at ?? 0n), "stETH's margin").to.equal(GATE_CYCLE + 3n * DAY);
+      expect((effectAts.get(rETH) ?? 0n) - (r?.at ?? 0n), "rETH's margin").to.equal(
+        GATE_CYCLE + 2n * DAY + 12n * HOUR + 1n,
+      );
+      expect([GATE_CYCLE + 3n * DAY, GATE_CYCLE + 2n * DAY + 12n * HOUR + 1n]).to.deep.equal([
+        6n * DAY + 18n * HOUR - 1n,
+        6n * DAY + 6n * HOUR,
+      ]);
       // Exact figures: 50 of the 100 in each (floor((100e18 - 100) * 0.5e18 / (1e18 - 1)) with the operator's 100-wei
       // dust reservation pending), the deallocations cut to nothing.
       for (const [x, asset] of [
@@ -1376,7 +1398,7 @@ describe("Attack: repeated requests compound maxSlashWad (issue 9, item 9d)", fu
       await time.setNextBlockTimestamp(c + 3n);
       await (await f.sm.connect(f.operator1).modifyAllocation(Y, rETH, 0n)).wait();
       const { effectAt } = await allocationView(f, op, Y, rETH);
-      expect(effectAt).to.equal(c + 3n + MIN_WITHDRAWAL_DELAY);
+      expect(effectAt).to.equal(c + 3n + deallocationDelayFor(MIN_WITHDRAWAL_DELAY));
       const yArgs = { slasher: f.slasher2, avs: Y, operator: op, wadFraction: WAD, assets: [stETH, rETH] };
       // At c + JOIN_WINDOW rETH is gated, stETH (its epoch started at c + 2) still takes requests.
       const first = await checkedRequest(f, { ...yArgs, at: c + JOIN_WINDOW });
@@ -1399,7 +1421,10 @@ describe("Attack: repeated requests compound maxSlashWad (issue 9, item 9d)", fu
         { asset: rETH, magnitude: WAD / 2n, deallocationCut: WAD / 2n, amount: 50n * WAD, released: false },
       ]);
       expect(effectAt - (c + GATE_CYCLE), "before the deallocation matures").to.equal(
-        MIN_WITHDRAWAL_DELAY + 3n - GATE_CYCLE,
+        deallocationDelayFor(MIN_WITHDRAWAL_DELAY) + 3n - GATE_CYCLE,
+      );
+      expect(deallocationDelayFor(MIN_WITHDRAWAL_DELAY) + 3n - GATE_CYCLE).to.equal(
+        MAX_VETO_WINDOW + EXECUTION_WINDOW + SLASH_COOLDOWN + 3n,
       );
       // Together: exactly what one request for 100% of both would have taken.
       expect(first.taken[0].amount + second.taken[0].amount).to.equal(100n * WAD);
@@ -1445,7 +1470,7 @@ describe("Attack: repeated requests compound maxSlashWad (issue 9, item 9d)", fu
       }
     });
 
-    it("ordering in one block (round 2's PoC, now passing): with eight AVSs of its own (no committee), the operator's request-and-cancel ahead of Y at the next epoch, or several of them, or one at the last second of the join window, does not move the epoch: Y gets in at gateAt + GATE_CYCLE, 3 days 6 hours + 2 s before its deallocation matures", async function () {
+    it("ordering in one block (round 2's PoC, now passing): with eight AVSs of its own (no committee), the operator's request-and-cancel ahead of Y at the next epoch, or several of them, or one at the last second of the join window, does not move the epoch: Y gets in at gateAt + GATE_CYCLE, 7 days + 1 s (GATE_CYCLE + 3 days 6 hours + 2 s) before its deallocation matures", async function () {
       const f = await loadFixture(raceFixture);
       const [op, stETH, Y] = [f.operator1.address, f.stETHAddress, f.avs2.address];
       const T = await pinNext(10n);
@@ -1460,7 +1485,7 @@ describe("Attack: repeated requests compound maxSlashWad (issue 9, item 9d)", fu
       await time.setNextBlockTimestamp(T + 1n);
       await (await f.sm.connect(f.operator1).modifyAllocation(Y, stETH, 0n)).wait();
       const { effectAt } = await allocationView(f, op, Y, stETH);
-      expect(effectAt).to.equal(T + 1n + WITHDRAWAL_DELAY);
+      expect(effectAt).to.equal(T + 1n + deallocationDelayFor(WITHDRAWAL_DELAY));
       // A request-and-cancel at the last second of the join window joins the epoch: it does not restart it.
       const join = await inOneBlock(closeAndReopen(f.r[1], next++), T + JOIN_WINDOW - 1n);
       join.receipts.forEach((r, i) => expectMinedOk(r, `the operator's join ${i}`));
@@ -1504,63 +1529,101 @@ describe("Attack: repeated requests compound maxSlashWad (issue 9, item 9d)", fu
           expect(await gateView(f, op, stETH)).to.deep.equal({ reserved: WAD / 2n, gateAt: t });
         });
       }
-      expect(effectAt - t, "Y's margin").to.equal(3n * DAY + 6n * HOUR + 2n);
+      expect(effectAt - t, "Y's margin").to.equal(GATE_CYCLE + 3n * DAY + 6n * HOUR + 2n);
+      expect(GATE_CYCLE + 3n * DAY + 6n * HOUR + 2n).to.equal(7n * DAY + 1n);
     });
 
-    it("KNOWN GAP, open in issue #9 (docs/slashing.md, \"Trust assumptions and caveats\"): the gate hides the last GATE_CYCLE - JOIN_WINDOW of a deallocation: the operator queues Y's deallocation, later starts an epoch with a dust request of its own AVS (cancelled at once), and misbehaves towards Y the second the join window closes, 3 days 12 hours - 1 s before the deallocation matures; Y's every request is refused until after it matured and then takes nothing of the 50 stETH still allocated to Y when it wanted to slash", async function () {
+    it("the gate no longer hides the end of a deallocation (issue #9): the operator queues Y's deallocation, later starts an epoch with a dust request of its own AVS (cancelled at once) and misbehaves towards Y the second the join window closes, within a withdrawal delay of the announcement (at the old attack's second, 3 days 12 hours - 1 s before the withdrawal delay ends, and at its last second); Y's requests are refused (PoolGated) until the next epoch, where Y gets in whichever comes first in that block and takes the 50 stETH, GATE_CYCLE + 2 days - 1 s and 2 days 6 hours - 1 s before the deallocation matures (withdrawal delay at its 4-day minimum: the deallocation delay is 6 days - 1 s + GATE_CYCLE)", async function () {
       const f = await loadFixture(legitFixture);
       const [op, stETH, Y] = [f.operator1.address, f.stETHAddress, f.avs2.address];
-      // t0: the operator queues Y's deallocation (a normal exit, announced): slashable for MIN_WITHDRAWAL_DELAY more.
+      // t0: the operator queues Y's deallocation (a normal exit, announced): slashable for max(the 4-day withdrawal delay,
+      // MAX_VETO_WINDOW + EXECUTION_WINDOW + SLASH_COOLDOWN = 6 days - 1 s) + GATE_CYCLE more.
       const t0 = await pinNext(10n);
       await (await f.sm.connect(f.operator1).modifyAllocation(Y, stETH, 0n)).wait();
       const { effectAt } = await allocationView(f, op, Y, stETH);
-      expect(effectAt).to.equal(t0 + MIN_WITHDRAWAL_DELAY);
-      // e: Z3 (the operator's, no committee) starts an epoch with a 100-wei request and cancels it in the same block.
-      const e = effectAt - GATE_CYCLE;
-      const next = (await f.sm.slashRequestCount()) + 1n;
-      const { receipts } = await inOneBlock(
-        [
-          (o) => f.sm.connect(f.z3).requestSlash(f.z3.address, op, 1n, EVIDENCE, o),
-          (o) => f.sm.connect(f.z3).cancelSlash(next, o),
-        ],
-        e,
-      );
-      receipts.forEach((r, i) => expectMinedOk(r, `the operator's transaction ${i}`));
-      expect(await gateView(f, op, stETH)).to.deep.equal({ reserved: 0n, gateAt: e });
-      // m = e + JOIN_WINDOW: the operator misbehaves towards Y; Y's allocation is still 50% (50 stETH), and Y's views
-      // say so.
-      const m = e + JOIN_WINDOW;
-      expect(effectAt - m, "the deallocation is still slashable this long").to.equal(
-        3n * DAY + 12n * HOUR - 1n,
-      );
+      expect(effectAt).to.equal(t0 + deallocationDelayFor(MIN_WITHDRAWAL_DELAY));
+      expect(effectAt - t0).to.equal(MAX_VETO_WINDOW + EXECUTION_WINDOW + SLASH_COOLDOWN + GATE_CYCLE);
       const yArgs = { slasher: f.slasher2, avs: Y, operator: op, wadFraction: WAD, assets: [stETH] };
-      let landed: CheckedRequest | null = null;
-      let refused = 0;
-      for (let t = m; t < effectAt && landed === null; t += HOUR) {
-        const r = await checkedRequest(f, { ...yArgs, at: t });
-        if (r.refusal === null) landed = r;
-        else {
-          expect(r.refusal).to.deep.equal({ name: "PoolGated", args: [op, stETH, e + GATE_CYCLE] });
-          expect(r.before[0].allocatedStake, "Y's stake while refused").to.equal(50n * WAD);
-          refused++;
-        }
+      const yRequest = (o: SendOverrides) => f.sm.connect(f.slasher2).requestSlash(Y, op, WAD, EVIDENCE, o);
+      // The operator misbehaves at m = e + JOIN_WINDOW, e being the epoch its own AVS starts: the old attack's timing
+      // (the decrease, under the old withdrawal-delay rule, would have matured at e + GATE_CYCLE, in the gated part),
+      // and the latest within a withdrawal delay of the announcement (m = t0 + the withdrawal delay).
+      for (const [label, m, margin] of [
+        [
+          "the old attack's timing",
+          t0 + MIN_WITHDRAWAL_DELAY - GATE_CYCLE + JOIN_WINDOW,
+          GATE_CYCLE + 2n * DAY - 1n,
+        ],
+        ["the last second of the withdrawal delay", t0 + MIN_WITHDRAWAL_DELAY, 2n * DAY + JOIN_WINDOW - 1n],
+      ] as const) {
+        await probe(async () => {
+          // e: Z3 (the operator's, no committee) starts an epoch with a 100-wei request and cancels it in that block.
+          const e = m - JOIN_WINDOW;
+          // A dust request of one of the operator's AVSs and its cancel by its own slasher, request `id`.
+          const closeAndReopen = (z: HardhatEthersSigner, id: bigint) => [
+            (o: SendOverrides) => f.sm.connect(z).requestSlash(z.address, op, 1n, EVIDENCE, o),
+            (o: SendOverrides) => f.sm.connect(z).cancelSlash(id, o),
+          ];
+          const first = (await f.sm.slashRequestCount()) + 1n;
+          const { receipts } = await inOneBlock(closeAndReopen(f.z3, first), e);
+          receipts.forEach((r, i) => expectMinedOk(r, `${label}: the operator's transaction ${i}`));
+          const next = first + 1n;
+          expect(await gateView(f, op, stETH), label).to.deep.equal({ reserved: 0n, gateAt: e });
+          expect(m - t0, `${label}: Y decides within a withdrawal delay of the announcement`).to.be.lte(
+            MIN_WITHDRAWAL_DELAY,
+          );
+          // From m Y tries every hour: refused (PoolGated) until the next epoch, its stake intact and its maxSlashable
+          // 0 (a request would skip the pool) while it waits.
+          let refused = 0;
+          for (let t = m; t < e + GATE_CYCLE; t += HOUR) {
+            const r = await checkedRequest(f, { ...yArgs, at: t });
+            expect(r.refusal, `${label}: Y at ${t}`).to.deep.equal({
+              name: "PoolGated",
+              args: [op, stETH, e + GATE_CYCLE],
+            });
+            expect(r.before[0].allocatedStake, "Y's stake while refused").to.equal(50n * WAD);
+            if (t > m) expect(r.before[0].maxSlashable, "Y's maxSlashable while gated").to.equal(0n);
+            refused++;
+          }
+          expect(refused, label).to.equal(84);
+          // The next epoch: Y gets in whoever comes first (the operator's request-and-cancel, its request left
+          // pending, or Y), before the deallocation matures, and takes its whole allocation: 50 of the 100 stETH. (Z3
+          // is in its own cooldown until e + 4 days: the operator uses Z, its own slasher.)
+          const zNext = closeAndReopen(f.zAvs, next);
+          const nextEpoch = e + GATE_CYCLE;
+          expect(nextEpoch - m, "Y's wait: GATE_CYCLE - JOIN_WINDOW").to.equal(GATE_CYCLE - JOIN_WINDOW);
+          expect(effectAt - nextEpoch, `${label}: the margin`).to.equal(margin);
+          for (const order of ["operator's request and cancel first", "operator first", "Y first"] as const) {
+            await probe(async () => {
+              const sends =
+                order === "Y first"
+                  ? [yRequest, zNext[0]]
+                  : order === "operator first"
+                    ? [zNext[0], yRequest]
+                    : [...zNext, yRequest];
+              const inBlock = await inOneBlock(sends, nextEpoch);
+              inBlock.receipts.forEach((r, i) => expectMinedOk(r, `${label}, ${order}: transaction ${i}`));
+              const yId = order === "Y first" ? next : next + 1n;
+              // With Z's 100-wei reservation pending ("operator first"): floor((100e18 - 100) * 0.5e18 / (1e18 - 1))
+              // = 50e18 as well. The pending deallocation is cut to nothing.
+              expect(await takenBy(f, yId), `${label}, ${order}`).to.deep.equal([
+                {
+                  asset: stETH,
+                  magnitude: WAD / 2n,
+                  deallocationCut: WAD / 2n,
+                  amount: 50n * WAD,
+                  released: false,
+                },
+              ]);
+              expect((await gateView(f, op, stETH)).gateAt, "one epoch, started at that second").to.equal(
+                nextEpoch,
+              );
+              await (await f.sm.connect(f.outsider).executeSlash(yId)).wait();
+              expect(await f.stETH.balanceOf(f.smAddress), "Y's take, in escrow").to.equal(50n * WAD);
+            });
+          }
+        });
       }
-      if (landed === null) {
-        // Y's first chance: the next epoch, after the deallocation matured: Y's request finds nothing (NothingToSlash).
-        expect(e + GATE_CYCLE).to.equal(effectAt);
-        await time.increaseTo(effectAt);
-        const after = await checkedRequest(f, yArgs);
-        expect([after.id, after.refusal, after.before[0].allocatedStake]).to.deep.equal([0n, null, 0n]);
-        expect(refused).to.equal(84);
-      }
-      // Without the gate Y's request at m would take the 50 stETH. This pins the gap exactly as documented (Y refused
-      // from the join window's end until the deallocation matured, then nothing to take); a fix must flip it to
-      // `[50n * WAD]`.
-      expect(
-        landed,
-        `Y wanted to slash at ${m}, ${effectAt - m} s before the deallocation matured, and was refused ${refused} times (PoolGated until ${e + GATE_CYCLE})`,
-      ).to.equal(null);
-      expect(refused).to.equal(84);
     });
   });
 

@@ -9,9 +9,10 @@
  * cancel before expiry, with the change still pending) `current += s - cut`, the cut is freed and the pending change
  * keeps its target T: a pending decrease grows by s - cut; a pending increase shrinks by s - cut (a delta that reaches
  * 0 stays pending until its effectAt), and if s - cut exceeds it, it turns into a decrease of the excess with
- * effectAt = now + the withdrawal delay. So the allocation ends at T, nothing becomes slashable unannounced, and
- * nothing leaves the AVS faster than a decrease. Without a change since the request the restore is as before (a
- * still-pending scaled decrease gets its cut back; a matured one has it freed at once).
+ * effectAt = now + the deallocation delay (max(the withdrawal delay, 6 days - 1 s) + GATE_CYCLE). So the allocation
+ * ends at T, nothing becomes slashable unannounced, and nothing leaves the AVS faster than a decrease. Without a change since the
+ * request the restore is as before (a still-pending scaled decrease gets its cut back; a matured one has it freed at
+ * once).
  *
  * The attack tests of round 1 found two more overshoots (a decrease queued after the request that matured before a
  * late cancellation, a top-up increase queued after the request), kept here as tests of the rule. Round 2's attack
@@ -29,6 +30,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { NO_SIGNATURE, ZERO_SALT } from "../helpers/signatures";
 import {
+  DEALLOCATION_DELAY,
   STATUS,
   fundedWallet,
   slashingManagerFixture,
@@ -155,16 +157,16 @@ describe("attack: a veto restores an allocation above the target the operator as
     await (await sm.applyPendingAllocation(operator1.address, f.avs.address, stETHAddress)).wait();
     expect((await magnitudesView(f, operator1.address, stETHAddress)).encumbered).to.equal(ALLOC.yStETH);
     expect(second.effectAt - effectAt, "the second decrease waits its own delay").to.equal(
-      DEFAULT_WITHDRAWAL_DELAY + 1n,
+      DEALLOCATION_DELAY + 1n,
     );
   });
 
   describe("the round-1 overshoots, answered by the restore to the latest target", function () {
     /**
      * Round 1 (kept failing then): an expired request stays Pending until someone cancels it (its slasher at any time,
-     * anyone after expiry). The operator queued a decrease to 10% after the request; the decrease matured (7 days)
-     * while the expired request was pending; the late cancellation added s back to the current allocation: 30%, s
-     * above the target, at once. Now the cancellation leaves it at 10% and frees s.
+     * anyone after expiry). The operator queued a decrease to 10% after the request; the decrease matured (the
+     * deallocation delay) while the expired request was pending; the late cancellation added s back to the current
+     * allocation: 30%, s above the target, at once. Now the cancellation leaves it at 10% and frees s.
      */
     it("a decrease queued after the request matures before a late cancellation: the allocation ends at the 10% asked, s is freed (encumbered 10% + Y's 60%), the pool reopens whole", async function () {
       const f = await loadFixture(attackFixture);
@@ -320,7 +322,7 @@ describe("attack: a veto restores an allocation above the target the operator as
           current: ALLOC.xStETH,
           pendingDelta: ALLOC.xStETH - target,
           pendingIncrease: false,
-          effectAt: block.timestamp + DEFAULT_WITHDRAWAL_DELAY,
+          effectAt: block.timestamp + DEALLOCATION_DELAY,
           changedAfterRequest: false,
           openRequest: id,
         });
@@ -401,7 +403,7 @@ describe("attack: a veto restores an allocation above the target the operator as
      * 1. Zr (operator-owned, no committee) requests 99% of its 50%: s = 0.495e18, 297 stETH reserved. Nobody executes
      *    it; it expires a day later and stays Pending.
      * 2. The operator queues a decrease of Zr's remaining 0.5% to 0 (changedAfterRequest); it matures after the
-     *    withdrawal delay: Zr's allocation is 0.
+     *    deallocation delay (max(the withdrawal delay, 6 days - 1 s) + GATE_CYCLE): Zr's allocation is 0.
      * 3. At T, in one block: the operator announces an increase of Zr to 50% (effectAt T + 11 days), cancels Zr's
      *    expired request as its slasher, and alice queues all her stETH.
      * Round 2 restored min(0 + s, 50%) at once (Zr took 297 stETH at T + 12 h, alice was paid 252.5). Now the
@@ -424,7 +426,7 @@ describe("attack: a veto restores an allocation above the target the operator as
         ZR_ALLOCATION - s,
         true,
       ]);
-      expect(decrease.effectAt).to.equal(at + 1n + DEFAULT_WITHDRAWAL_DELAY);
+      expect(decrease.effectAt).to.equal(at + 1n + DEALLOCATION_DELAY);
 
       // The decrease has matured; the request expired long ago and is still Pending.
       const T = decrease.effectAt + HOUR;
@@ -509,18 +511,18 @@ describe("attack: a veto restores an allocation above the target the operator as
      * Round 3's restore deallocated s at once when an increase was queued since the request, while a decrease queued
      * since the request kept s slashable until its own effectAt; so the operator could pull magnitude away from an AVS
      * faster by asking MORE. Round 3b (docs/slashing.md, "The reservation at request"): a veto restores s to
-     * `current`, and an increase smaller than s - cut turns into a decrease of the excess with the withdrawal delay.
+     * `current`, and an increase smaller than s - cut turns into a decrease of the excess with the deallocation delay.
      *
      * X (committee, 1-day veto window, max 1/2) holds 50% of operator1's rETH (alice's 50 rETH). X requests 50%:
      * s = 25%, 12.5 rETH reserved. In the block of the committee's veto, before it, the operator queues either
      *  (a) a decrease to 25% - 1 wei: the veto restores 50% with a decrease of 25% + 1 wei pending until
-     *      T + 7 days (T = the veto's block); or
+     *      T + 7 days + GATE_CYCLE (T = the veto's block); or
      *  (b) an increase to 25% + 1 wei: the veto restores 50%, and the increase of 1 wei becomes a decrease of
-     *      25% - 1 wei, also pending until T + 7 days (now + the withdrawal delay).
+     *      25% - 1 wei, also pending until T + 7 days + GATE_CYCLE (now + the deallocation delay).
      * Either way X's allocation stays 50% in the veto's block, and X's next request, at its cooldown's end (5 days
      * after the first, before either decrease applies), takes its 50% of 50% = 12.5 rETH.
      */
-    it("the attack fails: an increase of 1 wei queued before the veto turns into a decrease of 25% - 1 wei with the withdrawal delay; X's next request takes 12.5 rETH, the same as when the operator queued a decrease", async function () {
+    it("the attack fails: an increase of 1 wei queued before the veto turns into a decrease of 25% - 1 wei with the deallocation delay; X's next request takes 12.5 rETH, the same as when the operator queued a decrease", async function () {
       const takes: Record<string, bigint> = {};
       const dropped: Record<string, bigint> = {};
       for (const mode of ["decrease", "increase"] as const) {
@@ -543,12 +545,12 @@ describe("attack: a veto restores an allocation above the target the operator as
         dropped[mode] = ALLOC.xRETH - after.current;
         expect(
           after,
-          `${mode}: restored to 50%, a decrease to the target with the withdrawal delay`,
+          `${mode}: restored to 50%, a decrease to the target with the deallocation delay`,
         ).to.deep.equal({
           current: ALLOC.xRETH,
           pendingDelta: ALLOC.xRETH - target,
           pendingIncrease: false,
-          effectAt: block.timestamp + DEFAULT_WITHDRAWAL_DELAY,
+          effectAt: block.timestamp + DEALLOCATION_DELAY,
           changedAfterRequest: false,
           openRequest: first.id,
         });

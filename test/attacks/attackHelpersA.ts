@@ -36,7 +36,12 @@ import type { BaseContract, ContractTransactionResponse, TransactionReceipt } fr
 
 import { DAY, WAD } from "../helpers/fixtures";
 import { NO_SIGNATURE, ZERO_SALT } from "../helpers/signatures";
-import { slashingManagerFixture, type SlashingManagerFixture } from "../helpers/slashingFixtures";
+import {
+  EXIT_BUFFER,
+  deallocationDelayFor,
+  slashingManagerFixture,
+  type SlashingManagerFixture,
+} from "../helpers/slashingFixtures";
 
 /** An AVS's secured stake in an asset: its allocated stake summed over operators, off-chain (the sdk's view). */
 export { securedStake } from "../../sdk/views";
@@ -56,7 +61,12 @@ export const MAX_VETO_WINDOW = 2n * DAY - 1n;
 export const WITHDRAWAL_DELAY = 7n * DAY;
 export const MIN_WITHDRAWAL_DELAY = 4n * DAY;
 /** Beyond the latest ready time of the withdrawals queued so far, before an announced increase is slashable. */
-export const EXIT_BUFFER = 4n * DAY;
+export { EXIT_BUFFER };
+/**
+ * How long a decrease stays slashable after it is queued, for a withdrawal delay: max(withdrawalDelay,
+ * MAX_VETO_WINDOW + EXECUTION_WINDOW + SLASH_COOLDOWN) + GATE_CYCLE (test/helpers/slashingFixtures.ts).
+ */
+export { deallocationDelayFor };
 /**
  * The allocation delay while the withdrawal delay never changed: the vault's latestReadyAt() (now + the withdrawal
  * delay) + EXIT_BUFFER - now = 11 days.
@@ -609,23 +619,27 @@ export interface ModelledRequest {
 /**
  * The model of a request for `wadFraction` of `operator`'s allocations to `avs` in `assets` (vault order) made at time
  * `at`, from the views read now; also checks that the views equal the model (allocatedStake = floor(net * a / free),
- * maxSlashable = floor(stake * max / 1e18)). Per asset, in the contract's order: an allocated asset may be skipped for
- * SlashRequestOpen or SlashCooldown; an asset that would reserve tokens, for the pool gate; every other asset worth
- * tokens is taken. Only when nothing is taken does the request revert, with the first skipped asset's reason
- * (`refusal`); `expected` is empty with no refusal when every asset is skipped for no reason (NothingToSlash).
+ * maxSlashable = floor(net * ceil(a * max / 1e18) / free), or 0 while a request made now would skip the asset for a
+ * rule). Per asset, in
+ * the contract's order: an allocated asset may be skipped for SlashRequestOpen or SlashCooldown; an asset that would
+ * reserve tokens, for the pool gate; every other asset worth tokens is taken. Only when nothing is taken does the
+ * request revert, with the first skipped asset's reason (`refusal`); `expected` is empty with no refusal when every asset is skipped for no reason (NothingToSlash).
  */
 export async function modelRequest(
   f: SlashingManagerFixture,
   args: { avs: string; operator: string; wadFraction: bigint; assets: string[]; at: bigint },
 ): Promise<ModelledRequest> {
   const maxSlashWad = (await f.sm.avsConfig(args.avs)).maxSlashWad;
+  const viewAt = BigInt(await time.latest());
   const before = await Promise.all(args.assets.map((a) => assetSnapshot(f, args.operator, args.avs, a)));
   const expected: Taken[] = [];
   const skipped: Skip[] = [];
   for (const b of before) {
     const stake = modelStake(b.allocation.current, b.net, b.free);
     expect(b.allocatedStake, `allocatedStake of ${b.asset} (model)`).to.equal(stake);
-    expect(b.maxSlashable, `maxSlashable of ${b.asset} (model)`).to.equal((stake * maxSlashWad) / WAD);
+    expect(b.maxSlashable, `maxSlashable of ${b.asset} (model, at ${viewAt})`).to.equal(
+      modelMaxSlashable(args.avs, args.operator, b, maxSlashWad, viewAt),
+    );
     if (b.allocation.current === 0n) continue;
     const own = cooldownRefusal(args.avs, args.operator, b.asset, b.allocation, args.at);
     if (own !== null) {
@@ -656,6 +670,34 @@ export async function modelRequest(
 }
 
 /**
+ * Whether a request made at `now` would skip allocated asset `b.asset` for a rule, whatever its fraction: the AVS's
+ * last request on the allocation pending or cooling down, or the pool's epoch closed to new requests.
+ */
+export function skippedForRule(avs: string, operator: string, b: AssetSnapshot, now: bigint): boolean {
+  if (b.allocation.current === 0n) return false;
+  return (
+    cooldownRefusal(avs, operator, b.asset, b.allocation, now) !== null ||
+    gateRefusal(operator, b.asset, b.gate, now) !== null
+  );
+}
+
+/**
+ * maxSlashable at `now` as the model computes it: 0 while a request made now would skip the asset for a rule
+ * (`skippedForRule`) or nothing is allocated, else exactly what a request for maxSlashWad would take:
+ * floor(net * ceil(a * maxSlashWad / 1e18) / free) (the magnitude rounded up, its worth down).
+ */
+export function modelMaxSlashable(
+  avs: string,
+  operator: string,
+  b: AssetSnapshot,
+  maxSlashWad: bigint,
+  now: bigint,
+): bigint {
+  if (b.allocation.current === 0n || skippedForRule(avs, operator, b, now)) return 0n;
+  return (b.net * ((b.allocation.current * maxSlashWad + WAD - 1n) / WAD)) / b.free;
+}
+
+/**
  * What `checkedRequest` saw and did. `id` is 0 when the request reverted: NothingToSlash (every asset skipped for no
  * reason, `refusal` null) or the first skipped asset's rule (`refusal` says which, with its arguments). `skipped` lists
  * the rule of every asset skipped for a reason (vault order), also when the request went through.
@@ -672,7 +714,11 @@ export interface CheckedRequest {
 /**
  * Requests `wadFraction` of `operator`'s allocations to `avs` in `assets` (the assets the AVS accepts, in vault order)
  * at time `at` (the next second when omitted) and checks, per asset, against the views read just before:
- *   - the views equal the model: allocatedStake = floor(net * a / free), maxSlashable = floor(stake * max / 1e18);
+ *   - the views equal the model: allocatedStake = floor(net * a / free), maxSlashable = floor(net * ceil(a * max /
+ *     1e18) / free) (a request for max's take), or 0 while a request made at the views' time would skip the asset for
+ *     a rule (its open request or cooldown, the gate);
+ *   - the High property: when no rule changes its verdict between the views and the request, the request takes 0 of
+ *     every asset with stake whose maxSlashable read 0, and at least f * allocatedStake - 1 wei of every other;
  *   - the rules that skip an asset, in the contract's order per asset (an allocated asset: SlashRequestOpen, then
  *     SlashCooldown; an asset that would reserve tokens: the pool gate);
  *   - the request takes exactly the model's take in every other asset (s = ceil(f * a), amount = floor(net * s /
@@ -700,7 +746,8 @@ export async function checkedRequest(
 ): Promise<CheckedRequest> {
   const { sm } = f;
   const { wadFraction } = args;
-  const at = args.at ?? BigInt(await time.latest()) + 1n;
+  const viewAt = BigInt(await time.latest());
+  const at = args.at ?? viewAt + 1n;
   const { before, expected, skipped, refusal } = await modelRequest(f, { ...args, at });
 
   await time.setNextBlockTimestamp(at);
@@ -726,6 +773,18 @@ export async function checkedRequest(
   for (const b of before) {
     const amount = amountOf(taken, b.asset);
     expect(amount, `${b.asset}: amount <= allocatedStake at the request`).to.be.lte(b.allocatedStake);
+    // The High property (when no rule changes its verdict between the views and the request): the request skips (takes
+    // 0 of) exactly the assets with stake whose maxSlashable read 0 for a rule, and takes at least f * stake - 1 wei of
+    // the others.
+    const skipsThen = skippedForRule(args.avs, args.operator, b, viewAt);
+    if (b.allocatedStake !== 0n && skipsThen === skippedForRule(args.avs, args.operator, b, at)) {
+      // (A maxSlashable of 0 because max's magnitude is worth 0 tokens is not a skip.)
+      if (skipsThen) expect(amount, `${b.asset}: maxSlashable 0 for a rule, nothing taken`).to.equal(0n);
+      else
+        expect((amount + 1n) * WAD, `${b.asset}: maxSlashable > 0, at least f * stake - 1`).to.be.gte(
+          wadFraction * b.allocatedStake,
+        );
+    }
     if (skipped.some((x) => x.asset === b.asset)) {
       expect(amount, `${b.asset}: skipped for a rule, nothing taken`).to.equal(0n);
       expect(

@@ -18,6 +18,7 @@ import type { BaseContract, ContractTransactionResponse, TransactionReceipt } fr
 import { DAY, DEFAULT_WITHDRAWAL_DELAY, WAD } from "../helpers/fixtures";
 import { NO_SIGNATURE, ZERO_SALT } from "../helpers/signatures";
 import {
+  EXIT_BUFFER,
   ZERO,
   avs2Params,
   avsParams,
@@ -33,7 +34,7 @@ export const EVIDENCE = ethers.id("attack evidence");
 /** SlashingManager and vault timeline constants (docs/slashing.md "Windows and delays"). */
 export const EXECUTION_WINDOW = DAY;
 /** Beyond the latest ready time of the withdrawals queued when an increase or a loosening is announced. */
-export const EXIT_BUFFER = 4n * DAY;
+export { EXIT_BUFFER };
 export const SLASH_COOLDOWN = 3n * DAY;
 export const MAX_VETO_WINDOW = 2n * DAY - 1n;
 /**

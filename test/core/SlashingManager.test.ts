@@ -10,7 +10,10 @@
  *   A request of X for f = 1/4 against operator1 takes s = 0.1 (stETH) and 0.125 (rETH), reserving 30 and 10.
  *   X's SlashTerms are 1 (committee, burn) and Y's are 2 (no committee, `recipient`).
  *   The allocation delay is the vault's latestReadyAt() + EXIT_BUFFER (4 days) - now: the withdrawal delay (7 days)
- *   + 4 days = 11 days for every operator while no withdrawal queued under a longer delay can be outstanding. An AVS's
+ *   + 4 days = 11 days for every operator while no withdrawal queued under a longer delay can be outstanding. A
+ *   decrease (and the decrease a restore creates) stays slashable the deallocation delay, max(the withdrawal delay,
+ *   MAX_VETO_WINDOW + EXECUTION_WINDOW + SLASH_COOLDOWN = 6 days - 1 s) + GATE_CYCLE = 10 days 18 hours - 1 s
+ *   (DEALLOCATION_DELAY). An AVS's
  *   next request on an allocation waits until its last request's expiry + SLASH_COOLDOWN (3 days). Requests on a pool
  *   come in epochs (the pool gate, Magnitudes.gateAt = the epoch's start, never moved by a resolution): a request
  *   joins within JOIN_WINDOW (6 hours) of the start, closed pool or reopened; after that PoolGated(operator, asset,
@@ -39,6 +42,7 @@ import {
 } from "../helpers/fixtures";
 import {
   ALLOCATION_DELAY,
+  DEALLOCATION_DELAY,
   ALLOCATIONS,
   AVS2_MAX_SLASH,
   AVS_MAX_SLASH,
@@ -50,6 +54,7 @@ import {
   EXIT_BUFFER,
   GATE_CYCLE,
   JOIN_WINDOW,
+  MAX_REQUEST_INTERVAL,
   MAX_VETO_WINDOW,
   MIN_MAX_MAGNITUDE,
   OP1_RETH,
@@ -63,6 +68,7 @@ import {
   STATUS,
   ZERO,
   allocatedStakeOf,
+  deallocationDelayFor,
   allocationDelayAt,
   allocationDelayFor,
   allocationOf,
@@ -84,7 +90,9 @@ import {
   scaledPendingDecrease,
   slashMagnitude,
   slashingManagerFixture,
+  stakedDeposits,
   stakedFixture,
+  SlashingWorld,
   type AVSParams,
   type AllocationState,
   type SlashingManagerFixture,
@@ -121,6 +129,21 @@ async function eventsOf(
     if (log.address !== address) continue;
     const parsed = contract.interface.parseLog(log);
     if (parsed !== null && parsed.name === name) out.push([...parsed.args]);
+  }
+  return out;
+}
+
+/**
+ * Every AVS registered so far, in registration order, with the id its AVSRegistered event gave it (from 1; the stored
+ * `avsConfig(avs).id` must agree): how an indexer maps ids to AVSs (an id no event gave maps to nothing).
+ */
+async function registeredIds(f: SlashingManagerFixture): Promise<[string, bigint][]> {
+  const logs = await f.sm.queryFilter(f.sm.filters.AVSRegistered(), 0);
+  const out: [string, bigint][] = [];
+  for (const log of logs) {
+    const { avs, config } = log.args;
+    expect((await f.sm.avsConfig(avs)).id, `avsConfig(${avs}).id = its AVSRegistered id`).to.equal(config.id);
+    out.push([avs, config.id]);
   }
   return out;
 }
@@ -286,8 +309,10 @@ describe("SlashingManager", function () {
       // The veto window plus the execution window stays under the shortest withdrawal delay; the longest pool
       // closure (an epoch's join window, then its last request's veto and execution windows) plus the reopening
       // window is GATE_CYCLE, within EXIT_BUFFER; a legitimate AVS waits at most GATE_CYCLE - JOIN_WINDOW for the
-      // next epoch, less than the shortest withdrawal delay (a deallocation stays slashable that long)
-      // (docs/slashing.md "Windows and delays").
+      // next epoch, less than the shortest withdrawal delay; a deallocation stays slashable GATE_CYCLE beyond the
+      // withdrawal delay or an AVS's longest wait between two requests (MAX_REQUEST_INTERVAL, 6 days - 1 s), whichever
+      // is longer, so an AVS deciding to slash within a withdrawal delay of its announcement (or whose cooldown ends
+      // then) always reaches a join window or an open pool before it matures (docs/slashing.md "Windows and delays").
       expect(await f.vault.MIN_WITHDRAWAL_DELAY()).to.equal(MIN_WITHDRAWAL_DELAY);
       expect(MIN_WITHDRAWAL_DELAY).to.equal(4n * DAY);
       expect(MAX_VETO_WINDOW + EXECUTION_WINDOW).to.be.lt(MIN_WITHDRAWAL_DELAY);
@@ -296,6 +321,11 @@ describe("SlashingManager", function () {
       expect(closure + REOPEN_WINDOW).to.equal(GATE_CYCLE);
       expect(GATE_CYCLE).to.be.lte(EXIT_BUFFER);
       expect(GATE_CYCLE - JOIN_WINDOW).to.be.lt(MIN_WITHDRAWAL_DELAY);
+      expect(DEALLOCATION_DELAY).to.equal(DEFAULT_WITHDRAWAL_DELAY + GATE_CYCLE);
+      expect(DEALLOCATION_DELAY).to.equal(10n * DAY + 18n * 3600n - 1n);
+      expect(MAX_REQUEST_INTERVAL).to.equal(MAX_VETO_WINDOW + EXECUTION_WINDOW + SLASH_COOLDOWN);
+      expect(MAX_REQUEST_INTERVAL).to.equal(6n * DAY - 1n);
+      expect(deallocationDelayFor(MIN_WITHDRAWAL_DELAY)).to.equal(MAX_REQUEST_INTERVAL + GATE_CYCLE);
       expect(await sm.slashRequestCount()).to.equal(0n);
       expect(await sm.pausedGroups()).to.equal(0n);
     });
@@ -423,7 +453,7 @@ describe("SlashingManager", function () {
       );
       expect(await configOf(f, f.avs.address)).to.deep.equal(config);
       expect(await pendingOf(f, f.avs.address)).to.deep.equal(NO_PENDING);
-      expect(await f.sm.avsAt(1)).to.equal(f.avs.address);
+      expect(await registeredIds(f), "X is AVS 1").to.deep.equal([[f.avs.address, 1n]]);
 
       const params2 = avs2Params(f);
       await expect(f.sm.connect(f.avs2).registerAVS("ipfs://avs-y", params2))
@@ -431,7 +461,10 @@ describe("SlashingManager", function () {
         .withArgs(f.avs2.address, "ipfs://avs-y", expectedConfig(f, params2, 2n, 2n))
         .and.to.emit(f.sm, "SlashTermsSet")
         .withArgs(f.avs2.address, 2n, ZERO, f.recipient.address);
-      expect(await f.sm.avsAt(2)).to.equal(f.avs2.address);
+      expect(await registeredIds(f), "ids from 1 in registration order").to.deep.equal([
+        [f.avs.address, 1n],
+        [f.avs2.address, 2n],
+      ]);
       expect([...(await f.sm.slashTerms(2))]).to.deep.equal(expectedTerms(ZERO, 2n, f.recipient.address));
     });
 
@@ -475,14 +508,16 @@ describe("SlashingManager", function () {
         .to.be.revertedWithCustomError(sm, "UnknownAsset")
         .withArgs(random);
       expect(await configOf(f, f.avs.address)).to.deep.equal(EMPTY_CONFIG);
-      expect(await sm.avsAt(1)).to.equal(ZERO);
+      expect(await registeredIds(f), "a rejected registration gives no id").to.deep.equal([]);
       expect([...(await sm.slashTerms(1))]).to.deep.equal(expectedTerms(ZERO, 0n, ZERO));
 
       await (await register({})).wait();
       await expect(register({}))
         .to.be.revertedWithCustomError(sm, "AVSAlreadyRegistered")
         .withArgs(f.avs.address);
-      expect(await sm.avsAt(2)).to.equal(ZERO);
+      expect(await registeredIds(f), "a second registration gives no second id").to.deep.equal([
+        [f.avs.address, 1n],
+      ]);
     });
   });
 
@@ -1171,13 +1206,13 @@ describe("SlashingManager", function () {
         .withArgs(random);
     });
 
-    it("keeps a decrease slashable until the withdrawal delay, and frees its magnitude once applied", async function () {
+    it("keeps a decrease slashable until the deallocation delay (the default 7-day withdrawal delay + GATE_CYCLE), and frees its magnitude once applied", async function () {
       const f = await loadFixture(stakedFixture);
       const { sm, operator1: op, avs, avs2, stETHAddress: stETH } = f;
       const target = WAD / 10n;
       const delta = ALLOCATIONS.op1AvsStETH - target;
       const t = await nextTimestamp();
-      const effectAt = t + DEFAULT_WITHDRAWAL_DELAY;
+      const effectAt = t + DEALLOCATION_DELAY;
       await expect(sm.connect(op).modifyAllocation(avs.address, stETH, target))
         .to.emit(sm, "AllocationUpdated")
         .withArgs(
@@ -1243,6 +1278,33 @@ describe("SlashingManager", function () {
       );
     });
 
+    it("sets a decrease's effectAt max(withdrawal delay, MAX_VETO_WINDOW + EXECUTION_WINDOW + SLASH_COOLDOWN) + GATE_CYCLE after it: at a withdrawal delay of 4 days and of 6 days - 1 s, 9 days 18 hours - 2 s; at 6 days, 9 days 18 hours - 1 s; at 30 days, 33 days 18 hours - 1 s", async function () {
+      const f = await loadFixture(stakedFixture);
+      const { sm, operator1: op1, operator2: op2 } = f;
+      const [X, Y, stETH, rETH] = [f.avs.address, f.avs2.address, f.stETHAddress, f.rETHAddress];
+      const cases = [
+        [MIN_WITHDRAWAL_DELAY, op1, X, stETH, ALLOCATIONS.op1AvsStETH, 9n * DAY + 18n * 3600n - 2n],
+        [6n * DAY - 1n, op1, X, rETH, ALLOCATIONS.op1AvsRETH, 9n * DAY + 18n * 3600n - 2n],
+        [6n * DAY, op1, Y, stETH, ALLOCATIONS.op1Avs2StETH, 9n * DAY + 18n * 3600n - 1n],
+        [MAX_WITHDRAWAL_DELAY, op2, X, stETH, ALLOCATIONS.op2AvsStETH, 33n * DAY + 18n * 3600n - 1n],
+      ] as const;
+      for (const [delay, op, avs, asset, current, expected] of cases) {
+        await (await f.vault.connect(f.admin).setWithdrawalDelay(delay)).wait();
+        expect(deallocationDelayFor(delay), `model at ${delay}`).to.equal(expected);
+        const t = await nextTimestamp();
+        await (await sm.connect(op).modifyAllocation(avs, asset, current / 2n)).wait();
+        expect(
+          await allocationOf(f, op.address, avs, asset),
+          `a decrease at a withdrawal delay of ${delay}`,
+        ).to.deep.equal({
+          current,
+          pendingDelta: current - current / 2n,
+          pendingIncrease: false,
+          effectAt: t + expected,
+        });
+      }
+    });
+
     it("allows one pending change per allocation (PendingAllocationChange)", async function () {
       const f = await loadFixture(stakedFixture);
       const { sm, operator1: op } = f;
@@ -1259,7 +1321,7 @@ describe("SlashingManager", function () {
       await (await sm.connect(op).modifyAllocation(f.avs.address, f.stETHAddress, 1n)).wait();
       await expect(sm.connect(op).modifyAllocation(f.avs.address, f.stETHAddress, ALLOCATIONS.op1AvsStETH))
         .to.be.revertedWithCustomError(sm, "PendingAllocationChange")
-        .withArgs(t2 + DEFAULT_WITHDRAWAL_DELAY);
+        .withArgs(t2 + DEALLOCATION_DELAY);
     });
 
     it("rejects an unchanged magnitude and an increase above the free magnitude, with the numbers", async function () {
@@ -1413,7 +1475,7 @@ describe("SlashingManager", function () {
       const { sm, operator1: op, stETHAddress: stETH } = f;
       const t = await nextTimestamp();
       await (await sm.connect(op).modifyAllocation(f.avs.address, stETH, WAD / 10n)).wait();
-      const decreaseAt = t + DEFAULT_WITHDRAWAL_DELAY;
+      const decreaseAt = t + DEALLOCATION_DELAY;
       await expect(sm.connect(f.outsider).applyPendingAllocation(op.address, f.avs.address, stETH))
         .to.emit(sm, "AllocationUpdated")
         .withArgs(
@@ -1791,7 +1853,7 @@ describe("SlashingManager", function () {
       const scaled = scaledPendingDecrease(a - target, a, s);
       const requestedAt = await nextTimestamp();
       await (await sm.connect(f.slasher).requestSlash(avs.address, op.address, fraction, EVIDENCE)).wait();
-      const effectAt = t + DEFAULT_WITHDRAWAL_DELAY;
+      const effectAt = t + DEALLOCATION_DELAY;
       expect(await allocationRecordOf(f, op.address, avs.address, stETH)).to.deep.equal({
         current: a - s,
         pendingDelta: scaled,
@@ -2742,7 +2804,7 @@ describe("SlashingManager", function () {
       const target = WAD / 10n;
       const t = await nextTimestamp();
       await (await sm.connect(op).modifyAllocation(avs.address, stETH, target)).wait();
-      const effectAt = t + DEFAULT_WITHDRAWAL_DELAY;
+      const effectAt = t + DEALLOCATION_DELAY;
       const before = await allocationOf(f, op.address, avs.address, stETH);
       expect(before).to.deep.equal({
         current: a,
@@ -2800,7 +2862,7 @@ describe("SlashingManager", function () {
       const target = WAD / 10n;
       const t = await nextTimestamp();
       await (await sm.connect(op).modifyAllocation(avs.address, stETH, target)).wait();
-      const effectAt = t + DEFAULT_WITHDRAWAL_DELAY;
+      const effectAt = t + DEALLOCATION_DELAY;
 
       // the request comes an hour before the decrease is in force; the veto window (a day) outlasts it
       const fraction = 123_456_789_012_345_678n;
@@ -2876,10 +2938,10 @@ describe("SlashingManager", function () {
           stETH,
           a - s,
           target,
-          t + DEFAULT_WITHDRAWAL_DELAY,
+          t + DEALLOCATION_DELAY,
           OP1_STETH_ENCUMBERED,
         );
-      const effectAt = t + DEFAULT_WITHDRAWAL_DELAY;
+      const effectAt = t + DEALLOCATION_DELAY;
       // The change was queued while the request was pending: the allocation records it.
       expect(await allocationRecordOf(f, op.address, avs.address, stETH)).to.deep.equal({
         current: a - s,
@@ -2923,7 +2985,7 @@ describe("SlashingManager", function () {
       const target1 = WAD / 5n;
       const t = await nextTimestamp();
       await (await sm.connect(op).modifyAllocation(avs.address, stETH, target1)).wait();
-      const effectAt1 = t + DEFAULT_WITHDRAWAL_DELAY;
+      const effectAt1 = t + DEALLOCATION_DELAY;
 
       // The request scales the first decrease an hour before it matures.
       const fraction = 123_456_789_012_345_678n;
@@ -2947,10 +3009,10 @@ describe("SlashingManager", function () {
           stETH,
           left,
           target2,
-          effectAt1 + DEFAULT_WITHDRAWAL_DELAY,
+          effectAt1 + DEALLOCATION_DELAY,
           OP1_STETH_ENCUMBERED - scaled,
         );
-      const effectAt2 = effectAt1 + DEFAULT_WITHDRAWAL_DELAY;
+      const effectAt2 = effectAt1 + DEALLOCATION_DELAY;
 
       // The veto deallocates the first decrease's cut at once and adds the rest of the magnitude to the second one.
       expect((await allocationRecordOf(f, op.address, avs.address, stETH)).changedAfterRequest).to.equal(
@@ -3023,7 +3085,7 @@ describe("SlashingManager", function () {
     // announced the target T = a - s + delta at its effectAt. A veto, or a cancel before the request expired, makes the
     // request's r = s - cut slashable again (as it was during the request): current += r and the increase shrinks by r;
     // if r is more than delta, the rest becomes a decrease of r - delta with the deallocation delay (it stays slashable
-    // that long: no escape from the withdrawal delay by queuing a 1-wei increase). A cancel once the request expired
+    // that long: no escape from the deallocation delay by queuing a 1-wei increase). A cancel once the request expired
     // deallocates s at once (its magnitude was no longer slashable) and leaves current and the increase alone.
     const topUps: Array<[string, bigint]> = [
       ["the increase is larger than the restored magnitude", (3n * WAD) / 20n],
@@ -3084,7 +3146,7 @@ describe("SlashingManager", function () {
             endsAt = effectAt;
           } else {
             // the restored excess over the target becomes a decrease, with the deallocation delay from now.
-            const decreaseAt = resolvedAt + DEFAULT_WITHDRAWAL_DELAY;
+            const decreaseAt = resolvedAt + DEALLOCATION_DELAY;
             expected = {
               current: a,
               pendingDelta: r - delta,
@@ -3213,7 +3275,7 @@ describe("SlashingManager", function () {
       const target = WAD / 10n;
       const t = await nextTimestamp();
       await (await sm.connect(op).modifyAllocation(avs.address, stETH, target)).wait();
-      const effectAt = t + DEFAULT_WITHDRAWAL_DELAY;
+      const effectAt = t + DEALLOCATION_DELAY;
       expect(effectAt).to.be.gt(f.expiresAt);
 
       // The request expires unexecuted; the decrease matures; then anyone cancels the request.
@@ -3273,7 +3335,7 @@ describe("SlashingManager", function () {
       // While request 1 is pending the operator deallocates the a - s it has left.
       const t = await nextTimestamp();
       await (await sm.connect(op).modifyAllocation(avs.address, stETH, 0n)).wait();
-      const decreaseAt = t + DEFAULT_WITHDRAWAL_DELAY;
+      const decreaseAt = t + DEALLOCATION_DELAY;
       expect(decreaseAt).to.be.gt(f.expiresAt);
 
       // The decrease matures (request 1 expired, still Pending); the operator announces an increase to `target`.
@@ -3343,12 +3405,12 @@ describe("SlashingManager", function () {
       const target2 = WAD / 40n;
       const t = await nextTimestamp();
       await (await sm.connect(op).modifyAllocation(avs.address, stETH, target1)).wait();
-      const decreaseAt = t + DEFAULT_WITHDRAWAL_DELAY;
+      const decreaseAt = t + DEALLOCATION_DELAY;
 
       // The first decrease matures; the operator queues a second one, then the expired request is cancelled.
       await time.setNextBlockTimestamp(decreaseAt);
       await (await sm.connect(op).modifyAllocation(avs.address, stETH, target2)).wait();
-      const effectAt2 = decreaseAt + DEFAULT_WITHDRAWAL_DELAY;
+      const effectAt2 = decreaseAt + DEALLOCATION_DELAY;
       expect(await allocationRecordOf(f, op.address, avs.address, stETH)).to.deep.equal({
         current: target1,
         pendingDelta: target1 - target2,
@@ -3405,14 +3467,14 @@ describe("SlashingManager", function () {
           current: ALLOCATIONS.op1AvsStETH,
           pendingDelta: ALLOCATIONS.op1AvsStETH,
           pendingIncrease: false,
-          effectAt: t + DEFAULT_WITHDRAWAL_DELAY,
+          effectAt: t + DEALLOCATION_DELAY,
         });
         requestAt = nextRequestAtOf(requestAt + AVS_VETO_WINDOW);
       }
       expect(requestAt - SLASH_COOLDOWN - EXECUTION_WINDOW - AVS_VETO_WINDOW).to.be.lt(
-        t + DEFAULT_WITHDRAWAL_DELAY,
+        t + DEALLOCATION_DELAY,
       );
-      await time.increaseTo(t + DEFAULT_WITHDRAWAL_DELAY);
+      await time.increaseTo(t + DEALLOCATION_DELAY);
       // Nothing was slashed, so the operator's full deallocation has taken effect.
       expect(await sm.allocatedStake(op.address, avs.address, stETH)).to.equal(0n);
       expect(await allocationOf(f, op.address, avs.address, stETH)).to.deep.equal({
@@ -4039,12 +4101,12 @@ describe("SlashingManager", function () {
       expect(await pendingOf(f, f.outsider.address)).to.deep.equal(NO_PENDING);
       expect(await sm.isRegistered(f.outsider.address, f.operator1.address)).to.equal(false);
       expect(await sm.isRegistered(f.avs2.address, f.operator2.address)).to.equal(false);
-      expect([await sm.avsAt(0), await sm.avsAt(1), await sm.avsAt(2), await sm.avsAt(3)]).to.deep.equal([
-        ZERO,
-        f.avs.address,
-        f.avs2.address,
-        ZERO,
+      // ids 1 and 2 are X's and Y's; no other id was given (0 is nobody's: an unregistered AVS reads id 0)
+      expect(await registeredIds(f)).to.deep.equal([
+        [f.avs.address, 1n],
+        [f.avs2.address, 2n],
       ]);
+      expect((await sm.avsConfig(f.outsider.address)).id).to.equal(0n);
       expect(await allocationOf(f, f.operator2.address, f.avs2.address, f.stETHAddress)).to.deep.equal({
         current: 0n,
         pendingDelta: 0n,
@@ -4132,10 +4194,115 @@ describe("SlashingManager", function () {
       expect(await sm.allocatedStake(op1.address, avs2.address, stETH)).to.equal(
         allocatedStakeOf(net, ALLOCATIONS.op1Avs2StETH, WAD, S_STETH),
       );
-      expect(await sm.maxSlashable(op1.address, avs.address, stETH)).to.equal(
-        (x1After * AVS_MAX_SLASH) / WAD,
-      );
+      // X's request is pending on both of operator1's assets: a request of X now would skip them (SlashRequestOpen), so
+      // X's maxSlashable reads 0 there while its allocated stake still reports what it holds; operator2's is untouched.
+      expect(await sm.maxSlashable(op1.address, avs.address, stETH)).to.equal(0n);
+      expect(await sm.maxSlashable(op1.address, avs.address, rETH)).to.equal(0n);
+      expect(await sm.maxSlashable(op2.address, avs.address, stETH)).to.equal((x2 * AVS_MAX_SLASH) / WAD);
       expect(await securedStake(sm, avs.address, stETH, [op1.address, op2.address])).to.equal(x1After + x2);
+      // Y may join the epoch X's request started until gateAt + JOIN_WINDOW - 1 (its stake, net of X's reservation),
+      // and reads 0 from gateAt + JOIN_WINDOW (PoolGated: the pool is closed to new requests).
+      const y1After = allocatedStakeOf(net, ALLOCATIONS.op1Avs2StETH, WAD, S_STETH);
+      const gateAt = await gateAtOf(f, op1.address, stETH);
+      await time.increaseTo(gateAt + JOIN_WINDOW - 1n);
+      expect(await sm.maxSlashable(op1.address, avs2.address, stETH)).to.equal(
+        (y1After * AVS2_MAX_SLASH) / WAD,
+      );
+      await time.increaseTo(gateAt + JOIN_WINDOW);
+      expect(await sm.maxSlashable(op1.address, avs2.address, stETH)).to.equal(0n);
+      expect(await sm.allocatedStake(op1.address, avs2.address, stETH)).to.equal(y1After);
+    });
+
+    it("read maxSlashable 0 exactly while a request made now would skip the asset (SlashRequestOpen, PoolGated, SlashCooldown), and allocatedStake * max otherwise, of which a request for f takes at least f * allocatedStake - 1 wei", async function () {
+      const f = await loadFixture(stakedFixture);
+      const world = new SlashingWorld(f, stakedDeposits(f));
+      const { sm, operator1: op, avs, avs2, stETHAddress: stETH, rETHAddress: rETH } = f;
+      const fy = WAD / 3n;
+      const xArgs = {
+        avs: avs.address,
+        slasher: f.slasher,
+        operator: op.address,
+        wadFraction: F,
+        assets: [stETH, rETH],
+      };
+      const yArgs = {
+        avs: avs2.address,
+        slasher: f.slasher2,
+        operator: op.address,
+        wadFraction: fy,
+        assets: [stETH],
+      };
+      /** A request made now would skip the asset: maxSlashable reads 0 while the AVS holds stake there. */
+      const expectSkippedView = async (a: string, asset: string, why: string): Promise<void> => {
+        expect(await sm.allocatedStake(op.address, a, asset), `${why}: stake held`).to.be.gt(0n);
+        expect(await sm.maxSlashable(op.address, a, asset), `${why}: maxSlashable`).to.equal(0n);
+      };
+      /** Otherwise maxSlashable reads allocatedStake * max; returns the stake. */
+      const expectOpenView = async (
+        a: string,
+        asset: string,
+        maxWad: bigint,
+        why: string,
+      ): Promise<bigint> => {
+        const stake = await sm.allocatedStake(op.address, a, asset);
+        expect(stake, `${why}: stake held`).to.be.gt(0n);
+        expect(await sm.maxSlashable(op.address, a, asset), `${why}: maxSlashable`).to.equal(
+          (stake * maxWad) / WAD,
+        );
+        return stake;
+      };
+      /** The request took at least f * stake - 1 wei of `asset`. */
+      const expectTook = (
+        taken: Array<{ asset: string; amount: bigint }>,
+        asset: string,
+        wadFraction: bigint,
+        stake: bigint,
+      ) => {
+        const amount = taken.find((x) => x.asset === asset)?.amount ?? 0n;
+        expect((amount + 1n) * WAD, `took ${amount} of ${asset}: at least f * ${stake} - 1`).to.be.gte(
+          wadFraction * stake,
+        );
+      };
+
+      // t0: Y (no committee: executable at once) requests; it takes at least fy * its stake and starts stETH's epoch.
+      const yStake = await expectOpenView(avs2.address, stETH, AVS2_MAX_SLASH, "Y, nothing requested yet");
+      const t0 = BigInt(await time.latest()) + 1n;
+      const y1 = await world.requestChecked({ ...yArgs, at: t0 });
+      expectTook(y1.slashed, stETH, fy, yStake);
+      // SlashRequestOpen: Y's request is Pending.
+      await expectSkippedView(avs2.address, stETH, "Y's request pending");
+      expect(await world.requestRefusedChecked(yArgs)).to.deep.equal({
+        error: "SlashRequestOpen",
+        args: [avs2.address, op.address, stETH],
+      });
+      // PoolGated: from t0 + JOIN_WINDOW stETH's epoch takes no new request (Y's is pending); rETH was never requested.
+      await time.increaseTo(t0 + JOIN_WINDOW);
+      await expectSkippedView(avs.address, stETH, "X in stETH, the pool gated");
+      const xRETH = await expectOpenView(avs.address, rETH, AVS_MAX_SLASH, "X in rETH, never requested");
+      const x1 = await world.requestChecked({ ...xArgs, at: t0 + JOIN_WINDOW + 1n });
+      expect(
+        x1.slashed.map((x) => x.asset),
+        "X skips exactly the asset whose maxSlashable read 0",
+      ).to.deep.equal([rETH]);
+      expectTook(x1.slashed, rETH, F, xRETH);
+      await world.executeChecked(y1.id, f.outsider);
+      // SlashCooldown: at t0 + GATE_CYCLE stETH's pool takes a request that starts a new epoch, but Y's cooldown runs
+      // until t0 + EXECUTION_WINDOW + SLASH_COOLDOWN; X's rETH request is still Pending (expired, never cancelled).
+      await time.increaseTo(t0 + GATE_CYCLE);
+      await expectSkippedView(avs2.address, stETH, "Y cooling down");
+      expect(await world.requestRefusedChecked(yArgs)).to.deep.equal({
+        error: "SlashCooldown",
+        args: [avs2.address, op.address, stETH, nextRequestAtOf(t0)],
+      });
+      await expectSkippedView(avs.address, rETH, "X's rETH request pending");
+      const xStETH = await expectOpenView(avs.address, stETH, AVS_MAX_SLASH, "X in stETH, the next epoch");
+      const x2 = await world.requestChecked(xArgs);
+      expect(
+        x2.slashed.map((x) => x.asset),
+        "X skips exactly the asset whose maxSlashable read 0",
+      ).to.deep.equal([stETH]);
+      expectTook(x2.slashed, stETH, F, xStETH);
+      await world.check();
     });
 
     it("report the allocation delay in force: the vault's latestReadyAt() + EXIT_BUFFER - now, the same for everyone", async function () {

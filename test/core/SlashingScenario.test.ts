@@ -644,15 +644,29 @@ describe("Slashing scenarios", function () {
         out.push(await magnitudesOf(f, op.address, asset));
         for (const avs of [f.avs.address, f.avs2.address]) {
           out.push(await allocationOf(f, op.address, avs, asset));
-          out.push(
-            await sm.allocatedStake(op.address, avs, asset),
-            await sm.maxSlashable(op.address, avs, asset),
-          );
+          out.push(await sm.allocatedStake(op.address, avs, asset));
         }
       }
       return out;
     };
+    // maxSlashable of [X stETH, Y stETH, X rETH, Y rETH]: it also reads 0 while a request would skip the asset (X's
+    // cooldown after its vetoed request, the pool's epoch closed to new requests), which moves nothing.
+    const maxSlashables = async (): Promise<bigint[]> => {
+      const out: bigint[] = [];
+      for (const asset of [f.stETHAddress, f.rETHAddress])
+        for (const avs of [f.avs.address, f.avs2.address])
+          out.push(await sm.maxSlashable(op.address, avs, asset));
+      return out;
+    };
     const before = await snapshotState();
+    const maxBefore = await maxSlashables();
+    const [xSt, ySt, xR, yR] = maxBefore;
+    expect([xSt, ySt, xR, yR], "X: stake * 1/2; Y: its stETH stake (100%), no rETH").to.deep.equal([
+      (allocatedStakeOf(POOL, ALLOCATIONS.op1AvsStETH, WAD, 0n) * AVS_MAX_SLASH) / WAD,
+      allocatedStakeOf(POOL, ALLOCATIONS.op1Avs2StETH, WAD, 0n),
+      (40n * WAD * AVS_MAX_SLASH) / WAD,
+      0n,
+    ]);
 
     const { id } = await world.requestChecked({
       avs: f.avs.address,
@@ -669,6 +683,8 @@ describe("Slashing scenarios", function () {
     await (await sm.connect(f.committee).vetoSlash(id)).wait();
     await world.check();
     expect(await snapshotState()).to.deep.equal(before);
+    // X is in its cooldown (a veto does not reset it); Y may still join the epoch X's request started.
+    expect(await maxSlashables(), "after the veto").to.deep.equal([0n, ySt, 0n, yR]);
     await expect(sm.releaseSlashedFunds(id, f.stETHAddress))
       .to.be.revertedWithCustomError(sm, "InvalidSlashStatus")
       .withArgs(id, STATUS.Vetoed);
@@ -676,6 +692,16 @@ describe("Slashing scenarios", function () {
     await expect(sm.executeSlash(id))
       .to.be.revertedWithCustomError(sm, "InvalidSlashStatus")
       .withArgs(id, STATUS.Vetoed);
+    expect(await snapshotState()).to.deep.equal(before);
+    // Past the epoch's join window the pool takes no new request until GATE_CYCLE after its start: Y's reads 0 too.
+    expect(await maxSlashables(), "past the join window").to.deep.equal([0n, 0n, 0n, yR]);
+    const [request] = await sm.slashRequest(id);
+    const gateAt = await gateAtOf(f, op.address, f.stETHAddress);
+    expect(gateAt, "the epoch X's request started").to.equal(request.executableAt - AVS_VETO_WINDOW);
+    await time.increaseTo(gateAt + GATE_CYCLE);
+    expect(await maxSlashables(), "at the next epoch, X still cooling down").to.deep.equal([0n, ySt, 0n, yR]);
+    await time.increaseTo(nextRequestAtOf(request.executableAt));
+    expect(await maxSlashables(), "once X's cooldown is over: as before").to.deep.equal(maxBefore);
     expect(await snapshotState()).to.deep.equal(before);
   });
 

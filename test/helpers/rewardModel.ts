@@ -1,7 +1,8 @@
 /**
- * A BigInt reference model of the RewardDistributor, written from the reward rules of DESIGN.md and the interface
- * NatSpec (not from the implementation). The tests feed it the same actions as the chain, each with the timestamp
- * of the block it was mined in, and compare every view and every payment with it exactly.
+ * A BigInt reference model of the RewardDistributor, written from the reward rules of docs/architecture.md ("Rewards")
+ * and docs/rewards.md and from the interface NatSpec (not from the implementation). The tests feed it the same actions
+ * as the chain, each with the timestamp of the block it was mined in, and compare every view and every payment with
+ * it exactly.
  *
  * Rules modelled (per pool `(operator, asset)`, per stream slot):
  *   - listing: addRewardToken(token, minFunding) requires a minimum funding above 0 (ZeroMinFunding(token)), and so

@@ -21,10 +21,12 @@
  * records the cut (d minus that) and a veto or cancel gives it back (docs/slashing.md, the restore table: with a change
  * queued since the request, a cancel after expiry deallocates s at once, while a veto or an earlier cancel puts
  * r = s - cut back into the allocation and into the pending change, which keeps its target: a decrease grows by r, an
- * increase shrinks by r or, if r exceeds it, becomes a decrease of the excess with the withdrawal delay). While a
- * request is pending, its pool takes no new
- * shares and pays no exit (PoolSlashPending with the number of pending requests). An execution that leaves
- * maxMagnitude below MIN_MAX_MAGNITUDE marks the operator fully slashed in the asset.
+ * increase shrinks by r or, if r exceeds it, becomes a decrease of the excess with the deallocation delay). A decrease
+ * takes effect the deallocation delay after it is queued: max(withdrawal delay, MAX_VETO_WINDOW + EXECUTION_WINDOW +
+ * SLASH_COOLDOWN) + GATE_CYCLE (`deallocationDelayFor`; DEALLOCATION_DELAY at the default 7 days). While
+ * a request is pending, its pool takes no new shares and pays no exit (PoolSlashPending with the number of pending
+ * requests). An execution that leaves maxMagnitude below MIN_MAX_MAGNITUDE marks the operator fully slashed in the
+ * asset.
  * The pool gate (docs/slashing.md "Pending requests close the pool"), per operator and asset: requests come in epochs,
  * `gateAt` being the start of the pool's current one (set when a request starts an epoch, never moved when requests
  * resolve). A request that would reserve tokens is accepted if the pool never had one (gateAt 0: it starts an epoch)
@@ -35,7 +37,10 @@
  * EXECUTION_WINDOW + SLASH_COOLDOWN). A request skips every asset it cannot take (nothing allocated, worth 0 tokens,
  * open request, cooldown, gated pool) and takes the others; it reverts only if it takes none, with the reason of the
  * first refused asset in vault-index order (worth-0 and unallocated assets give none: NothingToSlash if no asset
- * gave one). The worth-0 check comes before the gate, so a worth-0 asset is never gated.
+ * gave one). The worth-0 check comes before the gate, so a worth-0 asset is never gated. maxSlashable is exactly what
+ * a request for the AVS's maximum fraction would take now, floor(net * ceil(a_X * maxSlashWad / 1e18) /
+ * (maxMagnitude - reserved)), or 0 while that request would skip an allocated asset for a rule (open request, cooldown,
+ * gated pool: `requestSkips`, also for a worth-0 asset).
  * The functions below compute these from their inputs only, never from a contract call.
  */
 import { expect } from "chai";
@@ -120,6 +125,22 @@ export function allocationDelayFor(withdrawalDelay: bigint): bigint {
 }
 /** allocationDelay() with the default withdrawal delay and no earlier, longer one: 11 days. */
 export const ALLOCATION_DELAY = allocationDelayFor(DEFAULT_WITHDRAWAL_DELAY);
+/**
+ * An AVS's longest wait between two requests on an allocation: a request vetoed at the end of the longest veto window,
+ * then its expiry (EXECUTION_WINDOW) and SLASH_COOLDOWN: 6 days - 1 s.
+ */
+export const MAX_REQUEST_INTERVAL = MAX_VETO_WINDOW + EXECUTION_WINDOW + SLASH_COOLDOWN;
+/**
+ * How long a decrease (modifyAllocation to a lower magnitude, or the decrease a veto or cancel's restore creates) stays
+ * slashable after it is queued, for a vault withdrawal delay: max(withdrawalDelay, MAX_REQUEST_INTERVAL) + GATE_CYCLE,
+ * so that an AVS deciding to slash within a withdrawal delay of the announcement (or whose cooldown ends then) reaches
+ * a join window or an open pool before it matures. At the 4-day minimum: 6 days - 1 s + GATE_CYCLE.
+ */
+export function deallocationDelayFor(withdrawalDelay: bigint): bigint {
+  return (withdrawalDelay > MAX_REQUEST_INTERVAL ? withdrawalDelay : MAX_REQUEST_INTERVAL) + GATE_CYCLE;
+}
+/** The deallocation delay with the default withdrawal delay: 7 days + GATE_CYCLE = 10 days 18 hours - 1 s. */
+export const DEALLOCATION_DELAY = deallocationDelayFor(DEFAULT_WITHDRAWAL_DELAY);
 export const REGISTRAR_GAS_LIMIT = 200_000n;
 /** The gas deregistration demands when the AVS has a registrar: the budget plus the 1/64 rule plus 10,000. */
 export const DEREGISTRATION_GAS_NEEDED = (REGISTRAR_GAS_LIMIT * 64n) / 63n + 10_000n;
@@ -208,6 +229,42 @@ export function poolGate(gateAt: bigint, reserved: bigint, now: bigint): GateVer
   if (reserved !== 0n || now < gateAt + GATE_CYCLE)
     return { accepted: false, nextEpochAt: gateAt + GATE_CYCLE };
   return { accepted: true, gateAt: now };
+}
+
+/**
+ * Whether a request made at `now` would skip an allocated asset for a rule (SlashRequestOpen, SlashCooldown or
+ * PoolGated), whatever the fraction: the AVS's last request on the allocation still Pending or cooling down, or the
+ * pool's epoch closed to new requests. maxSlashable reads 0 exactly then.
+ */
+export function requestSkips(x: {
+  current: bigint;
+  last: LastRequest | null;
+  gateAt: bigint;
+  reserved: bigint;
+  now: bigint;
+}): boolean {
+  if (x.current === 0n) return false;
+  if (x.last !== null) {
+    if (x.last.status === STATUS.Pending) return true;
+    if (x.now < nextRequestAtOf(x.last.executableAt)) return true;
+  }
+  return !poolGate(x.gateAt, x.reserved, x.now).accepted;
+}
+
+/**
+ * maxSlashable(operator, avs, asset) at `now` for an asset the AVS accepts: 0 while a request made now would skip the
+ * asset for a rule (`requestSkips`) or nothing is allocated, else exactly what a request for `maxSlashWad` would take:
+ * floor(net * ceil(current * maxSlashWad / 1e18) / (maxMagnitude - reserved)) (the magnitude rounded up, its worth
+ * down, as `assetVerdict`).
+ */
+export function maxSlashableOf(
+  net: bigint,
+  maxMagnitude: bigint,
+  maxSlashWad: bigint,
+  x: Parameters<typeof requestSkips>[0],
+): bigint {
+  if (x.current === 0n || requestSkips(x)) return 0n;
+  return reservedAmount(net, slashMagnitude(x.current, maxSlashWad), maxMagnitude, x.reserved);
 }
 
 /** Why a request skipped an asset it could otherwise take: the custom error and the args it reverts with. */
@@ -689,6 +746,8 @@ interface AssetBefore {
   pool: PoolState;
   stake: bigint;
   maxSlashable: bigint;
+  /** The time the views were read at (the latest block's). */
+  viewAt: bigint;
 }
 
 /** What the model says a request reserves in one pool. */
@@ -881,6 +940,7 @@ export class SlashingWorld {
     expect(assetMask(f, args.assets), "requestChecked: args.assets must be the AVS's assets").to.equal(mask);
     const order = [f.stETHAddress, f.rETHAddress, f.cbETHAddress, f.blockTokenAddress];
     const assets = [...args.assets].sort((x, y) => order.indexOf(x) - order.indexOf(y));
+    const viewAt = BigInt(await time.latest());
     return Promise.all(
       assets.map(async (asset) => {
         const allocation = await allocationRecordOf(f, args.operator, args.avs, asset);
@@ -898,6 +958,7 @@ export class SlashingWorld {
           pool: await poolOf(f, args.operator, asset),
           stake: await f.sm.allocatedStake(args.operator, args.avs, asset),
           maxSlashable: await f.sm.maxSlashable(args.operator, args.avs, asset),
+          viewAt,
         };
       }),
     );
@@ -937,6 +998,44 @@ export class SlashingWorld {
   }
 
   /**
+   * maxSlashable as the views reported it before a request made at `now` (read at b.viewAt): the model's 0 while a
+   * request would skip the asset for a rule, else exactly what a request for maxSlashWad would take then. And the High
+   * property, when no rule changes its verdict between the views and the request: the request took `amount` = 0 of every asset with
+   * stake whose maxSlashable read 0 for a rule, and at least f * stake - 1 wei of every other.
+   */
+  private expectMaxSlashable(
+    args: RequestArgs,
+    b: AssetBefore,
+    maxSlashWad: bigint,
+    now: bigint,
+    amount: bigint,
+  ): void {
+    const state = (t: bigint) => ({
+      current: b.allocation.current,
+      last: b.last,
+      gateAt: b.gateAt,
+      reserved: b.mags.reserved,
+      now: t,
+    });
+    const skipsAt = (t: bigint) => requestSkips(state(t));
+    expect(b.maxSlashable, `maxSlashable of ${b.asset} (model, at ${b.viewAt})`).to.equal(
+      maxSlashableOf(
+        b.pool.totalAssets - b.pool.pendingSlash,
+        b.mags.maxMagnitude,
+        maxSlashWad,
+        state(b.viewAt),
+      ),
+    );
+    if (b.stake === 0n || skipsAt(b.viewAt) !== skipsAt(now)) return;
+    // (A maxSlashable of 0 because the maximum fraction's magnitude is worth 0 tokens is not a skip.)
+    if (skipsAt(now)) expect(amount, `${b.asset}: maxSlashable 0 for a rule, nothing taken`).to.equal(0n);
+    else
+      expect((amount + 1n) * WAD, `${b.asset}: maxSlashable > 0, at least f * stake - 1 taken`).to.be.gte(
+        args.wadFraction * b.stake,
+      );
+  }
+
+  /**
    * Requests a slash and checks it against the model (assetVerdict), evaluated at the request's block time: per asset,
    * s = ceil(a_X * f) and amount = floor(net * s / (maxMagnitude - reserved)); an asset with no allocation, worth 0
    * tokens, under the AVS's open request or cooldown, or in a gated pool is skipped and left untouched (allocation,
@@ -945,10 +1044,14 @@ export class SlashingWorld {
    * tokens, amount never exceeds allocatedStake * f_max by more than one magnitude unit's worth, and (docs/slashing.md
    * "The reservation at request") the request takes at least f * allocatedStake - 1 wei of what the view reported just
    * before; `untouched` pools are identical. Invariant 5: every `watched` allocation keeps its allocated stake to within
-   * 1 wei per 1e18. Also checks the allocation's request bookkeeping (openRequest, changedAfterRequest cleared),
-   * exactly one SlashAssetReserved per asset taken and none for a skipped one, and the pool gate (docs/slashing.md
-   * "Pending requests close the pool"): a taken asset's pool joined its epoch (gateAt unchanged) or started one (gateAt
-   * = the request's time). Pass `at` to pin the request's block time. Returns the id and what it reserved.
+   * 1 wei per 1e18. maxSlashable: the model's (0 while a request would skip the asset for a rule, else a request for
+   * f_max's take),
+   * and a request skips exactly the assets with stake whose maxSlashable read 0 for a rule (when no rule's verdict
+   * changed between the views and the request). Also checks the allocation's request bookkeeping (openRequest,
+   * changedAfterRequest cleared), exactly one SlashAssetReserved per asset taken and none for a skipped one, and the
+   * pool gate (docs/slashing.md "Pending requests close the pool"): a taken asset's pool joined its epoch (gateAt
+   * unchanged) or started one (gateAt = the request's time). Pass `at` to pin the request's block time. Returns the id
+   * and what it reserved.
    */
   async requestChecked(
     args: RequestArgs & { watched?: Watched[]; untouched?: PoolRef[]; at?: bigint },
@@ -987,6 +1090,7 @@ export class SlashingWorld {
     ).to.deep.equal(taken.map((b) => b.asset));
     for (const [i, b] of before.entries()) {
       const v = verdicts[i];
+      this.expectMaxSlashable(args, b, maxSlashWad, now, v.take ? v.amount : 0n);
       if (!v.take) {
         await this.expectSkipped(args, b);
         continue;
@@ -1012,8 +1116,8 @@ export class SlashingWorld {
       expect(x.amount * free * WAD, "inv 4: amount <= stake * f_max, plus one unit").to.be.lte(
         net * (a * maxSlashWad + WAD - 1n),
       );
-      expect(x.amount, "inv 4: amount <= maxSlashable + one magnitude unit's worth").to.be.lte(
-        b.maxSlashable + (net + free - 1n) / free + 2n,
+      expect(x.amount, "inv 4: amount <= stake * f_max + one magnitude unit's worth").to.be.lte(
+        (b.stake * maxSlashWad) / WAD + (net + free - 1n) / free + 2n,
       );
       // ... and at least the fraction asked of the stake the views reported (one wei of rounding).
       expect((x.amount + 1n) * WAD, "a request takes at least f * allocatedStake - 1").to.be.gte(
@@ -1093,7 +1197,11 @@ export class SlashingWorld {
     )
       .to.be.revertedWithCustomError(f.sm, expected.error)
       .withArgs(...expected.args);
-    for (const b of before) await this.expectSkipped(args, b);
+    const { maxSlashWad } = await f.sm.avsConfig(args.avs);
+    for (const b of before) {
+      this.expectMaxSlashable(args, b, maxSlashWad, now, 0n);
+      await this.expectSkipped(args, b);
+    }
     expect(await f.sm.slashRequestCount(), "a refused request is not counted").to.equal(count);
     return expected;
   }

@@ -1594,6 +1594,20 @@ export class Driver {
       // An asset the request rules let it skip (its last request still pending, its cooldown, the pool gate: checked
       // on the chain as it was) is taken later, by another request; every other asset meets issue 9's High property.
       const refusal = s === undefined ? this.refusalOf(before, avs, operator, asset) : undefined;
+      // maxSlashable, read at the request's own timestamp, says which: 0 exactly for an allocated asset a rule skips,
+      // otherwise exactly what a request for maxSlashWad would take: floor(net * ceil(a * maxSlashWad / 1e18) / free).
+      const max = required(before.maxSlashable.get(key), "maxSlashable before");
+      const current = required(before.allocations.get(key), "allocation before").current;
+      const mags = required(before.magnitudes.get(`${operator}|${asset}`), "magnitudes before");
+      const pool = required(before.vault.pools.get(`${operator}|${asset}`), "pool before");
+      const maxTake =
+        current === 0n
+          ? 0n
+          : ((pool.totalAssets - pool.pendingSlash) * ((current * maxSlashWad + WAD - 1n) / WAD)) /
+            (mags.maxMagnitude - mags.reserved);
+      expect(max, `${what}: maxSlashable before (${refusal ?? "not skipped"})`).to.equal(
+        current !== 0n && this.refusalOf(before, avs, operator, asset) !== undefined ? 0n : maxTake,
+      );
       if (refusal !== undefined) {
         if (stake !== 0n) this.count(`High property: an allocated asset skipped (${refusal})`);
         continue;

@@ -23,6 +23,10 @@
  *     after that a new epoch starts only once nothing is reserved and GATE_CYCLE after the last start (PoolGated);
  *   - an execution that leaves maxMagnitude < MIN_MAX_MAGNITUDE marks the pool fully slashed (PoolFullySlashed on
  *     entry) and allocation increases revert OperatorFullySlashed;
+ *   - a decrease (and the decrease a veto or cancel's restore creates) takes effect max(vault.withdrawalDelay(),
+ *     MAX_VETO_WINDOW + EXECUTION_WINDOW + SLASH_COOLDOWN) + GATE_CYCLE after it is queued;
+ *   - maxSlashable reads 0 while a request made now would skip the asset for a rule (the AVS's open request or
+ *     cooldown, the pool gate), else exactly what a request for the AVS's maximum fraction would take;
  *   - every increase, and every loosening AVS change (queued as a hash of its params, applied with them), takes effect
  *     at vault.latestReadyAt() + EXIT_BUFFER: after the latest ready time of any withdrawal queued so far or now
  *     (setWithdrawalDelay records the old horizon); a withdrawal's readyAt and a queued change's effectAt are fixed when
@@ -39,7 +43,6 @@
 import { ethers } from "hardhat";
 
 import {
-  DAY,
   DEFAULT_WITHDRAWAL_DELAY,
   MAX_WITHDRAWAL_DELAY,
   MIN_WITHDRAWAL_DELAY,
@@ -48,11 +51,13 @@ import {
 import {
   BURN_ADDRESS,
   EXECUTION_WINDOW,
+  EXIT_BUFFER,
   MAX_VETO_WINDOW,
   MIN_MAX_MAGNITUDE,
   STATUS,
   ZERO,
   allocatedStakeOf,
+  deallocationDelayFor,
   isFullySlashed,
   nextRequestAtOf,
   scaledPendingDecrease,
@@ -65,7 +70,7 @@ import { VaultModel, type CompletionModel, type MoveModel } from "./vaultModel";
 export { MIN_MAX_MAGNITUDE };
 
 /** SlashingManager.EXIT_BUFFER: an increase or loosening change waits this long after the latest ready time. */
-export const EXIT_BUFFER = 4n * DAY;
+export { EXIT_BUFFER };
 /** SlashingManager.JOIN_WINDOW: a request joins a pool's request epoch this long after the epoch started. */
 export const JOIN_WINDOW = 6n * 3_600n;
 /** SlashingManager.REOPEN_WINDOW: every epoch leaves the pool open at least this long. */
@@ -357,6 +362,33 @@ export class SlashingModel {
     return this.latestReadyAt(now) + EXIT_BUFFER - now;
   }
 
+  /**
+   * The deallocation delay: a decrease (and the decrease a restore creates) stays slashable max(vault.withdrawalDelay(),
+   * MAX_VETO_WINDOW + EXECUTION_WINDOW + SLASH_COOLDOWN) + GATE_CYCLE, so that an AVS deciding to slash within a
+   * withdrawal delay of its announcement (or whose cooldown ends then) reaches a join window or an open pool before it
+   * matures.
+   */
+  deallocationDelay(): bigint {
+    return deallocationDelayFor(this.withdrawalDelay());
+  }
+
+  /**
+   * Whether a request of `avs` made at `now` would skip `operator`'s allocated `asset` for a rule, whatever its
+   * fraction: the AVS's last request on the allocation Pending (an expired one stays open until cancelled) or cooling
+   * down, or the pool's epoch closed to new requests (past its join window, and pending requests or GATE_CYCLE not
+   * over). `maxSlashable` reads 0 exactly then.
+   */
+  requestSkips(operator: string, avs: string, asset: string, now: bigint): boolean {
+    const { a, m } = this.matured(operator, avs, asset, now);
+    if (a.current === 0n) return false;
+    if (a.openRequest !== 0n) {
+      if (this.statusOf(a.openRequest) === STATUS.Pending) return true;
+      if (now < this.nextRequestAt(a.openRequest)) return true;
+    }
+    const start = m.gateAt;
+    return start !== 0n && now >= start + JOIN_WINDOW && (m.reserved !== 0n || now < start + GATE_CYCLE);
+  }
+
   /** When the AVS of request `id` may next touch an allocation that request touched (its cooldown's end). */
   nextRequestAt(id: bigint): bigint {
     const r = this.request(id);
@@ -519,7 +551,7 @@ export class SlashingModel {
       a.pendingDelta = delta;
       a.pendingIncrease = true;
     } else if (magnitude < a.current) {
-      effectAt = now + this.withdrawalDelay();
+      effectAt = now + this.deallocationDelay();
       a.pendingDelta = a.current - magnitude;
       a.pendingIncrease = false;
     } else {
@@ -739,7 +771,7 @@ export class SlashingModel {
           m.encumbered -= a.pendingDelta;
           a.pendingDelta = back - a.pendingDelta;
           a.pendingIncrease = false;
-          a.effectAt = now + this.withdrawalDelay();
+          a.effectAt = now + this.deallocationDelay();
         }
       }
       m.reserved -= s;
@@ -1217,9 +1249,18 @@ export class ProtocolModel {
     return allocatedStakeOf(this.vault.netAssets(operator, asset), a.current, WAD - m.lost, m.reserved);
   }
 
-  /** `maxSlashable(operator, avs, asset)` at `now`. */
+  /**
+   * `maxSlashable(operator, avs, asset)` at `now`: 0 while a request made now would skip the asset for a rule (its open
+   * request, its cooldown, the pool gate), or when the AVS does not accept it or nothing is allocated; else exactly what
+   * a request for the AVS's maximum fraction would take: floor(net * ceil(a * maxSlashWad / 1e18) / (1e18 - lost -
+   * reserved)).
+   */
   maxSlashable(operator: string, avs: string, asset: string, now: bigint): bigint {
-    return mulDivDown(this.allocatedStake(operator, avs, asset, now), this.sm.config(avs).maxSlashWad, WAD);
+    const { a, m } = this.sm.matured(operator, avs, asset, now);
+    if (!this.sm.accepts(avs, asset) || a.current === 0n) return 0n;
+    if (this.sm.requestSkips(operator, avs, asset, now)) return 0n;
+    const s = slashMagnitude(a.current, this.sm.config(avs).maxSlashWad);
+    return mulDivDown(this.vault.netAssets(operator, asset), s, WAD - m.lost - m.reserved);
   }
 
   /**

@@ -216,7 +216,6 @@ export interface SlashingManagerInterface extends Interface {
       | "allocationDelay"
       | "applyAVSConfig"
       | "applyPendingAllocation"
-      | "avsAt"
       | "avsConfig"
       | "cancelSlash"
       | "deregisterOperatorFromAVS"
@@ -346,7 +345,6 @@ export interface SlashingManagerInterface extends Interface {
     functionFragment: "applyPendingAllocation",
     values: [AddressLike, AddressLike, AddressLike]
   ): string;
-  encodeFunctionData(functionFragment: "avsAt", values: [BigNumberish]): string;
   encodeFunctionData(
     functionFragment: "avsConfig",
     values: [AddressLike]
@@ -538,7 +536,6 @@ export interface SlashingManagerInterface extends Interface {
     functionFragment: "applyPendingAllocation",
     data: BytesLike
   ): Result;
-  decodeFunctionResult(functionFragment: "avsAt", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "avsConfig", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "cancelSlash",
@@ -1158,8 +1155,6 @@ export interface SlashingManager extends BaseContract {
     "nonpayable"
   >;
 
-  avsAt: TypedContractMethod<[id: BigNumberish], [string], "view">;
-
   avsConfig: TypedContractMethod<
     [avs: AddressLike],
     [ISlashingManagerTypes.AVSConfigStructOutput],
@@ -1414,9 +1409,6 @@ export interface SlashingManager extends BaseContract {
     [void],
     "nonpayable"
   >;
-  getFunction(
-    nameOrSignature: "avsAt"
-  ): TypedContractMethod<[id: BigNumberish], [string], "view">;
   getFunction(
     nameOrSignature: "avsConfig"
   ): TypedContractMethod<

@@ -203,7 +203,6 @@ export interface ISlashingManagerInterface extends Interface {
       | "allocationDelay"
       | "applyAVSConfig"
       | "applyPendingAllocation"
-      | "avsAt"
       | "avsConfig"
       | "cancelSlash"
       | "deregisterOperatorFromAVS"
@@ -266,7 +265,6 @@ export interface ISlashingManagerInterface extends Interface {
     functionFragment: "applyPendingAllocation",
     values: [AddressLike, AddressLike, AddressLike]
   ): string;
-  encodeFunctionData(functionFragment: "avsAt", values: [BigNumberish]): string;
   encodeFunctionData(
     functionFragment: "avsConfig",
     values: [AddressLike]
@@ -367,7 +365,6 @@ export interface ISlashingManagerInterface extends Interface {
     functionFragment: "applyPendingAllocation",
     data: BytesLike
   ): Result;
-  decodeFunctionResult(functionFragment: "avsAt", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "avsConfig", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "cancelSlash",
@@ -836,8 +833,6 @@ export interface ISlashingManager extends BaseContract {
     "nonpayable"
   >;
 
-  avsAt: TypedContractMethod<[id: BigNumberish], [string], "view">;
-
   avsConfig: TypedContractMethod<
     [avs: AddressLike],
     [ISlashingManagerTypes.AVSConfigStructOutput],
@@ -1001,9 +996,6 @@ export interface ISlashingManager extends BaseContract {
     [void],
     "nonpayable"
   >;
-  getFunction(
-    nameOrSignature: "avsAt"
-  ): TypedContractMethod<[id: BigNumberish], [string], "view">;
   getFunction(
     nameOrSignature: "avsConfig"
   ): TypedContractMethod<

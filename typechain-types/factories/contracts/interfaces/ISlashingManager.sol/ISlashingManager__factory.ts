@@ -1262,25 +1262,6 @@ const _abi = [
   {
     inputs: [
       {
-        internalType: "uint32",
-        name: "id",
-        type: "uint32",
-      },
-    ],
-    name: "avsAt",
-    outputs: [
-      {
-        internalType: "address",
-        name: "",
-        type: "address",
-      },
-    ],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [
-      {
         internalType: "address",
         name: "avs",
         type: "address",
