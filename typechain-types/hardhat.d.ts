@@ -238,6 +238,14 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ILRTOracle__factory>;
     getContractFactory(
+      name: "ILRTOracleErrors",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTOracleErrors__factory>;
+    getContractFactory(
+      name: "ILRTOracleEvents",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTOracleEvents__factory>;
+    getContractFactory(
       name: "ILRTPriceFeed",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ILRTPriceFeed__factory>;
@@ -667,6 +675,16 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.ILRTOracle>;
     getContractAt(
+      name: "ILRTOracleErrors",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTOracleErrors>;
+    getContractAt(
+      name: "ILRTOracleEvents",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTOracleEvents>;
+    getContractAt(
       name: "ILRTPriceFeed",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -1077,6 +1095,14 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ILRTOracle>;
     deployContract(
+      name: "ILRTOracleErrors",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTOracleErrors>;
+    deployContract(
+      name: "ILRTOracleEvents",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTOracleEvents>;
+    deployContract(
       name: "ILRTPriceFeed",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ILRTPriceFeed>;
@@ -1505,6 +1531,16 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ILRTOracle>;
+    deployContract(
+      name: "ILRTOracleErrors",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTOracleErrors>;
+    deployContract(
+      name: "ILRTOracleEvents",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTOracleEvents>;
     deployContract(
       name: "ILRTPriceFeed",
       args: any[],

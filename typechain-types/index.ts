@@ -116,8 +116,12 @@ export type { IRETHLike } from "./contracts/interfaces/ILiquidStakingTokens.sol/
 export { IRETHLike__factory } from "./factories/contracts/interfaces/ILiquidStakingTokens.sol/IRETHLike__factory";
 export type { IWstETHLike } from "./contracts/interfaces/ILiquidStakingTokens.sol/IWstETHLike";
 export { IWstETHLike__factory } from "./factories/contracts/interfaces/ILiquidStakingTokens.sol/IWstETHLike__factory";
-export type { ILRTOracle } from "./contracts/interfaces/ILRTOracle";
-export { ILRTOracle__factory } from "./factories/contracts/interfaces/ILRTOracle__factory";
+export type { ILRTOracle } from "./contracts/interfaces/ILRTOracle.sol/ILRTOracle";
+export { ILRTOracle__factory } from "./factories/contracts/interfaces/ILRTOracle.sol/ILRTOracle__factory";
+export type { ILRTOracleErrors } from "./contracts/interfaces/ILRTOracle.sol/ILRTOracleErrors";
+export { ILRTOracleErrors__factory } from "./factories/contracts/interfaces/ILRTOracle.sol/ILRTOracleErrors__factory";
+export type { ILRTOracleEvents } from "./contracts/interfaces/ILRTOracle.sol/ILRTOracleEvents";
+export { ILRTOracleEvents__factory } from "./factories/contracts/interfaces/ILRTOracle.sol/ILRTOracleEvents__factory";
 export type { ILRTPriceFeed } from "./contracts/interfaces/ILRTPriceFeed";
 export { ILRTPriceFeed__factory } from "./factories/contracts/interfaces/ILRTPriceFeed__factory";
 export type { IOperatorRegistry } from "./contracts/interfaces/IOperatorRegistry.sol/IOperatorRegistry";

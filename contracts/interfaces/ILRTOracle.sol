@@ -3,17 +3,8 @@ pragma solidity 0.8.28;
 
 import {IRateAdapter} from "./IRateAdapter.sol";
 
-/// @title ILRTOracle
-/// @notice The price, in ETH, of each asset the liquid restaking token accepts (docs/lrt.md, "Oracle"; docs/oracle.md).
-/// Each asset has a rate adapter; `updatePrice` (anyone) copies the adapter's rate into a stored price, rejecting a
-/// zero price and a move larger than the asset's `maxMoveBps` against the stored price; `price` returns the stored
-/// price and rejects it once it is older than the asset's `maxAge`.
-interface ILRTOracle {
-    /// @notice `asset` has no price source.
-    error UnknownAsset(address asset);
-    /// @notice The stored price of `asset` was last updated at `updatedAt`, more than `maxAge` seconds ago.
-    error StalePrice(address asset, uint256 updatedAt, uint256 maxAge);
-
+/// @title ILRTOracleTypes
+interface ILRTOracleTypes {
     /// @notice The configuration and stored price of an asset. `adapter` gives the rate in ETH wei per 1e18 units of
     /// the asset; `price` is ETH wei per whole token (10 ** decimals units), written at `updatedAt`.
     struct AssetConfig {
@@ -26,7 +17,12 @@ interface ILRTOracle {
         uint128 price;
         uint40 updatedAt;
     }
+}
 
+/// @title ILRTOracleErrors
+/// @notice The oracle's errors besides `UnknownAsset` and `StalePrice`, which `ILRTOracle` itself declares (the LRT
+/// reads those two).
+interface ILRTOracleErrors {
     /// @notice The zero address was given where one is required.
     error ZeroAddress();
     /// @notice `asset` has a price source already.
@@ -53,7 +49,10 @@ interface ILRTOracle {
     error UpdateTooSoon(address asset, uint256 updatedAt, uint256 minUpdateInterval);
     /// @notice The adapter's price is outside the [`minPrice`, `maxPrice`] range the admin expected for a reset.
     error ResetPriceOutOfRange(address asset, uint256 newPrice, uint256 minPrice, uint256 maxPrice);
+}
 
+/// @title ILRTOracleEvents
+interface ILRTOracleEvents {
     /// @notice `asset` was given a price source.
     /// @param asset The asset.
     /// @param adapter Its rate adapter.
@@ -97,6 +96,18 @@ interface ILRTOracle {
         uint256 newPrice,
         uint256 updatedAt
     );
+}
+
+/// @title ILRTOracle
+/// @notice The price, in ETH, of each asset the liquid restaking token accepts (docs/lrt.md, "Oracle"; docs/oracle.md).
+/// Each asset has a rate adapter; `updatePrice` (anyone) copies the adapter's rate into a stored price, rejecting a
+/// zero price and a move larger than the asset's `maxMoveBps` against the stored price; `price` returns the stored
+/// price and rejects it once it is older than the asset's `maxAge`.
+interface ILRTOracle is ILRTOracleTypes, ILRTOracleErrors, ILRTOracleEvents {
+    /// @notice `asset` has no price source.
+    error UnknownAsset(address asset);
+    /// @notice The stored price of `asset` was last updated at `updatedAt`, more than `maxAge` seconds ago.
+    error StalePrice(address asset, uint256 updatedAt, uint256 maxAge);
 
     /// @notice Lists `asset` with its rate adapter and bounds, and stores the adapter's current price (the admin
     /// vouches for it: no move bound applies to the first price). Role: ORACLE_ADMIN_ROLE.

@@ -23,7 +23,7 @@ import type {
   TypedContractMethod,
 } from "../../common";
 
-export declare namespace ILRTOracle {
+export declare namespace ILRTOracleTypes {
   export type AssetConfigStruct = {
     adapter: AddressLike;
     maxAge: BigNumberish;
@@ -668,7 +668,7 @@ export interface LRTOracle extends BaseContract {
 
   assetConfig: TypedContractMethod<
     [asset: AddressLike],
-    [ILRTOracle.AssetConfigStructOutput],
+    [ILRTOracleTypes.AssetConfigStructOutput],
     "view"
   >;
 
@@ -817,7 +817,7 @@ export interface LRTOracle extends BaseContract {
     nameOrSignature: "assetConfig"
   ): TypedContractMethod<
     [asset: AddressLike],
-    [ILRTOracle.AssetConfigStructOutput],
+    [ILRTOracleTypes.AssetConfigStructOutput],
     "view"
   >;
   getFunction(

@@ -21,9 +21,9 @@ import type {
   TypedLogDescription,
   TypedListener,
   TypedContractMethod,
-} from "../../common";
+} from "../../../common";
 
-export declare namespace ILRTOracle {
+export declare namespace ILRTOracleTypes {
   export type AssetConfigStruct = {
     adapter: AddressLike;
     maxAge: BigNumberish;
@@ -351,7 +351,7 @@ export interface ILRTOracle extends BaseContract {
 
   assetConfig: TypedContractMethod<
     [asset: AddressLike],
-    [ILRTOracle.AssetConfigStructOutput],
+    [ILRTOracleTypes.AssetConfigStructOutput],
     "view"
   >;
 
@@ -416,7 +416,7 @@ export interface ILRTOracle extends BaseContract {
     nameOrSignature: "assetConfig"
   ): TypedContractMethod<
     [asset: AddressLike],
-    [ILRTOracle.AssetConfigStructOutput],
+    [ILRTOracleTypes.AssetConfigStructOutput],
     "view"
   >;
   getFunction(

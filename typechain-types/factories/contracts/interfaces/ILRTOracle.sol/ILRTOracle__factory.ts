@@ -6,7 +6,7 @@ import { Contract, Interface, type ContractRunner } from "ethers";
 import type {
   ILRTOracle,
   ILRTOracleInterface,
-} from "../../../contracts/interfaces/ILRTOracle";
+} from "../../../../contracts/interfaces/ILRTOracle.sol/ILRTOracle";
 
 const _abi = [
   {
@@ -538,7 +538,7 @@ const _abi = [
             type: "uint40",
           },
         ],
-        internalType: "struct ILRTOracle.AssetConfig",
+        internalType: "struct ILRTOracleTypes.AssetConfig",
         name: "",
         type: "tuple",
       },
