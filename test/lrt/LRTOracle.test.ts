@@ -229,6 +229,18 @@ describe("LRTOracle", function () {
         .withArgs(rETHAddress);
     });
 
+    it("rejects a price above 2^128 - 1 (PriceTooLarge), by update and by reset", async function () {
+      const { oracle, rETH, rETHAddress } = await loadFixture(oracleFixture);
+      const huge = 2n ** 128n;
+      await (await rETH.setExchangeRate(huge)).wait();
+      await expect(oracle.updatePrice(rETHAddress))
+        .to.be.revertedWithCustomError(oracle, "PriceTooLarge")
+        .withArgs(rETHAddress, huge);
+      await expect(oracle.resetPrice(rETHAddress, 0n, huge))
+        .to.be.revertedWithCustomError(oracle, "PriceTooLarge")
+        .withArgs(rETHAddress, huge);
+    });
+
     it("reverts UnknownAsset for an asset without a price source", async function () {
       const { oracle, wethAddress } = await loadFixture(oracleFixture);
       await expect(oracle.updatePrice(wethAddress))
