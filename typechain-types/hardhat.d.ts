@@ -218,13 +218,37 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.SlashingManager__factory>;
     getContractFactory(
+      name: "AggregatorV3Interface",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.AggregatorV3Interface__factory>;
+    getContractFactory(
       name: "IAVSRegistrar",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IAVSRegistrar__factory>;
     getContractFactory(
+      name: "IRETHLike",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IRETHLike__factory>;
+    getContractFactory(
+      name: "IWstETHLike",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IWstETHLike__factory>;
+    getContractFactory(
       name: "ILRTOracle",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ILRTOracle__factory>;
+    getContractFactory(
+      name: "ILRTOracleErrors",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTOracleErrors__factory>;
+    getContractFactory(
+      name: "ILRTOracleEvents",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTOracleEvents__factory>;
+    getContractFactory(
+      name: "ILRTPriceFeed",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTPriceFeed__factory>;
     getContractFactory(
       name: "IOperatorRegistry",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -241,6 +265,14 @@ declare module "hardhat/types/runtime" {
       name: "IPausableGroups",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IPausableGroups__factory>;
+    getContractFactory(
+      name: "IRateAdapter",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IRateAdapter__factory>;
+    getContractFactory(
+      name: "IRateSource",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IRateSource__factory>;
     getContractFactory(
       name: "IRestakingVault",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -282,6 +314,26 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ISlashingManagerEvents__factory>;
     getContractFactory(
+      name: "IdentityRateAdapter",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IdentityRateAdapter__factory>;
+    getContractFactory(
+      name: "RETHRateAdapter",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.RETHRateAdapter__factory>;
+    getContractFactory(
+      name: "WstETHRateAdapter",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.WstETHRateAdapter__factory>;
+    getContractFactory(
+      name: "LRTOracle",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTOracle__factory>;
+    getContractFactory(
+      name: "LRTPriceFeed",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTPriceFeed__factory>;
+    getContractFactory(
       name: "BlocklistERC20",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.BlocklistERC20__factory>;
@@ -306,6 +358,14 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.MockERC20__factory>;
     getContractFactory(
+      name: "MockRateSource",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.MockRateSource__factory>;
+    getContractFactory(
+      name: "MockRETH",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.MockRETH__factory>;
+    getContractFactory(
       name: "MockRewardsHook",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.MockRewardsHook__factory>;
@@ -313,6 +373,10 @@ declare module "hardhat/types/runtime" {
       name: "MockSlashingCaller",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.MockSlashingCaller__factory>;
+    getContractFactory(
+      name: "MockWstETH",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.MockWstETH__factory>;
     getContractFactory(
       name: "ReentrantERC20",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -586,15 +650,45 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.SlashingManager>;
     getContractAt(
+      name: "AggregatorV3Interface",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.AggregatorV3Interface>;
+    getContractAt(
       name: "IAVSRegistrar",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.IAVSRegistrar>;
     getContractAt(
+      name: "IRETHLike",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IRETHLike>;
+    getContractAt(
+      name: "IWstETHLike",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IWstETHLike>;
+    getContractAt(
       name: "ILRTOracle",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.ILRTOracle>;
+    getContractAt(
+      name: "ILRTOracleErrors",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTOracleErrors>;
+    getContractAt(
+      name: "ILRTOracleEvents",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTOracleEvents>;
+    getContractAt(
+      name: "ILRTPriceFeed",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTPriceFeed>;
     getContractAt(
       name: "IOperatorRegistry",
       address: string | ethers.Addressable,
@@ -615,6 +709,16 @@ declare module "hardhat/types/runtime" {
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.IPausableGroups>;
+    getContractAt(
+      name: "IRateAdapter",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IRateAdapter>;
+    getContractAt(
+      name: "IRateSource",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IRateSource>;
     getContractAt(
       name: "IRestakingVault",
       address: string | ethers.Addressable,
@@ -666,6 +770,31 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.ISlashingManagerEvents>;
     getContractAt(
+      name: "IdentityRateAdapter",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IdentityRateAdapter>;
+    getContractAt(
+      name: "RETHRateAdapter",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.RETHRateAdapter>;
+    getContractAt(
+      name: "WstETHRateAdapter",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.WstETHRateAdapter>;
+    getContractAt(
+      name: "LRTOracle",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTOracle>;
+    getContractAt(
+      name: "LRTPriceFeed",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTPriceFeed>;
+    getContractAt(
       name: "BlocklistERC20",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -696,6 +825,16 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.MockERC20>;
     getContractAt(
+      name: "MockRateSource",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.MockRateSource>;
+    getContractAt(
+      name: "MockRETH",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.MockRETH>;
+    getContractAt(
       name: "MockRewardsHook",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -705,6 +844,11 @@ declare module "hardhat/types/runtime" {
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.MockSlashingCaller>;
+    getContractAt(
+      name: "MockWstETH",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.MockWstETH>;
     getContractAt(
       name: "ReentrantERC20",
       address: string | ethers.Addressable,
@@ -931,13 +1075,37 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.SlashingManager>;
     deployContract(
+      name: "AggregatorV3Interface",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.AggregatorV3Interface>;
+    deployContract(
       name: "IAVSRegistrar",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IAVSRegistrar>;
     deployContract(
+      name: "IRETHLike",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IRETHLike>;
+    deployContract(
+      name: "IWstETHLike",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IWstETHLike>;
+    deployContract(
       name: "ILRTOracle",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ILRTOracle>;
+    deployContract(
+      name: "ILRTOracleErrors",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTOracleErrors>;
+    deployContract(
+      name: "ILRTOracleEvents",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTOracleEvents>;
+    deployContract(
+      name: "ILRTPriceFeed",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTPriceFeed>;
     deployContract(
       name: "IOperatorRegistry",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -954,6 +1122,14 @@ declare module "hardhat/types/runtime" {
       name: "IPausableGroups",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IPausableGroups>;
+    deployContract(
+      name: "IRateAdapter",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IRateAdapter>;
+    deployContract(
+      name: "IRateSource",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IRateSource>;
     deployContract(
       name: "IRestakingVault",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -995,6 +1171,26 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ISlashingManagerEvents>;
     deployContract(
+      name: "IdentityRateAdapter",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IdentityRateAdapter>;
+    deployContract(
+      name: "RETHRateAdapter",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.RETHRateAdapter>;
+    deployContract(
+      name: "WstETHRateAdapter",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.WstETHRateAdapter>;
+    deployContract(
+      name: "LRTOracle",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTOracle>;
+    deployContract(
+      name: "LRTPriceFeed",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTPriceFeed>;
+    deployContract(
       name: "BlocklistERC20",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.BlocklistERC20>;
@@ -1019,6 +1215,14 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockERC20>;
     deployContract(
+      name: "MockRateSource",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockRateSource>;
+    deployContract(
+      name: "MockRETH",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockRETH>;
+    deployContract(
       name: "MockRewardsHook",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockRewardsHook>;
@@ -1026,6 +1230,10 @@ declare module "hardhat/types/runtime" {
       name: "MockSlashingCaller",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockSlashingCaller>;
+    deployContract(
+      name: "MockWstETH",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockWstETH>;
     deployContract(
       name: "ReentrantERC20",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1299,15 +1507,45 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.SlashingManager>;
     deployContract(
+      name: "AggregatorV3Interface",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.AggregatorV3Interface>;
+    deployContract(
       name: "IAVSRegistrar",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IAVSRegistrar>;
     deployContract(
+      name: "IRETHLike",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IRETHLike>;
+    deployContract(
+      name: "IWstETHLike",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IWstETHLike>;
+    deployContract(
       name: "ILRTOracle",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ILRTOracle>;
+    deployContract(
+      name: "ILRTOracleErrors",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTOracleErrors>;
+    deployContract(
+      name: "ILRTOracleEvents",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTOracleEvents>;
+    deployContract(
+      name: "ILRTPriceFeed",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTPriceFeed>;
     deployContract(
       name: "IOperatorRegistry",
       args: any[],
@@ -1328,6 +1566,16 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IPausableGroups>;
+    deployContract(
+      name: "IRateAdapter",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IRateAdapter>;
+    deployContract(
+      name: "IRateSource",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IRateSource>;
     deployContract(
       name: "IRestakingVault",
       args: any[],
@@ -1379,6 +1627,31 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ISlashingManagerEvents>;
     deployContract(
+      name: "IdentityRateAdapter",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IdentityRateAdapter>;
+    deployContract(
+      name: "RETHRateAdapter",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.RETHRateAdapter>;
+    deployContract(
+      name: "WstETHRateAdapter",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.WstETHRateAdapter>;
+    deployContract(
+      name: "LRTOracle",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTOracle>;
+    deployContract(
+      name: "LRTPriceFeed",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTPriceFeed>;
+    deployContract(
       name: "BlocklistERC20",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1409,6 +1682,16 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockERC20>;
     deployContract(
+      name: "MockRateSource",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockRateSource>;
+    deployContract(
+      name: "MockRETH",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockRETH>;
+    deployContract(
       name: "MockRewardsHook",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1418,6 +1701,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockSlashingCaller>;
+    deployContract(
+      name: "MockWstETH",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockWstETH>;
     deployContract(
       name: "ReentrantERC20",
       args: any[],

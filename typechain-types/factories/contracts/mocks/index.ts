@@ -7,8 +7,11 @@ export { FeeOnTransferRewardToken__factory } from "./FeeOnTransferRewardToken__f
 export { MockAVSRegistrar__factory } from "./MockAVSRegistrar__factory";
 export { MockERC1271Approver__factory } from "./MockERC1271Approver__factory";
 export { MockERC20__factory } from "./MockERC20__factory";
+export { MockRETH__factory } from "./MockRETH__factory";
+export { MockRateSource__factory } from "./MockRateSource__factory";
 export { MockRewardsHook__factory } from "./MockRewardsHook__factory";
 export { MockSlashingCaller__factory } from "./MockSlashingCaller__factory";
+export { MockWstETH__factory } from "./MockWstETH__factory";
 export { ReentrantERC20__factory } from "./ReentrantERC20__factory";
 export { ReentrantRewardToken__factory } from "./ReentrantRewardToken__factory";
 export { RewardsStateReader__factory } from "./RewardsStateReader__factory";
