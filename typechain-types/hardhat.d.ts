@@ -222,6 +222,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IAVSRegistrar__factory>;
     getContractFactory(
+      name: "ILRTOracle",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTOracle__factory>;
+    getContractFactory(
       name: "IOperatorRegistry",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IOperatorRegistry__factory>;
@@ -317,6 +321,10 @@ declare module "hardhat/types/runtime" {
       name: "ReentrantRewardToken",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ReentrantRewardToken__factory>;
+    getContractFactory(
+      name: "RewardDebtHarness",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.RewardDebtHarness__factory>;
     getContractFactory(
       name: "RewardsStateReader",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -587,6 +595,11 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.IAVSRegistrar>;
     getContractAt(
+      name: "ILRTOracle",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTOracle>;
+    getContractAt(
       name: "IOperatorRegistry",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -706,6 +719,11 @@ declare module "hardhat/types/runtime" {
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.ReentrantRewardToken>;
+    getContractAt(
+      name: "RewardDebtHarness",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.RewardDebtHarness>;
     getContractAt(
       name: "RewardsStateReader",
       address: string | ethers.Addressable,
@@ -926,6 +944,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IAVSRegistrar>;
     deployContract(
+      name: "ILRTOracle",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTOracle>;
+    deployContract(
       name: "IOperatorRegistry",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IOperatorRegistry>;
@@ -1021,6 +1043,10 @@ declare module "hardhat/types/runtime" {
       name: "ReentrantRewardToken",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ReentrantRewardToken>;
+    deployContract(
+      name: "RewardDebtHarness",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.RewardDebtHarness>;
     deployContract(
       name: "RewardsStateReader",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1291,6 +1317,11 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IAVSRegistrar>;
     deployContract(
+      name: "ILRTOracle",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTOracle>;
+    deployContract(
       name: "IOperatorRegistry",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1410,6 +1441,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ReentrantRewardToken>;
+    deployContract(
+      name: "RewardDebtHarness",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.RewardDebtHarness>;
     deployContract(
       name: "RewardsStateReader",
       args: any[],

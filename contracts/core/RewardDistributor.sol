@@ -11,6 +11,7 @@ import {IRestakingVault} from "../interfaces/IRestakingVault.sol";
 import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
 import {IRewardsHook} from "../interfaces/IRewardsHook.sol";
 import {ConstantsLib, STREAM_SLOTS} from "../libraries/ConstantsLib.sol";
+import {RewardDebtLib} from "../libraries/RewardDebtLib.sol";
 import {RewardMathLib} from "../libraries/RewardMathLib.sol";
 import {ProtocolUpgradeable} from "./ProtocolUpgradeable.sol";
 
@@ -52,7 +53,7 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         mapping(address token => bool) fundingDisabled;
         mapping(address token => uint256) minFunding;
         mapping(address operator => mapping(address asset => PoolRewards)) pools;
-        mapping(address staker => mapping(address operator => mapping(address asset => int256[STREAM_SLOTS]))) debts;
+        mapping(address staker => mapping(address operator => mapping(address asset => RewardDebtLib.Debts))) debts;
         mapping(address staker => mapping(uint8 tokenId => uint256)) accrued;
         mapping(address staker => uint256) accruedMask;
         mapping(address operator => mapping(uint8 tokenId => uint256)) commissions;
@@ -238,14 +239,16 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
 
     function _previewPending(
         PoolRewards storage pool,
-        int256[STREAM_SLOTS] storage debts,
+        RewardDebtLib.Debts storage debts,
         uint8 id,
         uint256 shares,
         uint256 active
     ) internal view returns (uint256) {
         uint256 slot = _slotOf(pool.tokenIds, pool.streamCount, id);
         if (slot == 0) return 0;
-        return RewardMathLib.pendingDown(shares, _previewRewardPerShare(pool, slot - 1, active), debts[slot - 1]);
+        --slot;
+        int256 debt = RewardDebtLib.get(debts, RewardDebtLib.wordOf(debts, slot), slot);
+        return RewardMathLib.pendingDown(shares, _previewRewardPerShare(pool, slot, active), debt);
     }
 
     /// @inheritdoc IRewardDistributor
@@ -438,7 +441,7 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
     /// @dev Moves the staker's pending rewards of every stream into its debts for its new shares, or into its accrued
     /// balances when it leaves the pool.
     function _settleStaker(
-        int256[STREAM_SLOTS] storage debts,
+        RewardDebtLib.Debts storage debts,
         mapping(uint8 tokenId => uint256) storage accrued,
         uint256[STREAM_SLOTS] memory rps,
         uint256 tokenIds,
@@ -446,25 +449,29 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         uint256 sharesBefore,
         uint256 sharesAfter
     ) internal returns (uint256 accruedBits) {
+        uint256 word;
         for (uint256 i; i < count; ++i) {
-            uint256 pending = RewardMathLib.pendingDown(sharesBefore, rps[i], debts[i]);
+            if (i & 1 == 0) word = RewardDebtLib.wordOf(debts, i);
+            uint256 pending = RewardMathLib.pendingDown(sharesBefore, rps[i], RewardDebtLib.get(debts, word, i));
+            int256 debt;
             if (sharesAfter == 0) {
                 if (pending != 0) {
                     uint8 id = uint8(tokenIds >> (8 * i));
                     accrued[id] += pending;
                     accruedBits |= 1 << id;
                 }
-                debts[i] = 0;
             } else {
-                debts[i] = RewardMathLib.debtUp(sharesAfter, rps[i], pending);
+                debt = RewardMathLib.debtUp(sharesAfter, rps[i], pending);
             }
+            word = RewardDebtLib.set(debts, word, i, debt);
+            if (i & 1 == 1 || i + 1 == count) RewardDebtLib.setWord(debts, i, word);
         }
     }
 
     /// @dev Adds the staker's pending rewards in `ids` from pool `(operator, asset)` to `amounts` and resets them.
     function _settlePool(
         PoolRewards storage pool,
-        int256[STREAM_SLOTS] storage debts,
+        RewardDebtLib.Debts storage debts,
         uint256 shares,
         uint256 active,
         uint8[] memory ids,
@@ -477,8 +484,10 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
             uint256 slot = _slotOf(tokenIds, count, ids[t]);
             if (slot == 0) continue;
             slot -= 1;
-            amounts[t] += RewardMathLib.pendingDown(shares, rps[slot], debts[slot]);
-            debts[slot] = RewardMathLib.debtUp(shares, rps[slot], 0);
+            uint256 word = RewardDebtLib.wordOf(debts, slot);
+            amounts[t] += RewardMathLib.pendingDown(shares, rps[slot], RewardDebtLib.get(debts, word, slot));
+            word = RewardDebtLib.set(debts, word, slot, RewardMathLib.debtUp(shares, rps[slot], 0));
+            RewardDebtLib.setWord(debts, slot, word);
         }
     }
 

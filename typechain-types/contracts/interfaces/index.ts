@@ -10,5 +10,6 @@ export type { iRewardDistributorSol };
 import type * as iSlashingManagerSol from "./ISlashingManager.sol";
 export type { iSlashingManagerSol };
 export type { IAVSRegistrar } from "./IAVSRegistrar";
+export type { ILRTOracle } from "./ILRTOracle";
 export type { IPausableGroups } from "./IPausableGroups";
 export type { IRewardsHook } from "./IRewardsHook";

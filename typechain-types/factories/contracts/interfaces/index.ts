@@ -6,5 +6,6 @@ export * as iRestakingVaultSol from "./IRestakingVault.sol";
 export * as iRewardDistributorSol from "./IRewardDistributor.sol";
 export * as iSlashingManagerSol from "./ISlashingManager.sol";
 export { IAVSRegistrar__factory } from "./IAVSRegistrar__factory";
+export { ILRTOracle__factory } from "./ILRTOracle__factory";
 export { IPausableGroups__factory } from "./IPausableGroups__factory";
 export { IRewardsHook__factory } from "./IRewardsHook__factory";
