@@ -10,9 +10,9 @@
  *
  * Rounding allowance (ROUNDING below). The model accumulates each stream's reward per share R as specified:
  * R += floor(rate * dt * 1e18 / A) at every pool update in which the stream accrues, and once more (not stored) when a
- * view reads it; so the model's R is below the exact value E by less than 1 unit per such step: 0 <= E - R_model <
+ * view or a claim reads it (a claim does not update the pool); so the model's R is below the exact value E by less than 1 unit per such step: 0 <= E - R_model <
  * accruals + 1. The contract derives R from one time-per-share accumulator per pool (RewardMathLib): G +=
- * floor(dt * 1e54 / A) at every update (and once more on a read), R = floor(rate * G / 1e36) - offset, with the offset
+ * floor(dt * 1e54 / A) at every update (and once more on a read or a claim), R = floor(rate * G / 1e36) - offset, with the offset
  * re-based at every funding of the stream so that R is continuous, and R frozen when the stream ends. Over a segment of
  * constant rate (from one funding to the next, or to the end), G is below its exact value by less than one unit per
  * step, worth less than rate / 1e36 units of R each, and the two floors at the segment's ends add less than 1 unit
