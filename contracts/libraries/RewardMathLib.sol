@@ -74,7 +74,7 @@ library RewardMathLib {
         int256 value = down.toInt256();
         int256 p_ = value - debt;
         pending = p_ > 0 ? uint256(p_) : 0;
-        // down < 2^255 (toInt256 above), so down + 1 cannot overflow.
+        // Checked: reverts exactly where debtUp's toInt256 of the rounded-up value would.
         debtAfter = inexact ? value + 1 : value;
     }
 
