@@ -14,5 +14,6 @@ export type { MockSlashingCaller } from "./MockSlashingCaller";
 export type { MockWstETH } from "./MockWstETH";
 export type { ReentrantERC20 } from "./ReentrantERC20";
 export type { ReentrantRewardToken } from "./ReentrantRewardToken";
+export type { RewardDebtHarness } from "./RewardDebtHarness";
 export type { RewardsStateReader } from "./RewardsStateReader";
 export type { SharesMathHarness } from "./SharesMathHarness";

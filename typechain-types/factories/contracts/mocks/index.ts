@@ -14,5 +14,6 @@ export { MockSlashingCaller__factory } from "./MockSlashingCaller__factory";
 export { MockWstETH__factory } from "./MockWstETH__factory";
 export { ReentrantERC20__factory } from "./ReentrantERC20__factory";
 export { ReentrantRewardToken__factory } from "./ReentrantRewardToken__factory";
+export { RewardDebtHarness__factory } from "./RewardDebtHarness__factory";
 export { RewardsStateReader__factory } from "./RewardsStateReader__factory";
 export { SharesMathHarness__factory } from "./SharesMathHarness__factory";
