@@ -26,6 +26,14 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.UUPSUpgradeable__factory>;
     getContractFactory(
+      name: "ERC20Upgradeable",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ERC20Upgradeable__factory>;
+    getContractFactory(
+      name: "ERC20PermitUpgradeable",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ERC20PermitUpgradeable__factory>;
+    getContractFactory(
       name: "ContextUpgradeable",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ContextUpgradeable__factory>;
@@ -37,6 +45,10 @@ declare module "hardhat/types/runtime" {
       name: "ERC165Upgradeable",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ERC165Upgradeable__factory>;
+    getContractFactory(
+      name: "NoncesUpgradeable",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.NoncesUpgradeable__factory>;
     getContractFactory(
       name: "AccessControl",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -90,9 +102,17 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IERC7913SignatureVerifier__factory>;
     getContractFactory(
+      name: "BeaconProxy",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.BeaconProxy__factory>;
+    getContractFactory(
       name: "IBeacon",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IBeacon__factory>;
+    getContractFactory(
+      name: "UpgradeableBeacon",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.UpgradeableBeacon__factory>;
     getContractFactory(
       name: "ERC1967Proxy",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -222,6 +242,38 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IAVSRegistrar__factory>;
     getContractFactory(
+      name: "ILiquidRestakingToken",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILiquidRestakingToken__factory>;
+    getContractFactory(
+      name: "ILRTAssetVault",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTAssetVault__factory>;
+    getContractFactory(
+      name: "ILRTAssetVaultCallback",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTAssetVaultCallback__factory>;
+    getContractFactory(
+      name: "ILRTManager",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTManager__factory>;
+    getContractFactory(
+      name: "ILRTManagerErrors",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTManagerErrors__factory>;
+    getContractFactory(
+      name: "ILRTManagerEvents",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTManagerEvents__factory>;
+    getContractFactory(
+      name: "ILRTNode",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTNode__factory>;
+    getContractFactory(
+      name: "ILRTOracle",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTOracle__factory>;
+    getContractFactory(
       name: "IOperatorRegistry",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IOperatorRegistry__factory>;
@@ -278,6 +330,30 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ISlashingManagerEvents__factory>;
     getContractFactory(
+      name: "LiquidRestakingToken",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LiquidRestakingToken__factory>;
+    getContractFactory(
+      name: "LRTAssetVault",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTAssetVault__factory>;
+    getContractFactory(
+      name: "LRTManager",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTManager__factory>;
+    getContractFactory(
+      name: "LRTNode",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTNode__factory>;
+    getContractFactory(
+      name: "LRTNodeBeacon",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTNodeBeacon__factory>;
+    getContractFactory(
+      name: "LRTOperations",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTOperations__factory>;
+    getContractFactory(
       name: "BlocklistERC20",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.BlocklistERC20__factory>;
@@ -301,6 +377,10 @@ declare module "hardhat/types/runtime" {
       name: "MockERC20",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.MockERC20__factory>;
+    getContractFactory(
+      name: "MockLRTOracle",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.MockLRTOracle__factory>;
     getContractFactory(
       name: "MockRewardsHook",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -342,6 +422,16 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.UUPSUpgradeable>;
     getContractAt(
+      name: "ERC20Upgradeable",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ERC20Upgradeable>;
+    getContractAt(
+      name: "ERC20PermitUpgradeable",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ERC20PermitUpgradeable>;
+    getContractAt(
       name: "ContextUpgradeable",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -356,6 +446,11 @@ declare module "hardhat/types/runtime" {
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.ERC165Upgradeable>;
+    getContractAt(
+      name: "NoncesUpgradeable",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.NoncesUpgradeable>;
     getContractAt(
       name: "AccessControl",
       address: string | ethers.Addressable,
@@ -422,10 +517,20 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.IERC7913SignatureVerifier>;
     getContractAt(
+      name: "BeaconProxy",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.BeaconProxy>;
+    getContractAt(
       name: "IBeacon",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.IBeacon>;
+    getContractAt(
+      name: "UpgradeableBeacon",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.UpgradeableBeacon>;
     getContractAt(
       name: "ERC1967Proxy",
       address: string | ethers.Addressable,
@@ -587,6 +692,46 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.IAVSRegistrar>;
     getContractAt(
+      name: "ILiquidRestakingToken",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILiquidRestakingToken>;
+    getContractAt(
+      name: "ILRTAssetVault",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTAssetVault>;
+    getContractAt(
+      name: "ILRTAssetVaultCallback",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTAssetVaultCallback>;
+    getContractAt(
+      name: "ILRTManager",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTManager>;
+    getContractAt(
+      name: "ILRTManagerErrors",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTManagerErrors>;
+    getContractAt(
+      name: "ILRTManagerEvents",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTManagerEvents>;
+    getContractAt(
+      name: "ILRTNode",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTNode>;
+    getContractAt(
+      name: "ILRTOracle",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTOracle>;
+    getContractAt(
       name: "IOperatorRegistry",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -657,6 +802,36 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.ISlashingManagerEvents>;
     getContractAt(
+      name: "LiquidRestakingToken",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LiquidRestakingToken>;
+    getContractAt(
+      name: "LRTAssetVault",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTAssetVault>;
+    getContractAt(
+      name: "LRTManager",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTManager>;
+    getContractAt(
+      name: "LRTNode",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTNode>;
+    getContractAt(
+      name: "LRTNodeBeacon",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTNodeBeacon>;
+    getContractAt(
+      name: "LRTOperations",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTOperations>;
+    getContractAt(
       name: "BlocklistERC20",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -686,6 +861,11 @@ declare module "hardhat/types/runtime" {
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.MockERC20>;
+    getContractAt(
+      name: "MockLRTOracle",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.MockLRTOracle>;
     getContractAt(
       name: "MockRewardsHook",
       address: string | ethers.Addressable,
@@ -730,6 +910,14 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.UUPSUpgradeable>;
     deployContract(
+      name: "ERC20Upgradeable",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ERC20Upgradeable>;
+    deployContract(
+      name: "ERC20PermitUpgradeable",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ERC20PermitUpgradeable>;
+    deployContract(
       name: "ContextUpgradeable",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ContextUpgradeable>;
@@ -741,6 +929,10 @@ declare module "hardhat/types/runtime" {
       name: "ERC165Upgradeable",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ERC165Upgradeable>;
+    deployContract(
+      name: "NoncesUpgradeable",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.NoncesUpgradeable>;
     deployContract(
       name: "AccessControl",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -794,9 +986,17 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IERC7913SignatureVerifier>;
     deployContract(
+      name: "BeaconProxy",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.BeaconProxy>;
+    deployContract(
       name: "IBeacon",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IBeacon>;
+    deployContract(
+      name: "UpgradeableBeacon",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.UpgradeableBeacon>;
     deployContract(
       name: "ERC1967Proxy",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -926,6 +1126,38 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IAVSRegistrar>;
     deployContract(
+      name: "ILiquidRestakingToken",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILiquidRestakingToken>;
+    deployContract(
+      name: "ILRTAssetVault",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTAssetVault>;
+    deployContract(
+      name: "ILRTAssetVaultCallback",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTAssetVaultCallback>;
+    deployContract(
+      name: "ILRTManager",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTManager>;
+    deployContract(
+      name: "ILRTManagerErrors",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTManagerErrors>;
+    deployContract(
+      name: "ILRTManagerEvents",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTManagerEvents>;
+    deployContract(
+      name: "ILRTNode",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTNode>;
+    deployContract(
+      name: "ILRTOracle",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTOracle>;
+    deployContract(
       name: "IOperatorRegistry",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IOperatorRegistry>;
@@ -982,6 +1214,30 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ISlashingManagerEvents>;
     deployContract(
+      name: "LiquidRestakingToken",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LiquidRestakingToken>;
+    deployContract(
+      name: "LRTAssetVault",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTAssetVault>;
+    deployContract(
+      name: "LRTManager",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTManager>;
+    deployContract(
+      name: "LRTNode",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTNode>;
+    deployContract(
+      name: "LRTNodeBeacon",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTNodeBeacon>;
+    deployContract(
+      name: "LRTOperations",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTOperations>;
+    deployContract(
       name: "BlocklistERC20",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.BlocklistERC20>;
@@ -1005,6 +1261,10 @@ declare module "hardhat/types/runtime" {
       name: "MockERC20",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockERC20>;
+    deployContract(
+      name: "MockLRTOracle",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockLRTOracle>;
     deployContract(
       name: "MockRewardsHook",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1046,6 +1306,16 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.UUPSUpgradeable>;
     deployContract(
+      name: "ERC20Upgradeable",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ERC20Upgradeable>;
+    deployContract(
+      name: "ERC20PermitUpgradeable",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ERC20PermitUpgradeable>;
+    deployContract(
       name: "ContextUpgradeable",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1060,6 +1330,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ERC165Upgradeable>;
+    deployContract(
+      name: "NoncesUpgradeable",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.NoncesUpgradeable>;
     deployContract(
       name: "AccessControl",
       args: any[],
@@ -1126,10 +1401,20 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IERC7913SignatureVerifier>;
     deployContract(
+      name: "BeaconProxy",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.BeaconProxy>;
+    deployContract(
       name: "IBeacon",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IBeacon>;
+    deployContract(
+      name: "UpgradeableBeacon",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.UpgradeableBeacon>;
     deployContract(
       name: "ERC1967Proxy",
       args: any[],
@@ -1291,6 +1576,46 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IAVSRegistrar>;
     deployContract(
+      name: "ILiquidRestakingToken",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILiquidRestakingToken>;
+    deployContract(
+      name: "ILRTAssetVault",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTAssetVault>;
+    deployContract(
+      name: "ILRTAssetVaultCallback",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTAssetVaultCallback>;
+    deployContract(
+      name: "ILRTManager",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTManager>;
+    deployContract(
+      name: "ILRTManagerErrors",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTManagerErrors>;
+    deployContract(
+      name: "ILRTManagerEvents",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTManagerEvents>;
+    deployContract(
+      name: "ILRTNode",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTNode>;
+    deployContract(
+      name: "ILRTOracle",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTOracle>;
+    deployContract(
       name: "IOperatorRegistry",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1361,6 +1686,36 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ISlashingManagerEvents>;
     deployContract(
+      name: "LiquidRestakingToken",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LiquidRestakingToken>;
+    deployContract(
+      name: "LRTAssetVault",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTAssetVault>;
+    deployContract(
+      name: "LRTManager",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTManager>;
+    deployContract(
+      name: "LRTNode",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTNode>;
+    deployContract(
+      name: "LRTNodeBeacon",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTNodeBeacon>;
+    deployContract(
+      name: "LRTOperations",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTOperations>;
+    deployContract(
       name: "BlocklistERC20",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1390,6 +1745,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockERC20>;
+    deployContract(
+      name: "MockLRTOracle",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockLRTOracle>;
     deployContract(
       name: "MockRewardsHook",
       args: any[],

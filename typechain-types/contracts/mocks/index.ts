@@ -7,6 +7,7 @@ export type { FeeOnTransferRewardToken } from "./FeeOnTransferRewardToken";
 export type { MockAVSRegistrar } from "./MockAVSRegistrar";
 export type { MockERC1271Approver } from "./MockERC1271Approver";
 export type { MockERC20 } from "./MockERC20";
+export type { MockLRTOracle } from "./MockLRTOracle";
 export type { MockRewardsHook } from "./MockRewardsHook";
 export type { MockSlashingCaller } from "./MockSlashingCaller";
 export type { ReentrantERC20 } from "./ReentrantERC20";

@@ -7,6 +7,7 @@ export { FeeOnTransferRewardToken__factory } from "./FeeOnTransferRewardToken__f
 export { MockAVSRegistrar__factory } from "./MockAVSRegistrar__factory";
 export { MockERC1271Approver__factory } from "./MockERC1271Approver__factory";
 export { MockERC20__factory } from "./MockERC20__factory";
+export { MockLRTOracle__factory } from "./MockLRTOracle__factory";
 export { MockRewardsHook__factory } from "./MockRewardsHook__factory";
 export { MockSlashingCaller__factory } from "./MockSlashingCaller__factory";
 export { ReentrantERC20__factory } from "./ReentrantERC20__factory";
