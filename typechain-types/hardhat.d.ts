@@ -366,6 +366,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.FeeOnTransferRewardToken__factory>;
     getContractFactory(
+      name: "LRTSameTxActor",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTSameTxActor__factory>;
+    getContractFactory(
       name: "MockAVSRegistrar",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.MockAVSRegistrar__factory>;
@@ -847,6 +851,11 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.FeeOnTransferRewardToken>;
     getContractAt(
+      name: "LRTSameTxActor",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTSameTxActor>;
+    getContractAt(
       name: "MockAVSRegistrar",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -1250,6 +1259,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.FeeOnTransferRewardToken>;
     deployContract(
+      name: "LRTSameTxActor",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTSameTxActor>;
+    deployContract(
       name: "MockAVSRegistrar",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockAVSRegistrar>;
@@ -1730,6 +1743,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.FeeOnTransferRewardToken>;
+    deployContract(
+      name: "LRTSameTxActor",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTSameTxActor>;
     deployContract(
       name: "MockAVSRegistrar",
       args: any[],

@@ -520,6 +520,10 @@ interface ILRTManager is ILRTManagerErrors, ILRTManagerEvents {
     /// @return The request.
     function request(uint256 id) external view returns (Request memory);
 
+    /// @notice The number of redemption requests made (ids are 1..count).
+    /// @return The count.
+    function requestCount() external view returns (uint256);
+
     /// @notice What `controller` can claim in `asset`.
     /// @param asset The asset.
     /// @param controller The controller.

@@ -432,6 +432,11 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
     }
 
     /// @inheritdoc ILRTManager
+    function requestCount() external view returns (uint256) {
+        return LRTStorage.layout().requestCount;
+    }
+
+    /// @inheritdoc ILRTManager
     function claimable(address asset, address controller) external view returns (Claimable memory) {
         LRTStorage.Layout storage $ = LRTStorage.layout();
         return $.claimables[LRTStorage.config($, asset).index][controller];

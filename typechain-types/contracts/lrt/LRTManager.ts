@@ -336,6 +336,7 @@ export interface LRTManagerInterface extends Interface {
       | "refreshExposure"
       | "renounceRole"
       | "request"
+      | "requestCount"
       | "requestRedeem"
       | "revokeRole"
       | "riskReport"
@@ -571,6 +572,10 @@ export interface LRTManagerInterface extends Interface {
     values: [BigNumberish]
   ): string;
   encodeFunctionData(
+    functionFragment: "requestCount",
+    values?: undefined
+  ): string;
+  encodeFunctionData(
     functionFragment: "requestRedeem",
     values: [AddressLike, AddressLike, BigNumberish, AddressLike, AddressLike]
   ): string;
@@ -780,6 +785,10 @@ export interface LRTManagerInterface extends Interface {
     data: BytesLike
   ): Result;
   decodeFunctionResult(functionFragment: "request", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "requestCount",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(
     functionFragment: "requestRedeem",
     data: BytesLike
@@ -1629,6 +1638,8 @@ export interface LRTManager extends BaseContract {
     "view"
   >;
 
+  requestCount: TypedContractMethod<[], [bigint], "view">;
+
   requestRedeem: TypedContractMethod<
     [
       caller: AddressLike,
@@ -2009,6 +2020,9 @@ export interface LRTManager extends BaseContract {
     [ILRTManagerTypes.RequestStructOutput],
     "view"
   >;
+  getFunction(
+    nameOrSignature: "requestCount"
+  ): TypedContractMethod<[], [bigint], "view">;
   getFunction(
     nameOrSignature: "requestRedeem"
   ): TypedContractMethod<

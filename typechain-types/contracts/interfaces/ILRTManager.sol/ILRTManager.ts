@@ -277,6 +277,7 @@ export interface ILRTManagerInterface extends Interface {
       | "rebalance"
       | "refreshExposure"
       | "request"
+      | "requestCount"
       | "requestRedeem"
       | "riskReport"
       | "setAllowedAVSs"
@@ -419,6 +420,10 @@ export interface ILRTManagerInterface extends Interface {
     values: [BigNumberish]
   ): string;
   encodeFunctionData(
+    functionFragment: "requestCount",
+    values?: undefined
+  ): string;
+  encodeFunctionData(
     functionFragment: "requestRedeem",
     values: [AddressLike, AddressLike, BigNumberish, AddressLike, AddressLike]
   ): string;
@@ -541,6 +546,10 @@ export interface ILRTManagerInterface extends Interface {
     data: BytesLike
   ): Result;
   decodeFunctionResult(functionFragment: "request", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "requestCount",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(
     functionFragment: "requestRedeem",
     data: BytesLike
@@ -1223,6 +1232,8 @@ export interface ILRTManager extends BaseContract {
     "view"
   >;
 
+  requestCount: TypedContractMethod<[], [bigint], "view">;
+
   requestRedeem: TypedContractMethod<
     [
       caller: AddressLike,
@@ -1498,6 +1509,9 @@ export interface ILRTManager extends BaseContract {
     [ILRTManagerTypes.RequestStructOutput],
     "view"
   >;
+  getFunction(
+    nameOrSignature: "requestCount"
+  ): TypedContractMethod<[], [bigint], "view">;
   getFunction(
     nameOrSignature: "requestRedeem"
   ): TypedContractMethod<

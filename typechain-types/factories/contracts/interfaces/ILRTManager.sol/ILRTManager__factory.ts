@@ -1815,6 +1815,19 @@ const _abi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "requestCount",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       {
         internalType: "address",
