@@ -56,14 +56,19 @@ export interface LRTContracts {
   };
 }
 
-async function deployLibrary(deployer: Signer, name: string, links: Record<string, string> = {}): Promise<string> {
+async function deployLibrary(
+  deployer: Signer,
+  name: string,
+  links: Record<string, string> = {},
+): Promise<string> {
   const artifact = await artifacts.readArtifact(name);
   let bytecode = artifact.bytecode;
   for (const [fqName, address] of Object.entries(links)) {
     const [file, lib] = fqName.split(":");
     for (const ref of artifact.linkReferences[file]?.[lib] ?? []) {
       const start = 2 + ref.start * 2;
-      bytecode = bytecode.slice(0, start) + address.slice(2).toLowerCase() + bytecode.slice(start + ref.length * 2);
+      bytecode =
+        bytecode.slice(0, start) + address.slice(2).toLowerCase() + bytecode.slice(start + ref.length * 2);
     }
   }
   const contract = await new ContractFactory(artifact.abi, bytecode, deployer).deploy();

@@ -277,7 +277,7 @@ interface ILRTManager is ILRTManagerErrors, ILRTManagerEvents {
     /// @param cap The deposit cap in tokens.
     /// @param enabled Whether deposits are accepted.
     /// @param countRewards Whether the nodes' pending rewards in `asset` count in total value (it must be a reward
-    /// token of the distributor).
+    /// token of the distributor, else this reverts with the distributor's RewardTokenNotAllowed).
     function setAssetConfig(address asset, uint256 cap, bool enabled, bool countRewards) external;
 
     /// @notice Deploys a node (BeaconProxy) delegated to `operator`. Role: MANAGER_ROLE. At most 16 nodes.

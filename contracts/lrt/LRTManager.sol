@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {BeaconProxy} from "@openzeppelin/contracts/proxy/beacon/BeaconProxy.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
@@ -11,14 +9,11 @@ import {ProtocolUpgradeable} from "../core/ProtocolUpgradeable.sol";
 import {ILiquidRestakingToken} from "../interfaces/ILiquidRestakingToken.sol";
 import {ILRTAssetVaultCallback} from "../interfaces/ILRTAssetVault.sol";
 import {ILRTManager} from "../interfaces/ILRTManager.sol";
-import {ILRTNode} from "../interfaces/ILRTNode.sol";
 import {ILRTOracle} from "../interfaces/ILRTOracle.sol";
-import {IRestakingVault, IRestakingVaultErrors, IRestakingVaultTypes} from "../interfaces/IRestakingVault.sol";
+import {IRestakingVault} from "../interfaces/IRestakingVault.sol";
 import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
-import {ISlashingManager, ISlashingManagerTypes} from "../interfaces/ISlashingManager.sol";
-import {BitMaskLib} from "../libraries/BitMaskLib.sol";
+import {ISlashingManager} from "../interfaces/ISlashingManager.sol";
 import {LRTMathLib} from "../libraries/LRTMathLib.sol";
-import {WithdrawalIdLib} from "../libraries/WithdrawalIdLib.sol";
 import {LRTOperations} from "./LRTOperations.sol";
 import {LRTRisk} from "./LRTRisk.sol";
 import {LRTStorage} from "./LRTStorage.sol";
@@ -112,7 +107,10 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
         bool enabled,
         bool countRewards
     ) external onlyRole(MANAGER_ROLE) {
-        AssetConfig storage c = LRTStorage.config(LRTStorage.layout(), asset);
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        AssetConfig storage c = LRTStorage.config($, asset);
+        // Reverts (RewardTokenNotAllowed) unless the distributor lists the asset: valuations call this per node.
+        if (countRewards) $.rewards.pendingRewards(address(this), asset);
         (c.cap, c.enabled, c.countRewards) = (uint96(Math.min(cap, type(uint96).max)), enabled, countRewards);
         emit AssetConfigSet(asset, cap, enabled, countRewards);
     }

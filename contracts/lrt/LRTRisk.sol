@@ -9,7 +9,6 @@ import {ISlashingManager, ISlashingManagerTypes} from "../interfaces/ISlashingMa
 import {BitMaskLib} from "../libraries/BitMaskLib.sol";
 import {LRTMathLib} from "../libraries/LRTMathLib.sol";
 import {LRTStorage} from "./LRTStorage.sol";
-import {LRTValuation} from "./LRTValuation.sol";
 
 /// @title LRTRisk
 /// @notice The LRT's risk policy (docs/lrt.md, "Risk policy"): where a deposit may go, each node's slash exposure,

@@ -37,7 +37,13 @@ describe("Attack: LRT first depositor and donations", function () {
     await (await f.stETHVault.connect(f.erin).deposit(1n, f.erin.address)).wait();
     const [tv, supply] = [await f.manager.totalValue(false), await f.lrt.totalSupply()];
     const node0 = (await f.manager.node(0)).node;
-    for (const to of [f.managerAddress, node0, await f.stETHVault.getAddress(), f.vaultAddress, await f.lrt.getAddress()]) {
+    for (const to of [
+      f.managerAddress,
+      node0,
+      await f.stETHVault.getAddress(),
+      f.vaultAddress,
+      await f.lrt.getAddress(),
+    ]) {
       await (await f.stETH.connect(f.erin).transfer(to, 100n * WAD)).wait();
     }
     expect(await f.manager.totalValue(false)).to.equal(tv);

@@ -92,7 +92,8 @@ describe("Attack: LRT sandwiches (enter before, leave after an event)", function
     const f = await loadFixture(lrtFixture);
     // The oracle moves at most 1% per update; the base fee is 1%.
     await (await f.manager.setBuffer(5_000, 100, 500)).wait();
-    for (const s of [f.alice, f.bob]) await (await f.rETHVault.connect(s).deposit(10n * WAD, s.address)).wait();
+    for (const s of [f.alice, f.bob])
+      await (await f.rETHVault.connect(s).deposit(10n * WAD, s.address)).wait();
     const shares = await enter(f, 10n * WAD);
     expect((await f.manager.assetBook(f.stETHAddress)).idle).to.equal(10n * WAD);
     await (await f.oracle.setPrice(f.rETHAddress, (RETH_PRICE * 101n) / 100n)).wait();
@@ -113,7 +114,10 @@ describe("Attack: LRT sandwiches (enter before, leave after an event)", function
     await fourDeposits(f);
     const shares = await enter(f, 10n * WAD);
     const before = await exitValue(f, shares);
-    const ids = await queuedIds(f, f.manager.rebalance(1, f.stETHAddress, (await f.manager.position(1, f.stETHAddress)).active));
+    const ids = await queuedIds(
+      f,
+      f.manager.rebalance(1, f.stETHAddress, (await f.manager.position(1, f.stETHAddress)).active),
+    );
     expect(await exitValue(f, shares)).to.equal(before);
     await time.increase(DEFAULT_WITHDRAWAL_DELAY);
     await (await f.manager.completeWithdrawals(ids)).wait();
@@ -126,8 +130,12 @@ describe("Attack: LRT sandwiches (enter before, leave after an event)", function
     await (await f.manager.setBuffer(5_000, 100, 500)).wait();
     await fourDeposits(f);
     // alice holds 10 shares worth 10 stETH; she front-runs a 10% request on operator1 by leaving instantly.
-    const out = await f.manager.connect(f.alice).instantRedeem.staticCall(10n * WAD, f.stETHAddress, 0n, f.alice.address);
-    await (await f.manager.connect(f.alice).instantRedeem(10n * WAD, f.stETHAddress, 0n, f.alice.address)).wait();
+    const out = await f.manager
+      .connect(f.alice)
+      .instantRedeem.staticCall(10n * WAD, f.stETHAddress, 0n, f.alice.address);
+    await (
+      await f.manager.connect(f.alice).instantRedeem(10n * WAD, f.stETHAddress, 0n, f.alice.address)
+    ).wait();
     const fee = 10n * WAD - out;
     await requestSlash(f, f.operator1.address, WAD / 10n);
     // Had she stayed, she would have borne 10/40 of the 0.5 stETH reservation = 0.125 stETH.

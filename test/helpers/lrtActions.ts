@@ -22,9 +22,15 @@ export async function queuedIds(f: LRTFixture, tx: Promise<ContractTransactionRe
 }
 
 /** Requests a slash of `wadFraction` of `operator`'s allocation; returns its id. Pending for the veto window. */
-export async function requestSlash(f: LRTSlashFixture, operator: string, wadFraction: bigint): Promise<bigint> {
+export async function requestSlash(
+  f: LRTSlashFixture,
+  operator: string,
+  wadFraction: bigint,
+): Promise<bigint> {
   await (
-    await f.slashingManager.connect(f.slasher).requestSlash(f.avs.address, operator, wadFraction, ethers.id("evidence"))
+    await f.slashingManager
+      .connect(f.slasher)
+      .requestSlash(f.avs.address, operator, wadFraction, ethers.id("evidence"))
   ).wait();
   return f.slashingManager.slashRequestCount();
 }

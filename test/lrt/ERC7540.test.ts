@@ -84,8 +84,14 @@ describe("LRT faces: ERC-20, EIP-2612, ERC-7575, ERC-7540", function () {
 
   it("ERC-7540: previewRedeem and previewWithdraw revert", async function () {
     const f = await loadFixture(lrtFixture);
-    await expect(f.stETHVault.previewRedeem(WAD)).to.be.revertedWithCustomError(f.stETHVault, "AsyncRedeemOnly");
-    await expect(f.stETHVault.previewWithdraw(WAD)).to.be.revertedWithCustomError(f.stETHVault, "AsyncRedeemOnly");
+    await expect(f.stETHVault.previewRedeem(WAD)).to.be.revertedWithCustomError(
+      f.stETHVault,
+      "AsyncRedeemOnly",
+    );
+    await expect(f.stETHVault.previewWithdraw(WAD)).to.be.revertedWithCustomError(
+      f.stETHVault,
+      "AsyncRedeemOnly",
+    );
   });
 
   it("ERC-7540: requestRedeem by the owner, its operator, or an allowance; events", async function () {
@@ -109,10 +115,9 @@ describe("LRT faces: ERC-20, EIP-2612, ERC-7575, ERC-7540", function () {
     await (await f.stETHVault.connect(f.dave).requestRedeem(WAD, f.dave.address, f.alice.address)).wait();
     expect(await f.lrt.allowance(f.alice.address, f.dave.address)).to.equal(0n);
     expect(await f.lrt.balanceOf(f.alice.address)).to.equal(7n * WAD);
-    await expect(f.stETHVault.connect(f.alice).setOperator(f.alice.address, true)).to.be.revertedWithCustomError(
-      f.stETHVault,
-      "SelfOperator",
-    );
+    await expect(
+      f.stETHVault.connect(f.alice).setOperator(f.alice.address, true),
+    ).to.be.revertedWithCustomError(f.stETHVault, "SelfOperator");
   });
 
   it("permit: deposit with an EIP-2612 permit of the asset, and the LRT's own permit", async function () {
@@ -122,7 +127,9 @@ describe("LRT faces: ERC-20, EIP-2612, ERC-7575, ERC-7540", function () {
     const deadline = BigInt(await time.latest()) + 3600n;
     const sig = await signPermit(f.erin, f.stETH, entry, 5n * WAD, deadline);
     await expect(
-      f.stETHVault.connect(f.erin).depositWithPermit(5n * WAD, f.erin.address, 0n, deadline, sig.v, sig.r, sig.s),
+      f.stETHVault
+        .connect(f.erin)
+        .depositWithPermit(5n * WAD, f.erin.address, 0n, deadline, sig.v, sig.r, sig.s),
     ).to.changeTokenBalance(f.lrt, f.erin, 5n * WAD);
     const lsig = await signPermit(f.erin, f.lrt, f.bob.address, WAD, deadline);
     await (await f.lrt.permit(f.erin.address, f.bob.address, WAD, deadline, lsig.v, lsig.r, lsig.s)).wait();

@@ -28,14 +28,24 @@ describe("LRTManager: deposits and valuation", function () {
     const amount = 10n * WAD;
     await expect(f.stETHVault.connect(f.alice).deposit(amount, f.alice.address))
       .to.emit(f.manager, "Deposited")
-      .withArgs(f.alice.address, f.alice.address, f.stETHAddress, amount, sharesFor(amount, 0n, 0n), amount, 0);
+      .withArgs(
+        f.alice.address,
+        f.alice.address,
+        f.stETHAddress,
+        amount,
+        sharesFor(amount, 0n, 0n),
+        amount,
+        0,
+      );
     expect(await f.lrt.balanceOf(f.alice.address)).to.equal(amount);
     expect(await f.manager.totalValue(true)).to.equal(amount);
     // Node 0 is now above its 25%: the next deposit goes to node 1.
     await expect(f.stETHVault.connect(f.bob).deposit(amount, f.bob.address))
       .to.emit(f.manager, "Staked")
       .withArgs(1, f.stETHAddress, amount, amount * 10n ** 6n);
-    expect(await f.manager.getRate()).to.equal(rateOf(await f.manager.totalValue(true), await f.lrt.totalSupply()));
+    expect(await f.manager.getRate()).to.equal(
+      rateOf(await f.manager.totalValue(true), await f.lrt.totalSupply()),
+    );
   });
 
   it("prices rETH through the oracle", async function () {
@@ -62,7 +72,9 @@ describe("LRTManager: deposits and valuation", function () {
       .to.be.revertedWithCustomError(f.manager, "CapExceeded")
       .withArgs(f.stETHAddress, 15n * WAD, 16n * WAD);
     const preview = await f.stETHVault.previewDeposit(WAD);
-    await expect(f.stETHVault.connect(f.bob)["deposit(uint256,address,uint256)"](WAD, f.bob.address, preview + 1n))
+    await expect(
+      f.stETHVault.connect(f.bob)["deposit(uint256,address,uint256)"](WAD, f.bob.address, preview + 1n),
+    )
       .to.be.revertedWithCustomError(f.manager, "SharesBelowMinimum")
       .withArgs(preview, preview + 1n);
     await expect(f.stETHVault.connect(f.bob).deposit(0n, f.bob.address)).to.be.revertedWithCustomError(
@@ -154,7 +166,9 @@ describe("LRTManager: deposits and valuation", function () {
     const after = await f.manager.totalValue(true);
     expect(tv - after).to.be.lte(1n);
     expect(after).to.be.lte(tv);
-    await (await f.manager.stakeIdle(f.stETHAddress, (await f.manager.assetBook(f.stETHAddress)).idle)).wait();
+    await (
+      await f.manager.stakeIdle(f.stETHAddress, (await f.manager.assetBook(f.stETHAddress)).idle)
+    ).wait();
     const staked = await f.manager.totalValue(true);
     expect(after - staked).to.be.lte(1n);
   });
@@ -238,7 +252,9 @@ describe("LRTManager: risk policy", function () {
       })
     ).wait();
     await (await f.slashingManager.connect(f.operator2).registerOperatorToAVS(other.address, "0x")).wait();
-    await (await f.slashingManager.connect(f.operator2).modifyAllocation(other.address, f.stETHAddress, WAD / 4n)).wait();
+    await (
+      await f.slashingManager.connect(f.operator2).modifyAllocation(other.address, f.stETHAddress, WAD / 4n)
+    ).wait();
     const report = await f.manager.riskReport();
     expect(report.allocationsOk).to.equal(false);
     expect(report.nodes[1].unapprovedAsset).to.equal(f.stETHAddress);

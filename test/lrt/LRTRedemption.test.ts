@@ -66,7 +66,9 @@ describe("LRT redemption (ERC-7540 request, process, claim)", function () {
     await (await f.manager.setAllowedAVSs([f.avs.address])).wait();
     await fourDeposits(f);
     // alice requests before the slash request, bob after it.
-    await (await f.stETHVault.connect(f.alice).requestRedeem(4n * WAD, f.alice.address, f.alice.address)).wait();
+    await (
+      await f.stETHVault.connect(f.alice).requestRedeem(4n * WAD, f.alice.address, f.alice.address)
+    ).wait();
     const aliceValue = (await f.manager.request(1)).amount;
     expect(aliceValue).to.equal(4n * WAD);
     const slashId = await requestSlash(f, f.operator1.address, WAD / 10n);
@@ -100,11 +102,9 @@ describe("LRT redemption (ERC-7540 request, process, claim)", function () {
     await fourDeposits(f);
     await redeemThroughQueue(f, 4n * WAD);
     const assets = await f.stETHVault.maxWithdraw(f.alice.address);
-    await expect(f.stETHVault.connect(f.alice).redeem(WAD, f.bob.address, f.alice.address)).to.changeTokenBalance(
-      f.stETH,
-      f.bob,
-      assets / 4n,
-    );
+    await expect(
+      f.stETHVault.connect(f.alice).redeem(WAD, f.bob.address, f.alice.address),
+    ).to.changeTokenBalance(f.stETH, f.bob, assets / 4n);
     await expect(f.stETHVault.connect(f.alice).claim(1, f.alice.address, 0n))
       .to.be.revertedWithCustomError(f.manager, "ClaimExceeded")
       .withArgs(f.alice.address, 3n * WAD, 4n * WAD);
@@ -113,11 +113,9 @@ describe("LRT redemption (ERC-7540 request, process, claim)", function () {
       .withArgs(f.bob.address, f.alice.address);
     await (await f.stETHVault.connect(f.alice).setOperator(f.bob.address, true)).wait();
     const left = await f.stETHVault.maxWithdraw(f.alice.address);
-    await expect(f.stETHVault.connect(f.bob).withdraw(left, f.bob.address, f.alice.address)).to.changeTokenBalance(
-      f.stETH,
-      f.bob,
-      left,
-    );
+    await expect(
+      f.stETHVault.connect(f.bob).withdraw(left, f.bob.address, f.alice.address),
+    ).to.changeTokenBalance(f.stETH, f.bob, left);
     expect(await f.stETHVault.maxRedeem(f.alice.address)).to.equal(0n);
   });
 
@@ -130,7 +128,9 @@ describe("LRT redemption (ERC-7540 request, process, claim)", function () {
     const gross = 2n * WAD;
     // Free buffer after: 18 of a 20 target: fee = 10 + 490 * 2/20 = 59 bps.
     const fee = (gross * 59n) / 10_000n;
-    await expect(f.manager.connect(f.alice).instantRedeem(2n * WAD, f.stETHAddress, gross - fee, f.alice.address))
+    await expect(
+      f.manager.connect(f.alice).instantRedeem(2n * WAD, f.stETHAddress, gross - fee, f.alice.address),
+    )
       .to.emit(f.manager, "InstantRedeemed")
       .withArgs(f.alice.address, f.alice.address, f.stETHAddress, 2n * WAD, gross - fee, fee);
     // A pending request's value is set aside from instant redemption.
@@ -139,7 +139,11 @@ describe("LRT redemption (ERC-7540 request, process, claim)", function () {
     const pendingValue = (await f.manager.assetBook(f.stETHAddress)).pendingRedeemValue;
     await expect(f.manager.connect(f.carol).instantRedeem(10n * WAD, f.stETHAddress, 0n, f.carol.address))
       .to.be.revertedWithCustomError(f.manager, "InsufficientBuffer")
-      .withArgs(f.stETHAddress, idle - pendingValue, valueOf(10n * WAD, await f.manager.totalValue(true), await f.lrt.totalSupply()));
+      .withArgs(
+        f.stETHAddress,
+        idle - pendingValue,
+        valueOf(10n * WAD, await f.manager.totalValue(true), await f.lrt.totalSupply()),
+      );
   });
 
   it("a deposit and a redemption by the same account in one transaction revert", async function () {
@@ -153,7 +157,9 @@ describe("LRT redemption (ERC-7540 request, process, claim)", function () {
       () => actor.depositThenInstantRedeem(f.stETHVault, WAD),
       () => actor.depositThenRequest(f.stETHVault, WAD),
     ]) {
-      await expect(call()).to.be.revertedWithCustomError(f.manager, "SameTransactionEntryAndExit").withArgs(actorAddress);
+      await expect(call())
+        .to.be.revertedWithCustomError(f.manager, "SameTransactionEntryAndExit")
+        .withArgs(actorAddress);
     }
     await (await f.lrt.connect(f.alice).transfer(actorAddress, WAD)).wait();
     await expect(actor.instantRedeemThenDeposit(f.stETHVault, WAD, WAD))
