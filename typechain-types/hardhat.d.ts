@@ -26,6 +26,14 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.UUPSUpgradeable__factory>;
     getContractFactory(
+      name: "ERC20Upgradeable",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ERC20Upgradeable__factory>;
+    getContractFactory(
+      name: "ERC20PermitUpgradeable",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ERC20PermitUpgradeable__factory>;
+    getContractFactory(
       name: "ContextUpgradeable",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ContextUpgradeable__factory>;
@@ -37,6 +45,10 @@ declare module "hardhat/types/runtime" {
       name: "ERC165Upgradeable",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ERC165Upgradeable__factory>;
+    getContractFactory(
+      name: "NoncesUpgradeable",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.NoncesUpgradeable__factory>;
     getContractFactory(
       name: "AccessControl",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -90,9 +102,17 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IERC7913SignatureVerifier__factory>;
     getContractFactory(
+      name: "BeaconProxy",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.BeaconProxy__factory>;
+    getContractFactory(
       name: "IBeacon",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IBeacon__factory>;
+    getContractFactory(
+      name: "UpgradeableBeacon",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.UpgradeableBeacon__factory>;
     getContractFactory(
       name: "ERC1967Proxy",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -226,6 +246,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IAVSRegistrar__factory>;
     getContractFactory(
+      name: "ILiquidRestakingToken",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILiquidRestakingToken__factory>;
+    getContractFactory(
       name: "IRETHLike",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IRETHLike__factory>;
@@ -233,6 +257,30 @@ declare module "hardhat/types/runtime" {
       name: "IWstETHLike",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IWstETHLike__factory>;
+    getContractFactory(
+      name: "ILRTAssetVault",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTAssetVault__factory>;
+    getContractFactory(
+      name: "ILRTAssetVaultCallback",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTAssetVaultCallback__factory>;
+    getContractFactory(
+      name: "ILRTManager",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTManager__factory>;
+    getContractFactory(
+      name: "ILRTManagerErrors",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTManagerErrors__factory>;
+    getContractFactory(
+      name: "ILRTManagerEvents",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTManagerEvents__factory>;
+    getContractFactory(
+      name: "ILRTNode",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTNode__factory>;
     getContractFactory(
       name: "ILRTOracle",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -326,6 +374,30 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.WstETHRateAdapter__factory>;
     getContractFactory(
+      name: "LiquidRestakingToken",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LiquidRestakingToken__factory>;
+    getContractFactory(
+      name: "LRTAssetVault",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTAssetVault__factory>;
+    getContractFactory(
+      name: "LRTManager",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTManager__factory>;
+    getContractFactory(
+      name: "LRTNode",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTNode__factory>;
+    getContractFactory(
+      name: "LRTNodeBeacon",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTNodeBeacon__factory>;
+    getContractFactory(
+      name: "LRTOperations",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTOperations__factory>;
+    getContractFactory(
       name: "LRTOracle",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.LRTOracle__factory>;
@@ -346,6 +418,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.FeeOnTransferRewardToken__factory>;
     getContractFactory(
+      name: "LRTSameTxActor",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTSameTxActor__factory>;
+    getContractFactory(
       name: "MockAVSRegistrar",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.MockAVSRegistrar__factory>;
@@ -357,6 +433,10 @@ declare module "hardhat/types/runtime" {
       name: "MockERC20",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.MockERC20__factory>;
+    getContractFactory(
+      name: "MockLRTOracle",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.MockLRTOracle__factory>;
     getContractFactory(
       name: "MockRateSource",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -386,6 +466,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ReentrantRewardToken__factory>;
     getContractFactory(
+      name: "RewardDebtHarness",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.RewardDebtHarness__factory>;
+    getContractFactory(
       name: "RewardsStateReader",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.RewardsStateReader__factory>;
@@ -410,6 +494,16 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.UUPSUpgradeable>;
     getContractAt(
+      name: "ERC20Upgradeable",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ERC20Upgradeable>;
+    getContractAt(
+      name: "ERC20PermitUpgradeable",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ERC20PermitUpgradeable>;
+    getContractAt(
       name: "ContextUpgradeable",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -424,6 +518,11 @@ declare module "hardhat/types/runtime" {
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.ERC165Upgradeable>;
+    getContractAt(
+      name: "NoncesUpgradeable",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.NoncesUpgradeable>;
     getContractAt(
       name: "AccessControl",
       address: string | ethers.Addressable,
@@ -490,10 +589,20 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.IERC7913SignatureVerifier>;
     getContractAt(
+      name: "BeaconProxy",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.BeaconProxy>;
+    getContractAt(
       name: "IBeacon",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.IBeacon>;
+    getContractAt(
+      name: "UpgradeableBeacon",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.UpgradeableBeacon>;
     getContractAt(
       name: "ERC1967Proxy",
       address: string | ethers.Addressable,
@@ -660,6 +769,11 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.IAVSRegistrar>;
     getContractAt(
+      name: "ILiquidRestakingToken",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILiquidRestakingToken>;
+    getContractAt(
       name: "IRETHLike",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -669,6 +783,36 @@ declare module "hardhat/types/runtime" {
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.IWstETHLike>;
+    getContractAt(
+      name: "ILRTAssetVault",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTAssetVault>;
+    getContractAt(
+      name: "ILRTAssetVaultCallback",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTAssetVaultCallback>;
+    getContractAt(
+      name: "ILRTManager",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTManager>;
+    getContractAt(
+      name: "ILRTManagerErrors",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTManagerErrors>;
+    getContractAt(
+      name: "ILRTManagerEvents",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTManagerEvents>;
+    getContractAt(
+      name: "ILRTNode",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTNode>;
     getContractAt(
       name: "ILRTOracle",
       address: string | ethers.Addressable,
@@ -785,6 +929,36 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.WstETHRateAdapter>;
     getContractAt(
+      name: "LiquidRestakingToken",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LiquidRestakingToken>;
+    getContractAt(
+      name: "LRTAssetVault",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTAssetVault>;
+    getContractAt(
+      name: "LRTManager",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTManager>;
+    getContractAt(
+      name: "LRTNode",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTNode>;
+    getContractAt(
+      name: "LRTNodeBeacon",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTNodeBeacon>;
+    getContractAt(
+      name: "LRTOperations",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTOperations>;
+    getContractAt(
       name: "LRTOracle",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -810,6 +984,11 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.FeeOnTransferRewardToken>;
     getContractAt(
+      name: "LRTSameTxActor",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTSameTxActor>;
+    getContractAt(
       name: "MockAVSRegistrar",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -824,6 +1003,11 @@ declare module "hardhat/types/runtime" {
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.MockERC20>;
+    getContractAt(
+      name: "MockLRTOracle",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.MockLRTOracle>;
     getContractAt(
       name: "MockRateSource",
       address: string | ethers.Addressable,
@@ -859,6 +1043,11 @@ declare module "hardhat/types/runtime" {
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.ReentrantRewardToken>;
+    getContractAt(
+      name: "RewardDebtHarness",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.RewardDebtHarness>;
     getContractAt(
       name: "RewardsStateReader",
       address: string | ethers.Addressable,
@@ -883,6 +1072,14 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.UUPSUpgradeable>;
     deployContract(
+      name: "ERC20Upgradeable",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ERC20Upgradeable>;
+    deployContract(
+      name: "ERC20PermitUpgradeable",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ERC20PermitUpgradeable>;
+    deployContract(
       name: "ContextUpgradeable",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ContextUpgradeable>;
@@ -894,6 +1091,10 @@ declare module "hardhat/types/runtime" {
       name: "ERC165Upgradeable",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ERC165Upgradeable>;
+    deployContract(
+      name: "NoncesUpgradeable",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.NoncesUpgradeable>;
     deployContract(
       name: "AccessControl",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -947,9 +1148,17 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IERC7913SignatureVerifier>;
     deployContract(
+      name: "BeaconProxy",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.BeaconProxy>;
+    deployContract(
       name: "IBeacon",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IBeacon>;
+    deployContract(
+      name: "UpgradeableBeacon",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.UpgradeableBeacon>;
     deployContract(
       name: "ERC1967Proxy",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1083,6 +1292,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IAVSRegistrar>;
     deployContract(
+      name: "ILiquidRestakingToken",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILiquidRestakingToken>;
+    deployContract(
       name: "IRETHLike",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IRETHLike>;
@@ -1090,6 +1303,30 @@ declare module "hardhat/types/runtime" {
       name: "IWstETHLike",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IWstETHLike>;
+    deployContract(
+      name: "ILRTAssetVault",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTAssetVault>;
+    deployContract(
+      name: "ILRTAssetVaultCallback",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTAssetVaultCallback>;
+    deployContract(
+      name: "ILRTManager",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTManager>;
+    deployContract(
+      name: "ILRTManagerErrors",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTManagerErrors>;
+    deployContract(
+      name: "ILRTManagerEvents",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTManagerEvents>;
+    deployContract(
+      name: "ILRTNode",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTNode>;
     deployContract(
       name: "ILRTOracle",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1183,6 +1420,30 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.WstETHRateAdapter>;
     deployContract(
+      name: "LiquidRestakingToken",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LiquidRestakingToken>;
+    deployContract(
+      name: "LRTAssetVault",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTAssetVault>;
+    deployContract(
+      name: "LRTManager",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTManager>;
+    deployContract(
+      name: "LRTNode",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTNode>;
+    deployContract(
+      name: "LRTNodeBeacon",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTNodeBeacon>;
+    deployContract(
+      name: "LRTOperations",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTOperations>;
+    deployContract(
       name: "LRTOracle",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.LRTOracle>;
@@ -1203,6 +1464,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.FeeOnTransferRewardToken>;
     deployContract(
+      name: "LRTSameTxActor",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTSameTxActor>;
+    deployContract(
       name: "MockAVSRegistrar",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockAVSRegistrar>;
@@ -1214,6 +1479,10 @@ declare module "hardhat/types/runtime" {
       name: "MockERC20",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockERC20>;
+    deployContract(
+      name: "MockLRTOracle",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockLRTOracle>;
     deployContract(
       name: "MockRateSource",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1242,6 +1511,10 @@ declare module "hardhat/types/runtime" {
       name: "ReentrantRewardToken",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ReentrantRewardToken>;
+    deployContract(
+      name: "RewardDebtHarness",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.RewardDebtHarness>;
     deployContract(
       name: "RewardsStateReader",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1267,6 +1540,16 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.UUPSUpgradeable>;
     deployContract(
+      name: "ERC20Upgradeable",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ERC20Upgradeable>;
+    deployContract(
+      name: "ERC20PermitUpgradeable",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ERC20PermitUpgradeable>;
+    deployContract(
       name: "ContextUpgradeable",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1281,6 +1564,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ERC165Upgradeable>;
+    deployContract(
+      name: "NoncesUpgradeable",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.NoncesUpgradeable>;
     deployContract(
       name: "AccessControl",
       args: any[],
@@ -1347,10 +1635,20 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IERC7913SignatureVerifier>;
     deployContract(
+      name: "BeaconProxy",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.BeaconProxy>;
+    deployContract(
       name: "IBeacon",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IBeacon>;
+    deployContract(
+      name: "UpgradeableBeacon",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.UpgradeableBeacon>;
     deployContract(
       name: "ERC1967Proxy",
       args: any[],
@@ -1517,6 +1815,11 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IAVSRegistrar>;
     deployContract(
+      name: "ILiquidRestakingToken",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILiquidRestakingToken>;
+    deployContract(
       name: "IRETHLike",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1526,6 +1829,36 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IWstETHLike>;
+    deployContract(
+      name: "ILRTAssetVault",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTAssetVault>;
+    deployContract(
+      name: "ILRTAssetVaultCallback",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTAssetVaultCallback>;
+    deployContract(
+      name: "ILRTManager",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTManager>;
+    deployContract(
+      name: "ILRTManagerErrors",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTManagerErrors>;
+    deployContract(
+      name: "ILRTManagerEvents",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTManagerEvents>;
+    deployContract(
+      name: "ILRTNode",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTNode>;
     deployContract(
       name: "ILRTOracle",
       args: any[],
@@ -1642,6 +1975,36 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.WstETHRateAdapter>;
     deployContract(
+      name: "LiquidRestakingToken",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LiquidRestakingToken>;
+    deployContract(
+      name: "LRTAssetVault",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTAssetVault>;
+    deployContract(
+      name: "LRTManager",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTManager>;
+    deployContract(
+      name: "LRTNode",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTNode>;
+    deployContract(
+      name: "LRTNodeBeacon",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTNodeBeacon>;
+    deployContract(
+      name: "LRTOperations",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTOperations>;
+    deployContract(
       name: "LRTOracle",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1667,6 +2030,11 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.FeeOnTransferRewardToken>;
     deployContract(
+      name: "LRTSameTxActor",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTSameTxActor>;
+    deployContract(
       name: "MockAVSRegistrar",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1681,6 +2049,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockERC20>;
+    deployContract(
+      name: "MockLRTOracle",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockLRTOracle>;
     deployContract(
       name: "MockRateSource",
       args: any[],
@@ -1716,6 +2089,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ReentrantRewardToken>;
+    deployContract(
+      name: "RewardDebtHarness",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.RewardDebtHarness>;
     deployContract(
       name: "RewardsStateReader",
       args: any[],

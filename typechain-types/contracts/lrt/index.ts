@@ -3,5 +3,11 @@
 /* eslint-disable */
 import type * as adapters from "./adapters";
 export type { adapters };
+export type { LRTAssetVault } from "./LRTAssetVault";
+export type { LRTManager } from "./LRTManager";
+export type { LRTNode } from "./LRTNode";
+export type { LRTNodeBeacon } from "./LRTNodeBeacon";
+export type { LRTOperations } from "./LRTOperations";
 export type { LRTOracle } from "./LRTOracle";
 export type { LRTPriceFeed } from "./LRTPriceFeed";
+export type { LiquidRestakingToken } from "./LiquidRestakingToken";

@@ -4,9 +4,11 @@
 export type { BlocklistERC20 } from "./BlocklistERC20";
 export type { FeeOnTransferERC20 } from "./FeeOnTransferERC20";
 export type { FeeOnTransferRewardToken } from "./FeeOnTransferRewardToken";
+export type { LRTSameTxActor } from "./LRTSameTxActor";
 export type { MockAVSRegistrar } from "./MockAVSRegistrar";
 export type { MockERC1271Approver } from "./MockERC1271Approver";
 export type { MockERC20 } from "./MockERC20";
+export type { MockLRTOracle } from "./MockLRTOracle";
 export type { MockRETH } from "./MockRETH";
 export type { MockRateSource } from "./MockRateSource";
 export type { MockRewardsHook } from "./MockRewardsHook";

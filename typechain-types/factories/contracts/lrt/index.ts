@@ -2,5 +2,11 @@
 /* tslint:disable */
 /* eslint-disable */
 export * as adapters from "./adapters";
+export { LRTAssetVault__factory } from "./LRTAssetVault__factory";
+export { LRTManager__factory } from "./LRTManager__factory";
+export { LRTNode__factory } from "./LRTNode__factory";
+export { LRTNodeBeacon__factory } from "./LRTNodeBeacon__factory";
+export { LRTOperations__factory } from "./LRTOperations__factory";
 export { LRTOracle__factory } from "./LRTOracle__factory";
 export { LRTPriceFeed__factory } from "./LRTPriceFeed__factory";
+export { LiquidRestakingToken__factory } from "./LiquidRestakingToken__factory";

@@ -4,9 +4,11 @@
 export { BlocklistERC20__factory } from "./BlocklistERC20__factory";
 export { FeeOnTransferERC20__factory } from "./FeeOnTransferERC20__factory";
 export { FeeOnTransferRewardToken__factory } from "./FeeOnTransferRewardToken__factory";
+export { LRTSameTxActor__factory } from "./LRTSameTxActor__factory";
 export { MockAVSRegistrar__factory } from "./MockAVSRegistrar__factory";
 export { MockERC1271Approver__factory } from "./MockERC1271Approver__factory";
 export { MockERC20__factory } from "./MockERC20__factory";
+export { MockLRTOracle__factory } from "./MockLRTOracle__factory";
 export { MockRETH__factory } from "./MockRETH__factory";
 export { MockRateSource__factory } from "./MockRateSource__factory";
 export { MockRewardsHook__factory } from "./MockRewardsHook__factory";
