@@ -4,7 +4,8 @@ import type { Signer } from "ethers";
 
 import { deployCore, type CoreContracts } from "../sdk/deploy";
 import { GasReport, gasOf } from "../sdk/gas";
-import { MockERC20__factory, type MockERC20 } from "../typechain-types";
+import { deployLRT, type LRTContracts } from "../sdk/lrt";
+import { MockERC20__factory, MockLRTOracle__factory, type MockERC20 } from "../typechain-types";
 
 const WAD = 10n ** 18n;
 const BIG = 10n ** 30n;
@@ -202,8 +203,126 @@ async function main(): Promise<void> {
   await time.increase(3600);
   report.record("vault.deposit.second.8rewardTokens", await gasOf(vault.connect(dave).deposit(a0, WAD, 0)));
 
+  await benchLRT(report, world);
+
   report.write();
   console.table(report.toJSON());
+}
+
+/**
+ * The liquid restaking token on the same core: 4 nodes (deposit, requestRedeem, claim, harvest) and 16 nodes
+ * (deposit, getRate). Every node holds stake, its operator allocates 50% of asset 0 to one allow-listed AVS, and the
+ * 4-node LRT counts streamed asset-0 rewards in its value.
+ */
+async function benchLRT(report: GasReport, world: World): Promise<void> {
+  const { core, admin } = world;
+  const [asset0] = world.assets;
+  const a0 = await asset0.getAddress();
+  const oracle = await new MockLRTOracle__factory(admin).deploy();
+  await (await oracle.setPrice(a0, WAD)).wait();
+  const avs = await fundedSigner(world);
+  const avsAddr = await avs.getAddress();
+  await (
+    await core.slashingManager.connect(avs).registerAVS("ipfs://lrt-avs", {
+      slasher: avsAddr,
+      vetoCommittee: avsAddr,
+      vetoWindow: 24 * 3600,
+      maxSlashWad: WAD / 2n,
+      recipient: ethers.ZeroAddress,
+      registrar: ethers.ZeroAddress,
+      assets: [a0],
+    })
+  ).wait();
+  const newOperator = async (): Promise<string> => {
+    const op = await fundedSigner(world);
+    await (
+      await core.registry.connect(op).registerAsOperator("ipfs://lrt-op", 1000, ethers.ZeroAddress)
+    ).wait();
+    await (await core.slashingManager.connect(op).registerOperatorToAVS(avsAddr, "0x")).wait();
+    await (await core.slashingManager.connect(op).modifyAllocation(avsAddr, a0, WAD / 2n)).wait();
+    return op.getAddress();
+  };
+  const ops4: string[] = [];
+  for (let i = 0; i < 4; i++) ops4.push(await newOperator());
+  const ops16: string[] = [];
+  for (let i = 0; i < 16; i++) ops16.push(await newOperator());
+  await time.increase(Number(await core.slashingManager.allocationDelay()));
+
+  const adminAddr = await admin.getAddress();
+  const deploy = async (operators: string[]): Promise<LRTContracts> => {
+    const lrt = await deployLRT(admin, core, {
+      oracle: await oracle.getAddress(),
+      treasury: adminAddr,
+      rewardsReceiver: adminAddr,
+      assets: [{ asset: a0, cap: BIG }],
+    });
+    const weight = 10_000 / operators.length;
+    for (const op of operators) await (await lrt.manager.createNode(op, weight)).wait();
+    await (await lrt.manager.setAllowedAVSs([avsAddr])).wait();
+    return lrt;
+  };
+  const user = async (lrt: LRTContracts): Promise<Signer> => {
+    const s = await fundedSigner(world);
+    await (await asset0.connect(s).approve(await lrt.entryPoints[a0].getAddress(), ethers.MaxUint256)).wait();
+    return s;
+  };
+
+  // 4 nodes, with asset-0 rewards streaming to every node's pool.
+  const lrt4 = await deploy(ops4);
+  const entry4 = lrt4.entryPoints[a0];
+  const users: Signer[] = [];
+  for (let i = 0; i < 8; i++) users.push(await user(lrt4));
+  for (const u of users) await (await entry4.connect(u).deposit(10n * WAD, await u.getAddress())).wait();
+  await (await core.rewardDistributor.addRewardToken(a0, WAD)).wait();
+  await (await asset0.mint(adminAddr, BIG)).wait();
+  await (
+    await asset0.connect(admin).approve(await core.rewardDistributor.getAddress(), ethers.MaxUint256)
+  ).wait();
+  for (const op of ops4)
+    await (await core.rewardDistributor.fundRewards(op, a0, a0, 10n * WAD, 7 * 24 * 3600)).wait();
+  report.record("lrt.getRate.4nodes", Number(await lrt4.manager.getRate.estimateGas()));
+  await (await lrt4.manager.setAssetConfig(a0, BIG, true, true)).wait();
+  await (await lrt4.manager.setProtocolFee(1_000)).wait();
+  await time.increase(3600);
+  report.record("lrt.getRate.4nodes.rewards", Number(await lrt4.manager.getRate.estimateGas()));
+  const depositor = await user(lrt4);
+  report.record(
+    "lrt.deposit",
+    await gasOf(entry4.connect(depositor).deposit(10n * WAD, await depositor.getAddress())),
+  );
+  const redeemer = users[0];
+  const redeemerAddr = await redeemer.getAddress();
+  report.record(
+    "lrt.requestRedeem",
+    await gasOf(entry4.connect(redeemer).requestRedeem(4n * WAD, redeemerAddr, redeemerAddr)),
+  );
+  const processTx = await lrt4.manager.processRequests(a0, 10);
+  const receipt = await processTx.wait();
+  const ids: bigint[] = [];
+  for (const log of receipt?.logs ?? []) {
+    const parsed = lrt4.manager.interface.parseLog(log);
+    if (parsed?.name === "WithdrawalQueued") ids.push(parsed.args.id as bigint);
+  }
+  await time.increase(7 * 24 * 3600);
+  await (await lrt4.manager.completeWithdrawals(ids)).wait();
+  await (await lrt4.manager.processRequests(a0, 10)).wait();
+  const requestId = await lrt4.manager.requestCount();
+  report.record("lrt.claim", await gasOf(entry4.connect(redeemer).claim(requestId, redeemerAddr, 0)));
+  report.record("lrt.harvest.4nodes", await gasOf(lrt4.manager.harvest()));
+
+  // 16 nodes, every one holding stake.
+  const lrt16 = await deploy(ops16);
+  const entry16 = lrt16.entryPoints[a0];
+  for (let i = 0; i < 16; i++) {
+    const u = await user(lrt16);
+    await (await entry16.connect(u).deposit(10n * WAD, await u.getAddress())).wait();
+  }
+  const depositor16 = await user(lrt16);
+  report.record(
+    "lrt.deposit.16nodes",
+    await gasOf(entry16.connect(depositor16).deposit(10n * WAD, await depositor16.getAddress())),
+  );
+  report.record("lrt.getRate.16nodes", Number(await lrt16.manager.getRate.estimateGas()));
 }
 
 main().catch((error: unknown) => {

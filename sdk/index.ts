@@ -1,8 +1,10 @@
 /**
  * The protocol's TypeScript library, shared by deploy scripts, tasks, the demo, the tests and integrators:
- * deployment (`deploy`), typed views and formatters computed the way the contracts compute them (`views`), and gas
- * measurement (`gas`). Contract bindings are the typechain factories in `typechain-types/`.
+ * deployment (`deploy`), the LRT's price layer (`oracle`), typed views and formatters computed the way the contracts
+ * compute them (`views`), and gas measurement (`gas`). Contract bindings are the typechain factories in
+ * `typechain-types/`.
  */
 export * from "./deploy";
 export * from "./gas";
 export * from "./views";
+export * from "./oracle";

@@ -26,6 +26,14 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.UUPSUpgradeable__factory>;
     getContractFactory(
+      name: "ERC20Upgradeable",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ERC20Upgradeable__factory>;
+    getContractFactory(
+      name: "ERC20PermitUpgradeable",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ERC20PermitUpgradeable__factory>;
+    getContractFactory(
       name: "ContextUpgradeable",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ContextUpgradeable__factory>;
@@ -37,6 +45,10 @@ declare module "hardhat/types/runtime" {
       name: "ERC165Upgradeable",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ERC165Upgradeable__factory>;
+    getContractFactory(
+      name: "NoncesUpgradeable",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.NoncesUpgradeable__factory>;
     getContractFactory(
       name: "AccessControl",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -90,9 +102,17 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IERC7913SignatureVerifier__factory>;
     getContractFactory(
+      name: "BeaconProxy",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.BeaconProxy__factory>;
+    getContractFactory(
       name: "IBeacon",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IBeacon__factory>;
+    getContractFactory(
+      name: "UpgradeableBeacon",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.UpgradeableBeacon__factory>;
     getContractFactory(
       name: "ERC1967Proxy",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -218,13 +238,65 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.SlashingManager__factory>;
     getContractFactory(
+      name: "AggregatorV3Interface",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.AggregatorV3Interface__factory>;
+    getContractFactory(
       name: "IAVSRegistrar",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IAVSRegistrar__factory>;
     getContractFactory(
+      name: "ILiquidRestakingToken",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILiquidRestakingToken__factory>;
+    getContractFactory(
+      name: "IRETHLike",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IRETHLike__factory>;
+    getContractFactory(
+      name: "IWstETHLike",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IWstETHLike__factory>;
+    getContractFactory(
+      name: "ILRTAssetVault",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTAssetVault__factory>;
+    getContractFactory(
+      name: "ILRTAssetVaultCallback",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTAssetVaultCallback__factory>;
+    getContractFactory(
+      name: "ILRTManager",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTManager__factory>;
+    getContractFactory(
+      name: "ILRTManagerErrors",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTManagerErrors__factory>;
+    getContractFactory(
+      name: "ILRTManagerEvents",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTManagerEvents__factory>;
+    getContractFactory(
+      name: "ILRTNode",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTNode__factory>;
+    getContractFactory(
       name: "ILRTOracle",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ILRTOracle__factory>;
+    getContractFactory(
+      name: "ILRTOracleErrors",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTOracleErrors__factory>;
+    getContractFactory(
+      name: "ILRTOracleEvents",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTOracleEvents__factory>;
+    getContractFactory(
+      name: "ILRTPriceFeed",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.ILRTPriceFeed__factory>;
     getContractFactory(
       name: "IOperatorRegistry",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -241,6 +313,14 @@ declare module "hardhat/types/runtime" {
       name: "IPausableGroups",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.IPausableGroups__factory>;
+    getContractFactory(
+      name: "IRateAdapter",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IRateAdapter__factory>;
+    getContractFactory(
+      name: "IRateSource",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IRateSource__factory>;
     getContractFactory(
       name: "IRestakingVault",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -282,6 +362,50 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ISlashingManagerEvents__factory>;
     getContractFactory(
+      name: "IdentityRateAdapter",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.IdentityRateAdapter__factory>;
+    getContractFactory(
+      name: "RETHRateAdapter",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.RETHRateAdapter__factory>;
+    getContractFactory(
+      name: "WstETHRateAdapter",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.WstETHRateAdapter__factory>;
+    getContractFactory(
+      name: "LiquidRestakingToken",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LiquidRestakingToken__factory>;
+    getContractFactory(
+      name: "LRTAssetVault",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTAssetVault__factory>;
+    getContractFactory(
+      name: "LRTManager",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTManager__factory>;
+    getContractFactory(
+      name: "LRTNode",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTNode__factory>;
+    getContractFactory(
+      name: "LRTNodeBeacon",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTNodeBeacon__factory>;
+    getContractFactory(
+      name: "LRTOperations",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTOperations__factory>;
+    getContractFactory(
+      name: "LRTOracle",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTOracle__factory>;
+    getContractFactory(
+      name: "LRTPriceFeed",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTPriceFeed__factory>;
+    getContractFactory(
       name: "BlocklistERC20",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.BlocklistERC20__factory>;
@@ -293,6 +417,10 @@ declare module "hardhat/types/runtime" {
       name: "FeeOnTransferRewardToken",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.FeeOnTransferRewardToken__factory>;
+    getContractFactory(
+      name: "LRTSameTxActor",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTSameTxActor__factory>;
     getContractFactory(
       name: "MockAVSRegistrar",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -306,6 +434,18 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.MockERC20__factory>;
     getContractFactory(
+      name: "MockLRTOracle",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.MockLRTOracle__factory>;
+    getContractFactory(
+      name: "MockRateSource",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.MockRateSource__factory>;
+    getContractFactory(
+      name: "MockRETH",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.MockRETH__factory>;
+    getContractFactory(
       name: "MockRewardsHook",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.MockRewardsHook__factory>;
@@ -314,6 +454,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.MockSlashingCaller__factory>;
     getContractFactory(
+      name: "MockWstETH",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.MockWstETH__factory>;
+    getContractFactory(
       name: "ReentrantERC20",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ReentrantERC20__factory>;
@@ -321,6 +465,10 @@ declare module "hardhat/types/runtime" {
       name: "ReentrantRewardToken",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ReentrantRewardToken__factory>;
+    getContractFactory(
+      name: "RewardDebtHarness",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.RewardDebtHarness__factory>;
     getContractFactory(
       name: "RewardsStateReader",
       signerOrOptions?: ethers.Signer | FactoryOptions
@@ -346,6 +494,16 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.UUPSUpgradeable>;
     getContractAt(
+      name: "ERC20Upgradeable",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ERC20Upgradeable>;
+    getContractAt(
+      name: "ERC20PermitUpgradeable",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ERC20PermitUpgradeable>;
+    getContractAt(
       name: "ContextUpgradeable",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -360,6 +518,11 @@ declare module "hardhat/types/runtime" {
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.ERC165Upgradeable>;
+    getContractAt(
+      name: "NoncesUpgradeable",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.NoncesUpgradeable>;
     getContractAt(
       name: "AccessControl",
       address: string | ethers.Addressable,
@@ -426,10 +589,20 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.IERC7913SignatureVerifier>;
     getContractAt(
+      name: "BeaconProxy",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.BeaconProxy>;
+    getContractAt(
       name: "IBeacon",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.IBeacon>;
+    getContractAt(
+      name: "UpgradeableBeacon",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.UpgradeableBeacon>;
     getContractAt(
       name: "ERC1967Proxy",
       address: string | ethers.Addressable,
@@ -586,15 +759,80 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.SlashingManager>;
     getContractAt(
+      name: "AggregatorV3Interface",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.AggregatorV3Interface>;
+    getContractAt(
       name: "IAVSRegistrar",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.IAVSRegistrar>;
     getContractAt(
+      name: "ILiquidRestakingToken",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILiquidRestakingToken>;
+    getContractAt(
+      name: "IRETHLike",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IRETHLike>;
+    getContractAt(
+      name: "IWstETHLike",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IWstETHLike>;
+    getContractAt(
+      name: "ILRTAssetVault",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTAssetVault>;
+    getContractAt(
+      name: "ILRTAssetVaultCallback",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTAssetVaultCallback>;
+    getContractAt(
+      name: "ILRTManager",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTManager>;
+    getContractAt(
+      name: "ILRTManagerErrors",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTManagerErrors>;
+    getContractAt(
+      name: "ILRTManagerEvents",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTManagerEvents>;
+    getContractAt(
+      name: "ILRTNode",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTNode>;
+    getContractAt(
       name: "ILRTOracle",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.ILRTOracle>;
+    getContractAt(
+      name: "ILRTOracleErrors",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTOracleErrors>;
+    getContractAt(
+      name: "ILRTOracleEvents",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTOracleEvents>;
+    getContractAt(
+      name: "ILRTPriceFeed",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.ILRTPriceFeed>;
     getContractAt(
       name: "IOperatorRegistry",
       address: string | ethers.Addressable,
@@ -615,6 +853,16 @@ declare module "hardhat/types/runtime" {
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.IPausableGroups>;
+    getContractAt(
+      name: "IRateAdapter",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IRateAdapter>;
+    getContractAt(
+      name: "IRateSource",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IRateSource>;
     getContractAt(
       name: "IRestakingVault",
       address: string | ethers.Addressable,
@@ -666,6 +914,61 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.ISlashingManagerEvents>;
     getContractAt(
+      name: "IdentityRateAdapter",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.IdentityRateAdapter>;
+    getContractAt(
+      name: "RETHRateAdapter",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.RETHRateAdapter>;
+    getContractAt(
+      name: "WstETHRateAdapter",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.WstETHRateAdapter>;
+    getContractAt(
+      name: "LiquidRestakingToken",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LiquidRestakingToken>;
+    getContractAt(
+      name: "LRTAssetVault",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTAssetVault>;
+    getContractAt(
+      name: "LRTManager",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTManager>;
+    getContractAt(
+      name: "LRTNode",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTNode>;
+    getContractAt(
+      name: "LRTNodeBeacon",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTNodeBeacon>;
+    getContractAt(
+      name: "LRTOperations",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTOperations>;
+    getContractAt(
+      name: "LRTOracle",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTOracle>;
+    getContractAt(
+      name: "LRTPriceFeed",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTPriceFeed>;
+    getContractAt(
       name: "BlocklistERC20",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -680,6 +983,11 @@ declare module "hardhat/types/runtime" {
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.FeeOnTransferRewardToken>;
+    getContractAt(
+      name: "LRTSameTxActor",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTSameTxActor>;
     getContractAt(
       name: "MockAVSRegistrar",
       address: string | ethers.Addressable,
@@ -696,6 +1004,21 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.MockERC20>;
     getContractAt(
+      name: "MockLRTOracle",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.MockLRTOracle>;
+    getContractAt(
+      name: "MockRateSource",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.MockRateSource>;
+    getContractAt(
+      name: "MockRETH",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.MockRETH>;
+    getContractAt(
       name: "MockRewardsHook",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -706,6 +1029,11 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.MockSlashingCaller>;
     getContractAt(
+      name: "MockWstETH",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.MockWstETH>;
+    getContractAt(
       name: "ReentrantERC20",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -715,6 +1043,11 @@ declare module "hardhat/types/runtime" {
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.ReentrantRewardToken>;
+    getContractAt(
+      name: "RewardDebtHarness",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.RewardDebtHarness>;
     getContractAt(
       name: "RewardsStateReader",
       address: string | ethers.Addressable,
@@ -739,6 +1072,14 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.UUPSUpgradeable>;
     deployContract(
+      name: "ERC20Upgradeable",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ERC20Upgradeable>;
+    deployContract(
+      name: "ERC20PermitUpgradeable",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ERC20PermitUpgradeable>;
+    deployContract(
       name: "ContextUpgradeable",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ContextUpgradeable>;
@@ -750,6 +1091,10 @@ declare module "hardhat/types/runtime" {
       name: "ERC165Upgradeable",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ERC165Upgradeable>;
+    deployContract(
+      name: "NoncesUpgradeable",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.NoncesUpgradeable>;
     deployContract(
       name: "AccessControl",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -803,9 +1148,17 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IERC7913SignatureVerifier>;
     deployContract(
+      name: "BeaconProxy",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.BeaconProxy>;
+    deployContract(
       name: "IBeacon",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IBeacon>;
+    deployContract(
+      name: "UpgradeableBeacon",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.UpgradeableBeacon>;
     deployContract(
       name: "ERC1967Proxy",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -931,13 +1284,65 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.SlashingManager>;
     deployContract(
+      name: "AggregatorV3Interface",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.AggregatorV3Interface>;
+    deployContract(
       name: "IAVSRegistrar",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IAVSRegistrar>;
     deployContract(
+      name: "ILiquidRestakingToken",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILiquidRestakingToken>;
+    deployContract(
+      name: "IRETHLike",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IRETHLike>;
+    deployContract(
+      name: "IWstETHLike",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IWstETHLike>;
+    deployContract(
+      name: "ILRTAssetVault",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTAssetVault>;
+    deployContract(
+      name: "ILRTAssetVaultCallback",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTAssetVaultCallback>;
+    deployContract(
+      name: "ILRTManager",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTManager>;
+    deployContract(
+      name: "ILRTManagerErrors",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTManagerErrors>;
+    deployContract(
+      name: "ILRTManagerEvents",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTManagerEvents>;
+    deployContract(
+      name: "ILRTNode",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTNode>;
+    deployContract(
       name: "ILRTOracle",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ILRTOracle>;
+    deployContract(
+      name: "ILRTOracleErrors",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTOracleErrors>;
+    deployContract(
+      name: "ILRTOracleEvents",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTOracleEvents>;
+    deployContract(
+      name: "ILRTPriceFeed",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTPriceFeed>;
     deployContract(
       name: "IOperatorRegistry",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -954,6 +1359,14 @@ declare module "hardhat/types/runtime" {
       name: "IPausableGroups",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IPausableGroups>;
+    deployContract(
+      name: "IRateAdapter",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IRateAdapter>;
+    deployContract(
+      name: "IRateSource",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IRateSource>;
     deployContract(
       name: "IRestakingVault",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -995,6 +1408,50 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ISlashingManagerEvents>;
     deployContract(
+      name: "IdentityRateAdapter",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IdentityRateAdapter>;
+    deployContract(
+      name: "RETHRateAdapter",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.RETHRateAdapter>;
+    deployContract(
+      name: "WstETHRateAdapter",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.WstETHRateAdapter>;
+    deployContract(
+      name: "LiquidRestakingToken",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LiquidRestakingToken>;
+    deployContract(
+      name: "LRTAssetVault",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTAssetVault>;
+    deployContract(
+      name: "LRTManager",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTManager>;
+    deployContract(
+      name: "LRTNode",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTNode>;
+    deployContract(
+      name: "LRTNodeBeacon",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTNodeBeacon>;
+    deployContract(
+      name: "LRTOperations",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTOperations>;
+    deployContract(
+      name: "LRTOracle",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTOracle>;
+    deployContract(
+      name: "LRTPriceFeed",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTPriceFeed>;
+    deployContract(
       name: "BlocklistERC20",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.BlocklistERC20>;
@@ -1006,6 +1463,10 @@ declare module "hardhat/types/runtime" {
       name: "FeeOnTransferRewardToken",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.FeeOnTransferRewardToken>;
+    deployContract(
+      name: "LRTSameTxActor",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTSameTxActor>;
     deployContract(
       name: "MockAVSRegistrar",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1019,6 +1480,18 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockERC20>;
     deployContract(
+      name: "MockLRTOracle",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockLRTOracle>;
+    deployContract(
+      name: "MockRateSource",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockRateSource>;
+    deployContract(
+      name: "MockRETH",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockRETH>;
+    deployContract(
       name: "MockRewardsHook",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockRewardsHook>;
@@ -1027,6 +1500,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockSlashingCaller>;
     deployContract(
+      name: "MockWstETH",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockWstETH>;
+    deployContract(
       name: "ReentrantERC20",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ReentrantERC20>;
@@ -1034,6 +1511,10 @@ declare module "hardhat/types/runtime" {
       name: "ReentrantRewardToken",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ReentrantRewardToken>;
+    deployContract(
+      name: "RewardDebtHarness",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.RewardDebtHarness>;
     deployContract(
       name: "RewardsStateReader",
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1059,6 +1540,16 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.UUPSUpgradeable>;
     deployContract(
+      name: "ERC20Upgradeable",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ERC20Upgradeable>;
+    deployContract(
+      name: "ERC20PermitUpgradeable",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ERC20PermitUpgradeable>;
+    deployContract(
       name: "ContextUpgradeable",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1073,6 +1564,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ERC165Upgradeable>;
+    deployContract(
+      name: "NoncesUpgradeable",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.NoncesUpgradeable>;
     deployContract(
       name: "AccessControl",
       args: any[],
@@ -1139,10 +1635,20 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IERC7913SignatureVerifier>;
     deployContract(
+      name: "BeaconProxy",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.BeaconProxy>;
+    deployContract(
       name: "IBeacon",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IBeacon>;
+    deployContract(
+      name: "UpgradeableBeacon",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.UpgradeableBeacon>;
     deployContract(
       name: "ERC1967Proxy",
       args: any[],
@@ -1299,15 +1805,80 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.SlashingManager>;
     deployContract(
+      name: "AggregatorV3Interface",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.AggregatorV3Interface>;
+    deployContract(
       name: "IAVSRegistrar",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IAVSRegistrar>;
     deployContract(
+      name: "ILiquidRestakingToken",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILiquidRestakingToken>;
+    deployContract(
+      name: "IRETHLike",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IRETHLike>;
+    deployContract(
+      name: "IWstETHLike",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IWstETHLike>;
+    deployContract(
+      name: "ILRTAssetVault",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTAssetVault>;
+    deployContract(
+      name: "ILRTAssetVaultCallback",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTAssetVaultCallback>;
+    deployContract(
+      name: "ILRTManager",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTManager>;
+    deployContract(
+      name: "ILRTManagerErrors",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTManagerErrors>;
+    deployContract(
+      name: "ILRTManagerEvents",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTManagerEvents>;
+    deployContract(
+      name: "ILRTNode",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTNode>;
+    deployContract(
       name: "ILRTOracle",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ILRTOracle>;
+    deployContract(
+      name: "ILRTOracleErrors",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTOracleErrors>;
+    deployContract(
+      name: "ILRTOracleEvents",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTOracleEvents>;
+    deployContract(
+      name: "ILRTPriceFeed",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.ILRTPriceFeed>;
     deployContract(
       name: "IOperatorRegistry",
       args: any[],
@@ -1328,6 +1899,16 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.IPausableGroups>;
+    deployContract(
+      name: "IRateAdapter",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IRateAdapter>;
+    deployContract(
+      name: "IRateSource",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IRateSource>;
     deployContract(
       name: "IRestakingVault",
       args: any[],
@@ -1379,6 +1960,61 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ISlashingManagerEvents>;
     deployContract(
+      name: "IdentityRateAdapter",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.IdentityRateAdapter>;
+    deployContract(
+      name: "RETHRateAdapter",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.RETHRateAdapter>;
+    deployContract(
+      name: "WstETHRateAdapter",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.WstETHRateAdapter>;
+    deployContract(
+      name: "LiquidRestakingToken",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LiquidRestakingToken>;
+    deployContract(
+      name: "LRTAssetVault",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTAssetVault>;
+    deployContract(
+      name: "LRTManager",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTManager>;
+    deployContract(
+      name: "LRTNode",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTNode>;
+    deployContract(
+      name: "LRTNodeBeacon",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTNodeBeacon>;
+    deployContract(
+      name: "LRTOperations",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTOperations>;
+    deployContract(
+      name: "LRTOracle",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTOracle>;
+    deployContract(
+      name: "LRTPriceFeed",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTPriceFeed>;
+    deployContract(
       name: "BlocklistERC20",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1393,6 +2029,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.FeeOnTransferRewardToken>;
+    deployContract(
+      name: "LRTSameTxActor",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTSameTxActor>;
     deployContract(
       name: "MockAVSRegistrar",
       args: any[],
@@ -1409,6 +2050,21 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockERC20>;
     deployContract(
+      name: "MockLRTOracle",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockLRTOracle>;
+    deployContract(
+      name: "MockRateSource",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockRateSource>;
+    deployContract(
+      name: "MockRETH",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockRETH>;
+    deployContract(
       name: "MockRewardsHook",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1419,6 +2075,11 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockSlashingCaller>;
     deployContract(
+      name: "MockWstETH",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockWstETH>;
+    deployContract(
       name: "ReentrantERC20",
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
@@ -1428,6 +2089,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ReentrantRewardToken>;
+    deployContract(
+      name: "RewardDebtHarness",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.RewardDebtHarness>;
     deployContract(
       name: "RewardsStateReader",
       args: any[],

@@ -3,7 +3,6 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IOperatorRegistry} from "../interfaces/IOperatorRegistry.sol";
@@ -11,6 +10,7 @@ import {IRestakingVault} from "../interfaces/IRestakingVault.sol";
 import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
 import {IRewardsHook} from "../interfaces/IRewardsHook.sol";
 import {ConstantsLib, STREAM_SLOTS} from "../libraries/ConstantsLib.sol";
+import {RewardDebtLib} from "../libraries/RewardDebtLib.sol";
 import {RewardMathLib} from "../libraries/RewardMathLib.sol";
 import {ProtocolUpgradeable} from "./ProtocolUpgradeable.sol";
 
@@ -44,6 +44,15 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         int256[STREAM_SLOTS] offsets;
     }
 
+    /// @dev A pool's stored time per share, its last update, the active shares it has had since, and its time per
+    /// share now (`timePerShare` if it had none or it was updated in this block).
+    struct Clock {
+        uint256 timePerShare;
+        uint256 lastUpdate;
+        uint256 activeShares;
+        uint256 timePerShareNow;
+    }
+
     /// @custom:storage-location erc7201:restaking.storage.RewardDistributor
     struct DistributorStorage {
         uint8 pausedGroups;
@@ -52,7 +61,7 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         mapping(address token => bool) fundingDisabled;
         mapping(address token => uint256) minFunding;
         mapping(address operator => mapping(address asset => PoolRewards)) pools;
-        mapping(address staker => mapping(address operator => mapping(address asset => int256[STREAM_SLOTS]))) debts;
+        mapping(address staker => mapping(address operator => mapping(address asset => RewardDebtLib.Debts))) debts;
         mapping(address staker => mapping(uint8 tokenId => uint256)) accrued;
         mapping(address staker => uint256) accruedMask;
         mapping(address operator => mapping(uint8 tokenId => uint256)) commissions;
@@ -238,14 +247,16 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
 
     function _previewPending(
         PoolRewards storage pool,
-        int256[STREAM_SLOTS] storage debts,
+        RewardDebtLib.Debts storage debts,
         uint8 id,
         uint256 shares,
         uint256 active
     ) internal view returns (uint256) {
         uint256 slot = _slotOf(pool.tokenIds, pool.streamCount, id);
         if (slot == 0) return 0;
-        return RewardMathLib.pendingDown(shares, _previewRewardPerShare(pool, slot - 1, active), debts[slot - 1]);
+        --slot;
+        int256 debt = RewardDebtLib.get(debts, RewardDebtLib.wordOf(debts, slot), slot);
+        return RewardMathLib.pendingDown(shares, _previewRewardPerShare(pool, slot, active), debt);
     }
 
     /// @inheritdoc IRewardDistributor
@@ -438,7 +449,7 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
     /// @dev Moves the staker's pending rewards of every stream into its debts for its new shares, or into its accrued
     /// balances when it leaves the pool.
     function _settleStaker(
-        int256[STREAM_SLOTS] storage debts,
+        RewardDebtLib.Debts storage debts,
         mapping(uint8 tokenId => uint256) storage accrued,
         uint256[STREAM_SLOTS] memory rps,
         uint256 tokenIds,
@@ -446,25 +457,32 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         uint256 sharesBefore,
         uint256 sharesAfter
     ) internal returns (uint256 accruedBits) {
+        uint256 word;
         for (uint256 i; i < count; ++i) {
-            uint256 pending = RewardMathLib.pendingDown(sharesBefore, rps[i], debts[i]);
+            if (i & 1 == 0) word = RewardDebtLib.wordOf(debts, i);
+            uint256 pending = RewardMathLib.pendingDown(sharesBefore, rps[i], RewardDebtLib.get(debts, word, i));
+            int256 debt;
             if (sharesAfter == 0) {
                 if (pending != 0) {
-                    uint8 id = uint8(tokenIds >> (8 * i));
+                    uint8 id = uint8(tokenIds >> (i << 3));
                     accrued[id] += pending;
                     accruedBits |= 1 << id;
                 }
-                debts[i] = 0;
             } else {
-                debts[i] = RewardMathLib.debtUp(sharesAfter, rps[i], pending);
+                debt = RewardMathLib.debtUp(sharesAfter, rps[i], pending);
             }
+            word = RewardDebtLib.set(debts, word, i, debt);
+            if (i & 1 == 1 || i + 1 == count) RewardDebtLib.setWord(debts, i, word);
         }
     }
 
     /// @dev Adds the staker's pending rewards in `ids` from pool `(operator, asset)` to `amounts` and resets them.
+    /// The pool itself is not written: a claim changes no shares, so the accumulator read at now (as `pendingRewards`
+    /// reads it) is the value an update would store, and the next update, from the stored point with the same active
+    /// shares, reaches at least that value (docs/rewards.md, "Claims read the accumulator").
     function _settlePool(
         PoolRewards storage pool,
-        int256[STREAM_SLOTS] storage debts,
+        RewardDebtLib.Debts storage debts,
         uint256 shares,
         uint256 active,
         uint8[] memory ids,
@@ -472,20 +490,36 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
     ) internal {
         uint256 count = pool.streamCount;
         if (count == 0) return;
-        (uint256[STREAM_SLOTS] memory rps, uint256 tokenIds) = _updatePool(pool, count, active);
+        uint256 tokenIds = pool.tokenIds;
+        Clock memory clock = _clockOf(pool, active);
         for (uint256 t; t < ids.length; ++t) {
             uint256 slot = _slotOf(tokenIds, count, ids[t]);
-            if (slot == 0) continue;
-            slot -= 1;
-            amounts[t] += RewardMathLib.pendingDown(shares, rps[slot], debts[slot]);
-            debts[slot] = RewardMathLib.debtUp(shares, rps[slot], 0);
+            if (slot != 0) amounts[t] += _claimSlot(pool, debts, slot - 1, shares, clock);
         }
+    }
+
+    /// @dev Pays out the staker's pending rewards in `slot` (returns them) and sets its debt to its full share value.
+    function _claimSlot(
+        PoolRewards storage pool,
+        RewardDebtLib.Debts storage debts,
+        uint256 slot,
+        uint256 shares,
+        Clock memory clock
+    ) internal returns (uint256 pending) {
+        uint256 rewardPerShare = _rewardPerShareAt(pool, slot, clock);
+        uint256 word = RewardDebtLib.wordOf(debts, slot);
+        int256 debt;
+        (pending, debt) = RewardMathLib.pendingDownDebtUp(shares, rewardPerShare, RewardDebtLib.get(debts, word, slot));
+        RewardDebtLib.setWord(debts, slot, RewardDebtLib.set(debts, word, slot, debt));
     }
 
     /// @dev The slot (plus one) of token `id` among the pool's `count` packed token ids; 0 if it has none.
     function _slotOf(uint256 tokenIds, uint256 count, uint8 id) internal pure returns (uint256) {
-        for (uint256 i; i < count; ++i) {
-            if (uint8(tokenIds >> (8 * i)) == id) return i + 1;
+        // count <= STREAM_SLOTS: the shifts and the increment cannot overflow.
+        unchecked {
+            for (uint256 i; i < count; ++i) {
+                if ((tokenIds >> (i << 3)) & 0xff == id) return i + 1;
+            }
         }
         return 0;
     }
@@ -546,12 +580,33 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         uint256 i,
         uint256 activeShares
     ) internal view returns (uint256) {
-        uint256 g = pool.timePerShare;
-        uint256 last = pool.lastUpdate;
+        return _rewardPerShareAt(pool, i, _clockOf(pool, activeShares));
+    }
+
+    function _clockOf(PoolRewards storage pool, uint256 activeShares) internal view returns (Clock memory clock) {
+        (uint256 g, uint256 last) = (pool.timePerShare, pool.lastUpdate);
+        uint256 gNow = g;
+        if (activeShares != 0 && block.timestamp > last) {
+            gNow += RewardMathLib.timePerShareDown(block.timestamp - last, activeShares);
+        }
+        clock = Clock(g, last, activeShares, gNow);
+    }
+
+    /// @dev Stream `i`'s reward per share now, read from the pool's stored time per share at its last update with the
+    /// active shares it has had since (`clock`): what `_updatePool` would compute for it, without writing anything.
+    function _rewardPerShareAt(
+        PoolRewards storage pool,
+        uint256 i,
+        Clock memory clock
+    ) internal view returns (uint256) {
         Stream memory st = pool.streams[i];
-        if (activeShares != 0 && st.rate != 0 && block.timestamp > last) {
-            uint256 end = Math.min(block.timestamp, st.periodFinish);
-            if (end > last) g += RewardMathLib.timePerShareDown(end - last, activeShares);
+        uint256 g = clock.timePerShare;
+        if (st.periodFinish >= block.timestamp) {
+            // Running (or a rate of 0, where g does not matter): it accrued until now.
+            g = clock.timePerShareNow;
+        } else if (clock.activeShares != 0 && st.periodFinish > clock.lastUpdate) {
+            // Ended since the last update: it accrued until its end.
+            g += RewardMathLib.timePerShareDown(st.periodFinish - clock.lastUpdate, clock.activeShares);
         }
         return RewardMathLib.rewardPerShareDown(st.rate, g, pool.offsets[i]);
     }

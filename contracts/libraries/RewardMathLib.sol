@@ -51,6 +51,33 @@ library RewardMathLib {
         return value.toInt256() - pending.toInt256();
     }
 
+    /// @dev What a claim settles: the pending rewards of `shares` at `rewardPerShare` against `debt`, rounded down and
+    /// never negative (`pendingDown`), and the debt that leaves nothing pending, the share value rounded up
+    /// (`debtUp(shares, rewardPerShare, 0)`), from one product.
+    function pendingDownDebtUp(
+        uint256 shares,
+        uint256 rewardPerShare,
+        int256 debt
+    ) internal pure returns (uint256 pending, int256 debtAfter) {
+        uint256 down;
+        bool inexact;
+        unchecked {
+            uint256 p = shares * rewardPerShare;
+            if (shares == 0 || p / shares == rewardPerShare) {
+                down = p / RPS_SCALE;
+                inexact = p % RPS_SCALE != 0;
+            } else {
+                down = Math.mulDiv(shares, rewardPerShare, RPS_SCALE);
+                inexact = mulmod(shares, rewardPerShare, RPS_SCALE) != 0;
+            }
+        }
+        int256 value = down.toInt256();
+        int256 p_ = value - debt;
+        pending = p_ > 0 ? uint256(p_) : 0;
+        // Checked: reverts exactly where debtUp's toInt256 of the rounded-up value would.
+        debtAfter = inexact ? value + 1 : value;
+    }
+
     /// @dev a * b / c rounded down; the 512-bit path only when a * b overflows.
     function mulDivDown(uint256 a, uint256 b, uint256 c) internal pure returns (uint256) {
         unchecked {

@@ -452,12 +452,12 @@ export class RewardModel {
       for (const asset of this.maskOrder(s)) {
         const pool = this.pools.get(this.poolKey(s.operator, asset));
         if (pool === undefined || pool.streams.length === 0) continue;
-        this.update(pool, t);
+        // A claim changes no shares: the pool is read at t, not updated (as pendingRewards reads it).
         const shares = s.shares.get(asset) ?? 0n;
         ts.forEach((token, i) => {
           const slot = pool.streams.findIndex((st) => st.token === token);
           if (slot === -1) return;
-          const rps = pool.streams[slot].rewardPerShare;
+          const rps = this.previewRewardPerShare(pool, slot, t);
           const key = this.debtKey(staker, s.operator, asset, slot);
           amounts[i] += this.pendingDown(shares, rps, this.debts.get(key) ?? 0n);
           this.debts.set(key, mulDivUp(shares, rps, RPS_SCALE));

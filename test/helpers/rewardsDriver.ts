@@ -10,13 +10,14 @@
  *
  * Rounding allowance (ROUNDING below). The model accumulates each stream's reward per share R as specified:
  * R += floor(rate * dt * 1e18 / A) at every pool update in which the stream accrues, and once more (not stored) when a
- * view reads it; so the model's R is below the exact value E by less than 1 unit per such step: 0 <= E - R_model <
- * accruals + 1. The contract derives R from one time-per-share accumulator per pool (RewardMathLib): G +=
- * floor(dt * 1e54 / A) at every update (and once more on a read), R = floor(rate * G / 1e36) - offset, with the offset
- * re-based at every funding of the stream so that R is continuous, and R frozen when the stream ends. Over a segment of
- * constant rate (from one funding to the next, or to the end), G is below its exact value by less than one unit per
- * step, worth less than rate / 1e36 units of R each, and the two floors at the segment's ends add less than 1 unit
- * either way: -(steps * rate / 1e36) - 1 < R_contract - E < 1 per segment. Hence, per stream:
+ * view or a claim reads it (a claim does not update the pool); so the model's R is below the exact value E by less
+ * than 1 unit per such step: 0 <= E - R_model < accruals + 1. The contract derives R from one time-per-share
+ * accumulator per pool (RewardMathLib): G += floor(dt * 1e54 / A) at every update (and once more on a read or a
+ * claim), R = floor(rate * G / 1e36) - offset, with the offset re-based at every funding of the stream so that R is
+ * continuous, and R frozen when the stream ends. Over a segment of constant rate (from one funding to the next, or to
+ * the end), G is below its exact value by less than one unit per step, worth less than rate / 1e36 units of R each,
+ * and the two floors at the segment's ends add less than 1 unit either way: -(steps * rate / 1e36) - 1 < R_contract -
+ * E < 1 per segment. Hence, per stream:
  *   |R_contract - R_model| < fundings + (accruals + 1) * max(1, ceil(maxRate / 1e36)),
  * with `fundings`, `accruals` and the largest rate the stream had counted by the model (RewardModel.roundingSteps).
  * A staker's pending is floor(shares * R / 1e36) - debt with debt = ceil(shares * R / 1e36) - pending at every

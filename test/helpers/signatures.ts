@@ -66,10 +66,17 @@ export function salt(label: string): string {
   return ethers.id(label);
 }
 
+/** What signing an EIP-2612 permit reads from a token (MockERC20, LiquidRestakingToken). */
+export interface PermitToken {
+  name(): Promise<string>;
+  nonces(owner: string): Promise<bigint>;
+  getAddress(): Promise<string>;
+}
+
 /** `owner` signs an EIP-2612 permit of `value` for `spender` on `token`. */
 export async function signPermit(
   owner: HardhatEthersSigner,
-  token: MockERC20,
+  token: PermitToken | MockERC20,
   spender: string,
   value: bigint,
   deadline: bigint,

@@ -5,5 +5,7 @@ import type * as core from "./core";
 export type { core };
 import type * as interfaces from "./interfaces";
 export type { interfaces };
+import type * as lrt from "./lrt";
+export type { lrt };
 import type * as mocks from "./mocks";
 export type { mocks };

@@ -3,4 +3,5 @@
 /* eslint-disable */
 export * as core from "./core";
 export * as interfaces from "./interfaces";
+export * as lrt from "./lrt";
 export * as mocks from "./mocks";

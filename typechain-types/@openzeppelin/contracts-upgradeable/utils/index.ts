@@ -6,3 +6,4 @@ export type { cryptography };
 import type * as introspection from "./introspection";
 export type { introspection };
 export type { ContextUpgradeable } from "./ContextUpgradeable";
+export type { NoncesUpgradeable } from "./NoncesUpgradeable";

@@ -3,4 +3,5 @@
 /* eslint-disable */
 export * as access from "./access";
 export * as proxy from "./proxy";
+export * as token from "./token";
 export * as utils from "./utils";

@@ -4,3 +4,4 @@
 export * as cryptography from "./cryptography";
 export * as introspection from "./introspection";
 export { ContextUpgradeable__factory } from "./ContextUpgradeable__factory";
+export { NoncesUpgradeable__factory } from "./NoncesUpgradeable__factory";

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+/// @title LRTMathLib
+/// @notice The liquid restaking token's conversions (docs/lrt.md, "Rate"). Value is ETH in wei; a price is wei per
+/// whole token (`unit` = 10 ** decimals). Every function names its rounding direction; the protocol wins it.
+library LRTMathLib {
+    /// @dev Virtual LRT shares and virtual wei of value: the empty LRT prices 1 share at 1 wei, and a first depositor
+    /// who inflates total value by X keeps only X / (V_SHARES + his shares) of it (docs/lrt.md, "Virtual offsets").
+    uint256 internal constant VIRTUAL_SHARES = 1e9;
+    uint256 internal constant VIRTUAL_VALUE = 1e9;
+    uint256 internal constant BPS = 10_000;
+
+    /// @dev LRT shares minted for `value` entering. Keeps newShares * (V + VV) <= value * (S + VS).
+    function toSharesDown(uint256 value, uint256 totalValue, uint256 supply) internal pure returns (uint256) {
+        return Math.mulDiv(value, supply + VIRTUAL_SHARES, totalValue + VIRTUAL_VALUE);
+    }
+
+    /// @dev Value a holder of `shares` may take out. Keeps value <= totalValue when shares <= supply.
+    function toValueDown(uint256 shares, uint256 totalValue, uint256 supply) internal pure returns (uint256) {
+        return Math.mulDiv(shares, totalValue + VIRTUAL_VALUE, supply + VIRTUAL_SHARES);
+    }
+
+    /// @dev Value needed to mint exactly `shares`. Keeps the minted shares' value <= the value paid.
+    function toValueUp(uint256 shares, uint256 totalValue, uint256 supply) internal pure returns (uint256) {
+        return Math.mulDiv(shares, totalValue + VIRTUAL_VALUE, supply + VIRTUAL_SHARES, Math.Rounding.Ceil);
+    }
+
+    /// @dev ETH value of `amount` tokens, rounded down (what an entrant is credited).
+    function tokenValueDown(uint256 amount, uint256 price, uint256 unit) internal pure returns (uint256) {
+        return Math.mulDiv(amount, price, unit);
+    }
+
+    /// @dev ETH value of `amount` tokens, rounded up (what the LRT holds, on the entry side).
+    function tokenValueUp(uint256 amount, uint256 price, uint256 unit) internal pure returns (uint256) {
+        return Math.mulDiv(amount, price, unit, Math.Rounding.Ceil);
+    }
+
+    /// @dev Tokens paid out for `value`, rounded down.
+    function toTokensDown(uint256 value, uint256 price, uint256 unit) internal pure returns (uint256) {
+        return Math.mulDiv(value, unit, price);
+    }
+
+    /// @dev Tokens needed to bring in `value`, rounded up.
+    function toTokensUp(uint256 value, uint256 price, uint256 unit) internal pure returns (uint256) {
+        return Math.mulDiv(value, unit, price, Math.Rounding.Ceil);
+    }
+
+    /// @dev Pool assets held by `shares`, rounded down (the vault's own conversion, SharesMathLib.toAssetsDown).
+    function poolAssetsDown(uint256 shares, uint256 assets, uint256 totalShares) internal pure returns (uint256) {
+        return Math.mulDiv(shares, assets + 1, totalShares + 1e6);
+    }
+
+    /// @dev Pool assets held by `shares`, rounded up.
+    function poolAssetsUp(uint256 shares, uint256 assets, uint256 totalShares) internal pure returns (uint256) {
+        return Math.mulDiv(shares, assets + 1, totalShares + 1e6, Math.Rounding.Ceil);
+    }
+
+    /// @dev Pool shares that `assets` are worth, rounded up (shares to queue to raise at least `assets`).
+    function poolSharesUp(uint256 assets, uint256 poolAssets, uint256 totalShares) internal pure returns (uint256) {
+        return Math.mulDiv(assets, totalShares + 1e6, poolAssets + 1, Math.Rounding.Ceil);
+    }
+
+    /// @dev Instant-redeem fee in bps, rounded up: `baseBps` while the free buffer left after the exit is at or above
+    /// `target`, rising linearly to `maxBps` as it falls to 0.
+    function instantFeeBpsUp(
+        uint256 bufferAfter,
+        uint256 target,
+        uint256 baseBps,
+        uint256 maxBps
+    ) internal pure returns (uint256) {
+        if (bufferAfter >= target) return baseBps;
+        return baseBps + Math.mulDiv(maxBps - baseBps, target - bufferAfter, target, Math.Rounding.Ceil);
+    }
+
+    /// @dev `amount * bps / 10_000`, rounded down.
+    function bpsDown(uint256 amount, uint256 bps) internal pure returns (uint256) {
+        return Math.mulDiv(amount, bps, BPS);
+    }
+
+    /// @dev `amount * bps / 10_000`, rounded up.
+    function bpsUp(uint256 amount, uint256 bps) internal pure returns (uint256) {
+        return Math.mulDiv(amount, bps, BPS, Math.Rounding.Ceil);
+    }
+}

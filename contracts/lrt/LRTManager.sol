@@ -1,0 +1,557 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+import {ProtocolUpgradeable} from "../core/ProtocolUpgradeable.sol";
+import {ILiquidRestakingToken} from "../interfaces/ILiquidRestakingToken.sol";
+import {ILRTAssetVaultCallback} from "../interfaces/ILRTAssetVault.sol";
+import {ILRTManager} from "../interfaces/ILRTManager.sol";
+import {ILRTOracle} from "../interfaces/ILRTOracle.sol";
+import {IRestakingVault} from "../interfaces/IRestakingVault.sol";
+import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
+import {ISlashingManager} from "../interfaces/ISlashingManager.sol";
+import {LRTMathLib} from "../libraries/LRTMathLib.sol";
+import {LRTOperations} from "./LRTOperations.sol";
+import {LRTRisk} from "./LRTRisk.sol";
+import {LRTStorage} from "./LRTStorage.sol";
+import {LRTValuation} from "./LRTValuation.sol";
+
+/// @title LRTManager
+/// @notice See {ILRTManager}. An ordinary staker of the vault through its nodes: no privilege in the core. Every
+/// balance it counts is tracked in storage, so a donation to any contract moves nothing (docs/lrt.md, "Rate").
+contract LRTManager is ProtocolUpgradeable, ILRTManager {
+    using SafeERC20 for IERC20;
+
+    bytes32 public constant MANAGER_ROLE = keccak256("MANAGER_ROLE");
+
+    uint8 public constant GROUP_DEPOSITS = 0;
+    uint8 public constant GROUP_REDEEM_REQUESTS = 1;
+    uint8 public constant GROUP_CLAIMS = 2;
+    uint8 public constant GROUP_INSTANT_REDEEM = 3;
+    uint8 public constant GROUP_OPERATIONS = 4;
+
+    uint256 public constant MAX_ASSETS = 16;
+    uint256 public constant MAX_NODES = 16;
+    uint256 public constant MAX_AVSS = 16;
+    uint256 public constant MAX_OTHER_REWARD_TOKENS = 8;
+    uint256 public constant MAX_PROTOCOL_FEE_BPS = 2_000;
+    uint256 public constant MAX_INSTANT_FEE_BPS = 1_000;
+    uint256 internal constant BPS = 10_000;
+    uint256 internal constant WAD = 1e18;
+
+    // Transient-storage tags of the same-transaction entry/exit guard.
+    bytes32 private constant ENTERED_TAG = keccak256("LRTManager.entered");
+    bytes32 private constant EXITED_TAG = keccak256("LRTManager.exited");
+
+    /// @notice The addresses the manager is wired to.
+    struct Wiring {
+        address token;
+        address vault;
+        address slashingManager;
+        address rewards;
+        address registry;
+        address oracle;
+        address beacon;
+        address treasury;
+        address rewardsReceiver;
+    }
+
+    /// @notice Initializes the proxy: `admin` gets DEFAULT_ADMIN_ROLE, PAUSER_ROLE and MANAGER_ROLE.
+    /// @param admin The admin (a timelock in deployments).
+    /// @param w The contracts and accounts the manager uses.
+    function initialize(address admin, Wiring calldata w) external initializer {
+        if (admin == address(0) || w.token == address(0) || w.vault == address(0) || w.beacon == address(0)) {
+            revert ZeroAddress();
+        }
+        __Protocol_init(admin);
+        _grantRole(MANAGER_ROLE, admin);
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        $.token = ILiquidRestakingToken(w.token);
+        $.vault = IRestakingVault(w.vault);
+        $.slashing = ISlashingManager(w.slashingManager);
+        $.rewards = IRewardDistributor(w.rewards);
+        $.registry = w.registry;
+        $.oracle = ILRTOracle(w.oracle);
+        $.beacon = w.beacon;
+        $.treasury = w.treasury;
+        $.rewardsReceiver = w.rewardsReceiver;
+        $.policy = Policy({
+            maxOperatorShareBps: uint16(BPS),
+            maxSlashExposureBps: uint16(BPS),
+            bufferBps: 0,
+            baseFeeBps: 0,
+            maxFeeBps: 0,
+            protocolFeeBps: 0
+        });
+    }
+
+    modifier onlyEntryPoint() {
+        if (LRTStorage.layout().assetOf[msg.sender] == address(0)) revert NotEntryPoint(msg.sender);
+        _;
+    }
+
+    /* ADMIN AND MANAGER */
+
+    /// @inheritdoc ILRTManager
+    function addAsset(address asset, address entryPoint_, uint256 cap) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        LRTOperations.addAsset(asset, entryPoint_, cap);
+    }
+
+    /// @inheritdoc ILRTManager
+    function setAssetConfig(
+        address asset,
+        uint256 cap,
+        bool enabled,
+        bool countRewards
+    ) external onlyRole(MANAGER_ROLE) {
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        AssetConfig storage c = LRTStorage.config($, asset);
+        // Reverts (RewardTokenNotAllowed) unless the distributor lists the asset: valuations call this per node.
+        if (countRewards) $.rewards.pendingRewards(address(this), asset);
+        (c.cap, c.enabled, c.countRewards) = (uint96(Math.min(cap, type(uint96).max)), enabled, countRewards);
+        emit AssetConfigSet(asset, cap, enabled, countRewards);
+    }
+
+    /// @inheritdoc ILRTManager
+    function setWeights(uint16[] calldata weights) external onlyRole(MANAGER_ROLE) {
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        uint256 count = $.nodeCount;
+        uint256 sum;
+        for (uint256 i; i < weights.length; ++i) sum += weights[i];
+        if (weights.length != count || sum != BPS) revert InvalidWeights(weights.length, sum);
+        for (uint256 i; i < count; ++i) $.nodes[i].weightBps = weights[i];
+        emit WeightsSet(weights);
+    }
+
+    /// @inheritdoc ILRTManager
+    function setRiskCaps(uint16 maxOperatorShareBps, uint16 maxSlashExposureBps) external onlyRole(MANAGER_ROLE) {
+        if (maxOperatorShareBps > BPS || maxOperatorShareBps == 0) revert InvalidParameter(maxOperatorShareBps, BPS);
+        if (maxSlashExposureBps > BPS) revert InvalidParameter(maxSlashExposureBps, BPS);
+        Policy storage p = LRTStorage.layout().policy;
+        (p.maxOperatorShareBps, p.maxSlashExposureBps) = (maxOperatorShareBps, maxSlashExposureBps);
+        emit PolicySet(p);
+    }
+
+    /// @inheritdoc ILRTManager
+    function setAllowedAVSs(address[] calldata avss_) external onlyRole(MANAGER_ROLE) {
+        if (avss_.length > MAX_AVSS) revert ListFull(MAX_AVSS);
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        for (uint256 i; i < avss_.length; ++i) {
+            if (avss_[i] == address(0)) revert ZeroAddress();
+            $.avss[i] = avss_[i];
+        }
+        $.avsCount = uint8(avss_.length);
+        emit AllowedAVSsSet(avss_);
+    }
+
+    /// @inheritdoc ILRTManager
+    function setBuffer(uint16 bufferBps, uint16 baseFeeBps, uint16 maxFeeBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (bufferBps > BPS) revert InvalidParameter(bufferBps, BPS);
+        if (maxFeeBps > MAX_INSTANT_FEE_BPS) revert InvalidParameter(maxFeeBps, MAX_INSTANT_FEE_BPS);
+        if (baseFeeBps > maxFeeBps) revert InvalidParameter(baseFeeBps, maxFeeBps);
+        Policy storage p = LRTStorage.layout().policy;
+        (p.bufferBps, p.baseFeeBps, p.maxFeeBps) = (bufferBps, baseFeeBps, maxFeeBps);
+        emit PolicySet(p);
+    }
+
+    /// @inheritdoc ILRTManager
+    function setProtocolFee(uint16 protocolFeeBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (protocolFeeBps > MAX_PROTOCOL_FEE_BPS) revert InvalidParameter(protocolFeeBps, MAX_PROTOCOL_FEE_BPS);
+        Policy storage p = LRTStorage.layout().policy;
+        p.protocolFeeBps = protocolFeeBps;
+        emit PolicySet(p);
+    }
+
+    /// @inheritdoc ILRTManager
+    function setConfig(
+        address oracle_,
+        address treasury,
+        address rewardsReceiver,
+        address[] calldata otherRewardTokens
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (oracle_ == address(0) || treasury == address(0) || rewardsReceiver == address(0)) revert ZeroAddress();
+        if (otherRewardTokens.length > MAX_OTHER_REWARD_TOKENS) revert ListFull(MAX_OTHER_REWARD_TOKENS);
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        ($.oracle, $.treasury, $.rewardsReceiver) = (ILRTOracle(oracle_), treasury, rewardsReceiver);
+        $.otherRewardTokens = otherRewardTokens;
+        emit ConfigSet(oracle_, treasury, rewardsReceiver, otherRewardTokens);
+    }
+
+    /* OPERATIONS */
+
+    /// @inheritdoc ILRTManager
+    function rebalance(
+        uint8 nodeIndex,
+        address asset,
+        uint256 shares
+    ) external onlyRole(MANAGER_ROLE) nonReentrant whenNotPaused(GROUP_OPERATIONS) returns (uint256) {
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        if (nodeIndex >= $.nodeCount) revert UnknownNode(nodeIndex);
+        return LRTOperations.queue($, nodeIndex, LRTStorage.config($, asset).index, asset, shares, 0);
+    }
+
+    /// @inheritdoc ILRTManager
+    function stakeIdle(
+        address asset,
+        uint256 amount
+    ) external onlyRole(MANAGER_ROLE) nonReentrant whenNotPaused(GROUP_OPERATIONS) {
+        LRTOperations.stakeIdle(asset, amount);
+    }
+
+    /// @inheritdoc ILRTManager
+    function completeWithdrawals(uint256[] calldata ids) external nonReentrant whenNotPaused(GROUP_OPERATIONS) {
+        LRTOperations.completeWithdrawals(ids);
+    }
+
+    /// @inheritdoc ILRTManager
+    function syncNode(uint256 index) external nonReentrant {
+        LRTOperations.syncNode(index);
+    }
+
+    /// @inheritdoc ILRTManager
+    function processRequests(
+        address asset,
+        uint256 maxCount
+    ) external nonReentrant whenNotPaused(GROUP_OPERATIONS) returns (uint256) {
+        return LRTOperations.processRequests(asset, maxCount);
+    }
+
+    /// @inheritdoc ILRTManager
+    function instantRedeem(
+        uint256 shares,
+        address asset,
+        uint256 minOut,
+        address receiver
+    ) external nonReentrant whenNotPaused(GROUP_INSTANT_REDEEM) returns (uint256) {
+        _markExit(msg.sender);
+        return LRTOperations.instantRedeem(shares, asset, minOut, receiver);
+    }
+
+    /// @inheritdoc ILRTManager
+    function harvest() external nonReentrant whenNotPaused(GROUP_OPERATIONS) {
+        LRTOperations.harvest();
+    }
+
+    /// @inheritdoc ILRTManager
+    function refreshExposure(uint256 index) external {
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        if (index >= $.nodeCount) revert UnknownNode(index);
+        (uint256 exposure, , ) = LRTRisk.nodeExposure($, index, 0, 0);
+        $.exposureCache[index] = exposure;
+        emit ExposureRefreshed(index, exposure);
+    }
+
+    /* ENTRY POINTS */
+
+    /// @inheritdoc ILRTManager
+    function deposit(
+        address caller,
+        uint256 assets_,
+        address receiver,
+        uint256 minShares
+    ) external onlyEntryPoint nonReentrant whenNotPaused(GROUP_DEPOSITS) returns (uint256 shares) {
+        return _deposit(caller, assets_, receiver, minShares, 0);
+    }
+
+    /// @inheritdoc ILRTManager
+    function mint(
+        address caller,
+        uint256 shares,
+        address receiver
+    ) external onlyEntryPoint nonReentrant whenNotPaused(GROUP_DEPOSITS) returns (uint256 assets_) {
+        if (shares == 0) revert ZeroAmount();
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        AssetConfig memory c = $.assetConfig[$.assetOf[msg.sender]];
+        LRTStorage.Valuation memory v = LRTValuation.valuation($, false);
+        uint256 value = LRTMathLib.toValueUp(shares, v.total, v.supply);
+        assets_ = LRTMathLib.toTokensUp(value, LRTValuation.price($, v, c.index), 10 ** c.decimals);
+        _deposit(caller, assets_, receiver, shares, shares);
+    }
+
+    /// @inheritdoc ILRTManager
+    function createNode(address operator, uint16 weightBps) external onlyRole(MANAGER_ROLE) returns (uint256) {
+        return LRTOperations.createNode(operator, weightBps);
+    }
+
+    /// @inheritdoc ILRTManager
+    function requestRedeem(
+        address caller,
+        address spender,
+        uint256 shares,
+        address controller,
+        address owner
+    ) external onlyEntryPoint nonReentrant whenNotPaused(GROUP_REDEEM_REQUESTS) returns (uint256) {
+        _markExit(owner);
+        return LRTOperations.requestRedeem(caller, spender, shares, controller, owner);
+    }
+
+    /// @inheritdoc ILRTManager
+    function claimShares(
+        uint256 shares,
+        address receiver,
+        address controller
+    ) external onlyEntryPoint nonReentrant whenNotPaused(GROUP_CLAIMS) returns (uint256) {
+        return LRTOperations.claimShares(shares, receiver, controller);
+    }
+
+    /// @inheritdoc ILRTManager
+    function claimAssets(
+        uint256 assets_,
+        address receiver,
+        address controller
+    ) external onlyEntryPoint nonReentrant whenNotPaused(GROUP_CLAIMS) returns (uint256) {
+        return LRTOperations.claimAssets(assets_, receiver, controller);
+    }
+
+    /// @inheritdoc ILRTManager
+    function claimRequest(
+        uint256 id,
+        address receiver,
+        uint256 minAssetsOut
+    ) external onlyEntryPoint nonReentrant whenNotPaused(GROUP_CLAIMS) returns (uint256) {
+        return LRTOperations.claimRequest(id, receiver, minAssetsOut);
+    }
+
+    /* VIEWS */
+
+    /// @inheritdoc ILRTManager
+    function totalValue(bool exit) external view returns (uint256) {
+        return LRTValuation.valuation(LRTStorage.layout(), exit).total;
+    }
+
+    /// @inheritdoc ILRTManager
+    function totalAssets(address asset) external view returns (uint256) {
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        AssetConfig memory c = LRTStorage.config($, asset);
+        LRTStorage.Valuation memory v = LRTValuation.valuation($, true);
+        return LRTMathLib.toTokensDown(v.total, LRTValuation.price($, v, c.index), 10 ** c.decimals);
+    }
+
+    /// @inheritdoc ILRTManager
+    function getRate() external view returns (uint256) {
+        LRTStorage.Valuation memory v = LRTValuation.valuation(LRTStorage.layout(), true);
+        return LRTMathLib.toValueDown(WAD, v.total, v.supply);
+    }
+
+    /// @inheritdoc ILRTManager
+    function previewDeposit(address asset, uint256 assets_) external view returns (uint256) {
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        AssetConfig memory c = LRTStorage.config($, asset);
+        LRTStorage.Valuation memory v = LRTValuation.valuation($, false);
+        uint256 value = LRTMathLib.tokenValueDown(assets_, LRTValuation.price($, v, c.index), 10 ** c.decimals);
+        return LRTMathLib.toSharesDown(value, v.total, v.supply);
+    }
+
+    /// @inheritdoc ILRTManager
+    function previewMint(address asset, uint256 shares) external view returns (uint256) {
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        AssetConfig memory c = LRTStorage.config($, asset);
+        LRTStorage.Valuation memory v = LRTValuation.valuation($, false);
+        uint256 value = LRTMathLib.toValueUp(shares, v.total, v.supply);
+        return LRTMathLib.toTokensUp(value, LRTValuation.price($, v, c.index), 10 ** c.decimals);
+    }
+
+    /// @inheritdoc ILRTManager
+    function convertToShares(address asset, uint256 assets_) external view returns (uint256) {
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        AssetConfig memory c = LRTStorage.config($, asset);
+        LRTStorage.Valuation memory v = LRTValuation.valuation($, true);
+        uint256 value = LRTMathLib.tokenValueDown(assets_, LRTValuation.price($, v, c.index), 10 ** c.decimals);
+        return LRTMathLib.toSharesDown(value, v.total, v.supply);
+    }
+
+    /// @inheritdoc ILRTManager
+    function convertToAssets(address asset, uint256 shares) external view returns (uint256) {
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        AssetConfig memory c = LRTStorage.config($, asset);
+        LRTStorage.Valuation memory v = LRTValuation.valuation($, true);
+        uint256 value = LRTMathLib.toValueDown(shares, v.total, v.supply);
+        return LRTMathLib.toTokensDown(value, LRTValuation.price($, v, c.index), 10 ** c.decimals);
+    }
+
+    /// @inheritdoc ILRTManager
+    function maxDeposit(address asset) external view returns (uint256) {
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        AssetConfig memory c = LRTStorage.config($, asset);
+        if (!c.enabled || $.pausedGroups & (1 << GROUP_DEPOSITS) != 0) return 0;
+        uint256 deposited = $.books[c.index].deposited;
+        return c.cap > deposited ? c.cap - deposited : 0;
+    }
+
+    /// @inheritdoc ILRTManager
+    function riskReport() external view returns (RiskReport memory) {
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        return LRTRisk.riskReport($, LRTValuation.valuation($, true));
+    }
+
+    /// @inheritdoc ILRTManager
+    function entryPoint(address asset) external view returns (address) {
+        return LRTStorage.layout().assetConfig[asset].entryPoint;
+    }
+
+    /// @inheritdoc ILRTManager
+    function assetConfig(address asset) external view returns (AssetConfig memory) {
+        return LRTStorage.layout().assetConfig[asset];
+    }
+
+    /// @inheritdoc ILRTManager
+    function assetBook(address asset) external view returns (AssetBook memory) {
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        return $.books[LRTStorage.config($, asset).index];
+    }
+
+    /// @inheritdoc ILRTManager
+    function node(uint256 index) external view returns (NodeInfo memory) {
+        return LRTStorage.layout().nodes[index];
+    }
+
+    /// @inheritdoc ILRTManager
+    function nodeCount() external view returns (uint256) {
+        return LRTStorage.layout().nodeCount;
+    }
+
+    /// @inheritdoc ILRTManager
+    function position(uint256 index, address asset) external view returns (Position memory) {
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        return $.positions[index][LRTStorage.config($, asset).index];
+    }
+
+    /// @inheritdoc ILRTManager
+    function withdrawalRecord(uint256 id) external view returns (WithdrawalRecord memory) {
+        return LRTStorage.layout().withdrawals[id];
+    }
+
+    /// @inheritdoc ILRTManager
+    function request(uint256 id) external view returns (Request memory) {
+        return LRTStorage.layout().requests[id];
+    }
+
+    /// @inheritdoc ILRTManager
+    function requestCount() external view returns (uint256) {
+        return LRTStorage.layout().requestCount;
+    }
+
+    /// @inheritdoc ILRTManager
+    function claimable(address asset, address controller) external view returns (Claimable memory) {
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        return $.claimables[LRTStorage.config($, asset).index][controller];
+    }
+
+    /// @inheritdoc ILRTManager
+    function policy() external view returns (Policy memory) {
+        return LRTStorage.layout().policy;
+    }
+
+    /// @inheritdoc ILRTManager
+    function allowedAVSs() external view returns (address[] memory list) {
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        list = new address[]($.avsCount);
+        for (uint256 i; i < list.length; ++i) list[i] = $.avss[i];
+    }
+
+    /// @inheritdoc ILRTManager
+    function token() external view returns (address) {
+        return address(LRTStorage.layout().token);
+    }
+
+    /* INTERNAL */
+
+    /// @dev Deposits `assets_` for `receiver`; `exactShares` != 0 mints exactly that many (mint), else the shares
+    /// the value buys at the entry price (`minShares` the floor).
+    function _deposit(
+        address caller,
+        uint256 assets_,
+        address receiver,
+        uint256 minShares,
+        uint256 exactShares
+    ) internal returns (uint256 shares) {
+        if (assets_ == 0) revert ZeroAmount();
+        if (receiver == address(0)) revert ZeroAddress();
+        _markEntry(caller, receiver);
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        address asset = $.assetOf[msg.sender];
+        AssetConfig memory c = $.assetConfig[asset];
+        if (!c.enabled) revert DepositsDisabled(asset);
+        _countDeposit($.books[c.index], asset, c.cap, assets_);
+        uint256 value;
+        uint8 n;
+        (shares, value, n) = _priceDeposit($, asset, c, assets_, exactShares);
+        if (shares < minShares || shares == 0) revert SharesBelowMinimum(shares, minShares);
+        emit Deposited(caller, receiver, asset, assets_, shares, value, n);
+        _pull(asset, caller, assets_);
+        if (n == LRTStorage.IDLE) $.books[c.index].idle += uint128(assets_);
+        else LRTOperations.stake($, n, asset, c.index, assets_);
+        $.token.mint(receiver, shares);
+    }
+
+    /// @dev Counts `amount` more of `asset` deposited, within its cap.
+    function _countDeposit(AssetBook storage book, address asset, uint256 cap, uint256 amount) internal {
+        uint256 depositedAfter = book.deposited + amount;
+        if (depositedAfter > cap) revert CapExceeded(asset, cap, depositedAfter);
+        book.deposited = uint128(depositedAfter);
+    }
+
+    /// @dev The shares `assets_` buy at the entry price (or `exactShares`), their value, and where they go: deposits
+    /// refill the buffer first; beyond it they go to the node furthest below its weight that the policy allows.
+    function _priceDeposit(
+        LRTStorage.Layout storage $,
+        address asset,
+        AssetConfig memory c,
+        uint256 assets_,
+        uint256 exactShares
+    ) internal returns (uint256 shares, uint256 value, uint8 n) {
+        LRTStorage.Valuation memory v = LRTValuation.valuation($, false);
+        value = LRTMathLib.tokenValueDown(assets_, LRTValuation.price($, v, c.index), 10 ** c.decimals);
+        shares = exactShares != 0 ? exactShares : LRTMathLib.toSharesDown(value, v.total, v.supply);
+        n = LRTStorage.IDLE;
+        if (v.freeIdle >= LRTMathLib.bpsDown(v.total + value, $.policy.bufferBps)) {
+            uint256 exposure;
+            (n, exposure) = LRTRisk.pickNode($, v, asset, c.index, value);
+            $.exposureCache[n] = exposure;
+        }
+    }
+
+    /// @dev Pulls `amount` of `asset` from `from` through the calling entry point (which holds the allowance) and
+    /// rejects any token that delivers a different amount.
+    function _pull(address asset, address from, uint256 amount) internal {
+        uint256 before = IERC20(asset).balanceOf(address(this));
+        ILRTAssetVaultCallback(msg.sender).pullTo(from, amount);
+        uint256 received = IERC20(asset).balanceOf(address(this)) - before;
+        if (received != amount) revert TransferAmountMismatch(asset, amount, received);
+    }
+
+    /// @dev Marks `caller` and `receiver` as having entered in this transaction; reverts if either exited in it.
+    function _markEntry(address caller, address receiver) internal {
+        _flag(EXITED_TAG, caller, ENTERED_TAG);
+        if (receiver != caller) _flag(EXITED_TAG, receiver, ENTERED_TAG);
+    }
+
+    /// @dev Marks `account` as having exited in this transaction; reverts if it entered in it.
+    function _markExit(address account) internal {
+        _flag(ENTERED_TAG, account, EXITED_TAG);
+    }
+
+    function _flag(bytes32 forbidden, address account, bytes32 set) private {
+        bytes32 forbiddenSlot = keccak256(abi.encode(forbidden, account));
+        bytes32 setSlot = keccak256(abi.encode(set, account));
+        uint256 seen;
+        assembly {
+            seen := tload(forbiddenSlot)
+        }
+        if (seen != 0) revert SameTransactionEntryAndExit(account);
+        assembly {
+            tstore(setSlot, 1)
+        }
+    }
+
+    function _pausedGroups() internal view override returns (uint8) {
+        return LRTStorage.layout().pausedGroups;
+    }
+
+    function _setPausedGroups(uint8 groups) internal override {
+        LRTStorage.layout().pausedGroups = groups;
+    }
+}

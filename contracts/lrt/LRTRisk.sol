@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+import {ILRTManagerErrors, ILRTManagerTypes} from "../interfaces/ILRTManager.sol";
+import {IRestakingVault, IRestakingVaultErrors, IRestakingVaultTypes} from "../interfaces/IRestakingVault.sol";
+import {ISlashingManager, ISlashingManagerTypes} from "../interfaces/ISlashingManager.sol";
+import {BitMaskLib} from "../libraries/BitMaskLib.sol";
+import {LRTMathLib} from "../libraries/LRTMathLib.sol";
+import {LRTStorage} from "./LRTStorage.sol";
+
+/// @title LRTRisk
+/// @notice The LRT's risk policy (docs/lrt.md, "Risk policy"): where a deposit may go, each node's slash exposure,
+/// and the report of every figure. An external library on the manager's storage (EIP-170).
+library LRTRisk {
+    /// @dev The node that takes `value` of `asset`: among nodes delegated to their operator whose pool takes entries,
+    /// the one furthest below its weight that keeps every risk figure within the policy.
+    /// If none can, the first refusal's reason reverts.
+    function pickNode(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v,
+        address asset,
+        uint8 assetIndex,
+        uint256 value
+    ) external view returns (uint8, uint256) {
+        uint256 tried; // bitmap of the nodes tried
+        bytes memory firstRefusal;
+        for (uint256 round; round < 16; ++round) {
+            uint256 best = _mostUnderweight($, v, tried, v.total + value);
+            if (best == LRTStorage.IDLE) break;
+            tried |= 1 << best;
+            (bytes memory refusal, uint256 exposure) = _refusal($, v, best, asset, assetIndex, value);
+            if (refusal.length == 0) return (uint8(best), exposure);
+            if (firstRefusal.length == 0) firstRefusal = refusal;
+        }
+        if (firstRefusal.length == 0)
+            firstRefusal = abi.encodeWithSelector(ILRTManagerErrors.NoNodeAvailable.selector, asset);
+        assembly {
+            revert(add(firstRefusal, 32), mload(firstRefusal))
+        }
+    }
+
+    /// @dev The untried node (not in `tried`) with a weight and still delegated that is furthest below its target
+    /// share of `totalAfter`; LRTStorage.IDLE if none.
+    function _mostUnderweight(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v,
+        uint256 tried,
+        uint256 totalAfter
+    ) internal view returns (uint256 best) {
+        best = LRTStorage.IDLE;
+        int256 bestDeficit = type(int256).min;
+        uint256 count = $.nodeCount;
+        for (uint256 i; i < count; ++i) {
+            if (tried & (1 << i) != 0) continue;
+            ILRTManagerTypes.NodeInfo storage info = $.nodes[i];
+            (uint256 weight, bool undelegated) = (info.weightBps, info.undelegated);
+            if (weight == 0 || undelegated) continue;
+            int256 deficit = int256(Math.mulDiv(totalAfter, weight, LRTMathLib.BPS)) - int256(v.nodeValues[i]);
+            if (deficit > bestDeficit) (best, bestDeficit) = (i, deficit);
+        }
+    }
+
+    /// @dev Why node `i` cannot take `value` of `asset` now (empty if it can), and its exposure after taking it: its
+    /// operator left it or its pool is closed, or a risk figure would breach.
+    function _refusal(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v,
+        uint256 i,
+        address asset,
+        uint8 assetIndex,
+        uint256 value
+    ) internal view returns (bytes memory refusal, uint256 exposure) {
+        refusal = _poolRefusal($, i, asset);
+        if (refusal.length != 0) return (refusal, 0);
+        address operator = $.nodes[i].operator;
+        uint256 totalAfter = v.total + value;
+        ILRTManagerTypes.Policy memory p = $.policy;
+        uint256 shareBps = Math.mulDiv(v.nodeValues[i] + value, LRTMathLib.BPS, totalAfter, Math.Rounding.Ceil);
+        if (shareBps > p.maxOperatorShareBps) {
+            return (
+                abi.encodeWithSelector(
+                    ILRTManagerErrors.ConcentrationBreached.selector,
+                    operator,
+                    shareBps,
+                    p.maxOperatorShareBps
+                ),
+                0
+            );
+        }
+        address unapprovedAsset;
+        (exposure, unapprovedAsset, ) = nodeExposure($, i, assetIndex, value);
+        if (unapprovedAsset != address(0)) {
+            return (
+                abi.encodeWithSelector(ILRTManagerErrors.UnapprovedAllocation.selector, operator, unapprovedAsset),
+                0
+            );
+        }
+        uint256 total = exposure;
+        uint256 count = $.nodeCount;
+        for (uint256 j; j < count; ++j) if (j != i) total += $.exposureCache[j];
+        uint256 exposureBps = Math.mulDiv(total, LRTMathLib.BPS, totalAfter, Math.Rounding.Ceil);
+        if (exposureBps > p.maxSlashExposureBps) {
+            return (
+                abi.encodeWithSelector(
+                    ILRTManagerErrors.SlashExposureBreached.selector,
+                    exposureBps,
+                    p.maxSlashExposureBps
+                ),
+                0
+            );
+        }
+    }
+
+    /// @dev Why node `i`'s pool in `asset` takes no entry now (empty if it does).
+    function _poolRefusal(LRTStorage.Layout storage $, uint256 i, address asset) internal view returns (bytes memory) {
+        ILRTManagerTypes.NodeInfo memory info = $.nodes[i];
+        IRestakingVault vault = $.vault;
+        if (vault.delegatedTo(info.node) != info.operator) {
+            return abi.encodeWithSelector(ILRTManagerErrors.NodeUndelegated.selector, i);
+        }
+        IRestakingVaultTypes.Pool memory pool_ = vault.pool(info.operator, asset);
+        if (pool_.pendingRequests != 0) {
+            return
+                abi.encodeWithSelector(
+                    IRestakingVaultErrors.PoolSlashPending.selector,
+                    info.operator,
+                    asset,
+                    pool_.pendingRequests
+                );
+        }
+        if (pool_.fullySlashed) {
+            return abi.encodeWithSelector(IRestakingVaultErrors.PoolFullySlashed.selector, info.operator, asset);
+        }
+        return "";
+    }
+
+    /// @dev Node `i`'s slash exposure in wei, with `addedValue` more in asset `addedIndex`:
+    /// per asset held, the pool's slashable fraction by allow-listed AVSs (sum of maxSlashable / pool net assets) plus
+    /// any magnitude allocated outside the list at 100%, times the node's value in that asset. Also returns the first
+    /// asset with an unapproved allocation and its magnitude.
+    function nodeExposure(
+        LRTStorage.Layout storage $,
+        uint256 i,
+        uint8 addedIndex,
+        uint256 addedValue
+    ) public view returns (uint256 exposure, address unapprovedAsset, uint256 unapprovedMagnitude) {
+        uint256 mask = $.nodes[i].assetMask;
+        if (addedValue != 0) mask |= 1 << addedIndex;
+        while (mask != 0) {
+            uint8 a = BitMaskLib.lowestBit(mask);
+            mask &= mask - 1;
+            (uint256 fraction, uint256 unapproved) = _slashableFraction($, $.nodes[i].operator, $.assetList[a]);
+            if (unapproved != 0 && unapprovedAsset == address(0)) {
+                (unapprovedAsset, unapprovedMagnitude) = ($.assetList[a], unapproved);
+            }
+            uint256 value = _positionValue($, i, a) + (a == addedIndex ? addedValue : 0);
+            exposure += Math.mulDiv(value, fraction, 1e18, Math.Rounding.Ceil);
+        }
+    }
+
+    /// @dev The 1e18 fraction of pool `(operator, asset)` the allow-listed AVSs can slash now (sum of maxSlashable over
+    /// the pool's net assets) plus the magnitude allocated outside the list at 100%, capped at 1; and that magnitude.
+    function _slashableFraction(
+        LRTStorage.Layout storage $,
+        address operator,
+        address asset
+    ) internal view returns (uint256 fraction, uint256 unapproved) {
+        ISlashingManager sm = $.slashing;
+        (ISlashingManagerTypes.Magnitudes memory m, uint256 maxMagnitude) = sm.magnitudes(operator, asset);
+        uint256 approved;
+        uint256 slashable;
+        uint256 avsCount = $.avsCount;
+        for (uint256 k; k < avsCount; ++k) {
+            address avs = $.avss[k];
+            ISlashingManagerTypes.Allocation memory al = sm.allocation(operator, avs, asset);
+            approved += al.current + (al.pendingIncrease ? al.pendingDelta : 0);
+            if (al.current != 0) slashable += sm.maxSlashable(operator, avs, asset);
+        }
+        uint256 held = m.encumbered - m.reserved;
+        unapproved = held > approved ? held - approved : 0;
+        uint256 poolNet = $.vault.poolNetAssets(operator, asset);
+        uint256 free = maxMagnitude - m.reserved;
+        fraction =
+            (poolNet == 0 ? 0 : Math.mulDiv(slashable, 1e18, poolNet, Math.Rounding.Ceil)) +
+            (free == 0 ? 0 : Math.mulDiv(unapproved, 1e18, free, Math.Rounding.Ceil));
+        if (fraction > 1e18) fraction = 1e18;
+    }
+
+    /// @dev Node `i`'s position in asset `a` at the exit price, in wei.
+    function _positionValue(LRTStorage.Layout storage $, uint256 i, uint8 a) internal view returns (uint256) {
+        address asset = $.assetList[a];
+        ILRTManagerTypes.Position memory pos = $.positions[i][a];
+        IRestakingVaultTypes.Pool memory pool_ = $.vault.pool($.nodes[i].operator, asset);
+        uint256 tokens = LRTMathLib.poolAssetsDown(
+            pos.active + pos.queued,
+            pool_.totalAssets - pool_.pendingSlash,
+            pool_.totalShares
+        );
+        return LRTMathLib.tokenValueDown(tokens, $.oracle.price(asset), 10 ** $.assetConfig[asset].decimals);
+    }
+
+    /// @notice The risk policy's figures, computed afresh from `v` (the exit valuation), and whether each holds.
+    function riskReport(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v
+    ) external view returns (ILRTManagerTypes.RiskReport memory report) {
+        ILRTManagerTypes.Policy memory p = $.policy;
+        uint256 count = $.nodeCount;
+        report.totalValue = v.total;
+        report.maxOperatorShareBps = p.maxOperatorShareBps;
+        report.maxSlashExposureBps = p.maxSlashExposureBps;
+        report.concentrationOk = true;
+        report.allocationsOk = true;
+        report.nodes = new ILRTManagerTypes.NodeRisk[](count);
+        for (uint256 i; i < count; ++i) {
+            ILRTManagerTypes.NodeRisk memory r = report.nodes[i];
+            r.operator = $.nodes[i].operator;
+            r.value = v.nodeValues[i];
+            r.shareBps = v.total == 0 ? 0 : Math.mulDiv(r.value, LRTMathLib.BPS, v.total, Math.Rounding.Ceil);
+            r.concentrationOk = r.shareBps <= p.maxOperatorShareBps;
+            (r.exposure, r.unapprovedAsset, r.unapprovedMagnitude) = nodeExposure($, i, 0, 0);
+            report.exposure += r.exposure;
+            if (!r.concentrationOk) report.concentrationOk = false;
+            if (r.unapprovedMagnitude != 0) report.allocationsOk = false;
+        }
+        report.exposureBps = v.total == 0
+            ? 0
+            : Math.mulDiv(report.exposure, LRTMathLib.BPS, v.total, Math.Rounding.Ceil);
+        report.exposureOk = report.exposureBps <= p.maxSlashExposureBps;
+    }
+}

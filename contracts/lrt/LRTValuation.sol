@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
+import {ILRTManagerTypes} from "../interfaces/ILRTManager.sol";
+import {IRestakingVault, IRestakingVaultTypes} from "../interfaces/IRestakingVault.sol";
+import {BitMaskLib} from "../libraries/BitMaskLib.sol";
+import {LRTMathLib} from "../libraries/LRTMathLib.sol";
+import {LRTStorage} from "./LRTStorage.sol";
+
+/// @title LRTValuation
+/// @notice The LRT manager's total value at the entry and the exit price (docs/lrt.md, "Rate"). An external library
+/// (called by DELEGATECALL on the manager's storage) so that the manager stays under EIP-170.
+library LRTValuation {
+    /// @dev Total value at the entry price (pools gross of pending slashes, each part rounded up) or at the exit
+    /// price (net of them, rounded down): idle balances, the nodes' active and queued shares at their pool's rate,
+    /// and (for assets that count rewards) the nodes' pending rewards net of the protocol fee.
+    function valuation(LRTStorage.Layout storage $, bool exit) external view returns (LRTStorage.Valuation memory v) {
+        uint256 assetCount = $.assetCount;
+        uint256 rewardMask;
+        for (uint256 a; a < assetCount; ++a) {
+            address asset = $.assetList[a];
+            if (asset == address(0)) continue;
+            ILRTManagerTypes.AssetConfig storage c = $.assetConfig[asset];
+            (uint256 decimals, bool countRewards) = (c.decimals, c.countRewards);
+            v.units[a] = 10 ** decimals;
+            if (countRewards) rewardMask |= 1 << a;
+            ILRTManagerTypes.AssetBook storage book = $.books[a];
+            (uint256 idle, uint256 pendingValue) = (book.idle, book.pendingRedeemValue);
+            if (idle == 0) continue;
+            uint256 price = price($, v, a);
+            uint256 idleValue = exit
+                ? LRTMathLib.tokenValueDown(idle, price, v.units[a])
+                : LRTMathLib.tokenValueUp(idle, price, v.units[a]);
+            v.total += idleValue;
+            v.freeIdle += idleValue > pendingValue ? idleValue - pendingValue : 0;
+        }
+        uint256 count = $.nodeCount;
+        for (uint256 i; i < count; ++i) {
+            uint256 nodeValue = _nodeValue($, v, i, exit);
+            v.nodeValues[i] = nodeValue;
+            v.total += nodeValue + (rewardMask == 0 ? 0 : _nodeRewards($, v, i, rewardMask));
+        }
+        v.supply = IERC20(address($.token)).totalSupply();
+    }
+
+    /// @dev Node `i`'s active and queued shares at their pools' rates: gross and rounded up at the entry price, net
+    /// of pending slashes and rounded down at the exit price.
+    function _nodeValue(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v,
+        uint256 i,
+        bool exit
+    ) internal view returns (uint256 value) {
+        ILRTManagerTypes.NodeInfo storage info = $.nodes[i];
+        (address operator, uint256 mask) = (info.operator, info.assetMask);
+        IRestakingVault vault = $.vault;
+        while (mask != 0) {
+            uint8 a = BitMaskLib.lowestBit(mask);
+            mask &= mask - 1;
+            ILRTManagerTypes.Position memory pos = $.positions[i][a];
+            IRestakingVaultTypes.Pool memory pool_ = vault.pool(operator, $.assetList[a]);
+            uint256 shares = pos.active + pos.queued;
+            value += exit
+                ? LRTMathLib.tokenValueDown(
+                    LRTMathLib.poolAssetsDown(shares, pool_.totalAssets - pool_.pendingSlash, pool_.totalShares),
+                    price($, v, a),
+                    v.units[a]
+                )
+                : LRTMathLib.tokenValueUp(
+                    LRTMathLib.poolAssetsUp(shares, pool_.totalAssets, pool_.totalShares),
+                    price($, v, a),
+                    v.units[a]
+                );
+        }
+    }
+
+    /// @dev Node `i`'s pending rewards in the assets of `rewardMask`, net of the protocol fee, rounded down.
+    function _nodeRewards(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v,
+        uint256 i,
+        uint256 rewardMask
+    ) internal view returns (uint256 value) {
+        address node_ = $.nodes[i].node;
+        uint256 feeBps = $.policy.protocolFeeBps;
+        while (rewardMask != 0) {
+            uint8 a = BitMaskLib.lowestBit(rewardMask);
+            rewardMask &= rewardMask - 1;
+            uint256 pending = $.rewards.pendingRewards(node_, $.assetList[a]);
+            if (pending == 0) continue;
+            pending -= LRTMathLib.bpsUp(pending, feeBps);
+            value += LRTMathLib.tokenValueDown(pending, price($, v, a), v.units[a]);
+        }
+    }
+
+    /// @dev The price of asset `index`, read from the oracle once per valuation.
+    function price(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v,
+        uint256 index
+    ) internal view returns (uint256 p) {
+        p = v.prices[index];
+        if (p == 0) {
+            p = $.oracle.price($.assetList[index]);
+            v.prices[index] = p;
+        }
+    }
+}

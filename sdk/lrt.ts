@@ -1,0 +1,191 @@
+import { artifacts } from "hardhat";
+import { ContractFactory, type Signer } from "ethers";
+
+import {
+  LiquidRestakingToken__factory,
+  LRTAssetVault__factory,
+  LRTManager__factory,
+  LRTNode__factory,
+  LRTNodeBeacon__factory,
+  LRTOperations__factory,
+  type LiquidRestakingToken,
+  type LRTAssetVault,
+  type LRTManager,
+  type LRTNodeBeacon,
+} from "../typechain-types";
+import { deployProxy, handOver, type CoreContracts } from "./deploy";
+
+/** One accepted asset of a deployment and its deposit cap (tokens). */
+export interface LRTAssetParams {
+  asset: string;
+  cap: bigint;
+}
+
+export interface DeployLRTOptions {
+  /** The ILRTOracle pricing every accepted asset. */
+  oracle: string;
+  /** Receives the protocol fee, in LRT. */
+  treasury: string;
+  /** Receives harvested reward tokens that are not accepted assets. */
+  rewardsReceiver: string;
+  /** Assets to accept, each with its own ERC-7575 entry point. */
+  assets: LRTAssetParams[];
+  /** The account that ends up with every admin role (DEFAULT_ADMIN, MANAGER, PAUSER, beacon owner). Defaults to the
+   * deployer. */
+  admin?: string;
+  /** An account to keep the PAUSER_ROLE; defaults to the admin. */
+  pauser?: string;
+  name?: string;
+  symbol?: string;
+}
+
+/** The LRT contracts of one deployment. */
+export interface LRTContracts {
+  token: LiquidRestakingToken;
+  manager: LRTManager;
+  beacon: LRTNodeBeacon;
+  /** Entry point per accepted asset address (as given). */
+  entryPoints: Record<string, LRTAssetVault>;
+  addresses: {
+    token: string;
+    manager: string;
+    beacon: string;
+    nodeImplementation: string;
+    libraries: Record<string, string>;
+    entryPoints: Record<string, string>;
+  };
+}
+
+async function deployLibrary(
+  deployer: Signer,
+  name: string,
+  links: Record<string, string> = {},
+): Promise<string> {
+  const artifact = await artifacts.readArtifact(name);
+  let bytecode = artifact.bytecode;
+  for (const [fqName, address] of Object.entries(links)) {
+    const [file, lib] = fqName.split(":");
+    for (const ref of artifact.linkReferences[file]?.[lib] ?? []) {
+      const start = 2 + ref.start * 2;
+      bytecode =
+        bytecode.slice(0, start) + address.slice(2).toLowerCase() + bytecode.slice(start + ref.length * 2);
+    }
+  }
+  const contract = await new ContractFactory(artifact.abi, bytecode, deployer).deploy();
+  await contract.waitForDeployment();
+  return contract.getAddress();
+}
+
+const VALUATION = "contracts/lrt/LRTValuation.sol:LRTValuation";
+const RISK = "contracts/lrt/LRTRisk.sol:LRTRisk";
+const OPERATIONS = "contracts/lrt/LRTOperations.sol:LRTOperations";
+
+/**
+ * Deploys the liquid restaking token on a core deployment: the LRT (UUPS proxy), the node implementation and its
+ * beacon, the manager's libraries and the manager (UUPS proxy), and one ERC-7575 entry point per asset. The LRT is an
+ * ordinary staker of the vault: nothing in the core changes. The deployer wires everything, then hands the roles to
+ * the admin.
+ */
+export async function deployLRT(
+  deployer: Signer,
+  core: CoreContracts,
+  options: DeployLRTOptions,
+): Promise<LRTContracts> {
+  const me = await deployer.getAddress();
+  const admin = options.admin ?? me;
+  const pauser = options.pauser ?? admin;
+
+  const tokenImpl = await new LiquidRestakingToken__factory(deployer).deploy();
+  await tokenImpl.waitForDeployment();
+  const tokenProxy = await deployProxy(
+    deployer,
+    tokenImpl,
+    tokenImpl.interface.encodeFunctionData("initialize", [
+      me,
+      options.name ?? "Liquid Restaked ETH",
+      options.symbol ?? "lrtETH",
+    ]),
+  );
+  const token = LiquidRestakingToken__factory.connect(tokenProxy.proxy, deployer);
+
+  const nodeImpl = await new LRTNode__factory(deployer).deploy();
+  await nodeImpl.waitForDeployment();
+  const nodeImplementation = await nodeImpl.getAddress();
+  const beacon = await new LRTNodeBeacon__factory(deployer).deploy(nodeImplementation, admin);
+  await beacon.waitForDeployment();
+
+  const valuation = await deployLibrary(deployer, VALUATION);
+  const risk = await deployLibrary(deployer, RISK, { [VALUATION]: valuation });
+  const operations = await new LRTOperations__factory(
+    { [RISK]: risk, [VALUATION]: valuation },
+    deployer,
+  ).deploy();
+  await operations.waitForDeployment();
+  const libraries = {
+    [VALUATION]: valuation,
+    [RISK]: risk,
+    [OPERATIONS]: await operations.getAddress(),
+  };
+  const managerImpl = await new LRTManager__factory(
+    {
+      [OPERATIONS]: libraries[OPERATIONS],
+      [VALUATION]: valuation,
+      [RISK]: risk,
+    },
+    deployer,
+  ).deploy();
+  await managerImpl.waitForDeployment();
+  const managerProxy = await deployProxy(
+    deployer,
+    managerImpl,
+    managerImpl.interface.encodeFunctionData("initialize", [
+      me,
+      {
+        token: tokenProxy.proxy,
+        vault: await core.vault.getAddress(),
+        slashingManager: await core.slashingManager.getAddress(),
+        rewards: await core.rewardDistributor.getAddress(),
+        registry: await core.registry.getAddress(),
+        oracle: options.oracle,
+        beacon: await beacon.getAddress(),
+        treasury: options.treasury,
+        rewardsReceiver: options.rewardsReceiver,
+      },
+    ]),
+  );
+  const manager = LRTManager__factory.connect(managerProxy.proxy, deployer);
+
+  await (await token.grantRole(await token.MINTER_ROLE(), managerProxy.proxy)).wait();
+  await (await token.setManager(managerProxy.proxy)).wait();
+
+  const entryPoints: Record<string, LRTAssetVault> = {};
+  const entryPointAddresses: Record<string, string> = {};
+  for (const { asset, cap } of options.assets) {
+    const ep = await new LRTAssetVault__factory(deployer).deploy(managerProxy.proxy, asset);
+    await ep.waitForDeployment();
+    const epAddress = await ep.getAddress();
+    await (await manager.addAsset(asset, epAddress, cap)).wait();
+    entryPoints[asset] = ep;
+    entryPointAddresses[asset] = epAddress;
+  }
+
+  if (admin !== me || pauser !== me) {
+    await handOver(token, me, admin, pauser);
+    await handOver(manager, me, admin, pauser, [await manager.MANAGER_ROLE()]);
+  }
+
+  return {
+    token,
+    manager,
+    beacon,
+    entryPoints,
+    addresses: {
+      token: tokenProxy.proxy,
+      manager: managerProxy.proxy,
+      beacon: await beacon.getAddress(),
+      nodeImplementation,
+      libraries,
+      entryPoints: entryPointAddresses,
+    },
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * Fixtures of the liquid restaking token, built on test/helpers/fixtures.ts `stakingFixture` (sdk/deploy.ts
+ * deployCore) and sdk/lrt.ts `deployLRT`:
+ *   lrtFixture       + four operators without delegation approver; a MockLRTOracle (stETH 1.0, rETH 1.1 ETH);
+ *                      the LRT with stETH and rETH accepted (cap LRT_CAP each), four nodes of weight 25% each;
+ *                      stakers approve both entry points
+ *   lrtSlashFixture  + an AVS (veto committee, 1-day window, 50% max) with every operator allocating 50% of stETH and
+ *                      rETH to it, in force
+ */
+import { ethers } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+
+import { deployLRT } from "../../sdk/lrt";
+import {
+  MockLRTOracle__factory,
+  type LiquidRestakingToken,
+  type LRTAssetVault,
+  type LRTManager,
+  type MockLRTOracle,
+} from "../../typechain-types";
+import { DAY, WAD, stakingFixture, type StakingFixture } from "./fixtures";
+
+export const LRT_CAP = 5_000n * WAD;
+export const STETH_PRICE = WAD;
+export const RETH_PRICE = (11n * WAD) / 10n;
+export const VIRTUAL_SHARES = 10n ** 9n;
+export const VIRTUAL_VALUE = 10n ** 9n;
+export const BPS = 10_000n;
+/** LRTManager pause groups (bit positions). */
+export const LRT_GROUP = {
+  DEPOSITS: 0n,
+  REDEEM_REQUESTS: 1n,
+  CLAIMS: 2n,
+  INSTANT_REDEEM: 3n,
+  OPERATIONS: 4n,
+} as const;
+export const VETO_WINDOW = DAY;
+
+export interface LRTFixture extends StakingFixture {
+  operators: HardhatEthersSigner[];
+  oracle: MockLRTOracle;
+  lrt: LiquidRestakingToken;
+  manager: LRTManager;
+  stETHVault: LRTAssetVault;
+  rETHVault: LRTAssetVault;
+  stETHAddress: string;
+  rETHAddress: string;
+  managerAddress: string;
+  treasury: HardhatEthersSigner;
+  rewardsReceiver: HardhatEthersSigner;
+}
+
+export interface LRTSlashFixture extends LRTFixture {
+  avs: HardhatEthersSigner;
+  slasher: HardhatEthersSigner;
+  committee: HardhatEthersSigner;
+}
+
+export async function lrtFixture(): Promise<LRTFixture> {
+  const f = await stakingFixture();
+  const signers = await ethers.getSigners();
+  const [op3, op4, treasury, rewardsReceiver] = [signers[11], signers[12], signers[13], signers[14]];
+  for (const op of [f.operator2, op3, op4]) {
+    await (await f.registry.connect(op).registerAsOperator("ipfs://op", 1_000, ethers.ZeroAddress)).wait();
+  }
+  const operators = [f.operator1, f.operator2, op3, op4];
+  const oracle = await new MockLRTOracle__factory(f.admin).deploy();
+  const [stETHAddress, rETHAddress] = [f.assetAddresses[0], f.assetAddresses[1]];
+  await (await oracle.setPrice(stETHAddress, STETH_PRICE)).wait();
+  await (await oracle.setPrice(rETHAddress, RETH_PRICE)).wait();
+  const d = await deployLRT(f.admin, f, {
+    oracle: await oracle.getAddress(),
+    treasury: treasury.address,
+    rewardsReceiver: rewardsReceiver.address,
+    assets: [
+      { asset: stETHAddress, cap: LRT_CAP },
+      { asset: rETHAddress, cap: LRT_CAP },
+    ],
+  });
+  for (const op of operators) await (await d.manager.createNode(op.address, 2_500)).wait();
+  const stETHVault = d.entryPoints[stETHAddress];
+  const rETHVault = d.entryPoints[rETHAddress];
+  for (const s of f.stakers) {
+    await (await f.stETH.connect(s).approve(await stETHVault.getAddress(), ethers.MaxUint256)).wait();
+    await (await f.rETH.connect(s).approve(await rETHVault.getAddress(), ethers.MaxUint256)).wait();
+  }
+  return {
+    ...f,
+    operators,
+    oracle,
+    lrt: d.token,
+    manager: d.manager,
+    stETHVault,
+    rETHVault,
+    stETHAddress,
+    rETHAddress,
+    managerAddress: d.addresses.manager,
+    treasury,
+    rewardsReceiver,
+  };
+}
+
+export async function lrtSlashFixture(): Promise<LRTSlashFixture> {
+  const f = await lrtFixture();
+  const signers = await ethers.getSigners();
+  const [avs, slasher, committee] = [signers[15], signers[16], signers[17]];
+  await (
+    await f.slashingManager.connect(avs).registerAVS("ipfs://avs", {
+      slasher: slasher.address,
+      vetoCommittee: committee.address,
+      vetoWindow: Number(VETO_WINDOW),
+      maxSlashWad: WAD / 2n,
+      recipient: ethers.ZeroAddress,
+      registrar: ethers.ZeroAddress,
+      assets: [f.stETHAddress, f.rETHAddress],
+    })
+  ).wait();
+  for (const op of f.operators) {
+    await (await f.slashingManager.connect(op).registerOperatorToAVS(avs.address, "0x")).wait();
+    for (const a of [f.stETHAddress, f.rETHAddress]) {
+      await (await f.slashingManager.connect(op).modifyAllocation(avs.address, a, WAD / 2n)).wait();
+    }
+  }
+  await time.increase(await f.slashingManager.allocationDelay());
+  return { ...f, avs, slasher, committee };
+}
+
+/** The exit (or entry) rate the contracts compute: value of 1e18 LRT with the virtual offsets, rounded down. */
+export function rateOf(totalValue: bigint, supply: bigint): bigint {
+  return (WAD * (totalValue + VIRTUAL_VALUE)) / (supply + VIRTUAL_SHARES);
+}
+
+/** LRT shares minted for `value` wei entering at total value `totalValue` and supply `supply`. */
+export function sharesFor(value: bigint, totalValue: bigint, supply: bigint): bigint {
+  return (value * (supply + VIRTUAL_SHARES)) / (totalValue + VIRTUAL_VALUE);
+}
+
+/** Value of `shares` (rounded down) at total value `totalValue` and supply `supply`. */
+export function valueOf(shares: bigint, totalValue: bigint, supply: bigint): bigint {
+  return (shares * (totalValue + VIRTUAL_VALUE)) / (supply + VIRTUAL_SHARES);
+}
