@@ -510,4 +510,99 @@ describe("attack: reward claim accounting after the gas work (claims read the ac
     expect(net(1_000n * WAD) - (rwaFirst + last[0] + alice[0])).to.equal(3n);
     expect(net(BIG) - (rwbFirst + last[1] + alice[1])).to.equal(0n);
   });
+
+  it("idle pool: a claim while the pool has no active shares pays only what was accrued and moves nothing; the paused stream resumes and pays the rest exactly", async function () {
+    const f = await loadFixture(claimFixture);
+    const asset = f.assetAddresses[0];
+    const rwa = f.rewardTokenAddresses[0];
+    const AMOUNT = 1_000n * WAD;
+    const STAKE = 50n * WAD;
+    const shares = STAKE * SHARES_PER_WEI;
+    const m = new ClaimMirror();
+    const t0 = (await now()) + 100n;
+    await at(t0, () => f.vault.connect(f.alice).deposit(asset, STAKE, 0n));
+    await at(t0 + 1n, () =>
+      f.distributor.connect(f.funder).fundRewards(f.operator1.address, asset, rwa, AMOUNT, DAY),
+    );
+    m.fund(0, net(AMOUNT), DAY, shares, t0 + 1n);
+    // A quarter of the way, alice queues everything: the pool is idle, the stream pauses.
+    const tQueue = t0 + 1n + DAY / 4n;
+    await at(tQueue, () => f.vault.connect(f.alice).queueWithdrawal(asset, shares));
+    m.hook(f.alice.address, shares, 0n, shares, tQueue);
+    // Two days later (past the stream's original end) alice claims: her accrued quarter, nothing more.
+    const aliceClaim = (await claimed(f, t0 + 2n * DAY, f.alice, [rwa]))[0];
+    expect(aliceClaim).to.equal(m.claim(f.alice.address, 0n, 0n, t0 + 2n * DAY, [0])[0]);
+    expect(aliceClaim).to.equal(224_999_999_999_999_999_999n);
+    // Bob joins on day 3: the update pushes the stream's end out by the idle time.
+    const tBob = t0 + 3n * DAY;
+    await at(tBob, () => f.vault.connect(f.bob).deposit(asset, STAKE, 0n));
+    m.hook(f.bob.address, 0n, shares, 0n, tBob);
+    const [view] = await f.distributor.poolStreams(f.operator1.address, asset);
+    expect(view.periodFinish).to.equal(tBob + (DAY - DAY / 4n));
+    expect(view.periodFinish).to.equal(m.streams[0].finish);
+    // Bob claims after the resumed stream ended (nothing froze it), then again a day later.
+    const tEnd = tBob + DAY;
+    const bob1 = (await claimed(f, tEnd, f.bob, [rwa]))[0];
+    expect(bob1).to.equal(m.claim(f.bob.address, shares, shares, tEnd, [0])[0]);
+    const bob2 = (await claimed(f, tEnd + DAY, f.bob, [rwa]))[0];
+    expect(bob2).to.equal(m.claim(f.bob.address, shares, shares, tEnd + DAY, [0])[0]);
+    expect(bob1).to.equal(674_999_999_999_999_999_999n);
+    expect(bob2).to.equal(0n);
+    // Invariant 7: 2 wei of the net 900e18 stay in the distributor.
+    expect(net(AMOUNT) - (aliceClaim + bob1 + bob2)).to.equal(2n);
+  });
+
+  it("odd stream count: a share change or claim rewrites the word that also holds the next (unused) slot; a stream added there later starts from a zero debt and pays exactly", async function () {
+    const f = await loadFixture(claimFixture);
+    const asset = f.assetAddresses[0];
+    const rwd = await deployMockToken(f.admin, "RWD");
+    const rwdAddress = await rwd.getAddress();
+    await (await f.distributor.addRewardToken(rwdAddress, 1n)).wait();
+    await (await rwd.mint(f.funder.address, 10_000n * WAD)).wait();
+    await (await rwd.connect(f.funder).approve(f.distributorAddress, 10_000n * WAD)).wait();
+    const tokens = [...f.rewardTokenAddresses, rwdAddress];
+    const m = new ClaimMirror();
+    const ALICE = 30n * WAD;
+    const BOB = 70n * WAD;
+    const t0 = (await now()) + 100n;
+    await at(t0, () => f.vault.connect(f.alice).deposit(asset, ALICE, 0n));
+    await at(t0 + 1n, () => f.vault.connect(f.bob).deposit(asset, BOB, 0n));
+    let active = (ALICE + BOB) * SHARES_PER_WEI;
+    for (let id = 0; id < 3; ++id) {
+      const t = t0 + 2n + BigInt(id);
+      await at(t, () =>
+        f.distributor.connect(f.funder).fundRewards(f.operator1.address, asset, tokens[id], 100n * WAD, DAY),
+      );
+      m.fund(id, net(100n * WAD), DAY, active, t);
+    }
+    // Alice adds to her stake (the hook writes words 0 and 1: slots 2 and 3 share word 1), then claims RWC.
+    const tAdd = t0 + 6n * HOUR;
+    await at(tAdd, () => f.vault.connect(f.alice).deposit(asset, ALICE, 0n));
+    m.hook(f.alice.address, ALICE * SHARES_PER_WEI, 2n * ALICE * SHARES_PER_WEI, active, tAdd);
+    active += ALICE * SHARES_PER_WEI;
+    const aliceShares = 2n * ALICE * SHARES_PER_WEI;
+    const rwc = (await claimed(f, tAdd + 60n, f.alice, [tokens[2]]))[0];
+    expect(rwc).to.equal(m.claim(f.alice.address, aliceShares, active, tAdd + 60n, [2])[0]);
+    // RWD takes slot 3, the high half of the word alice's writes carried.
+    const tD = tAdd + HOUR;
+    await at(tD, () =>
+      f.distributor.connect(f.funder).fundRewards(f.operator1.address, asset, rwdAddress, 100n * WAD, DAY),
+    );
+    m.fund(3, net(100n * WAD), DAY, active, tD);
+    const tEnd = tD + 2n * DAY;
+    const alice = await claimed(f, tEnd, f.alice, tokens);
+    const bob = await claimed(f, tEnd + 1n, f.bob, tokens);
+    expect(alice).to.deep.equal(m.claim(f.alice.address, aliceShares, active, tEnd, [0, 1, 2, 3]));
+    expect(bob).to.deep.equal(m.claim(f.bob.address, BOB * SHARES_PER_WEI, active, tEnd + 1n, [0, 1, 2, 3]));
+    // RWD streamed only while alice held 60 of the 130 active: 90e18 * 60/130 to her, 90e18 * 70/130 to bob.
+    expect(alice[3]).to.equal(41_538_461_538_461_538_461n);
+    expect(bob[3]).to.equal(48_461_538_461_538_461_538n);
+    // Invariant 7 per token (net 90e18 each): what stays in the distributor.
+    expect(tokens.map((_, i) => net(100n * WAD) - alice[i] - bob[i] - (i === 2 ? rwc : 0n))).to.deep.equal([
+      2n,
+      1n,
+      3n,
+      1n,
+    ]);
+  });
 });
