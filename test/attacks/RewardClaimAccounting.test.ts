@@ -605,4 +605,44 @@ describe("attack: reward claim accounting after the gas work (claims read the ac
       1n,
     ]);
   });
+
+  it("claims at the stream's end -1 s, exactly at it and +1 s read the same accumulator the freezing update stores: the last second pays 0 and a twin who claims once gets 1 wei more", async function () {
+    const f = await loadFixture(claimFixture);
+    const asset = f.assetAddresses[0];
+    const rwa = f.rewardTokenAddresses[0];
+    const STAKE = 11n * WAD;
+    const AMOUNT = 333n * WAD;
+    const shares = STAKE * SHARES_PER_WEI;
+    const active = 2n * shares;
+    const m = new ClaimMirror();
+    const t0 = (await now()) + 100n;
+    await at(t0, () => f.vault.connect(f.alice).deposit(asset, STAKE, 0n));
+    await at(t0 + 1n, () => f.vault.connect(f.bob).deposit(asset, STAKE, 0n));
+    await at(t0 + 2n, () =>
+      f.distributor.connect(f.funder).fundRewards(f.operator1.address, asset, rwa, AMOUNT, HOUR),
+    );
+    m.fund(0, net(AMOUNT), HOUR, active, t0 + 2n);
+    const finish = t0 + 2n + HOUR;
+    const alice: bigint[] = [];
+    for (const t of [finish - 1n, finish, finish + 1n]) {
+      const paid = (await claimed(f, t, f.alice, [rwa]))[0];
+      expect(paid).to.equal(m.claim(f.alice.address, shares, active, t, [0])[0]);
+      alice.push(paid);
+    }
+    // Then an update (carol joins) freezes the stream at its end: nothing more for alice, bob's single claim matches.
+    await at(finish + 2n, () => f.vault.connect(f.carol).deposit(asset, STAKE, 0n));
+    m.hook(f.carol.address, 0n, shares, active, finish + 2n);
+    const after = (await claimed(f, finish + 3n, f.alice, [rwa]))[0];
+    expect(after).to.equal(m.claim(f.alice.address, shares, active + shares, finish + 3n, [0])[0]);
+    const bob = (await claimed(f, finish + 4n, f.bob, [rwa]))[0];
+    expect(bob).to.equal(m.claim(f.bob.address, shares, active + shares, finish + 4n, [0])[0]);
+    const carol = (await claimed(f, finish + 5n, f.carol, [rwa]))[0];
+    expect(alice).to.deep.equal([149_808_374_999_999_999_999n, 41_624_999_999_999_999n, 0n]);
+    expect(after).to.equal(0n);
+    expect(bob).to.equal(149_849_999_999_999_999_999n);
+    expect(carol).to.equal(0n);
+    // Alice's three claims lost her 1 wei of rounding against bob's one; 3 wei of the net stay in the distributor.
+    expect(bob - (alice[0] + alice[1] + alice[2] + after)).to.equal(1n);
+    expect(net(AMOUNT) - (alice[0] + alice[1] + bob)).to.equal(3n);
+  });
 });
