@@ -488,7 +488,9 @@ describe("attack: reward claim accounting after the gas work (claims read the ac
     expect(m.debt(f.bob.address, 1) < 0n && m.debt(f.bob.address, 1) > INT128_MIN).to.equal(true);
     expect(m.debt(f.bob.address, 0) > INT128_MAX).to.equal(true);
 
-    // Bob claims RWA only (rewrites the word), then RWB only, then both at the end.
+    // Bob claims RWA only (rewrites the word), then RWB only, then both at the end. RWB's reward per share is 9e58:
+    // with bob's 1e28 shares the product (9e86) overflows 256 bits, so the claim takes pendingDownDebtUp's 512-bit path.
+    expect(m.read(0, active, tQueue) * bobShares >= 2n ** 256n).to.equal(true);
     const rwaFirst = (await claimed(f, tQueue + 100n, f.bob, [rwa]))[0];
     expect(rwaFirst).to.equal(m.claim(f.bob.address, bobShares, active, tQueue + 100n, [0])[0]);
     const rwbFirst = (await claimed(f, tQueue + 200n, f.bob, [rwb]))[0];
