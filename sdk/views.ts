@@ -223,10 +223,16 @@ export interface WithdrawalView {
    */
   assets: bigint;
   /**
-   * When it can complete: startTime + the withdrawal delay in force when it was queued, fixed then (a later change of
-   * the delay does not move it).
+   * Its ready time: startTime + the withdrawal delay in force when it was queued, fixed then (a later change of the
+   * delay does not move it).
    */
   readyAt: bigint;
+  /**
+   * When it can complete (withdrawableAmount): readyAt, or later if it became ready while its pool's request epoch took
+   * no new requests: completing before then reverts WithdrawalGated (docs/slashing.md, "Pending requests close the
+   * pool").
+   */
+  completableAt: bigint;
   /**
    * Pending slash requests on its pool: while non-zero, completing reverts PoolSlashPending and the withdrawal waits
    * for them to be executed, vetoed or cancelled (it then bears an execution and keeps what a veto returns).
@@ -238,7 +244,7 @@ export interface WithdrawalView {
 export async function readWithdrawal(vault: RestakingVault, id: bigint): Promise<WithdrawalView | undefined> {
   const [staker, w, asset] = await vault.withdrawal(id);
   if (w.startTime === 0n) return undefined;
-  const [assets] = await vault.withdrawableAmount(id);
+  const [assets, completableAt] = await vault.withdrawableAmount(id);
   const pool = await vault.pool(w.operator, asset);
   return {
     id,
@@ -250,6 +256,7 @@ export async function readWithdrawal(vault: RestakingVault, id: bigint): Promise
     startTime: w.startTime,
     assets,
     readyAt: w.readyAt,
+    completableAt,
     pendingRequests: pool.pendingRequests,
   };
 }
@@ -275,7 +282,8 @@ export function formatWithdrawal(w: WithdrawalView, now: bigint, book?: AddressB
     pool: `${nameOf(w.operator, book)} / ${nameOf(w.asset, book)}`,
     shares: formatAmount(w.shares),
     value: formatAmount(w.assets),
-    readyIn: w.readyAt > now ? formatDuration(w.readyAt - now) : "ready",
+    readyIn: w.completableAt > now ? formatDuration(w.completableAt - now) : "ready",
+    ...(w.completableAt > w.readyAt ? { heldBy: "the pool's request epoch" } : {}),
     ...(w.pendingRequests !== 0n ? { waitsFor: `${w.pendingRequests} slash request(s)` } : {}),
   };
 }

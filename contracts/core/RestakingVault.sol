@@ -9,6 +9,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IRestakingVault} from "../interfaces/IRestakingVault.sol";
 import {IRewardsHook} from "../interfaces/IRewardsHook.sol";
+import {ISlashingManager} from "../interfaces/ISlashingManager.sol";
 import {BitMaskLib} from "../libraries/BitMaskLib.sol";
 import {ASSET_LIST_LENGTH, ConstantsLib} from "../libraries/ConstantsLib.sol";
 import {SharesMathLib} from "../libraries/SharesMathLib.sol";
@@ -223,6 +224,7 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         Pool memory p = from;
         // An exit while a request is pending would be priced net of it and keep nothing of a later veto: it waits.
         if (p.pendingRequests != 0) revert PoolSlashPending(w.operator, asset, p.pendingRequests);
+        _requireExitOpen($, id, w.operator, asset, w.readyAt);
         uint256 assets_ = SharesMathLib.toAssetsDown(w.shares, p.totalAssets - p.pendingSlash, p.totalShares);
         if (assets_ < minAssets) revert AssetsBelowMinimum(assets_, minAssets);
         from.totalAssets = uint112(p.totalAssets - assets_);
@@ -510,7 +512,7 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         if (w.startTime == 0) revert WithdrawalNotFound(id);
         Pool memory p = $.pools[w.operator][$.assetList[w.assetIndex]];
         assets_ = SharesMathLib.toAssetsDown(w.shares, p.totalAssets - p.pendingSlash, p.totalShares);
-        readyAt = w.readyAt;
+        readyAt = _exitOpensAt($, w.operator, $.assetList[w.assetIndex], w.readyAt);
     }
 
     /// @inheritdoc IRestakingVault
@@ -521,6 +523,34 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
     }
 
     /* INTERNAL */
+
+    function _requireExitOpen(
+        VaultStorage storage $,
+        uint256 id,
+        address operator,
+        address asset,
+        uint256 readyAt
+    ) internal view {
+        uint256 openAt = _exitOpensAt($, operator, asset, readyAt);
+        if (block.timestamp < openAt) revert WithdrawalGated(id, openAt);
+    }
+
+    /// @dev An AVS that decides to slash up to a withdrawal's ready time may find its pool's epoch closed to new
+    /// requests (from JOIN_WINDOW after the epoch's start); it can request again GATE_CYCLE after that start. A
+    /// withdrawal that became ready in such a stretch completes only the second after, so that the AVS requests first.
+    function _exitOpensAt(
+        VaultStorage storage $,
+        address operator,
+        address asset,
+        uint256 readyAt
+    ) internal view returns (uint256) {
+        address manager = $.slashingManager;
+        if (operator == address(0) || manager == address(0)) return readyAt;
+        (ISlashingManager.Magnitudes memory m, ) = ISlashingManager(manager).magnitudes(operator, asset);
+        uint256 start = m.gateAt;
+        if (start == 0 || start + ConstantsLib.JOIN_WINDOW > readyAt) return readyAt;
+        return Math.max(readyAt, start + ConstantsLib.GATE_CYCLE + 1);
+    }
 
     function _deposit(address asset, uint256 amount, uint256 minShares) internal returns (uint256 shares) {
         if (amount == 0) revert ZeroAmount();

@@ -23,17 +23,12 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
     using SafeERC20 for IERC20;
 
     uint256 internal constant WAD = ConstantsLib.WAD;
-    uint256 public constant MAX_VETO_WINDOW = 2 days - 1;
-    uint256 public constant EXECUTION_WINDOW = 1 days;
-    /// @dev Requests on a pool come in epochs: the first request starts one, others join it only within this window.
-    uint256 public constant JOIN_WINDOW = 6 hours;
-    /// @dev Time an epoch's last request can stay pending (once an expired request is cancelled) plus this is the least
-    /// the pool then stays open: the next epoch starts GATE_CYCLE after the last one.
-    uint256 public constant REOPEN_WINDOW = 12 hours;
-    uint256 public constant GATE_CYCLE = JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW + REOPEN_WINDOW;
-    /// @dev At least GATE_CYCLE: an allocation increase or a loosening AVS change takes effect this long after the latest
-    /// ready time of the withdrawals queued when it was announced, so that their stakers have left by then.
-    uint256 public constant EXIT_BUFFER = 4 days;
+    uint256 public constant MAX_VETO_WINDOW = ConstantsLib.MAX_VETO_WINDOW;
+    uint256 public constant EXECUTION_WINDOW = ConstantsLib.EXECUTION_WINDOW;
+    uint256 public constant JOIN_WINDOW = ConstantsLib.JOIN_WINDOW;
+    uint256 public constant REOPEN_WINDOW = ConstantsLib.REOPEN_WINDOW;
+    uint256 public constant GATE_CYCLE = ConstantsLib.GATE_CYCLE;
+    uint256 public constant EXIT_BUFFER = ConstantsLib.EXIT_BUFFER;
     /// @dev An AVS's next request on an allocation waits until this long after its last request's expiry.
     uint256 public constant SLASH_COOLDOWN = 3 days;
     uint256 internal constant MIN_MAX_MAGNITUDE = SlashingMathLib.MIN_MAX_MAGNITUDE;

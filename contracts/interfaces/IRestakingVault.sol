@@ -77,6 +77,9 @@ interface IRestakingVaultErrors {
     error WithdrawalNotFound(uint256 id);
     /// @notice The withdrawal's delay has not passed.
     error WithdrawalNotReady(uint256 id, uint256 readyAt);
+    /// @notice Withdrawal `id` became ready while its pool's request epoch held new requests off: it completes from
+    /// `openAt`, once any AVS the epoch held off could request (docs/slashing.md, "Pending requests close the pool").
+    error WithdrawalGated(uint256 id, uint256 openAt);
     /// @notice The caller is neither the withdrawal's staker nor the withdrawer the staker named.
     error NotWithdrawer(uint256 id, address caller);
     /// @notice The withdrawal delay is outside the protocol bounds.
@@ -285,7 +288,10 @@ interface IRestakingVault is IRestakingVaultTypes, IRestakingVaultErrors, IResta
 
     /// @notice Completes withdrawal `id` once ready, by its staker or the staker's withdrawer. Refused while a slash
     /// request is pending on the withdrawal's pool (`PoolSlashPending`): the exit waits for the request to resolve, so
-    /// that a veto or cancel leaves the leaver whole and an execution is borne by it.
+    /// that a veto or cancel leaves the leaver whole and an execution is borne by it. A withdrawal that became ready
+    /// while its pool's request epoch held new requests off (at or after JOIN_WINDOW from the epoch's start) completes
+    /// only from GATE_CYCLE + 1 s after that start (`WithdrawalGated`), so that an AVS the epoch held off requests
+    /// before it leaves; `withdrawableAmount` reports that time.
     /// @param id The withdrawal id.
     /// @param receiveAsTokens True: pay the pool's current value of the shares in tokens to the caller. False:
     /// re-deposit that value into the staker's current pool (completes a redelegation).
@@ -459,7 +465,9 @@ interface IRestakingVault is IRestakingVaultTypes, IRestakingVaultErrors, IResta
     /// @notice What withdrawal `id` would pay in tokens if completed now, and when it can complete.
     /// @param id The id.
     /// @return assets_ The tokens.
-    /// @return readyAt The earliest completion time.
+    /// @return readyAt The earliest completion time: the withdrawal's ready time or, if it became ready while its pool's
+    /// request epoch held new requests off, GATE_CYCLE + 1 s after the epoch's start (a pending request on the pool
+    /// holds it further, until it resolves).
     function withdrawableAmount(uint256 id) external view returns (uint256 assets_, uint256 readyAt);
 
     /// @notice Converts `assets` to shares of pool `(operator, asset)` as a deposit would (rounded down); 0 while the

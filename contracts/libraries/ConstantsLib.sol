@@ -27,4 +27,27 @@ library ConstantsLib {
 
     /// @dev Gas the manager needs around the registrar call (encoding, the call itself, the event).
     uint256 internal constant REGISTRAR_CALL_OVERHEAD = 10_000;
+
+    /// @dev The longest veto window an AVS may set.
+    uint256 internal constant MAX_VETO_WINDOW = 2 days - 1;
+
+    /// @dev A request can execute for this long after its veto window.
+    uint256 internal constant EXECUTION_WINDOW = 1 days;
+
+    /// @dev Requests on a pool come in epochs: the first request starts one, others join it only within this window.
+    uint256 internal constant JOIN_WINDOW = 6 hours;
+
+    /// @dev The least a pool stays open after its epoch's last request could have resolved.
+    uint256 internal constant REOPEN_WINDOW = 12 hours;
+
+    /// @dev A new epoch starts on a pool this long after the last one started (once nothing of it is pending). An AVS
+    /// held off by an epoch waits at most GATE_CYCLE - JOIN_WINDOW; a withdrawal that becomes ready while an epoch
+    /// holds requests off waits until GATE_CYCLE after that epoch's start, so that such an AVS requests first.
+    uint256 internal constant GATE_CYCLE = JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW + REOPEN_WINDOW;
+
+    /// @dev An allocation increase or a loosening AVS change applies this long after the latest ready time of the
+    /// withdrawals queued when it was announced: at least 2 * GATE_CYCLE - JOIN_WINDOW (7 days 6 hours - 2 s). From its
+    /// ready time a withdrawal is held at most by one epoch's gate and then the next epoch's requests, and that next
+    /// epoch leaves it REOPEN_WINDOW open before its end (docs/slashing.md, "Windows and delays").
+    uint256 internal constant EXIT_BUFFER = 7 days + 6 hours;
 }

@@ -30,10 +30,12 @@
  *     request was vetoed could not reach a decrease announced right after the veto, the gate pushing its first request
  *     past the maturity; the deallocation delay now covers the AVS's longest wait between two requests ("fixed
  *     (cooldown + gate ..., review F2)");
- *   - F1 (withdrawal tail, Medium), OPEN in issue #9 (docs/slashing.md, "Trust assumptions and caveats"): the gap the
- *     longer deallocation delay closes for decreases stays open for the same stake leaving through the withdrawal
- *     queue, within GATE_CYCLE - JOIN_WINDOW of the withdrawal's readyAt; "OPEN (issue #9, review F1)" pins today's
- *     behaviour and its bound (a fix must flip its first case to Y taking 60 stETH).
+ *   - F1 (withdrawal tail, Medium), fixed: the gap the longer deallocation delay closes for decreases stayed open for
+ *     the same stake leaving through the withdrawal queue, within GATE_CYCLE - JOIN_WINDOW of the withdrawal's readyAt.
+ *     A withdrawal that becomes ready while its pool's epoch holds requests off now completes only from
+ *     gateAt + GATE_CYCLE + 1 s (WithdrawalGated), and EXIT_BUFFER grew to cover that hold followed by the next
+ *     epoch ("fixed (withdrawal tail, review F1)", its edges and its bound; test/attacks/OperatorOwnedAVS.test.ts
+ *     for EXIT_BUFFER).
  */
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -896,10 +898,10 @@ describe("Attack review: deallocation delay + GATE_CYCLE and maxSlashable = 0 wh
     });
   });
 
-  describe("next to the longer deallocation delay: the withdrawal tail (open) and the cooldown under the minimum delay (fixed)", function () {
-    // OPEN in issue #9 (docs/slashing.md, "Trust assumptions and caveats"): these two cases pin today's behaviour and
-    // its bound. A fix must flip the first case to Y taking 60 stETH (40% of the 150 allocated to it when it decided).
-    it("OPEN (issue #9, review F1): the gate can hide the last GATE_CYCLE - JOIN_WINDOW of a withdrawal: alice queues her 100 stETH at Q; the operator starts a dust epoch at Q + 7 days - 7 hours, so that its join window closes 1 hour before she is ready, and misbehaves towards Y then; Y (allocated 150 stETH) is refused PoolGated until Q + 10 days 11 hours - 1 s, alice completes with her whole 100 stETH at Q + 7 days, and Y then takes 40 stETH of the 100 left allocated to it (without the epoch: 60 stETH, alice's completion held)", async function () {
+  describe("next to the longer deallocation delay: the withdrawal tail (fixed, review F1) and the cooldown under the minimum delay (fixed)", function () {
+    // F1 was: an epoch whose join window closed before alice was ready held Y off while alice left. The fix: such a
+    // withdrawal completes only from gateAt + GATE_CYCLE + 1 s (WithdrawalGated), when Y has had its chance.
+    it("fixed (withdrawal tail, review F1): alice queues her 100 stETH at Q; the operator starts a dust epoch at Q + 7 days - 7 hours, so that its join window closes 1 hour before she is ready, and misbehaves towards Y then; Y (allocated 150 stETH) is refused PoolGated until Q + 10 days 11 hours - 1 s, and so is alice's completion (WithdrawalGated until a second later); at that second Y's request lands even behind alice's completion in the block and takes 60 stETH; alice waits for it to execute and bears her part: 80 of her 100 stETH", async function () {
       const f = await loadFixture(onePoolFixture);
       const [op, stETH, Y] = [f.operator1.address, f.stETHAddress, f.avs2.address];
       const w = await queueWithdrawal(f, f.alice, stETH);
@@ -929,25 +931,77 @@ describe("Attack review: deallocation delay + GATE_CYCLE and maxSlashable = 0 wh
         150n * WAD,
         0n,
       ]);
-      // alice completes as soon as she can (1 hour after Y decided, while Y is still gated), with all of her stETH.
-      const balance = await f.stETH.balanceOf(f.alice.address);
+      // alice, ready 1 hour after Y decided, is held as long as Y is, and a second more; the view says until when.
+      const openAt = g + GATE_CYCLE + 1n;
+      expect((await f.vault.withdrawableAmount(w.id))[1]).to.equal(openAt);
       await time.setNextBlockTimestamp(w.readyAt);
-      await (await f.vault.connect(f.alice).completeWithdrawal(w.id, true, 0n)).wait();
-      expect((await f.stETH.balanceOf(f.alice.address)) - balance, "alice's 100 stETH left").to.equal(
-        100n * WAD,
+      await expect(f.vault.connect(f.alice).completeWithdrawal(w.id, true, 0n))
+        .to.be.revertedWithCustomError(f.vault, "WithdrawalGated")
+        .withArgs(w.id, openAt);
+      // At the gate's end: alice's completion first in the block, Y's request after it.
+      const id = (await f.sm.slashRequestCount()) + 1n;
+      const block = await inOneBlock(
+        [
+          (o) => f.vault.connect(f.alice).completeWithdrawal(w.id, true, 0n, o),
+          (o) => f.sm.connect(f.slasher2).requestSlash(Y, op, F40, EVIDENCE, o),
+        ],
+        g + GATE_CYCLE,
       );
-      // Y's first request lands at the next epoch, GATE_CYCLE - JOIN_WINDOW after its decision: 40% of its 50% of the
-      // 200 stETH left (a fix must make this 60 stETH).
+      await expectMinedRevert(block.receipts[0], f.vault, "WithdrawalGated", [w.id, openAt]);
+      expectMinedOk(block.receipts[1], "Y's request");
+      expect(
+        (await takenBy(f, id)).map((t) => t.amount),
+        "40% of the 150 allocated to Y",
+      ).to.deep.equal([60n * WAD]);
       expect(g + GATE_CYCLE - d).to.equal(GATE_CYCLE - JOIN_WINDOW);
-      const r = await claimAt(f, { ...y, at: g + GATE_CYCLE });
-      expect([r.views[0].allocatedStake, r.views[0].maxSlashable, r.amounts]).to.deep.equal([
-        100n * WAD,
-        100n * WAD,
-        [40n * WAD],
-      ]);
+      await time.setNextBlockTimestamp(openAt);
+      await expect(f.vault.connect(f.alice).completeWithdrawal(w.id, true, 0n))
+        .to.be.revertedWithCustomError(f.vault, "PoolSlashPending")
+        .withArgs(op, stETH, 1n);
+      // Y has no veto window: its request executes at once; alice's 100 of the pool's 300 stETH bear 100/300 of the 60.
+      await (await f.sm.executeSlash(id)).wait();
+      const balance = await f.stETH.balanceOf(f.alice.address);
+      await (await f.vault.connect(f.alice).completeWithdrawal(w.id, true, 0n)).wait();
+      expect((await f.stETH.balanceOf(f.alice.address)) - balance, "alice bears her part of the 60").to.equal(
+        80n * WAD,
+      );
     });
 
-    it("OPEN (issue #9, review F1), its bound: a withdrawal ready more than GATE_CYCLE - JOIN_WINDOW after Y's decision is caught: the same schedule with Y deciding GATE_CYCLE - JOIN_WINDOW + 1 s before alice is ready; Y is PoolGated until 1 s before she is ready, then takes 60 stETH (40% of its 150); alice's completion waits (PoolSlashPending) until Y's request executes, and she bears her part: 80 of her 100 stETH", async function () {
+    it("fixed (review F1), the hold's edges: an epoch started JOIN_WINDOW before alice's readyAt holds her (its join window closed as she became ready); one started a second later does not (Y can still join it at her readyAt), and neither does one whose gate lapsed before she was ready", async function () {
+      const f = await loadFixture(onePoolFixture);
+      const [op, stETH] = [f.operator1.address, f.stETHAddress];
+      const w = await queueWithdrawal(f, f.alice, stETH);
+      const R = w.readyAt;
+      const complete = async (at: bigint) => {
+        await time.setNextBlockTimestamp(at);
+        return f.vault.connect(f.alice).completeWithdrawal(w.id, true, 0n);
+      };
+      // gateAt = R - JOIN_WINDOW: held until gateAt + GATE_CYCLE, out a second later with all of her 100 stETH
+      await probe(async () => {
+        const g = R - JOIN_WINDOW;
+        await dustEpoch(f, f.zAvs, op, g, true);
+        expect((await f.vault.withdrawableAmount(w.id))[1]).to.equal(g + GATE_CYCLE + 1n);
+        await expect(complete(R))
+          .to.be.revertedWithCustomError(f.vault, "WithdrawalGated")
+          .withArgs(w.id, g + GATE_CYCLE + 1n);
+        await expect(complete(g + GATE_CYCLE)).to.be.revertedWithCustomError(f.vault, "WithdrawalGated");
+        await expect(complete(g + GATE_CYCLE + 1n)).to.changeTokenBalance(f.stETH, f.alice, 100n * WAD);
+      });
+      // gateAt = R - JOIN_WINDOW + 1: Y could join the epoch at R, so alice is not held
+      await probe(async () => {
+        await dustEpoch(f, f.zAvs, op, R - JOIN_WINDOW + 1n, true);
+        expect((await f.vault.withdrawableAmount(w.id))[1]).to.equal(R);
+        await expect(complete(R)).to.changeTokenBalance(f.stETH, f.alice, 100n * WAD);
+      });
+      // gateAt + GATE_CYCLE = R - 1: the gate lapsed before she was ready
+      await probe(async () => {
+        await dustEpoch(f, f.zAvs, op, R - 1n - GATE_CYCLE, true);
+        expect((await f.vault.withdrawableAmount(w.id))[1]).to.equal(R);
+        await expect(complete(R)).to.changeTokenBalance(f.stETH, f.alice, 100n * WAD);
+      });
+    });
+
+    it("fixed (review F1), the hold's bound: a withdrawal ready more than GATE_CYCLE - JOIN_WINDOW after Y's decision is caught without a hold: the same schedule with Y deciding GATE_CYCLE - JOIN_WINDOW + 1 s before alice is ready; Y is PoolGated until 1 s before she is ready, then takes 60 stETH (40% of its 150); alice's completion waits (PoolSlashPending) until Y's request executes, and she bears her part: 80 of her 100 stETH", async function () {
       const f = await loadFixture(onePoolFixture);
       const [op, stETH, Y] = [f.operator1.address, f.stETHAddress, f.avs2.address];
       const w = await queueWithdrawal(f, f.alice, stETH);

@@ -7,11 +7,14 @@
  *
  * The fix (docs/slashing.md, "Windows and delays"): there is no per-operator delay; every increase, and every AVS
  * change that loosens its slashing, waits until the vault's latestReadyAt() (the latest ready time of any withdrawal
- * queued so far or now: now + withdrawalDelay, or later if the delay was shortened) plus EXIT_BUFFER = 4 days, fixed
- * when queued (11 days by default); a withdrawal's readyAt is fixed when it is queued. EXIT_BUFFER covers the pool
- * gate's cycle (GATE_CYCLE = JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW + REOPEN_WINDOW = 3 days 18 h - 1 s):
- * the longest a pool can be held closed after a staker is ready (an epoch's closure, 3 days 6 h - 1 s) plus the 12
- * hours it then stays open before the next epoch may start, whatever the number of AVSs.
+ * queued so far or now: now + withdrawalDelay, or later if the delay was shortened) plus EXIT_BUFFER = 7 days 6
+ * hours, fixed when queued (14 days 6 hours by default); a withdrawal's readyAt is fixed when it is queued. EXIT_BUFFER
+ * covers the longest a staker who is ready can be held in the pool, whatever the number of AVSs: an epoch whose join
+ * window closed before the staker's readyAt holds the exit until GATE_CYCLE after its start (GATE_CYCLE =
+ * JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW + REOPEN_WINDOW = 3 days 18 h - 1 s), the next epoch's requests
+ * close the pool until they resolve (3 days 6 h - 1 s), and that epoch then leaves it open 12 hours before the one
+ * after may start: 2 * GATE_CYCLE - JOIN_WINDOW = 7 days 6 hours - 2 s after readyAt at the latest ("the gate hold
+ * chained with the next epoch").
  *
  * World (ownedFixture): operator1 runs AVS Z from its own account (slasher and recipient operator1, no committee,
  * max 100%, stETH) and AVS Zl from a second account (the same, but max 1%); alice (500 stETH) and bob (100 stETH,
@@ -176,7 +179,7 @@ async function shieldFixture(): Promise<ShieldFixture> {
 }
 
 describe("attack: an operator slashes its stakers through an AVS it runs (review finding Low 6)", function () {
-  it("the issue's attack: Z is allocated 100%; alice queues in the announcement's block and leaves with her 500 4 days before it is slashable; at effectAt - 1 nothing is allocated, at effectAt Z takes only bob's, who stayed", async function () {
+  it("the issue's attack: Z is allocated 100%; alice queues in the announcement's block and leaves with her 500 7 days 6 hours before it is slashable; at effectAt - 1 nothing is allocated, at effectAt Z takes only bob's, who stayed", async function () {
     const f = await loadFixture(ownedFixture);
     const { sm, vault, stETH, stETHAddress, operator1, alice } = f;
     expect(await sm.allocationDelay()).to.equal(ALLOCATION_DELAY);
@@ -266,7 +269,7 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
     );
   });
 
-  it("a withdrawal delay lowered to 4 days after the announcement does not bring the increase forward (effectAt fixed at queue); allocationDelay() stays 11 days until the old delay's horizon", async function () {
+  it("a withdrawal delay lowered to 4 days after the announcement does not bring the increase forward (effectAt fixed at queue); allocationDelay() stays 14 days 6 hours until the old delay's horizon", async function () {
     const f = await loadFixture(ownedFixture);
     const { sm, vault, stETH, stETHAddress, operator1, alice } = f;
     await (await sm.connect(operator1).modifyAllocation(f.z, stETHAddress, WAD)).wait();
@@ -363,7 +366,7 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
      * ready; Z took the whole pool (600), alice got 0. Now the cut records the horizon of the withdrawals queued under
      * the old delay, and the increase waits until it plus EXIT_BUFFER.
      */
-    it("the admin cuts the delay (7 -> 4 days) after alice queued; an increase announced right after waits until her horizon + EXIT_BUFFER: she leaves with 500 at readyAt, Z takes only bob's 100 at effectAt = readyAt + 4 days + 1 s", async function () {
+    it("the admin cuts the delay (7 -> 4 days) after alice queued; an increase announced right after waits until her horizon + EXIT_BUFFER: she leaves with 500 at readyAt, Z takes only bob's 100 at effectAt = readyAt + 7 days 6 hours + 1 s", async function () {
       const f = await loadFixture(ownedFixture);
       const { sm, vault, stETH, stETHAddress, operator1, alice } = f;
       const a = await queueAll(f, alice, stETHAddress);
@@ -400,7 +403,7 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
       expect(await stETH.balanceOf(alice.address)).to.equal(STAKER_FUNDS);
     });
 
-    it("horizon edges after a cut at L (7 -> 4 days): an increase announced at L + 3 days applies at L + 11 days, one announced at L + 3 days + 1 s at L + 11 days + 1 s (the horizon hands over to now + 4 days without a step back)", async function () {
+    it("horizon edges after a cut at L (7 -> 4 days): an increase announced at L + 3 days applies at L + 14 days 6 hours, one announced at L + 3 days + 1 s at L + 14 days 6 hours + 1 s (the horizon hands over to now + 4 days without a step back)", async function () {
       const f = await loadFixture(ownedFixture);
       const { sm, vault, stETHAddress, operator1 } = f;
       await (await vault.setWithdrawalDelay(MIN_WITHDRAWAL_DELAY)).wait();
@@ -409,15 +412,33 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
       await time.setNextBlockTimestamp(handOver);
       await expect(sm.connect(operator1).modifyAllocation(f.zl.address, stETHAddress, WAD / 2n))
         .to.emit(sm, "AllocationUpdated")
-        .withArgs(operator1.address, f.zl.address, stETHAddress, 0n, WAD / 2n, cutAt + 11n * DAY, WAD / 2n);
+        .withArgs(
+          operator1.address,
+          f.zl.address,
+          stETHAddress,
+          0n,
+          WAD / 2n,
+          cutAt + 14n * DAY + 6n * HOUR,
+          WAD / 2n,
+        );
       await time.setNextBlockTimestamp(handOver + 1n);
       await expect(sm.connect(operator1).modifyAllocation(f.z, stETHAddress, WAD / 2n))
         .to.emit(sm, "AllocationUpdated")
-        .withArgs(operator1.address, f.z, stETHAddress, 0n, WAD / 2n, cutAt + 11n * DAY + 1n, WAD);
-      expect(handOver + 1n + allocationDelayFor(MIN_WITHDRAWAL_DELAY)).to.equal(cutAt + 11n * DAY + 1n);
+        .withArgs(
+          operator1.address,
+          f.z,
+          stETHAddress,
+          0n,
+          WAD / 2n,
+          cutAt + 14n * DAY + 6n * HOUR + 1n,
+          WAD,
+        );
+      expect(handOver + 1n + allocationDelayFor(MIN_WITHDRAWAL_DELAY)).to.equal(
+        cutAt + 14n * DAY + 6n * HOUR + 1n,
+      );
     });
 
-    it("same block, the cut mined before or after the announcement, alice's queue last: the increase applies at T + 11 days either way; alice, ready at T + 4 days, leaves with 500", async function () {
+    it("same block, the cut mined before or after the announcement, alice's queue last: the increase applies at T + 14 days 6 hours either way; alice, ready at T + 4 days, leaves with 500", async function () {
       for (const cutFirst of [true, false]) {
         const f = await loadFixture(ownedFixture);
         const { sm, vault, stETH, stETHAddress, operator1, alice } = f;
@@ -452,7 +473,7 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
       }
     });
 
-    it("raised to 30 days, alice queues under it, then cut to 4 days: the horizon keeps her 30 days; an increase announced after the cut applies at her readyAt + 4 days + 1 s and takes only bob's 100", async function () {
+    it("raised to 30 days, alice queues under it, then cut to 4 days: the horizon keeps her 30 days; an increase announced after the cut applies at her readyAt + 7 days 6 hours + 1 s and takes only bob's 100", async function () {
       const f = await loadFixture(ownedFixture);
       const { sm, vault, stETH, stETHAddress, operator1, alice } = f;
       await (await vault.setWithdrawalDelay(MAX_WITHDRAWAL_DELAY)).wait();
@@ -475,7 +496,7 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
     });
   });
 
-  describe("a second operator-owned AVS with a committee holds alice's exit closed (round 1's attack, answered by the pool gate and EXIT_BUFFER = 4 days)", function () {
+  describe("a second operator-owned AVS with a committee holds alice's exit closed (round 1's attack, answered by the pool gate and EXIT_BUFFER = 7 days 6 hours)", function () {
     /** The announcement of Z's increase to everything the Zcs leave, and alice's queue, in one block. */
     async function announced(
       f: CommitteeFixture,
@@ -570,7 +591,9 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
       expectMinedAt(out.receipts[3], 3, "alice's completion");
       expect(await stETH.balanceOf(alice.address), "alice leaves whole").to.equal(STAKER_FUNDS);
       expect(expiresAt - readyAt).to.equal(3n * DAY - 1n);
-      expect(effectAt - expiresAt, "a day and a second to spare").to.equal(DAY + 1n);
+      expect(effectAt - expiresAt, "4 days 6 hours and a second to spare").to.equal(
+        4n * DAY + 6n * HOUR + 1n,
+      );
 
       await time.setNextBlockTimestamp(effectAt - 1n);
       await expect(sm.connect(operator1).requestSlash(f.z, operator1.address, WAD, EVIDENCE))
@@ -581,7 +604,7 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
       expect(BOB - taken).to.equal(9n * 10n ** 11n);
     });
 
-    it("the chained variant: Zc1 closes the pool in alice's readyAt block, Zc2..Zc8 join at the last second of the join window, Zc9 a second late and at the reopening (PoolGated until readyAt + GATE_CYCLE); alice cancels each at its expiry and leaves with exactly 500 at readyAt + 3 days 6 h - 2 s, 18 h + 2 s before Z's increase applies", async function () {
+    it("the chained variant: Zc1 closes the pool in alice's readyAt block, Zc2..Zc8 join at the last second of the join window, Zc9 a second late and at the reopening (PoolGated until readyAt + GATE_CYCLE); alice cancels each at its expiry and leaves with exactly 500 at readyAt + 3 days 6 h - 2 s, 4 days + 2 s before Z's increase applies", async function () {
       const f = await loadFixture(committeeFixture);
       const { sm, vault, stETH, stETHAddress, operator1, alice } = f;
       const { aliceId, readyAt, effectAt, zMagnitude } = await announced(f);
@@ -680,17 +703,99 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
         STAKER_FUNDS,
       );
       expect(lastExpiry - readyAt, "the longest closure, to the second").to.equal(LONGEST_CLOSURE - 1n);
-      expect(effectAt - lastExpiry).to.equal(18n * HOUR + 2n);
+      expect(effectAt - lastExpiry).to.equal(4n * DAY + 2n);
       expect(
         effectAt - (readyAt + GATE_CYCLE),
-        "the next epoch may start 6 h + 1 s before effectAt",
-      ).to.equal(6n * HOUR + 1n);
+        "the next epoch may start 3 days 12 h + 1 s before effectAt",
+      ).to.equal(3n * DAY + 12n * HOUR + 1n);
       expect(await stETH.balanceOf(f.smAddress), "no dust was taken").to.equal(0n);
 
       // What the operator is left with: bob's 100 at Z's share of the magnitude, at effectAt.
       const taken = await zStrikes(f, effectAt);
       expect(taken).to.equal((BOB * zMagnitude) / WAD);
       expect(taken).to.equal(BOB - 9n * 10n ** 11n);
+    });
+
+    it("the gate hold chained with the next epoch (the longest hold since issue #9's F1 fix): Zc1 starts an epoch JOIN_WINDOW before alice's readyAt, so that her exit is held until GATE_CYCLE after it; Zc2 starts the next epoch at that very second (her completion in that block is still held), and Zc3..Zc8 join it at the last second of its join window; alice cancels them all at their expiry and leaves with exactly 500 at readyAt + 6 days 18 h - 3 s, 12 h + 3 s before Z's increase applies (EXIT_BUFFER = 2 * GATE_CYCLE - JOIN_WINDOW + 2 s)", async function () {
+      const f = await loadFixture(committeeFixture);
+      const { sm, vault, stETH, stETHAddress, operator1, alice } = f;
+      const { aliceId, readyAt, effectAt, zMagnitude } = await announced(f);
+      const complete = (tip: bigint, minAssets = 0n): Ordered => ({
+        tip,
+        send: (o) => vault.connect(alice).completeWithdrawal(aliceId, true, minAssets, o),
+      });
+      const cancel = (id: bigint, tip: bigint): Ordered => ({
+        tip,
+        send: (o) => sm.connect(alice).cancelSlash(id, o),
+      });
+      expect(effectAt - readyAt).to.equal(EXIT_BUFFER);
+      expect(2n * GATE_CYCLE - JOIN_WINDOW, "EXIT_BUFFER's bound").to.equal(EXIT_BUFFER - 2n);
+
+      // Zc1's epoch: its join window closes as alice becomes ready.
+      const s1 = readyAt - JOIN_WINDOW;
+      const opening = await sameBlock([zcRequest(f, f.zc[0], 60n)], s1);
+      expectMinedAt(opening.receipts[0], 0, "Zc1's request");
+      const atReady = await sameBlock([complete(1n)], readyAt);
+      await expectMinedRevert(atReady.receipts[0], vault, "PoolSlashPending", [
+        operator1.address,
+        stETHAddress,
+        1n,
+      ]);
+
+      // Zc1's expiry: alice cancels it; her exit is still held by the epoch's gate.
+      const heldUntil = s1 + GATE_CYCLE;
+      const expiry1 = s1 + MAX_VETO_WINDOW + EXECUTION_WINDOW;
+      const first = await sameBlock([cancel(1n, 60n), complete(1n)], expiry1);
+      expectMinedAt(first.receipts[0], 0, "Zc1's cancellation");
+      await expectMinedRevert(first.receipts[1], vault, "WithdrawalGated", [aliceId, heldUntil + 1n]);
+      expect((await vault.withdrawableAmount(aliceId))[1]).to.equal(heldUntil + 1n);
+
+      // The gate's last second: Zc2 opens the next epoch, alice is still held; Zc3..Zc8 join at its last second.
+      const s2 = heldUntil;
+      const second = await sameBlock([complete(95n), zcRequest(f, f.zc[1], 90n)], s2);
+      await expectMinedRevert(second.receipts[0], vault, "WithdrawalGated", [aliceId, heldUntil + 1n]);
+      expectMinedAt(second.receipts[1], 1, "Zc2's request");
+      const afterHold = await sameBlock([complete(1n)], heldUntil + 1n);
+      await expectMinedRevert(afterHold.receipts[0], vault, "PoolSlashPending", [
+        operator1.address,
+        stETHAddress,
+        1n,
+      ]);
+
+      const joinedAt = s2 + JOIN_WINDOW - 1n;
+      const joining = await sameBlock(
+        f.zc.slice(2, 8).map((zc, i) => zcRequest(f, zc, 70n - BigInt(i))),
+        joinedAt,
+      );
+      expect(joining.receipts.map((r) => r.status)).to.deep.equal([1, 1, 1, 1, 1, 1]);
+
+      // The last expiry: alice cancels the seven and leaves; Zc9 cannot close the pool again before s2 + GATE_CYCLE.
+      const lastExpiry = joinedAt + MAX_VETO_WINDOW + EXECUTION_WINDOW;
+      const out = await sameBlock(
+        [
+          ...[2n, 3n, 4n, 5n, 6n, 7n, 8n].map((id, i) => cancel(id, 90n - BigInt(i))),
+          zcRequest(f, f.zc[8], 70n),
+          complete(1n, ALICE),
+        ],
+        lastExpiry,
+      );
+      expect(out.receipts.slice(0, 7).map((r) => r.status)).to.deep.equal([1, 1, 1, 1, 1, 1, 1]);
+      await expectMinedRevert(out.receipts[7], sm, "PoolGated", [
+        operator1.address,
+        stETHAddress,
+        s2 + GATE_CYCLE,
+      ]);
+      expectMinedAt(out.receipts[8], 8, "alice's completion");
+      expect(await stETH.balanceOf(alice.address), "alice leaves with exactly her 500").to.equal(
+        STAKER_FUNDS,
+      );
+      expect(lastExpiry - readyAt, "the longest hold, to the second").to.equal(6n * DAY + 18n * HOUR - 3n);
+      expect(effectAt - lastExpiry, "REOPEN_WINDOW and 3 s to spare").to.equal(12n * HOUR + 3n);
+      expect(effectAt - (s2 + GATE_CYCLE), "the epoch after may start 2 s before effectAt").to.equal(2n);
+
+      // What the operator is left with: bob's 100 at Z's share of the magnitude, at effectAt.
+      const taken = await zStrikes(f, effectAt);
+      expect(taken).to.equal((BOB * zMagnitude) / WAD);
     });
   });
 
@@ -699,13 +804,13 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
      * Documented behaviour (docs/slashing.md, "Trust assumptions and caveats": lengthening the withdrawal delay is
      * trusted to the admin). The admin (a timelock whose executor may be anyone) has scheduled
      * setWithdrawalDelay(30 days); the operator announces Z's 100% increase in the block that executes it, before it:
-     * effectAt = T + 11 days (latestReadyAt was T + 7 days), fixed at announcement. In that block alice queues 250
+     * effectAt = T + 14 days 6 hours (latestReadyAt was T + 7 days), fixed at announcement. In that block alice queues 250
      * stETH before the lengthening (A1, ready T + 7 days) and 250 after it (A2, ready T + 30 days); bob stays.
      * A1 leaves whole at T + 7 days. At effectAt Z requests 50% and executes at once: it takes half of what is left
      * (A2's 250 and bob's 100), 175 stETH; A2 is paid 125 at T + 30 days. An increase announced after the lengthening
-     * waits 34 days (latestReadyAt() = now + 30 days, plus EXIT_BUFFER).
+     * waits 37 days 6 hours (latestReadyAt() = now + 30 days, plus EXIT_BUFFER).
      */
-    it("documented admin-trust caveat: an increase announced in the block where the admin lengthens the withdrawal delay (7 -> 30 days) keeps effectAt T + 11 days; alice's 250 queued before the lengthening leave whole at T + 7 days, her 250 queued after it (ready T + 30 days) are exposed: Z takes 175 of the 350 left and she is paid 125", async function () {
+    it("documented admin-trust caveat: an increase announced in the block where the admin lengthens the withdrawal delay (7 -> 30 days) keeps effectAt T + 14 days 6 hours; alice's 250 queued before the lengthening leave whole at T + 7 days, her 250 queued after it (ready T + 30 days) are exposed: Z takes 175 of the 350 left and she is paid 125", async function () {
       const f = await loadFixture(ownedFixture);
       const { sm, vault, stETH, stETHAddress, operator1, alice, bob } = f;
       const aliceShares = (await vault.position(alice.address, stETHAddress))[1];
@@ -731,7 +836,7 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
       expect((await vault.withdrawal(a1))[1].readyAt).to.equal(T + WITHDRAWAL_DELAY);
       expect((await vault.withdrawal(a2))[1].readyAt).to.equal(T + MAX_WITHDRAWAL_DELAY);
       expect(await vault.latestReadyAt()).to.equal(T + MAX_WITHDRAWAL_DELAY);
-      // An increase announced after the lengthening waits for the new horizon: 30 + 4 days.
+      // An increase announced after the lengthening waits for the new horizon: 30 days + EXIT_BUFFER.
       expect(await sm.allocationDelay()).to.equal(MAX_WITHDRAWAL_DELAY + EXIT_BUFFER);
 
       // Safe: A1, queued before the lengthening, leaves whole at T + 7 days.

@@ -20,6 +20,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { NO_SIGNATURE, ZERO_SALT } from "../helpers/signatures";
 import {
   BURN_ADDRESS,
+  EXIT_BUFFER,
   STATUS,
   ZERO,
   avs2Params,
@@ -368,7 +369,7 @@ describe("attack: the terms of a request change while it is in flight (review fi
         .withArgs(f.avs.address, 0n);
     });
 
-    it("a re-queued loosening replaces the first: the first's params revert PendingConfigMismatch even after its effectAt, the second waits its own 11 days; a tightening in between drops the queue (NoPendingConfig(X, 0))", async function () {
+    it("a re-queued loosening replaces the first: the first's params revert PendingConfigMismatch even after its effectAt, the second waits its own 14 days 6 hours; a tightening in between drops the queue (NoPendingConfig(X, 0))", async function () {
       const f = await loadFixture(noCommitteeQueuedFixture);
       const { sm } = f;
       const second = avsParams(f, { maxSlashWad: WAD });
@@ -398,7 +399,7 @@ describe("attack: the terms of a request change while it is in flight (review fi
       expect((await sm.avsConfig(f.avs.address)).maxSlashWad).to.equal(WAD / 2n);
     });
 
-    it("a loosening queued right after the withdrawal delay was cut from 7 to 4 days waits for the old delay's horizon + EXIT_BUFFER (11 days), not 8; at effectAt - 1 NoPendingConfig", async function () {
+    it("a loosening queued right after the withdrawal delay was cut from 7 to 4 days waits for the old delay's horizon + EXIT_BUFFER (14 days 6 hours), not 11 days 6 hours; at effectAt - 1 NoPendingConfig", async function () {
       const f = await loadFixture(termsFixture);
       const { sm, vault } = f;
       await (await vault.setWithdrawalDelay(4n * DAY)).wait();
@@ -407,7 +408,7 @@ describe("attack: the terms of a request change while it is in flight (review fi
       const queued = avsParams(f, { vetoCommittee: ZERO, vetoWindow: 0n });
       await time.setNextBlockTimestamp(cutAt + 1n);
       await (await sm.connect(f.avs).updateAVSConfig(queued)).wait();
-      const effectAt = cutAt + 7n * DAY + 4n * DAY;
+      const effectAt = cutAt + 7n * DAY + EXIT_BUFFER;
       expect((await sm.pendingAVSConfig(f.avs.address)).effectAt).to.equal(effectAt);
       await time.setNextBlockTimestamp(effectAt - 1n);
       await expect(sm.applyAVSConfig(f.avs.address, queued))

@@ -69,7 +69,7 @@ export { EXIT_BUFFER };
 export { deallocationDelayFor };
 /**
  * The allocation delay while the withdrawal delay never changed: the vault's latestReadyAt() (now + the withdrawal
- * delay) + EXIT_BUFFER - now = 11 days.
+ * delay) + EXIT_BUFFER - now = 14 days 6 hours.
  */
 export const ALLOCATION_DELAY = WITHDRAWAL_DELAY + EXIT_BUFFER;
 /** Requests join a pool's epoch only this long after the epoch started (closed or reopened). */

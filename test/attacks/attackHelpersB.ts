@@ -59,7 +59,7 @@ export const LONGEST_CLOSURE = JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW;
 export function allocationDelayFor(withdrawalDelay: bigint): bigint {
   return withdrawalDelay + EXIT_BUFFER;
 }
-/** 11 days with the default 7-day withdrawal delay. */
+/** 14 days 6 hours with the default 7-day withdrawal delay. */
 export const ALLOCATION_DELAY = allocationDelayFor(DEFAULT_WITHDRAWAL_DELAY);
 /** When an AVS may next request on an allocation its last request (executable at `executableAt`) touched. */
 export function nextRequestAtOf(executableAt: bigint): bigint {

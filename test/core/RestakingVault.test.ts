@@ -11,10 +11,13 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 
 import {
   FeeOnTransferERC20__factory,
+  MockSlashingCaller__factory,
   ProtocolProxy__factory,
   ReentrantERC20__factory,
   RestakingVault__factory,
   type MockRewardsHook,
+  type MockSlashingCaller,
+  type RestakingVault,
   type ReentrantERC20,
 } from "../../typechain-types";
 import { shouldRestrictToRole } from "../behaviours/accessControl.behavior";
@@ -24,6 +27,7 @@ import { shouldBehaveLikeProtocolUpgradeable } from "../behaviours/upgradeable.b
 import {
   ASSET_CAP,
   DAY,
+  HOUR,
   DEFAULT_WITHDRAWAL_DELAY,
   MAX_ASSETS,
   MAX_WITHDRAWAL_DELAY,
@@ -111,6 +115,13 @@ async function behavioursFixture(): Promise<BehavioursFixture> {
     readyWithdrawal: withdrawalId(f.alice.address, 0n),
     unlisted: await unlisted.getAddress(),
   };
+}
+
+/** A MockSlashingCaller set as the vault's slashing manager (no request epoch: the exit gate stays open). */
+async function mockManager(vault: RestakingVault, admin: HardhatEthersSigner): Promise<MockSlashingCaller> {
+  const manager = await new MockSlashingCaller__factory(admin).deploy(await vault.getAddress());
+  await (await vault.connect(admin).setSlashingManager(await manager.getAddress())).wait();
+  return manager;
 }
 
 describe("RestakingVault", function () {
@@ -712,14 +723,14 @@ describe("RestakingVault", function () {
       const f = await loadFixture(depositedFixture);
       const { vault, slashingManager } = f;
       expect(await slashingManager.EXIT_BUFFER()).to.equal(EXIT_BUFFER);
-      expect(EXIT_BUFFER).to.equal(4n * DAY);
+      expect(EXIT_BUFFER).to.equal(7n * DAY + 6n * HOUR);
       let now = BigInt(await time.latest());
       expect(await vault.latestReadyAt()).to.equal(now + DEFAULT_WITHDRAWAL_DELAY);
-      // the allocation delay runs to latestReadyAt() + EXIT_BUFFER: 7 + 4 = 11 days by default
-      expect(await slashingManager.allocationDelay()).to.equal(11n * DAY);
+      // the allocation delay runs to latestReadyAt() + EXIT_BUFFER: 7 days + 7 days 6 hours by default
+      expect(await slashingManager.allocationDelay()).to.equal(14n * DAY + 6n * HOUR);
       for (const step of [1n, DAY, 30n * DAY]) {
         now += step;
-        expect(await readAt(f, now)).to.deep.equal([now + DEFAULT_WITHDRAWAL_DELAY, 11n * DAY]);
+        expect(await readAt(f, now)).to.deep.equal([now + DEFAULT_WITHDRAWAL_DELAY, 14n * DAY + 6n * HOUR]);
       }
       const [t, readyAt, latest] = await queueOne(f);
       expect(readyAt).to.equal(t + DEFAULT_WITHDRAWAL_DELAY);
@@ -754,8 +765,8 @@ describe("RestakingVault", function () {
           MIN_WITHDRAWAL_DELAY + EXIT_BUFFER,
         ]);
       }
-      // 8 days once the old horizon passed (4-day delay + EXIT_BUFFER)
-      expect(MIN_WITHDRAWAL_DELAY + EXIT_BUFFER).to.equal(8n * DAY);
+      // 11 days 6 hours once the old horizon passed (4-day delay + EXIT_BUFFER)
+      expect(MIN_WITHDRAWAL_DELAY + EXIT_BUFFER).to.equal(11n * DAY + 6n * HOUR);
     });
 
     it("lengthening the delay raises it at once; shortening it again keeps the longer horizon", async function () {
@@ -1456,11 +1467,11 @@ describe("RestakingVault", function () {
     it("reverts AssetsBelowMinimum(assets, minAssets) as tokens and as shares when the withdrawal pays less than minAssets; minAssets == assets completes", async function () {
       const { vault, admin, stETH, bob, operator1, bobId, assetAddresses } = await loadFixture(queuedFixture);
       const [asset] = assetAddresses;
-      // a slash of a third of operator1's pool (the EOA admin stands in for the slashing manager) makes the price uneven
-      await (await vault.connect(admin).setSlashingManager(admin.address)).wait();
-      await (await vault.connect(admin).reserveSlash(operator1.address, asset, 1n, 3n)).wait();
+      // a slash of a third of operator1's pool (a MockSlashingCaller stands in for the slashing manager) makes the price uneven
+      const manager = await mockManager(vault, admin);
+      await (await manager.reserveSlash(operator1.address, asset, 1n, 3n)).wait();
       const slashed = mulDivDown(BOB_STETH, 1n, 3n);
-      await (await vault.connect(admin).executeSlash(operator1.address, asset, slashed, false)).wait();
+      await (await manager.executeSlashWith(operator1.address, asset, slashed, false)).wait();
       const [t, s] = [BOB_STETH - slashed, BOB_STETH * VIRTUAL_SHARES];
       expect(await vault.pool(operator1.address, asset)).to.deep.equal(
         poolOf(t, s, 50n * WAD * VIRTUAL_SHARES, 0n),
@@ -1661,10 +1672,10 @@ describe("RestakingVault", function () {
       await (await vault.connect(carol).deposit(rETH, WAD, 0n)).wait();
       await (await vault.connect(carol).queueWithdrawal(stETH, WAD * VIRTUAL_SHARES)).wait();
       expect(await vault.stakerInfo(carol.address)).to.deep.equal([operator1.address, 0b10n, 1n]);
-      // the whole stETH pool of operator1 is slashed (the EOA admin stands in for the slashing manager)
-      await (await vault.connect(admin).setSlashingManager(admin.address)).wait();
-      await (await vault.connect(admin).reserveSlash(operator1.address, stETH, 1n, 1n)).wait();
-      await (await vault.connect(admin).executeSlash(operator1.address, stETH, WAD, false)).wait();
+      // the whole stETH pool of operator1 is slashed (a MockSlashingCaller stands in for the slashing manager)
+      const manager = await mockManager(vault, admin);
+      await (await manager.reserveSlash(operator1.address, stETH, 1n, 1n)).wait();
+      await (await manager.executeSlashWith(operator1.address, stETH, WAD, false)).wait();
       await time.increase(DEFAULT_WITHDRAWAL_DELAY);
       const id = withdrawalId(carol.address, 0n);
       await expect(vault.connect(carol).completeWithdrawal(id, false, 0n))
@@ -1872,6 +1883,64 @@ describe("RestakingVault", function () {
       }
       return f;
     }
+
+    it("holds a withdrawal that became ready at or after its pool's request epoch closed to joining (gateAt + JOIN_WINDOW <= readyAt) until gateAt + GATE_CYCLE + 1 s (WithdrawalGated, as tokens and as shares), reported by withdrawableAmount; no hold for a later epoch start, an epoch whose gate lapsed before readyAt, or the undelegated pool", async function () {
+      const f = await loadFixture(stakedFixture);
+      const { vault, slasher, registry, bob, carol, operator1, stETH, assetAddresses } = f;
+      const [asset] = assetAddresses;
+      const JOIN = 6n * HOUR;
+      const CYCLE = 3n * DAY + 18n * HOUR - 1n;
+      await (await vault.connect(bob).queueWithdrawal(asset, BOB * VIRTUAL_SHARES)).wait();
+      const bobId = withdrawalId(bob.address, 0n);
+      const readyAt = (await vault.withdrawal(bobId))[1].readyAt;
+      const held = async (gateAt: bigint, expected: bigint) => {
+        await (await slasher.setGateAt(operator1.address, asset, gateAt)).wait();
+        expect((await vault.withdrawableAmount(bobId))[1], `gateAt = readyAt - ${readyAt - gateAt}`).to.equal(
+          expected,
+        );
+      };
+      await held(0n, readyAt);
+      await held(readyAt - JOIN + 1n, readyAt);
+      await held(readyAt - CYCLE - 1n, readyAt);
+      await held(readyAt - CYCLE, readyAt + 1n);
+      await held(readyAt + DAY, readyAt);
+      const gateAt = readyAt - JOIN;
+      await held(gateAt, gateAt + CYCLE + 1n);
+      await time.setNextBlockTimestamp(readyAt);
+      await expect(vault.connect(bob).completeWithdrawal(bobId, true, 0n))
+        .to.be.revertedWithCustomError(vault, "WithdrawalGated")
+        .withArgs(bobId, gateAt + CYCLE + 1n);
+      await time.setNextBlockTimestamp(gateAt + CYCLE);
+      await expect(vault.connect(bob).completeWithdrawal(bobId, false, 0n))
+        .to.be.revertedWithCustomError(vault, "WithdrawalGated")
+        .withArgs(bobId, gateAt + CYCLE + 1n);
+      await time.setNextBlockTimestamp(gateAt + CYCLE + 1n);
+      await expect(vault.connect(bob).completeWithdrawal(bobId, true, BOB)).to.changeTokenBalance(
+        stETH,
+        bob,
+        BOB,
+      );
+      // the undelegated pool has no epochs: a gateAt reported for address(0) holds nothing
+      await (await registry.connect(carol).undelegate(carol.address)).wait();
+      const carolId = withdrawalId(carol.address, 0n);
+      const carolReady = (await vault.withdrawal(carolId))[1].readyAt;
+      expect((await vault.withdrawal(carolId))[1].operator).to.equal(operator1.address);
+      await (await vault.connect(carol).deposit(asset, WAD, 0n)).wait();
+      await (await vault.connect(carol).queueWithdrawal(asset, WAD * VIRTUAL_SHARES)).wait();
+      const undelegatedId = withdrawalId(carol.address, 1n);
+      expect((await vault.withdrawal(undelegatedId))[1].operator).to.equal(ZERO);
+      const undelegatedReady = (await vault.withdrawal(undelegatedId))[1].readyAt;
+      await (await slasher.setGateAt(ZERO, asset, undelegatedReady - JOIN)).wait();
+      await (await slasher.setGateAt(operator1.address, asset, carolReady - JOIN)).wait();
+      expect((await vault.withdrawableAmount(undelegatedId))[1]).to.equal(undelegatedReady);
+      expect((await vault.withdrawableAmount(carolId))[1]).to.equal(carolReady - JOIN + CYCLE + 1n);
+      await time.setNextBlockTimestamp(undelegatedReady);
+      await expect(vault.connect(carol).completeWithdrawal(undelegatedId, true, WAD)).to.changeTokenBalance(
+        stETH,
+        carol,
+        WAD,
+      );
+    });
 
     it("reserveSlash, releaseSlash and executeSlash revert OnlySlashingManager(caller) for anyone else", async function () {
       const { vault, admin, operator1, outsider, assetAddresses } = await loadFixture(stakedFixture);
@@ -2465,7 +2534,7 @@ describe("RestakingVault", function () {
       expect(await stETH.balanceOf(slasherAddress)).to.equal(0n);
     });
 
-    // The MockSlashingCaller always passes fullySlashed = false: the EOA admin stands in for the slashing manager.
+    // A MockSlashingCaller stands in for the slashing manager and passes fullySlashed = true (executeSlashWith).
     it("executeSlash(..., fullySlashed = true) closes the pool for good (PoolFullySlashed on deposit, delegation and completion as shares; previewDeposit 0) while its exits stay open", async function () {
       const { vault, admin, registry, stETH, operator1, bob, carol, dave, alice, assetAddresses } =
         await loadFixture(stakedFixture);
@@ -2475,10 +2544,10 @@ describe("RestakingVault", function () {
       await (await vault.connect(alice).queueWithdrawal(asset, WAD * VIRTUAL_SHARES)).wait();
       await (await registry.connect(alice).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT)).wait();
       await (await vault.connect(dave).deposit(asset, WAD, 0n)).wait();
-      await (await vault.connect(admin).setSlashingManager(admin.address)).wait();
+      const manager = await mockManager(vault, admin);
       const reserved = mulDivDown(T0, 999_999n, 1_000_000n);
-      await (await vault.connect(admin).reserveSlash(operator1.address, asset, 999_999n, 1_000_000n)).wait();
-      await expect(vault.connect(admin).executeSlash(operator1.address, asset, reserved, true))
+      await (await manager.reserveSlash(operator1.address, asset, 999_999n, 1_000_000n)).wait();
+      await expect(manager.executeSlashWith(operator1.address, asset, reserved, true))
         .to.emit(vault, "Slashed")
         .withArgs(operator1.address, asset, reserved, T0 - reserved, 0n, true);
       const t = T0 - reserved;
@@ -2510,9 +2579,9 @@ describe("RestakingVault", function () {
         poolOf(t - carolPaid, S0 - q, 0n, 0n, 0n, true),
       );
       // a later execution with fullySlashed = false does not reopen it
-      await (await vault.connect(admin).reserveSlash(operator1.address, asset, 1n, 2n)).wait();
+      await (await manager.reserveSlash(operator1.address, asset, 1n, 2n)).wait();
       const more = mulDivDown(t - carolPaid, 1n, 2n);
-      await expect(vault.connect(admin).executeSlash(operator1.address, asset, more, false))
+      await expect(manager.executeSlashWith(operator1.address, asset, more, false))
         .to.emit(vault, "Slashed")
         .withArgs(operator1.address, asset, more, t - carolPaid - more, 0n, true);
       expect((await vault.pool(operator1.address, asset)).fullySlashed).to.equal(true);

@@ -28,7 +28,8 @@ import {
 } from "../../typechain-types";
 
 export const WAD = 10n ** 18n;
-export const DAY = 24n * 60n * 60n;
+export const HOUR = 3_600n;
+export const DAY = 24n * HOUR;
 export const DEFAULT_WITHDRAWAL_DELAY = 7n * DAY;
 export const MIN_WITHDRAWAL_DELAY = 4n * DAY;
 export const MAX_WITHDRAWAL_DELAY = 30n * DAY;

@@ -10,7 +10,7 @@
  *                           AVS Y (`avs2`: slasher2, no committee, max 1, redistributes to `recipient`, stETH);
  *                           operator1 registered for X and Y, operator2 for X; the deposits of STAKES and the
  *                           allocations of ALLOCATIONS, in force (the allocation delay, latestReadyAt() +
- *                           EXIT_BUFFER - now = withdrawal delay + 4 days = 11 days, has passed). X's SlashTerms are 1
+ *                           EXIT_BUFFER - now = withdrawal delay + 7 days 6 hours = 14 days 6 hours, has passed). X's SlashTerms are 1
  *                           and Y's are 2.
  *
  * The model (docs/slashing.md "The magnitude model" and "The reservation at request"): per operator and asset,
@@ -86,11 +86,6 @@ export const ZERO = ethers.ZeroAddress;
 export const BURN_ADDRESS = "0x000000000000000000000000000000000000dEaD";
 export const MAX_VETO_WINDOW = 2n * DAY - 1n;
 export const EXECUTION_WINDOW = DAY;
-/**
- * Time a staker has, beyond the latest ready time of the withdrawals queued when a change is announced, to finish an
- * exit before the change can slash it: covers the longest pool closure and its reopening window.
- */
-export const EXIT_BUFFER = 4n * DAY;
 /** An AVS's next request on an allocation waits until this long after its last request's expiry. */
 export const SLASH_COOLDOWN = 3n * DAY;
 /** A request joins its pool's current request epoch only this long after the epoch started (6 hours). */
@@ -102,6 +97,13 @@ export const REOPEN_WINDOW = 12n * 3600n;
  * JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW + REOPEN_WINDOW = 3 days 18 hours - 1 s.
  */
 export const GATE_CYCLE = JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW + REOPEN_WINDOW;
+/**
+ * Time a staker has, beyond the latest ready time of the withdrawals queued when a change is announced, to finish an
+ * exit before the change can slash it: a withdrawal held by an epoch's gate until GATE_CYCLE after its start, then by
+ * the next epoch's requests, has that epoch's REOPEN_WINDOW before 2 * GATE_CYCLE - JOIN_WINDOW (7 days 6 hours - 2 s)
+ * after its ready time; EXIT_BUFFER is that, rounded up to 7 days 6 hours.
+ */
+export const EXIT_BUFFER = 7n * DAY + 6n * 3600n;
 /** Below this maximum magnitude an operator is fully slashed in the asset. */
 export const MIN_MAX_MAGNITUDE = 10n ** 12n;
 /**
@@ -123,7 +125,7 @@ export function allocationDelayAt(now: bigint, withdrawalDelay: bigint, exitHori
 export function allocationDelayFor(withdrawalDelay: bigint): bigint {
   return withdrawalDelay + EXIT_BUFFER;
 }
-/** allocationDelay() with the default withdrawal delay and no earlier, longer one: 11 days. */
+/** allocationDelay() with the default withdrawal delay and no earlier, longer one: 14 days 6 hours. */
 export const ALLOCATION_DELAY = allocationDelayFor(DEFAULT_WITHDRAWAL_DELAY);
 /**
  * An AVS's longest wait between two requests on an allocation: a request vetoed at the end of the longest veto window,

@@ -947,9 +947,10 @@ export class Driver {
         continue;
       }
       const value = priced(w.operator, w.asset, w.shares);
-      if (worth !== undefined && show(worth.value) !== show({ value, readyAt: w.readyAt })) {
+      const openAt = model.exitOpensAt(id);
+      if (worth !== undefined && show(worth.value) !== show({ value, readyAt: openAt })) {
         mismatches.push(
-          `withdrawableAmount(${id}) ${show(worth.value)} != its shares at the net price ${value} and readyAt ${w.readyAt}`,
+          `withdrawableAmount(${id}) ${show(worth.value)} != its shares at the net price ${value} and the time it may complete ${openAt} (readyAt ${w.readyAt})`,
         );
       }
       live.set(id, { ...w, value });

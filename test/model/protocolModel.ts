@@ -1143,6 +1143,20 @@ export class ProtocolModel {
     return w.readyAt;
   }
 
+  /**
+   * When withdrawal `id` may complete (`withdrawableAmount(id).readyAt`): its readyAt, or, if it became ready while its
+   * pool's epoch held new requests off (gateAt + JOIN_WINDOW <= readyAt), the second after gateAt + GATE_CYCLE.
+   */
+  exitOpensAt(id: bigint): bigint {
+    const readyAt = this.readyAt(id);
+    const w = this.vault.withdrawals.get(id);
+    if (w === undefined || w.operator === norm(ZERO)) return readyAt;
+    const start = this.sm.magnitudesView(w.operator, w.asset).gateAt;
+    if (start === 0n || start + JOIN_WINDOW > readyAt) return readyAt;
+    const open = start + GATE_CYCLE + 1n;
+    return open > readyAt ? open : readyAt;
+  }
+
   /** completeWithdrawal(id, asTokens, minAssets) by `caller`. */
   completeWithdrawal(
     caller: string,
@@ -1161,6 +1175,8 @@ export class ProtocolModel {
     if (from.pendingRequests !== 0n) {
       return revert("vault", "PoolSlashPending", w.operator, w.asset, from.pendingRequests);
     }
+    const openAt = this.exitOpensAt(id);
+    if (now < openAt) return revert("vault", "WithdrawalGated", id, openAt);
     const assets = this.vault.completionValue(id);
     if (assets < minAssets) return revert("vault", "AssetsBelowMinimum", assets, minAssets);
     if (!asTokens) {

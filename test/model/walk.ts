@@ -462,8 +462,16 @@ export class Walker extends Driver {
         );
         const [id, w] = blocked.length !== 0 && prng.chance(0.3) ? prng.pick(blocked) : prng.pick(candidates);
         const readyAt = model.readyAt(id);
+        // a withdrawal held by its pool's epoch: at the second before it may complete, or at that second
+        const openAt = model.exitOpensAt(id);
         const at =
-          readyAt > now ? (prng.chance(0.3) ? readyAt : readyAt + BigInt(prng.int(0, 600))) : this.soon();
+          openAt > readyAt && openAt > now + 1n && prng.chance(0.5)
+            ? openAt - (prng.chance(0.5) ? 1n : 0n)
+            : readyAt > now
+              ? prng.chance(0.3)
+                ? readyAt
+                : readyAt + BigInt(prng.int(0, 600))
+              : this.soon();
         const withdrawer = model.withdrawerOf(w.staker);
         const r = prng.next();
         const caller =

@@ -21,14 +21,45 @@ import type {
   TypedContractMethod,
 } from "../../common";
 
+export declare namespace ISlashingManagerTypes {
+  export type MagnitudesStruct = {
+    lost: BigNumberish;
+    encumbered: BigNumberish;
+    reserved: BigNumberish;
+    gateAt: BigNumberish;
+  };
+
+  export type MagnitudesStructOutput = [
+    lost: bigint,
+    encumbered: bigint,
+    reserved: bigint,
+    gateAt: bigint
+  ] & { lost: bigint; encumbered: bigint; reserved: bigint; gateAt: bigint };
+}
+
 export interface MockSlashingCallerInterface extends Interface {
   getFunction(
-    nameOrSignature: "executeSlash" | "releaseSlash" | "reserveSlash" | "vault"
+    nameOrSignature:
+      | "executeSlash"
+      | "executeSlashWith"
+      | "magnitudes"
+      | "releaseSlash"
+      | "reserveSlash"
+      | "setGateAt"
+      | "vault"
   ): FunctionFragment;
 
   encodeFunctionData(
     functionFragment: "executeSlash",
     values: [AddressLike, AddressLike, BigNumberish]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "executeSlashWith",
+    values: [AddressLike, AddressLike, BigNumberish, boolean]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "magnitudes",
+    values: [AddressLike, AddressLike]
   ): string;
   encodeFunctionData(
     functionFragment: "releaseSlash",
@@ -38,12 +69,21 @@ export interface MockSlashingCallerInterface extends Interface {
     functionFragment: "reserveSlash",
     values: [AddressLike, AddressLike, BigNumberish, BigNumberish]
   ): string;
+  encodeFunctionData(
+    functionFragment: "setGateAt",
+    values: [AddressLike, AddressLike, BigNumberish]
+  ): string;
   encodeFunctionData(functionFragment: "vault", values?: undefined): string;
 
   decodeFunctionResult(
     functionFragment: "executeSlash",
     data: BytesLike
   ): Result;
+  decodeFunctionResult(
+    functionFragment: "executeSlashWith",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(functionFragment: "magnitudes", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "releaseSlash",
     data: BytesLike
@@ -52,6 +92,7 @@ export interface MockSlashingCallerInterface extends Interface {
     functionFragment: "reserveSlash",
     data: BytesLike
   ): Result;
+  decodeFunctionResult(functionFragment: "setGateAt", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "vault", data: BytesLike): Result;
 }
 
@@ -104,6 +145,28 @@ export interface MockSlashingCaller extends BaseContract {
     "nonpayable"
   >;
 
+  executeSlashWith: TypedContractMethod<
+    [
+      operator: AddressLike,
+      asset: AddressLike,
+      amount: BigNumberish,
+      fullySlashed: boolean
+    ],
+    [void],
+    "nonpayable"
+  >;
+
+  magnitudes: TypedContractMethod<
+    [operator: AddressLike, asset: AddressLike],
+    [
+      [ISlashingManagerTypes.MagnitudesStructOutput, bigint] & {
+        m: ISlashingManagerTypes.MagnitudesStructOutput;
+        maxMagnitude: bigint;
+      }
+    ],
+    "view"
+  >;
+
   releaseSlash: TypedContractMethod<
     [operator: AddressLike, asset: AddressLike, amount: BigNumberish],
     [void],
@@ -121,6 +184,12 @@ export interface MockSlashingCaller extends BaseContract {
     "nonpayable"
   >;
 
+  setGateAt: TypedContractMethod<
+    [operator: AddressLike, asset: AddressLike, gateAt: BigNumberish],
+    [void],
+    "nonpayable"
+  >;
+
   vault: TypedContractMethod<[], [string], "view">;
 
   getFunction<T extends ContractMethod = ContractMethod>(
@@ -133,6 +202,30 @@ export interface MockSlashingCaller extends BaseContract {
     [operator: AddressLike, asset: AddressLike, amount: BigNumberish],
     [void],
     "nonpayable"
+  >;
+  getFunction(
+    nameOrSignature: "executeSlashWith"
+  ): TypedContractMethod<
+    [
+      operator: AddressLike,
+      asset: AddressLike,
+      amount: BigNumberish,
+      fullySlashed: boolean
+    ],
+    [void],
+    "nonpayable"
+  >;
+  getFunction(
+    nameOrSignature: "magnitudes"
+  ): TypedContractMethod<
+    [operator: AddressLike, asset: AddressLike],
+    [
+      [ISlashingManagerTypes.MagnitudesStructOutput, bigint] & {
+        m: ISlashingManagerTypes.MagnitudesStructOutput;
+        maxMagnitude: bigint;
+      }
+    ],
+    "view"
   >;
   getFunction(
     nameOrSignature: "releaseSlash"
@@ -151,6 +244,13 @@ export interface MockSlashingCaller extends BaseContract {
       freeMagnitude: BigNumberish
     ],
     [bigint],
+    "nonpayable"
+  >;
+  getFunction(
+    nameOrSignature: "setGateAt"
+  ): TypedContractMethod<
+    [operator: AddressLike, asset: AddressLike, gateAt: BigNumberish],
+    [void],
     "nonpayable"
   >;
   getFunction(

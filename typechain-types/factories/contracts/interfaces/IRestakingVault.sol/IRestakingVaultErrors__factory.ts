@@ -384,6 +384,22 @@ const _abi = [
         name: "id",
         type: "uint256",
       },
+      {
+        internalType: "uint256",
+        name: "openAt",
+        type: "uint256",
+      },
+    ],
+    name: "WithdrawalGated",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
     ],
     name: "WithdrawalNotFound",
     type: "error",
