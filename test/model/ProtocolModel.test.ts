@@ -254,7 +254,7 @@ describe("Exits and pending requests", function () {
     expect(slashedValue, "182 stETH less at most 1 wei").to.be.gte(182n * WAD - 1n);
   });
 
-  it("an expired request keeps exits closed until anyone cancels it; the pool gate and the cooldown bound the next ones", async function () {
+  it("an expired request keeps exits closed until anyone cancels it; a withdrawal that became ready while the epoch took no new requests then waits for its gate; the pool gate and the cooldown bound the next requests", async function () {
     const { f, id, readyAt, aliceShares, bobShares } = await setting();
     const stETH = f.stETHAddress;
     const [X, Y] = [f.avs.address, f.avs2.address];
@@ -281,19 +281,26 @@ describe("Exits and pending requests", function () {
     await expect(f.sm.connect(f.slasher).requestSlash(X, op1, WAD / 10n, ethers.id("x")))
       .to.be.revertedWithCustomError(f.sm, "PoolGated")
       .withArgs(op1, stETH, t + GATE_CYCLE);
-    // anyone cancels the expired request; the pool reopens and bob leaves with his full value
+    // anyone cancels the expired request; the pool reopens, but bob became ready while the epoch took no new requests:
+    // he waits until the second after the gate lets X (held off by it) request (docs/slashing.md, "Pending requests
+    // close the pool")
     await (await f.sm.connect(f.alice).cancelSlash(1n)).wait();
+    await expect(f.vault.connect(f.bob).completeWithdrawal(id, true, 0n))
+      .to.be.revertedWithCustomError(f.vault, "WithdrawalGated")
+      .withArgs(id, t + GATE_CYCLE + 1n);
+    expect((await f.vault.withdrawableAmount(id))[1]).to.equal(t + GATE_CYCLE + 1n);
+    // the next epoch starts GATE_CYCLE after the last one (every staker has had REOPEN_WINDOW to enter or leave);
+    // Y also waits for its cooldown, SLASH_COOLDOWN after its last request's expiry
+    await expect(f.sm.connect(f.slasher).requestSlash(X, op1, WAD / 10n, ethers.id("x")))
+      .to.be.revertedWithCustomError(f.sm, "PoolGated")
+      .withArgs(op1, stETH, t + GATE_CYCLE);
+    await time.setNextBlockTimestamp(t + GATE_CYCLE + 1n);
     const bobValue = toAssetsDown(bobShares, ALICE + BOB, aliceShares + bobShares);
     await expect(f.vault.connect(f.bob).completeWithdrawal(id, true, bobValue)).to.changeTokenBalance(
       f.stETH,
       f.bob,
       bobValue,
     );
-    // the next epoch starts GATE_CYCLE after the last one (every staker has had REOPEN_WINDOW to enter or leave);
-    // Y also waits for its cooldown, SLASH_COOLDOWN after its last request's expiry
-    await expect(f.sm.connect(f.slasher).requestSlash(X, op1, WAD / 10n, ethers.id("x")))
-      .to.be.revertedWithCustomError(f.sm, "PoolGated")
-      .withArgs(op1, stETH, t + GATE_CYCLE);
     const nextRequestAt = t + DAY + SLASH_COOLDOWN;
     await expect(f.sm.connect(f.slasher2).requestSlash(Y, op1, WAD / 10n, ethers.id("y2")))
       .to.be.revertedWithCustomError(f.sm, "SlashCooldown")
