@@ -1,0 +1,217 @@
+/**
+ * The LRT priced by the real LRTOracle (docs/lrt.md, "Rate"; docs/oracle.md): the vault lists a wstETH-like and an
+ * rETH-like token, the oracle prices them through their rate adapters (`stEthPerToken()`, `getExchangeRate()`), and
+ * the LRT's total value, rate, deposits and instant exits follow the oracle's stored prices, never the live rates:
+ *   - a deposit mints value / rate at the stored price, in both assets;
+ *   - a rate move of the LSTs changes nothing until `updatePrice` stores it, then the total value moves by exactly the
+ *     held amounts times the price change;
+ *   - a move beyond the oracle's bound is refused (PriceMoveTooLarge) and the LRT keeps the last price;
+ *   - a stale price (older than maxAge) stops deposits and every valuation with the oracle's StalePrice error, and an
+ *     update brings them back;
+ *   - a paused oracle (updates group) keeps serving its last price until it is stale.
+ */
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+
+import { deployOracle, deployRateAdapter } from "../../sdk/oracle";
+import { deployLRT } from "../../sdk/lrt";
+import {
+  MockRETH__factory,
+  MockWstETH__factory,
+  type LRTAssetVault,
+  type LRTManager,
+  type LRTOracle,
+  type LiquidRestakingToken,
+  type MockRETH,
+  type MockWstETH,
+} from "../../typechain-types";
+import { ASSET_CAP, DAY, WAD, coreFixture, type CoreFixture } from "../helpers/fixtures";
+import { LRT_CAP, VIRTUAL_SHARES, VIRTUAL_VALUE } from "../helpers/lrtFixtures";
+import { ORACLE_MAX_AGE, ORACLE_MAX_MOVE_BPS } from "../helpers/oracleFixtures";
+
+const WSTETH_RATE = (115n * WAD) / 100n;
+const RETH_RATE = (110n * WAD) / 100n;
+
+interface OracleLRTFixture extends CoreFixture {
+  wstETH: MockWstETH;
+  rETH: MockRETH;
+  wstETHAddress: string;
+  rETHAddress: string;
+  oracle: LRTOracle;
+  lrt: LiquidRestakingToken;
+  manager: LRTManager;
+  wstETHVault: LRTAssetVault;
+  rETHVault: LRTAssetVault;
+  operators: HardhatEthersSigner[];
+}
+
+/** Core + the two LSTs listed in the vault + LRTOracle over their adapters + an LRT with two nodes on it. */
+async function oracleLRTFixture(): Promise<OracleLRTFixture> {
+  const core = await coreFixture();
+  const { admin, vault, registry } = core;
+  const wstETH = await new MockWstETH__factory(admin).deploy();
+  const rETH = await new MockRETH__factory(admin).deploy();
+  await (await wstETH.setStEthPerToken(WSTETH_RATE)).wait();
+  await (await rETH.setExchangeRate(RETH_RATE)).wait();
+  const [wstETHAddress, rETHAddress] = await Promise.all([wstETH.getAddress(), rETH.getAddress()]);
+  for (const asset of [wstETHAddress, rETHAddress]) await (await vault.addAsset(asset, ASSET_CAP)).wait();
+  const { oracle } = await deployOracle(admin, {
+    pauser: admin.address,
+    assets: [
+      {
+        asset: wstETHAddress,
+        adapter: await deployRateAdapter(admin, "wstETH", wstETHAddress),
+        maxAge: ORACLE_MAX_AGE,
+        maxMoveBps: ORACLE_MAX_MOVE_BPS,
+      },
+      {
+        asset: rETHAddress,
+        adapter: await deployRateAdapter(admin, "rETH", rETHAddress),
+        maxAge: ORACLE_MAX_AGE,
+        maxMoveBps: ORACLE_MAX_MOVE_BPS,
+      },
+    ],
+  });
+  const operators = [core.operator1, core.operator2];
+  for (const op of operators) {
+    await (await registry.connect(op).registerAsOperator("ipfs://op", 1_000, ethers.ZeroAddress)).wait();
+  }
+  const d = await deployLRT(admin, core, {
+    oracle: await oracle.getAddress(),
+    treasury: admin.address,
+    rewardsReceiver: admin.address,
+    assets: [
+      { asset: wstETHAddress, cap: LRT_CAP },
+      { asset: rETHAddress, cap: LRT_CAP },
+    ],
+  });
+  for (const op of operators) await (await d.manager.createNode(op.address, 5_000)).wait();
+  const wstETHVault = d.entryPoints[wstETHAddress];
+  const rETHVault = d.entryPoints[rETHAddress];
+  for (const s of core.stakers) {
+    await (await wstETH.mint(s.address, 1_000n * WAD)).wait();
+    await (await rETH.mint(s.address, 1_000n * WAD)).wait();
+    await (await wstETH.connect(s).approve(await wstETHVault.getAddress(), ethers.MaxUint256)).wait();
+    await (await rETH.connect(s).approve(await rETHVault.getAddress(), ethers.MaxUint256)).wait();
+  }
+  return {
+    ...core,
+    wstETH,
+    rETH,
+    wstETHAddress,
+    rETHAddress,
+    oracle,
+    lrt: d.token,
+    manager: d.manager,
+    wstETHVault,
+    rETHVault,
+    operators,
+  };
+}
+
+/** Shares minted for `value` at the entry rate (virtual offsets), rounded down. */
+function sharesFor(value: bigint, totalValue: bigint, supply: bigint): bigint {
+  return (value * (supply + VIRTUAL_SHARES)) / (totalValue + VIRTUAL_VALUE);
+}
+
+/** After alice deposits 10 wstETH and bob 10 rETH. */
+async function depositedFixture(): Promise<OracleLRTFixture> {
+  const f = await oracleLRTFixture();
+  await (await f.wstETHVault.connect(f.alice).deposit(10n * WAD, f.alice.address)).wait();
+  await (await f.rETHVault.connect(f.bob).deposit(10n * WAD, f.bob.address)).wait();
+  return f;
+}
+
+describe("LRT priced by the real LRTOracle", function () {
+  it("deposits mint at the oracle's stored prices: 10 wstETH at 1.15 ETH, then 10 rETH at 1.10 ETH", async function () {
+    const f = await loadFixture(oracleLRTFixture);
+    expect(await f.oracle.price(f.wstETHAddress)).to.equal(WSTETH_RATE);
+    expect(await f.oracle.price(f.rETHAddress)).to.equal(RETH_RATE);
+    const aliceValue = 10n * WSTETH_RATE;
+    const aliceShares = sharesFor(aliceValue, 0n, 0n);
+    await expect(f.wstETHVault.connect(f.alice).deposit(10n * WAD, f.alice.address)).to.changeTokenBalance(
+      f.lrt,
+      f.alice,
+      aliceShares,
+    );
+    expect(await f.manager.totalValue(false)).to.equal(aliceValue);
+    const bobShares = sharesFor(10n * RETH_RATE, aliceValue, aliceShares);
+    await expect(f.rETHVault.connect(f.bob).deposit(10n * WAD, f.bob.address)).to.changeTokenBalance(
+      f.lrt,
+      f.bob,
+      bobShares,
+    );
+    expect(await f.manager.totalValue(false)).to.equal(aliceValue + 10n * RETH_RATE);
+    expect(await f.lrt.totalSupply()).to.equal(aliceShares + bobShares);
+  });
+
+  it("an LST rate move changes nothing until updatePrice stores it; then the total value moves by exactly 10 wstETH times the move (+0.5%)", async function () {
+    const f = await loadFixture(depositedFixture);
+    const before = await f.manager.totalValue(false);
+    const rate = await f.manager.getRate();
+    const moved = (WSTETH_RATE * 10_050n) / 10_000n;
+    await (await f.wstETH.setStEthPerToken(moved)).wait();
+    expect(await f.manager.totalValue(false), "the live rate is not read").to.equal(before);
+    expect(await f.manager.getRate()).to.equal(rate);
+    await expect(f.oracle.updatePrice(f.wstETHAddress)).to.emit(f.oracle, "PriceUpdated");
+    expect(await f.oracle.price(f.wstETHAddress)).to.equal(moved);
+    expect(await f.manager.totalValue(false)).to.equal(before + 10n * (moved - WSTETH_RATE));
+    expect(await f.manager.getRate()).to.be.gt(rate);
+  });
+
+  it("a move beyond the oracle's bound (0.5% + 1 wei) is refused and the LRT keeps the last price", async function () {
+    const f = await loadFixture(depositedFixture);
+    const before = await f.manager.totalValue(false);
+    const tooFar = (WSTETH_RATE * (10_000n + ORACLE_MAX_MOVE_BPS)) / 10_000n + 1n;
+    await (await f.wstETH.setStEthPerToken(tooFar)).wait();
+    await expect(f.oracle.updatePrice(f.wstETHAddress))
+      .to.be.revertedWithCustomError(f.oracle, "PriceMoveTooLarge")
+      .withArgs(f.wstETHAddress, WSTETH_RATE, tooFar, ORACLE_MAX_MOVE_BPS);
+    expect(await f.oracle.price(f.wstETHAddress)).to.equal(WSTETH_RATE);
+    expect(await f.manager.totalValue(false)).to.equal(before);
+  });
+
+  it("a stale price stops deposits and valuations with the oracle's StalePrice; an update of the stale asset brings them back", async function () {
+    const f = await loadFixture(depositedFixture);
+    const { updatedAt } = await f.oracle.assetConfig(f.wstETHAddress);
+    // the rETH price is kept fresh; wstETH's goes stale one second after maxAge
+    await time.increaseTo(updatedAt + ORACLE_MAX_AGE);
+    await (await f.oracle.updatePrice(f.rETHAddress)).wait();
+    await expect(f.manager.totalValue(false))
+      .to.be.revertedWithCustomError(f.oracle, "StalePrice")
+      .withArgs(f.wstETHAddress, updatedAt, ORACLE_MAX_AGE);
+    await expect(f.rETHVault.connect(f.carol).deposit(WAD, f.carol.address))
+      .to.be.revertedWithCustomError(f.oracle, "StalePrice")
+      .withArgs(f.wstETHAddress, updatedAt, ORACLE_MAX_AGE);
+    await (await f.oracle.updatePrice(f.wstETHAddress)).wait();
+    const total = await f.manager.totalValue(false);
+    expect(total).to.equal(10n * WSTETH_RATE + 10n * RETH_RATE);
+    const supply = await f.lrt.totalSupply();
+    await expect(f.rETHVault.connect(f.carol).deposit(WAD, f.carol.address)).to.changeTokenBalance(
+      f.lrt,
+      f.carol,
+      sharesFor(RETH_RATE, await f.manager.totalValue(true), supply),
+    );
+  });
+
+  it("a paused oracle keeps serving its last price until it is stale (deposits go on for maxAge, then stop)", async function () {
+    const f = await loadFixture(depositedFixture);
+    await (await f.oracle.pause(1n)).wait();
+    await (await f.wstETH.setStEthPerToken((WSTETH_RATE * 10_010n) / 10_000n)).wait();
+    await expect(f.oracle.updatePrice(f.wstETHAddress))
+      .to.be.revertedWithCustomError(f.oracle, "GroupPaused")
+      .withArgs(0n);
+    await expect(f.wstETHVault.connect(f.carol).deposit(WAD, f.carol.address)).to.emit(
+      f.manager,
+      "Deposited",
+    );
+    const { updatedAt } = await f.oracle.assetConfig(f.wstETHAddress);
+    await time.increaseTo(updatedAt + ORACLE_MAX_AGE + DAY);
+    await expect(f.wstETHVault.connect(f.carol).deposit(WAD, f.carol.address)).to.be.revertedWithCustomError(
+      f.oracle,
+      "StalePrice",
+    );
+  });
+});
