@@ -1,0 +1,275 @@
+/**
+ * Attack review of the LRT (issue #10), class 3: the ERC-7540 redemption queue.
+ *
+ * Claims tried and results:
+ *   F1 (Medium) FINDING  one request larger than the LRT's holdings of its asset blocks that asset's FIFO queue for
+ *                        everyone behind it; there is no cancel, no partial fulfilment and no skip.
+ *   F2 (Medium) FINDING  anyone can fulfil a request while a slash request is pending: the request is fixed at the
+ *                        net value, and a later veto gives nothing back (the vault itself makes exits wait).
+ *   fails  dust requests (1 share each) ahead of a victim: served FIFO from idle, the victim is paid his value
+ *          exactly, and the griefer pays more gas than the keeper.
+ *   fails  requests and claims for someone else without approval; an operator approved on one entry point acting
+ *          on another; a claim through the wrong entry point; minAssetsOut.
+ *   fails  instant redemptions taking idle tokens owed to a pending request (claims are never starved).
+ *   fails  a request while the node's pool is closed by a pending slash request: the withdrawal is queued from that
+ *          pool and the request (made after the slash request) pays nothing of the execution again.
+ */
+import { expect } from "chai";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+
+import { DEFAULT_WITHDRAWAL_DELAY, WAD } from "../helpers/fixtures";
+import {
+  RETH_PRICE,
+  lrtFixture,
+  lrtSlashFixture,
+  valueOf,
+  type LRTSlashFixture,
+} from "../helpers/lrtFixtures";
+import { executeSlash, queuedIds, requestSlash } from "../helpers/lrtActions";
+import { expectSolvent, fourDeposits } from "./lrtReviewHelpers";
+
+const PENDING = 1n;
+const CLAIMABLE = 2n;
+
+describe("Attack review (LRT): the ERC-7540 redemption queue", function () {
+  it("FINDING (LRT review F1): a request above the LRT's rETH holdings blocks every later rETH request; the attacker keeps his full value, alice's shares stay locked", async function () {
+    const f = await loadFixture(lrtFixture);
+    // alice holds the LRT's only rETH: 10 rETH (11 ETH) in node 0; erin deposits 100 stETH (node 1).
+    await (await f.rETHVault.connect(f.alice).deposit(10n * WAD, f.alice.address)).wait();
+    await (await f.stETHVault.connect(f.erin).deposit(100n * WAD, f.erin.address)).wait();
+    const erinShares = await f.lrt.balanceOf(f.erin.address);
+    const [tv, supply] = [await f.manager.totalValue(true), await f.lrt.totalSupply()];
+    // erin asks for all her value in rETH: 100 ETH = 90.9 rETH, far more than the 10 rETH the LRT holds.
+    await (
+      await f.rETHVault.connect(f.erin).requestRedeem(erinShares, f.erin.address, f.erin.address)
+    ).wait();
+    const erinValue = valueOf(erinShares, tv, supply);
+    expect((await f.manager.request(1n)).amount).to.equal(erinValue);
+    // alice, behind her, asks for 1 share's worth... 1e18 shares.
+    await (await f.rETHVault.connect(f.alice).requestRedeem(WAD, f.alice.address, f.alice.address)).wait();
+    // Processing queues every rETH share the LRT has (node 0), then waits at erin's request.
+    const ids = await queuedIds(f, f.manager.processRequests(f.rETHAddress, 10n));
+    expect(ids.length).to.equal(1);
+    expect((await f.manager.position(0, f.rETHAddress)).active).to.equal(0n);
+    await time.increase(DEFAULT_WITHDRAWAL_DELAY);
+    await (await f.manager.completeWithdrawals(ids)).wait();
+    const idle = (await f.manager.assetBook(f.rETHAddress)).idle;
+    expect(idle).to.equal(10n * WAD);
+    // erin's request needs 90.909... rETH; the queue can neither pay it nor find more: nothing is fulfilled, ever.
+    const erinNeeds = (erinValue * WAD) / RETH_PRICE;
+    expect(erinNeeds).to.be.greaterThan(90n * WAD);
+    expect(await f.manager.processRequests.staticCall(f.rETHAddress, 10n)).to.equal(0n);
+    expect(await queuedIds(f, f.manager.processRequests(f.rETHAddress, 10n))).to.deep.equal([]);
+    // alice's 1e18 shares (1.1 ETH of value, payable 100 times over from the 10 idle rETH) stay locked: no cancel.
+    const book = await f.manager.assetBook(f.rETHAddress);
+    expect([book.head, book.tail, book.idle, book.reserved, book.inFlightRedeem]).to.deep.equal([
+      0n,
+      2n,
+      10n * WAD,
+      0n,
+      0n,
+    ]);
+    expect((await f.manager.request(2n)).status).to.equal(PENDING);
+    expect(await f.rETHVault.pendingRedeemRequest(2n, f.alice.address)).to.equal(WAD);
+    expect(await f.rETHVault.maxWithdraw(f.alice.address)).to.equal(0n);
+    expect(f.rETHVault.interface.getFunction("cancelRedeemRequest")).to.equal(null);
+    expect(await f.lrt.balanceOf(f.alice.address)).to.equal(10n * WAD);
+    // Nor can the idle rETH leave instantly: it is all committed to the pending requests.
+    await expect(f.manager.connect(f.alice).instantRedeem(WAD, f.rETHAddress, 0n, f.alice.address))
+      .to.be.revertedWithCustomError(f.manager, "InsufficientBuffer")
+      .withArgs(f.rETHAddress, 0n, 909_090_909_090_909_090n);
+    // erin is left with a pending request still worth her full value; alice with 1e18 locked shares and nothing
+    // claimable. Fix: cap a request at what its asset can pay (or fulfil the head partially), and allow a pending
+    // request to be cancelled by its controller.
+    expect((await f.manager.request(1n)).status).to.equal(PENDING);
+    await expectSolvent(f);
+  });
+
+  async function requestedBeforeSlashRequest(): Promise<LRTSlashFixture & { slashId: bigint }> {
+    const f = await lrtSlashFixture();
+    await (await f.manager.setAllowedAVSs([f.avs.address])).wait();
+    // A 50% buffer: alice and carol stay idle (20 stETH), bob -> node 0 (operator1), dave -> node 1.
+    await (await f.manager.setBuffer(5_000, 0, 0)).wait();
+    await fourDeposits(f);
+    await (
+      await f.stETHVault.connect(f.alice).requestRedeem(4n * WAD, f.alice.address, f.alice.address)
+    ).wait();
+    expect((await f.manager.request(1n)).amount).to.equal(4n * WAD);
+    // A 10% slash request on operator1 reserves 0.5 stETH of node 0's 10.
+    const slashId = await requestSlash(f, f.operator1.address, WAD / 10n);
+    expect(await f.manager.totalValue(true)).to.equal(40n * WAD - WAD / 2n);
+    return { ...f, slashId };
+  }
+
+  it("FINDING (LRT review F2): erin fulfils alice's request while a slash request is pending; after the veto alice is left with 3.95 stETH instead of 4", async function () {
+    const f = await loadFixture(requestedBeforeSlashRequest);
+    // erin (anyone) processes during the veto window: alice's value is fixed at the net price.
+    await (await f.manager.connect(f.erin).processRequests(f.stETHAddress, 1n)).wait();
+    const paid = valueOf(4n * WAD, 40n * WAD - WAD / 2n, 40n * WAD);
+    expect(paid).to.equal(3_950_000_000_001_249_999n);
+    expect((await f.manager.request(1n)).status).to.equal(CLAIMABLE);
+    expect((await f.manager.request(1n)).amount).to.equal(paid);
+    await (await f.slashingManager.connect(f.committee).vetoSlash(f.slashId)).wait();
+    await expect(f.stETHVault.connect(f.alice).claim(1n, f.alice.address, 0n)).to.changeTokenBalance(
+      f.stETH,
+      f.alice,
+      paid,
+    );
+    // The slash never happened, yet alice paid 0.049999999998750001 stETH of it; the 36 remaining shares keep it.
+    expect(await f.manager.totalValue(true)).to.equal(40n * WAD - paid);
+    expect(await f.lrt.totalSupply()).to.equal(36n * WAD);
+
+    // Had nobody processed before the veto, she would have received her 4 stETH.
+    const g = await loadFixture(requestedBeforeSlashRequest);
+    await (await g.slashingManager.connect(g.committee).vetoSlash(g.slashId)).wait();
+    await (await g.manager.processRequests(g.stETHAddress, 1n)).wait();
+    expect((await g.manager.request(1n)).amount).to.equal(4n * WAD);
+    // Fix (LRTOperations._fulfilHead): while a pool the LRT holds has a pending slash request, leave requests made
+    // before it pending (as RestakingVault.completeWithdrawal makes exits wait), or pay them at the gross value once
+    // the request is resolved; never fix a request's payout at a price net of an unresolved reservation.
+    await expectSolvent(f);
+  });
+
+  it("dust requests ahead of a victim: served FIFO from idle, alice is paid exactly her 4 stETH, erin gets 20 wei for 20 shares", async function () {
+    const f = await loadFixture(lrtFixture);
+    await (await f.manager.setBuffer(5_000, 0, 0)).wait();
+    await fourDeposits(f);
+    await (await f.stETHVault.connect(f.erin).deposit(10n ** 9n, f.erin.address)).wait();
+    expect(await f.lrt.balanceOf(f.erin.address)).to.equal(10n ** 9n);
+    let griefGas = 0n;
+    for (let i = 0; i < 20; ++i) {
+      const r = await (
+        await f.stETHVault.connect(f.erin).requestRedeem(1n, f.erin.address, f.erin.address)
+      ).wait();
+      griefGas += r?.gasUsed ?? 0n;
+    }
+    await (
+      await f.stETHVault.connect(f.alice).requestRedeem(4n * WAD, f.alice.address, f.alice.address)
+    ).wait();
+    expect((await f.manager.request(21n)).amount).to.equal(4n * WAD);
+    // A keeper serves the 20 dust requests in one bounded call, then alice.
+    const r1 = await (await f.manager.processRequests(f.stETHAddress, 20n)).wait();
+    expect((await f.manager.request(21n)).status).to.equal(PENDING);
+    const r2 = await (await f.manager.processRequests(f.stETHAddress, 1n)).wait();
+    expect((await f.manager.request(21n)).amount).to.equal(4n * WAD);
+    expect((r1?.gasUsed ?? 0n) + (r2?.gasUsed ?? 0n)).to.be.lessThan(griefGas);
+    await expect(f.stETHVault.connect(f.alice).claim(21n, f.alice.address, 4n * WAD)).to.changeTokenBalance(
+      f.stETH,
+      f.alice,
+      4n * WAD,
+    );
+    expect(await f.stETHVault.maxWithdraw(f.erin.address)).to.equal(20n);
+    expect(await f.lrt.balanceOf(f.erin.address)).to.equal(10n ** 9n - 20n);
+    await expectSolvent(f);
+  });
+
+  it("requests and claims for others without approval fail; bob (allowance) and carol (operator on stETH only) get exactly what ERC-7540 grants", async function () {
+    const f = await loadFixture(lrtFixture);
+    await (await f.manager.setBuffer(5_000, 0, 0)).wait();
+    await fourDeposits(f);
+    // No approval at all: the token refuses the escrow.
+    await expect(f.stETHVault.connect(f.bob).requestRedeem(WAD, f.bob.address, f.alice.address))
+      .to.be.revertedWithCustomError(f.lrt, "ERC20InsufficientAllowance")
+      .withArgs(f.bob.address, 0n, WAD);
+    // An ERC-20 allowance of 1 LRT lets bob request exactly 1 LRT of alice's, as ERC-7540 allows, and no more.
+    await (await f.lrt.connect(f.alice).approve(f.bob.address, WAD)).wait();
+    await (await f.stETHVault.connect(f.bob).requestRedeem(WAD, f.bob.address, f.alice.address)).wait();
+    expect(await f.lrt.allowance(f.alice.address, f.bob.address)).to.equal(0n);
+    await expect(f.stETHVault.connect(f.bob).requestRedeem(1n, f.bob.address, f.alice.address))
+      .to.be.revertedWithCustomError(f.lrt, "ERC20InsufficientAllowance")
+      .withArgs(f.bob.address, 0n, 1n);
+    // carol is alice's operator on the stETH entry point only.
+    await (await f.stETHVault.connect(f.alice).setOperator(f.carol.address, true)).wait();
+    await expect(f.rETHVault.connect(f.carol).requestRedeem(2n * WAD, f.carol.address, f.alice.address))
+      .to.be.revertedWithCustomError(f.lrt, "ERC20InsufficientAllowance")
+      .withArgs(f.carol.address, 0n, 2n * WAD);
+    await (
+      await f.stETHVault.connect(f.alice).requestRedeem(2n * WAD, f.alice.address, f.alice.address)
+    ).wait();
+    await (await f.manager.processRequests(f.stETHAddress, 10n)).wait();
+    // dave cannot claim, redeem or withdraw for alice; nor through the rETH entry point can alice.
+    await expect(f.stETHVault.connect(f.dave).claim(2n, f.dave.address, 0n))
+      .to.be.revertedWithCustomError(f.stETHVault, "NotAuthorized")
+      .withArgs(f.dave.address, f.alice.address);
+    await expect(f.stETHVault.connect(f.dave).redeem(1n, f.dave.address, f.alice.address))
+      .to.be.revertedWithCustomError(f.stETHVault, "NotAuthorized")
+      .withArgs(f.dave.address, f.alice.address);
+    await expect(f.stETHVault.connect(f.dave).withdraw(1n, f.dave.address, f.alice.address))
+      .to.be.revertedWithCustomError(f.stETHVault, "NotAuthorized")
+      .withArgs(f.dave.address, f.alice.address);
+    await expect(f.rETHVault.connect(f.alice).claim(2n, f.alice.address, 0n))
+      .to.be.revertedWithCustomError(f.manager, "NotClaimable")
+      .withArgs(2n, CLAIMABLE);
+    await expect(f.stETHVault.connect(f.alice).claim(2n, f.alice.address, 2n * WAD + 1n))
+      .to.be.revertedWithCustomError(f.manager, "AssetsBelowMinimum")
+      .withArgs(2n * WAD, 2n * WAD + 1n);
+    // carol, alice's operator, claims alice's request to herself: the operator is fully trusted (ERC-7540).
+    await expect(f.stETHVault.connect(f.carol).claim(2n, f.carol.address, 2n * WAD)).to.changeTokenBalance(
+      f.stETH,
+      f.carol,
+      2n * WAD,
+    );
+    await expect(f.stETHVault.connect(f.bob).claim(1n, f.bob.address, WAD)).to.changeTokenBalance(
+      f.stETH,
+      f.bob,
+      WAD,
+    );
+    expect(await f.lrt.balanceOf(f.alice.address)).to.equal(7n * WAD);
+    expect(await f.lrt.balanceOf(f.bob.address)).to.equal(10n * WAD);
+    await expectSolvent(f);
+  });
+
+  it("instant redeemers cannot take idle owed to a pending request: bob drains the free half, carol is refused, alice is paid in full", async function () {
+    const f = await loadFixture(lrtFixture);
+    await (await f.manager.setBuffer(5_000, 0, 0)).wait();
+    await fourDeposits(f);
+    expect((await f.manager.assetBook(f.stETHAddress)).idle).to.equal(20n * WAD);
+    await (
+      await f.stETHVault.connect(f.alice).requestRedeem(10n * WAD, f.alice.address, f.alice.address)
+    ).wait();
+    await expect(
+      f.manager.connect(f.bob).instantRedeem(10n * WAD, f.stETHAddress, 0n, f.bob.address),
+    ).to.changeTokenBalance(f.stETH, f.bob, 10n * WAD);
+    await expect(f.manager.connect(f.carol).instantRedeem(1n * WAD, f.stETHAddress, 0n, f.carol.address))
+      .to.be.revertedWithCustomError(f.manager, "InsufficientBuffer")
+      .withArgs(f.stETHAddress, 0n, WAD);
+    await (await f.manager.processRequests(f.stETHAddress, 1n)).wait();
+    await expect(f.stETHVault.connect(f.alice).claim(1n, f.alice.address, 10n * WAD)).to.changeTokenBalance(
+      f.stETH,
+      f.alice,
+      10n * WAD,
+    );
+    const book = await f.manager.assetBook(f.stETHAddress);
+    expect([book.idle, book.reserved, book.pendingRedeemValue]).to.deep.equal([0n, 0n, 0n]);
+    expect(await f.lrt.balanceOf(f.carol.address)).to.equal(10n * WAD);
+    await expectSolvent(f);
+  });
+
+  it("a request while node 0's pool is closed by a pending slash request: queued from that pool; alice, who requested after the slash request, is paid her net value at request and nothing of the execution again", async function () {
+    const f = await loadFixture(lrtSlashFixture);
+    await (await f.manager.setAllowedAVSs([f.avs.address])).wait();
+    await fourDeposits(f);
+    const slashId = await requestSlash(f, f.operator1.address, WAD / 10n);
+    // Node 0 is made the most overweight, so the queue draws on the pool that is closed to entries.
+    await (await f.manager.setWeights([1_000, 3_000, 3_000, 3_000])).wait();
+    await (
+      await f.stETHVault.connect(f.alice).requestRedeem(4n * WAD, f.alice.address, f.alice.address)
+    ).wait();
+    const atRequest = valueOf(4n * WAD, 40n * WAD - WAD / 2n, 40n * WAD);
+    expect((await f.manager.request(1n)).amount).to.equal(atRequest);
+    const ids = await queuedIds(f, f.manager.processRequests(f.stETHAddress, 10n));
+    expect(ids.length).to.equal(1);
+    expect((await f.manager.withdrawalRecord(ids[0])).nodeIndex).to.equal(0n);
+    await executeSlash(f, slashId);
+    await time.increase(DEFAULT_WITHDRAWAL_DELAY);
+    await (await f.manager.completeWithdrawals(ids)).wait();
+    const [tv, supply] = [await f.manager.totalValue(true), await f.lrt.totalSupply()];
+    expect(tv).to.equal(40n * WAD - WAD / 2n);
+    const now = valueOf(4n * WAD, tv, supply);
+    await (await f.manager.processRequests(f.stETHAddress, 10n)).wait();
+    // Made after the slash request: her value at request was already net, and the execution takes nothing more.
+    expect(now).to.be.gte(atRequest);
+    expect((await f.manager.request(1n)).amount).to.equal(atRequest);
+    await expectSolvent(f);
+  });
+});
