@@ -91,7 +91,11 @@ interface ILRTAssetVault is ILRTAssetVaultCallback {
     /// @param receiver Receives the LRT.
     /// @param minSharesOut The fewest shares accepted.
     /// @return shares LRT minted.
-    function deposit(uint256 assets, address receiver, uint256 minSharesOut) external returns (uint256 shares);
+    function depositWithMinShares(
+        uint256 assets,
+        address receiver,
+        uint256 minSharesOut
+    ) external returns (uint256 shares);
 
     /// @notice Deposits with an EIP-2612 permit of the asset for this entry point (a failed permit is ignored if the
     /// allowance is there).

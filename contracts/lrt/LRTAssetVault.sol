@@ -47,7 +47,11 @@ contract LRTAssetVault is ILRTAssetVault, IERC165 {
     }
 
     /// @inheritdoc ILRTAssetVault
-    function deposit(uint256 assets, address receiver, uint256 minSharesOut) external returns (uint256 shares) {
+    function depositWithMinShares(
+        uint256 assets,
+        address receiver,
+        uint256 minSharesOut
+    ) external returns (uint256 shares) {
         shares = _manager.deposit(msg.sender, assets, receiver, minSharesOut);
         emit Deposit(msg.sender, receiver, assets, shares);
     }

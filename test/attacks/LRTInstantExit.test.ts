@@ -68,7 +68,7 @@ describe("Attack review (LRT): the instant exit", function () {
       call(f.stETH, f.stETH.interface.encodeFunctionData("approve", [f.stETHVault.target, 10n * WAD])),
       call(
         f.stETHVault,
-        f.stETHVault.interface.encodeFunctionData("deposit(uint256,address)", [10n * WAD, a.address]),
+        f.stETHVault.interface.encodeFunctionData("deposit", [10n * WAD, a.address]),
       ),
       call(
         f.manager,
@@ -98,7 +98,7 @@ describe("Attack review (LRT): the instant exit", function () {
       call(f.stETH, f.stETH.interface.encodeFunctionData("approve", [f.stETHVault.target, 10n * WAD])),
       call(
         f.stETHVault,
-        f.stETHVault.interface.encodeFunctionData("deposit(uint256,address)", [10n * WAD, a.address]),
+        f.stETHVault.interface.encodeFunctionData("deposit", [10n * WAD, a.address]),
       ),
       call(f.lrt, f.lrt.interface.encodeFunctionData("transfer", [b.address, shares])),
       call(b.address, executeData(exit)),
@@ -146,7 +146,7 @@ describe("Attack review (LRT): the instant exit", function () {
       call(g.stETH, g.stETH.interface.encodeFunctionData("approve", [g.stETHVault.target, 10n * WAD])),
       call(
         g.stETHVault,
-        g.stETHVault.interface.encodeFunctionData("deposit(uint256,address)", [10n * WAD, g.alice.address]),
+        g.stETHVault.interface.encodeFunctionData("deposit", [10n * WAD, g.alice.address]),
       ),
       call(d.address, executeData(viaPermit)),
     ];
@@ -199,7 +199,7 @@ describe("Attack review (LRT): the instant exit", function () {
       call(f.stETH, f.stETH.interface.encodeFunctionData("approve", [f.stETHVault.target, 10n * WAD])),
       call(
         f.stETHVault,
-        f.stETHVault.interface.encodeFunctionData("deposit(uint256,address)", [10n * WAD, a.address]),
+        f.stETHVault.interface.encodeFunctionData("deposit", [10n * WAD, a.address]),
       ),
       call(
         f.oracle,

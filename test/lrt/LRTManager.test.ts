@@ -72,9 +72,7 @@ describe("LRTManager: deposits and valuation", function () {
       .to.be.revertedWithCustomError(f.manager, "CapExceeded")
       .withArgs(f.stETHAddress, 15n * WAD, 16n * WAD);
     const preview = await f.stETHVault.previewDeposit(WAD);
-    await expect(
-      f.stETHVault.connect(f.bob)["deposit(uint256,address,uint256)"](WAD, f.bob.address, preview + 1n),
-    )
+    await expect(f.stETHVault.connect(f.bob).depositWithMinShares(WAD, f.bob.address, preview + 1n))
       .to.be.revertedWithCustomError(f.manager, "SharesBelowMinimum")
       .withArgs(preview, preview + 1n);
     await expect(f.stETHVault.connect(f.bob).deposit(0n, f.bob.address)).to.be.revertedWithCustomError(

@@ -31,8 +31,8 @@ export interface ILRTAssetVaultInterface extends Interface {
       | "claimableRedeemRequest"
       | "convertToAssets"
       | "convertToShares"
-      | "deposit(uint256,address)"
-      | "deposit(uint256,address,uint256)"
+      | "deposit"
+      | "depositWithMinShares"
       | "depositWithPermit"
       | "isOperator"
       | "manager"
@@ -81,11 +81,11 @@ export interface ILRTAssetVaultInterface extends Interface {
     values: [BigNumberish]
   ): string;
   encodeFunctionData(
-    functionFragment: "deposit(uint256,address)",
+    functionFragment: "deposit",
     values: [BigNumberish, AddressLike]
   ): string;
   encodeFunctionData(
-    functionFragment: "deposit(uint256,address,uint256)",
+    functionFragment: "depositWithMinShares",
     values: [BigNumberish, AddressLike, BigNumberish]
   ): string;
   encodeFunctionData(
@@ -185,12 +185,9 @@ export interface ILRTAssetVaultInterface extends Interface {
     functionFragment: "convertToShares",
     data: BytesLike
   ): Result;
+  decodeFunctionResult(functionFragment: "deposit", data: BytesLike): Result;
   decodeFunctionResult(
-    functionFragment: "deposit(uint256,address)",
-    data: BytesLike
-  ): Result;
-  decodeFunctionResult(
-    functionFragment: "deposit(uint256,address,uint256)",
+    functionFragment: "depositWithMinShares",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -421,13 +418,13 @@ export interface ILRTAssetVault extends BaseContract {
     "view"
   >;
 
-  "deposit(uint256,address)": TypedContractMethod<
+  deposit: TypedContractMethod<
     [assets: BigNumberish, receiver: AddressLike],
     [bigint],
     "nonpayable"
   >;
 
-  "deposit(uint256,address,uint256)": TypedContractMethod<
+  depositWithMinShares: TypedContractMethod<
     [assets: BigNumberish, receiver: AddressLike, minSharesOut: BigNumberish],
     [bigint],
     "nonpayable"
@@ -553,14 +550,14 @@ export interface ILRTAssetVault extends BaseContract {
     nameOrSignature: "convertToShares"
   ): TypedContractMethod<[assets: BigNumberish], [bigint], "view">;
   getFunction(
-    nameOrSignature: "deposit(uint256,address)"
+    nameOrSignature: "deposit"
   ): TypedContractMethod<
     [assets: BigNumberish, receiver: AddressLike],
     [bigint],
     "nonpayable"
   >;
   getFunction(
-    nameOrSignature: "deposit(uint256,address,uint256)"
+    nameOrSignature: "depositWithMinShares"
   ): TypedContractMethod<
     [assets: BigNumberish, receiver: AddressLike, minSharesOut: BigNumberish],
     [bigint],

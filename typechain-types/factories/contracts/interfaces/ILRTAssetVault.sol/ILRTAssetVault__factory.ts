@@ -322,7 +322,7 @@ const _abi = [
         type: "uint256",
       },
     ],
-    name: "deposit",
+    name: "depositWithMinShares",
     outputs: [
       {
         internalType: "uint256",
