@@ -142,7 +142,7 @@ interface ILRTManagerErrors is ILRTManagerTypes {
     error AssetsBelowMinimum(uint256 assets, uint256 minAssets);
     /// @notice The manager received `received` of `asset` instead of `expected` (fee-on-transfer token).
     error TransferAmountMismatch(address asset, uint256 expected, uint256 received);
-    /// @notice `account` deposited and redeemed in the same transaction.
+    /// @notice A deposit and a redemption (request or instant) in the same transaction; `account` made the second.
     error SameTransactionEntryAndExit(address account);
     /// @notice `operator` has a node already.
     error OperatorHasNode(address operator);

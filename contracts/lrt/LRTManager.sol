@@ -42,9 +42,9 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
     uint256 internal constant BPS = 10_000;
     uint256 internal constant WAD = 1e18;
 
-    // Transient-storage tags of the same-transaction entry/exit guard.
-    bytes32 private constant ENTERED_TAG = keccak256("LRTManager.entered");
-    bytes32 private constant EXITED_TAG = keccak256("LRTManager.exited");
+    // Transient-storage slots of the same-transaction entry/exit guard (one flag each for the whole transaction).
+    bytes32 private constant ENTERED_SLOT = keccak256("LRTManager.entered");
+    bytes32 private constant EXITED_SLOT = keccak256("LRTManager.exited");
 
     /// @notice The addresses the manager is wired to.
     struct Wiring {
@@ -470,7 +470,7 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
     ) internal returns (uint256 shares) {
         if (assets_ == 0) revert ZeroAmount();
         if (receiver == address(0)) revert ZeroAddress();
-        _markEntry(caller, receiver);
+        _markEntry(caller);
         LRTStorage.Layout storage $ = LRTStorage.layout();
         address asset = $.assetOf[msg.sender];
         AssetConfig memory c = $.assetConfig[asset];
@@ -523,27 +523,26 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
         if (received != amount) revert TransferAmountMismatch(asset, amount, received);
     }
 
-    /// @dev Marks `caller` and `receiver` as having entered in this transaction; reverts if either exited in it.
-    function _markEntry(address caller, address receiver) internal {
-        _flag(EXITED_TAG, caller, ENTERED_TAG);
-        if (receiver != caller) _flag(EXITED_TAG, receiver, ENTERED_TAG);
+    /// @dev Marks that a deposit happened in this transaction; reverts if a redemption did. The flags are per
+    /// transaction, not per account: shares minted in a transaction cannot leave in it through another account (a
+    /// transfer, a permit) either (docs/lrt.md, "Entering and leaving around an event", 7).
+    function _markEntry(address caller) internal {
+        _flag(EXITED_SLOT, caller, ENTERED_SLOT);
     }
 
-    /// @dev Marks `account` as having exited in this transaction; reverts if it entered in it.
+    /// @dev Marks that a redemption happened in this transaction; reverts if a deposit did.
     function _markExit(address account) internal {
-        _flag(ENTERED_TAG, account, EXITED_TAG);
+        _flag(ENTERED_SLOT, account, EXITED_SLOT);
     }
 
     function _flag(bytes32 forbidden, address account, bytes32 set) private {
-        bytes32 forbiddenSlot = keccak256(abi.encode(forbidden, account));
-        bytes32 setSlot = keccak256(abi.encode(set, account));
         uint256 seen;
         assembly {
-            seen := tload(forbiddenSlot)
+            seen := tload(forbidden)
         }
         if (seen != 0) revert SameTransactionEntryAndExit(account);
         assembly {
-            tstore(setSlot, 1)
+            tstore(set, 1)
         }
     }
 

@@ -6,12 +6,11 @@
  *                     buffer left after it, and the fee of each earlier piece stays in the LRT, partly for the
  *                     splitter. 10 LRT out of a 20 stETH buffer: one exit pays 0.25 stETH, ten exits of 1 pay
  *                     0.0956 stETH (the other holders lose the difference).
- *   F4 (Low) FINDING  the same-transaction entry/exit guard is per account: a contract that deposits, moves the LRT to
- *                     a second contract (transfer, or the depositor's permit) and exits from there in the same
- *                     transaction is not stopped. Bounded economically by the fee rule (next test), but the stated
- *                     property (no deposit and redemption in one transaction) does not hold.
+ *   F4 (Low) fixed    the same-transaction entry/exit guard was per account: a contract that deposited, moved the LRT
+ *                     to a second contract (transfer, or the depositor's permit) and exited from there in the same
+ *                     transaction was not stopped. The guard is now per transaction (LRTManager._markEntry/_markExit).
  *   fails  deposit then instant redeem by the same contract in one transaction (SameTransactionEntryAndExit).
- *   fails  the F4 bypass combined with an in-transaction oracle update of 1% against a 1% base fee: the attacker loses.
+ *   fails  the F4 bypass combined with an in-transaction oracle update of 1% against a 1% base fee: reverts.
  *   fails  1-wei instant exits (InsufficientBuffer: nothing payable), minOut above the quote.
  */
 import { expect } from "chai";
@@ -66,10 +65,7 @@ describe("Attack review (LRT): the instant exit", function () {
     const shares = await f.stETHVault.previewDeposit(10n * WAD);
     const calls = [
       call(f.stETH, f.stETH.interface.encodeFunctionData("approve", [f.stETHVault.target, 10n * WAD])),
-      call(
-        f.stETHVault,
-        f.stETHVault.interface.encodeFunctionData("deposit", [10n * WAD, a.address]),
-      ),
+      call(f.stETHVault, f.stETHVault.interface.encodeFunctionData("deposit", [10n * WAD, a.address])),
       call(
         f.manager,
         f.manager.interface.encodeFunctionData("instantRedeem", [shares, f.stETHAddress, 0n, f.erin.address]),
@@ -81,7 +77,7 @@ describe("Attack review (LRT): the instant exit", function () {
     expect(await f.stETH.balanceOf(a.address)).to.equal(10n * WAD);
   });
 
-  it("FINDING (LRT review F4): a contract deposits 10 stETH, transfers the LRT to a second contract that exits instantly, in one transaction; erin is left with 9.82 stETH", async function () {
+  it("fixed (LRT review F4): a contract deposits 10 stETH and transfers the LRT to a second contract that exits instantly, in one transaction: the exit reverts SameTransactionEntryAndExit (the guard is per transaction) and erin keeps her 10 stETH; the same through the depositor's LRT permit", async function () {
     const f = await loadFixture(bufferedFixture);
     await (await f.manager.setBuffer(5_000, 100, 500)).wait();
     const [a, b] = [await deployAttackAccount(f.erin), await deployAttackAccount(f.erin)];
@@ -96,19 +92,14 @@ describe("Attack review (LRT): the instant exit", function () {
     ];
     const calls = [
       call(f.stETH, f.stETH.interface.encodeFunctionData("approve", [f.stETHVault.target, 10n * WAD])),
-      call(
-        f.stETHVault,
-        f.stETHVault.interface.encodeFunctionData("deposit", [10n * WAD, a.address]),
-      ),
+      call(f.stETHVault, f.stETHVault.interface.encodeFunctionData("deposit", [10n * WAD, a.address])),
       call(f.lrt, f.lrt.interface.encodeFunctionData("transfer", [b.address, shares])),
       call(b.address, executeData(exit)),
     ];
-    const before = await f.stETH.balanceOf(f.erin.address);
-    const tx = await f.erin.sendTransaction({ to: a.address, data: executeData(calls) });
-    await tx.wait();
-    // Deposit idle (buffer 30 of a 25 target after it); exit of 10: buffer after 20 of 25, fee 100 + 80 = 180 bps.
-    expect((await f.stETH.balanceOf(f.erin.address)) - before).to.equal(9_820_000_000_000_000_000n);
-    expect(await f.lrt.balanceOf(a.address)).to.equal(0n);
+    await expect(f.erin.sendTransaction({ to: a.address, data: executeData(calls) }))
+      .to.be.revertedWithCustomError(f.manager, "SameTransactionEntryAndExit")
+      .withArgs(b.address);
+    expect(await f.stETH.balanceOf(a.address), "the deposit was undone with the exit").to.equal(10n * WAD);
     expect(await f.lrt.balanceOf(b.address)).to.equal(0n);
 
     // The depositor's own LRT permit does the same: alice deposits through a contract, a second contract takes her
@@ -144,26 +135,18 @@ describe("Attack review (LRT): the instant exit", function () {
     ];
     const calls2 = [
       call(g.stETH, g.stETH.interface.encodeFunctionData("approve", [g.stETHVault.target, 10n * WAD])),
-      call(
-        g.stETHVault,
-        g.stETHVault.interface.encodeFunctionData("deposit", [10n * WAD, g.alice.address]),
-      ),
+      call(g.stETHVault, g.stETHVault.interface.encodeFunctionData("deposit", [10n * WAD, g.alice.address])),
       call(d.address, executeData(viaPermit)),
     ];
-    const before2 = await g.stETH.balanceOf(g.alice.address);
-    await (await g.alice.sendTransaction({ to: c.address, data: executeData(calls2) })).wait();
-    // Fee 0 base here: buffer after 20 of 25 -> ceil(500 * 5 / 25) = 100 bps.
-    expect((await g.stETH.balanceOf(g.alice.address)) - before2).to.equal(9_900_000_000_000_000_000n);
-    // alice holds only the 10 LRT she had before; the 10 minted in this transaction left through the permit.
+    await expect(g.alice.sendTransaction({ to: c.address, data: executeData(calls2) }))
+      .to.be.revertedWithCustomError(g.manager, "SameTransactionEntryAndExit")
+      .withArgs(d.address);
+    expect(await g.stETH.balanceOf(c.address)).to.equal(10n * WAD);
     expect(await g.lrt.balanceOf(g.alice.address)).to.equal(10n * WAD);
-    expect(await g.lrt.balanceOf(d.address)).to.equal(0n);
-    // Fix (LRTManager._markEntry/_markExit): make the guard transaction-wide (one transient flag: any entry in this
-    // transaction forbids any exit in it, and the reverse), or carry the entered flag with the shares in
-    // LiquidRestakingToken._update (a recipient of shares from an account that entered in this transaction is marked).
     await expectSolvent(g);
   });
 
-  it("the F4 bypass with a 1% oracle update inside the transaction and a 1% base fee: erin puts in 10 stETH and is left with 9.909983949998503025", async function () {
+  it("the F4 bypass with a 1% oracle update inside the transaction and a 1% base fee: reverts SameTransactionEntryAndExit; erin keeps her 10 stETH", async function () {
     const f = await loadFixture(lrtFixture);
     // Everything stays idle (100% buffer) so that the exit can be paid; base fee 1% = the oracle's bound.
     await (await f.manager.setBuffer(10_000, 100, 500)).wait();
@@ -197,10 +180,7 @@ describe("Attack review (LRT): the instant exit", function () {
     // MockLRTOracle.setPrice stands in for LRTOracle.updatePrice (anyone may call it) moving rETH by its 1% bound.
     const calls = [
       call(f.stETH, f.stETH.interface.encodeFunctionData("approve", [f.stETHVault.target, 10n * WAD])),
-      call(
-        f.stETHVault,
-        f.stETHVault.interface.encodeFunctionData("deposit", [10n * WAD, a.address]),
-      ),
+      call(f.stETHVault, f.stETHVault.interface.encodeFunctionData("deposit", [10n * WAD, a.address])),
       call(
         f.oracle,
         f.oracle.interface.encodeFunctionData("setPrice", [f.rETHAddress, (RETH_PRICE * 101n) / 100n]),
@@ -208,10 +188,10 @@ describe("Attack review (LRT): the instant exit", function () {
       call(f.lrt, f.lrt.interface.encodeFunctionData("transfer", [b.address, shares])),
       call(b.address, executeData(exit)),
     ];
-    const before = await f.stETH.balanceOf(f.erin.address);
-    await (await f.erin.sendTransaction({ to: a.address, data: executeData(calls) })).wait();
-    const out = (await f.stETH.balanceOf(f.erin.address)) - before;
-    expect(out).to.equal(9_909_983_949_998_503_025n);
+    await expect(f.erin.sendTransaction({ to: a.address, data: executeData(calls) }))
+      .to.be.revertedWithCustomError(f.manager, "SameTransactionEntryAndExit")
+      .withArgs(b.address);
+    expect(await f.stETH.balanceOf(a.address)).to.equal(10n * WAD);
     expect(await f.lrt.balanceOf(b.address)).to.equal(0n);
     await expectSolvent(f);
   });
