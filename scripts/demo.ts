@@ -4,7 +4,7 @@
  * It deploys the core (vault, operator registry, slashing manager, reward distributor) behind UUPS proxies, lists
  * three liquid staking tokens, allows a reward token with a minimum funding, hands the admin roles over to a timelock,
  * and then walks one story: operators and stakers, an AVS with a veto committee, allocations (slashable only after
- * allocationDelay(): until the vault's latestReadyAt() plus EXIT_BUFFER, 14 days 6 hours by default), a week of rewards, and a
+ * allocationDelay(): until the vault's latestReadyAt() plus EXIT_BUFFER, 14 days 7 hours by default), a week of rewards, and a
  * slash that no exit can escape: a withdrawal that is ready waits for the request to resolve, and one queued during
  * the veto window bears it too. The pool gate takes requests in epochs (JOIN_WINDOW, GATE_CYCLE), bounding how long
  * requests keep a pool closed; a request skips the assets it cannot take and takes the others.
@@ -534,7 +534,7 @@ async function main(): Promise<void> {
   await step(
     "Operators opt in and allocate 50% magnitude per asset to AVS-X; op1 also gives 30% of its stETH to AVS-Y",
     "An increase becomes slashable after allocationDelay(): until the vault's latestReadyAt() (the latest readyAt of",
-    "any withdrawal queued so far or now) plus EXIT_BUFFER, 14 days 6 hours by default: a staker who starts leaving when an",
+    "any withdrawal queued so far or now) plus EXIT_BUFFER, 14 days 7 hours by default: a staker who starts leaving when an",
     "allocation is announced is gone before it can be slashed, even if requests close the pool meanwhile.",
   );
   const allocations: Array<[HardhatEthersSigner, HardhatEthersSigner, string, bigint]> = [

@@ -34,6 +34,8 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
     /// longest a pool's epoch gate holds a request off (docs/slashing.md, "Windows and delays").
     uint256 public constant MIN_WITHDRAWAL_DELAY = 4 days;
     uint256 public constant MAX_WITHDRAWAL_DELAY = 30 days;
+    /// @dev How long an AVS that the pool gate held off has to request before a withdrawal held for it can complete.
+    uint256 public constant EXIT_MARGIN = ConstantsLib.EXIT_MARGIN;
     uint256 public constant DEFAULT_WITHDRAWAL_DELAY = 7 days;
 
     uint8 public constant GROUP_DEPOSITS = 0;
@@ -535,9 +537,12 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         if (block.timestamp < openAt) revert WithdrawalGated(id, openAt);
     }
 
-    /// @dev An AVS that decides to slash up to a withdrawal's ready time may find its pool's epoch closed to new
-    /// requests (from JOIN_WINDOW after the epoch's start); it can request again GATE_CYCLE after that start. A
-    /// withdrawal that became ready in such a stretch completes only the second after, so that the AVS requests first.
+    /// @dev An AVS that decides to slash up to a withdrawal's ready time may be held off by its pool's request epoch
+    /// (from JOIN_WINDOW after the epoch's start until GATE_CYCLE after it) and, once free, needs time to get its
+    /// request in, even if the operator starts the next epoch (and cancels its request) in that very block. So a
+    /// withdrawal ready at or after the current epoch's join window closed completes only EXIT_MARGIN after the gate
+    /// lapses, and one ready before then (the previous epoch may have held it) only EXIT_MARGIN after the current
+    /// epoch's start (docs/slashing.md, "Pending requests close the pool").
     function _exitOpensAt(
         VaultStorage storage $,
         address operator,
@@ -548,8 +553,9 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         if (operator == address(0) || manager == address(0)) return readyAt;
         (ISlashingManager.Magnitudes memory m, ) = ISlashingManager(manager).magnitudes(operator, asset);
         uint256 start = m.gateAt;
-        if (start == 0 || start + ConstantsLib.JOIN_WINDOW > readyAt) return readyAt;
-        return Math.max(readyAt, start + ConstantsLib.GATE_CYCLE + 1);
+        if (start == 0) return readyAt;
+        uint256 hold = readyAt < start + ConstantsLib.JOIN_WINDOW ? 0 : ConstantsLib.GATE_CYCLE;
+        return Math.max(readyAt, start + hold + ConstantsLib.EXIT_MARGIN);
     }
 
     function _deposit(address asset, uint256 amount, uint256 minShares) internal returns (uint256 shares) {

@@ -290,8 +290,9 @@ interface IRestakingVault is IRestakingVaultTypes, IRestakingVaultErrors, IResta
     /// request is pending on the withdrawal's pool (`PoolSlashPending`): the exit waits for the request to resolve, so
     /// that a veto or cancel leaves the leaver whole and an execution is borne by it. A withdrawal that became ready
     /// while its pool's request epoch held new requests off (at or after JOIN_WINDOW from the epoch's start) completes
-    /// only from GATE_CYCLE + 1 s after that start (`WithdrawalGated`), so that an AVS the epoch held off requests
-    /// before it leaves; `withdrawableAmount` reports that time.
+    /// only from GATE_CYCLE + EXIT_MARGIN after that start, and one that was ready before the current epoch's join
+    /// window closed only from EXIT_MARGIN after its start (`WithdrawalGated`), so that an AVS the gate held off has
+    /// EXIT_MARGIN to request before the withdrawal leaves; `withdrawableAmount` reports that time.
     /// @param id The withdrawal id.
     /// @param receiveAsTokens True: pay the pool's current value of the shares in tokens to the caller. False:
     /// re-deposit that value into the staker's current pool (completes a redelegation).
@@ -465,9 +466,9 @@ interface IRestakingVault is IRestakingVaultTypes, IRestakingVaultErrors, IResta
     /// @notice What withdrawal `id` would pay in tokens if completed now, and when it can complete.
     /// @param id The id.
     /// @return assets_ The tokens.
-    /// @return readyAt The earliest completion time: the withdrawal's ready time or, if it became ready while its pool's
-    /// request epoch held new requests off, GATE_CYCLE + 1 s after the epoch's start (a pending request on the pool
-    /// holds it further, until it resolves).
+    /// @return readyAt The earliest completion time: the withdrawal's ready time or, later, the end of the hold of its
+    /// pool's current request epoch (see `completeWithdrawal`; a pending request on the pool holds it further, until it
+    /// resolves).
     function withdrawableAmount(uint256 id) external view returns (uint256 assets_, uint256 readyAt);
 
     /// @notice Converts `assets` to shares of pool `(operator, asset)` as a deposit would (rounded down); 0 while the

@@ -41,13 +41,19 @@ library ConstantsLib {
     uint256 internal constant REOPEN_WINDOW = 12 hours;
 
     /// @dev A new epoch starts on a pool this long after the last one started (once nothing of it is pending). An AVS
-    /// held off by an epoch waits at most GATE_CYCLE - JOIN_WINDOW; a withdrawal that becomes ready while an epoch
-    /// holds requests off waits until GATE_CYCLE after that epoch's start, so that such an AVS requests first.
+    /// held off by an epoch waits at most GATE_CYCLE - JOIN_WINDOW.
     uint256 internal constant GATE_CYCLE = JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW + REOPEN_WINDOW;
 
+    /// @dev The time an AVS has, from the first second it may request, to get its request in before a withdrawal held
+    /// for it completes: a withdrawal that became ready while an epoch held requests off waits until GATE_CYCLE plus
+    /// this after the epoch's start, and one ready before an epoch's join window closed waits until this after its
+    /// start. Many blocks on any chain, and shorter than JOIN_WINDOW.
+    uint256 internal constant EXIT_MARGIN = 1 hours;
+
     /// @dev An allocation increase or a loosening AVS change applies this long after the latest ready time of the
-    /// withdrawals queued when it was announced: at least 2 * GATE_CYCLE - JOIN_WINDOW (7 days 6 hours - 2 s). From its
-    /// ready time a withdrawal is held at most by one epoch's gate and then the next epoch's requests, and that next
-    /// epoch leaves it REOPEN_WINDOW open before its end (docs/slashing.md, "Windows and delays").
-    uint256 internal constant EXIT_BUFFER = 7 days + 6 hours;
+    /// withdrawals queued when it was announced: at least 2 * GATE_CYCLE - JOIN_WINDOW + EXIT_MARGIN (7 days 7 hours -
+    /// 2 s). From its ready time a withdrawal is held at most by one epoch's gate and its margin and then the next
+    /// epoch's requests, and that next epoch leaves it REOPEN_WINDOW open before its end (docs/slashing.md, "Windows
+    /// and delays").
+    uint256 internal constant EXIT_BUFFER = 7 days + 7 hours;
 }

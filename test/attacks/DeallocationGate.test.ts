@@ -33,8 +33,9 @@
  *   - F1 (withdrawal tail, Medium), fixed: the gap the longer deallocation delay closes for decreases stayed open for
  *     the same stake leaving through the withdrawal queue, within GATE_CYCLE - JOIN_WINDOW of the withdrawal's readyAt.
  *     A withdrawal that becomes ready while its pool's epoch holds requests off now completes only from
- *     gateAt + GATE_CYCLE + 1 s (WithdrawalGated), and EXIT_BUFFER grew to cover that hold followed by the next
- *     epoch ("fixed (withdrawal tail, review F1)", its edges and its bound; test/attacks/OperatorOwnedAVS.test.ts
+ *     gateAt + GATE_CYCLE + EXIT_MARGIN (WithdrawalGated; the margin and the rule for an epoch started after the
+ *     withdrawal was ready come from the exit gate's own review, test/attacks/ExitGate.test.ts), and EXIT_BUFFER grew
+ *     to cover that hold followed by the next epoch ("fixed (withdrawal tail, review F1)", its edges and its bound; test/attacks/OperatorOwnedAVS.test.ts
  *     for EXIT_BUFFER).
  */
 import { expect } from "chai";
@@ -46,6 +47,7 @@ import {
   DAY,
   EVIDENCE,
   EXECUTION_WINDOW,
+  EXIT_MARGIN,
   GATE_CYCLE,
   HOUR,
   JOIN_WINDOW,
@@ -901,7 +903,7 @@ describe("Attack review: deallocation delay + GATE_CYCLE and maxSlashable = 0 wh
   describe("next to the longer deallocation delay: the withdrawal tail (fixed, review F1) and the cooldown under the minimum delay (fixed)", function () {
     // F1 was: an epoch whose join window closed before alice was ready held Y off while alice left. The fix: such a
     // withdrawal completes only from gateAt + GATE_CYCLE + 1 s (WithdrawalGated), when Y has had its chance.
-    it("fixed (withdrawal tail, review F1): alice queues her 100 stETH at Q; the operator starts a dust epoch at Q + 7 days - 7 hours, so that its join window closes 1 hour before she is ready, and misbehaves towards Y then; Y (allocated 150 stETH) is refused PoolGated until Q + 10 days 11 hours - 1 s, and so is alice's completion (WithdrawalGated until a second later); at that second Y's request lands even behind alice's completion in the block and takes 60 stETH; alice waits for it to execute and bears her part: 80 of her 100 stETH", async function () {
+    it("fixed (withdrawal tail, review F1): alice queues her 100 stETH at Q; the operator starts a dust epoch at Q + 7 days - 7 hours, so that its join window closes 1 hour before she is ready, and misbehaves towards Y then; Y (allocated 150 stETH) is refused PoolGated until Q + 10 days 11 hours - 1 s, and alice's completion is held EXIT_MARGIN (1 hour) longer (WithdrawalGated); at the gate's end Y's request lands even behind alice's completion in the block, takes 60 stETH, alice waits for it to execute and bears her part: 80 of her 100 stETH", async function () {
       const f = await loadFixture(onePoolFixture);
       const [op, stETH, Y] = [f.operator1.address, f.stETHAddress, f.avs2.address];
       const w = await queueWithdrawal(f, f.alice, stETH);
@@ -931,8 +933,8 @@ describe("Attack review: deallocation delay + GATE_CYCLE and maxSlashable = 0 wh
         150n * WAD,
         0n,
       ]);
-      // alice, ready 1 hour after Y decided, is held as long as Y is, and a second more; the view says until when.
-      const openAt = g + GATE_CYCLE + 1n;
+      // alice, ready 1 hour after Y decided, is held as long as Y is, and EXIT_MARGIN more; the view says until when.
+      const openAt = g + GATE_CYCLE + EXIT_MARGIN;
       expect((await f.vault.withdrawableAmount(w.id))[1]).to.equal(openAt);
       await time.setNextBlockTimestamp(w.readyAt);
       await expect(f.vault.connect(f.alice).completeWithdrawal(w.id, true, 0n))
@@ -967,7 +969,7 @@ describe("Attack review: deallocation delay + GATE_CYCLE and maxSlashable = 0 wh
       );
     });
 
-    it("fixed (review F1), the hold's edges: an epoch started JOIN_WINDOW before alice's readyAt holds her (its join window closed as she became ready); one started a second later does not (Y can still join it at her readyAt), and neither does one whose gate lapsed before she was ready", async function () {
+    it("fixed (review F1), the hold's edges: an epoch started JOIN_WINDOW before alice's readyAt holds her until GATE_CYCLE + EXIT_MARGIN after its start (its join window closed as she became ready); one started a second later only EXIT_MARGIN after its start, which has passed (Y can still join it at her readyAt); one whose gate and margin lapsed before she was ready does not hold her", async function () {
       const f = await loadFixture(onePoolFixture);
       const [op, stETH] = [f.operator1.address, f.stETHAddress];
       const w = await queueWithdrawal(f, f.alice, stETH);
@@ -976,16 +978,23 @@ describe("Attack review: deallocation delay + GATE_CYCLE and maxSlashable = 0 wh
         await time.setNextBlockTimestamp(at);
         return f.vault.connect(f.alice).completeWithdrawal(w.id, true, 0n);
       };
-      // gateAt = R - JOIN_WINDOW: held until gateAt + GATE_CYCLE, out a second later with all of her 100 stETH
+      // gateAt = R - JOIN_WINDOW: held until gateAt + GATE_CYCLE + EXIT_MARGIN, out then with all of her 100 stETH
       await probe(async () => {
         const g = R - JOIN_WINDOW;
         await dustEpoch(f, f.zAvs, op, g, true);
-        expect((await f.vault.withdrawableAmount(w.id))[1]).to.equal(g + GATE_CYCLE + 1n);
+        expect((await f.vault.withdrawableAmount(w.id))[1]).to.equal(g + GATE_CYCLE + EXIT_MARGIN);
         await expect(complete(R))
           .to.be.revertedWithCustomError(f.vault, "WithdrawalGated")
-          .withArgs(w.id, g + GATE_CYCLE + 1n);
-        await expect(complete(g + GATE_CYCLE)).to.be.revertedWithCustomError(f.vault, "WithdrawalGated");
-        await expect(complete(g + GATE_CYCLE + 1n)).to.changeTokenBalance(f.stETH, f.alice, 100n * WAD);
+          .withArgs(w.id, g + GATE_CYCLE + EXIT_MARGIN);
+        await expect(complete(g + GATE_CYCLE + EXIT_MARGIN - 1n)).to.be.revertedWithCustomError(
+          f.vault,
+          "WithdrawalGated",
+        );
+        await expect(complete(g + GATE_CYCLE + EXIT_MARGIN)).to.changeTokenBalance(
+          f.stETH,
+          f.alice,
+          100n * WAD,
+        );
       });
       // gateAt = R - JOIN_WINDOW + 1: Y could join the epoch at R, so alice is not held
       await probe(async () => {
@@ -993,9 +1002,9 @@ describe("Attack review: deallocation delay + GATE_CYCLE and maxSlashable = 0 wh
         expect((await f.vault.withdrawableAmount(w.id))[1]).to.equal(R);
         await expect(complete(R)).to.changeTokenBalance(f.stETH, f.alice, 100n * WAD);
       });
-      // gateAt + GATE_CYCLE = R - 1: the gate lapsed before she was ready
+      // gateAt + GATE_CYCLE + EXIT_MARGIN = R: the gate and its margin lapsed as she became ready
       await probe(async () => {
-        await dustEpoch(f, f.zAvs, op, R - 1n - GATE_CYCLE, true);
+        await dustEpoch(f, f.zAvs, op, R - GATE_CYCLE - EXIT_MARGIN, true);
         expect((await f.vault.withdrawableAmount(w.id))[1]).to.equal(R);
         await expect(complete(R)).to.changeTokenBalance(f.stETH, f.alice, 100n * WAD);
       });

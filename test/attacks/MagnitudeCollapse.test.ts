@@ -199,7 +199,7 @@ describe("Attack: magnitude collapse makes an allocation unslashable (issue 9, f
       await (await f.sm.connect(f.outsider).executeSlash(id)).wait();
 
       // What the attacker is left with: nothing gained. Y took what the views promised; the operator's own AVS Z still
-      // holds 1e18 - 1 of a 300-stETH pool that its stakers saw allocated (14 days 6 hours' notice: the allocation delay) before
+      // holds 1e18 - 1 of a 300-stETH pool that its stakers saw allocated (14 days 7 hours' notice: the allocation delay) before
       // depositing.
       expect(await f.sm.allocationDelay()).to.equal(ALLOCATION_DELAY);
       expect(await magnitudesView(f, op, stETH)).to.deep.equal({

@@ -8,12 +8,12 @@
  * The fix (docs/slashing.md, "Windows and delays"): there is no per-operator delay; every increase, and every AVS
  * change that loosens its slashing, waits until the vault's latestReadyAt() (the latest ready time of any withdrawal
  * queued so far or now: now + withdrawalDelay, or later if the delay was shortened) plus EXIT_BUFFER = 7 days 6
- * hours, fixed when queued (14 days 6 hours by default); a withdrawal's readyAt is fixed when it is queued. EXIT_BUFFER
+ * hours, fixed when queued (14 days 7 hours by default); a withdrawal's readyAt is fixed when it is queued. EXIT_BUFFER
  * covers the longest a staker who is ready can be held in the pool, whatever the number of AVSs: an epoch whose join
  * window closed before the staker's readyAt holds the exit until GATE_CYCLE after its start (GATE_CYCLE =
  * JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW + REOPEN_WINDOW = 3 days 18 h - 1 s), the next epoch's requests
  * close the pool until they resolve (3 days 6 h - 1 s), and that epoch then leaves it open 12 hours before the one
- * after may start: 2 * GATE_CYCLE - JOIN_WINDOW = 7 days 6 hours - 2 s after readyAt at the latest ("the gate hold
+ * after may start: 2 * GATE_CYCLE - JOIN_WINDOW = 7 days 7 hours - 2 s after readyAt at the latest ("the gate hold
  * chained with the next epoch").
  *
  * World (ownedFixture): operator1 runs AVS Z from its own account (slasher and recipient operator1, no committee,
@@ -50,6 +50,7 @@ import {
   EVIDENCE,
   EXECUTION_WINDOW,
   EXIT_BUFFER,
+  EXIT_MARGIN,
   GATE_CYCLE,
   HOUR,
   JOIN_WINDOW,
@@ -179,7 +180,7 @@ async function shieldFixture(): Promise<ShieldFixture> {
 }
 
 describe("attack: an operator slashes its stakers through an AVS it runs (review finding Low 6)", function () {
-  it("the issue's attack: Z is allocated 100%; alice queues in the announcement's block and leaves with her 500 7 days 6 hours before it is slashable; at effectAt - 1 nothing is allocated, at effectAt Z takes only bob's, who stayed", async function () {
+  it("the issue's attack: Z is allocated 100%; alice queues in the announcement's block and leaves with her 500 7 days 7 hours before it is slashable; at effectAt - 1 nothing is allocated, at effectAt Z takes only bob's, who stayed", async function () {
     const f = await loadFixture(ownedFixture);
     const { sm, vault, stETH, stETHAddress, operator1, alice } = f;
     expect(await sm.allocationDelay()).to.equal(ALLOCATION_DELAY);
@@ -269,7 +270,7 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
     );
   });
 
-  it("a withdrawal delay lowered to 4 days after the announcement does not bring the increase forward (effectAt fixed at queue); allocationDelay() stays 14 days 6 hours until the old delay's horizon", async function () {
+  it("a withdrawal delay lowered to 4 days after the announcement does not bring the increase forward (effectAt fixed at queue); allocationDelay() stays 14 days 7 hours until the old delay's horizon", async function () {
     const f = await loadFixture(ownedFixture);
     const { sm, vault, stETH, stETHAddress, operator1, alice } = f;
     await (await sm.connect(operator1).modifyAllocation(f.z, stETHAddress, WAD)).wait();
@@ -366,7 +367,7 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
      * ready; Z took the whole pool (600), alice got 0. Now the cut records the horizon of the withdrawals queued under
      * the old delay, and the increase waits until it plus EXIT_BUFFER.
      */
-    it("the admin cuts the delay (7 -> 4 days) after alice queued; an increase announced right after waits until her horizon + EXIT_BUFFER: she leaves with 500 at readyAt, Z takes only bob's 100 at effectAt = readyAt + 7 days 6 hours + 1 s", async function () {
+    it("the admin cuts the delay (7 -> 4 days) after alice queued; an increase announced right after waits until her horizon + EXIT_BUFFER: she leaves with 500 at readyAt, Z takes only bob's 100 at effectAt = readyAt + 7 days 7 hours + 1 s", async function () {
       const f = await loadFixture(ownedFixture);
       const { sm, vault, stETH, stETHAddress, operator1, alice } = f;
       const a = await queueAll(f, alice, stETHAddress);
@@ -403,7 +404,7 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
       expect(await stETH.balanceOf(alice.address)).to.equal(STAKER_FUNDS);
     });
 
-    it("horizon edges after a cut at L (7 -> 4 days): an increase announced at L + 3 days applies at L + 14 days 6 hours, one announced at L + 3 days + 1 s at L + 14 days 6 hours + 1 s (the horizon hands over to now + 4 days without a step back)", async function () {
+    it("horizon edges after a cut at L (7 -> 4 days): an increase announced at L + 3 days applies at L + 14 days 7 hours, one announced at L + 3 days + 1 s at L + 14 days 7 hours + 1 s (the horizon hands over to now + 4 days without a step back)", async function () {
       const f = await loadFixture(ownedFixture);
       const { sm, vault, stETHAddress, operator1 } = f;
       await (await vault.setWithdrawalDelay(MIN_WITHDRAWAL_DELAY)).wait();
@@ -418,7 +419,7 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
           stETHAddress,
           0n,
           WAD / 2n,
-          cutAt + 14n * DAY + 6n * HOUR,
+          cutAt + 14n * DAY + 7n * HOUR,
           WAD / 2n,
         );
       await time.setNextBlockTimestamp(handOver + 1n);
@@ -430,15 +431,15 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
           stETHAddress,
           0n,
           WAD / 2n,
-          cutAt + 14n * DAY + 6n * HOUR + 1n,
+          cutAt + 14n * DAY + 7n * HOUR + 1n,
           WAD,
         );
       expect(handOver + 1n + allocationDelayFor(MIN_WITHDRAWAL_DELAY)).to.equal(
-        cutAt + 14n * DAY + 6n * HOUR + 1n,
+        cutAt + 14n * DAY + 7n * HOUR + 1n,
       );
     });
 
-    it("same block, the cut mined before or after the announcement, alice's queue last: the increase applies at T + 14 days 6 hours either way; alice, ready at T + 4 days, leaves with 500", async function () {
+    it("same block, the cut mined before or after the announcement, alice's queue last: the increase applies at T + 14 days 7 hours either way; alice, ready at T + 4 days, leaves with 500", async function () {
       for (const cutFirst of [true, false]) {
         const f = await loadFixture(ownedFixture);
         const { sm, vault, stETH, stETHAddress, operator1, alice } = f;
@@ -473,7 +474,7 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
       }
     });
 
-    it("raised to 30 days, alice queues under it, then cut to 4 days: the horizon keeps her 30 days; an increase announced after the cut applies at her readyAt + 7 days 6 hours + 1 s and takes only bob's 100", async function () {
+    it("raised to 30 days, alice queues under it, then cut to 4 days: the horizon keeps her 30 days; an increase announced after the cut applies at her readyAt + 7 days 7 hours + 1 s and takes only bob's 100", async function () {
       const f = await loadFixture(ownedFixture);
       const { sm, vault, stETH, stETHAddress, operator1, alice } = f;
       await (await vault.setWithdrawalDelay(MAX_WITHDRAWAL_DELAY)).wait();
@@ -496,7 +497,7 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
     });
   });
 
-  describe("a second operator-owned AVS with a committee holds alice's exit closed (round 1's attack, answered by the pool gate and EXIT_BUFFER = 7 days 6 hours)", function () {
+  describe("a second operator-owned AVS with a committee holds alice's exit closed (round 1's attack, answered by the pool gate and EXIT_BUFFER = 7 days 7 hours)", function () {
     /** The announcement of Z's increase to everything the Zcs leave, and alice's queue, in one block. */
     async function announced(
       f: CommitteeFixture,
@@ -716,7 +717,7 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
       expect(taken).to.equal(BOB - 9n * 10n ** 11n);
     });
 
-    it("the gate hold chained with the next epoch (the longest hold since issue #9's F1 fix): Zc1 starts an epoch JOIN_WINDOW before alice's readyAt, so that her exit is held until GATE_CYCLE after it; Zc2 starts the next epoch at that very second (her completion in that block is still held), and Zc3..Zc8 join it at the last second of its join window; alice cancels them all at their expiry and leaves with exactly 500 at readyAt + 6 days 18 h - 3 s, 12 h + 3 s before Z's increase applies (EXIT_BUFFER = 2 * GATE_CYCLE - JOIN_WINDOW + 2 s)", async function () {
+    it("the gate hold chained with the next epoch (the longest hold since issue #9's F1 fix): Zc1 starts an epoch JOIN_WINDOW before alice's readyAt, so that her exit is held until GATE_CYCLE + EXIT_MARGIN after it; Zc2 starts the next epoch at the hold's last second, and Zc3..Zc8 join it at the last second of its join window; alice cancels them all at their expiry and leaves with exactly 500 at readyAt + 6 days 19 h - 4 s, 12 h + 4 s before Z's increase applies (EXIT_BUFFER = 2 * GATE_CYCLE - JOIN_WINDOW + EXIT_MARGIN + 2 s)", async function () {
       const f = await loadFixture(committeeFixture);
       const { sm, vault, stETH, stETHAddress, operator1, alice } = f;
       const { aliceId, readyAt, effectAt, zMagnitude } = await announced(f);
@@ -729,7 +730,7 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
         send: (o) => sm.connect(alice).cancelSlash(id, o),
       });
       expect(effectAt - readyAt).to.equal(EXIT_BUFFER);
-      expect(2n * GATE_CYCLE - JOIN_WINDOW, "EXIT_BUFFER's bound").to.equal(EXIT_BUFFER - 2n);
+      expect(2n * GATE_CYCLE - JOIN_WINDOW + EXIT_MARGIN, "EXIT_BUFFER's bound").to.equal(EXIT_BUFFER - 2n);
 
       // Zc1's epoch: its join window closes as alice becomes ready.
       const s1 = readyAt - JOIN_WINDOW;
@@ -743,19 +744,19 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
       ]);
 
       // Zc1's expiry: alice cancels it; her exit is still held by the epoch's gate.
-      const heldUntil = s1 + GATE_CYCLE;
+      const openAt = s1 + GATE_CYCLE + EXIT_MARGIN;
       const expiry1 = s1 + MAX_VETO_WINDOW + EXECUTION_WINDOW;
       const first = await sameBlock([cancel(1n, 60n), complete(1n)], expiry1);
       expectMinedAt(first.receipts[0], 0, "Zc1's cancellation");
-      await expectMinedRevert(first.receipts[1], vault, "WithdrawalGated", [aliceId, heldUntil + 1n]);
-      expect((await vault.withdrawableAmount(aliceId))[1]).to.equal(heldUntil + 1n);
+      await expectMinedRevert(first.receipts[1], vault, "WithdrawalGated", [aliceId, openAt]);
+      expect((await vault.withdrawableAmount(aliceId))[1]).to.equal(openAt);
 
-      // The gate's last second: Zc2 opens the next epoch, alice is still held; Zc3..Zc8 join at its last second.
-      const s2 = heldUntil;
+      // The hold's last second: Zc2 opens the next epoch, alice is still held; Zc3..Zc8 join at its last second.
+      const s2 = openAt - 1n;
       const second = await sameBlock([complete(95n), zcRequest(f, f.zc[1], 90n)], s2);
-      await expectMinedRevert(second.receipts[0], vault, "WithdrawalGated", [aliceId, heldUntil + 1n]);
+      await expectMinedRevert(second.receipts[0], vault, "WithdrawalGated", [aliceId, openAt]);
       expectMinedAt(second.receipts[1], 1, "Zc2's request");
-      const afterHold = await sameBlock([complete(1n)], heldUntil + 1n);
+      const afterHold = await sameBlock([complete(1n)], openAt);
       await expectMinedRevert(afterHold.receipts[0], vault, "PoolSlashPending", [
         operator1.address,
         stETHAddress,
@@ -789,9 +790,9 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
       expect(await stETH.balanceOf(alice.address), "alice leaves with exactly her 500").to.equal(
         STAKER_FUNDS,
       );
-      expect(lastExpiry - readyAt, "the longest hold, to the second").to.equal(6n * DAY + 18n * HOUR - 3n);
-      expect(effectAt - lastExpiry, "REOPEN_WINDOW and 3 s to spare").to.equal(12n * HOUR + 3n);
-      expect(effectAt - (s2 + GATE_CYCLE), "the epoch after may start 2 s before effectAt").to.equal(2n);
+      expect(lastExpiry - readyAt, "the longest hold, to the second").to.equal(6n * DAY + 19n * HOUR - 4n);
+      expect(effectAt - lastExpiry, "REOPEN_WINDOW and 4 s to spare").to.equal(12n * HOUR + 4n);
+      expect(effectAt - (s2 + GATE_CYCLE), "the epoch after may start 3 s before effectAt").to.equal(3n);
 
       // What the operator is left with: bob's 100 at Z's share of the magnitude, at effectAt.
       const taken = await zStrikes(f, effectAt);
@@ -804,13 +805,13 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
      * Documented behaviour (docs/slashing.md, "Trust assumptions and caveats": lengthening the withdrawal delay is
      * trusted to the admin). The admin (a timelock whose executor may be anyone) has scheduled
      * setWithdrawalDelay(30 days); the operator announces Z's 100% increase in the block that executes it, before it:
-     * effectAt = T + 14 days 6 hours (latestReadyAt was T + 7 days), fixed at announcement. In that block alice queues 250
+     * effectAt = T + 14 days 7 hours (latestReadyAt was T + 7 days), fixed at announcement. In that block alice queues 250
      * stETH before the lengthening (A1, ready T + 7 days) and 250 after it (A2, ready T + 30 days); bob stays.
      * A1 leaves whole at T + 7 days. At effectAt Z requests 50% and executes at once: it takes half of what is left
      * (A2's 250 and bob's 100), 175 stETH; A2 is paid 125 at T + 30 days. An increase announced after the lengthening
-     * waits 37 days 6 hours (latestReadyAt() = now + 30 days, plus EXIT_BUFFER).
+     * waits 37 days 7 hours (latestReadyAt() = now + 30 days, plus EXIT_BUFFER).
      */
-    it("documented admin-trust caveat: an increase announced in the block where the admin lengthens the withdrawal delay (7 -> 30 days) keeps effectAt T + 14 days 6 hours; alice's 250 queued before the lengthening leave whole at T + 7 days, her 250 queued after it (ready T + 30 days) are exposed: Z takes 175 of the 350 left and she is paid 125", async function () {
+    it("documented admin-trust caveat: an increase announced in the block where the admin lengthens the withdrawal delay (7 -> 30 days) keeps effectAt T + 14 days 7 hours; alice's 250 queued before the lengthening leave whole at T + 7 days, her 250 queued after it (ready T + 30 days) are exposed: Z takes 175 of the 350 left and she is paid 125", async function () {
       const f = await loadFixture(ownedFixture);
       const { sm, vault, stETH, stETHAddress, operator1, alice, bob } = f;
       const aliceShares = (await vault.position(alice.address, stETHAddress))[1];

@@ -369,7 +369,7 @@ describe("attack: the terms of a request change while it is in flight (review fi
         .withArgs(f.avs.address, 0n);
     });
 
-    it("a re-queued loosening replaces the first: the first's params revert PendingConfigMismatch even after its effectAt, the second waits its own 14 days 6 hours; a tightening in between drops the queue (NoPendingConfig(X, 0))", async function () {
+    it("a re-queued loosening replaces the first: the first's params revert PendingConfigMismatch even after its effectAt, the second waits its own 14 days 7 hours; a tightening in between drops the queue (NoPendingConfig(X, 0))", async function () {
       const f = await loadFixture(noCommitteeQueuedFixture);
       const { sm } = f;
       const second = avsParams(f, { maxSlashWad: WAD });
@@ -399,7 +399,7 @@ describe("attack: the terms of a request change while it is in flight (review fi
       expect((await sm.avsConfig(f.avs.address)).maxSlashWad).to.equal(WAD / 2n);
     });
 
-    it("a loosening queued right after the withdrawal delay was cut from 7 to 4 days waits for the old delay's horizon + EXIT_BUFFER (14 days 6 hours), not 11 days 6 hours; at effectAt - 1 NoPendingConfig", async function () {
+    it("a loosening queued right after the withdrawal delay was cut from 7 to 4 days waits for the old delay's horizon + EXIT_BUFFER (14 days 7 hours), not 11 days 7 hours; at effectAt - 1 NoPendingConfig", async function () {
       const f = await loadFixture(termsFixture);
       const { sm, vault } = f;
       await (await vault.setWithdrawalDelay(4n * DAY)).wait();

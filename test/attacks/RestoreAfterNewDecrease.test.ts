@@ -334,7 +334,7 @@ describe("attack: a veto restores an allocation above the target the operator as
       }
     });
 
-    it("a top-up to 50% of rETH mined before the veto: the veto restores s (current 50%) and the top-up stays pending with a delta of 0 until its effectAt (14 days 6 hours later); mined after it, it reverts AllocationUnchanged(50%) (the veto gave s back at once)", async function () {
+    it("a top-up to 50% of rETH mined before the veto: the veto restores s (current 50%) and the top-up stays pending with a delta of 0 until its effectAt (14 days 7 hours later); mined after it, it reverts AllocationUnchanged(50%) (the veto gave s back at once)", async function () {
       for (const topUpFirst of [true, false]) {
         const f = await loadFixture(attackFixture);
         const { sm, rETHAddress, operator1 } = f;
@@ -404,14 +404,14 @@ describe("attack: a veto restores an allocation above the target the operator as
      *    it; it expires a day later and stays Pending.
      * 2. The operator queues a decrease of Zr's remaining 0.5% to 0 (changedAfterRequest); it matures after the
      *    deallocation delay (max(the withdrawal delay, 6 days - 1 s) + GATE_CYCLE): Zr's allocation is 0.
-     * 3. At T, in one block: the operator announces an increase of Zr to 50% (effectAt T + 14 days 6 hours), cancels Zr's
+     * 3. At T, in one block: the operator announces an increase of Zr to 50% (effectAt T + 14 days 7 hours), cancels Zr's
      *    expired request as its slasher, and alice queues all her stETH.
      * Round 2 restored min(0 + s, 50%) at once (Zr took 297 stETH at T + 12 h, alice was paid 252.5). Now the
      * cancellation of the expired request deallocates s at once (round 3b keeps this for an expired request) (encumbered 50% = the announced increase), Zr's allocation stays 0 until
-     * T + 14 days 6 hours: its 100% request at T + 12 h reverts NothingToSlash, alice leaves with her 500 at T + 7 days,
-     * and what the operator is left with is the announced increase: at T + 14 days 6 hours Zr takes half of bob's 100.
+     * T + 14 days 7 hours: its 100% request at T + 12 h reverts NothingToSlash, alice leaves with her 500 at T + 7 days,
+     * and what the operator is left with is the announced increase: at T + 14 days 7 hours Zr takes half of bob's 100.
      */
-    it("the attack fails: an expired self-request, a decrease to 0 matured meanwhile, then an increase announced with the cancellation: s is deallocated at once, Zr's request at T + 12 h reverts NothingToSlash, alice (queued in that block) leaves with 500, and at T + 14 days 6 hours Zr takes 50 of bob's 100", async function () {
+    it("the attack fails: an expired self-request, a decrease to 0 matured meanwhile, then an increase announced with the cancellation: s is deallocated at once, Zr's request at T + 12 h reverts NothingToSlash, alice (queued in that block) leaves with 500, and at T + 14 days 7 hours Zr takes 50 of bob's 100", async function () {
       const f = await loadFixture(restoreOwnedFixture);
       const { sm, vault, stETH, stETHAddress, operator1, alice } = f;
       const { id, at } = await request(f, operator1, f.zr, operator1.address, (99n * WAD) / 100n);
@@ -453,7 +453,7 @@ describe("attack: a veto restores an allocation above the target the operator as
       expectMinedAt(block.receipts[1], 1, "the cancellation");
       expectMinedAt(block.receipts[2], 2, "alice's queue");
       const effectAt = T + ALLOCATION_DELAY;
-      expect(effectAt).to.equal(T + 14n * DAY + 6n * HOUR);
+      expect(effectAt).to.equal(T + 14n * DAY + 7n * HOUR);
       expect(await allocationView(f, operator1.address, f.zr, stETHAddress)).to.deep.equal({
         current: 0n,
         pendingDelta: ZR_ALLOCATION,

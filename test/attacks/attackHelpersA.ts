@@ -38,6 +38,7 @@ import { DAY, WAD } from "../helpers/fixtures";
 import { NO_SIGNATURE, ZERO_SALT } from "../helpers/signatures";
 import {
   EXIT_BUFFER,
+  EXIT_MARGIN,
   deallocationDelayFor,
   slashingManagerFixture,
   type SlashingManagerFixture,
@@ -61,7 +62,7 @@ export const MAX_VETO_WINDOW = 2n * DAY - 1n;
 export const WITHDRAWAL_DELAY = 7n * DAY;
 export const MIN_WITHDRAWAL_DELAY = 4n * DAY;
 /** Beyond the latest ready time of the withdrawals queued so far, before an announced increase is slashable. */
-export { EXIT_BUFFER };
+export { EXIT_BUFFER, EXIT_MARGIN };
 /**
  * How long a decrease stays slashable after it is queued, for a withdrawal delay: max(withdrawalDelay,
  * MAX_VETO_WINDOW + EXECUTION_WINDOW + SLASH_COOLDOWN) + GATE_CYCLE (test/helpers/slashingFixtures.ts).
@@ -69,7 +70,7 @@ export { EXIT_BUFFER };
 export { deallocationDelayFor };
 /**
  * The allocation delay while the withdrawal delay never changed: the vault's latestReadyAt() (now + the withdrawal
- * delay) + EXIT_BUFFER - now = 14 days 6 hours.
+ * delay) + EXIT_BUFFER - now = 14 days 7 hours.
  */
 export const ALLOCATION_DELAY = WITHDRAWAL_DELAY + EXIT_BUFFER;
 /** Requests join a pool's epoch only this long after the epoch started (closed or reopened). */

@@ -19,6 +19,7 @@ import { DAY, DEFAULT_WITHDRAWAL_DELAY, WAD } from "../helpers/fixtures";
 import { NO_SIGNATURE, ZERO_SALT } from "../helpers/signatures";
 import {
   EXIT_BUFFER,
+  EXIT_MARGIN,
   ZERO,
   avs2Params,
   avsParams,
@@ -34,7 +35,7 @@ export const EVIDENCE = ethers.id("attack evidence");
 /** SlashingManager and vault timeline constants (docs/slashing.md "Windows and delays"). */
 export const EXECUTION_WINDOW = DAY;
 /** Beyond the latest ready time of the withdrawals queued when an increase or a loosening is announced. */
-export { EXIT_BUFFER };
+export { EXIT_BUFFER, EXIT_MARGIN };
 export const SLASH_COOLDOWN = 3n * DAY;
 export const MAX_VETO_WINDOW = 2n * DAY - 1n;
 /**
@@ -59,7 +60,7 @@ export const LONGEST_CLOSURE = JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW;
 export function allocationDelayFor(withdrawalDelay: bigint): bigint {
   return withdrawalDelay + EXIT_BUFFER;
 }
-/** 14 days 6 hours with the default 7-day withdrawal delay. */
+/** 14 days 7 hours with the default 7-day withdrawal delay. */
 export const ALLOCATION_DELAY = allocationDelayFor(DEFAULT_WITHDRAWAL_DELAY);
 /** When an AVS may next request on an allocation its last request (executable at `executableAt`) touched. */
 export function nextRequestAtOf(executableAt: bigint): bigint {

@@ -723,14 +723,14 @@ describe("RestakingVault", function () {
       const f = await loadFixture(depositedFixture);
       const { vault, slashingManager } = f;
       expect(await slashingManager.EXIT_BUFFER()).to.equal(EXIT_BUFFER);
-      expect(EXIT_BUFFER).to.equal(7n * DAY + 6n * HOUR);
+      expect(EXIT_BUFFER).to.equal(7n * DAY + 7n * HOUR);
       let now = BigInt(await time.latest());
       expect(await vault.latestReadyAt()).to.equal(now + DEFAULT_WITHDRAWAL_DELAY);
-      // the allocation delay runs to latestReadyAt() + EXIT_BUFFER: 7 days + 7 days 6 hours by default
-      expect(await slashingManager.allocationDelay()).to.equal(14n * DAY + 6n * HOUR);
+      // the allocation delay runs to latestReadyAt() + EXIT_BUFFER: 7 days + 7 days 7 hours by default
+      expect(await slashingManager.allocationDelay()).to.equal(14n * DAY + 7n * HOUR);
       for (const step of [1n, DAY, 30n * DAY]) {
         now += step;
-        expect(await readAt(f, now)).to.deep.equal([now + DEFAULT_WITHDRAWAL_DELAY, 14n * DAY + 6n * HOUR]);
+        expect(await readAt(f, now)).to.deep.equal([now + DEFAULT_WITHDRAWAL_DELAY, 14n * DAY + 7n * HOUR]);
       }
       const [t, readyAt, latest] = await queueOne(f);
       expect(readyAt).to.equal(t + DEFAULT_WITHDRAWAL_DELAY);
@@ -765,8 +765,8 @@ describe("RestakingVault", function () {
           MIN_WITHDRAWAL_DELAY + EXIT_BUFFER,
         ]);
       }
-      // 11 days 6 hours once the old horizon passed (4-day delay + EXIT_BUFFER)
-      expect(MIN_WITHDRAWAL_DELAY + EXIT_BUFFER).to.equal(11n * DAY + 6n * HOUR);
+      // 11 days 7 hours once the old horizon passed (4-day delay + EXIT_BUFFER)
+      expect(MIN_WITHDRAWAL_DELAY + EXIT_BUFFER).to.equal(11n * DAY + 7n * HOUR);
     });
 
     it("lengthening the delay raises it at once; shortening it again keeps the longer horizon", async function () {
@@ -1884,12 +1884,14 @@ describe("RestakingVault", function () {
       return f;
     }
 
-    it("holds a withdrawal that became ready at or after its pool's request epoch closed to joining (gateAt + JOIN_WINDOW <= readyAt) until gateAt + GATE_CYCLE + 1 s (WithdrawalGated, as tokens and as shares), reported by withdrawableAmount; no hold for a later epoch start, an epoch whose gate lapsed before readyAt, or the undelegated pool", async function () {
+    it("holds a withdrawal that became ready at or after its pool's request epoch closed to joining (gateAt + JOIN_WINDOW <= readyAt) until gateAt + GATE_CYCLE + EXIT_MARGIN, and one ready before that until gateAt + EXIT_MARGIN (WithdrawalGated, as tokens and as shares), reported by withdrawableAmount; no hold once it has passed, nor in the undelegated pool", async function () {
       const f = await loadFixture(stakedFixture);
       const { vault, slasher, registry, bob, carol, operator1, stETH, assetAddresses } = f;
       const [asset] = assetAddresses;
       const JOIN = 6n * HOUR;
       const CYCLE = 3n * DAY + 18n * HOUR - 1n;
+      const MARGIN = HOUR;
+      expect(await vault.EXIT_MARGIN()).to.equal(MARGIN);
       await (await vault.connect(bob).queueWithdrawal(asset, BOB * VIRTUAL_SHARES)).wait();
       const bobId = withdrawalId(bob.address, 0n);
       const readyAt = (await vault.withdrawal(bobId))[1].readyAt;
@@ -1900,21 +1902,27 @@ describe("RestakingVault", function () {
         );
       };
       await held(0n, readyAt);
+      // ready while the join window was open: EXIT_MARGIN after the epoch's start, already past here
       await held(readyAt - JOIN + 1n, readyAt);
-      await held(readyAt - CYCLE - 1n, readyAt);
-      await held(readyAt - CYCLE, readyAt + 1n);
-      await held(readyAt + DAY, readyAt);
+      await held(readyAt - MARGIN, readyAt);
+      await held(readyAt - MARGIN + 1n, readyAt + 1n);
+      // an epoch started after it was ready (the one before may have held it): EXIT_MARGIN after that start
+      await held(readyAt, readyAt + MARGIN);
+      await held(readyAt + DAY, readyAt + DAY + MARGIN);
+      // ready once the join window had closed: GATE_CYCLE + EXIT_MARGIN after the epoch's start
+      await held(readyAt - CYCLE - MARGIN, readyAt);
+      await held(readyAt - CYCLE - MARGIN + 1n, readyAt + 1n);
       const gateAt = readyAt - JOIN;
-      await held(gateAt, gateAt + CYCLE + 1n);
+      await held(gateAt, gateAt + CYCLE + MARGIN);
       await time.setNextBlockTimestamp(readyAt);
       await expect(vault.connect(bob).completeWithdrawal(bobId, true, 0n))
         .to.be.revertedWithCustomError(vault, "WithdrawalGated")
-        .withArgs(bobId, gateAt + CYCLE + 1n);
-      await time.setNextBlockTimestamp(gateAt + CYCLE);
+        .withArgs(bobId, gateAt + CYCLE + MARGIN);
+      await time.setNextBlockTimestamp(gateAt + CYCLE + MARGIN - 1n);
       await expect(vault.connect(bob).completeWithdrawal(bobId, false, 0n))
         .to.be.revertedWithCustomError(vault, "WithdrawalGated")
-        .withArgs(bobId, gateAt + CYCLE + 1n);
-      await time.setNextBlockTimestamp(gateAt + CYCLE + 1n);
+        .withArgs(bobId, gateAt + CYCLE + MARGIN);
+      await time.setNextBlockTimestamp(gateAt + CYCLE + MARGIN);
       await expect(vault.connect(bob).completeWithdrawal(bobId, true, BOB)).to.changeTokenBalance(
         stETH,
         bob,
@@ -1933,7 +1941,7 @@ describe("RestakingVault", function () {
       await (await slasher.setGateAt(ZERO, asset, undelegatedReady - JOIN)).wait();
       await (await slasher.setGateAt(operator1.address, asset, carolReady - JOIN)).wait();
       expect((await vault.withdrawableAmount(undelegatedId))[1]).to.equal(undelegatedReady);
-      expect((await vault.withdrawableAmount(carolId))[1]).to.equal(carolReady - JOIN + CYCLE + 1n);
+      expect((await vault.withdrawableAmount(carolId))[1]).to.equal(carolReady - JOIN + CYCLE + MARGIN);
       await time.setNextBlockTimestamp(undelegatedReady);
       await expect(vault.connect(carol).completeWithdrawal(undelegatedId, true, WAD)).to.changeTokenBalance(
         stETH,

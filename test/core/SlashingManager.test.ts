@@ -9,8 +9,8 @@
  *   operator1: X stETH 0.4, X rETH 0.5, Y stETH 0.3; operator2: pool stETH 150, X stETH 0.6; carol 70 undelegated.
  *   A request of X for f = 1/4 against operator1 takes s = 0.1 (stETH) and 0.125 (rETH), reserving 30 and 10.
  *   X's SlashTerms are 1 (committee, burn) and Y's are 2 (no committee, `recipient`).
- *   The allocation delay is the vault's latestReadyAt() + EXIT_BUFFER (7 days 6 hours) - now: the withdrawal delay
- *   (7 days) + 7 days 6 hours = 14 days 6 hours for every operator while no withdrawal queued under a longer delay can be outstanding. A
+ *   The allocation delay is the vault's latestReadyAt() + EXIT_BUFFER (7 days 7 hours) - now: the withdrawal delay
+ *   (7 days) + 7 days 7 hours = 14 days 7 hours for every operator while no withdrawal queued under a longer delay can be outstanding. A
  *   decrease (and the decrease a restore creates) stays slashable the deallocation delay, max(the withdrawal delay,
  *   MAX_VETO_WINDOW + EXECUTION_WINDOW + SLASH_COOLDOWN = 6 days - 1 s) + GATE_CYCLE = 10 days 18 hours - 1 s
  *   (DEALLOCATION_DELAY). An AVS's
@@ -291,7 +291,7 @@ describe("SlashingManager", function () {
       expect(await sm.MAX_VETO_WINDOW()).to.equal(MAX_VETO_WINDOW);
       expect(await sm.EXECUTION_WINDOW()).to.equal(EXECUTION_WINDOW);
       expect(await sm.EXIT_BUFFER()).to.equal(EXIT_BUFFER);
-      expect(EXIT_BUFFER, "2 * GATE_CYCLE - JOIN_WINDOW, rounded up").to.equal(7n * DAY + 6n * HOUR);
+      expect(EXIT_BUFFER, "2 * GATE_CYCLE - JOIN_WINDOW, rounded up").to.equal(7n * DAY + 7n * HOUR);
       expect(2n * GATE_CYCLE - JOIN_WINDOW).to.equal(EXIT_BUFFER - 2n);
       expect(await sm.SLASH_COOLDOWN()).to.equal(SLASH_COOLDOWN);
       expect([await sm.JOIN_WINDOW(), await sm.REOPEN_WINDOW(), await sm.GATE_CYCLE()]).to.deep.equal([
@@ -609,7 +609,7 @@ describe("SlashingManager", function () {
         const t = await nextTimestamp();
         // No withdrawal delay change: latestReadyAt() = now + the withdrawal delay.
         const effectAt = latestReadyAtOf(t, DEFAULT_WITHDRAWAL_DELAY) + EXIT_BUFFER;
-        expect(effectAt).to.equal(t + DEFAULT_WITHDRAWAL_DELAY + 7n * DAY + 6n * HOUR);
+        expect(effectAt).to.equal(t + DEFAULT_WITHDRAWAL_DELAY + 7n * DAY + 7n * HOUR);
 
         await expect(f.sm.connect(avsSigner).updateAVSConfig(params))
           .to.emit(f.sm, "AVSConfigQueued")
@@ -869,12 +869,12 @@ describe("SlashingManager", function () {
   });
 
   describe("allocationDelay", function () {
-    it("is latestReadyAt() + EXIT_BUFFER - now, the same for every operator: 14 days 6 hours by default, and longer at once when the withdrawal delay grows", async function () {
+    it("is latestReadyAt() + EXIT_BUFFER - now, the same for every operator: 14 days 7 hours by default, and longer at once when the withdrawal delay grows", async function () {
       const f = await loadFixture(slashingManagerFixture);
       const now = BigInt(await time.latest());
       expect(await f.vault.latestReadyAt()).to.equal(now + DEFAULT_WITHDRAWAL_DELAY);
       expect(await f.sm.allocationDelay()).to.equal(ALLOCATION_DELAY);
-      expect(ALLOCATION_DELAY).to.equal(14n * DAY + 6n * HOUR);
+      expect(ALLOCATION_DELAY).to.equal(14n * DAY + 7n * HOUR);
       for (const delay of [10n * DAY, MAX_WITHDRAWAL_DELAY]) {
         await (await f.vault.connect(f.admin).setWithdrawalDelay(delay)).wait();
         const t = BigInt(await time.latest());
@@ -917,7 +917,7 @@ describe("SlashingManager", function () {
         MIN_WITHDRAWAL_DELAY + EXIT_BUFFER + 1n,
       );
       expect(await sm.allocationDelay()).to.equal(MIN_WITHDRAWAL_DELAY + EXIT_BUFFER);
-      expect(MIN_WITHDRAWAL_DELAY + EXIT_BUFFER).to.equal(11n * DAY + 6n * HOUR);
+      expect(MIN_WITHDRAWAL_DELAY + EXIT_BUFFER).to.equal(11n * DAY + 7n * HOUR);
     });
 
     it("applies a withdrawal delay change to increases queued after it, never to increases already queued, and a shorter delay shortens none while old withdrawals can be outstanding", async function () {
@@ -4311,7 +4311,7 @@ describe("SlashingManager", function () {
       const f = await loadFixture(stakedFixture);
       expect(await f.sm.allocationDelay()).to.equal(DEFAULT_WITHDRAWAL_DELAY + EXIT_BUFFER);
       await (await f.vault.connect(f.admin).setWithdrawalDelay(20n * DAY)).wait();
-      expect(await f.sm.allocationDelay()).to.equal(27n * DAY + 6n * HOUR);
+      expect(await f.sm.allocationDelay()).to.equal(27n * DAY + 7n * HOUR);
     });
 
     it("report allocated stake as what a request for the whole of it would take (magnitude rounded up)", async function () {

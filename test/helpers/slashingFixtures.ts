@@ -10,7 +10,7 @@
  *                           AVS Y (`avs2`: slasher2, no committee, max 1, redistributes to `recipient`, stETH);
  *                           operator1 registered for X and Y, operator2 for X; the deposits of STAKES and the
  *                           allocations of ALLOCATIONS, in force (the allocation delay, latestReadyAt() +
- *                           EXIT_BUFFER - now = withdrawal delay + 7 days 6 hours = 14 days 6 hours, has passed). X's SlashTerms are 1
+ *                           EXIT_BUFFER - now = withdrawal delay + 7 days 7 hours = 14 days 7 hours, has passed). X's SlashTerms are 1
  *                           and Y's are 2.
  *
  * The model (docs/slashing.md "The magnitude model" and "The reservation at request"): per operator and asset,
@@ -98,12 +98,17 @@ export const REOPEN_WINDOW = 12n * 3600n;
  */
 export const GATE_CYCLE = JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW + REOPEN_WINDOW;
 /**
- * Time a staker has, beyond the latest ready time of the withdrawals queued when a change is announced, to finish an
- * exit before the change can slash it: a withdrawal held by an epoch's gate until GATE_CYCLE after its start, then by
- * the next epoch's requests, has that epoch's REOPEN_WINDOW before 2 * GATE_CYCLE - JOIN_WINDOW (7 days 6 hours - 2 s)
- * after its ready time; EXIT_BUFFER is that, rounded up to 7 days 6 hours.
+ * How long an AVS that the pool gate held off has to request before a withdrawal held for it completes
+ * (RestakingVault.EXIT_MARGIN, 1 hour).
  */
-export const EXIT_BUFFER = 7n * DAY + 6n * 3600n;
+export const EXIT_MARGIN = 3_600n;
+/**
+ * Time a staker has, beyond the latest ready time of the withdrawals queued when a change is announced, to finish an
+ * exit before the change can slash it: a withdrawal held by an epoch's gate until GATE_CYCLE + EXIT_MARGIN after its
+ * start, then by the next epoch's requests, has that epoch's REOPEN_WINDOW before 2 * GATE_CYCLE - JOIN_WINDOW +
+ * EXIT_MARGIN (7 days 7 hours - 2 s) after its ready time; EXIT_BUFFER is that, rounded up to 7 days 7 hours.
+ */
+export const EXIT_BUFFER = 7n * DAY + 7n * 3600n;
 /** Below this maximum magnitude an operator is fully slashed in the asset. */
 export const MIN_MAX_MAGNITUDE = 10n ** 12n;
 /**
@@ -125,7 +130,7 @@ export function allocationDelayAt(now: bigint, withdrawalDelay: bigint, exitHori
 export function allocationDelayFor(withdrawalDelay: bigint): bigint {
   return withdrawalDelay + EXIT_BUFFER;
 }
-/** allocationDelay() with the default withdrawal delay and no earlier, longer one: 14 days 6 hours. */
+/** allocationDelay() with the default withdrawal delay and no earlier, longer one: 14 days 7 hours. */
 export const ALLOCATION_DELAY = allocationDelayFor(DEFAULT_WITHDRAWAL_DELAY);
 /**
  * An AVS's longest wait between two requests on an allocation: a request vetoed at the end of the longest veto window,

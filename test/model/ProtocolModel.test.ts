@@ -36,7 +36,7 @@ import { NO_SIGNATURE, ZERO_SALT } from "../helpers/signatures";
 import { SLASH_COOLDOWN } from "../helpers/slashingFixtures";
 import { toAssetsDown, toSharesDown } from "../helpers/sharesMath";
 import { mineInOneBlock, modelFixture, revertOf, type ModelFixture } from "./protocolDriver";
-import { EXIT_BUFFER, GATE_CYCLE, JOIN_WINDOW } from "./protocolModel";
+import { EXIT_BUFFER, EXIT_MARGIN, GATE_CYCLE, JOIN_WINDOW } from "./protocolModel";
 import { Walker } from "./walk";
 
 const DEFAULT_SEEDS = [6, 9, 19];
@@ -282,19 +282,19 @@ describe("Exits and pending requests", function () {
       .to.be.revertedWithCustomError(f.sm, "PoolGated")
       .withArgs(op1, stETH, t + GATE_CYCLE);
     // anyone cancels the expired request; the pool reopens, but bob became ready while the epoch took no new requests:
-    // he waits until the second after the gate lets X (held off by it) request (docs/slashing.md, "Pending requests
+    // he waits until EXIT_MARGIN after the gate lets X (held off by it) request (docs/slashing.md, "Pending requests
     // close the pool")
     await (await f.sm.connect(f.alice).cancelSlash(1n)).wait();
     await expect(f.vault.connect(f.bob).completeWithdrawal(id, true, 0n))
       .to.be.revertedWithCustomError(f.vault, "WithdrawalGated")
-      .withArgs(id, t + GATE_CYCLE + 1n);
-    expect((await f.vault.withdrawableAmount(id))[1]).to.equal(t + GATE_CYCLE + 1n);
+      .withArgs(id, t + GATE_CYCLE + EXIT_MARGIN);
+    expect((await f.vault.withdrawableAmount(id))[1]).to.equal(t + GATE_CYCLE + EXIT_MARGIN);
     // the next epoch starts GATE_CYCLE after the last one (every staker has had REOPEN_WINDOW to enter or leave);
     // Y also waits for its cooldown, SLASH_COOLDOWN after its last request's expiry
     await expect(f.sm.connect(f.slasher).requestSlash(X, op1, WAD / 10n, ethers.id("x")))
       .to.be.revertedWithCustomError(f.sm, "PoolGated")
       .withArgs(op1, stETH, t + GATE_CYCLE);
-    await time.setNextBlockTimestamp(t + GATE_CYCLE + 1n);
+    await time.setNextBlockTimestamp(t + GATE_CYCLE + EXIT_MARGIN);
     const bobValue = toAssetsDown(bobShares, ALICE + BOB, aliceShares + bobShares);
     await expect(f.vault.connect(f.bob).completeWithdrawal(id, true, bobValue)).to.changeTokenBalance(
       f.stETH,

@@ -52,6 +52,7 @@ import {
   BURN_ADDRESS,
   EXECUTION_WINDOW,
   EXIT_BUFFER,
+  EXIT_MARGIN,
   MAX_VETO_WINDOW,
   MIN_MAX_MAGNITUDE,
   STATUS,
@@ -71,6 +72,8 @@ export { MIN_MAX_MAGNITUDE };
 
 /** SlashingManager.EXIT_BUFFER: an increase or loosening change waits this long after the latest ready time. */
 export { EXIT_BUFFER };
+/** RestakingVault.EXIT_MARGIN: how long a withdrawal held by its pool's epoch waits beyond the gate. */
+export { EXIT_MARGIN };
 /** SlashingManager.JOIN_WINDOW: a request joins a pool's request epoch this long after the epoch started. */
 export const JOIN_WINDOW = 6n * 3_600n;
 /** SlashingManager.REOPEN_WINDOW: every epoch leaves the pool open at least this long. */
@@ -1144,16 +1147,17 @@ export class ProtocolModel {
   }
 
   /**
-   * When withdrawal `id` may complete (`withdrawableAmount(id).readyAt`): its readyAt, or, if it became ready while its
-   * pool's epoch held new requests off (gateAt + JOIN_WINDOW <= readyAt), the second after gateAt + GATE_CYCLE.
+   * When withdrawal `id` may complete (`withdrawableAmount(id).readyAt`): its readyAt, or later while its pool's
+   * current epoch holds it: until gateAt + GATE_CYCLE + EXIT_MARGIN if it became ready once the epoch's join window had
+   * closed, else until gateAt + EXIT_MARGIN.
    */
   exitOpensAt(id: bigint): bigint {
     const readyAt = this.readyAt(id);
     const w = this.vault.withdrawals.get(id);
     if (w === undefined || w.operator === norm(ZERO)) return readyAt;
     const start = this.sm.magnitudesView(w.operator, w.asset).gateAt;
-    if (start === 0n || start + JOIN_WINDOW > readyAt) return readyAt;
-    const open = start + GATE_CYCLE + 1n;
+    if (start === 0n) return readyAt;
+    const open = start + (readyAt < start + JOIN_WINDOW ? 0n : GATE_CYCLE) + EXIT_MARGIN;
     return open > readyAt ? open : readyAt;
   }
 

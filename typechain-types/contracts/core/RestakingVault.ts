@@ -112,6 +112,7 @@ export interface RestakingVaultInterface extends Interface {
       | "ASSET_ADMIN_ROLE"
       | "DEFAULT_ADMIN_ROLE"
       | "DEFAULT_WITHDRAWAL_DELAY"
+      | "EXIT_MARGIN"
       | "GROUP_DELEGATION"
       | "GROUP_DEPOSITS"
       | "GROUP_WITHDRAWALS"
@@ -207,6 +208,10 @@ export interface RestakingVaultInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "DEFAULT_WITHDRAWAL_DELAY",
+    values?: undefined
+  ): string;
+  encodeFunctionData(
+    functionFragment: "EXIT_MARGIN",
     values?: undefined
   ): string;
   encodeFunctionData(
@@ -451,6 +456,10 @@ export interface RestakingVaultInterface extends Interface {
   ): Result;
   decodeFunctionResult(
     functionFragment: "DEFAULT_WITHDRAWAL_DELAY",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
+    functionFragment: "EXIT_MARGIN",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -1108,6 +1117,8 @@ export interface RestakingVault extends BaseContract {
 
   DEFAULT_WITHDRAWAL_DELAY: TypedContractMethod<[], [bigint], "view">;
 
+  EXIT_MARGIN: TypedContractMethod<[], [bigint], "view">;
+
   GROUP_DELEGATION: TypedContractMethod<[], [bigint], "view">;
 
   GROUP_DEPOSITS: TypedContractMethod<[], [bigint], "view">;
@@ -1429,6 +1440,9 @@ export interface RestakingVault extends BaseContract {
   ): TypedContractMethod<[], [string], "view">;
   getFunction(
     nameOrSignature: "DEFAULT_WITHDRAWAL_DELAY"
+  ): TypedContractMethod<[], [bigint], "view">;
+  getFunction(
+    nameOrSignature: "EXIT_MARGIN"
   ): TypedContractMethod<[], [bigint], "view">;
   getFunction(
     nameOrSignature: "GROUP_DELEGATION"
