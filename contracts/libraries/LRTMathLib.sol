@@ -63,16 +63,31 @@ library LRTMathLib {
         return Math.mulDiv(assets, totalShares + 1e6, poolAssets + 1, Math.Rounding.Ceil);
     }
 
-    /// @dev Instant-redeem fee in bps, rounded up: `baseBps` while the free buffer left after the exit is at or above
-    /// `target`, rising linearly to `maxBps` as it falls to 0.
+    /// @dev Instant-redeem fee in bps, rounded up: the mean, over the free buffer the exit consumes (from
+    /// `bufferBefore` down to `bufferAfter`), of a rate that is `baseBps` at or above `target` and rises linearly to
+    /// `maxBps` as the buffer falls to 0. The mean (the integral over the consumed buffer, divided by its length) makes
+    /// an exit cost the same whether it is made at once or in pieces: each piece pays the mean over its own stretch.
     function instantFeeBpsUp(
+        uint256 bufferBefore,
         uint256 bufferAfter,
         uint256 target,
         uint256 baseBps,
         uint256 maxBps
     ) internal pure returns (uint256) {
-        if (bufferAfter >= target) return baseBps;
-        return baseBps + Math.mulDiv(maxBps - baseBps, target - bufferAfter, target, Math.Rounding.Ceil);
+        if (bufferAfter >= target || bufferBefore <= bufferAfter) return baseBps;
+        // The rate above baseBps is (maxBps - baseBps) * (target - b) / target for b < target; its integral from
+        // bufferAfter to min(bufferBefore, target) is (maxBps - baseBps) * (d1^2 - d0^2) / (2 * target), with
+        // d1 = target - bufferAfter and d0 = target - min(bufferBefore, target).
+        uint256 d1 = target - bufferAfter;
+        uint256 d0 = bufferBefore >= target ? 0 : target - bufferBefore;
+        return
+            baseBps +
+            Math.mulDiv(
+                (maxBps - baseBps) * (d1 - d0),
+                d1 + d0,
+                2 * target * (bufferBefore - bufferAfter),
+                Math.Rounding.Ceil
+            );
     }
 
     /// @dev `amount * bps / 10_000`, rounded down.

@@ -222,8 +222,9 @@ library LRTOperations {
         IERC20(asset).safeTransfer(receiver, assets_);
     }
 
-    /// @dev What redeeming `shares` instantly in asset `c` pays now, and its fee, in tokens. The fee is the rate at the
-    /// free buffer left after the exit; only idle not owed to pending requests can pay.
+    /// @dev What redeeming `shares` instantly in asset `c` pays now, and its fee, in tokens. The fee is the mean rate
+    /// over the free buffer the exit consumes (so that splitting an exit saves nothing); only idle not owed to pending
+    /// requests can pay.
     function _instantQuote(
         LRTStorage.Layout storage $,
         ILRTManagerTypes.AssetConfig memory c,
@@ -238,8 +239,12 @@ library LRTOperations {
         if (gross > free || gross == 0) revert ILRTManagerErrors.InsufficientBuffer($.assetList[c.index], free, gross);
         ILRTManagerTypes.Policy memory p = $.policy;
         uint256 bufferAfter = v.freeIdle - Math.min(value, v.freeIdle);
-        uint256 target = LRTMathLib.bpsDown(v.total, p.bufferBps);
-        fee = LRTMathLib.bpsUp(gross, LRTMathLib.instantFeeBpsUp(bufferAfter, target, p.baseFeeBps, p.maxFeeBps));
+        // The target of the LRT as the exit leaves it: an exit split in pieces meets targets at least as high.
+        uint256 target = LRTMathLib.bpsDown(v.total - Math.min(value, v.total), p.bufferBps);
+        fee = LRTMathLib.bpsUp(
+            gross,
+            LRTMathLib.instantFeeBpsUp(v.freeIdle, bufferAfter, target, p.baseFeeBps, p.maxFeeBps)
+        );
         out = gross - fee;
     }
 

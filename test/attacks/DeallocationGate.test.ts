@@ -1010,7 +1010,7 @@ describe("Attack review: deallocation delay + GATE_CYCLE and maxSlashable = 0 wh
       });
     });
 
-    it("fixed (review F1), the hold's bound: a withdrawal ready more than GATE_CYCLE - JOIN_WINDOW after Y's decision is caught without a hold: the same schedule with Y deciding GATE_CYCLE - JOIN_WINDOW + 1 s before alice is ready; Y is PoolGated until 1 s before she is ready, then takes 60 stETH (40% of its 150); alice's completion waits (PoolSlashPending) until Y's request executes, and she bears her part: 80 of her 100 stETH", async function () {
+    it("fixed (review F1), the hold's bound: a withdrawal ready more than GATE_CYCLE - JOIN_WINDOW after Y's decision: the same schedule with Y deciding GATE_CYCLE - JOIN_WINDOW + 1 s before alice is ready; Y is PoolGated until 1 s before she is ready, then takes 60 stETH (40% of its 150), starting a new epoch; alice's completion waits (PoolSlashPending) until Y's request executes, then EXIT_MARGIN after that epoch's start, and she bears her part: 80 of her 100 stETH", async function () {
       const f = await loadFixture(onePoolFixture);
       const [op, stETH, Y] = [f.operator1.address, f.stETHAddress, f.avs2.address];
       const w = await queueWithdrawal(f, f.alice, stETH);
@@ -1037,7 +1037,12 @@ describe("Attack review: deallocation delay + GATE_CYCLE and maxSlashable = 0 wh
         .withArgs(op, stETH, 1n);
       // Y has no veto window: its request executes at once; alice's 100 of the pool's 300 stETH bear 100/300 of the 60.
       await (await f.sm.executeSlash(r.id)).wait();
+      expect((await gateView(f, op, stETH)).gateAt, "Y's request started an epoch").to.equal(w.readyAt - 1n);
+      await expect(f.vault.connect(f.alice).completeWithdrawal(w.id, true, 0n))
+        .to.be.revertedWithCustomError(f.vault, "WithdrawalGated")
+        .withArgs(w.id, w.readyAt - 1n + EXIT_MARGIN);
       const balance = await f.stETH.balanceOf(f.alice.address);
+      await time.setNextBlockTimestamp(w.readyAt - 1n + EXIT_MARGIN);
       await (await f.vault.connect(f.alice).completeWithdrawal(w.id, true, 0n)).wait();
       expect((await f.stETH.balanceOf(f.alice.address)) - balance, "alice bears her part of the 60").to.equal(
         80n * WAD,

@@ -2,23 +2,23 @@
  * Attack review of the LRT (issue #10), class 4: the instant exit.
  *
  * Claims tried and results:
- *   F3 (Low) FINDING  splitting an instant exit into pieces pays less fee: the whole exit is charged the rate at the
- *                     buffer left after it, and the fee of each earlier piece stays in the LRT, partly for the
- *                     splitter. 10 LRT out of a 20 stETH buffer: one exit pays 0.25 stETH, ten exits of 1 pay
- *                     0.0956 stETH (the other holders lose the difference).
+ *   F3 (Low) fixed    splitting an instant exit into pieces paid less fee: the whole exit was charged the rate at
+ *                     the buffer left after it (10 LRT out of a 20 stETH buffer: one exit paid 0.25 stETH, ten exits
+ *                     of 1 paid 0.0956). An exit now pays the mean rate over the buffer it consumes
+ *                     (LRTMathLib.instantFeeBpsUp); a splitter keeps only its share of its own earlier fees.
  *   F4 (Low) fixed    the same-transaction entry/exit guard was per account: a contract that deposited, moved the LRT
  *                     to a second contract (transfer, or the depositor's permit) and exited from there in the same
  *                     transaction was not stopped. The guard is now per transaction (LRTManager._markEntry/_markExit).
  *   fails  deposit then instant redeem by the same contract in one transaction (SameTransactionEntryAndExit).
  *   fails  the F4 bypass combined with an in-transaction oracle update of 1% against a 1% base fee: reverts.
- *   fails  1-wei instant exits (InsufficientBuffer: nothing payable), minOut above the quote.
+ *   fails  1-wei instant exits (each pays its 1 wei of value; the rate does not move), minOut above the quote.
  */
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "hardhat";
 
 import { WAD } from "../helpers/fixtures";
-import { RETH_PRICE, lrtFixture } from "../helpers/lrtFixtures";
+import { RETH_PRICE, VIRTUAL_SHARES, VIRTUAL_VALUE, lrtFixture } from "../helpers/lrtFixtures";
 import { signPermit } from "../helpers/signatures";
 import { call, deployAttackAccount, executeData, expectSolvent, fourDeposits } from "./lrtReviewHelpers";
 
@@ -33,28 +33,59 @@ describe("Attack review (LRT): the instant exit", function () {
     return f;
   }
 
-  it("FINDING (LRT review F3): alice exits 10 LRT in ten pieces and is left with 9.912726544455298124 stETH instead of 9.75", async function () {
+  /**
+   * The instant exit as the contracts price it (docs/lrt.md, "Instant redemption"), for an LRT whose value is all in
+   * stETH at price 1: value = shares * (V + 1e9) / (S + 1e9), the fee rate the mean over the consumed buffer of the
+   * curve 0 bps at or above the target (50% of V after the exit) rising to `maxBps` at 0, rounded up, the fee rounded
+   * up.
+   */
+  function instantOut(
+    state: { value: bigint; supply: bigint; idle: bigint },
+    shares: bigint,
+    maxBps: bigint,
+  ): bigint {
+    const ceilDiv = (a: bigint, b: bigint): bigint => (a + b - 1n) / b;
+    const value = (shares * (state.value + VIRTUAL_VALUE)) / (state.supply + VIRTUAL_SHARES);
+    const before = state.idle;
+    const after = before - (value < before ? value : before);
+    const target = ((state.value - value) * 5_000n) / 10_000n;
+    let bps = 0n;
+    if (after < target && before > after) {
+      const d1 = target - after;
+      const d0 = before >= target ? 0n : target - before;
+      bps = ceilDiv(maxBps * (d1 - d0) * (d1 + d0), 2n * target * (before - after));
+    }
+    const out = value - ceilDiv(value * bps, 10_000n);
+    state.value -= out;
+    state.supply -= shares;
+    state.idle -= out;
+    return out;
+  }
+
+  it("fixed (LRT review F3): an exit pays the mean fee rate over the buffer it consumes, against the target of the LRT it leaves: alice's 10 LRT at once pay 42 bps (9.958 stETH); in ten pieces each piece meets a higher target and alice gets less (9.935381703779077849 stETH): splitting saves nothing", async function () {
     const f = await loadFixture(bufferedFixture);
-    // One exit: the buffer after it is 10 of a 20 target: 250 bps on 10 stETH.
+    // One exit: the buffer goes from 20 to 10 against a target of 15 (50% of the 30 left): the rate rises from 0 at
+    // 15 to ceil(500 * 5 / 15) at 10; its mean over the 10 consumed is ceil(500 * 25 / (2 * 15 * 10)) = 42 bps.
+    const single = { value: 40n * WAD, supply: 40n * WAD, idle: 20n * WAD };
+    expect(instantOut(single, 10n * WAD, 500n)).to.equal(9_958_000_000_000_000_000n);
     await expect(
       f.manager.connect(f.alice).instantRedeem(10n * WAD, f.stETHAddress, 0n, f.alice.address),
-    ).to.changeTokenBalance(f.stETH, f.alice, 9_750_000_000_000_000_000n);
-    expect(await f.manager.totalValue(true)).to.equal(30_250_000_000_000_000_000n);
+    ).to.changeTokenBalance(f.stETH, f.alice, 9_958_000_000_000_000_000n);
+    expect(await f.manager.totalValue(true)).to.equal(single.value);
 
     const g = await loadFixture(bufferedFixture);
     const before = await g.stETH.balanceOf(g.alice.address);
+    const model = { value: 40n * WAD, supply: 40n * WAD, idle: 20n * WAD };
+    let expected = 0n;
     for (let i = 0; i < 10; ++i) {
+      expected += instantOut(model, WAD, 500n);
       await (await g.manager.connect(g.alice).instantRedeem(WAD, g.stETHAddress, 0n, g.alice.address)).wait();
     }
-    // Ten exits: 25, 39, 53, 68, 84, 100, 118, 136, 156, 176 bps on ~1 stETH each, and alice, still a holder,
-    // recovers part of each fee: 0.095615135921665969 stETH of fees in all instead of 0.25.
-    expect((await g.stETH.balanceOf(g.alice.address)) - before).to.equal(9_912_726_544_455_298_124n);
-    // bob, carol and dave (30 LRT) keep 30.087273455544701876 stETH of value instead of 30.25.
-    expect(await g.manager.totalValue(true)).to.equal(30_087_273_455_544_701_876n);
+    const out = (await g.stETH.balanceOf(g.alice.address)) - before;
+    expect([out, await g.manager.totalValue(true)]).to.deep.equal([expected, model.value]);
+    expect(out).to.equal(9_935_381_703_779_077_849n);
+    expect(out, "splitting pays more, not less").to.be.lt(9_958_000_000_000_000_000n);
     expect(await g.lrt.totalSupply()).to.equal(30n * WAD);
-    // Fix (LRTOperations._instantQuote): charge the integral of the fee curve over the buffer the exit consumes
-    // (for the linear curve, the mean of the rates before and after the exit), so that an exit's fee does not depend
-    // on how it is split; the remaining gap (a splitter recovering his share of his own fees) is then second order.
     await expectSolvent(g);
   });
 
@@ -196,18 +227,23 @@ describe("Attack review (LRT): the instant exit", function () {
     await expectSolvent(f);
   });
 
-  it("1-wei exits and a minOut above the quote fail; alice keeps her 10 LRT", async function () {
+  it("a 1-wei exit pays its 1 wei of value and no more (the rate is unchanged); a minOut above the quote fails", async function () {
     const f = await loadFixture(bufferedFixture);
-    await expect(f.manager.connect(f.alice).instantRedeem(1n, f.stETHAddress, 0n, f.alice.address))
-      .to.be.revertedWithCustomError(f.manager, "AssetsBelowMinimum")
-      .withArgs(0n, 0n);
+    const rate = await f.manager.getRate();
+    await expect(
+      f.manager.connect(f.alice).instantRedeem(1n, f.stETHAddress, 0n, f.alice.address),
+    ).to.changeTokenBalance(f.stETH, f.alice, 1n);
+    expect(await f.manager.getRate()).to.equal(rate);
+    expect(await f.lrt.balanceOf(f.alice.address)).to.equal(10n * WAD - 1n);
     const quote = await f.manager
       .connect(f.alice)
       .instantRedeem.staticCall(WAD, f.stETHAddress, 0n, f.alice.address);
-    expect(quote).to.equal(WAD - (WAD * 25n) / 10_000n);
+    // (after the 1-wei exit) 20 -> 19 of a 19.5 target: the rate rises from 0 to ceil(500 * 0.5 / 19.5); the mean is 4 bps
+    expect(quote).to.equal(instantOut({ value: 40n * WAD, supply: 40n * WAD, idle: 20n * WAD }, WAD, 500n));
+    expect(quote).to.equal(WAD - (WAD * 4n) / 10_000n);
     await expect(f.manager.connect(f.alice).instantRedeem(WAD, f.stETHAddress, quote + 1n, f.alice.address))
       .to.be.revertedWithCustomError(f.manager, "AssetsBelowMinimum")
       .withArgs(quote, quote + 1n);
-    expect(await f.lrt.balanceOf(f.alice.address)).to.equal(10n * WAD);
+    expect(await f.lrt.balanceOf(f.alice.address)).to.equal(10n * WAD - 1n);
   });
 });

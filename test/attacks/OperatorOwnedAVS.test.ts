@@ -218,7 +218,7 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
     expect(await stETH.balanceOf(alice.address)).to.equal(STAKER_FUNDS);
   });
 
-  it("the end of the buffer: alice completes at effectAt - 1; at effectAt, behind the operator's request and execution in the same block, she is too late", async function () {
+  it("the end of the buffer: alice completes at effectAt - 1; bob, at effectAt behind the operator's request and execution in the same block, is too late (and held EXIT_MARGIN by the epoch the request started)", async function () {
     const f = await loadFixture(ownedFixture);
     const { sm, vault, stETH, stETHAddress, operator1, alice, bob } = f;
     await (await sm.connect(operator1).modifyAllocation(f.z, stETHAddress, WAD)).wait();
@@ -246,7 +246,10 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
     );
     expectMinedAt(block.receipts[0], 0, "Z's request");
     expectMinedAt(block.receipts[1], 1, "its execution");
-    expectMinedAt(block.receipts[2], 2, "bob's completion, a second late");
+    // Z's request started an epoch: bob, ready before it, is held EXIT_MARGIN after its start (WithdrawalGated).
+    await expectMinedRevert(block.receipts[2], vault, "WithdrawalGated", [b.id, effectAt + EXIT_MARGIN]);
+    await time.setNextBlockTimestamp(effectAt + EXIT_MARGIN);
+    await (await vault.connect(bob).completeWithdrawal(b.id, true, 0n)).wait();
     expect(await stETH.balanceOf(bob.address), "bob, who waited past the buffer, is taken").to.equal(
       STAKER_FUNDS - BOB,
     );
@@ -592,8 +595,8 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
       expectMinedAt(out.receipts[3], 3, "alice's completion");
       expect(await stETH.balanceOf(alice.address), "alice leaves whole").to.equal(STAKER_FUNDS);
       expect(expiresAt - readyAt).to.equal(3n * DAY - 1n);
-      expect(effectAt - expiresAt, "4 days 6 hours and a second to spare").to.equal(
-        4n * DAY + 6n * HOUR + 1n,
+      expect(effectAt - expiresAt, "4 days 7 hours and a second to spare").to.equal(
+        4n * DAY + 7n * HOUR + 1n,
       );
 
       await time.setNextBlockTimestamp(effectAt - 1n);
@@ -605,7 +608,7 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
       expect(BOB - taken).to.equal(9n * 10n ** 11n);
     });
 
-    it("the chained variant: Zc1 closes the pool in alice's readyAt block, Zc2..Zc8 join at the last second of the join window, Zc9 a second late and at the reopening (PoolGated until readyAt + GATE_CYCLE); alice cancels each at its expiry and leaves with exactly 500 at readyAt + 3 days 6 h - 2 s, 4 days + 2 s before Z's increase applies", async function () {
+    it("the chained variant: Zc1 closes the pool in alice's readyAt block, Zc2..Zc8 join at the last second of the join window, Zc9 a second late and at the reopening (PoolGated until readyAt + GATE_CYCLE); alice cancels each at its expiry and leaves with exactly 500 at readyAt + 3 days 6 h - 2 s, 4 days 1 h + 2 s before Z's increase applies", async function () {
       const f = await loadFixture(committeeFixture);
       const { sm, vault, stETH, stETHAddress, operator1, alice } = f;
       const { aliceId, readyAt, effectAt, zMagnitude } = await announced(f);
@@ -704,11 +707,11 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
         STAKER_FUNDS,
       );
       expect(lastExpiry - readyAt, "the longest closure, to the second").to.equal(LONGEST_CLOSURE - 1n);
-      expect(effectAt - lastExpiry).to.equal(4n * DAY + 2n);
+      expect(effectAt - lastExpiry).to.equal(4n * DAY + HOUR + 2n);
       expect(
         effectAt - (readyAt + GATE_CYCLE),
-        "the next epoch may start 3 days 12 h + 1 s before effectAt",
-      ).to.equal(3n * DAY + 12n * HOUR + 1n);
+        "the next epoch may start 3 days 13 h + 1 s before effectAt",
+      ).to.equal(3n * DAY + 13n * HOUR + 1n);
       expect(await stETH.balanceOf(f.smAddress), "no dust was taken").to.equal(0n);
 
       // What the operator is left with: bob's 100 at Z's share of the magnitude, at effectAt.

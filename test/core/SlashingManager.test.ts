@@ -53,6 +53,7 @@ import {
   EMPTY_CONFIG,
   EXECUTION_WINDOW,
   EXIT_BUFFER,
+  EXIT_MARGIN,
   GATE_CYCLE,
   JOIN_WINDOW,
   MAX_REQUEST_INTERVAL,
@@ -292,7 +293,7 @@ describe("SlashingManager", function () {
       expect(await sm.EXECUTION_WINDOW()).to.equal(EXECUTION_WINDOW);
       expect(await sm.EXIT_BUFFER()).to.equal(EXIT_BUFFER);
       expect(EXIT_BUFFER, "2 * GATE_CYCLE - JOIN_WINDOW, rounded up").to.equal(7n * DAY + 7n * HOUR);
-      expect(2n * GATE_CYCLE - JOIN_WINDOW).to.equal(EXIT_BUFFER - 2n);
+      expect(2n * GATE_CYCLE - JOIN_WINDOW + EXIT_MARGIN).to.equal(EXIT_BUFFER - 2n);
       expect(await sm.SLASH_COOLDOWN()).to.equal(SLASH_COOLDOWN);
       expect([await sm.JOIN_WINDOW(), await sm.REOPEN_WINDOW(), await sm.GATE_CYCLE()]).to.deep.equal([
         JOIN_WINDOW,

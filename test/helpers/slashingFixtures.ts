@@ -109,6 +109,16 @@ export const EXIT_MARGIN = 3_600n;
  * EXIT_MARGIN (7 days 7 hours - 2 s) after its ready time; EXIT_BUFFER is that, rounded up to 7 days 7 hours.
  */
 export const EXIT_BUFFER = 7n * DAY + 7n * 3600n;
+/**
+ * When a withdrawal ready at `readyAt` may complete, given its pool's current request epoch start `gateAt` (0: none;
+ * RestakingVault._exitOpensAt, docs/slashing.md "Pending requests close the pool"): held until gateAt + GATE_CYCLE +
+ * EXIT_MARGIN if it became ready once the epoch's join window had closed, else until gateAt + EXIT_MARGIN.
+ */
+export function exitOpensAtOf(readyAt: bigint, gateAt: bigint): bigint {
+  if (gateAt === 0n) return readyAt;
+  const open = gateAt + (readyAt < gateAt + JOIN_WINDOW ? 0n : GATE_CYCLE) + EXIT_MARGIN;
+  return open > readyAt ? open : readyAt;
+}
 /** Below this maximum magnitude an operator is fully slashed in the asset. */
 export const MIN_MAX_MAGNITUDE = 10n ** 12n;
 /**
@@ -1339,9 +1349,12 @@ export class SlashingWorld {
       const [, w, asset] = await this.f.vault.withdrawal(id);
       const p = await poolOf(this.f, w.operator, asset);
       const expected = toAssetsDown(w.shares, p.totalAssets - p.pendingSlash, p.totalShares);
-      const [worth, readyAt] = await this.f.vault.withdrawableAmount(id);
+      const [worth, openAt] = await this.f.vault.withdrawableAmount(id);
       expect(worth, `inv 6: withdrawal ${id} priced net of pending slashes`).to.equal(expected);
-      expect(readyAt, `withdrawal ${id}'s readyAt is fixed at queue time`).to.equal(w.readyAt);
+      const gateAt = w.operator === ZERO ? 0n : (await this.f.sm.magnitudes(w.operator, asset))[0].gateAt;
+      expect(openAt, `withdrawal ${id}: its readyAt, fixed at queue time, and its pool's exit gate`).to.equal(
+        exitOpensAtOf(w.readyAt, gateAt),
+      );
     }
   }
 

@@ -53,6 +53,7 @@ import {
   EXECUTION_WINDOW,
   EXIT_BUFFER,
   EXIT_MARGIN,
+  exitOpensAtOf,
   MAX_VETO_WINDOW,
   MIN_MAX_MAGNITUDE,
   STATUS,
@@ -1155,10 +1156,7 @@ export class ProtocolModel {
     const readyAt = this.readyAt(id);
     const w = this.vault.withdrawals.get(id);
     if (w === undefined || w.operator === norm(ZERO)) return readyAt;
-    const start = this.sm.magnitudesView(w.operator, w.asset).gateAt;
-    if (start === 0n) return readyAt;
-    const open = start + (readyAt < start + JOIN_WINDOW ? 0n : GATE_CYCLE) + EXIT_MARGIN;
-    return open > readyAt ? open : readyAt;
+    return exitOpensAtOf(readyAt, this.sm.magnitudesView(w.operator, w.asset).gateAt);
   }
 
   /** completeWithdrawal(id, asTokens, minAssets) by `caller`. */
