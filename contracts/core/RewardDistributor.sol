@@ -245,6 +245,25 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         }
     }
 
+    /// @inheritdoc IRewardDistributor
+    function pendingRewardsIn(
+        address staker,
+        address token,
+        address[] calldata assets_
+    ) external view returns (uint256 amount) {
+        DistributorStorage storage $ = _getDistributorStorage();
+        uint8 id = _tokenId($, token);
+        amount = $.accrued[staker][id];
+        for (uint256 i; i < assets_.length; ++i) {
+            address asset = assets_[i];
+            for (uint256 j; j < i; ++j) if (assets_[j] == asset) revert DuplicateAsset(asset);
+            (address operator, uint256 shares, uint256 active) = _vault.activeShares(staker, asset);
+            // No active shares (or undelegated): the staker earns nothing in that pool (its debt there is settled).
+            if (shares == 0 || operator == address(0)) continue;
+            amount += _previewPending($.pools[operator][asset], $.debts[staker][operator][asset], id, shares, active);
+        }
+    }
+
     function _previewPending(
         PoolRewards storage pool,
         RewardDebtLib.Debts storage debts,

@@ -8,7 +8,8 @@ interface ILRTNode {
     /// @notice The caller is not the node's manager.
     error OnlyManager(address caller);
 
-    /// @notice Initializes the node (a BeaconProxy) and delegates it to `operator` through the registry.
+    /// @notice Initializes the node (a BeaconProxy), delegates it to `operator` through the registry and names the
+    /// manager its claimer in the reward distributor (the manager's harvest claims the node's rewards to itself).
     /// @param manager The LRT manager.
     /// @param vault The restaking vault.
     /// @param registry The operator registry.

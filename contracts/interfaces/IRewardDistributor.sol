@@ -63,6 +63,8 @@ interface IRewardDistributorErrors {
     error OnlyVault(address caller);
     /// @notice The caller is not the claimer the staker appointed.
     error NotClaimer(address caller, address staker);
+    /// @notice An asset is listed twice where each may appear once.
+    error DuplicateAsset(address asset);
 }
 
 /// @title IRewardDistributorEvents
@@ -172,6 +174,22 @@ interface IRewardDistributor is
     /// @param token The token.
     /// @return The amount.
     function pendingRewards(address staker, address token) external view returns (uint256);
+
+    /// @notice Rewards `staker` could claim in `token` now, reading only its pools in `assets_`: its accrued balance
+    /// (from pools it left) plus its pending rewards in pool `(its operator, asset)` for each asset listed. It equals
+    /// `pendingRewards(staker, token)` whenever `assets_` lists every asset the staker holds active shares of; it
+    /// reads each listed pool once instead of rebuilding all the staker's positions (cheaper for a staker that knows
+    /// its assets, such as a liquid restaking token's node).
+    /// @param staker The staker.
+    /// @param token The token (an allowed reward token; RewardTokenNotAllowed otherwise).
+    /// @param assets_ Distinct vault assets (DuplicateAsset otherwise); an asset the staker holds no active shares of
+    /// adds nothing.
+    /// @return amount The amount.
+    function pendingRewardsIn(
+        address staker,
+        address token,
+        address[] calldata assets_
+    ) external view returns (uint256 amount);
 
     /// @notice Commission `operator` could claim in `token` now.
     /// @param operator The operator.

@@ -240,7 +240,7 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
         LRTStorage.Layout storage $ = LRTStorage.layout();
         if (index >= $.nodeCount) revert UnknownNode(index);
         (uint256 exposure, , ) = LRTRisk.nodeExposure($, index, 0, 0);
-        $.exposureCache[index] = exposure;
+        LRTStorage.setExposure($, index, exposure);
         emit ExposureRefreshed(index, exposure);
     }
 
@@ -510,7 +510,7 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
         if (v.freeIdle >= LRTMathLib.bpsDown(v.total + value, $.policy.bufferBps)) {
             uint256 exposure;
             (n, exposure) = LRTRisk.pickNode($, v, asset, c.index, value);
-            $.exposureCache[n] = exposure;
+            LRTStorage.setExposure($, n, exposure);
         }
     }
 

@@ -46,6 +46,8 @@ contract LRTNode is Initializable, ILRTNode {
     ) external initializer {
         NodeStorage storage $ = _getNodeStorage();
         ($.manager, $.vault, $.rewards) = (manager_, IRestakingVault(vault), IRewardDistributor(rewards));
+        // The manager claims the node's rewards directly (`claimFor`, to itself), without a call through the node.
+        if (rewards != address(0)) IRewardDistributor(rewards).setClaimer(manager_);
         IOperatorRegistry(registry).delegateTo(
             operator,
             IOperatorRegistryTypes.ApproverSignature({signature: "", expiry: 0}),

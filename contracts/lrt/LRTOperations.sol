@@ -10,6 +10,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ILRTManagerErrors, ILRTManagerEvents, ILRTManagerTypes} from "../interfaces/ILRTManager.sol";
 import {ILRTNode} from "../interfaces/ILRTNode.sol";
 import {IRestakingVault, IRestakingVaultTypes} from "../interfaces/IRestakingVault.sol";
+import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
 import {LRTMathLib} from "../libraries/LRTMathLib.sol";
 import {LRTRisk} from "./LRTRisk.sol";
 import {WithdrawalIdLib} from "../libraries/WithdrawalIdLib.sol";
@@ -292,7 +293,7 @@ library LRTOperations {
         address[] memory tokens,
         uint256 acceptedCount
     ) internal returns (uint256 feeValue) {
-        uint256[] memory amounts = ILRTNode($.nodes[n].node).claimRewards(tokens);
+        uint256[] memory amounts = _claimNode($, n, tokens);
         for (uint256 t; t < tokens.length; ++t) {
             uint256 amount = amounts[t];
             if (amount == 0) continue;
@@ -307,6 +308,19 @@ library LRTOperations {
                 IERC20(tokens[t]).safeTransfer($.rewardsReceiver, amount);
             }
         }
+    }
+
+    /// @dev Claims node `n`'s rewards in `tokens` to the manager. A node names the manager its claimer when it is
+    /// created, so the manager claims for it directly; a node that has not is asked through its own call.
+    function _claimNode(
+        LRTStorage.Layout storage $,
+        uint8 n,
+        address[] memory tokens
+    ) internal returns (uint256[] memory) {
+        address node_ = $.nodes[n].node;
+        IRewardDistributor rewards = $.rewards;
+        if (rewards.claimerOf(node_) == address(this)) return rewards.claimFor(node_, tokens, address(this));
+        return ILRTNode(node_).claimRewards(tokens);
     }
 
     /// @dev Idle tokens not owed to pending redemption requests of this asset (at their value at request).
@@ -493,7 +507,7 @@ library LRTOperations {
         if (amount > free) revert ILRTManagerErrors.InsufficientBuffer(asset, free, amount);
         uint256 value = LRTMathLib.tokenValueDown(amount, v.prices[c.index], 10 ** c.decimals);
         (uint8 n, uint256 exposure) = LRTRisk.pickNode($, v, asset, c.index, value);
-        $.exposureCache[n] = exposure;
+        LRTStorage.setExposure($, n, exposure);
         book.idle -= uint128(amount);
         stake($, n, asset, c.index, amount);
     }

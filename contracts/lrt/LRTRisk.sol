@@ -9,6 +9,7 @@ import {ISlashingManager, ISlashingManagerTypes} from "../interfaces/ISlashingMa
 import {BitMaskLib} from "../libraries/BitMaskLib.sol";
 import {LRTMathLib} from "../libraries/LRTMathLib.sol";
 import {LRTStorage} from "./LRTStorage.sol";
+import {LRTValuation} from "./LRTValuation.sol";
 
 /// @title LRTRisk
 /// @notice The LRT's risk policy (docs/lrt.md, "Risk policy"): where a deposit may go, each node's slash exposure,
@@ -90,16 +91,15 @@ library LRTRisk {
             );
         }
         address unapprovedAsset;
-        (exposure, unapprovedAsset, ) = nodeExposure($, i, assetIndex, value);
+        (exposure, unapprovedAsset, ) = _nodeExposure($, v, i, assetIndex, value);
         if (unapprovedAsset != address(0)) {
             return (
                 abi.encodeWithSelector(ILRTManagerErrors.UnapprovedAllocation.selector, operator, unapprovedAsset),
                 0
             );
         }
-        uint256 total = exposure;
-        uint256 count = $.nodeCount;
-        for (uint256 j; j < count; ++j) if (j != i) total += $.exposureCache[j];
+        // Every other node's exposure as last computed: their sum is kept in storage (LRTStorage.setExposure).
+        uint256 total = exposure + $.exposureSum - $.exposureCache[i];
         uint256 exposureBps = Math.mulDiv(total, LRTMathLib.BPS, totalAfter, Math.Rounding.Ceil);
         if (exposureBps > p.maxSlashExposureBps) {
             return (
@@ -146,41 +146,83 @@ library LRTRisk {
         uint8 addedIndex,
         uint256 addedValue
     ) public view returns (uint256 exposure, address unapprovedAsset, uint256 unapprovedMagnitude) {
+        LRTStorage.Valuation memory v;
+        return _nodeExposure($, v, i, addedIndex, addedValue);
+    }
+
+    /// @dev `nodeExposure`, pricing with `v`'s prices (read from the oracle if `v` has none yet). Reads each pool once.
+    function _nodeExposure(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v,
+        uint256 i,
+        uint8 addedIndex,
+        uint256 addedValue
+    ) internal view returns (uint256 exposure, address unapprovedAsset, uint256 unapprovedMagnitude) {
         uint256 mask = $.nodes[i].assetMask;
         if (addedValue != 0) mask |= 1 << addedIndex;
         while (mask != 0) {
             uint8 a = BitMaskLib.lowestBit(mask);
             mask &= mask - 1;
-            (uint256 fraction, uint256 unapproved) = _slashableFraction($, $.nodes[i].operator, $.assetList[a]);
+            (uint256 e, uint256 unapproved) = _assetExposure($, v, i, a, a == addedIndex ? addedValue : 0);
+            exposure += e;
             if (unapproved != 0 && unapprovedAsset == address(0)) {
                 (unapprovedAsset, unapprovedMagnitude) = ($.assetList[a], unapproved);
             }
-            uint256 value = _positionValue($, i, a) + (a == addedIndex ? addedValue : 0);
-            exposure += Math.mulDiv(value, fraction, 1e18, Math.Rounding.Ceil);
         }
     }
 
-    /// @dev The 1e18 fraction of pool `(operator, asset)` the allow-listed AVSs can slash now (sum of maxSlashable over
-    /// the pool's net assets) plus the magnitude allocated outside the list at 100%, capped at 1; and that magnitude.
+    /// @dev Node `i`'s slash exposure in asset `a` (with `addedValue` more), and the magnitude its operator allocates
+    /// outside the allow-list there; one read of the pool serves both the fraction and the position's value.
+    function _assetExposure(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v,
+        uint256 i,
+        uint8 a,
+        uint256 addedValue
+    ) internal view returns (uint256 exposure, uint256 unapproved) {
+        (address operator, address asset) = ($.nodes[i].operator, $.assetList[a]);
+        IRestakingVaultTypes.Pool memory pool_ = $.vault.pool(operator, asset);
+        uint256 fraction;
+        (fraction, unapproved) = _slashableFraction($, operator, asset, pool_.totalAssets - pool_.pendingSlash);
+        uint256 value = _positionValue($, v, i, a, pool_) + addedValue;
+        exposure = Math.mulDiv(value, fraction, 1e18, Math.Rounding.Ceil);
+    }
+
+    /// @dev Node `i`'s position in asset `a` at the exit price, in wei, `pool_` being its pool.
+    function _positionValue(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v,
+        uint256 i,
+        uint8 a,
+        IRestakingVaultTypes.Pool memory pool_
+    ) internal view returns (uint256) {
+        ILRTManagerTypes.Position storage pos = $.positions[i][a];
+        uint256 tokens = LRTMathLib.poolAssetsDown(
+            uint256(pos.active) + pos.queued,
+            pool_.totalAssets - pool_.pendingSlash,
+            pool_.totalShares
+        );
+        return
+            LRTMathLib.tokenValueDown(
+                tokens,
+                LRTValuation.price($, v, a),
+                10 ** $.assetConfig[$.assetList[a]].decimals
+            );
+    }
+
+    /// @dev The 1e18 fraction of pool `(operator, asset)` (net assets `poolNet`) the allow-listed AVSs can slash now
+    /// (sum of maxSlashable over the pool's net assets) plus the magnitude allocated outside the list at 100%, capped
+    /// at 1; and that magnitude.
     function _slashableFraction(
         LRTStorage.Layout storage $,
         address operator,
-        address asset
+        address asset,
+        uint256 poolNet
     ) internal view returns (uint256 fraction, uint256 unapproved) {
-        ISlashingManager sm = $.slashing;
-        (ISlashingManagerTypes.Magnitudes memory m, uint256 maxMagnitude) = sm.magnitudes(operator, asset);
-        uint256 approved;
-        uint256 slashable;
-        uint256 avsCount = $.avsCount;
-        for (uint256 k; k < avsCount; ++k) {
-            address avs = $.avss[k];
-            ISlashingManagerTypes.Allocation memory al = sm.allocation(operator, avs, asset);
-            approved += al.current + (al.pendingIncrease ? al.pendingDelta : 0);
-            if (al.current != 0) slashable += sm.maxSlashable(operator, avs, asset);
-        }
+        (ISlashingManagerTypes.Magnitudes memory m, uint256 maxMagnitude) = $.slashing.magnitudes(operator, asset);
+        (uint256 approved, uint256 slashable) = _allowListed($, operator, asset);
         uint256 held = m.encumbered - m.reserved;
         unapproved = held > approved ? held - approved : 0;
-        uint256 poolNet = $.vault.poolNetAssets(operator, asset);
         uint256 free = maxMagnitude - m.reserved;
         fraction =
             (poolNet == 0 ? 0 : Math.mulDiv(slashable, 1e18, poolNet, Math.Rounding.Ceil)) +
@@ -188,17 +230,21 @@ library LRTRisk {
         if (fraction > 1e18) fraction = 1e18;
     }
 
-    /// @dev Node `i`'s position in asset `a` at the exit price, in wei.
-    function _positionValue(LRTStorage.Layout storage $, uint256 i, uint8 a) internal view returns (uint256) {
-        address asset = $.assetList[a];
-        ILRTManagerTypes.Position memory pos = $.positions[i][a];
-        IRestakingVaultTypes.Pool memory pool_ = $.vault.pool($.nodes[i].operator, asset);
-        uint256 tokens = LRTMathLib.poolAssetsDown(
-            pos.active + pos.queued,
-            pool_.totalAssets - pool_.pendingSlash,
-            pool_.totalShares
-        );
-        return LRTMathLib.tokenValueDown(tokens, $.oracle.price(asset), 10 ** $.assetConfig[asset].decimals);
+    /// @dev The magnitude `operator` allocates in `asset` to the allow-listed AVSs (current plus pending increases),
+    /// and the sum of what they can slash now.
+    function _allowListed(
+        LRTStorage.Layout storage $,
+        address operator,
+        address asset
+    ) internal view returns (uint256 approved, uint256 slashable) {
+        ISlashingManager sm = $.slashing;
+        uint256 avsCount = $.avsCount;
+        for (uint256 k; k < avsCount; ++k) {
+            address avs = $.avss[k];
+            ISlashingManagerTypes.Allocation memory al = sm.allocation(operator, avs, asset);
+            approved += al.current + (al.pendingIncrease ? al.pendingDelta : 0);
+            if (al.current != 0) slashable += sm.maxSlashable(operator, avs, asset);
+        }
     }
 
     /// @notice The risk policy's figures, computed afresh from `v` (the exit valuation), and whether each holds.
@@ -220,7 +266,7 @@ library LRTRisk {
             r.value = v.nodeValues[i];
             r.shareBps = v.total == 0 ? 0 : Math.mulDiv(r.value, LRTMathLib.BPS, v.total, Math.Rounding.Ceil);
             r.concentrationOk = r.shareBps <= p.maxOperatorShareBps;
-            (r.exposure, r.unapprovedAsset, r.unapprovedMagnitude) = nodeExposure($, i, 0, 0);
+            (r.exposure, r.unapprovedAsset, r.unapprovedMagnitude) = _nodeExposure($, v, i, 0, 0);
             report.exposure += r.exposure;
             if (!r.concentrationOk) report.concentrationOk = false;
             if (r.unapprovedMagnitude != 0) report.allocationsOk = false;

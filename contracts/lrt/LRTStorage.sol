@@ -45,6 +45,9 @@ library LRTStorage {
         mapping(uint256 id => ILRTManagerTypes.Request) requests;
         mapping(uint256 assetIndex => mapping(uint256 position => uint256 id)) queues;
         mapping(uint256 assetIndex => mapping(address controller => ILRTManagerTypes.Claimable)) claimables;
+        // The sum of `exposureCache` over every node, kept in step by `setExposure`: a deposit's risk check reads it
+        // instead of every other node's cached exposure.
+        uint256 exposureSum;
     }
 
     // keccak256(abi.encode(uint256(keccak256("restaking.storage.LRTManager")) - 1)) & ~bytes32(uint256(0xff))
@@ -66,6 +69,12 @@ library LRTStorage {
         assembly {
             $.slot := MANAGER_STORAGE_LOCATION
         }
+    }
+
+    /// @dev Records node `i`'s slash exposure (last computed) and keeps `exposureSum` in step with it.
+    function setExposure(Layout storage $, uint256 i, uint256 exposure) internal {
+        $.exposureSum = $.exposureSum - $.exposureCache[i] + exposure;
+        $.exposureCache[i] = exposure;
     }
 
     /// @dev The configuration of an accepted `asset`; reverts UnknownAsset otherwise.

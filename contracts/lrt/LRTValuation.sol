@@ -37,12 +37,25 @@ library LRTValuation {
             v.freeIdle += idleValue > pendingValue ? idleValue - pendingValue : 0;
         }
         uint256 count = $.nodeCount;
-        for (uint256 i; i < count; ++i) {
-            uint256 nodeValue = _nodeValue($, v, i, exit);
-            v.nodeValues[i] = nodeValue;
-            v.total += nodeValue + (rewardMask == 0 ? 0 : _nodeRewards($, v, i, rewardMask));
-        }
+        if (count != 0) _valueNodes($, v, count, exit, rewardMask);
         v.supply = IERC20(address($.token)).totalSupply();
+    }
+
+    /// @dev Values the `count` nodes into `v`: each node's active and queued shares at their pools' rates, plus its
+    /// pending rewards in the assets of `rewardMask` net of the protocol fee.
+    function _valueNodes(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v,
+        uint256 count,
+        bool exit,
+        uint256 rewardMask
+    ) internal view {
+        for (uint256 i; i < count; ++i) {
+            uint256 value = _nodeValue($, v, i, exit);
+            v.nodeValues[i] = value;
+            v.total += value;
+            if (rewardMask != 0) v.total += _nodeRewards($, v, i, rewardMask);
+        }
     }
 
     /// @dev Node `i`'s active and queued shares at their pools' rates: gross and rounded up at the entry price, net
@@ -59,9 +72,9 @@ library LRTValuation {
         while (mask != 0) {
             uint8 a = BitMaskLib.lowestBit(mask);
             mask &= mask - 1;
-            ILRTManagerTypes.Position memory pos = $.positions[i][a];
+            ILRTManagerTypes.Position storage pos = $.positions[i][a];
             IRestakingVaultTypes.Pool memory pool_ = vault.pool(operator, $.assetList[a]);
-            uint256 shares = pos.active + pos.queued;
+            uint256 shares = uint256(pos.active) + pos.queued;
             value += exit
                 ? LRTMathLib.tokenValueDown(
                     LRTMathLib.poolAssetsDown(shares, pool_.totalAssets - pool_.pendingSlash, pool_.totalShares),
@@ -76,19 +89,28 @@ library LRTValuation {
         }
     }
 
-    /// @dev Node `i`'s pending rewards in the assets of `rewardMask`, net of the protocol fee, rounded down.
+    /// @dev Node `i`'s pending rewards in the assets of `rewardMask`, net of the protocol fee, rounded down. The node
+    /// holds vault shares only in the assets of its mask, so the distributor reads only those pools and the node's
+    /// accrued balance (`pendingRewardsIn`): the same figure as its `pendingRewards`, without rebuilding positions.
     function _nodeRewards(
         LRTStorage.Layout storage $,
         LRTStorage.Valuation memory v,
         uint256 i,
         uint256 rewardMask
     ) internal view returns (uint256 value) {
-        address node_ = $.nodes[i].node;
+        ILRTManagerTypes.NodeInfo storage info = $.nodes[i];
+        uint256 mask = info.assetMask;
+        address[] memory held = new address[](BitMaskLib.popCount(mask));
+        for (uint256 k; mask != 0; ++k) {
+            held[k] = $.assetList[BitMaskLib.lowestBit(mask)];
+            mask &= mask - 1;
+        }
+        address node_ = info.node;
         uint256 feeBps = $.policy.protocolFeeBps;
         while (rewardMask != 0) {
             uint8 a = BitMaskLib.lowestBit(rewardMask);
             rewardMask &= rewardMask - 1;
-            uint256 pending = $.rewards.pendingRewards(node_, $.assetList[a]);
+            uint256 pending = $.rewards.pendingRewardsIn(node_, $.assetList[a], held);
             if (pending == 0) continue;
             pending -= LRTMathLib.bpsUp(pending, feeBps);
             value += LRTMathLib.tokenValueDown(pending, price($, v, a), v.units[a]);

@@ -152,6 +152,49 @@ describe("LRTManager: deposits and valuation", function () {
     expect((await f.manager.assetBook(f.stETHAddress)).idle).to.equal(pending);
   });
 
+  it("harvest claims for every node that named the manager its claimer, and through the node's own call otherwise", async function () {
+    const f = await loadFixture(lrtFixture);
+    await fourDeposits(f);
+    await fundStETHRewards(f, f.operator1.address, 4n * WAD);
+    await fundStETHRewards(f, f.operator2.address, 2n * WAD);
+    await (await f.manager.setAssetConfig(f.stETHAddress, LRT_CAP, true, true)).wait();
+    await time.increase(2n * DAY);
+    const managerAddress = await f.manager.getAddress();
+    const [node0, node1] = [(await f.manager.node(0)).node, (await f.manager.node(1)).node];
+    // Every node named the manager its claimer when it was created.
+    expect(await f.rewardDistributor.claimerOf(node0)).to.equal(managerAddress);
+    expect(await f.rewardDistributor.claimerOf(node1)).to.equal(managerAddress);
+    // A node that has not (as one created before nodes did) is harvested through its own claimRewards: clear node 1's
+    // claimer (RewardDistributor storage: the 11th field of its ERC-7201 struct, `claimers`).
+    const base = 0xa453a1c92dd3a38b2f52fb284182f59d1a1f8da036b0ad897e6bff7ee1897f00n;
+    const slot = ethers.keccak256(
+      ethers.AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [node1, base + 10n]),
+    );
+    await ethers.provider.send("hardhat_setStorageAt", [
+      await f.rewardDistributor.getAddress(),
+      slot,
+      ethers.ZeroHash,
+    ]);
+    expect(await f.rewardDistributor.claimerOf(node1)).to.equal(ethers.ZeroAddress);
+    const pending0 = await f.rewardDistributor.pendingRewards(node0, f.stETHAddress);
+    const pending1 = await f.rewardDistributor.pendingRewards(node1, f.stETHAddress);
+    expect(pending0).to.be.greaterThan(0n);
+    expect(pending1).to.be.greaterThan(0n);
+    const tx = f.manager.harvest();
+    // Node 0: the manager claims for it (caller = the manager); node 1: the node claims (caller = the node).
+    await expect(tx)
+      .to.emit(f.rewardDistributor, "RewardsClaimed")
+      .withArgs(node0, f.stETHAddress, managerAddress, managerAddress, pending0);
+    await expect(tx)
+      .to.emit(f.rewardDistributor, "RewardsClaimed")
+      .withArgs(node1, f.stETHAddress, managerAddress, node1, pending1);
+    await expect(tx).to.emit(f.manager, "Harvested").withArgs(0, f.stETHAddress, pending0, true);
+    await expect(tx).to.emit(f.manager, "Harvested").withArgs(1, f.stETHAddress, pending1, true);
+    expect((await f.manager.assetBook(f.stETHAddress)).idle).to.equal(pending0 + pending1);
+    expect(await f.rewardDistributor.pendingRewards(node0, f.stETHAddress)).to.equal(0n);
+    expect(await f.rewardDistributor.pendingRewards(node1, f.stETHAddress)).to.equal(0n);
+  });
+
   it("rebalance conserves total value to 1 wei, through the queue and back to idle", async function () {
     const f = await loadFixture(lrtFixture);
     await fourDeposits(f);

@@ -98,6 +98,7 @@ export interface RewardDistributorInterface extends Interface {
       | "pausedGroups"
       | "pendingCommission"
       | "pendingRewards"
+      | "pendingRewardsIn"
       | "poolStreams"
       | "proxiableUUID"
       | "renounceRole"
@@ -238,6 +239,10 @@ export interface RewardDistributorInterface extends Interface {
     values: [AddressLike, AddressLike]
   ): string;
   encodeFunctionData(
+    functionFragment: "pendingRewardsIn",
+    values: [AddressLike, AddressLike, AddressLike[]]
+  ): string;
+  encodeFunctionData(
     functionFragment: "poolStreams",
     values: [AddressLike, AddressLike]
   ): string;
@@ -364,6 +369,10 @@ export interface RewardDistributorInterface extends Interface {
   ): Result;
   decodeFunctionResult(
     functionFragment: "pendingRewards",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
+    functionFragment: "pendingRewardsIn",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -793,6 +802,12 @@ export interface RewardDistributor extends BaseContract {
     "view"
   >;
 
+  pendingRewardsIn: TypedContractMethod<
+    [staker: AddressLike, token: AddressLike, assets_: AddressLike[]],
+    [bigint],
+    "view"
+  >;
+
   poolStreams: TypedContractMethod<
     [operator: AddressLike, asset: AddressLike],
     [IRewardDistributorTypes.StreamViewStructOutput[]],
@@ -981,6 +996,13 @@ export interface RewardDistributor extends BaseContract {
     nameOrSignature: "pendingRewards"
   ): TypedContractMethod<
     [staker: AddressLike, token: AddressLike],
+    [bigint],
+    "view"
+  >;
+  getFunction(
+    nameOrSignature: "pendingRewardsIn"
+  ): TypedContractMethod<
+    [staker: AddressLike, token: AddressLike, assets_: AddressLike[]],
     [bigint],
     "view"
   >;

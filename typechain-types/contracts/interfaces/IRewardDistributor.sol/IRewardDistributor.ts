@@ -82,6 +82,7 @@ export interface IRewardDistributorInterface extends Interface {
       | "onActiveSharesChange"
       | "pendingCommission"
       | "pendingRewards"
+      | "pendingRewardsIn"
       | "poolStreams"
       | "rewardTokens"
       | "setClaimer"
@@ -149,6 +150,10 @@ export interface IRewardDistributorInterface extends Interface {
     values: [AddressLike, AddressLike]
   ): string;
   encodeFunctionData(
+    functionFragment: "pendingRewardsIn",
+    values: [AddressLike, AddressLike, AddressLike[]]
+  ): string;
+  encodeFunctionData(
     functionFragment: "poolStreams",
     values: [AddressLike, AddressLike]
   ): string;
@@ -199,6 +204,10 @@ export interface IRewardDistributorInterface extends Interface {
   ): Result;
   decodeFunctionResult(
     functionFragment: "pendingRewards",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
+    functionFragment: "pendingRewardsIn",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -475,6 +484,12 @@ export interface IRewardDistributor extends BaseContract {
     "view"
   >;
 
+  pendingRewardsIn: TypedContractMethod<
+    [staker: AddressLike, token: AddressLike, assets_: AddressLike[]],
+    [bigint],
+    "view"
+  >;
+
   poolStreams: TypedContractMethod<
     [operator: AddressLike, asset: AddressLike],
     [IRewardDistributorTypes.StreamViewStructOutput[]],
@@ -579,6 +594,13 @@ export interface IRewardDistributor extends BaseContract {
     nameOrSignature: "pendingRewards"
   ): TypedContractMethod<
     [staker: AddressLike, token: AddressLike],
+    [bigint],
+    "view"
+  >;
+  getFunction(
+    nameOrSignature: "pendingRewardsIn"
+  ): TypedContractMethod<
+    [staker: AddressLike, token: AddressLike, assets_: AddressLike[]],
     [bigint],
     "view"
   >;

@@ -13,6 +13,17 @@ const _abi = [
     inputs: [
       {
         internalType: "address",
+        name: "asset",
+        type: "address",
+      },
+    ],
+    name: "DuplicateAsset",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
         name: "token",
         type: "address",
       },
@@ -678,6 +689,35 @@ const _abi = [
       {
         internalType: "uint256",
         name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "staker",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
+      {
+        internalType: "address[]",
+        name: "assets_",
+        type: "address[]",
+      },
+    ],
+    name: "pendingRewardsIn",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "amount",
         type: "uint256",
       },
     ],
