@@ -183,7 +183,7 @@ library LRTRisk {
         (address operator, address asset) = ($.nodes[i].operator, $.assetList[a]);
         IRestakingVaultTypes.Pool memory pool_ = $.vault.pool(operator, asset);
         uint256 fraction;
-        (fraction, unapproved) = _slashableFraction($, operator, asset, pool_.totalAssets - pool_.pendingSlash);
+        (fraction, unapproved) = _slashableFraction($, operator, asset);
         uint256 value = _positionValue($, v, i, a, pool_) + addedValue;
         exposure = Math.mulDiv(value, fraction, 1e18, Math.Rounding.Ceil);
     }
@@ -210,28 +210,28 @@ library LRTRisk {
             );
     }
 
-    /// @dev The 1e18 fraction of pool `(operator, asset)` (net assets `poolNet`) the allow-listed AVSs can slash now
-    /// (sum of maxSlashable over the pool's net assets) plus the magnitude allocated outside the list at 100%, capped
-    /// at 1; and that magnitude.
+    /// @dev The 1e18 fraction of pool `(operator, asset)` that the allow-listed AVSs can slash (each AVS's current
+    /// magnitude times its maximum fraction, over the magnitude not reserved) plus the magnitude allocated outside the
+    /// list at 100%, rounded up and capped at 1; and that magnitude. It is read from magnitudes, so it is the same
+    /// for an empty pool as for a full one (LRT review F8: a fraction of the pool's tokens read 0 before the pool's
+    /// first deposit, so that deposit passed the cap unchecked).
     function _slashableFraction(
         LRTStorage.Layout storage $,
         address operator,
-        address asset,
-        uint256 poolNet
+        address asset
     ) internal view returns (uint256 fraction, uint256 unapproved) {
         (ISlashingManagerTypes.Magnitudes memory m, uint256 maxMagnitude) = $.slashing.magnitudes(operator, asset);
         (uint256 approved, uint256 slashable) = _allowListed($, operator, asset);
         uint256 held = m.encumbered - m.reserved;
         unapproved = held > approved ? held - approved : 0;
         uint256 free = maxMagnitude - m.reserved;
-        fraction =
-            (poolNet == 0 ? 0 : Math.mulDiv(slashable, 1e18, poolNet, Math.Rounding.Ceil)) +
-            (free == 0 ? 0 : Math.mulDiv(unapproved, 1e18, free, Math.Rounding.Ceil));
+        if (free == 0) return (1e18, unapproved);
+        fraction = Math.mulDiv(slashable + unapproved * 1e18, 1, free, Math.Rounding.Ceil);
         if (fraction > 1e18) fraction = 1e18;
     }
 
     /// @dev The magnitude `operator` allocates in `asset` to the allow-listed AVSs (current plus pending increases),
-    /// and the sum of what they can slash now.
+    /// and the sum over them of current magnitude times maximum fraction (1e36-scaled: magnitude times a 1e18 fraction).
     function _allowListed(
         LRTStorage.Layout storage $,
         address operator,
@@ -243,7 +243,7 @@ library LRTRisk {
             address avs = $.avss[k];
             ISlashingManagerTypes.Allocation memory al = sm.allocation(operator, avs, asset);
             approved += al.current + (al.pendingIncrease ? al.pendingDelta : 0);
-            if (al.current != 0) slashable += sm.maxSlashable(operator, avs, asset);
+            if (al.current != 0) slashable += uint256(al.current) * sm.avsConfig(avs).maxSlashWad;
         }
     }
 

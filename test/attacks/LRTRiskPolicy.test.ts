@@ -1,15 +1,16 @@
 /**
  * Attack review of the LRT (issue #10), class 5: the on-chain risk policy.
  *
- * Claims tried and results (no finding):
+ * Claims tried and results:
  *   fails  a deposit that would put one operator above the concentration cap: every node refuses, it reverts with the
  *          figure (the first deposit into an empty LRT with a 25% cap: ConcentrationBreached(operator1, 10000, 2500)).
  *   fails  an operator allocating to an AVS outside the allow-list after the fact: riskReport flags the node and the
  *          asset at once, and the next deposit routes around that node (UnapprovedAllocation).
- *   F8 (Medium) FINDING  the slash-exposure cap is bypassed: a node's first deposit into an empty pool is checked and
- *                        cached with exposure 0 (the slashable fraction divides by the pool's net assets, 0 before
- *                        the deposit), and later deposits sum the other nodes' stale caches. With a 10% cap the LRT
- *                        takes 50 stETH at 25% exposure; only after refreshExposure of every node does it refuse.
+ *   F8 (Medium) fixed  the slash-exposure cap was bypassed: a node's first deposit into an empty pool was checked and
+ *                      cached with exposure 0 (the slashable fraction divided the AVSs' maxSlashable by the pool's
+ *                      net assets, 0 before the deposit). The fraction is now read from magnitudes (each allow-listed
+ *                      AVS's magnitude times its maximum fraction, over the unreserved magnitude), the same for an
+ *                      empty pool as for a full one.
  */
 import { expect } from "chai";
 import { ethers } from "hardhat";
@@ -63,36 +64,28 @@ describe("Attack review (LRT): the risk policy", function () {
     await expectSolvent(f);
   });
 
-  it("FINDING (LRT review F8): with a 10% slash-exposure cap, deposits into empty pools count 0 exposure; the LRT ends at 2500 bps and erin's next deposit still passes", async function () {
+  it("fixed (LRT review F8): with a 10% slash-exposure cap and 25% of every pool slashable, the first deposit into an empty pool already counts its exposure and reverts SlashExposureBreached(2500, 1000); at a 25% cap the four deposits go through at exactly 2500 bps and the report holds", async function () {
     const f = await loadFixture(lrtSlashFixture);
     await (await f.manager.setAllowedAVSs([f.avs.address])).wait();
     await (await f.manager.setRiskCaps(10_000, 1_000)).wait();
-    // Every operator allocates 50% of its pools to an AVS that may slash 50%: 25% of each pool is slashable.
-    await fourDeposits(f);
-    let report = await f.manager.riskReport();
-    expect([report.exposure, report.exposureBps, report.exposureOk]).to.deep.equal([
-      10n * WAD,
-      2_500n,
-      false,
-    ]);
-    // The caches still say 0 for nodes 1-3: erin's 10 stETH (to node 0) pass, checked as 5 / 50 = 1000 bps.
-    await (await f.stETHVault.connect(f.erin).deposit(10n * WAD, f.erin.address)).wait();
-    report = await f.manager.riskReport();
-    expect([report.exposure, report.exposureBps, report.exposureOk]).to.deep.equal([
-      (25n * WAD) / 2n,
-      2_500n,
-      false,
-    ]);
-    // Only once someone refreshes the caches does the policy refuse.
-    for (let i = 0; i < 4; ++i) await (await f.manager.refreshExposure(i)).wait();
-    await expect(f.stETHVault.connect(f.erin).deposit(10n * WAD, f.erin.address))
+    // Every operator allocates 50% of its pools to an AVS that may slash 50%: 25% of each pool is slashable, read
+    // from magnitudes, so the empty pools count it too.
+    await expect(f.stETHVault.connect(f.alice).deposit(10n * WAD, f.alice.address))
       .to.be.revertedWithCustomError(f.manager, "SlashExposureBreached")
       .withArgs(2_500n, 1_000n);
+    expect(await f.lrt.totalSupply()).to.equal(0n);
+    await (await f.manager.setRiskCaps(10_000, 2_500)).wait();
+    await fourDeposits(f);
+    const report = await f.manager.riskReport();
+    expect([report.exposure, report.exposureBps, report.exposureOk]).to.deep.equal([10n * WAD, 2_500n, true]);
+    // Each node's fresh exposure is 25% of its 10 stETH, as cached: refreshing changes nothing; erin's deposit passes.
+    for (let i = 0; i < 4; ++i) {
+      await expect(f.manager.refreshExposure(i))
+        .to.emit(f.manager, "ExposureRefreshed")
+        .withArgs(i, (10n * WAD) / 4n);
+    }
+    await (await f.stETHVault.connect(f.erin).deposit(10n * WAD, f.erin.address)).wait();
     expect(await f.lrt.totalSupply()).to.equal(50n * WAD);
-    // Fix (LRTRisk._slashableFraction / nodeExposure): compute the slashable fraction of the pool as it will be after
-    // the deposit (with poolNet 0 it returns 0 today, so a node's first deposit is cached with no exposure), e.g. from
-    // magnitudes (allocated magnitude / maxMagnitude times each AVS's maxSlashWad), which does not depend on the pool's
-    // size; and check the total against every node's fresh exposure rather than caches.
     await expectSolvent(f);
   });
 });
