@@ -86,7 +86,9 @@ library LRTOperations {
     }
 
     /// @dev Fulfils the request at the head of `asset`'s queue from idle and returns its shares; if idle is short,
-    /// queues the vault withdrawals still needed and returns 0.
+    /// queues the vault withdrawals still needed and returns 0. While a slash request is pending on a pool the LRT
+    /// holds (`v.pendingRequests`), it fulfils nothing: the exit price is net of the reservation, so like the vault's exits the
+    /// request waits for the resolution and a veto leaves the requester whole (LRT review F2).
     function _fulfilHead(
         LRTStorage.Layout storage $,
         LRTStorage.Valuation memory v,
@@ -109,6 +111,7 @@ library LRTOperations {
             }
             return 0;
         }
+        if (v.pendingRequests != 0) return 0;
         // The payout leaves total value and the shares leave supply: later requests see the new figures.
         book.idle -= uint128(assets_);
         book.reserved += uint128(assets_);
@@ -376,7 +379,9 @@ library LRTOperations {
         if (controller == address(0)) revert ILRTManagerErrors.ZeroAddress();
         LRTStorage.Layout storage $ = LRTStorage.layout();
         uint8 index = $.assetConfig[$.assetOf[msg.sender]].index;
-        LRTStorage.Valuation memory v = LRTValuation.valuation($, true);
+        // The value at request is gross of pending slashes: the payout, min(value at request, value at fulfilment),
+        // bears a pending slash that executes and not one that is vetoed (fulfilment waits for them to resolve).
+        LRTStorage.Valuation memory v = LRTValuation.valuation($, false);
         uint256 value = LRTMathLib.toValueDown(shares, v.total, v.supply);
         if (value == 0) revert ILRTManagerErrors.ZeroAmount();
         id = _recordRequest($, index, shares, value, controller);

@@ -55,10 +55,15 @@ library LRTStorage {
         0x916e6f1d6a950794474f36c551260bc2d682249703bee422ef9bacdcdc880500;
 
     /// @dev Total value and its parts, at the entry or the exit price. `prices[i]` is 0 until asset i is priced.
+    /// `pendingOperator`/`pendingAsset`/`pendingRequests`: the first pool of a node with slash requests pending on it
+    /// (`pendingRequests` 0 if none).
     struct Valuation {
         uint256 total;
         uint256 supply;
         uint256 freeIdle;
+        address pendingOperator;
+        address pendingAsset;
+        uint256 pendingRequests;
         uint256[16] prices;
         uint256[16] units;
         uint256[16] nodeValues;

@@ -74,6 +74,13 @@ library LRTValuation {
             mask &= mask - 1;
             ILRTManagerTypes.Position storage pos = $.positions[i][a];
             IRestakingVaultTypes.Pool memory pool_ = vault.pool(operator, $.assetList[a]);
+            if (pool_.pendingRequests != 0 && v.pendingRequests == 0) {
+                (v.pendingOperator, v.pendingAsset, v.pendingRequests) = (
+                    operator,
+                    $.assetList[a],
+                    pool_.pendingRequests
+                );
+            }
             uint256 shares = uint256(pos.active) + pos.queued;
             value += exit
                 ? LRTMathLib.tokenValueDown(

@@ -4,15 +4,17 @@
  * Claims tried and results:
  *   F1 (Medium) FINDING  one request larger than the LRT's holdings of its asset blocks that asset's FIFO queue for
  *                        everyone behind it; there is no cancel, no partial fulfilment and no skip.
- *   F2 (Medium) FINDING  anyone can fulfil a request while a slash request is pending: the request is fixed at the
- *                        net value, and a later veto gives nothing back (the vault itself makes exits wait).
+ *   F2 (Medium) fixed    anyone could fulfil a request while a slash request was pending: the request was fixed at
+ *                        the net value, and a later veto gave nothing back. processRequests now waits while any pool
+ *                        the LRT holds has a pending request (PoolSlashPending), as the vault's exits do, and a
+ *                        request records its value gross of pending reservations.
  *   fails  dust requests (1 share each) ahead of a victim: served FIFO from idle, the victim is paid his value
  *          exactly, and the griefer pays more gas than the keeper.
  *   fails  requests and claims for someone else without approval; an operator approved on one entry point acting
  *          on another; a claim through the wrong entry point; minAssetsOut.
  *   fails  instant redemptions taking idle tokens owed to a pending request (claims are never starved).
  *   fails  a request while the node's pool is closed by a pending slash request: the withdrawal is queued from that
- *          pool and the request (made after the slash request) pays nothing of the execution again.
+ *          pool and the request (made after the slash request) bears the execution once, as every holder does.
  */
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -101,32 +103,23 @@ describe("Attack review (LRT): the ERC-7540 redemption queue", function () {
     return { ...f, slashId };
   }
 
-  it("FINDING (LRT review F2): erin fulfils alice's request while a slash request is pending; after the veto alice is left with 3.95 stETH instead of 4", async function () {
+  it("fixed (LRT review F2): erin's processRequests fulfils nothing while a slash request is pending; after the veto alice's request is fulfilled and she is paid her 4 stETH", async function () {
     const f = await loadFixture(requestedBeforeSlashRequest);
-    // erin (anyone) processes during the veto window: alice's value is fixed at the net price.
+    // erin (anyone) tries to process during the veto window: the request waits, like the vault's exits.
+    expect(await f.manager.connect(f.erin).processRequests.staticCall(f.stETHAddress, 1n)).to.equal(0n);
     await (await f.manager.connect(f.erin).processRequests(f.stETHAddress, 1n)).wait();
-    const paid = valueOf(4n * WAD, 40n * WAD - WAD / 2n, 40n * WAD);
-    expect(paid).to.equal(3_950_000_000_001_249_999n);
-    expect((await f.manager.request(1n)).status).to.equal(CLAIMABLE);
-    expect((await f.manager.request(1n)).amount).to.equal(paid);
+    expect((await f.manager.request(1n)).status).to.equal(PENDING);
     await (await f.slashingManager.connect(f.committee).vetoSlash(f.slashId)).wait();
+    await (await f.manager.connect(f.erin).processRequests(f.stETHAddress, 1n)).wait();
+    expect((await f.manager.request(1n)).amount).to.equal(4n * WAD);
     await expect(f.stETHVault.connect(f.alice).claim(1n, f.alice.address, 0n)).to.changeTokenBalance(
       f.stETH,
       f.alice,
-      paid,
+      4n * WAD,
     );
-    // The slash never happened, yet alice paid 0.049999999998750001 stETH of it; the 36 remaining shares keep it.
-    expect(await f.manager.totalValue(true)).to.equal(40n * WAD - paid);
+    // The slash never happened and nobody paid for it: the 36 remaining shares keep 36 stETH.
+    expect(await f.manager.totalValue(true)).to.equal(36n * WAD);
     expect(await f.lrt.totalSupply()).to.equal(36n * WAD);
-
-    // Had nobody processed before the veto, she would have received her 4 stETH.
-    const g = await loadFixture(requestedBeforeSlashRequest);
-    await (await g.slashingManager.connect(g.committee).vetoSlash(g.slashId)).wait();
-    await (await g.manager.processRequests(g.stETHAddress, 1n)).wait();
-    expect((await g.manager.request(1n)).amount).to.equal(4n * WAD);
-    // Fix (LRTOperations._fulfilHead): while a pool the LRT holds has a pending slash request, leave requests made
-    // before it pending (as RestakingVault.completeWithdrawal makes exits wait), or pay them at the gross value once
-    // the request is resolved; never fix a request's payout at a price net of an unresolved reservation.
     await expectSolvent(f);
   });
 
@@ -245,7 +238,7 @@ describe("Attack review (LRT): the ERC-7540 redemption queue", function () {
     await expectSolvent(f);
   });
 
-  it("a request while node 0's pool is closed by a pending slash request: queued from that pool; alice, who requested after the slash request, is paid her net value at request and nothing of the execution again", async function () {
+  it("a request while node 0's pool is closed by a pending slash request: queued from that pool; alice, who requested after the slash request, records her gross value and is paid the value after the execution: what her shares were worth net of the reservation, not less", async function () {
     const f = await loadFixture(lrtSlashFixture);
     await (await f.manager.setAllowedAVSs([f.avs.address])).wait();
     await fourDeposits(f);
@@ -256,7 +249,7 @@ describe("Attack review (LRT): the ERC-7540 redemption queue", function () {
       await f.stETHVault.connect(f.alice).requestRedeem(4n * WAD, f.alice.address, f.alice.address)
     ).wait();
     const atRequest = valueOf(4n * WAD, 40n * WAD - WAD / 2n, 40n * WAD);
-    expect((await f.manager.request(1n)).amount).to.equal(atRequest);
+    expect((await f.manager.request(1n)).amount, "gross of the pending reservation").to.equal(4n * WAD);
     const ids = await queuedIds(f, f.manager.processRequests(f.stETHAddress, 10n));
     expect(ids.length).to.equal(1);
     expect((await f.manager.withdrawalRecord(ids[0])).nodeIndex).to.equal(0n);
@@ -267,9 +260,9 @@ describe("Attack review (LRT): the ERC-7540 redemption queue", function () {
     expect(tv).to.equal(40n * WAD - WAD / 2n);
     const now = valueOf(4n * WAD, tv, supply);
     await (await f.manager.processRequests(f.stETHAddress, 10n)).wait();
-    // Made after the slash request: her value at request was already net, and the execution takes nothing more.
+    // Made after the slash request: she bears its execution once, as every holder does, and no more.
     expect(now).to.be.gte(atRequest);
-    expect((await f.manager.request(1n)).amount).to.equal(atRequest);
+    expect((await f.manager.request(1n)).amount).to.equal(now);
     await expectSolvent(f);
   });
 });

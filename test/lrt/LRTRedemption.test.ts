@@ -61,11 +61,11 @@ describe("LRT redemption (ERC-7540 request, process, claim)", function () {
       .withArgs(1, 3);
   });
 
-  it("a request made before a slash bears it; one made after does not pay for it", async function () {
+  it("a request made before a slash bears it; one made while its request is pending records its gross value and bears only what executes: both are paid the value after the execution", async function () {
     const f = await loadFixture(lrtSlashFixture);
     await (await f.manager.setAllowedAVSs([f.avs.address])).wait();
     await fourDeposits(f);
-    // alice requests before the slash request, bob after it.
+    // alice requests before the slash request, bob while it is pending.
     await (
       await f.stETHVault.connect(f.alice).requestRedeem(4n * WAD, f.alice.address, f.alice.address)
     ).wait();
@@ -75,8 +75,12 @@ describe("LRT redemption (ERC-7540 request, process, claim)", function () {
     const tvAfterRequest = await f.manager.totalValue(true);
     expect(tvAfterRequest).to.equal(40n * WAD - WAD / 2n);
     await (await f.stETHVault.connect(f.bob).requestRedeem(4n * WAD, f.bob.address, f.bob.address)).wait();
+    // bob's value at request is gross of the pending reservation (the entry valuation): a veto would leave him whole.
     const bobValue = (await f.manager.request(2)).amount;
-    expect(bobValue).to.equal(valueOf(4n * WAD, tvAfterRequest, 40n * WAD));
+    expect(bobValue).to.equal(valueOf(4n * WAD, await f.manager.totalValue(false), 40n * WAD));
+    expect(bobValue).to.equal(4n * WAD);
+    // Nothing is fulfilled while the request is pending (LRT review F2).
+    expect(await f.manager.processRequests.staticCall(f.stETHAddress, 2n)).to.equal(0n);
     await executeSlash(f, slashId);
     // Serve both from idle: the rate now prices every share net of the slash.
     await (await f.stETH.connect(f.erin).approve(await f.stETHVault.getAddress(), 100n * WAD)).wait();
@@ -92,9 +96,12 @@ describe("LRT redemption (ERC-7540 request, process, claim)", function () {
     const tv2 = await f.manager.totalValue(true);
     const supply2 = await f.lrt.totalSupply();
     await (await f.manager.processRequests(f.stETHAddress, 1n)).wait();
-    // bob requested at the net price: value now is no lower, so he gets his value at request.
-    expect(valueOf(4n * WAD, tv2, supply2)).to.be.gte(bobValue);
-    expect((await f.manager.request(2)).amount).to.equal(bobValue);
+    // bob bears the executed slash as alice does, and no more: he is paid the value now, which is what his shares
+    // were worth net of the reservation when he requested (or more).
+    const bobNow = valueOf(4n * WAD, tv2, supply2);
+    expect((await f.manager.request(2)).amount).to.equal(bobNow);
+    expect(bobNow).to.be.gte(valueOf(4n * WAD, tvAfterRequest, 40n * WAD));
+    expect(bobNow).to.be.lessThan(bobValue);
   });
 
   it("claims by amount (redeem/withdraw) and by request come out of one balance", async function () {
