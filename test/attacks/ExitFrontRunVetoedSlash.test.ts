@@ -34,6 +34,7 @@ import {
   DAY,
   EVIDENCE,
   EXECUTION_WINDOW,
+  EXIT_MARGIN,
   GATE_CYCLE,
   HOUR,
   JOIN_WINDOW,
@@ -232,7 +233,7 @@ describe("attack: a vetoed request front-runs a ready exit (review finding Mediu
     expect(aliceAssets, "alice bears her 20% too").to.equal(80n * WAD);
   });
 
-  it("a bounded completion: Y requests and executes in Bob's block before him; Bob's bound of 200 reverts AssetsBelowMinimum(paid, 200) and keeps his withdrawal; the bound passes at exactly `paid`, not at paid + 1, as tokens or as shares", async function () {
+  it("a bounded completion: Y requests and executes in Bob's block before him, which holds Bob's exit until EXIT_MARGIN after the request (WithdrawalGated); then Bob's bound of 200 reverts AssetsBelowMinimum(paid, 200) and keeps his withdrawal; the bound passes at exactly `paid`, not at paid + 1, as tokens or as shares", async function () {
     const f = await loadFixture(exitFixture);
     const { vault, sm, stETH, stETHAddress, operator1, bob } = f;
     // Y takes a third of its 60%: 0.2e18 of magnitude, 60 stETH, executed at once (no committee).
@@ -259,7 +260,14 @@ describe("attack: a vetoed request front-runs a ready exit (review finding Mediu
     expectMinedAt(block.receipts[0], 0, "Y's request");
     expectMinedAt(block.receipts[1], 1, "the execution");
     expect(block.receipts[2].index).to.equal(2);
-    await expectMinedRevert(block.receipts[2], vault, "AssetsBelowMinimum", [paid, BOB_STETH]);
+    // Y's request started the pool's epoch in Bob's block: Bob, ready before its join window closed, waits
+    // EXIT_MARGIN after its start.
+    await expectMinedRevert(block.receipts[2], vault, "WithdrawalGated", [f.bobId, f.readyAt + EXIT_MARGIN]);
+    const bound = await sameBlock(
+      [{ tip: 1n, send: (o) => vault.connect(bob).completeWithdrawal(f.bobId, true, BOB_STETH, o) }],
+      f.readyAt + EXIT_MARGIN,
+    );
+    await expectMinedRevert(bound.receipts[0], vault, "AssetsBelowMinimum", [paid, BOB_STETH]);
     expect(await stETH.balanceOf(bob.address)).to.equal(STAKER_FUNDS - BOB_STETH);
     expect((await vault.withdrawal(f.bobId))[1].shares).to.equal(f.bobShares);
 
@@ -275,7 +283,7 @@ describe("attack: a vetoed request front-runs a ready exit (review finding Mediu
     );
   });
 
-  it("1 wei: Y's request of 1 wei of fraction reserves 300 wei and holds Bob's exit all the same; without a committee Bob executes it himself and leaves in the same block, 200 wei poorer", async function () {
+  it("1 wei: Y's request of 1 wei of fraction reserves 300 wei and holds Bob's exit all the same; without a committee Bob executes it himself at once and leaves EXIT_MARGIN after the request, 200 wei poorer", async function () {
     const f = await loadFixture(exitFixture);
     const { vault, sm, stETH, stETHAddress, operator1, bob } = f;
     const { totalShares } = await poolView(f, operator1.address, stETHAddress);
@@ -300,7 +308,8 @@ describe("attack: a vetoed request front-runs a ready exit (review finding Mediu
     ]);
     const [, dustReserved] = await sm.slashedAsset(1n, 0n);
     expect([dustReserved.magnitude, dustReserved.amount]).to.deep.equal([1n, 300n]);
-    // Without a committee the request is executable at once: Bob executes it and leaves, 200 wei poorer.
+    // Without a committee the request is executable at once: Bob executes it; the epoch it started holds his exit
+    // until EXIT_MARGIN after it, when he leaves, 200 wei poorer.
     const paid = toAssetsDown(f.bobShares, POOL_STETH - 300n, totalShares);
     expect(paid).to.equal(BOB_STETH - 200n);
     const out = await sameBlock([
@@ -308,11 +317,17 @@ describe("attack: a vetoed request front-runs a ready exit (review finding Mediu
       { tip: 1n, send: (o) => vault.connect(bob).completeWithdrawal(f.bobId, true, paid, o) },
     ]);
     expectMinedAt(out.receipts[0], 0, "Bob's execution of the dust request");
-    expectMinedAt(out.receipts[1], 1, "Bob's completion");
+    expect(dust.timestamp).to.equal(f.readyAt);
+    await expectMinedRevert(out.receipts[1], vault, "WithdrawalGated", [f.bobId, f.readyAt + EXIT_MARGIN]);
+    const leave = await sameBlock(
+      [{ tip: 1n, send: (o) => vault.connect(bob).completeWithdrawal(f.bobId, true, paid, o) }],
+      f.readyAt + EXIT_MARGIN,
+    );
+    expectMinedAt(leave.receipts[0], 0, "Bob's completion");
     expect(await stETH.balanceOf(bob.address)).to.equal(STAKER_FUNDS - BOB_STETH + paid);
   });
 
-  it("100%: Y's request of its whole allocation reserves 60% of the pool and holds Bob; its cancellation by Y's slasher gives Bob back his 200", async function () {
+  it("100%: Y's request of its whole allocation reserves 60% of the pool and holds Bob; its cancellation by Y's slasher gives Bob back his 200, EXIT_MARGIN after the request", async function () {
     const f = await loadFixture(exitFixture);
     const { vault, sm, stETH, stETHAddress, operator1, bob } = f;
     const block = await sameBlock(
@@ -334,6 +349,12 @@ describe("attack: a vetoed request front-runs a ready exit (review finding Mediu
     const [, reserved] = await sm.slashedAsset(1n, 0n);
     expect([reserved.magnitude, reserved.amount]).to.deep.equal([ALLOC.yStETH, (POOL_STETH * 6n) / 10n]);
     await (await sm.connect(f.slasher2).cancelSlash(1n)).wait();
+    // The request started the pool's epoch at readyAt: Bob waits EXIT_MARGIN after it.
+    expect(block.timestamp).to.equal(f.readyAt);
+    await expect(vault.connect(bob).completeWithdrawal(f.bobId, true, BOB_STETH))
+      .to.be.revertedWithCustomError(vault, "WithdrawalGated")
+      .withArgs(f.bobId, f.readyAt + EXIT_MARGIN);
+    await time.setNextBlockTimestamp(f.readyAt + EXIT_MARGIN);
     await expect(vault.connect(bob).completeWithdrawal(f.bobId, true, BOB_STETH)).to.changeTokenBalance(
       stETH,
       bob,
@@ -341,11 +362,11 @@ describe("attack: a vetoed request front-runs a ready exit (review finding Mediu
     );
   });
 
-  it("the count, not the tokens: with X's and Y's requests pending Bob's exit reverts PoolSlashPending(.., 2), then (.., 1) after X's veto, and goes through once Y's slasher cancels", async function () {
+  it("the count, not the tokens: with X's and Y's requests pending Bob's exit reverts PoolSlashPending(.., 2), then (.., 1) after X's veto, and goes through once Y's slasher cancels, EXIT_MARGIN after X's request", async function () {
     const f = await loadFixture(exitFixture);
     const { vault, sm, stETH, stETHAddress, operator1, bob } = f;
     await time.setNextBlockTimestamp(f.readyAt);
-    await request(f, f.slasher, f.avs.address, operator1.address, F_X);
+    const { at } = await request(f, f.slasher, f.avs.address, operator1.address, F_X);
     await request(f, f.slasher2, f.avs2.address, operator1.address, WAD / 10n);
     await expect(vault.connect(bob).completeWithdrawal(f.bobId, true, 0n))
       .to.be.revertedWithCustomError(vault, "PoolSlashPending")
@@ -355,6 +376,12 @@ describe("attack: a vetoed request front-runs a ready exit (review finding Mediu
       .to.be.revertedWithCustomError(vault, "PoolSlashPending")
       .withArgs(operator1.address, stETHAddress, 1n);
     await (await sm.connect(f.slasher2).cancelSlash(2n)).wait();
+    // X's request started the pool's epoch (Y's joined it): Bob waits EXIT_MARGIN after its start.
+    expect((await magnitudesView(f, operator1.address, stETHAddress)).gateAt).to.equal(at);
+    await expect(vault.connect(bob).completeWithdrawal(f.bobId, true, BOB_STETH))
+      .to.be.revertedWithCustomError(vault, "WithdrawalGated")
+      .withArgs(f.bobId, at + EXIT_MARGIN);
+    await time.setNextBlockTimestamp(at + EXIT_MARGIN);
     await expect(vault.connect(bob).completeWithdrawal(f.bobId, true, BOB_STETH)).to.changeTokenBalance(
       stETH,
       bob,
@@ -363,7 +390,7 @@ describe("attack: a vetoed request front-runs a ready exit (review finding Mediu
   });
 
   describe("the bound on how long one slasher keeps the exit closed", function () {
-    it("a veto or the slasher's own cancel does not reset the cooldown: a re-request in the veto's block reverts SlashCooldown(X, operator1, stETH, t0 + 5 days) and Bob leaves in that same block", async function () {
+    it("a veto or the slasher's own cancel does not reset the cooldown: a re-request in the veto's block reverts SlashCooldown(X, operator1, stETH, t0 + 5 days), as does one ahead of Bob's completion EXIT_MARGIN after the request, when Bob leaves", async function () {
       const f = await loadFixture(exitFixture);
       const { vault, sm, stETH, stETHAddress, operator1, bob } = f;
       await time.setNextBlockTimestamp(f.readyAt);
@@ -391,7 +418,27 @@ describe("attack: a vetoed request front-runs a ready exit (review finding Mediu
         stETHAddress,
         nextRequestAt,
       ]);
-      expectMinedAt(block.receipts[2], 2, "Bob's completion");
+      // The request started the pool's epoch at t0: Bob waits EXIT_MARGIN after it, and the slasher still cannot
+      // request then.
+      await expectMinedRevert(block.receipts[2], vault, "WithdrawalGated", [f.bobId, at + EXIT_MARGIN]);
+      const leave = await sameBlock(
+        [
+          {
+            tip: 50n,
+            send: (o) =>
+              sm.connect(f.slasher).requestSlash(f.avs.address, operator1.address, F_X, EVIDENCE, o),
+          },
+          { tip: 1n, send: (o) => vault.connect(bob).completeWithdrawal(f.bobId, true, BOB_STETH, o) },
+        ],
+        at + EXIT_MARGIN,
+      );
+      await expectMinedRevert(leave.receipts[0], sm, "SlashCooldown", [
+        f.avs.address,
+        operator1.address,
+        stETHAddress,
+        nextRequestAt,
+      ]);
+      expectMinedAt(leave.receipts[1], 1, "Bob's completion");
       expect(await stETH.balanceOf(bob.address)).to.equal(STAKER_FUNDS);
     });
 

@@ -35,6 +35,7 @@ import {
   AVS_VETO_WINDOW,
   EXECUTION_WINDOW,
   EXIT_BUFFER,
+  EXIT_MARGIN,
   GATE_CYCLE,
   JOIN_WINDOW,
   MAX_VETO_WINDOW,
@@ -300,7 +301,9 @@ describe("Slashing scenarios", function () {
     await time.increase(DEFAULT_WITHDRAWAL_DELAY);
     await world.check();
 
-    // The slasher's 20% request lands first (a higher tip); Bob's completion, with his minimum, waits.
+    // The slasher's 20% request lands first (a higher tip) and starts the pool's epoch at s; Bob's completion, with
+    // his minimum, waits.
+    const s = await nextTimestamp();
     const { id } = await world.requestChecked({
       avs: f.avs.address,
       slasher: f.slasher,
@@ -317,9 +320,17 @@ describe("Slashing scenarios", function () {
     expect(await world.completionRefused(f.bob, bobId, op.address, stETH)).to.equal(1n);
     await world.check();
 
-    // The committee vetoes: Bob receives all 200, the stakers who stayed keep theirs.
+    // The committee vetoes: the pool reopens, but Bob, ready before the epoch's join window closed, is held until
+    // EXIT_MARGIN after its start (docs/slashing.md "Pending requests close the pool"); then he receives all 200, the
+    // stakers who stayed keep theirs.
     await (await sm.connect(f.committee).vetoSlash(id)).wait();
     await world.check();
+    expect(await gateAtOf(f, op.address, stETH)).to.equal(s);
+    await expect(f.vault.connect(f.bob).completeWithdrawal(bobId, true, full))
+      .to.be.revertedWithCustomError(f.vault, "WithdrawalGated")
+      .withArgs(bobId, s + EXIT_MARGIN);
+    expect((await f.vault.withdrawableAmount(bobId))[1]).to.equal(s + EXIT_MARGIN);
+    await time.setNextBlockTimestamp(s + EXIT_MARGIN);
     expect(await world.complete(f.bob, bobId, full)).to.equal(full);
     await world.check();
     for (const [staker, deposited] of [
@@ -362,9 +373,14 @@ describe("Slashing scenarios", function () {
     )
       .to.be.revertedWithCustomError(sm, "SlashCooldown")
       .withArgs(f.avs.address, op.address, stETH, nextRequestAt);
-    // The pool is open: Bob leaves whole.
+    // The pool is open: Bob, held until EXIT_MARGIN after the request that started the pool's epoch, then leaves
+    // whole.
     const p = await poolOf(f, op.address, stETH);
     const worth = toAssetsDown(bobShares, p.totalAssets, p.totalShares);
+    await expect(f.vault.connect(f.bob).completeWithdrawal(bobId, true, worth))
+      .to.be.revertedWithCustomError(f.vault, "WithdrawalGated")
+      .withArgs(bobId, requestAt + EXIT_MARGIN);
+    await time.setNextBlockTimestamp(requestAt + EXIT_MARGIN);
     expect(await world.complete(f.bob, bobId, worth)).to.equal(worth);
     expectClose(worth, 200n * WAD, 1n, "bob leaves whole");
     await world.check();

@@ -216,7 +216,15 @@ describe("Exits and pending requests", function () {
       totalShares: aliceShares + bobShares,
       pendingRequests: 0n,
     });
-    // bob leaves whole, and alice keeps hers: nobody paid for the vetoed request
+    // the request started the pool's epoch at readyAt: bob, ready before its join window closed, waits until
+    // EXIT_MARGIN after its start (docs/slashing.md, "Pending requests close the pool")
+    expect((await f.sm.magnitudes(f.operator1.address, stETH))[0].gateAt).to.equal(readyAt);
+    await expect(f.vault.connect(f.bob).completeWithdrawal(id, true, bobValue))
+      .to.be.revertedWithCustomError(f.vault, "WithdrawalGated")
+      .withArgs(id, readyAt + EXIT_MARGIN);
+    expect((await f.vault.withdrawableAmount(id))[1]).to.equal(readyAt + EXIT_MARGIN);
+    // then bob leaves whole, and alice keeps hers: nobody paid for the vetoed request
+    await time.setNextBlockTimestamp(readyAt + EXIT_MARGIN);
     await (await f.vault.connect(f.bob).completeWithdrawal(id, true, bobValue)).wait();
     expect((await f.stETH.balanceOf(f.bob.address)) - balance).to.equal(bobValue);
     expect(bobValue, "200 stETH less at most 1 wei of rounding").to.be.gte(BOB - 1n);
@@ -244,7 +252,16 @@ describe("Exits and pending requests", function () {
       ALICE + BOB - 27n * WAD,
     );
     const slashedValue = toAssetsDown(bobShares, ALICE + BOB - 27n * WAD, aliceShares + bobShares);
+    // the request started the pool's epoch in that block: bob waits until EXIT_MARGIN after it (docs/slashing.md,
+    // "Pending requests close the pool"); then his minimum still refuses the slashed value
     expect(show(await revertOf(completion.hash, f.vault))).to.equal(
+      show({ name: "WithdrawalGated", args: [id, readyAt + EXIT_MARGIN] }),
+    );
+    const [bounded] = await mineInOneBlock(readyAt + EXIT_MARGIN, [
+      (o) => f.vault.connect(f.bob).completeWithdrawal(id, true, bobValue, o),
+    ]);
+    expect(bounded.status, "the bounded completion reverts").to.equal(0);
+    expect(show(await revertOf(bounded.hash, f.vault))).to.equal(
       show({ name: "AssetsBelowMinimum", args: [slashedValue, bobValue] }),
     );
     // bob accepts the slashed value: he bears the slash that executed before he left
