@@ -174,6 +174,9 @@ interface ILRTManagerErrors is ILRTManagerTypes {
     error NoNodeAvailable(address asset);
     /// @notice Node `index` was undelegated by its operator and takes no stake.
     error NodeUndelegated(uint256 index);
+    /// @notice A redemption request in `asset` worth `value` exceeds what the LRT holds of that asset (idle and in the
+    /// nodes) beyond the value already owed to its pending requests: `available`.
+    error RedeemExceedsAssetLiquidity(address asset, uint256 value, uint256 available);
 }
 
 /// @title ILRTManagerEvents

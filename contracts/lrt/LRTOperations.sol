@@ -384,6 +384,16 @@ library LRTOperations {
         LRTStorage.Valuation memory v = LRTValuation.valuation($, false);
         uint256 value = LRTMathLib.toValueDown(shares, v.total, v.supply);
         if (value == 0) revert ILRTManagerErrors.ZeroAmount();
+        // A request must be payable in its asset: one larger than the LRT's holdings of it would block the asset's FIFO
+        // queue for everyone behind it (LRT review F1).
+        (uint256 held, uint256 owed) = (v.assetValues[index], $.books[index].pendingRedeemValue);
+        if (value + owed > held) {
+            revert ILRTManagerErrors.RedeemExceedsAssetLiquidity(
+                $.assetList[index],
+                value,
+                held > owed ? held - owed : 0
+            );
+        }
         id = _recordRequest($, index, shares, value, controller);
         emit ILRTManagerEvents.RedeemRequested(id, controller, owner, caller, $.assetList[index], shares, value);
         $.token.escrowFrom(owner, spender, shares);

@@ -56,7 +56,7 @@ library LRTStorage {
 
     /// @dev Total value and its parts, at the entry or the exit price. `prices[i]` is 0 until asset i is priced.
     /// `pendingOperator`/`pendingAsset`/`pendingRequests`: the first pool of a node with slash requests pending on it
-    /// (`pendingRequests` 0 if none).
+    /// (`pendingRequests` 0 if none). `assetValues[a]`: the value held in asset a, idle and in the nodes' pools.
     struct Valuation {
         uint256 total;
         uint256 supply;
@@ -67,6 +67,7 @@ library LRTStorage {
         uint256[16] prices;
         uint256[16] units;
         uint256[16] nodeValues;
+        uint256[16] assetValues;
     }
 
     /// @dev The manager's storage.

@@ -34,6 +34,7 @@ library LRTValuation {
                 ? LRTMathLib.tokenValueDown(idle, price, v.units[a])
                 : LRTMathLib.tokenValueUp(idle, price, v.units[a]);
             v.total += idleValue;
+            v.assetValues[a] = idleValue;
             v.freeIdle += idleValue > pendingValue ? idleValue - pendingValue : 0;
         }
         uint256 count = $.nodeCount;
@@ -81,8 +82,24 @@ library LRTValuation {
                     pool_.pendingRequests
                 );
             }
-            uint256 shares = uint256(pos.active) + pos.queued;
-            value += exit
+            uint256 assetValue = _sharesValue($, v, a, uint256(pos.active) + pos.queued, pool_, exit);
+            v.assetValues[a] += assetValue;
+            value += assetValue;
+        }
+    }
+
+    /// @dev `shares` of pool `pool_` in asset `a`: gross and rounded up at the entry price, net of pending slashes and
+    /// rounded down at the exit price.
+    function _sharesValue(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v,
+        uint8 a,
+        uint256 shares,
+        IRestakingVaultTypes.Pool memory pool_,
+        bool exit
+    ) internal view returns (uint256) {
+        return
+            exit
                 ? LRTMathLib.tokenValueDown(
                     LRTMathLib.poolAssetsDown(shares, pool_.totalAssets - pool_.pendingSlash, pool_.totalShares),
                     price($, v, a),
@@ -93,7 +110,6 @@ library LRTValuation {
                     price($, v, a),
                     v.units[a]
                 );
-        }
     }
 
     /// @dev Node `i`'s pending rewards in the assets of `rewardMask`, net of the protocol fee, rounded down. The node

@@ -2,8 +2,9 @@
  * Attack review of the LRT (issue #10), class 3: the ERC-7540 redemption queue.
  *
  * Claims tried and results:
- *   F1 (Medium) FINDING  one request larger than the LRT's holdings of its asset blocks that asset's FIFO queue for
- *                        everyone behind it; there is no cancel, no partial fulfilment and no skip.
+ *   F1 (Medium) fixed    one request larger than the LRT's holdings of its asset blocked that asset's FIFO queue for
+ *                        everyone behind it. A request now reverts RedeemExceedsAssetLiquidity unless the LRT holds
+ *                        its value in that asset (idle and in the nodes) beyond what earlier requests are owed.
  *   F2 (Medium) fixed    anyone could fulfil a request while a slash request was pending: the request was fixed at
  *                        the net value, and a later veto gave nothing back. processRequests now waits while any pool
  *                        the LRT holds has a pending request (PoolSlashPending), as the vault's exits do, and a
@@ -34,56 +35,44 @@ const PENDING = 1n;
 const CLAIMABLE = 2n;
 
 describe("Attack review (LRT): the ERC-7540 redemption queue", function () {
-  it("FINDING (LRT review F1): a request above the LRT's rETH holdings blocks every later rETH request; the attacker keeps his full value, alice's shares stay locked", async function () {
+  it("fixed (LRT review F1): a request above the LRT's rETH holdings reverts RedeemExceedsAssetLiquidity with what is available; erin can ask for the 10 of the 11 ETH of rETH there is, alice for at most the 1 ETH left, and both are served in turn", async function () {
     const f = await loadFixture(lrtFixture);
     // alice holds the LRT's only rETH: 10 rETH (11 ETH) in node 0; erin deposits 100 stETH (node 1).
     await (await f.rETHVault.connect(f.alice).deposit(10n * WAD, f.alice.address)).wait();
     await (await f.stETHVault.connect(f.erin).deposit(100n * WAD, f.erin.address)).wait();
     const erinShares = await f.lrt.balanceOf(f.erin.address);
-    const [tv, supply] = [await f.manager.totalValue(true), await f.lrt.totalSupply()];
-    // erin asks for all her value in rETH: 100 ETH = 90.9 rETH, far more than the 10 rETH the LRT holds.
+    const [tv, supply] = [await f.manager.totalValue(false), await f.lrt.totalSupply()];
+    // erin asks for all her value in rETH: 100 ETH = 90.9 rETH, far more than the 10 rETH (11 ETH) the LRT holds.
+    await expect(f.rETHVault.connect(f.erin).requestRedeem(erinShares, f.erin.address, f.erin.address))
+      .to.be.revertedWithCustomError(f.manager, "RedeemExceedsAssetLiquidity")
+      .withArgs(f.rETHAddress, valueOf(erinShares, tv, supply), 11n * WAD);
+    // She can ask for what there is: 10 ETH of rETH; then alice's 2 ETH would exceed the 1 ETH left.
+    const erinPart = (erinShares * 10n) / 100n;
+    await (await f.rETHVault.connect(f.erin).requestRedeem(erinPart, f.erin.address, f.erin.address)).wait();
+    expect((await f.manager.request(1n)).amount).to.equal(valueOf(erinPart, tv, supply));
+    await expect(f.rETHVault.connect(f.alice).requestRedeem(2n * WAD, f.alice.address, f.alice.address))
+      .to.be.revertedWithCustomError(f.manager, "RedeemExceedsAssetLiquidity")
+      .withArgs(f.rETHAddress, valueOf(2n * WAD, tv, supply), 11n * WAD - valueOf(erinPart, tv, supply));
     await (
-      await f.rETHVault.connect(f.erin).requestRedeem(erinShares, f.erin.address, f.erin.address)
+      await f.rETHVault.connect(f.alice).requestRedeem(WAD / 2n, f.alice.address, f.alice.address)
     ).wait();
-    const erinValue = valueOf(erinShares, tv, supply);
-    expect((await f.manager.request(1n)).amount).to.equal(erinValue);
-    // alice, behind her, asks for 1 share's worth... 1e18 shares.
-    await (await f.rETHVault.connect(f.alice).requestRedeem(WAD, f.alice.address, f.alice.address)).wait();
-    // Processing queues every rETH share the LRT has (node 0), then waits at erin's request.
-    const ids = await queuedIds(f, f.manager.processRequests(f.rETHAddress, 10n));
-    expect(ids.length).to.equal(1);
-    expect((await f.manager.position(0, f.rETHAddress)).active).to.equal(0n);
-    await time.increase(DEFAULT_WITHDRAWAL_DELAY);
-    await (await f.manager.completeWithdrawals(ids)).wait();
-    const idle = (await f.manager.assetBook(f.rETHAddress)).idle;
-    expect(idle).to.equal(10n * WAD);
-    // erin's request needs 90.909... rETH; the queue can neither pay it nor find more: nothing is fulfilled, ever.
-    const erinNeeds = (erinValue * WAD) / RETH_PRICE;
-    expect(erinNeeds).to.be.greaterThan(90n * WAD);
-    expect(await f.manager.processRequests.staticCall(f.rETHAddress, 10n)).to.equal(0n);
-    expect(await queuedIds(f, f.manager.processRequests(f.rETHAddress, 10n))).to.deep.equal([]);
-    // alice's 1e18 shares (1.1 ETH of value, payable 100 times over from the 10 idle rETH) stay locked: no cancel.
-    const book = await f.manager.assetBook(f.rETHAddress);
-    expect([book.head, book.tail, book.idle, book.reserved, book.inFlightRedeem]).to.deep.equal([
-      0n,
-      2n,
-      10n * WAD,
-      0n,
-      0n,
+    // Processing queues the rETH the head request needs; after the delay erin is fulfilled, and the next round does
+    // the same for alice.
+    for (const request of [1n, 2n]) {
+      const ids = await queuedIds(f, f.manager.processRequests(f.rETHAddress, 10n));
+      expect(ids.length).to.equal(1);
+      await time.increase(DEFAULT_WITHDRAWAL_DELAY);
+      await (await f.manager.completeWithdrawals(ids)).wait();
+      expect(await f.manager.processRequests.staticCall(f.rETHAddress, 1n), `request ${request}`).to.equal(
+        1n,
+      );
+      await (await f.manager.processRequests(f.rETHAddress, 1n)).wait();
+    }
+    expect([(await f.manager.request(1n)).status, (await f.manager.request(2n)).status]).to.deep.equal([
+      CLAIMABLE,
+      CLAIMABLE,
     ]);
-    expect((await f.manager.request(2n)).status).to.equal(PENDING);
-    expect(await f.rETHVault.pendingRedeemRequest(2n, f.alice.address)).to.equal(WAD);
-    expect(await f.rETHVault.maxWithdraw(f.alice.address)).to.equal(0n);
-    expect(f.rETHVault.interface.getFunction("cancelRedeemRequest")).to.equal(null);
-    expect(await f.lrt.balanceOf(f.alice.address)).to.equal(10n * WAD);
-    // Nor can the idle rETH leave instantly: it is all committed to the pending requests.
-    await expect(f.manager.connect(f.alice).instantRedeem(WAD, f.rETHAddress, 0n, f.alice.address))
-      .to.be.revertedWithCustomError(f.manager, "InsufficientBuffer")
-      .withArgs(f.rETHAddress, 0n, 909_090_909_090_909_090n);
-    // erin is left with a pending request still worth her full value; alice with 1e18 locked shares and nothing
-    // claimable. Fix: cap a request at what its asset can pay (or fulfil the head partially), and allow a pending
-    // request to be cancelled by its controller.
-    expect((await f.manager.request(1n)).status).to.equal(PENDING);
+    expect((await f.manager.request(2n)).amount).to.equal((valueOf(WAD / 2n, tv, supply) * WAD) / RETH_PRICE);
     await expectSolvent(f);
   });
 
@@ -171,7 +160,8 @@ describe("Attack review (LRT): the ERC-7540 redemption queue", function () {
     await expect(f.stETHVault.connect(f.bob).requestRedeem(1n, f.bob.address, f.alice.address))
       .to.be.revertedWithCustomError(f.lrt, "ERC20InsufficientAllowance")
       .withArgs(f.bob.address, 0n, 1n);
-    // carol is alice's operator on the stETH entry point only.
+    // carol is alice's operator on the stETH entry point only (dave's rETH gives the rETH queue something to pay).
+    await (await f.rETHVault.connect(f.dave).deposit(10n * WAD, f.dave.address)).wait();
     await (await f.stETHVault.connect(f.alice).setOperator(f.carol.address, true)).wait();
     await expect(f.rETHVault.connect(f.carol).requestRedeem(2n * WAD, f.carol.address, f.alice.address))
       .to.be.revertedWithCustomError(f.lrt, "ERC20InsufficientAllowance")
