@@ -23,6 +23,7 @@ import { Prng } from "../helpers/prng";
 import {
   EVIDENCE,
   EXECUTION_WINDOW,
+  EXIT_MARGIN,
   GATE_CYCLE,
   JOIN_WINDOW,
   STATUS,
@@ -242,8 +243,14 @@ describe("Attack: a request that reserves no tokens leaves the pool open (issue 
       await expect(f.sm.connect(f.slasher2).requestSlash(Y, op, WAD, EVIDENCE))
         .to.be.revertedWithCustomError(f.sm, "NothingToSlash")
         .withArgs(op, Y);
-      // The exits that waited now complete: bob's half of 2 wei pays floor(1e6 * (1 + 1) / (2e6 + 1e6)) = 0 (Y took a
-      // wei of his 2), and erin's 10 stETH come in as shares of the pool as it is now.
+      // The exits that waited now complete, EXIT_MARGIN after X's request started the pool's epoch (an AVS the epoch
+      // held off gets that long to request first): bob's half of 2 wei pays floor(1e6 * (1 + 1) / (2e6 + 1e6)) = 0 (Y
+      // took a wei of his 2), and erin's 10 stETH come in as shares of the pool as it is now.
+      const { gateAt } = await gateView(f, op, stETH);
+      await expect(f.vault.connect(f.bob).completeWithdrawal(f.bobExit, true, 1n))
+        .to.be.revertedWithCustomError(f.vault, "WithdrawalGated")
+        .withArgs(f.bobExit, gateAt + EXIT_MARGIN);
+      await time.increaseTo(gateAt + EXIT_MARGIN);
       await expect(f.vault.connect(f.bob).completeWithdrawal(f.bobExit, true, 1n))
         .to.be.revertedWithCustomError(f.vault, "AssetsBelowMinimum")
         .withArgs(0n, 1n);
