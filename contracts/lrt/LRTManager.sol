@@ -259,7 +259,7 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
         AssetConfig memory c = $.assetConfig[$.assetOf[msg.sender]];
         LRTStorage.Valuation memory v = LRTValuation.valuation($, false);
         uint256 value = LRTMathLib.toValueUp(shares, v.total, v.supply);
-        assets_ = LRTMathLib.toTokensUp(value, LRTValuation.price($, v, c.index), 10 ** c.decimals);
+        assets_ = LRTMathLib.toTokensUp(value, LRTValuation.tradePrice($, v, c.index), 10 ** c.decimals);
         _deposit(caller, assets_, receiver, shares, shares);
     }
 
@@ -338,7 +338,7 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
         LRTStorage.Layout storage $ = LRTStorage.layout();
         AssetConfig memory c = LRTStorage.config($, asset);
         LRTStorage.Valuation memory v = LRTValuation.valuation($, false);
-        uint256 value = LRTMathLib.tokenValueDown(assets_, LRTValuation.price($, v, c.index), 10 ** c.decimals);
+        uint256 value = LRTMathLib.tokenValueDown(assets_, LRTValuation.tradePrice($, v, c.index), 10 ** c.decimals);
         return LRTMathLib.toSharesDown(value, v.total, v.supply);
     }
 
@@ -348,7 +348,7 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
         AssetConfig memory c = LRTStorage.config($, asset);
         LRTStorage.Valuation memory v = LRTValuation.valuation($, false);
         uint256 value = LRTMathLib.toValueUp(shares, v.total, v.supply);
-        return LRTMathLib.toTokensUp(value, LRTValuation.price($, v, c.index), 10 ** c.decimals);
+        return LRTMathLib.toTokensUp(value, LRTValuation.tradePrice($, v, c.index), 10 ** c.decimals);
     }
 
     /// @inheritdoc ILRTManager
@@ -501,7 +501,7 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
         uint256 exactShares
     ) internal returns (uint256 shares, uint256 value, uint8 n) {
         LRTStorage.Valuation memory v = LRTValuation.valuation($, false);
-        value = LRTMathLib.tokenValueDown(assets_, LRTValuation.price($, v, c.index), 10 ** c.decimals);
+        value = LRTMathLib.tokenValueDown(assets_, LRTValuation.tradePrice($, v, c.index), 10 ** c.decimals);
         shares = exactShares != 0 ? exactShares : LRTMathLib.toSharesDown(value, v.total, v.supply);
         n = LRTStorage.IDLE;
         if (v.freeIdle >= LRTMathLib.bpsDown(v.total + value, $.policy.bufferBps)) {

@@ -129,7 +129,7 @@ library LRTOperations {
         uint256 price = v.prices[c.index];
         uint256 unit = 10 ** c.decimals;
         uint256 value = Math.min(valueAtRequest, LRTMathLib.toValueDown(shares, v.total, v.supply));
-        uint256 assets_ = LRTMathLib.toTokensDown(value, price, unit);
+        uint256 assets_ = LRTMathLib.toTokensDown(value, v.tradePrices[c.index], unit);
         if (assets_ > book.idle) {
             uint256 shortfall = assets_ - book.idle;
             if (shortfall > book.inFlightRedeem) {
@@ -270,7 +270,7 @@ library LRTOperations {
         LRTStorage.Valuation memory v = LRTValuation.valuation($, true);
         uint256 price = LRTValuation.price($, v, c.index);
         uint256 value = LRTMathLib.toValueDown(shares, v.total, v.supply);
-        uint256 gross = LRTMathLib.toTokensDown(value, price, 10 ** c.decimals);
+        uint256 gross = LRTMathLib.toTokensDown(value, LRTValuation.tradePrice($, v, c.index), 10 ** c.decimals);
         uint256 free = freeIdle(book, price, c.decimals);
         if (gross > free || gross == 0) revert ILRTManagerErrors.InsufficientBuffer($.assetList[c.index], free, gross);
         ILRTManagerTypes.Policy memory p = $.policy;
