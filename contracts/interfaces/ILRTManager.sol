@@ -174,6 +174,8 @@ interface ILRTManagerErrors is ILRTManagerTypes {
     error NoNodeAvailable(address asset);
     /// @notice Node `index` was undelegated by its operator and takes no stake.
     error NodeUndelegated(uint256 index);
+    /// @notice Node `index` cannot be redelegated yet: it is still delegated, not synced, or still holds shares.
+    error NodeNotEmpty(uint256 index);
     /// @notice A redemption request in `asset` worth `value` exceeds what the LRT holds of that asset (idle and in the
     /// nodes) beyond the value already owed to its pending requests: `available`.
     error RedeemExceedsAssetLiquidity(address asset, uint256 value, uint256 available);
@@ -219,6 +221,8 @@ interface ILRTManagerEvents is ILRTManagerTypes {
     event WithdrawalCompleted(uint256 indexed id, uint8 indexed nodeIndex, address indexed asset, uint256 assets);
     /// @notice Node `index`'s operator undelegated it; its shares became the listed withdrawals.
     event NodeUndelegatedSynced(uint256 indexed index, uint256[] ids);
+    /// @notice Node `index`, undelegated by `oldOperator` and emptied, was delegated to `newOperator`.
+    event NodeRedelegated(uint256 indexed index, address indexed oldOperator, address indexed newOperator);
     /// @notice Redemption request `id` of `shares` locked from `owner` for `controller`, worth `value` at request.
     event RedeemRequested(
         uint256 indexed id,
@@ -280,7 +284,9 @@ interface ILRTManager is ILRTManagerErrors, ILRTManagerEvents {
     /// @param cap The deposit cap in tokens.
     /// @param enabled Whether deposits are accepted.
     /// @param countRewards Whether the nodes' pending rewards in `asset` count in total value (it must be a reward
-    /// token of the distributor, else this reverts with the distributor's RewardTokenNotAllowed).
+    /// token of the distributor, else this reverts with the distributor's RewardTokenNotAllowed). Turning it off first
+    /// harvests, so that the rewards counted until then stay in the rate; turning it on adds the nodes' pending rewards
+    /// in `asset` to the rate at once (an admin decision, timelocked in deployments).
     function setAssetConfig(address asset, uint256 cap, bool enabled, bool countRewards) external;
 
     /// @notice Deploys a node (BeaconProxy) delegated to `operator`. Role: MANAGER_ROLE. At most 16 nodes.
@@ -288,6 +294,12 @@ interface ILRTManager is ILRTManagerErrors, ILRTManagerEvents {
     /// @param weightBps Its target weight (call `setWeights` to make the weights sum to 10_000).
     /// @return index The node's index.
     function createNode(address operator, uint16 weightBps) external returns (uint256 index);
+
+    /// @notice Delegates node `index`, which its operator undelegated (synced) and whose withdrawals have all completed,
+    /// to `operator`, so that the slot serves again. Role: MANAGER_ROLE.
+    /// @param index The node.
+    /// @param operator A registered operator without a delegation approver, with no node yet.
+    function redelegateNode(uint256 index, address operator) external;
 
     /// @notice Sets every node's target weight. Role: MANAGER_ROLE.
     /// @param weights One per node, summing to 10_000.
@@ -309,7 +321,8 @@ interface ILRTManager is ILRTManagerErrors, ILRTManagerEvents {
     /// @param maxFeeBps Fee when the buffer is empty (at most 10%).
     function setBuffer(uint16 bufferBps, uint16 baseFeeBps, uint16 maxFeeBps) external;
 
-    /// @notice Sets the protocol fee on rewards (at most 20%). Role: DEFAULT_ADMIN.
+    /// @notice Sets the protocol fee on rewards (at most 20%), after harvesting the pending rewards at the old fee (so
+    /// that the change does not move the rate). Role: DEFAULT_ADMIN.
     /// @param protocolFeeBps The fee.
     function setProtocolFee(uint16 protocolFeeBps) external;
 

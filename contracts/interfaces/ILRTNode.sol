@@ -35,6 +35,11 @@ interface ILRTNode {
     /// @return assets The tokens sent to the manager.
     function completeWithdrawal(uint256 id, uint256 minAssets) external returns (uint256 assets);
 
+    /// @notice Delegates the node, undelegated by its former operator, to `operator` through `registry`.
+    /// @param registry The operator registry.
+    /// @param operator A registered operator without a delegation approver.
+    function delegateTo(address registry, address operator) external;
+
     /// @notice Claims the node's rewards in `tokens` to the manager.
     /// @param tokens The reward tokens.
     /// @return amounts The amounts claimed.

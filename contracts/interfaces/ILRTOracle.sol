@@ -161,6 +161,15 @@ interface ILRTOracle is ILRTOracleTypes, ILRTOracleErrors, ILRTOracleEvents {
     /// @return The price in wei per whole token.
     function price(address asset) external view returns (uint256);
 
+    /// @notice The stored price of `asset` (staleness-checked as `price`) and the adapter's price now, the latter
+    /// clamped to the stored price's move bound, in order: what the next `updatePrice` can store lies in
+    /// [`low`, `high`]. An LRT values its holdings at `high` and what it takes in at `low` on entry, the reverse on exit,
+    /// so that nobody profits from entering before an update and leaving after it.
+    /// @param asset The asset.
+    /// @return low The lower of the two prices.
+    /// @return high The higher of the two prices.
+    function priceRange(address asset) external view returns (uint256 low, uint256 high);
+
     /// @notice The price the adapter of `asset` reports now, converted to ETH wei per whole token, without storing it
     /// and without the bounds (what the next `updatePrice` would store if it passes them).
     /// @param asset The asset.

@@ -27,6 +27,13 @@ library OracleMathLib {
         return move * BPS > oldPrice * maxMoveBps;
     }
 
+    /// @dev The lowest and highest prices within `maxMoveBps` of `oldPrice` (the floor rounded up, the ceiling down:
+    /// both pass `exceedsMove`).
+    function moveBounds(uint256 oldPrice, uint256 maxMoveBps) internal pure returns (uint256 floor, uint256 ceiling) {
+        uint256 move = Math.mulDiv(oldPrice, maxMoveBps, BPS);
+        (floor, ceiling) = (oldPrice - move, oldPrice + move);
+    }
+
     /// @dev The cap `elapsed` seconds after a snapshot: snapshot * (1 + growthBps / 1e4 * elapsed / YEAR), the growth
     /// term rounded down (the cap is never above the line).
     function cappedRateDown(uint256 snapshotRate, uint256 growthBps, uint256 elapsed) internal pure returns (uint256) {

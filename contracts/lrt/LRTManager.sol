@@ -3,7 +3,6 @@ pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {ProtocolUpgradeable} from "../core/ProtocolUpgradeable.sol";
 import {ILiquidRestakingToken} from "../interfaces/ILiquidRestakingToken.sol";
@@ -107,12 +106,7 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
         bool enabled,
         bool countRewards
     ) external onlyRole(MANAGER_ROLE) {
-        LRTStorage.Layout storage $ = LRTStorage.layout();
-        AssetConfig storage c = LRTStorage.config($, asset);
-        // Reverts (RewardTokenNotAllowed) unless the distributor lists the asset: valuations call this per node.
-        if (countRewards) $.rewards.pendingRewards(address(this), asset);
-        (c.cap, c.enabled, c.countRewards) = (uint96(Math.min(cap, type(uint96).max)), enabled, countRewards);
-        emit AssetConfigSet(asset, cap, enabled, countRewards);
+        LRTOperations.setAssetConfig(asset, cap, enabled, countRewards);
     }
 
     /// @inheritdoc ILRTManager
@@ -160,9 +154,7 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
     /// @inheritdoc ILRTManager
     function setProtocolFee(uint16 protocolFeeBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (protocolFeeBps > MAX_PROTOCOL_FEE_BPS) revert InvalidParameter(protocolFeeBps, MAX_PROTOCOL_FEE_BPS);
-        Policy storage p = LRTStorage.layout().policy;
-        p.protocolFeeBps = protocolFeeBps;
-        emit PolicySet(p);
+        LRTOperations.setProtocolFee(protocolFeeBps);
     }
 
     /// @inheritdoc ILRTManager
@@ -267,13 +259,18 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
         AssetConfig memory c = $.assetConfig[$.assetOf[msg.sender]];
         LRTStorage.Valuation memory v = LRTValuation.valuation($, false);
         uint256 value = LRTMathLib.toValueUp(shares, v.total, v.supply);
-        assets_ = LRTMathLib.toTokensUp(value, LRTValuation.price($, v, c.index), 10 ** c.decimals);
+        assets_ = LRTMathLib.toTokensUp(value, LRTValuation.tradePrice($, v, c.index), 10 ** c.decimals);
         _deposit(caller, assets_, receiver, shares, shares);
     }
 
     /// @inheritdoc ILRTManager
     function createNode(address operator, uint16 weightBps) external onlyRole(MANAGER_ROLE) returns (uint256) {
         return LRTOperations.createNode(operator, weightBps);
+    }
+
+    /// @inheritdoc ILRTManager
+    function redelegateNode(uint256 index, address operator) external onlyRole(MANAGER_ROLE) {
+        LRTOperations.redelegateNode(index, operator);
     }
 
     /// @inheritdoc ILRTManager
@@ -341,7 +338,7 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
         LRTStorage.Layout storage $ = LRTStorage.layout();
         AssetConfig memory c = LRTStorage.config($, asset);
         LRTStorage.Valuation memory v = LRTValuation.valuation($, false);
-        uint256 value = LRTMathLib.tokenValueDown(assets_, LRTValuation.price($, v, c.index), 10 ** c.decimals);
+        uint256 value = LRTMathLib.tokenValueDown(assets_, LRTValuation.tradePrice($, v, c.index), 10 ** c.decimals);
         return LRTMathLib.toSharesDown(value, v.total, v.supply);
     }
 
@@ -351,7 +348,7 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
         AssetConfig memory c = LRTStorage.config($, asset);
         LRTStorage.Valuation memory v = LRTValuation.valuation($, false);
         uint256 value = LRTMathLib.toValueUp(shares, v.total, v.supply);
-        return LRTMathLib.toTokensUp(value, LRTValuation.price($, v, c.index), 10 ** c.decimals);
+        return LRTMathLib.toTokensUp(value, LRTValuation.tradePrice($, v, c.index), 10 ** c.decimals);
     }
 
     /// @inheritdoc ILRTManager
@@ -504,7 +501,7 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
         uint256 exactShares
     ) internal returns (uint256 shares, uint256 value, uint8 n) {
         LRTStorage.Valuation memory v = LRTValuation.valuation($, false);
-        value = LRTMathLib.tokenValueDown(assets_, LRTValuation.price($, v, c.index), 10 ** c.decimals);
+        value = LRTMathLib.tokenValueDown(assets_, LRTValuation.tradePrice($, v, c.index), 10 ** c.decimals);
         shares = exactShares != 0 ? exactShares : LRTMathLib.toSharesDown(value, v.total, v.supply);
         n = LRTStorage.IDLE;
         if (v.freeIdle >= LRTMathLib.bpsDown(v.total + value, $.policy.bufferBps)) {

@@ -76,6 +76,15 @@ contract LRTNode is Initializable, ILRTNode {
     }
 
     /// @inheritdoc ILRTNode
+    function delegateTo(address registry, address operator) external onlyManager {
+        IOperatorRegistry(registry).delegateTo(
+            operator,
+            IOperatorRegistryTypes.ApproverSignature({signature: "", expiry: 0}),
+            bytes32(0)
+        );
+    }
+
+    /// @inheritdoc ILRTNode
     function claimRewards(address[] calldata tokens) external onlyManager returns (uint256[] memory) {
         return _getNodeStorage().rewards.claim(tokens, msg.sender);
     }

@@ -48,6 +48,32 @@ library LRTOperations {
     function syncNode(uint256 index) external {
         LRTStorage.Layout storage $ = LRTStorage.layout();
         if (index >= $.nodeCount) revert ILRTManagerErrors.UnknownNode(index);
+        _syncNode($, index);
+    }
+
+    /// @dev See {ILRTManager}.
+    function redelegateNode(uint256 index, address operator) external {
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        if (index >= $.nodeCount) revert ILRTManagerErrors.UnknownNode(index);
+        if (operator == address(0)) revert ILRTManagerErrors.ZeroAddress();
+        ILRTManagerTypes.NodeInfo storage info = $.nodes[index];
+        address old = info.operator;
+        if (operator != old && $.hasNode[operator]) revert ILRTManagerErrors.OperatorHasNode(operator);
+        IRestakingVault vault = $.vault;
+        address node_ = info.node;
+        // Synced, still undelegated, and empty: every withdrawal the undelegation queued has completed.
+        if (!info.undelegated || info.assetMask != 0 || vault.delegatedTo(node_) != address(0)) {
+            revert ILRTManagerErrors.NodeNotEmpty(index);
+        }
+        ($.hasNode[old], $.hasNode[operator]) = (false, true);
+        (info.operator, info.undelegated) = (operator, false);
+        info.nonce = vault.stakerInfo(node_).withdrawalNonce;
+        emit ILRTManagerEvents.NodeRedelegated(index, old, operator);
+        ILRTNode(node_).delegateTo($.registry, operator);
+    }
+
+    /// @dev Records node `index`'s forced undelegation if its operator undelegated it (nothing otherwise).
+    function _syncNode(LRTStorage.Layout storage $, uint256 index) internal {
         ILRTManagerTypes.NodeInfo memory info = $.nodes[index];
         IRestakingVault vault = $.vault;
         if (info.undelegated || vault.delegatedTo(info.node) == info.operator) return;
@@ -103,7 +129,7 @@ library LRTOperations {
         uint256 price = v.prices[c.index];
         uint256 unit = 10 ** c.decimals;
         uint256 value = Math.min(valueAtRequest, LRTMathLib.toValueDown(shares, v.total, v.supply));
-        uint256 assets_ = LRTMathLib.toTokensDown(value, price, unit);
+        uint256 assets_ = LRTMathLib.toTokensDown(value, v.tradePrices[c.index], unit);
         if (assets_ > book.idle) {
             uint256 shortfall = assets_ - book.idle;
             if (shortfall > book.inFlightRedeem) {
@@ -141,6 +167,12 @@ library LRTOperations {
             uint256 best = _mostOverweight($, v, tried, assetIndex);
             if (best == LRTStorage.IDLE) break;
             tried |= 1 << best;
+            // A node its operator undelegated is recorded on the spot (its shares are already queued), not drawn on
+            // (LRT review F7).
+            if ($.vault.delegatedTo($.nodes[best].node) != $.nodes[best].operator) {
+                _syncNode($, best);
+                continue;
+            }
             expected += _queueWorth($, uint8(best), asset, assetIndex, needed - expected);
         }
     }
@@ -238,7 +270,7 @@ library LRTOperations {
         LRTStorage.Valuation memory v = LRTValuation.valuation($, true);
         uint256 price = LRTValuation.price($, v, c.index);
         uint256 value = LRTMathLib.toValueDown(shares, v.total, v.supply);
-        uint256 gross = LRTMathLib.toTokensDown(value, price, 10 ** c.decimals);
+        uint256 gross = LRTMathLib.toTokensDown(value, LRTValuation.tradePrice($, v, c.index), 10 ** c.decimals);
         uint256 free = freeIdle(book, price, c.decimals);
         if (gross > free || gross == 0) revert ILRTManagerErrors.InsufficientBuffer($.assetList[c.index], free, gross);
         ILRTManagerTypes.Policy memory p = $.policy;
@@ -253,8 +285,32 @@ library LRTOperations {
     }
 
     /// @dev See {ILRTManager}.
-    function harvest() external {
+    function setAssetConfig(address asset, uint256 cap, bool enabled, bool countRewards) external {
         LRTStorage.Layout storage $ = LRTStorage.layout();
+        ILRTManagerTypes.AssetConfig storage c = LRTStorage.config($, asset);
+        // Reverts (RewardTokenNotAllowed) unless the distributor lists the asset: valuations call this per node.
+        if (countRewards) $.rewards.pendingRewards(address(this), asset);
+        // Turning counting off would drop the counted pending rewards from the rate: settle them first (LRT review F6).
+        if (c.countRewards && !countRewards) _harvest($);
+        (c.cap, c.enabled, c.countRewards) = (uint96(Math.min(cap, type(uint96).max)), enabled, countRewards);
+        emit ILRTManagerEvents.AssetConfigSet(asset, cap, enabled, countRewards);
+    }
+
+    /// @dev See {ILRTManager}. Pending rewards count net of the fee: they are settled at the old fee first, so that the
+    /// change does not move the rate (LRT review F6).
+    function setProtocolFee(uint16 protocolFeeBps) external {
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        _harvest($);
+        $.policy.protocolFeeBps = protocolFeeBps;
+        emit ILRTManagerEvents.PolicySet($.policy);
+    }
+
+    /// @dev See {ILRTManager}.
+    function harvest() external {
+        _harvest(LRTStorage.layout());
+    }
+
+    function _harvest(LRTStorage.Layout storage $) internal {
         // The rate before counts the pending rewards net of the fee; the fee is minted at that rate.
         LRTStorage.Valuation memory v = LRTValuation.valuation($, true);
         (address[] memory tokens, uint256 acceptedCount) = _rewardTokens($);

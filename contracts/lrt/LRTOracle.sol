@@ -175,6 +175,17 @@ contract LRTOracle is ProtocolUpgradeable, ILRTOracle {
     }
 
     /// @inheritdoc ILRTOracle
+    function priceRange(address asset) external view returns (uint256 low, uint256 high) {
+        AssetConfig storage config = _requireListed(_getOracleStorage(), asset);
+        (uint256 updatedAt, uint256 maxAge) = (config.updatedAt, config.maxAge);
+        if (block.timestamp - updatedAt > maxAge) revert StalePrice(asset, updatedAt, maxAge);
+        uint256 stored = config.price;
+        uint256 live = OracleMathLib.toWholeTokenPriceDown(config.adapter.getRate(), config.decimals);
+        (uint256 floor, uint256 ceiling) = OracleMathLib.moveBounds(stored, config.maxMoveBps);
+        (low, high) = live < stored ? (live < floor ? floor : live, stored) : (stored, live > ceiling ? ceiling : live);
+    }
+
+    /// @inheritdoc ILRTOracle
     function adapterPrice(address asset) external view returns (uint256) {
         AssetConfig storage config = _requireListed(_getOracleStorage(), asset);
         return OracleMathLib.toWholeTokenPriceDown(config.adapter.getRate(), config.decimals);

@@ -54,10 +54,13 @@ library LRTStorage {
     bytes32 internal constant MANAGER_STORAGE_LOCATION =
         0x916e6f1d6a950794474f36c551260bc2d682249703bee422ef9bacdcdc880500;
 
-    /// @dev Total value and its parts, at the entry or the exit price. `prices[i]` is 0 until asset i is priced.
+    /// @dev Total value and its parts, at the entry or the exit price (`exit`). `prices[i]` (0 until asset i is priced)
+    /// values what the LRT holds: the oracle's high price at entry, its low price at exit; `tradePrices[i]` values
+    /// what moves in or out: the low price at entry, the high price at exit (ILRTOracle.priceRange).
     /// `pendingOperator`/`pendingAsset`/`pendingRequests`: the first pool of a node with slash requests pending on it
     /// (`pendingRequests` 0 if none). `assetValues[a]`: the value held in asset a, idle and in the nodes' pools.
     struct Valuation {
+        bool exit;
         uint256 total;
         uint256 supply;
         uint256 freeIdle;
@@ -65,6 +68,7 @@ library LRTStorage {
         address pendingAsset;
         uint256 pendingRequests;
         uint256[16] prices;
+        uint256[16] tradePrices;
         uint256[16] units;
         uint256[16] nodeValues;
         uint256[16] assetValues;

@@ -17,6 +17,7 @@ library LRTValuation {
     /// price (net of them, rounded down): idle balances, the nodes' active and queued shares at their pool's rate,
     /// and (for assets that count rewards) the nodes' pending rewards net of the protocol fee.
     function valuation(LRTStorage.Layout storage $, bool exit) external view returns (LRTStorage.Valuation memory v) {
+        v.exit = exit;
         uint256 assetCount = $.assetCount;
         uint256 rewardMask;
         for (uint256 a; a < assetCount; ++a) {
@@ -140,7 +141,8 @@ library LRTValuation {
         }
     }
 
-    /// @dev The price of asset `index`, read from the oracle once per valuation.
+    /// @dev The price at which the LRT's holdings of asset `index` count in this valuation: the oracle's high price at
+    /// entry, its low price at exit (read once per valuation).
     function price(
         LRTStorage.Layout storage $,
         LRTStorage.Valuation memory v,
@@ -148,8 +150,24 @@ library LRTValuation {
     ) internal view returns (uint256 p) {
         p = v.prices[index];
         if (p == 0) {
-            p = $.oracle.price($.assetList[index]);
-            v.prices[index] = p;
+            _readRange($, v, index);
+            p = v.prices[index];
         }
+    }
+
+    /// @dev The price at which tokens of asset `index` move in (a deposit: the low price) or out (a payout: the high
+    /// price) in this valuation.
+    function tradePrice(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v,
+        uint256 index
+    ) internal view returns (uint256) {
+        if (v.prices[index] == 0) _readRange($, v, index);
+        return v.tradePrices[index];
+    }
+
+    function _readRange(LRTStorage.Layout storage $, LRTStorage.Valuation memory v, uint256 index) private view {
+        (uint256 low, uint256 high) = $.oracle.priceRange($.assetList[index]);
+        (v.prices[index], v.tradePrices[index]) = v.exit ? (low, high) : (high, low);
     }
 }

@@ -5,12 +5,13 @@
  * (F2), are in LRTRedemptionQueue.test.ts.)
  *
  * Claims tried and results:
- *   F5 (Low) FINDING  an oracle update through the queued exit: entering before a keeper's update and requesting
- *                     after it locks in the move at request, and the queued exit charges no fee, so the base-fee rule
- *                     (baseFeeBps >= maxMoveBps) does not cover it. 20 stETH in, 20.070967741934339229 out.
- *   F6 (Low) FINDING  a protocol-fee change (an admin call behind a public timelock) moves the rate at once, because
- *                     pending rewards are counted net of the current fee: entering before a cut from 20% to 0 and
- *                     requesting after it gains the entrant's share of the fee on pending rewards.
+ *   F5 (Low) fixed    an oracle update through the queued exit: entering before a keeper's update and requesting
+ *                     after it locked in the move (20 stETH in, 20.070967741934339229 out). The LRT now prices with
+ *                     the oracle's range (stored and adapter price, ILRTOracle.priceRange): holdings at the higher
+ *                     price on entry and the lower on exit, so an entrant pays for a pending rise.
+ *   F6 (Low) fixed    a protocol-fee change (an admin call behind a public timelock) moved the rate at once, because
+ *                     pending rewards are counted net of the current fee. setProtocolFee (and turning countRewards
+ *                     off) now harvests first, at the old terms.
  *   fails  a reward funding: the stream starts at 0, so the exit value right after the funding equals the value right
  *          before it (entering before it and leaving after gains nothing but the accrual of the time held).
  *   fails  the queued exit around a harvest: the value at request is the same before and after the harvest (to 1 wei).
@@ -19,7 +20,7 @@ import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { DAY, DEFAULT_WITHDRAWAL_DELAY, WAD } from "../helpers/fixtures";
-import { LRT_CAP, RETH_PRICE, lrtFixture, valueOf, type LRTFixture } from "../helpers/lrtFixtures";
+import { LRT_CAP, RETH_PRICE, lrtFixture, sharesFor, valueOf, type LRTFixture } from "../helpers/lrtFixtures";
 import { fundStETHRewards, queuedIds } from "../helpers/lrtActions";
 import { expectSolvent, exitValueOf, fourDeposits } from "./lrtReviewHelpers";
 
@@ -32,32 +33,34 @@ async function serve(f: LRTFixture, asset: string): Promise<void> {
 }
 
 describe("Attack review (LRT): entering before and leaving after an event", function () {
-  it("FINDING (LRT review F5): erin deposits 20 stETH before a 1% rETH update, requests after it and is paid 20.070967741934339229 stETH, with no fee", async function () {
+  it("fixed (LRT review F5): erin deposits 20 stETH while rETH's adapter already reports +1% (the keeper's update is in the mempool), requests after the update and is paid no more than her 20 stETH: her deposit was priced against the LRT's holdings at the higher price", async function () {
     const f = await loadFixture(lrtFixture);
     for (const s of [f.alice, f.bob])
       await (await f.rETHVault.connect(s).deposit(10n * WAD, s.address)).wait();
     await (await f.stETHVault.connect(f.carol).deposit(20n * WAD, f.carol.address)).wait();
+    // rETH's adapter reports +1% (the oracle's bound); MockLRTOracle.setLivePrice stands in for the adapter's rate.
+    const risen = (RETH_PRICE * 101n) / 100n;
+    await (await f.oracle.setLivePrice(f.rETHAddress, risen)).wait();
+    // The entry valuation counts the 20 rETH at the higher price: 20 * 1.111 + 20 = 42.22 ETH.
+    expect(await f.manager.totalValue(false)).to.equal(42_220_000_000_000_000_000n);
+    expect(await f.manager.totalValue(true)).to.equal(42n * WAD);
     await (await f.stETHVault.connect(f.erin).deposit(20n * WAD, f.erin.address)).wait();
     const shares = await f.lrt.balanceOf(f.erin.address);
-    expect(shares).to.equal(20n * WAD);
-    // The keeper's update, seen in the mempool: rETH +1% (the oracle's bound; the instant exit's base fee would be 1%).
-    await (await f.oracle.setPrice(f.rETHAddress, (RETH_PRICE * 101n) / 100n)).wait();
+    expect(shares).to.equal(sharesFor(20n * WAD, 42_220_000_000_000_000_000n, 42n * WAD));
+    // The keeper's update stores the price: the exit price catches up; erin requests all her shares.
+    await (await f.oracle.setPrice(f.rETHAddress, risen)).wait();
     await (await f.stETHVault.connect(f.erin).requestRedeem(shares, f.erin.address, f.erin.address)).wait();
-    const atRequest = valueOf(shares, 62_220_000_000_000_000_000n, 62n * WAD);
-    expect((await f.manager.request(1n)).amount).to.equal(atRequest);
     await serve(f, f.stETHAddress);
-    expect(atRequest).to.equal(20_070_967_741_934_339_229n);
+    const paid = (await f.manager.request(1n)).amount;
+    expect(paid, "no more than she put in").to.be.lte(20n * WAD);
+    expect(20n * WAD - paid, "at most a few wei of rounding").to.be.lte(2n);
     await expect(f.stETHVault.connect(f.erin).claim(1n, f.erin.address, 0n)).to.changeTokenBalance(
       f.stETH,
       f.erin,
-      atRequest,
+      paid,
     );
-    // alice, bob and carol (42 LRT) bear it: 62.22 ETH of value less erin's 20.0709... stETH.
-    expect(await f.manager.totalValue(true)).to.equal(42_149_032_258_065_660_771n);
-    // Fix (LRTOperations.requestRedeem / the oracle): price requests made within `maxAge` of the requester's own
-    // deposit at the lower of the entry-time and request-time rate, or charge the queued exit the base fee when the
-    // shares were minted after the last price update; more simply, have the LRT price entries at
-    // max(stored price, adapter price) and exits at min(stored, adapter) (the oracle's live rate bounds the lag).
+    // alice, bob and carol keep the rise: 62.22 ETH of value less what erin took.
+    expect(await f.manager.totalValue(true)).to.equal(62_220_000_000_000_000_000n - paid);
     await expectSolvent(f);
   });
 
@@ -71,7 +74,7 @@ describe("Attack review (LRT): entering before and leaving after an event", func
     return f;
   }
 
-  it("FINDING (LRT review F6): erin enters before the protocol fee is cut from 20% to 0 and requests 40.347490347486154797 stETH for 40", async function () {
+  it("fixed (LRT review F6): erin enters before the protocol fee is cut from 20% to 0; the cut harvests the pending rewards at 20% first, so her 40 LRT are worth the same after it (39.999999999999999999 stETH, 1 wei of rounding below 40)", async function () {
     const f = await loadFixture(pendingRewardsFixture);
     const node0 = (await f.manager.node(0)).node;
     const pending = await f.rewardDistributor.pendingRewards(node0, f.stETHAddress);
@@ -81,12 +84,13 @@ describe("Attack review (LRT): entering before and leaving after an event", func
     const shares = await f.lrt.balanceOf(f.erin.address);
     const before = await exitValueOf(f, shares);
     expect(before).to.equal(39_999_999_999_999_999_999n);
-    await (await f.manager.setProtocolFee(0)).wait();
-    // 20% of 3.6 stETH (0.72) joins total value at once; erin holds 40 / 82.88... of it.
+    await expect(f.manager.setProtocolFee(0)).to.emit(f.manager, "FeeMinted");
+    expect(await f.rewardDistributor.pendingRewards(node0, f.stETHAddress)).to.equal(0n);
+    const after = await exitValueOf(f, shares);
+    expect(after - before, "at most 1 wei of rounding").to.be.lte(1n);
+    expect(after - before).to.be.gte(-1n);
     await (await f.stETHVault.connect(f.erin).requestRedeem(shares, f.erin.address, f.erin.address)).wait();
-    expect((await f.manager.request(1n)).amount).to.equal(40_347_490_347_486_154_797n);
-    // Fix (LRTManager.setProtocolFee, setAssetConfig): settle the pending rewards (harvest) at the old terms before
-    // the fee or countRewards changes, so that the change applies to rewards accrued afterwards only.
+    expect((await f.manager.request(1n)).amount).to.be.lte(before + 1n);
     await expectSolvent(f);
   });
 

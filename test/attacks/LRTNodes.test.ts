@@ -2,10 +2,10 @@
  * Attack review of the LRT (issue #10), class 6: the nodes.
  *
  * Claims tried and results:
- *   F7 (Low) FINDING  an operator force-undelegates its node: no value is lost, but until someone calls syncNode every
- *                     processRequests of that asset reverts (the queue picks the node and the vault has no shares to
- *                     queue), and afterwards the node is dead for good: no removal, no re-delegation, the operator can
- *                     never get a node again and the slot (one of 16) stays taken.
+ *   F7 (Low) fixed    an operator force-undelegated its node: until someone called syncNode every processRequests of
+ *                     that asset reverted, and the node was dead for good (no re-delegation; the operator could never
+ *                     get a node again; the slot stayed taken). The queue now syncs such a node on the spot and skips
+ *                     it, and redelegateNode gives an emptied node a new operator.
  *   fails  the forced undelegation changes no one's value (40 stETH before, during and after completion).
  *   fails  an operator with a delegation approver cannot be given a node (createNode reverts SignatureExpired: the node's empty signature).
  *   fails  a rebalance while a slash request is pending on the node's pool conserves the exit value exactly.
@@ -21,7 +21,7 @@ import { queuedIds, requestSlash } from "../helpers/lrtActions";
 import { expectSolvent, fourDeposits } from "./lrtReviewHelpers";
 
 describe("Attack review (LRT): nodes", function () {
-  it("FINDING (LRT review F7): operator1 force-undelegates node 0; processRequests reverts until syncNode, and the node and its slot are lost for good", async function () {
+  it("fixed (LRT review F7): operator1 force-undelegates node 0; processRequests records it on the spot and draws on node 1; once its withdrawal completes the node is redelegated (to erin, a new operator) and takes stake again; no value moves", async function () {
     const f = await loadFixture(lrtFixture);
     await fourDeposits(f);
     const node0 = (await f.manager.node(0)).node;
@@ -31,34 +31,50 @@ describe("Attack review (LRT): nodes", function () {
     await (
       await f.stETHVault.connect(f.alice).requestRedeem(4n * WAD, f.alice.address, f.alice.address)
     ).wait();
-    // The queue picks node 0 (all nodes equally weighted, the first wins) and the vault has nothing to queue.
-    await expect(f.manager.processRequests(f.stETHAddress, 10n))
-      .to.be.revertedWithCustomError(f.vault, "InsufficientShares")
-      .withArgs(node0, f.stETHAddress, 0n, 4n * 10n ** 24n);
-    // Anyone can sync the node; then the queue draws on node 1.
-    const forced = await queuedIds(f, f.manager.syncNode(0));
-    expect(forced).to.deep.equal([]);
+    // The queue would pick node 0 (all nodes equally weighted, the first wins): it syncs it instead and uses node 1.
+    const tx = f.manager.processRequests(f.stETHAddress, 10n);
+    await expect(tx)
+      .to.emit(f.manager, "NodeUndelegatedSynced")
+      .withArgs(0n, [withdrawalId(node0, 0n)]);
+    const ids = await queuedIds(f, tx);
+    expect(ids.length).to.equal(1);
+    expect((await f.manager.withdrawalRecord(ids[0])).nodeIndex).to.equal(1n);
     expect((await f.manager.node(0)).undelegated).to.equal(true);
     expect((await f.manager.position(0, f.stETHAddress)).queued).to.equal(10n ** 25n);
-    const ids = await queuedIds(f, f.manager.processRequests(f.stETHAddress, 10n));
-    expect((await f.manager.withdrawalRecord(ids[0])).nodeIndex).to.equal(1n);
+    // Not yet empty: it cannot be redelegated.
+    await expect(f.manager.redelegateNode(0, f.operator1.address))
+      .to.be.revertedWithCustomError(f.manager, "NodeNotEmpty")
+      .withArgs(0n);
     // The forced withdrawal completes to idle: value conserved.
     await time.increase(DEFAULT_WITHDRAWAL_DELAY);
     const forcedId = withdrawalId(node0, 0n);
-    expect((await f.manager.withdrawalRecord(forcedId)).shares).to.equal(10n ** 25n);
     await (await f.manager.completeWithdrawals([forcedId, ...ids])).wait();
     expect((await f.manager.assetBook(f.stETHAddress)).idle).to.equal(14n * WAD);
     expect(await f.manager.totalValue(true)).to.equal(40n * WAD);
-    // No way back: the operator cannot get a new node, there is no removal or re-delegation, the slot stays taken.
-    await expect(f.manager.createNode(f.operator1.address, 0))
+    // erin registers as an operator; node 0 is redelegated to her, operator1 may get a node again.
+    await (
+      await f.registry.connect(f.erin).registerAsOperator("ipfs://erin", 1_000, ethers.ZeroAddress)
+    ).wait();
+    await expect(
+      f.manager.connect(f.outsider).redelegateNode(0, f.erin.address),
+    ).to.be.revertedWithCustomError(f.manager, "AccessControlUnauthorizedAccount");
+    await expect(f.manager.redelegateNode(0, f.operator2.address))
       .to.be.revertedWithCustomError(f.manager, "OperatorHasNode")
-      .withArgs(f.operator1.address);
-    expect(f.manager.interface.getFunction("removeNode")).to.equal(null);
-    expect(f.manager.interface.getFunction("redelegateNode")).to.equal(null);
-    expect(await f.manager.nodeCount()).to.equal(4n);
-    // Fix (LRTOperations._mostOverweight/queue, LRTManager): skip a node whose vault delegation no longer matches
-    // (as _poolRefusal does for deposits) or sync it on the spot; and add removeNode (once empty: swap the last node
-    // in, free hasNode and the slot) or a re-delegation of an undelegated, empty node.
+      .withArgs(f.operator2.address);
+    await expect(f.manager.redelegateNode(0, f.erin.address))
+      .to.emit(f.manager, "NodeRedelegated")
+      .withArgs(0n, f.operator1.address, f.erin.address);
+    expect(await f.vault.delegatedTo(node0)).to.equal(f.erin.address);
+    expect([(await f.manager.node(0)).operator, (await f.manager.node(0)).undelegated]).to.deep.equal([
+      f.erin.address,
+      false,
+    ]);
+    // The slot serves again: staking idle goes to node 0, the furthest below its weight.
+    await (await f.manager.stakeIdle(f.stETHAddress, 5n * WAD)).wait();
+    expect((await f.manager.position(0, f.stETHAddress)).active).to.equal(5n * 10n ** 24n);
+    expect(await f.manager.totalValue(true)).to.equal(40n * WAD);
+    await (await f.manager.createNode(f.operator1.address, 0)).wait();
+    expect(await f.manager.nodeCount()).to.equal(5n);
     await expectSolvent(f);
   });
 

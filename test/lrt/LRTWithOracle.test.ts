@@ -1,10 +1,10 @@
 /**
  * The LRT priced by the real LRTOracle (docs/lrt.md, "Rate"; docs/oracle.md): the vault lists a wstETH-like and an
  * rETH-like token, the oracle prices them through their rate adapters (`stEthPerToken()`, `getExchangeRate()`), and
- * the LRT's total value, rate, deposits and instant exits follow the oracle's stored prices, never the live rates:
+ * the LRT's total value, rate, deposits and instant exits follow the oracle's prices (its stored price, and at entry
+ * the adapter's live price when it is higher, clamped to the move bound: ILRTOracle.priceRange):
  *   - a deposit mints value / rate at the stored price, in both assets;
- *   - a rate move of the LSTs changes nothing until `updatePrice` stores it, then the total value moves by exactly the
- *     held amounts times the price change;
+ *   - a rate rise of an LST counts at once at the entry price and at the exit price once `updatePrice` stores it;
  *   - a move beyond the oracle's bound is refused (PriceMoveTooLarge) and the LRT keeps the last price;
  *   - a stale price (older than maxAge) stops deposits and every valuation with the oracle's StalePrice error, and an
  *     update brings them back;
@@ -28,7 +28,7 @@ import {
   type MockWstETH,
 } from "../../typechain-types";
 import { ASSET_CAP, DAY, WAD, coreFixture, type CoreFixture } from "../helpers/fixtures";
-import { LRT_CAP, VIRTUAL_SHARES, VIRTUAL_VALUE } from "../helpers/lrtFixtures";
+import { LRT_CAP, sharesFor } from "../helpers/lrtFixtures";
 import { ORACLE_MAX_AGE, ORACLE_MAX_MOVE_BPS } from "../helpers/oracleFixtures";
 
 const WSTETH_RATE = (115n * WAD) / 100n;
@@ -111,11 +111,6 @@ async function oracleLRTFixture(): Promise<OracleLRTFixture> {
   };
 }
 
-/** Shares minted for `value` at the entry rate (virtual offsets), rounded down. */
-function sharesFor(value: bigint, totalValue: bigint, supply: bigint): bigint {
-  return (value * (supply + VIRTUAL_SHARES)) / (totalValue + VIRTUAL_VALUE);
-}
-
 /** After alice deposits 10 wstETH and bob 10 rETH. */
 async function depositedFixture(): Promise<OracleLRTFixture> {
   const f = await oracleLRTFixture();
@@ -147,30 +142,40 @@ describe("LRT priced by the real LRTOracle", function () {
     expect(await f.lrt.totalSupply()).to.equal(aliceShares + bobShares);
   });
 
-  it("an LST rate move changes nothing until updatePrice stores it; then the total value moves by exactly 10 wstETH times the move (+0.5%)", async function () {
+  it("an LST rate rise (+0.5%) counts at once at the entry price (an entrant pays for it) and at the exit price only once updatePrice stores it; then both move by exactly 10 wstETH times the move", async function () {
     const f = await loadFixture(depositedFixture);
-    const before = await f.manager.totalValue(false);
+    const before = await f.manager.totalValue(true);
+    expect(await f.manager.totalValue(false)).to.equal(before);
     const rate = await f.manager.getRate();
     const moved = (WSTETH_RATE * 10_050n) / 10_000n;
     await (await f.wstETH.setStEthPerToken(moved)).wait();
-    expect(await f.manager.totalValue(false), "the live rate is not read").to.equal(before);
+    expect(await f.oracle.priceRange(f.wstETHAddress)).to.deep.equal([WSTETH_RATE, moved]);
+    expect(await f.manager.totalValue(false), "entry: the adapter's higher price").to.equal(
+      before + 10n * (moved - WSTETH_RATE),
+    );
+    expect(await f.manager.totalValue(true), "exit: the stored price").to.equal(before);
     expect(await f.manager.getRate()).to.equal(rate);
     await expect(f.oracle.updatePrice(f.wstETHAddress)).to.emit(f.oracle, "PriceUpdated");
     expect(await f.oracle.price(f.wstETHAddress)).to.equal(moved);
+    expect(await f.manager.totalValue(true)).to.equal(before + 10n * (moved - WSTETH_RATE));
     expect(await f.manager.totalValue(false)).to.equal(before + 10n * (moved - WSTETH_RATE));
     expect(await f.manager.getRate()).to.be.gt(rate);
   });
 
   it("a move beyond the oracle's bound (0.5% + 1 wei) is refused and the LRT keeps the last price", async function () {
     const f = await loadFixture(depositedFixture);
-    const before = await f.manager.totalValue(false);
-    const tooFar = (WSTETH_RATE * (10_000n + ORACLE_MAX_MOVE_BPS)) / 10_000n + 1n;
+    const before = await f.manager.totalValue(true);
+    const ceiling = (WSTETH_RATE * (10_000n + ORACLE_MAX_MOVE_BPS)) / 10_000n;
+    const tooFar = ceiling + 1n;
     await (await f.wstETH.setStEthPerToken(tooFar)).wait();
     await expect(f.oracle.updatePrice(f.wstETHAddress))
       .to.be.revertedWithCustomError(f.oracle, "PriceMoveTooLarge")
       .withArgs(f.wstETHAddress, WSTETH_RATE, tooFar, ORACLE_MAX_MOVE_BPS);
     expect(await f.oracle.price(f.wstETHAddress)).to.equal(WSTETH_RATE);
-    expect(await f.manager.totalValue(false)).to.equal(before);
+    expect(await f.manager.totalValue(true)).to.equal(before);
+    // The entry price follows the adapter only up to the bound: the range is clamped to [stored, ceiling].
+    expect(await f.oracle.priceRange(f.wstETHAddress)).to.deep.equal([WSTETH_RATE, ceiling]);
+    expect(await f.manager.totalValue(false)).to.equal(before + 10n * (ceiling - WSTETH_RATE));
   });
 
   it("a stale price stops deposits and valuations with the oracle's StalePrice; an update of the stale asset brings them back", async function () {

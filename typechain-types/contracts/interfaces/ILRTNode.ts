@@ -26,6 +26,7 @@ export interface ILRTNodeInterface extends Interface {
     nameOrSignature:
       | "claimRewards"
       | "completeWithdrawal"
+      | "delegateTo"
       | "deposit"
       | "initialize"
       | "manager"
@@ -39,6 +40,10 @@ export interface ILRTNodeInterface extends Interface {
   encodeFunctionData(
     functionFragment: "completeWithdrawal",
     values: [BigNumberish, BigNumberish]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "delegateTo",
+    values: [AddressLike, AddressLike]
   ): string;
   encodeFunctionData(
     functionFragment: "deposit",
@@ -62,6 +67,7 @@ export interface ILRTNodeInterface extends Interface {
     functionFragment: "completeWithdrawal",
     data: BytesLike
   ): Result;
+  decodeFunctionResult(functionFragment: "delegateTo", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "deposit", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "initialize", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "manager", data: BytesLike): Result;
@@ -126,6 +132,12 @@ export interface ILRTNode extends BaseContract {
     "nonpayable"
   >;
 
+  delegateTo: TypedContractMethod<
+    [registry: AddressLike, operator: AddressLike],
+    [void],
+    "nonpayable"
+  >;
+
   deposit: TypedContractMethod<
     [asset: AddressLike, amount: BigNumberish],
     [bigint],
@@ -164,6 +176,13 @@ export interface ILRTNode extends BaseContract {
   ): TypedContractMethod<
     [id: BigNumberish, minAssets: BigNumberish],
     [bigint],
+    "nonpayable"
+  >;
+  getFunction(
+    nameOrSignature: "delegateTo"
+  ): TypedContractMethod<
+    [registry: AddressLike, operator: AddressLike],
+    [void],
     "nonpayable"
   >;
   getFunction(

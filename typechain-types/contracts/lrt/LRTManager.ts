@@ -333,6 +333,7 @@ export interface LRTManagerInterface extends Interface {
       | "processRequests"
       | "proxiableUUID"
       | "rebalance"
+      | "redelegateNode"
       | "refreshExposure"
       | "renounceRole"
       | "request"
@@ -371,6 +372,7 @@ export interface LRTManagerInterface extends Interface {
       | "Initialized"
       | "InstantRedeemed"
       | "NodeCreated"
+      | "NodeRedelegated"
       | "NodeUndelegatedSynced"
       | "PausedGroupsSet"
       | "PolicySet"
@@ -558,6 +560,10 @@ export interface LRTManagerInterface extends Interface {
   encodeFunctionData(
     functionFragment: "rebalance",
     values: [BigNumberish, AddressLike, BigNumberish]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "redelegateNode",
+    values: [BigNumberish, AddressLike]
   ): string;
   encodeFunctionData(
     functionFragment: "refreshExposure",
@@ -776,6 +782,10 @@ export interface LRTManagerInterface extends Interface {
     data: BytesLike
   ): Result;
   decodeFunctionResult(functionFragment: "rebalance", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "redelegateNode",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(
     functionFragment: "refreshExposure",
     data: BytesLike
@@ -1075,6 +1085,28 @@ export namespace NodeCreatedEvent {
     node: string;
     operator: string;
     weightBps: bigint;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
+export namespace NodeRedelegatedEvent {
+  export type InputTuple = [
+    index: BigNumberish,
+    oldOperator: AddressLike,
+    newOperator: AddressLike
+  ];
+  export type OutputTuple = [
+    index: bigint,
+    oldOperator: string,
+    newOperator: string
+  ];
+  export interface OutputObject {
+    index: bigint;
+    oldOperator: string;
+    newOperator: string;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -1620,6 +1652,12 @@ export interface LRTManager extends BaseContract {
     "nonpayable"
   >;
 
+  redelegateNode: TypedContractMethod<
+    [index: BigNumberish, operator: AddressLike],
+    [void],
+    "nonpayable"
+  >;
+
   refreshExposure: TypedContractMethod<
     [index: BigNumberish],
     [void],
@@ -2004,6 +2042,13 @@ export interface LRTManager extends BaseContract {
     "nonpayable"
   >;
   getFunction(
+    nameOrSignature: "redelegateNode"
+  ): TypedContractMethod<
+    [index: BigNumberish, operator: AddressLike],
+    [void],
+    "nonpayable"
+  >;
+  getFunction(
     nameOrSignature: "refreshExposure"
   ): TypedContractMethod<[index: BigNumberish], [void], "nonpayable">;
   getFunction(
@@ -2213,6 +2258,13 @@ export interface LRTManager extends BaseContract {
     NodeCreatedEvent.InputTuple,
     NodeCreatedEvent.OutputTuple,
     NodeCreatedEvent.OutputObject
+  >;
+  getEvent(
+    key: "NodeRedelegated"
+  ): TypedContractEvent<
+    NodeRedelegatedEvent.InputTuple,
+    NodeRedelegatedEvent.OutputTuple,
+    NodeRedelegatedEvent.OutputObject
   >;
   getEvent(
     key: "NodeUndelegatedSynced"
@@ -2433,6 +2485,17 @@ export interface LRTManager extends BaseContract {
       NodeCreatedEvent.InputTuple,
       NodeCreatedEvent.OutputTuple,
       NodeCreatedEvent.OutputObject
+    >;
+
+    "NodeRedelegated(uint256,address,address)": TypedContractEvent<
+      NodeRedelegatedEvent.InputTuple,
+      NodeRedelegatedEvent.OutputTuple,
+      NodeRedelegatedEvent.OutputObject
+    >;
+    NodeRedelegated: TypedContractEvent<
+      NodeRedelegatedEvent.InputTuple,
+      NodeRedelegatedEvent.OutputTuple,
+      NodeRedelegatedEvent.OutputObject
     >;
 
     "NodeUndelegatedSynced(uint256,uint256[])": TypedContractEvent<

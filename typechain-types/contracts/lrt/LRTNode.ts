@@ -28,6 +28,7 @@ export interface LRTNodeInterface extends Interface {
     nameOrSignature:
       | "claimRewards"
       | "completeWithdrawal"
+      | "delegateTo"
       | "deposit"
       | "initialize"
       | "manager"
@@ -43,6 +44,10 @@ export interface LRTNodeInterface extends Interface {
   encodeFunctionData(
     functionFragment: "completeWithdrawal",
     values: [BigNumberish, BigNumberish]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "delegateTo",
+    values: [AddressLike, AddressLike]
   ): string;
   encodeFunctionData(
     functionFragment: "deposit",
@@ -66,6 +71,7 @@ export interface LRTNodeInterface extends Interface {
     functionFragment: "completeWithdrawal",
     data: BytesLike
   ): Result;
+  decodeFunctionResult(functionFragment: "delegateTo", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "deposit", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "initialize", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "manager", data: BytesLike): Result;
@@ -142,6 +148,12 @@ export interface LRTNode extends BaseContract {
     "nonpayable"
   >;
 
+  delegateTo: TypedContractMethod<
+    [registry: AddressLike, operator: AddressLike],
+    [void],
+    "nonpayable"
+  >;
+
   deposit: TypedContractMethod<
     [asset: AddressLike, amount: BigNumberish],
     [bigint],
@@ -180,6 +192,13 @@ export interface LRTNode extends BaseContract {
   ): TypedContractMethod<
     [id: BigNumberish, minAssets: BigNumberish],
     [bigint],
+    "nonpayable"
+  >;
+  getFunction(
+    nameOrSignature: "delegateTo"
+  ): TypedContractMethod<
+    [registry: AddressLike, operator: AddressLike],
+    [void],
     "nonpayable"
   >;
   getFunction(

@@ -20,6 +20,33 @@ import type {
   TypedListener,
 } from "../../common";
 
+export declare namespace ILRTManagerTypes {
+  export type PolicyStruct = {
+    maxOperatorShareBps: BigNumberish;
+    maxSlashExposureBps: BigNumberish;
+    bufferBps: BigNumberish;
+    baseFeeBps: BigNumberish;
+    maxFeeBps: BigNumberish;
+    protocolFeeBps: BigNumberish;
+  };
+
+  export type PolicyStructOutput = [
+    maxOperatorShareBps: bigint,
+    maxSlashExposureBps: bigint,
+    bufferBps: bigint,
+    baseFeeBps: bigint,
+    maxFeeBps: bigint,
+    protocolFeeBps: bigint
+  ] & {
+    maxOperatorShareBps: bigint;
+    maxSlashExposureBps: bigint;
+    bufferBps: bigint;
+    baseFeeBps: bigint;
+    maxFeeBps: bigint;
+    protocolFeeBps: bigint;
+  };
+}
+
 export interface LRTOperationsInterface extends Interface {
   getEvent(
     nameOrSignatureOrTopic:
@@ -29,7 +56,9 @@ export interface LRTOperationsInterface extends Interface {
       | "Harvested"
       | "InstantRedeemed"
       | "NodeCreated"
+      | "NodeRedelegated"
       | "NodeUndelegatedSynced"
+      | "PolicySet"
       | "RedeemClaimed"
       | "RedeemFulfilled"
       | "RedeemRequested"
@@ -188,12 +217,46 @@ export namespace NodeCreatedEvent {
   export type LogDescription = TypedLogDescription<Event>;
 }
 
+export namespace NodeRedelegatedEvent {
+  export type InputTuple = [
+    index: BigNumberish,
+    oldOperator: AddressLike,
+    newOperator: AddressLike
+  ];
+  export type OutputTuple = [
+    index: bigint,
+    oldOperator: string,
+    newOperator: string
+  ];
+  export interface OutputObject {
+    index: bigint;
+    oldOperator: string;
+    newOperator: string;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
 export namespace NodeUndelegatedSyncedEvent {
   export type InputTuple = [index: BigNumberish, ids: BigNumberish[]];
   export type OutputTuple = [index: bigint, ids: bigint[]];
   export interface OutputObject {
     index: bigint;
     ids: bigint[];
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
+export namespace PolicySetEvent {
+  export type InputTuple = [policy: ILRTManagerTypes.PolicyStruct];
+  export type OutputTuple = [policy: ILRTManagerTypes.PolicyStructOutput];
+  export interface OutputObject {
+    policy: ILRTManagerTypes.PolicyStructOutput;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -462,11 +525,25 @@ export interface LRTOperations extends BaseContract {
     NodeCreatedEvent.OutputObject
   >;
   getEvent(
+    key: "NodeRedelegated"
+  ): TypedContractEvent<
+    NodeRedelegatedEvent.InputTuple,
+    NodeRedelegatedEvent.OutputTuple,
+    NodeRedelegatedEvent.OutputObject
+  >;
+  getEvent(
     key: "NodeUndelegatedSynced"
   ): TypedContractEvent<
     NodeUndelegatedSyncedEvent.InputTuple,
     NodeUndelegatedSyncedEvent.OutputTuple,
     NodeUndelegatedSyncedEvent.OutputObject
+  >;
+  getEvent(
+    key: "PolicySet"
+  ): TypedContractEvent<
+    PolicySetEvent.InputTuple,
+    PolicySetEvent.OutputTuple,
+    PolicySetEvent.OutputObject
   >;
   getEvent(
     key: "RedeemClaimed"
@@ -578,6 +655,17 @@ export interface LRTOperations extends BaseContract {
       NodeCreatedEvent.OutputObject
     >;
 
+    "NodeRedelegated(uint256,address,address)": TypedContractEvent<
+      NodeRedelegatedEvent.InputTuple,
+      NodeRedelegatedEvent.OutputTuple,
+      NodeRedelegatedEvent.OutputObject
+    >;
+    NodeRedelegated: TypedContractEvent<
+      NodeRedelegatedEvent.InputTuple,
+      NodeRedelegatedEvent.OutputTuple,
+      NodeRedelegatedEvent.OutputObject
+    >;
+
     "NodeUndelegatedSynced(uint256,uint256[])": TypedContractEvent<
       NodeUndelegatedSyncedEvent.InputTuple,
       NodeUndelegatedSyncedEvent.OutputTuple,
@@ -587,6 +675,17 @@ export interface LRTOperations extends BaseContract {
       NodeUndelegatedSyncedEvent.InputTuple,
       NodeUndelegatedSyncedEvent.OutputTuple,
       NodeUndelegatedSyncedEvent.OutputObject
+    >;
+
+    "PolicySet(tuple)": TypedContractEvent<
+      PolicySetEvent.InputTuple,
+      PolicySetEvent.OutputTuple,
+      PolicySetEvent.OutputObject
+    >;
+    PolicySet: TypedContractEvent<
+      PolicySetEvent.InputTuple,
+      PolicySetEvent.OutputTuple,
+      PolicySetEvent.OutputObject
     >;
 
     "RedeemClaimed(uint256,address,address,address,uint256,uint256)": TypedContractEvent<

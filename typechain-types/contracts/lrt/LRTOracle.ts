@@ -83,6 +83,7 @@ export interface LRTOracleInterface extends Interface {
       | "pause"
       | "pausedGroups"
       | "price"
+      | "priceRange"
       | "proxiableUUID"
       | "removeAsset"
       | "renounceRole"
@@ -201,6 +202,10 @@ export interface LRTOracleInterface extends Interface {
     values?: undefined
   ): string;
   encodeFunctionData(functionFragment: "price", values: [AddressLike]): string;
+  encodeFunctionData(
+    functionFragment: "priceRange",
+    values: [AddressLike]
+  ): string;
   encodeFunctionData(
     functionFragment: "proxiableUUID",
     values?: undefined
@@ -322,6 +327,7 @@ export interface LRTOracleInterface extends Interface {
     data: BytesLike
   ): Result;
   decodeFunctionResult(functionFragment: "price", data: BytesLike): Result;
+  decodeFunctionResult(functionFragment: "priceRange", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "proxiableUUID",
     data: BytesLike
@@ -698,6 +704,12 @@ export interface LRTOracle extends BaseContract {
 
   price: TypedContractMethod<[asset: AddressLike], [bigint], "view">;
 
+  priceRange: TypedContractMethod<
+    [asset: AddressLike],
+    [[bigint, bigint] & { low: bigint; high: bigint }],
+    "view"
+  >;
+
   proxiableUUID: TypedContractMethod<[], [string], "view">;
 
   removeAsset: TypedContractMethod<[asset: AddressLike], [void], "nonpayable">;
@@ -855,6 +867,13 @@ export interface LRTOracle extends BaseContract {
   getFunction(
     nameOrSignature: "price"
   ): TypedContractMethod<[asset: AddressLike], [bigint], "view">;
+  getFunction(
+    nameOrSignature: "priceRange"
+  ): TypedContractMethod<
+    [asset: AddressLike],
+    [[bigint, bigint] & { low: bigint; high: bigint }],
+    "view"
+  >;
   getFunction(
     nameOrSignature: "proxiableUUID"
   ): TypedContractMethod<[], [string], "view">;

@@ -22,15 +22,30 @@ import type {
 } from "../../common";
 
 export interface MockLRTOracleInterface extends Interface {
-  getFunction(nameOrSignature: "price" | "setPrice"): FunctionFragment;
+  getFunction(
+    nameOrSignature: "price" | "priceRange" | "setLivePrice" | "setPrice"
+  ): FunctionFragment;
 
   encodeFunctionData(functionFragment: "price", values: [AddressLike]): string;
+  encodeFunctionData(
+    functionFragment: "priceRange",
+    values: [AddressLike]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "setLivePrice",
+    values: [AddressLike, BigNumberish]
+  ): string;
   encodeFunctionData(
     functionFragment: "setPrice",
     values: [AddressLike, BigNumberish]
   ): string;
 
   decodeFunctionResult(functionFragment: "price", data: BytesLike): Result;
+  decodeFunctionResult(functionFragment: "priceRange", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "setLivePrice",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(functionFragment: "setPrice", data: BytesLike): Result;
 }
 
@@ -79,6 +94,18 @@ export interface MockLRTOracle extends BaseContract {
 
   price: TypedContractMethod<[asset: AddressLike], [bigint], "view">;
 
+  priceRange: TypedContractMethod<
+    [asset: AddressLike],
+    [[bigint, bigint] & { low: bigint; high: bigint }],
+    "view"
+  >;
+
+  setLivePrice: TypedContractMethod<
+    [asset: AddressLike, price_: BigNumberish],
+    [void],
+    "nonpayable"
+  >;
+
   setPrice: TypedContractMethod<
     [asset: AddressLike, price_: BigNumberish],
     [void],
@@ -92,6 +119,20 @@ export interface MockLRTOracle extends BaseContract {
   getFunction(
     nameOrSignature: "price"
   ): TypedContractMethod<[asset: AddressLike], [bigint], "view">;
+  getFunction(
+    nameOrSignature: "priceRange"
+  ): TypedContractMethod<
+    [asset: AddressLike],
+    [[bigint, bigint] & { low: bigint; high: bigint }],
+    "view"
+  >;
+  getFunction(
+    nameOrSignature: "setLivePrice"
+  ): TypedContractMethod<
+    [asset: AddressLike, price_: BigNumberish],
+    [void],
+    "nonpayable"
+  >;
   getFunction(
     nameOrSignature: "setPrice"
   ): TypedContractMethod<

@@ -275,6 +275,7 @@ export interface ILRTManagerInterface extends Interface {
       | "previewMint"
       | "processRequests"
       | "rebalance"
+      | "redelegateNode"
       | "refreshExposure"
       | "request"
       | "requestCount"
@@ -307,6 +308,7 @@ export interface ILRTManagerInterface extends Interface {
       | "Harvested"
       | "InstantRedeemed"
       | "NodeCreated"
+      | "NodeRedelegated"
       | "NodeUndelegatedSynced"
       | "PolicySet"
       | "RedeemClaimed"
@@ -410,6 +412,10 @@ export interface ILRTManagerInterface extends Interface {
   encodeFunctionData(
     functionFragment: "rebalance",
     values: [BigNumberish, AddressLike, BigNumberish]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "redelegateNode",
+    values: [BigNumberish, AddressLike]
   ): string;
   encodeFunctionData(
     functionFragment: "refreshExposure",
@@ -541,6 +547,10 @@ export interface ILRTManagerInterface extends Interface {
     data: BytesLike
   ): Result;
   decodeFunctionResult(functionFragment: "rebalance", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "redelegateNode",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(
     functionFragment: "refreshExposure",
     data: BytesLike
@@ -814,6 +824,28 @@ export namespace NodeCreatedEvent {
     node: string;
     operator: string;
     weightBps: bigint;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
+export namespace NodeRedelegatedEvent {
+  export type InputTuple = [
+    index: BigNumberish,
+    oldOperator: AddressLike,
+    newOperator: AddressLike
+  ];
+  export type OutputTuple = [
+    index: bigint,
+    oldOperator: string,
+    newOperator: string
+  ];
+  export interface OutputObject {
+    index: bigint;
+    oldOperator: string;
+    newOperator: string;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -1220,6 +1252,12 @@ export interface ILRTManager extends BaseContract {
     "nonpayable"
   >;
 
+  redelegateNode: TypedContractMethod<
+    [index: BigNumberish, operator: AddressLike],
+    [void],
+    "nonpayable"
+  >;
+
   refreshExposure: TypedContractMethod<
     [index: BigNumberish],
     [void],
@@ -1500,6 +1538,13 @@ export interface ILRTManager extends BaseContract {
     "nonpayable"
   >;
   getFunction(
+    nameOrSignature: "redelegateNode"
+  ): TypedContractMethod<
+    [index: BigNumberish, operator: AddressLike],
+    [void],
+    "nonpayable"
+  >;
+  getFunction(
     nameOrSignature: "refreshExposure"
   ): TypedContractMethod<[index: BigNumberish], [void], "nonpayable">;
   getFunction(
@@ -1677,6 +1722,13 @@ export interface ILRTManager extends BaseContract {
     NodeCreatedEvent.OutputObject
   >;
   getEvent(
+    key: "NodeRedelegated"
+  ): TypedContractEvent<
+    NodeRedelegatedEvent.InputTuple,
+    NodeRedelegatedEvent.OutputTuple,
+    NodeRedelegatedEvent.OutputObject
+  >;
+  getEvent(
     key: "NodeUndelegatedSynced"
   ): TypedContractEvent<
     NodeUndelegatedSyncedEvent.InputTuple,
@@ -1849,6 +1901,17 @@ export interface ILRTManager extends BaseContract {
       NodeCreatedEvent.InputTuple,
       NodeCreatedEvent.OutputTuple,
       NodeCreatedEvent.OutputObject
+    >;
+
+    "NodeRedelegated(uint256,address,address)": TypedContractEvent<
+      NodeRedelegatedEvent.InputTuple,
+      NodeRedelegatedEvent.OutputTuple,
+      NodeRedelegatedEvent.OutputObject
+    >;
+    NodeRedelegated: TypedContractEvent<
+      NodeRedelegatedEvent.InputTuple,
+      NodeRedelegatedEvent.OutputTuple,
+      NodeRedelegatedEvent.OutputObject
     >;
 
     "NodeUndelegatedSynced(uint256,uint256[])": TypedContractEvent<

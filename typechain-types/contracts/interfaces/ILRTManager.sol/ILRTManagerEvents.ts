@@ -60,6 +60,7 @@ export interface ILRTManagerEventsInterface extends Interface {
       | "Harvested"
       | "InstantRedeemed"
       | "NodeCreated"
+      | "NodeRedelegated"
       | "NodeUndelegatedSynced"
       | "PolicySet"
       | "RedeemClaimed"
@@ -298,6 +299,28 @@ export namespace NodeCreatedEvent {
     node: string;
     operator: string;
     weightBps: bigint;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
+export namespace NodeRedelegatedEvent {
+  export type InputTuple = [
+    index: BigNumberish,
+    oldOperator: AddressLike,
+    newOperator: AddressLike
+  ];
+  export type OutputTuple = [
+    index: bigint,
+    oldOperator: string,
+    newOperator: string
+  ];
+  export interface OutputObject {
+    index: bigint;
+    oldOperator: string;
+    newOperator: string;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -631,6 +654,13 @@ export interface ILRTManagerEvents extends BaseContract {
     NodeCreatedEvent.OutputObject
   >;
   getEvent(
+    key: "NodeRedelegated"
+  ): TypedContractEvent<
+    NodeRedelegatedEvent.InputTuple,
+    NodeRedelegatedEvent.OutputTuple,
+    NodeRedelegatedEvent.OutputObject
+  >;
+  getEvent(
     key: "NodeUndelegatedSynced"
   ): TypedContractEvent<
     NodeUndelegatedSyncedEvent.InputTuple,
@@ -803,6 +833,17 @@ export interface ILRTManagerEvents extends BaseContract {
       NodeCreatedEvent.InputTuple,
       NodeCreatedEvent.OutputTuple,
       NodeCreatedEvent.OutputObject
+    >;
+
+    "NodeRedelegated(uint256,address,address)": TypedContractEvent<
+      NodeRedelegatedEvent.InputTuple,
+      NodeRedelegatedEvent.OutputTuple,
+      NodeRedelegatedEvent.OutputObject
+    >;
+    NodeRedelegated: TypedContractEvent<
+      NodeRedelegatedEvent.InputTuple,
+      NodeRedelegatedEvent.OutputTuple,
+      NodeRedelegatedEvent.OutputObject
     >;
 
     "NodeUndelegatedSynced(uint256,uint256[])": TypedContractEvent<

@@ -65,6 +65,7 @@ export interface ILRTOracleInterface extends Interface {
       | "assets"
       | "minUpdateInterval"
       | "price"
+      | "priceRange"
       | "removeAsset"
       | "resetPrice"
       | "setAdapter"
@@ -102,6 +103,10 @@ export interface ILRTOracleInterface extends Interface {
     values?: undefined
   ): string;
   encodeFunctionData(functionFragment: "price", values: [AddressLike]): string;
+  encodeFunctionData(
+    functionFragment: "priceRange",
+    values: [AddressLike]
+  ): string;
   encodeFunctionData(
     functionFragment: "removeAsset",
     values: [AddressLike]
@@ -142,6 +147,7 @@ export interface ILRTOracleInterface extends Interface {
     data: BytesLike
   ): Result;
   decodeFunctionResult(functionFragment: "price", data: BytesLike): Result;
+  decodeFunctionResult(functionFragment: "priceRange", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "removeAsset",
     data: BytesLike
@@ -361,6 +367,12 @@ export interface ILRTOracle extends BaseContract {
 
   price: TypedContractMethod<[asset: AddressLike], [bigint], "view">;
 
+  priceRange: TypedContractMethod<
+    [asset: AddressLike],
+    [[bigint, bigint] & { low: bigint; high: bigint }],
+    "view"
+  >;
+
   removeAsset: TypedContractMethod<[asset: AddressLike], [void], "nonpayable">;
 
   resetPrice: TypedContractMethod<
@@ -428,6 +440,13 @@ export interface ILRTOracle extends BaseContract {
   getFunction(
     nameOrSignature: "price"
   ): TypedContractMethod<[asset: AddressLike], [bigint], "view">;
+  getFunction(
+    nameOrSignature: "priceRange"
+  ): TypedContractMethod<
+    [asset: AddressLike],
+    [[bigint, bigint] & { low: bigint; high: bigint }],
+    "view"
+  >;
   getFunction(
     nameOrSignature: "removeAsset"
   ): TypedContractMethod<[asset: AddressLike], [void], "nonpayable">;

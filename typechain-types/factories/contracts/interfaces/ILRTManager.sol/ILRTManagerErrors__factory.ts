@@ -214,6 +214,17 @@ const _abi = [
         type: "uint256",
       },
     ],
+    name: "NodeNotEmpty",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "index",
+        type: "uint256",
+      },
+    ],
     name: "NodeUndelegated",
     type: "error",
   },

@@ -214,6 +214,17 @@ const _abi = [
         type: "uint256",
       },
     ],
+    name: "NodeNotEmpty",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "index",
+        type: "uint256",
+      },
+    ],
     name: "NodeUndelegated",
     type: "error",
   },
@@ -717,6 +728,31 @@ const _abi = [
       },
     ],
     name: "NodeCreated",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "uint256",
+        name: "index",
+        type: "uint256",
+      },
+      {
+        indexed: true,
+        internalType: "address",
+        name: "oldOperator",
+        type: "address",
+      },
+      {
+        indexed: true,
+        internalType: "address",
+        name: "newOperator",
+        type: "address",
+      },
+    ],
+    name: "NodeRedelegated",
     type: "event",
   },
   {
@@ -1773,6 +1809,24 @@ const _abi = [
         type: "uint256",
       },
     ],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "uint256",
+        name: "index",
+        type: "uint256",
+      },
+      {
+        internalType: "address",
+        name: "operator",
+        type: "address",
+      },
+    ],
+    name: "redelegateNode",
+    outputs: [],
     stateMutability: "nonpayable",
     type: "function",
   },

@@ -599,6 +599,30 @@ const _abi = [
         type: "address",
       },
     ],
+    name: "priceRange",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "low",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "high",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "asset",
+        type: "address",
+      },
+    ],
     name: "removeAsset",
     outputs: [],
     stateMutability: "nonpayable",
