@@ -20,7 +20,7 @@ import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { DAY, DEFAULT_WITHDRAWAL_DELAY, WAD } from "../helpers/fixtures";
-import { LRT_CAP, RETH_PRICE, lrtFixture, sharesFor, valueOf, type LRTFixture } from "../helpers/lrtFixtures";
+import { LRT_CAP, RETH_PRICE, lrtFixture, sharesFor, type LRTFixture } from "../helpers/lrtFixtures";
 import { fundStETHRewards, queuedIds } from "../helpers/lrtActions";
 import { expectSolvent, exitValueOf, fourDeposits } from "./lrtReviewHelpers";
 
