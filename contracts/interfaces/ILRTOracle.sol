@@ -164,7 +164,8 @@ interface ILRTOracle is ILRTOracleTypes, ILRTOracleErrors, ILRTOracleEvents {
     /// @notice The stored price of `asset` (staleness-checked as `price`) and the adapter's price now, the latter
     /// clamped to the stored price's move bound, in order: what the next `updatePrice` can store lies in
     /// [`low`, `high`]. An LRT values its holdings at `high` and what it takes in at `low` on entry, the reverse on exit,
-    /// so that nobody profits from entering before an update and leaving after it.
+    /// so that nobody profits from entering before an update and leaving after it. An adapter that reverts or reports 0
+    /// gives the whole move bound around the stored price.
     /// @param asset The asset.
     /// @return low The lower of the two prices.
     /// @return high The higher of the two prices.

@@ -25,6 +25,11 @@ import {LRTValuation} from "./LRTValuation.sol";
 library LRTOperations {
     using SafeERC20 for IERC20;
 
+    /// @dev Fulfilment waits for pending slash requests that reserve more than this share of the total value (1 bps):
+    /// a requester fulfilled meanwhile bears at most that much of a request that is later vetoed, and dust requests
+    /// cannot hold every redemption up (LRT fixes review F2).
+    uint256 internal constant PENDING_SLASH_TOLERANCE_BPS = 1;
+
     /// @dev See {ILRTManager}.
     function completeWithdrawals(uint256[] calldata ids) external {
         LRTStorage.Layout storage $ = LRTStorage.layout();
@@ -113,7 +118,7 @@ library LRTOperations {
 
     /// @dev Fulfils the request at the head of `asset`'s queue from idle and returns its shares; if idle is short,
     /// queues the vault withdrawals still needed and returns 0. While a slash request is pending on a pool the LRT
-    /// holds (`v.pendingRequests`), it fulfils nothing: the exit price is net of the reservation, so like the vault's exits the
+    /// holds reserves more than PENDING_SLASH_TOLERANCE_BPS of the total value (`v.pendingValue`), it fulfils nothing: the exit price is net of the reservation, so like the vault's exits the
     /// request waits for the resolution and a veto leaves the requester whole (LRT review F2).
     function _fulfilHead(
         LRTStorage.Layout storage $,
@@ -137,7 +142,7 @@ library LRTOperations {
             }
             return 0;
         }
-        if (v.pendingRequests != 0) return 0;
+        if (v.pendingValue * LRTMathLib.BPS > v.total * PENDING_SLASH_TOLERANCE_BPS) return 0;
         // The payout leaves total value and the shares leave supply: later requests see the new figures.
         book.idle -= uint128(assets_);
         book.reserved += uint128(assets_);

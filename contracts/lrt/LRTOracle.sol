@@ -180,9 +180,18 @@ contract LRTOracle is ProtocolUpgradeable, ILRTOracle {
         (uint256 updatedAt, uint256 maxAge) = (config.updatedAt, config.maxAge);
         if (block.timestamp - updatedAt > maxAge) revert StalePrice(asset, updatedAt, maxAge);
         uint256 stored = config.price;
-        uint256 live = OracleMathLib.toWholeTokenPriceDown(config.adapter.getRate(), config.decimals);
         (uint256 floor, uint256 ceiling) = OracleMathLib.moveBounds(stored, config.maxMoveBps);
-        (low, high) = live < stored ? (live < floor ? floor : live, stored) : (stored, live > ceiling ? ceiling : live);
+        // An adapter that fails or reports 0 does not stop the LRT before the stored price is stale: the range is then
+        // the widest the next update could store.
+        try config.adapter.getRate() returns (uint256 rate) {
+            if (rate == 0) return (floor, ceiling);
+            uint256 live = OracleMathLib.toWholeTokenPriceDown(rate, config.decimals);
+            (low, high) = live < stored
+                ? (live < floor ? floor : live, stored)
+                : (stored, live > ceiling ? ceiling : live);
+        } catch {
+            return (floor, ceiling);
+        }
     }
 
     /// @inheritdoc ILRTOracle

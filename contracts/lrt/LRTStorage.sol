@@ -57,16 +57,14 @@ library LRTStorage {
     /// @dev Total value and its parts, at the entry or the exit price (`exit`). `prices[i]` (0 until asset i is priced)
     /// values what the LRT holds: the oracle's high price at entry, its low price at exit; `tradePrices[i]` values
     /// what moves in or out: the low price at entry, the high price at exit (ILRTOracle.priceRange).
-    /// `pendingOperator`/`pendingAsset`/`pendingRequests`: the first pool of a node with slash requests pending on it
-    /// (`pendingRequests` 0 if none). `assetValues[a]`: the value held in asset a, idle and in the nodes' pools.
+    /// `pendingValue`: the value of the nodes' positions that pending slash requests reserve (rounded up).
+    /// `assetValues[a]`: the value held in asset a, idle and in the nodes' pools.
     struct Valuation {
         bool exit;
         uint256 total;
         uint256 supply;
         uint256 freeIdle;
-        address pendingOperator;
-        address pendingAsset;
-        uint256 pendingRequests;
+        uint256 pendingValue;
         uint256[16] prices;
         uint256[16] tradePrices;
         uint256[16] units;

@@ -4,7 +4,7 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {ILRTManagerTypes} from "../interfaces/ILRTManager.sol";
-import {IRestakingVault, IRestakingVaultTypes} from "../interfaces/IRestakingVault.sol";
+import {IRestakingVaultTypes} from "../interfaces/IRestakingVault.sol";
 import {BitMaskLib} from "../libraries/BitMaskLib.sol";
 import {LRTMathLib} from "../libraries/LRTMathLib.sol";
 import {LRTStorage} from "./LRTStorage.sol";
@@ -68,25 +68,46 @@ library LRTValuation {
         uint256 i,
         bool exit
     ) internal view returns (uint256 value) {
-        ILRTManagerTypes.NodeInfo storage info = $.nodes[i];
-        (address operator, uint256 mask) = (info.operator, info.assetMask);
-        IRestakingVault vault = $.vault;
+        uint256 mask = $.nodes[i].assetMask;
         while (mask != 0) {
             uint8 a = BitMaskLib.lowestBit(mask);
             mask &= mask - 1;
-            ILRTManagerTypes.Position storage pos = $.positions[i][a];
-            IRestakingVaultTypes.Pool memory pool_ = vault.pool(operator, $.assetList[a]);
-            if (pool_.pendingRequests != 0 && v.pendingRequests == 0) {
-                (v.pendingOperator, v.pendingAsset, v.pendingRequests) = (
-                    operator,
-                    $.assetList[a],
-                    pool_.pendingRequests
-                );
-            }
-            uint256 assetValue = _sharesValue($, v, a, uint256(pos.active) + pos.queued, pool_, exit);
+            uint256 assetValue = _positionValue($, v, i, a, exit);
             v.assetValues[a] += assetValue;
             value += assetValue;
         }
+    }
+
+    /// @dev Node `i`'s position in asset `a` (active and queued shares) at its pool's rate; adds the part pending slash
+    /// requests reserve to `v.pendingValue`.
+    function _positionValue(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v,
+        uint256 i,
+        uint8 a,
+        bool exit
+    ) internal view returns (uint256) {
+        ILRTManagerTypes.Position storage pos = $.positions[i][a];
+        IRestakingVaultTypes.Pool memory pool_ = $.vault.pool($.nodes[i].operator, $.assetList[a]);
+        uint256 shares = uint256(pos.active) + pos.queued;
+        if (pool_.pendingSlash != 0) v.pendingValue += _reservedValue($, v, a, shares, pool_);
+        return _sharesValue($, v, a, shares, pool_, exit);
+    }
+
+    /// @dev The part of `shares` of pool `pool_` (asset `a`) that pending slash requests reserve, in value, rounded up.
+    function _reservedValue(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v,
+        uint8 a,
+        uint256 shares,
+        IRestakingVaultTypes.Pool memory pool_
+    ) internal view returns (uint256) {
+        return
+            LRTMathLib.tokenValueUp(
+                LRTMathLib.poolAssetsUp(shares, pool_.pendingSlash, pool_.totalShares),
+                price($, v, a),
+                v.units[a]
+            );
     }
 
     /// @dev `shares` of pool `pool_` in asset `a`: gross and rounded up at the entry price, net of pending slashes and

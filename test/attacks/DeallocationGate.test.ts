@@ -72,13 +72,11 @@ import {
   probe,
   queueWithdrawal,
   takenBy,
-  worldFixture,
   xParams,
   type SendOverrides,
-  type WorldFixture,
 } from "./attackHelpersA";
 import { Prng } from "../helpers/prng";
-import { claimAt, dustEpoch, viewsAt, type Claim } from "./attackHelpersC";
+import { claimAt, dustEpoch, gateWorld, viewsAt, type Claim, type GateWorld } from "./attackHelpersC";
 
 /** Y's fraction in every attack: 40%. */
 const F40 = (2n * WAD) / 5n;
@@ -86,44 +84,12 @@ const F40 = (2n * WAD) / 5n;
 const DEALLOCATION_DELAY = deallocationDelayFor(WITHDRAWAL_DELAY);
 const MAX_WITHDRAWAL_DELAY = 30n * DAY;
 
-interface GateWorld extends WorldFixture {
-  /** operator1's AVS with its own committee and the longest veto window. */
-  z3: HardhatEthersSigner;
-  /** operator1's AVS without committee. */
-  z4: HardhatEthersSigner;
-}
-
-/**
- * operator1's pools: stETH 300 (alice 100, bob 200), rETH 100 (alice); the default withdrawal delay (7 days). In force:
- * Y 50% of stETH (and 50% of rETH when `yInRETH`), X 20% of stETH, Z 10% of stETH, Z2 10% of rETH, Z3 5% of stETH,
- * Z4 5% of stETH (10% of stETH unallocated).
- */
-async function gateWorld(yInRETH: boolean): Promise<GateWorld> {
-  const f = await worldFixture();
-  const [stETH, rETH] = [f.stETHAddress, f.rETHAddress];
-  await deposit(f, f.alice, stETH, 100n * WAD);
-  await deposit(f, f.bob, stETH, 200n * WAD);
-  await deposit(f, f.alice, rETH, 100n * WAD);
-  const z3 = await ownAvs(f, "DG-Z3", MAX_VETO_WINDOW);
-  const z4 = await ownAvs(f, "DG-Z4", 0n);
-  await allocateInForce(f, f.operator1, [
-    [f.avs2.address, stETH, WAD / 2n],
-    ...(yInRETH ? [[f.avs2.address, rETH, WAD / 2n] as [string, string, bigint]] : []),
-    [f.avs.address, stETH, WAD / 5n],
-    [f.zAvs.address, stETH, WAD / 10n],
-    [f.z2Avs.address, rETH, WAD / 10n],
-    [z3.address, stETH, WAD / 20n],
-    [z4.address, stETH, WAD / 20n],
-  ]);
-  return { ...f, z3, z4 };
-}
-
 function onePoolFixture(): Promise<GateWorld> {
-  return gateWorld(false);
+  return gateWorld("DG", false);
 }
 
 function twoPoolFixture(): Promise<GateWorld> {
-  return gateWorld(true);
+  return gateWorld("DG", true);
 }
 
 interface CampaignWorld extends GateWorld {

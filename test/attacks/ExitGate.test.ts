@@ -55,23 +55,19 @@ import {
   SLASH_COOLDOWN,
   WAD,
   WITHDRAWAL_DELAY,
-  allocateInForce,
   allocationView,
   deposit,
   expectMinedOk,
   expectMinedRevert,
   gateView,
   inOneBlock,
-  ownAvs,
   poolView,
   probe,
   queueWithdrawal,
   takenBy,
-  worldFixture,
   type Send,
-  type WorldFixture,
 } from "./attackHelpersA";
-import { claimAt, dustEpoch } from "./attackHelpersC";
+import { claimAt, dustEpoch, gateWorld, type GateWorld } from "./attackHelpersC";
 import { NO_SIGNATURE, ZERO_SALT } from "../helpers/signatures";
 import { lrtFixture } from "../helpers/lrtFixtures";
 import { queuedIds } from "../helpers/lrtActions";
@@ -82,37 +78,12 @@ const F40 = (2n * WAD) / 5n;
 /** A 12-second slot (Ethereum's block time). */
 const SLOT = 12n;
 
-interface GateWorld extends WorldFixture {
-  z3: HardhatEthersSigner;
-  z4: HardhatEthersSigner;
-}
-
-async function gateWorld(yInRETH: boolean): Promise<GateWorld> {
-  const f = await worldFixture();
-  const [stETH, rETH] = [f.stETHAddress, f.rETHAddress];
-  await deposit(f, f.alice, stETH, 100n * WAD);
-  await deposit(f, f.bob, stETH, 200n * WAD);
-  await deposit(f, f.alice, rETH, 100n * WAD);
-  const z3 = await ownAvs(f, "EG-Z3", MAX_VETO_WINDOW);
-  const z4 = await ownAvs(f, "EG-Z4", 0n);
-  await allocateInForce(f, f.operator1, [
-    [f.avs2.address, stETH, WAD / 2n],
-    ...(yInRETH ? [[f.avs2.address, rETH, WAD / 2n] as [string, string, bigint]] : []),
-    [f.avs.address, stETH, WAD / 5n],
-    [f.zAvs.address, stETH, WAD / 10n],
-    [f.z2Avs.address, rETH, WAD / 10n],
-    [z3.address, stETH, WAD / 20n],
-    [z4.address, stETH, WAD / 20n],
-  ]);
-  return { ...f, z3, z4 };
-}
-
 function onePool(): Promise<GateWorld> {
-  return gateWorld(false);
+  return gateWorld("EG", false);
 }
 
 function twoPools(): Promise<GateWorld> {
-  return gateWorld(true);
+  return gateWorld("EG", true);
 }
 
 /** A 1-wei-fraction request of an own AVS (its own slasher) on operator1, for an inOneBlock batch. */

@@ -16,7 +16,21 @@ import { expect } from "chai";
 import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
-import { EVIDENCE, WAD, expectMinedOk, inOneBlock, takenBy, type Send, type Taken } from "./attackHelpersA";
+import {
+  EVIDENCE,
+  MAX_VETO_WINDOW,
+  WAD,
+  allocateInForce,
+  deposit,
+  expectMinedOk,
+  inOneBlock,
+  ownAvs,
+  takenBy,
+  worldFixture,
+  type Send,
+  type Taken,
+  type WorldFixture,
+} from "./attackHelpersA";
 import type { SlashingManagerFixture } from "../helpers/slashingFixtures";
 
 /** One asset's views as a request at `at` would see them. */
@@ -136,4 +150,38 @@ export async function dustEpoch(
   receipts.forEach((r, i) => expectMinedOk(r, `the operator's dust transaction ${i}`));
   expect(timestamp).to.equal(at);
   return id;
+}
+
+/* The gate world (DeallocationGate.test.ts, ExitGate.test.ts) */
+
+export interface GateWorld extends WorldFixture {
+  /** operator1's AVS with its own committee and the longest veto window. */
+  z3: HardhatEthersSigner;
+  /** operator1's AVS without committee. */
+  z4: HardhatEthersSigner;
+}
+
+/**
+ * operator1's pools: stETH 300 (alice 100, bob 200), rETH 100 (alice); the default withdrawal delay (7 days). In force:
+ * Y 50% of stETH (and 50% of rETH when `yInRETH`), X 20% of stETH, Z 10% of stETH, Z2 10% of rETH, Z3 5% of stETH,
+ * Z4 5% of stETH (10% of stETH unallocated). `label` names the operator's own AVS accounts (one set per test file).
+ */
+export async function gateWorld(label: string, yInRETH: boolean): Promise<GateWorld> {
+  const f = await worldFixture();
+  const [stETH, rETH] = [f.stETHAddress, f.rETHAddress];
+  await deposit(f, f.alice, stETH, 100n * WAD);
+  await deposit(f, f.bob, stETH, 200n * WAD);
+  await deposit(f, f.alice, rETH, 100n * WAD);
+  const z3 = await ownAvs(f, `${label}-Z3`, MAX_VETO_WINDOW);
+  const z4 = await ownAvs(f, `${label}-Z4`, 0n);
+  await allocateInForce(f, f.operator1, [
+    [f.avs2.address, stETH, WAD / 2n],
+    ...(yInRETH ? [[f.avs2.address, rETH, WAD / 2n] as [string, string, bigint]] : []),
+    [f.avs.address, stETH, WAD / 5n],
+    [f.zAvs.address, stETH, WAD / 10n],
+    [f.z2Avs.address, rETH, WAD / 10n],
+    [z3.address, stETH, WAD / 20n],
+    [z4.address, stETH, WAD / 20n],
+  ]);
+  return { ...f, z3, z4 };
 }

@@ -13,6 +13,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 
 import { WAD } from "../helpers/fixtures";
 import type { LRTFixture } from "../helpers/lrtFixtures";
+import { compileTestContract } from "../helpers/solcjs";
 
 const SOURCE = `// SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
@@ -42,34 +43,8 @@ export const ATTACK_ACCOUNT = new Interface([
   "function execute((address target, bytes data)[] calls) returns (bytes[] results)",
 ]);
 
-interface SolcOutput {
-  errors?: Array<{ severity: string; formattedMessage: string }>;
-  contracts?: Record<string, Record<string, { evm: { bytecode: { object: string } } }>>;
-}
-
-let bytecode: string | undefined;
-
 function compileAttackAccount(): string {
-  if (bytecode !== undefined) return bytecode;
-  // The pinned solcjs has no type declarations; hardhat.config.ts loads it the same way.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const solc = require("solc") as { compile(input: string): string };
-  const input = {
-    language: "Solidity",
-    sources: { "AttackAccount.sol": { content: SOURCE } },
-    settings: {
-      optimizer: { enabled: true, runs: 200 },
-      evmVersion: "cancun",
-      outputSelection: { "*": { AttackAccount: ["evm.bytecode.object"] } },
-    },
-  };
-  const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
-  const errors = (output.errors ?? []).filter((e) => e.severity === "error");
-  if (errors.length !== 0) throw new Error(errors.map((e) => e.formattedMessage).join("\n"));
-  const object = output.contracts?.["AttackAccount.sol"]?.AttackAccount?.evm.bytecode.object;
-  if (object === undefined || object === "") throw new Error("AttackAccount: no bytecode");
-  bytecode = `0x${object}`;
-  return bytecode;
+  return compileTestContract("AttackAccount", SOURCE);
 }
 
 export interface AttackAccount {

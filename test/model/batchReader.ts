@@ -11,6 +11,7 @@
 import { ethers } from "hardhat";
 import { Interface, type BlockTag, type Result } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { compileTestContract } from "../helpers/solcjs";
 
 const SOURCE = `// SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
@@ -35,34 +36,8 @@ const READER = new Interface([
   "function read(address[] targets, bytes[] data) view returns (uint256 timestamp, bool[] ok, bytes[] out)",
 ]);
 
-interface SolcOutput {
-  errors?: Array<{ severity: string; formattedMessage: string }>;
-  contracts?: Record<string, Record<string, { evm: { bytecode: { object: string } } }>>;
-}
-
-let bytecode: string | undefined;
-
 function compileReader(): string {
-  if (bytecode !== undefined) return bytecode;
-  // The pinned solcjs has no type declarations; hardhat.config.ts loads it the same way.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const solc = require("solc") as { compile(input: string): string };
-  const input = {
-    language: "Solidity",
-    sources: { "BatchReader.sol": { content: SOURCE } },
-    settings: {
-      optimizer: { enabled: true, runs: 200 },
-      evmVersion: "cancun",
-      outputSelection: { "*": { BatchReader: ["evm.bytecode.object"] } },
-    },
-  };
-  const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
-  const errors = (output.errors ?? []).filter((e) => e.severity === "error");
-  if (errors.length !== 0) throw new Error(errors.map((e) => e.formattedMessage).join("\n"));
-  const object = output.contracts?.["BatchReader.sol"]?.BatchReader?.evm.bytecode.object;
-  if (object === undefined || object === "") throw new Error("BatchReader: no bytecode");
-  bytecode = `0x${object}`;
-  return bytecode;
+  return compileTestContract("BatchReader", SOURCE);
 }
 
 /** Deploys a BatchReader and returns its address. */
