@@ -34,11 +34,17 @@ import { mine, setBalance, takeSnapshot, time } from "@nomicfoundation/hardhat-n
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { BaseContract, ContractTransactionResponse, TransactionReceipt } from "ethers";
 
-import { DAY, WAD } from "../helpers/fixtures";
+import { DAY, HOUR, WAD } from "../helpers/fixtures";
 import { NO_SIGNATURE, ZERO_SALT } from "../helpers/signatures";
 import {
+  EXECUTION_WINDOW,
   EXIT_BUFFER,
   EXIT_MARGIN,
+  GATE_CYCLE,
+  JOIN_WINDOW,
+  MAX_VETO_WINDOW,
+  REOPEN_WINDOW,
+  SLASH_COOLDOWN,
   deallocationDelayFor,
   slashingManagerFixture,
   type SlashingManagerFixture,
@@ -55,10 +61,7 @@ export const EVIDENCE = ethers.id("attack evidence");
 /* Constants (docs/slashing.md)                                                                                 */
 /* ------------------------------------------------------------------------------------------------------------ */
 
-export const HOUR = 3_600n;
-export const EXECUTION_WINDOW = DAY;
-export const SLASH_COOLDOWN = 3n * DAY;
-export const MAX_VETO_WINDOW = 2n * DAY - 1n;
+export { EXECUTION_WINDOW, HOUR, MAX_VETO_WINDOW, SLASH_COOLDOWN };
 export const WITHDRAWAL_DELAY = 7n * DAY;
 export const MIN_WITHDRAWAL_DELAY = 4n * DAY;
 /** Beyond the latest ready time of the withdrawals queued so far, before an announced increase is slashable. */
@@ -73,12 +76,8 @@ export { deallocationDelayFor };
  * delay) + EXIT_BUFFER - now = 14 days 7 hours.
  */
 export const ALLOCATION_DELAY = WITHDRAWAL_DELAY + EXIT_BUFFER;
-/** Requests join a pool's epoch only this long after the epoch started (closed or reopened). */
-export const JOIN_WINDOW = 6n * HOUR;
-/** The least a pool stays open after the latest an epoch's last request can stay pending. */
-export const REOPEN_WINDOW = 12n * HOUR;
-/** The next epoch of a pool starts this long after the last one (once no request of it is pending). */
-export const GATE_CYCLE = JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW + REOPEN_WINDOW;
+/** The pool gate: JOIN_WINDOW, REOPEN_WINDOW, GATE_CYCLE (test/helpers/slashingFixtures.ts). */
+export { GATE_CYCLE, JOIN_WINDOW, REOPEN_WINDOW };
 /** Below this maximum magnitude an operator is fully slashed in the asset. */
 export const MIN_MAX_MAGNITUDE = 10n ** 12n;
 /** X's veto window in worldFixture. */

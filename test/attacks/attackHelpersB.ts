@@ -15,11 +15,17 @@ import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { BaseContract, ContractTransactionResponse, TransactionReceipt } from "ethers";
 
-import { DAY, DEFAULT_WITHDRAWAL_DELAY, WAD } from "../helpers/fixtures";
+import { DAY, DEFAULT_WITHDRAWAL_DELAY, HOUR, WAD } from "../helpers/fixtures";
 import { NO_SIGNATURE, ZERO_SALT } from "../helpers/signatures";
 import {
+  EXECUTION_WINDOW,
   EXIT_BUFFER,
   EXIT_MARGIN,
+  GATE_CYCLE,
+  JOIN_WINDOW,
+  MAX_VETO_WINDOW,
+  REOPEN_WINDOW,
+  SLASH_COOLDOWN,
   ZERO,
   avs2Params,
   avsParams,
@@ -28,26 +34,20 @@ import {
   type SlashingManagerFixture,
 } from "../helpers/slashingFixtures";
 
-export { DAY, DEFAULT_WITHDRAWAL_DELAY, WAD };
-export const HOUR = 3_600n;
+export { DAY, DEFAULT_WITHDRAWAL_DELAY, HOUR, WAD };
 export const EVIDENCE = ethers.id("attack evidence");
 
 /** SlashingManager and vault timeline constants (docs/slashing.md "Windows and delays"). */
-export const EXECUTION_WINDOW = DAY;
+export { EXECUTION_WINDOW };
 /** Beyond the latest ready time of the withdrawals queued when an increase or a loosening is announced. */
 export { EXIT_BUFFER, EXIT_MARGIN };
-export const SLASH_COOLDOWN = 3n * DAY;
-export const MAX_VETO_WINDOW = 2n * DAY - 1n;
+export { MAX_VETO_WINDOW, SLASH_COOLDOWN };
 /**
  * The pool gate (docs/slashing.md, "Pending requests close the pool"): requests on a pool come in epochs; the first
  * request starts one (gateAt = its time), others join it only within JOIN_WINDOW of its start, whether the pool is
  * still closed or already reopened (`PoolGated(operator, asset, gateAt + GATE_CYCLE)` after that).
  */
-export const JOIN_WINDOW = 6n * HOUR;
-/** The least an epoch's pool then stays open once its last request (pending at most until expiry) resolves. */
-export const REOPEN_WINDOW = 12n * HOUR;
-/** A new epoch starts no sooner than this after the last one started (and only once its pool has reopened). */
-export const GATE_CYCLE = JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW + REOPEN_WINDOW;
+export { GATE_CYCLE, JOIN_WINDOW, REOPEN_WINDOW };
 export const MIN_WITHDRAWAL_DELAY = 4n * DAY;
 export const MAX_WITHDRAWAL_DELAY = 30n * DAY;
 /** The longest a pool stays closed: JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW (once the last is cancelled). */

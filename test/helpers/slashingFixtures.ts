@@ -61,6 +61,7 @@ import type { ISlashingManagerTypes } from "../../typechain-types/contracts/core
 import {
   ASSET_CAP,
   DAY,
+  HOUR,
   DEFAULT_WITHDRAWAL_DELAY,
   STAKER_FUNDS,
   WAD,
@@ -89,9 +90,9 @@ export const EXECUTION_WINDOW = DAY;
 /** An AVS's next request on an allocation waits until this long after its last request's expiry. */
 export const SLASH_COOLDOWN = 3n * DAY;
 /** A request joins its pool's current request epoch only this long after the epoch started (6 hours). */
-export const JOIN_WINDOW = 6n * 3600n;
+export const JOIN_WINDOW = 6n * HOUR;
 /** The least a pool stays open after an epoch's last request could still be pending (12 hours). */
-export const REOPEN_WINDOW = 12n * 3600n;
+export const REOPEN_WINDOW = 12n * HOUR;
 /**
  * A pool's next request epoch starts this long after the last one started (once none of its requests is pending):
  * JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW + REOPEN_WINDOW = 3 days 18 hours - 1 s.
@@ -101,14 +102,14 @@ export const GATE_CYCLE = JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW + REO
  * How long an AVS that the pool gate held off has to request before a withdrawal held for it completes
  * (RestakingVault.EXIT_MARGIN, 1 hour).
  */
-export const EXIT_MARGIN = 3_600n;
+export const EXIT_MARGIN = HOUR;
 /**
  * Time a staker has, beyond the latest ready time of the withdrawals queued when a change is announced, to finish an
  * exit before the change can slash it: a withdrawal held by an epoch's gate until GATE_CYCLE + EXIT_MARGIN after its
  * start, then by the next epoch's requests, has that epoch's REOPEN_WINDOW before 2 * GATE_CYCLE - JOIN_WINDOW +
  * EXIT_MARGIN (7 days 7 hours - 2 s) after its ready time; EXIT_BUFFER is that, rounded up to 7 days 7 hours.
  */
-export const EXIT_BUFFER = 7n * DAY + 7n * 3600n;
+export const EXIT_BUFFER = 7n * DAY + 7n * HOUR;
 /**
  * When a withdrawal ready at `readyAt` may complete, given its pool's current request epoch start `gateAt` (0: none;
  * RestakingVault._exitOpensAt, docs/slashing.md "Pending requests close the pool"): held until gateAt + GATE_CYCLE +

@@ -53,6 +53,9 @@ import {
   EXECUTION_WINDOW,
   EXIT_BUFFER,
   EXIT_MARGIN,
+  GATE_CYCLE,
+  JOIN_WINDOW,
+  REOPEN_WINDOW,
   exitOpensAtOf,
   MAX_VETO_WINDOW,
   MIN_MAX_MAGNITUDE,
@@ -75,12 +78,8 @@ export { MIN_MAX_MAGNITUDE };
 export { EXIT_BUFFER };
 /** RestakingVault.EXIT_MARGIN: how long a withdrawal held by its pool's epoch waits beyond the gate. */
 export { EXIT_MARGIN };
-/** SlashingManager.JOIN_WINDOW: a request joins a pool's request epoch this long after the epoch started. */
-export const JOIN_WINDOW = 6n * 3_600n;
-/** SlashingManager.REOPEN_WINDOW: every epoch leaves the pool open at least this long. */
-export const REOPEN_WINDOW = 12n * 3_600n;
-/** SlashingManager.GATE_CYCLE: a pool's next request epoch starts no sooner than this after the last one started. */
-export const GATE_CYCLE = JOIN_WINDOW + MAX_VETO_WINDOW + EXECUTION_WINDOW + REOPEN_WINDOW;
+/** The pool gate (SlashingManager.JOIN_WINDOW, REOPEN_WINDOW, GATE_CYCLE; test/helpers/slashingFixtures.ts). */
+export { GATE_CYCLE, JOIN_WINDOW, REOPEN_WINDOW };
 
 /** The contract whose custom error an action must revert with ("token" = the asset's ERC-20). */
 export type RevertTarget = "vault" | "registry" | "sm" | "token";
