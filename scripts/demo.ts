@@ -8,15 +8,21 @@
  * slash that no exit can escape: a withdrawal that is ready waits for the request to resolve, and one queued during
  * the veto window bears it too. The pool gate takes requests in epochs (JOIN_WINDOW, GATE_CYCLE), bounding how long
  * requests keep a pool closed; a request skips the assets it cannot take and takes the others.
- * Exits complete with a minAssets bound; the escrowed funds are released per asset. Every figure it prints is read
- * from the contracts through sdk/views.ts.
+ * Exits complete with a minAssets bound; the escrowed funds are released per asset. Then the liquid restaking token
+ * (docs/lrt.md): an LRT over stETH and rETH priced by LRTOracle, a node per operator under a risk policy, deposits
+ * through the ERC-7575 entry points, streamed stETH rewards that raise the rate net of the fee (harvest does not move
+ * it), a slash of op2 that lowers the rate at the request, an instant exit for a fee, and an ERC-7540 redemption paid
+ * after the vault delay at most at its value at request. Every figure it prints is read from the contracts (sdk/views.ts,
+ * sdk/lrt.ts, sdk/oracle.ts); a figure that is not what the protocol promises stops it with an error (exit code 1).
  */
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { Signature, isCallException, type ContractTransactionResponse, type Interface } from "ethers";
 
-import { deployCore, handOver } from "../sdk/deploy";
+import { deployCore, handOver, type CoreContracts } from "../sdk/deploy";
+import { deployLRT } from "../sdk/lrt";
+import { deployOracle, deployPriceFeed, deployRateAdapter } from "../sdk/oracle";
 import {
   WAD,
   addressBook,
@@ -43,7 +49,16 @@ import {
   securedStake,
   type AddressBook,
 } from "../sdk/views";
-import { MockERC20__factory, ProtocolTimelock__factory, type MockERC20 } from "../typechain-types";
+import {
+  MockERC20__factory,
+  MockRETH__factory,
+  ProtocolTimelock__factory,
+  type LiquidRestakingToken,
+  type LRTManager,
+  type MockERC20,
+  type MockRETH,
+  type ProtocolTimelock,
+} from "../typechain-types";
 
 const DAY = 86_400n;
 const HOUR = 3_600n;
@@ -195,7 +210,9 @@ async function main(): Promise<void> {
     return t;
   };
   const stETH = await token("Liquid staked Ether", "stETH");
-  const rETH = await token("Rocket Pool ETH", "rETH");
+  // rETH is a MockRETH: an ERC-20 with getExchangeRate(), which the LRT's oracle reads (its rate stays 1 until then).
+  const rETH = await new MockRETH__factory(deployer).deploy();
+  await rETH.waitForDeployment();
   const cbETH = await token("Coinbase Wrapped Staked ETH", "cbETH");
   const rwd = await token("AVS Reward Token", "RWD");
   const assetTokens = [stETH, rETH, cbETH];
@@ -974,7 +991,24 @@ async function main(): Promise<void> {
   await showPools();
   await showRewards();
 
-  await step("The week of rewards is over: final balances and invariants");
+  await lrtChapters({
+    deployer,
+    users: [signers[15], signers[16]],
+    op1,
+    op2,
+    avsX,
+    avsY,
+    slasher,
+    keeper,
+    treasury: signers[14],
+    stETH,
+    rETH,
+    core: contracts,
+    timelock,
+    book,
+  });
+
+  await step("Final balances and invariants");
   await showRewards();
   let claimable = 0n;
   for (const account of [...stakers, ...operators]) {
@@ -1004,6 +1038,349 @@ async function main(): Promise<void> {
   console.log(
     `\nDemo complete: ${stepNumber} steps, chain time +${formatDuration((await now()) - startTime)}.`,
   );
+}
+
+/* THE LIQUID RESTAKING TOKEN (docs/lrt.md) */
+
+interface LRTChapterContext {
+  deployer: HardhatEthersSigner;
+  users: [HardhatEthersSigner, HardhatEthersSigner];
+  op1: HardhatEthersSigner;
+  op2: HardhatEthersSigner;
+  avsX: HardhatEthersSigner;
+  avsY: HardhatEthersSigner;
+  slasher: HardhatEthersSigner;
+  keeper: HardhatEthersSigner;
+  treasury: HardhatEthersSigner;
+  stETH: MockERC20;
+  rETH: MockRETH;
+  core: CoreContracts;
+  timelock: ProtocolTimelock;
+  book: AddressBook;
+}
+
+/** The LRT's figures that the chapters print and check. */
+async function lrtFigures(manager: LRTManager, token: LiquidRestakingToken) {
+  const [exitValue, entryValue, supply, rate] = await Promise.all([
+    manager.totalValue(true),
+    manager.totalValue(false),
+    token.totalSupply(),
+    manager.getRate(),
+  ]);
+  return { exitValue, entryValue, supply, rate };
+}
+
+/** The rate the contracts compute from a value and a supply (docs/invariants.md §8). */
+function lrtRateOf(value: bigint, supply: bigint): bigint {
+  return (WAD * (value + LRT_VIRTUAL)) / (supply + LRT_VIRTUAL);
+}
+
+const LRT_VIRTUAL = 10n ** 9n;
+
+/**
+ * The LRT chapters: an LRT over stETH and rETH with a node per operator; deposits through the ERC-7575 entry points,
+ * the buffer and staking; streamed stETH rewards raise the rate net of the fee and harvest does not move it; a slash of
+ * op2 lowers the rate by the node's loss at the request; a queued redemption pays min(value at request, value at
+ * fulfilment) after the vault delay; an instant exit pays from the buffer for a fee. Every figure the protocol promises
+ * is checked: a wrong one stops the demo with an error.
+ */
+async function lrtChapters(ctx: LRTChapterContext): Promise<void> {
+  const { deployer, op1, op2, avsX, slasher, keeper, treasury, stETH, rETH, core, timelock } = ctx;
+  const [erin, frank] = ctx.users;
+  const { vault, slashingManager, rewardDistributor } = core;
+  const [S, R] = await Promise.all([stETH.getAddress(), rETH.getAddress()]);
+
+  await step(
+    "A liquid restaking token over stETH and rETH: an oracle, the LRT, one node per operator, a risk policy",
+    "sdk/oracle.ts deploys LRTOracle with a rate adapter per asset (stETH at par, rETH from getExchangeRate(), here",
+    "1.1 ETH), each price bounded per update and refused when stale. sdk/lrt.ts deployLRT deploys the token, the",
+    "manager and an ERC-7575 entry point per asset; each node is a vault staker delegated to its operator. The",
+    "policy caps any operator's share of value, allow-lists the AVSs whose slashing the LRT accepts and caps the slash",
+    "exposure; 10% of value stays idle as a buffer for instant exits; the protocol takes 10% of rewards.",
+  );
+  await send(rETH.setExchangeRate((11n * WAD) / 10n));
+  const { oracle } = await deployOracle(deployer, {
+    assets: [
+      { asset: S, adapter: await deployRateAdapter(deployer, "identity", S), maxAge: DAY, maxMoveBps: 500n },
+      { asset: R, adapter: await deployRateAdapter(deployer, "rETH", R), maxAge: DAY, maxMoveBps: 500n },
+    ],
+  });
+  // A keeper refreshes the prices after each jump in time: the oracle refuses a price older than maxAge (1 day).
+  const refreshPrices = async (): Promise<void> => {
+    for (const asset of [S, R]) await send(oracle.connect(keeper).updatePrice(asset));
+  };
+  await refreshPrices();
+  const lrt = await deployLRT(deployer, core, {
+    oracle: await oracle.getAddress(),
+    treasury: treasury.address,
+    rewardsReceiver: treasury.address,
+    assets: [
+      { asset: S, cap: eth(1_000) },
+      { asset: R, cap: eth(1_000) },
+    ],
+  });
+  const { manager, token } = lrt;
+  const stEntry = lrt.entryPoints[S];
+  const rEntry = lrt.entryPoints[R];
+  await send(manager.createNode(op1.address, 5_000));
+  await send(manager.createNode(op2.address, 5_000));
+  await send(manager.setAllowedAVSs([avsX.address, ctx.avsY.address]));
+  await send(manager.setRiskCaps(6_000, 4_000));
+  await send(manager.setBuffer(1_000, 10, 100));
+  await send(manager.setProtocolFee(1_000));
+  const feed = await deployPriceFeed(deployer, {
+    source: lrt.addresses.manager,
+    description: "lrtETH / ETH",
+    maxYearlyGrowthBps: 1_000n,
+  });
+  const book = addressBook([
+    ...[...ctx.book].map(([address, name]): [string, string] => [name, address]),
+    ["erin", erin.address],
+    ["frank", frank.address],
+    ["treasury", treasury.address],
+    ["LRTManager", lrt.addresses.manager],
+    ["lrtETH", lrt.addresses.token],
+  ]);
+  const nodes = await Promise.all([0n, 1n].map((i) => manager.node(i)));
+  table("LRT contracts", [
+    { contract: "LiquidRestakingToken (lrtETH)", address: lrt.addresses.token },
+    { contract: "LRTManager", address: lrt.addresses.manager },
+    { contract: "stETH entry point (ERC-7575/7540)", address: lrt.addresses.entryPoints[S] },
+    { contract: "rETH entry point (ERC-7575/7540)", address: lrt.addresses.entryPoints[R] },
+    { contract: "LRTOracle", address: await oracle.getAddress() },
+    { contract: "LRTPriceFeed (AggregatorV3, capped)", address: await feed.getAddress() },
+    ...nodes.map((n, i) => ({ contract: `node ${i} (${nameOf(n.operator, book)})`, address: n.node })),
+  ]);
+  const policy = await manager.policy();
+  note(
+    `Policy: operator share <= ${Number(policy.maxOperatorShareBps) / 100}%, slash exposure <= ${
+      Number(policy.maxSlashExposureBps) / 100
+    }%, buffer ${Number(policy.bufferBps) / 100}%, instant-exit fee ${Number(policy.baseFeeBps) / 100}%..${
+      Number(policy.maxFeeBps) / 100
+    }%, protocol fee ${Number(policy.protocolFeeBps) / 100}% of rewards.`,
+  );
+  // stETH becomes a reward token through the timelock (the core's admin since the hand-over): scheduled now.
+  const listCall = rewardDistributor.interface.encodeFunctionData("addRewardToken", [S, WAD]);
+  const listSalt = ethers.id("demo: stETH rewards");
+  const distributorAddress = await rewardDistributor.getAddress();
+  await send(timelock.schedule(distributorAddress, 0n, listCall, NO_SALT, listSalt, TIMELOCK_DELAY));
+  note("The timelock now has addRewardToken(stETH, 1) scheduled, so that AVSs can pay rewards in stETH.");
+
+  const showLRT = async (title: string): Promise<Awaited<ReturnType<typeof lrtFigures>>> => {
+    const fig = await lrtFigures(manager, token);
+    const risk = await manager.riskReport();
+    table(title, [
+      {
+        "value (exit)": formatAmount(fig.exitValue),
+        "value (entry)": formatAmount(fig.entryValue),
+        "lrtETH supply": formatAmount(fig.supply),
+        "getRate()": formatAmount(fig.rate),
+        "feed answer": formatAmount((await feed.latestRoundData())[1]),
+        "idle stETH": formatAmount((await manager.assetBook(S)).idle),
+        "idle rETH": formatAmount((await manager.assetBook(R)).idle),
+        exposure: `${Number(risk.exposureBps) / 100}%${risk.exposureOk ? "" : " BREACH"}`,
+      },
+    ]);
+    table(
+      "Nodes",
+      risk.nodes.map((n, i) => ({
+        node: String(i),
+        operator: nameOf(n.operator, book),
+        value: formatAmount(n.value),
+        share: `${Number(n.shareBps) / 100}%${n.concentrationOk ? "" : " BREACH"}`,
+      })),
+    );
+    return fig;
+  };
+
+  await step(
+    "erin deposits 100 stETH and frank 50 rETH through the entry points; the manager stakes the idle surplus",
+    "A deposit refills the buffer first, then goes to the node furthest below its weight that the policy allows.",
+    "Shares are minted at the entry value (pools gross of pending slashes, prices at the high end, rounded up).",
+  );
+  for (const [user, asset, entry, amount] of [
+    [erin, stETH, stEntry, eth(100)],
+    [frank, rETH, rEntry, eth(50)],
+  ] as const) {
+    await send(asset.mint(user.address, amount));
+    await send(asset.connect(user).approve(await entry.getAddress(), amount));
+  }
+  const erinShares = await stEntry.previewDeposit(eth(100));
+  await send(stEntry.connect(erin).depositWithMinShares(eth(100), erin.address, erinShares));
+  if (erinShares !== eth(100))
+    throw new Error(`the first deposit should mint 1 lrtETH per ETH, got ${erinShares}`);
+  const beforeFrank = await lrtFigures(manager, token);
+  const frankValue = (eth(50) * (await oracle.price(R))) / WAD;
+  const frankExpected =
+    (frankValue * (beforeFrank.supply + LRT_VIRTUAL)) / (beforeFrank.entryValue + LRT_VIRTUAL);
+  await send(rEntry.connect(frank).deposit(eth(50), frank.address));
+  const frankShares = await token.balanceOf(frank.address);
+  if (frankShares !== frankExpected)
+    throw new Error(`frank should hold ${frankExpected} lrtETH, has ${frankShares}`);
+  note(
+    `erin: ${formatAmount(erinShares)} lrtETH for 100 stETH (it filled the buffer); frank: ${formatAmount(
+      frankShares,
+    )} lrtETH for 50 rETH worth ${formatAmount(frankValue)} ETH (staked to a node).`,
+  );
+  await send(manager.stakeIdle(S, eth(80)));
+  const afterDeposits = await showLRT("The LRT after the deposits and stakeIdle(stETH, 80)");
+
+  await time.increase(TIMELOCK_DELAY);
+  await step(
+    "Two days later the timelock lists stETH as a reward token; AVS-X streams 20 stETH over a day to op1's and op2's stETH pools",
+    "The LRT counts the rewards its nodes accrue in accepted assets, net of the protocol fee, so the rate rises as",
+    "they stream and harvest() (which claims them, keeps them idle and mints the fee to the treasury) does not move it.",
+  );
+  await refreshPrices();
+  await send(timelock.execute(distributorAddress, 0n, listCall, NO_SALT, listSalt));
+  // Now that stETH is a reward token, the LRT counts its nodes' pending stETH rewards in its value.
+  await send(manager.setAssetConfig(S, eth(1_000), true, true));
+  await send(stETH.mint(avsX.address, eth(20)));
+  await send(stETH.connect(avsX).approve(distributorAddress, eth(20)));
+  for (const op of [op1, op2]) {
+    await send(rewardDistributor.connect(avsX).fundRewards(op.address, S, S, eth(10), Number(DAY)));
+  }
+  await time.increase(DAY + HOUR);
+  await refreshPrices();
+  const accrued = await showLRT("The day of stETH rewards has streamed (not harvested yet)");
+  if (accrued.rate <= afterDeposits.rate) throw new Error("streamed rewards should raise the rate");
+  const treasuryBefore = await token.balanceOf(treasury.address);
+  await send(manager.connect(keeper).harvest());
+  const harvested = await lrtFigures(manager, token);
+  const feeShares = (await token.balanceOf(treasury.address)) - treasuryBefore;
+  note(
+    `harvest(): getRate() ${formatAmount(accrued.rate)} -> ${formatAmount(harvested.rate)} (the rate does not move: the`,
+  );
+  note(
+    `rewards were already counted net of the fee); the treasury received ${formatAmount(feeShares)} lrtETH as the 10% fee.`,
+  );
+  note(
+    `The money-market feed reads ${formatAmount((await feed.latestRoundData())[1])}: it may grow at most 10% a year from its`,
+  );
+  note("snapshot, so a donation or an oracle fault cannot inflate collateral at once (docs/oracle.md).");
+  if (harvested.rate + 1n < accrued.rate || harvested.rate > accrued.rate + 1n || feeShares === 0n) {
+    throw new Error("harvest must leave the rate within 1 wei and mint the fee");
+  }
+
+  await step(
+    "AVS-X's slasher requests a slash of 10% of op2's allocations: the LRT's rate falls at the request",
+    "The exit value nets the stake pending requests reserve, so the rate falls by node 1's loss at once; the",
+    "execution after the veto window changes nothing more. Nobody can leave at the old rate in between.",
+  );
+  const beforeSlash = await lrtFigures(manager, token);
+  await send(
+    slashingManager
+      .connect(slasher)
+      .requestSlash(avsX.address, op2.address, WAD / 10n, ethers.id("evidence: lrt")),
+  );
+  const slashId = await slashingManager.slashRequestCount();
+  const requested = await lrtFigures(manager, token);
+  let expectedLoss = 0n;
+  for (const asset of [S, R]) {
+    const pool = await vault.pool(op2.address, asset);
+    const position = await manager.position(1n, asset);
+    const shares = position.active + position.queued;
+    const reserved = (shares * pool.pendingSlash + pool.totalShares - 1n) / pool.totalShares;
+    expectedLoss += (reserved * (await oracle.price(asset))) / WAD;
+  }
+  const loss = beforeSlash.exitValue - requested.exitValue;
+  note(
+    `Exit value ${formatAmount(beforeSlash.exitValue)} -> ${formatAmount(requested.exitValue)} ETH (node 1's reserved stake: ${formatAmount(
+      expectedLoss,
+    )} ETH); getRate() ${formatAmount(beforeSlash.rate)} -> ${formatAmount(requested.rate)}.`,
+  );
+  if (loss > expectedLoss + 2n || loss + 2n < expectedLoss) {
+    throw new Error(`the rate should fall by node 1's reservation (${expectedLoss}), fell by ${loss}`);
+  }
+  if (requested.rate !== lrtRateOf(requested.exitValue, requested.supply))
+    throw new Error("getRate() mismatch");
+  await time.increase(DAY);
+  await refreshPrices();
+  await send(slashingManager.connect(keeper).executeSlash(slashId));
+  const executed = await lrtFigures(manager, token);
+  note(
+    `After the veto window the slash executes: getRate() ${formatAmount(executed.rate)} (the request had already netted it).`,
+  );
+  if (executed.rate + 1n < requested.rate) throw new Error("the execution should not lower the rate again");
+  await showLRT("The LRT after the slash of op2");
+
+  await step(
+    "frank leaves 5 lrtETH at once through instantRedeem, from the buffer, for a fee that rises as it drains",
+  );
+  const quote = await manager.connect(frank).instantRedeem.staticCall(eth(5), S, 0n, frank.address);
+  const frankBefore = await stETH.balanceOf(frank.address);
+  const beforeInstant = await lrtFigures(manager, token);
+  await send(manager.connect(frank).instantRedeem(eth(5), S, quote, frank.address));
+  const instantPaid = (await stETH.balanceOf(frank.address)) - frankBefore;
+  const worth = (eth(5) * (beforeInstant.exitValue + LRT_VIRTUAL)) / (beforeInstant.supply + LRT_VIRTUAL);
+  const afterInstant = await lrtFigures(manager, token);
+  note(
+    `frank received ${formatAmount(instantPaid)} stETH for 5 lrtETH worth ${formatAmount(worth)} ETH: a fee of ${formatAmount(
+      worth - instantPaid,
+    )} stETH stays with the holders (getRate() ${formatAmount(beforeInstant.rate)} -> ${formatAmount(afterInstant.rate)}).`,
+  );
+  if (instantPaid > worth || afterInstant.rate < beforeInstant.rate) {
+    throw new Error("an instant exit must pay at most the value and leave the fee to the holders");
+  }
+  await step(
+    "erin requests to redeem 40 lrtETH for stETH (ERC-7540); processRequests queues the vault withdrawals",
+    "The request escrows her shares and records their value; anyone may call processRequests, which pays from idle",
+    "or queues the nodes' withdrawals. After the vault delay the claim pays min(value at request, value then).",
+  );
+  const redeemShares = eth(40);
+  await send(stEntry.connect(erin).requestRedeem(redeemShares, erin.address, erin.address));
+  const requestId = await manager.requestCount();
+  const recorded = await manager.request(requestId);
+  note(
+    `Request ${requestId}: ${formatAmount(recorded.shares)} lrtETH escrowed, worth ${formatAmount(
+      recorded.amount,
+    )} ETH at request; pendingRedeemRequest = ${formatAmount(await stEntry.pendingRedeemRequest(requestId, erin.address))}.`,
+  );
+  const processReceipt = await (await manager.connect(keeper).processRequests(S, 10n)).wait();
+  const withdrawalIds: bigint[] = [];
+  for (const log of processReceipt?.logs ?? []) {
+    const parsed = log.address === lrt.addresses.manager ? manager.interface.parseLog(log) : null;
+    if (parsed?.name === "WithdrawalQueued") withdrawalIds.push(parsed.args.id as bigint);
+  }
+  const openAts = await Promise.all(
+    withdrawalIds.map(async (id) => {
+      const w = await readWithdrawal(vault, id);
+      if (w === undefined) throw new Error(`withdrawal ${formatWithdrawalId(id)} is missing`);
+      return w.completableAt;
+    }),
+  );
+  const queuedAt = await now();
+  table(
+    "Vault withdrawals the LRT queued for the request",
+    withdrawalIds.map((id, i) => ({
+      id: formatWithdrawalId(id),
+      "completable in": formatDuration(openAts[i] - queuedAt),
+    })),
+  );
+  const idle = (await manager.assetBook(S)).idle;
+  note(`Idle stETH (${formatAmount(idle)}) does not cover it, so the request waits for the withdrawals.`);
+
+  await time.increaseTo(openAts.reduce((a, b) => (a > b ? a : b), 0n));
+  await step("After the vault's delay the withdrawals complete and the request is fulfilled; erin claims");
+  await refreshPrices();
+  await send(manager.connect(keeper).completeWithdrawals(withdrawalIds));
+  await send(manager.connect(keeper).processRequests(S, 10n));
+  const fulfilled = await manager.request(requestId);
+  const claimable = await stEntry.claimableRedeemRequest(requestId, erin.address);
+  const erinBefore = await stETH.balanceOf(erin.address);
+  await send(stEntry.connect(erin).claim(requestId, erin.address, fulfilled.amount));
+  const paid = (await stETH.balanceOf(erin.address)) - erinBefore;
+  const paidValue = (paid * (await oracle.price(S))) / WAD;
+  note(
+    `claimableRedeemRequest = ${formatAmount(claimable)} lrtETH; erin received ${formatAmount(paid)} stETH worth ${formatAmount(
+      paidValue,
+    )} ETH, at most the ${formatAmount(recorded.amount)} ETH her shares were worth at request.`,
+  );
+  if (paid !== fulfilled.amount || paidValue > recorded.amount) {
+    throw new Error("a redemption must pay at most the value at request");
+  }
+
+  await showLRT("The LRT at the end");
 }
 
 function lowerFirst(name: string): "vault" | "registry" | "slashingManager" | "rewardDistributor" {
