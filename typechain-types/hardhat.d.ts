@@ -438,6 +438,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.MockLRTOracle__factory>;
     getContractFactory(
+      name: "MockRateAdapter",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.MockRateAdapter__factory>;
+    getContractFactory(
       name: "MockRateSource",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.MockRateSource__factory>;
@@ -1009,6 +1013,11 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.MockLRTOracle>;
     getContractAt(
+      name: "MockRateAdapter",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.MockRateAdapter>;
+    getContractAt(
       name: "MockRateSource",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -1484,6 +1493,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockLRTOracle>;
     deployContract(
+      name: "MockRateAdapter",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockRateAdapter>;
+    deployContract(
       name: "MockRateSource",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockRateSource>;
@@ -2054,6 +2067,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockLRTOracle>;
+    deployContract(
+      name: "MockRateAdapter",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.MockRateAdapter>;
     deployContract(
       name: "MockRateSource",
       args: any[],

@@ -218,6 +218,8 @@ export type { MockERC20 } from "./contracts/mocks/MockERC20";
 export { MockERC20__factory } from "./factories/contracts/mocks/MockERC20__factory";
 export type { MockLRTOracle } from "./contracts/mocks/MockLRTOracle";
 export { MockLRTOracle__factory } from "./factories/contracts/mocks/MockLRTOracle__factory";
+export type { MockRateAdapter } from "./contracts/mocks/MockRateAdapter";
+export { MockRateAdapter__factory } from "./factories/contracts/mocks/MockRateAdapter__factory";
 export type { MockRateSource } from "./contracts/mocks/MockRateSource";
 export { MockRateSource__factory } from "./factories/contracts/mocks/MockRateSource__factory";
 export type { MockRETH } from "./contracts/mocks/MockRETH";

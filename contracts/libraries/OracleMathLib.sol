@@ -14,10 +14,13 @@ library OracleMathLib {
     /// @dev The year of the feed's yearly growth bound.
     uint256 internal constant YEAR = 365 days;
 
-    /// @dev The price of one whole token (10 ** decimals units) from a rate per 1e18 units, rounded down. For an
-    /// 18-decimal asset the price is the rate.
+    /// @dev The price of one whole token (10 ** decimals units) from a rate per 1e18 units, rounded down, saturating at
+    /// type(uint256).max instead of overflowing (an asset of more than 18 decimals and an absurd rate): callers refuse
+    /// or clamp a price that large rather than revert with a panic. For an 18-decimal asset the price is the rate.
     function toWholeTokenPriceDown(uint256 rate, uint8 decimals) internal pure returns (uint256) {
-        return Math.mulDiv(rate, 10 ** decimals, RATE_UNIT);
+        if (decimals <= 18) return rate / 10 ** (18 - decimals);
+        uint256 scale = 10 ** (decimals - 18);
+        return rate > type(uint256).max / scale ? type(uint256).max : rate * scale;
     }
 
     /// @dev Whether `newPrice` moves more than `maxMoveBps` away from `oldPrice`: |new - old| * 1e4 > old * maxMoveBps

@@ -167,18 +167,12 @@ contract LRTOracle is ProtocolUpgradeable, ILRTOracle {
 
     /// @inheritdoc ILRTOracle
     function price(address asset) external view returns (uint256) {
-        AssetConfig storage config = _requireListed(_getOracleStorage(), asset);
-        uint256 updatedAt = config.updatedAt;
-        uint256 maxAge = config.maxAge;
-        if (block.timestamp - updatedAt > maxAge) revert StalePrice(asset, updatedAt, maxAge);
-        return config.price;
+        return _requireFresh(asset).price;
     }
 
     /// @inheritdoc ILRTOracle
     function priceRange(address asset) external view returns (uint256 low, uint256 high) {
-        AssetConfig storage config = _requireListed(_getOracleStorage(), asset);
-        (uint256 updatedAt, uint256 maxAge) = (config.updatedAt, config.maxAge);
-        if (block.timestamp - updatedAt > maxAge) revert StalePrice(asset, updatedAt, maxAge);
+        AssetConfig storage config = _requireFresh(asset);
         uint256 stored = config.price;
         (uint256 floor, uint256 ceiling) = OracleMathLib.moveBounds(stored, config.maxMoveBps);
         // An adapter that fails or reports 0 does not stop the LRT before the stored price is stale: the range is then
@@ -232,6 +226,13 @@ contract LRTOracle is ProtocolUpgradeable, ILRTOracle {
     function _store(AssetConfig storage config, uint256 newPrice) private {
         config.price = uint128(newPrice);
         config.updatedAt = uint40(block.timestamp);
+    }
+
+    /// @dev The configuration of listed `asset` whose stored price is at most maxAge old; reverts StalePrice otherwise.
+    function _requireFresh(address asset) private view returns (AssetConfig storage config) {
+        config = _requireListed(_getOracleStorage(), asset);
+        (uint256 updatedAt, uint256 maxAge) = (config.updatedAt, config.maxAge);
+        if (block.timestamp - updatedAt > maxAge) revert StalePrice(asset, updatedAt, maxAge);
     }
 
     function _requireListed(OracleStorage storage $, address asset) private view returns (AssetConfig storage config) {

@@ -7,6 +7,7 @@ import {
   IdentityRateAdapter__factory,
   LRTOracle__factory,
   MockERC20__factory,
+  MockRateAdapter__factory,
   WstETHRateAdapter__factory,
 } from "../../typechain-types";
 import { shouldRestrictToRole } from "../behaviours/accessControl.behavior";
@@ -140,6 +141,33 @@ describe("LRTOracle", function () {
       await expect(oracle.price(wstETHAddress))
         .to.be.revertedWithCustomError(oracle, "StalePrice")
         .withArgs(wstETHAddress, t, ORACLE_MAX_AGE);
+    });
+
+    it("a 36-decimal asset whose adapter reports an absurd rate: updatePrice reverts PriceTooLarge (no panic), and priceRange clamps the rate to the move bound above the stored price", async function () {
+      const { oracle, admin } = await loadFixture(oracleFixture);
+      const token = await new MockERC20__factory(admin).deploy("Wide", "WIDE", 36);
+      const tokenAddress = await token.getAddress();
+      const adapter = await new MockRateAdapter__factory(admin).deploy(tokenAddress, WAD);
+      await (
+        await oracle.addAsset(tokenAddress, await adapter.getAddress(), ORACLE_MAX_AGE, ORACLE_MAX_MOVE_BPS)
+      ).wait();
+      // A rate of 1 ETH per 1e18 units is 1e18 ETH-wei per whole token of 1e36 units.
+      const stored = WAD * 10n ** 18n;
+      expect(await oracle.price(tokenAddress)).to.equal(stored);
+      const ceiling = stored + (stored * ORACLE_MAX_MOVE_BPS) / 10_000n;
+      // rate * 1e18 overflows 256 bits: the whole-token price saturates at 2^256 - 1 instead of reverting with a panic.
+      for (const rate of [ethers.MaxUint256, ethers.MaxUint256 / 10n ** 18n + 1n]) {
+        await (await adapter.setRate(rate)).wait();
+        await expect(oracle.updatePrice(tokenAddress))
+          .to.be.revertedWithCustomError(oracle, "PriceTooLarge")
+          .withArgs(tokenAddress, ethers.MaxUint256);
+        expect(await oracle.priceRange(tokenAddress)).to.deep.equal([stored, ceiling]);
+      }
+      // The largest rate that does not overflow converts exactly (rate * 1e18), and is clamped the same way.
+      const largest = ethers.MaxUint256 / 10n ** 18n;
+      await (await adapter.setRate(largest)).wait();
+      expect(await oracle.adapterPrice(tokenAddress)).to.equal(largest * 10n ** 18n);
+      expect(await oracle.priceRange(tokenAddress)).to.deep.equal([stored, ceiling]);
     });
 
     it("reverts UnknownAsset for an asset without a price source", async function () {

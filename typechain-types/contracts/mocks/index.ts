@@ -10,6 +10,7 @@ export type { MockERC1271Approver } from "./MockERC1271Approver";
 export type { MockERC20 } from "./MockERC20";
 export type { MockLRTOracle } from "./MockLRTOracle";
 export type { MockRETH } from "./MockRETH";
+export type { MockRateAdapter } from "./MockRateAdapter";
 export type { MockRateSource } from "./MockRateSource";
 export type { MockRewardsHook } from "./MockRewardsHook";
 export type { MockSlashingCaller } from "./MockSlashingCaller";

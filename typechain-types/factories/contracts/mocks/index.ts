@@ -10,6 +10,7 @@ export { MockERC1271Approver__factory } from "./MockERC1271Approver__factory";
 export { MockERC20__factory } from "./MockERC20__factory";
 export { MockLRTOracle__factory } from "./MockLRTOracle__factory";
 export { MockRETH__factory } from "./MockRETH__factory";
+export { MockRateAdapter__factory } from "./MockRateAdapter__factory";
 export { MockRateSource__factory } from "./MockRateSource__factory";
 export { MockRewardsHook__factory } from "./MockRewardsHook__factory";
 export { MockSlashingCaller__factory } from "./MockSlashingCaller__factory";
