@@ -172,6 +172,48 @@ async function main(): Promise<void> {
   await time.increase(24 * 3600);
   report.record("slashing.executeSlash.3assets", await gasOf(sm.executeSlash(2)));
 
+  // Scaling: a withdrawal queued before 100 executed slashes of its pool completes for the same gas (O(1) in slashes).
+  const op100 = await fundedSigner(world);
+  await (
+    await registry.connect(op100).registerAsOperator("ipfs://operator-100", 1000, ethers.ZeroAddress)
+  ).wait();
+  const op100Addr = await op100.getAddress();
+  const avs100 = await fundedSigner(world);
+  const avs100Addr = await avs100.getAddress();
+  await (
+    await sm.connect(avs100).registerAVS("ipfs://avs-100", {
+      ...params,
+      slasher: avs100Addr,
+      vetoCommittee: ethers.ZeroAddress,
+      vetoWindow: 0,
+    })
+  ).wait();
+  await (await sm.connect(op100).registerOperatorToAVS(avs100Addr, "0x")).wait();
+  await (await sm.connect(op100).modifyAllocation(avs100Addr, a0, WAD / 2n)).wait();
+  const erin = await fundedSigner(world);
+  const erinAddr = await erin.getAddress();
+  await (await vault.connect(erin).deposit(a0, 10n * WAD, 0)).wait();
+  await (await registry.connect(erin).delegateTo(op100Addr, NO_SIG, ZERO_SALT)).wait();
+  await time.increase(Number(await sm.allocationDelay()));
+  const [, erinShares] = await vault.position(erinAddr, a0);
+  const erinNonce = (await vault.stakerInfo(erinAddr)).withdrawalNonce;
+  await (await vault.connect(erin).queueWithdrawal(a0, erinShares / 2n)).wait();
+  const pause = Number((await sm.EXECUTION_WINDOW()) + (await sm.SLASH_COOLDOWN())) + 60;
+  for (let i = 0; i < 100; i++) {
+    await (
+      await sm.connect(avs100).requestSlash(avs100Addr, op100Addr, WAD / 100n, ethers.id(`evidence-${i}`))
+    ).wait();
+    await (await sm.executeSlash(await sm.slashRequestCount())).wait();
+    await time.increase(pause);
+  }
+  const erinWithdrawal = (BigInt(erinAddr) << 96n) | erinNonce;
+  const [, erinOpensAt] = await vault.withdrawableAmount(erinWithdrawal);
+  if (erinOpensAt > BigInt(await time.latest())) await time.increaseTo(erinOpensAt);
+  report.record(
+    "vault.completeWithdrawal.asTokens.after100slashes",
+    await gasOf(vault.connect(erin).completeWithdrawal(erinWithdrawal, true, 0)),
+  );
+
   // Rewards: 8 streams on the operator's asset-0 pool.
   const rdAddr = await rd.getAddress();
   void rdAddr;
@@ -194,6 +236,18 @@ async function main(): Promise<void> {
   await time.increase(3600);
   report.record("rewards.claim.1token", await gasOf(rd.connect(dave).claim([tokens[0]], daveAddr)));
 
+  // Scaling: 100 more fundings of the same stream leave a claim's cost unchanged (O(1) in fundings).
+  const fundings = await network.provider.send("evm_snapshot", []);
+  for (let i = 0; i < 100; i++) {
+    await (await rd.fundRewards(opAddr, a0, tokens[0], 1000n * WAD, 7 * 24 * 3600)).wait();
+    await time.increase(36);
+  }
+  report.record(
+    "rewards.claim.1token.after100fundings",
+    await gasOf(rd.connect(dave).claim([tokens[0]], daveAddr)),
+  );
+  await network.provider.send("evm_revert", [fundings]);
+
   for (let i = 1; i < 8; i++)
     await (await rd.fundRewards(opAddr, a0, tokens[i], 1000n * WAD, 7 * 24 * 3600)).wait();
   await time.increase(3600);
@@ -210,9 +264,10 @@ async function main(): Promise<void> {
 }
 
 /**
- * The liquid restaking token on the same core: 4 nodes (deposit, requestRedeem, claim, harvest) and 16 nodes
- * (deposit, getRate). Every node holds stake, its operator allocates 50% of asset 0 to one allow-listed AVS, and the
- * 4-node LRT counts streamed asset-0 rewards in its value.
+ * The liquid restaking token on the same core: 4 nodes (deposit, requestRedeem, claim, harvest), 16 nodes
+ * (deposit, getRate) and 1 node (deposit, getRate: the cost per node is the difference). Every node holds stake,
+ * its operator allocates 50% of asset 0 to one allow-listed AVS, and the 4-node LRT counts streamed asset-0 rewards
+ * in its value.
  */
 async function benchLRT(report: GasReport, world: World): Promise<void> {
   const { core, admin } = world;
@@ -246,6 +301,7 @@ async function benchLRT(report: GasReport, world: World): Promise<void> {
   for (let i = 0; i < 4; i++) ops4.push(await newOperator());
   const ops16: string[] = [];
   for (let i = 0; i < 16; i++) ops16.push(await newOperator());
+  const ops1 = [await newOperator()];
   await time.increase(Number(await core.slashingManager.allocationDelay()));
 
   const adminAddr = await admin.getAddress();
@@ -323,6 +379,18 @@ async function benchLRT(report: GasReport, world: World): Promise<void> {
     await gasOf(entry16.connect(depositor16).deposit(10n * WAD, await depositor16.getAddress())),
   );
   report.record("lrt.getRate.16nodes", Number(await lrt16.manager.getRate.estimateGas()));
+
+  // 1 node holding stake: the same deposit as .16nodes, so that the two figures show the cost per node.
+  const lrt1 = await deploy(ops1);
+  const entry1 = lrt1.entryPoints[a0];
+  const first1 = await user(lrt1);
+  await (await entry1.connect(first1).deposit(10n * WAD, await first1.getAddress())).wait();
+  const depositor1 = await user(lrt1);
+  report.record(
+    "lrt.deposit.1node",
+    await gasOf(entry1.connect(depositor1).deposit(10n * WAD, await depositor1.getAddress())),
+  );
+  report.record("lrt.getRate.1node", Number(await lrt1.manager.getRate.estimateGas()));
 }
 
 main().catch((error: unknown) => {
