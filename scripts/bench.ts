@@ -4,7 +4,7 @@ import type { Signer } from "ethers";
 
 import { deployCore, type CoreContracts } from "../sdk/deploy";
 import { GasReport, gasOf } from "../sdk/gas";
-import { deployLRT, type LRTContracts } from "../sdk/lrt";
+import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE, deployLRT, type LRTContracts } from "../sdk/lrt";
 import { MockERC20__factory, MockLRTOracle__factory, type MockERC20 } from "../typechain-types";
 
 const WAD = 10n ** 18n;
@@ -313,7 +313,8 @@ async function benchLRT(report: GasReport, world: World): Promise<void> {
       assets: [{ asset: a0, cap: BIG }],
     });
     const weight = 10_000 / operators.length;
-    for (const op of operators) await (await lrt.manager.createNode(op, weight)).wait();
+    for (const op of operators)
+      await (await lrt.manager.createNode(op, weight, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT)).wait();
     await (await lrt.manager.setAllowedAVSs([avsAddr])).wait();
     return lrt;
   };

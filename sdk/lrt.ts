@@ -1,7 +1,17 @@
 import { artifacts } from "hardhat";
-import { ContractFactory, type Signer } from "ethers";
+import {
+  AbiCoder,
+  ContractFactory,
+  getCreate2Address,
+  keccak256,
+  solidityPacked,
+  toBeHex,
+  zeroPadValue,
+  type Signer,
+} from "ethers";
 
 import {
+  BeaconProxy__factory,
   LiquidRestakingToken__factory,
   LRTAssetVault__factory,
   LRTManager__factory,
@@ -13,6 +23,7 @@ import {
   type LRTManager,
   type LRTNodeBeacon,
 } from "../typechain-types";
+import type { IOperatorRegistryTypes } from "../typechain-types/contracts/core/OperatorRegistry";
 import { deployProxy, handOver, type CoreContracts } from "./deploy";
 
 /** One accepted asset of a deployment and its deposit cap (tokens). */
@@ -188,4 +199,59 @@ export async function deployLRT(
       entryPoints: entryPointAddresses,
     },
   };
+}
+
+/** The approver arguments of `createNode` / `redelegateNode` for an operator without a delegation approver. */
+export const NO_APPROVER_SIGNATURE: IOperatorRegistryTypes.ApproverSignatureStruct = {
+  signature: "0x",
+  expiry: 0n,
+};
+export const NO_APPROVER_SALT = `0x${"00".repeat(32)}`;
+
+/** What a node's address depends on: the manager (the CREATE2 deployer), the node beacon, and the vault and reward
+ * distributor the node's initializer names. */
+export interface NodeAddressParams {
+  manager: string;
+  beacon: string;
+  vault: string;
+  rewards: string;
+}
+
+/**
+ * The address `LRTManager.createNode` gives node `index` (the next one is `await manager.nodeCount()`): a BeaconProxy
+ * created with CREATE2 by the manager, salt = the index as bytes32, init code = BeaconProxy's creation code and
+ * `(beacon, LRTNode.initialize(manager, vault, rewards))`. The initializer names no operator, so an operator's
+ * delegation approver can sign the EIP-712 DelegationApproval for this address (staker) before the node exists.
+ */
+export function predictNodeAddress(params: NodeAddressParams, index: bigint | number): string {
+  const init = LRTNode__factory.createInterface().encodeFunctionData("initialize", [
+    params.manager,
+    params.vault,
+    params.rewards,
+  ]);
+  const initCode = solidityPacked(
+    ["bytes", "bytes"],
+    [
+      BeaconProxy__factory.bytecode,
+      AbiCoder.defaultAbiCoder().encode(["address", "bytes"], [params.beacon, init]),
+    ],
+  );
+  return getCreate2Address(params.manager, zeroPadValue(toBeHex(index), 32), keccak256(initCode));
+}
+
+/** `predictNodeAddress` for a deployment of `deployLRT` on `core`. */
+export async function nodeAddressOf(
+  lrt: LRTContracts,
+  core: CoreContracts,
+  index: bigint | number,
+): Promise<string> {
+  return predictNodeAddress(
+    {
+      manager: lrt.addresses.manager,
+      beacon: lrt.addresses.beacon,
+      vault: await core.vault.getAddress(),
+      rewards: await core.rewardDistributor.getAddress(),
+    },
+    index,
+  );
 }

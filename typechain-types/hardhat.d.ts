@@ -406,6 +406,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.LRTPriceFeed__factory>;
     getContractFactory(
+      name: "LRTValuation",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTValuation__factory>;
+    getContractFactory(
       name: "BlocklistERC20",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.BlocklistERC20__factory>;
@@ -973,6 +977,11 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.LRTPriceFeed>;
     getContractAt(
+      name: "LRTValuation",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTValuation>;
+    getContractAt(
       name: "BlocklistERC20",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -1461,6 +1470,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.LRTPriceFeed>;
     deployContract(
+      name: "LRTValuation",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTValuation>;
+    deployContract(
       name: "BlocklistERC20",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.BlocklistERC20>;
@@ -2027,6 +2040,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.LRTPriceFeed>;
+    deployContract(
+      name: "LRTValuation",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTValuation>;
     deployContract(
       name: "BlocklistERC20",
       args: any[],

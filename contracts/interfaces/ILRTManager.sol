@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IOperatorRegistryTypes} from "./IOperatorRegistry.sol";
+
 /// @title ILRTManagerTypes
 /// @notice Types of the LRT manager.
 interface ILRTManagerTypes {
@@ -56,16 +58,19 @@ interface ILRTManagerTypes {
         uint112 forRedeem;
     }
 
-    /// @notice The status of a redemption request.
+    /// @notice The status of a redemption request. `Returned`: its asset had nothing left to pay it (no idle tokens and
+    /// none in the nodes), so all its shares went back to its controller and nothing is claimable.
     enum RequestStatus {
         None,
         Pending,
         Claimable,
-        Claimed
+        Claimed,
+        Returned
     }
 
-    /// @notice A redemption request. `amount`: its ETH value at request while Pending, the tokens it pays once
-    /// Claimable.
+    /// @notice A redemption request. `shares`: the LRT locked while Pending, those fulfilled once Claimable (a partial
+    /// fill gave the rest back to the controller). `amount`: its ETH value at request while Pending, the tokens it
+    /// pays once Claimable.
     struct Request {
         address controller;
         uint8 assetIndex;
@@ -241,6 +246,17 @@ interface ILRTManagerEvents is ILRTManagerTypes {
         uint256 shares,
         uint256 assets
     );
+    /// @notice Request `id` could not be paid in full: its asset held only `assets` (idle) and nothing more in the
+    /// nodes. `sharesFulfilled` of its shares were fulfilled for `assets` (also in RedeemFulfilled when not 0), and
+    /// `sharesReturned` went back from the escrow to `controller`.
+    event RedeemPartiallyFulfilled(
+        uint256 indexed id,
+        address indexed controller,
+        address indexed asset,
+        uint256 sharesFulfilled,
+        uint256 sharesReturned,
+        uint256 assets
+    );
     /// @notice `controller`'s claimable `shares` paid `assets` to `receiver` (`requestId` 0 = by amount).
     event RedeemClaimed(
         uint256 indexed requestId,
@@ -289,17 +305,36 @@ interface ILRTManager is ILRTManagerErrors, ILRTManagerEvents {
     /// in `asset` to the rate at once (an admin decision, timelocked in deployments).
     function setAssetConfig(address asset, uint256 cap, bool enabled, bool countRewards) external;
 
-    /// @notice Deploys a node (BeaconProxy) delegated to `operator`. Role: MANAGER_ROLE. At most 16 nodes.
-    /// @param operator A registered operator without a delegation approver, with no node yet.
+    /// @notice Deploys a node (BeaconProxy, CREATE2 with its index as salt) and delegates it to `operator`. Role:
+    /// MANAGER_ROLE. At most 16 nodes. The node's address is known before it exists (sdk/lrt.ts
+    /// `predictNodeAddress(manager, index)`, index = `nodeCount()`), so an operator's delegation approver signs for
+    /// it beforehand; the registry's errors (SignatureExpired, SaltSpent, InvalidSignature) surface as they are.
+    /// @param operator A registered operator with no node yet.
     /// @param weightBps Its target weight (call `setWeights` to make the weights sum to 10_000).
+    /// @param approverSignature The operator's delegation approver's EIP-712 DelegationApproval signature for the
+    /// node's address, with its expiry (empty with expiry 0 if the operator has no approver).
+    /// @param approverSalt A salt the approver has not spent (ignored without an approver).
     /// @return index The node's index.
-    function createNode(address operator, uint16 weightBps) external returns (uint256 index);
+    function createNode(
+        address operator,
+        uint16 weightBps,
+        IOperatorRegistryTypes.ApproverSignature calldata approverSignature,
+        bytes32 approverSalt
+    ) external returns (uint256 index);
 
     /// @notice Delegates node `index`, which its operator undelegated (synced) and whose withdrawals have all completed,
     /// to `operator`, so that the slot serves again. Role: MANAGER_ROLE.
     /// @param index The node.
-    /// @param operator A registered operator without a delegation approver, with no node yet.
-    function redelegateNode(uint256 index, address operator) external;
+    /// @param operator A registered operator with no node yet (or the node's former operator).
+    /// @param approverSignature The operator's delegation approver's EIP-712 DelegationApproval signature for the
+    /// node's address (`node(index).node`), with its expiry (empty with expiry 0 if the operator has no approver).
+    /// @param approverSalt A salt the approver has not spent (ignored without an approver).
+    function redelegateNode(
+        uint256 index,
+        address operator,
+        IOperatorRegistryTypes.ApproverSignature calldata approverSignature,
+        bytes32 approverSalt
+    ) external;
 
     /// @notice Sets every node's target weight. Role: MANAGER_ROLE.
     /// @param weights One per node, summing to 10_000.
@@ -367,11 +402,15 @@ interface ILRTManager is ILRTManagerErrors, ILRTManagerEvents {
     function refreshExposure(uint256 index) external;
 
     /// @notice Processes up to `maxCount` requests of `asset` FIFO: fulfils from idle, else queues the vault
-    /// withdrawals needed from the nodes most over their weight. Anyone. Group OPERATIONS.
+    /// withdrawals needed from the nodes most over their weight and stops. When the nodes hold none of `asset` (every
+    /// withdrawal of it has completed) and idle cannot pay the head, the head is fulfilled in part: idle pays the
+    /// pro-rata part of its shares (rounded against the requester) and the rest go back to its controller
+    /// (`RedeemPartiallyFulfilled`; with no idle, all of them: status Returned). Nothing is fulfilled while pending
+    /// slash requests reserve more than 1 bps of the total value. Anyone. Group OPERATIONS.
     /// @param asset The asset.
-    /// @param maxCount The most requests to fulfil.
-    /// @return fulfilled The number fulfilled.
-    function processRequests(address asset, uint256 maxCount) external returns (uint256 fulfilled);
+    /// @param maxCount The most requests to process.
+    /// @return processed The number of requests fulfilled (in full or in part) or returned.
+    function processRequests(address asset, uint256 maxCount) external returns (uint256 processed);
 
     /// @notice Redeems `shares` of the caller now from the idle buffer of `asset`, for a fee rising as the buffer
     /// drains. Group INSTANT_REDEEM.

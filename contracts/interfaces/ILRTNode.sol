@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IOperatorRegistryTypes} from "./IOperatorRegistry.sol";
+
 /// @title ILRTNode
 /// @notice One vault staker of the liquid restaking token, delegated to one operator. Only its manager may move its
 /// stake; tokens it receives go back to the manager (docs/lrt.md, "Nodes").
@@ -8,14 +10,15 @@ interface ILRTNode {
     /// @notice The caller is not the node's manager.
     error OnlyManager(address caller);
 
-    /// @notice Initializes the node (a BeaconProxy), delegates it to `operator` through the registry and names the
-    /// manager its claimer in the reward distributor (the manager's harvest claims the node's rewards to itself).
+    /// @notice Initializes the node (a BeaconProxy) and names the manager its claimer in the reward distributor (the
+    /// manager's harvest claims the node's rewards to itself). The manager delegates it next (`delegateTo`): the
+    /// initializer takes no operator or signature, so that the node's CREATE2 address (salt: its index) depends only
+    /// on the manager, the beacon, the vault and the distributor, and an operator's approver can sign for it before
+    /// it exists (sdk/lrt.ts `predictNodeAddress`).
     /// @param manager The LRT manager.
     /// @param vault The restaking vault.
-    /// @param registry The operator registry.
-    /// @param rewards The reward distributor.
-    /// @param operator The operator (must have no delegation approver).
-    function initialize(address manager, address vault, address registry, address rewards, address operator) external;
+    /// @param rewards The reward distributor (address(0): none).
+    function initialize(address manager, address vault, address rewards) external;
 
     /// @notice Deposits `amount` of `asset`, which the manager sent to the node, into the vault.
     /// @param asset The asset.
@@ -35,10 +38,18 @@ interface ILRTNode {
     /// @return assets The tokens sent to the manager.
     function completeWithdrawal(uint256 id, uint256 minAssets) external returns (uint256 assets);
 
-    /// @notice Delegates the node, undelegated by its former operator, to `operator` through `registry`.
+    /// @notice Delegates the node (new, or undelegated by its former operator) to `operator` through `registry`.
     /// @param registry The operator registry.
-    /// @param operator A registered operator without a delegation approver.
-    function delegateTo(address registry, address operator) external;
+    /// @param operator A registered operator.
+    /// @param approverSignature The operator's delegation approver's EIP-712 signature for this node's address (empty
+    /// with expiry 0 if the operator has no approver).
+    /// @param approverSalt A salt the approver has not spent (ignored without an approver).
+    function delegateTo(
+        address registry,
+        address operator,
+        IOperatorRegistryTypes.ApproverSignature calldata approverSignature,
+        bytes32 approverSalt
+    ) external;
 
     /// @notice Claims the node's rewards in `tokens` to the manager.
     /// @param tokens The reward tokens.

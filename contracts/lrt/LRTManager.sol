@@ -9,6 +9,7 @@ import {ILiquidRestakingToken} from "../interfaces/ILiquidRestakingToken.sol";
 import {ILRTAssetVaultCallback} from "../interfaces/ILRTAssetVault.sol";
 import {ILRTManager} from "../interfaces/ILRTManager.sol";
 import {ILRTOracle} from "../interfaces/ILRTOracle.sol";
+import {IOperatorRegistryTypes} from "../interfaces/IOperatorRegistry.sol";
 import {IRestakingVault} from "../interfaces/IRestakingVault.sol";
 import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
 import {ISlashingManager} from "../interfaces/ISlashingManager.sol";
@@ -96,7 +97,7 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
 
     /// @inheritdoc ILRTManager
     function addAsset(address asset, address entryPoint_, uint256 cap) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        LRTOperations.addAsset(asset, entryPoint_, cap);
+        LRTValuation.addAsset(asset, entryPoint_, cap);
     }
 
     /// @inheritdoc ILRTManager
@@ -264,13 +265,23 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
     }
 
     /// @inheritdoc ILRTManager
-    function createNode(address operator, uint16 weightBps) external onlyRole(MANAGER_ROLE) returns (uint256) {
-        return LRTOperations.createNode(operator, weightBps);
+    function createNode(
+        address operator,
+        uint16 weightBps,
+        IOperatorRegistryTypes.ApproverSignature calldata approverSignature,
+        bytes32 approverSalt
+    ) external onlyRole(MANAGER_ROLE) returns (uint256) {
+        return LRTOperations.createNode(operator, weightBps, approverSignature, approverSalt);
     }
 
     /// @inheritdoc ILRTManager
-    function redelegateNode(uint256 index, address operator) external onlyRole(MANAGER_ROLE) {
-        LRTOperations.redelegateNode(index, operator);
+    function redelegateNode(
+        uint256 index,
+        address operator,
+        IOperatorRegistryTypes.ApproverSignature calldata approverSignature,
+        bytes32 approverSalt
+    ) external onlyRole(MANAGER_ROLE) {
+        LRTOperations.redelegateNode(index, operator, approverSignature, approverSalt);
     }
 
     /// @inheritdoc ILRTManager
@@ -321,10 +332,7 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
 
     /// @inheritdoc ILRTManager
     function totalAssets(address asset) external view returns (uint256) {
-        LRTStorage.Layout storage $ = LRTStorage.layout();
-        AssetConfig memory c = LRTStorage.config($, asset);
-        LRTStorage.Valuation memory v = LRTValuation.valuation($, true);
-        return LRTMathLib.toTokensDown(v.total, LRTValuation.price($, v, c.index), 10 ** c.decimals);
+        return LRTValuation.quote(LRTStorage.layout(), LRTValuation.Quote.TotalAssets, asset, 0);
     }
 
     /// @inheritdoc ILRTManager
@@ -335,38 +343,22 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
 
     /// @inheritdoc ILRTManager
     function previewDeposit(address asset, uint256 assets_) external view returns (uint256) {
-        LRTStorage.Layout storage $ = LRTStorage.layout();
-        AssetConfig memory c = LRTStorage.config($, asset);
-        LRTStorage.Valuation memory v = LRTValuation.valuation($, false);
-        uint256 value = LRTMathLib.tokenValueDown(assets_, LRTValuation.tradePrice($, v, c.index), 10 ** c.decimals);
-        return LRTMathLib.toSharesDown(value, v.total, v.supply);
+        return LRTValuation.quote(LRTStorage.layout(), LRTValuation.Quote.PreviewDeposit, asset, assets_);
     }
 
     /// @inheritdoc ILRTManager
     function previewMint(address asset, uint256 shares) external view returns (uint256) {
-        LRTStorage.Layout storage $ = LRTStorage.layout();
-        AssetConfig memory c = LRTStorage.config($, asset);
-        LRTStorage.Valuation memory v = LRTValuation.valuation($, false);
-        uint256 value = LRTMathLib.toValueUp(shares, v.total, v.supply);
-        return LRTMathLib.toTokensUp(value, LRTValuation.tradePrice($, v, c.index), 10 ** c.decimals);
+        return LRTValuation.quote(LRTStorage.layout(), LRTValuation.Quote.PreviewMint, asset, shares);
     }
 
     /// @inheritdoc ILRTManager
     function convertToShares(address asset, uint256 assets_) external view returns (uint256) {
-        LRTStorage.Layout storage $ = LRTStorage.layout();
-        AssetConfig memory c = LRTStorage.config($, asset);
-        LRTStorage.Valuation memory v = LRTValuation.valuation($, true);
-        uint256 value = LRTMathLib.tokenValueDown(assets_, LRTValuation.price($, v, c.index), 10 ** c.decimals);
-        return LRTMathLib.toSharesDown(value, v.total, v.supply);
+        return LRTValuation.quote(LRTStorage.layout(), LRTValuation.Quote.ConvertToShares, asset, assets_);
     }
 
     /// @inheritdoc ILRTManager
     function convertToAssets(address asset, uint256 shares) external view returns (uint256) {
-        LRTStorage.Layout storage $ = LRTStorage.layout();
-        AssetConfig memory c = LRTStorage.config($, asset);
-        LRTStorage.Valuation memory v = LRTValuation.valuation($, true);
-        uint256 value = LRTMathLib.toValueDown(shares, v.total, v.supply);
-        return LRTMathLib.toTokensDown(value, LRTValuation.price($, v, c.index), 10 ** c.decimals);
+        return LRTValuation.quote(LRTStorage.layout(), LRTValuation.Quote.ConvertToAssets, asset, shares);
     }
 
     /// @inheritdoc ILRTManager

@@ -37,22 +37,11 @@ contract LRTNode is Initializable, ILRTNode {
     }
 
     /// @inheritdoc ILRTNode
-    function initialize(
-        address manager_,
-        address vault,
-        address registry,
-        address rewards,
-        address operator
-    ) external initializer {
+    function initialize(address manager_, address vault, address rewards) external initializer {
         NodeStorage storage $ = _getNodeStorage();
         ($.manager, $.vault, $.rewards) = (manager_, IRestakingVault(vault), IRewardDistributor(rewards));
         // The manager claims the node's rewards directly (`claimFor`, to itself), without a call through the node.
         if (rewards != address(0)) IRewardDistributor(rewards).setClaimer(manager_);
-        IOperatorRegistry(registry).delegateTo(
-            operator,
-            IOperatorRegistryTypes.ApproverSignature({signature: "", expiry: 0}),
-            bytes32(0)
-        );
     }
 
     /// @inheritdoc ILRTNode
@@ -76,12 +65,13 @@ contract LRTNode is Initializable, ILRTNode {
     }
 
     /// @inheritdoc ILRTNode
-    function delegateTo(address registry, address operator) external onlyManager {
-        IOperatorRegistry(registry).delegateTo(
-            operator,
-            IOperatorRegistryTypes.ApproverSignature({signature: "", expiry: 0}),
-            bytes32(0)
-        );
+    function delegateTo(
+        address registry,
+        address operator,
+        IOperatorRegistryTypes.ApproverSignature calldata approverSignature,
+        bytes32 approverSalt
+    ) external onlyManager {
+        IOperatorRegistry(registry).delegateTo(operator, approverSignature, approverSalt);
     }
 
     /// @inheritdoc ILRTNode

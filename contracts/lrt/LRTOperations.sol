@@ -3,12 +3,12 @@ pragma solidity 0.8.28;
 
 import {BeaconProxy} from "@openzeppelin/contracts/proxy/beacon/BeaconProxy.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {ILRTManagerErrors, ILRTManagerEvents, ILRTManagerTypes} from "../interfaces/ILRTManager.sol";
 import {ILRTNode} from "../interfaces/ILRTNode.sol";
+import {IOperatorRegistryTypes} from "../interfaces/IOperatorRegistry.sol";
 import {IRestakingVault, IRestakingVaultTypes} from "../interfaces/IRestakingVault.sol";
 import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
 import {LRTMathLib} from "../libraries/LRTMathLib.sol";
@@ -57,7 +57,12 @@ library LRTOperations {
     }
 
     /// @dev See {ILRTManager}.
-    function redelegateNode(uint256 index, address operator) external {
+    function redelegateNode(
+        uint256 index,
+        address operator,
+        IOperatorRegistryTypes.ApproverSignature calldata approverSignature,
+        bytes32 approverSalt
+    ) external {
         LRTStorage.Layout storage $ = LRTStorage.layout();
         if (index >= $.nodeCount) revert ILRTManagerErrors.UnknownNode(index);
         if (operator == address(0)) revert ILRTManagerErrors.ZeroAddress();
@@ -74,7 +79,7 @@ library LRTOperations {
         (info.operator, info.undelegated) = (operator, false);
         info.nonce = vault.stakerInfo(node_).withdrawalNonce;
         emit ILRTManagerEvents.NodeRedelegated(index, old, operator);
-        ILRTNode(node_).delegateTo($.registry, operator);
+        ILRTNode(node_).delegateTo($.registry, operator, approverSignature, approverSalt);
     }
 
     /// @dev Records node `index`'s forced undelegation if its operator undelegated it (nothing otherwise).
@@ -99,63 +104,106 @@ library LRTOperations {
     }
 
     /// @dev See {ILRTManager}.
-    function processRequests(address asset, uint256 maxCount) external returns (uint256 fulfilled) {
+    function processRequests(address asset, uint256 maxCount) external returns (uint256 processed) {
         LRTStorage.Layout storage $ = LRTStorage.layout();
         ILRTManagerTypes.AssetConfig memory c = LRTStorage.config($, asset);
         ILRTManagerTypes.AssetBook memory book = $.books[c.index];
         LRTStorage.Valuation memory v = LRTValuation.valuation($, true);
-        LRTValuation.price($, v, c.index);
+        // The nodes hold none of the asset (active or queued, at the exit price) once every withdrawal of it the LRT
+        // can queue has completed: idle is then all the asset can ever pay (LRT fixes review F1).
+        bool drained = v.assetValues[c.index] ==
+            LRTMathLib.tokenValueDown(book.idle, LRTValuation.price($, v, c.index), 10 ** c.decimals);
         uint256 burned;
-        while (fulfilled < maxCount && book.head < book.tail) {
-            uint256 shares = _fulfilHead($, v, c, book, asset);
-            if (shares == 0) break;
+        while (processed < maxCount && book.head < book.tail) {
+            (bool done, uint256 shares) = _fulfilHead($, v, c, book, asset, drained);
+            if (!done) break;
             burned += shares;
-            ++fulfilled;
+            ++processed;
         }
         $.books[c.index] = book;
         if (burned != 0) $.token.burn(address(this), burned);
     }
 
-    /// @dev Fulfils the request at the head of `asset`'s queue from idle and returns its shares; if idle is short,
-    /// queues the vault withdrawals still needed and returns 0. While a slash request is pending on a pool the LRT
-    /// holds reserves more than PENDING_SLASH_TOLERANCE_BPS of the total value (`v.pendingValue`), it fulfils nothing: the exit price is net of the reservation, so like the vault's exits the
-    /// request waits for the resolution and a veto leaves the requester whole (LRT review F2).
+    /// @dev Fulfils the request at the head of `asset`'s queue from idle (`done`) and returns the shares to burn; if
+    /// idle is short, queues the vault withdrawals still needed and returns (false, 0). Once the nodes hold none of
+    /// the asset (`drained`), a head that idle cannot pay is fulfilled in part: idle pays the pro-rata part of its
+    /// shares (rounded up, against the requester) and the rest go back to its controller (LRT fixes review F1). While
+    /// a slash request pending on a pool the LRT holds reserves more than PENDING_SLASH_TOLERANCE_BPS of the total
+    /// value (`v.pendingValue`), it fulfils nothing: the exit price is net of the reservation, so like the vault's
+    /// exits the request waits for the resolution and a veto leaves the requester whole (LRT review F2).
     function _fulfilHead(
         LRTStorage.Layout storage $,
         LRTStorage.Valuation memory v,
         ILRTManagerTypes.AssetConfig memory c,
         ILRTManagerTypes.AssetBook memory book,
-        address asset
-    ) internal returns (uint256 shares) {
+        address asset,
+        bool drained
+    ) internal returns (bool done, uint256 shares) {
         uint256 id = $.queues[c.index][book.head];
         ILRTManagerTypes.Request storage r = $.requests[id];
-        uint256 valueAtRequest = r.amount;
         shares = r.shares;
-        uint256 price = v.prices[c.index];
-        uint256 unit = 10 ** c.decimals;
-        uint256 value = Math.min(valueAtRequest, LRTMathLib.toValueDown(shares, v.total, v.supply));
-        uint256 assets_ = LRTMathLib.toTokensDown(value, v.tradePrices[c.index], unit);
-        if (assets_ > book.idle) {
+        uint256 assets_ = LRTMathLib.toTokensDown(
+            Math.min(r.amount, LRTMathLib.toValueDown(shares, v.total, v.supply)),
+            v.tradePrices[c.index],
+            10 ** c.decimals
+        );
+        if (assets_ > book.idle && !drained) {
             uint256 shortfall = assets_ - book.idle;
             if (shortfall > book.inFlightRedeem) {
                 book.inFlightRedeem += uint128(_queueForRedeem($, v, asset, c.index, shortfall - book.inFlightRedeem));
             }
-            return 0;
+            return (false, 0);
         }
-        if (v.pendingValue * LRTMathLib.BPS > v.total * PENDING_SLASH_TOLERANCE_BPS) return 0;
-        // The payout leaves total value and the shares leave supply: later requests see the new figures.
+        if (v.pendingValue * LRTMathLib.BPS > v.total * PENDING_SLASH_TOLERANCE_BPS) return (false, 0);
+        uint256 returned;
+        if (assets_ > book.idle) {
+            // shares * idle / assets_ rounded up: the payout per share is at most the whole request's.
+            uint256 filled = Math.mulDiv(shares, book.idle, assets_, Math.Rounding.Ceil);
+            (returned, shares, assets_) = (shares - filled, filled, book.idle);
+        }
+        book.pendingRedeemValue -= r.amount;
+        _settle($, v, c, book, id, shares, assets_, returned);
+        done = true;
+    }
+
+    /// @dev Settles request `id` at the head of asset `c`'s queue: `shares` fulfilled for `assets_` (reserved for its
+    /// controller, or status Returned when 0) and `returned` shares sent back from the escrow to the controller. The
+    /// payout leaves total value and the shares leave supply: later requests see the new figures.
+    function _settle(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v,
+        ILRTManagerTypes.AssetConfig memory c,
+        ILRTManagerTypes.AssetBook memory book,
+        uint256 id,
+        uint256 shares,
+        uint256 assets_,
+        uint256 returned
+    ) internal {
         book.idle -= uint128(assets_);
         book.reserved += uint128(assets_);
         book.deposited -= uint128(Math.min(assets_, book.deposited));
-        book.pendingRedeemValue -= uint128(valueAtRequest);
         ++book.head;
-        (r.status, r.amount) = (ILRTManagerTypes.RequestStatus.Claimable, uint128(assets_));
+        ILRTManagerTypes.Request storage r = $.requests[id];
         address controller = r.controller;
-        ILRTManagerTypes.Claimable storage cl = $.claimables[c.index][controller];
-        (cl.shares, cl.assets) = (cl.shares + uint128(shares), cl.assets + uint128(assets_));
-        v.total -= Math.min(LRTMathLib.tokenValueDown(assets_, price, unit), v.total);
-        v.supply -= shares;
-        emit ILRTManagerEvents.RedeemFulfilled(id, controller, asset, shares, assets_);
+        address asset = $.assetList[c.index];
+        if (shares == 0) {
+            r.status = ILRTManagerTypes.RequestStatus.Returned;
+        } else {
+            (r.status, r.shares, r.amount) = (
+                ILRTManagerTypes.RequestStatus.Claimable,
+                uint128(shares),
+                uint128(assets_)
+            );
+            ILRTManagerTypes.Claimable storage cl = $.claimables[c.index][controller];
+            (cl.shares, cl.assets) = (cl.shares + uint128(shares), cl.assets + uint128(assets_));
+            v.total -= Math.min(LRTMathLib.tokenValueDown(assets_, v.prices[c.index], 10 ** c.decimals), v.total);
+            v.supply -= shares;
+            emit ILRTManagerEvents.RedeemFulfilled(id, controller, asset, shares, assets_);
+        }
+        if (returned != 0) {
+            emit ILRTManagerEvents.RedeemPartiallyFulfilled(id, controller, asset, shares, returned, assets_);
+            IERC20(address($.token)).safeTransfer(controller, returned);
+        }
     }
 
     /// @dev Queues withdrawals of `asset` worth at least `needed` tokens (at the exit price) from the nodes most over
@@ -398,8 +446,15 @@ library LRTOperations {
         return idle > committed ? idle - committed : 0;
     }
 
-    /// @dev See {ILRTManager}.
-    function createNode(address operator, uint16 weightBps) external returns (uint256 index) {
+    /// @dev See {ILRTManager}. The node is a BeaconProxy created with CREATE2 (salt: its index) from an initializer
+    /// that names no operator, so that its address is known before it exists and an operator's delegation approver
+    /// can sign for it (sdk/lrt.ts `predictNodeAddress`); it is delegated right after.
+    function createNode(
+        address operator,
+        uint16 weightBps,
+        IOperatorRegistryTypes.ApproverSignature calldata approverSignature,
+        bytes32 approverSalt
+    ) external returns (uint256 index) {
         if (operator == address(0)) revert ILRTManagerErrors.ZeroAddress();
         LRTStorage.Layout storage $ = LRTStorage.layout();
         if ($.hasNode[operator]) revert ILRTManagerErrors.OperatorHasNode(operator);
@@ -409,12 +464,9 @@ library LRTOperations {
         $.hasNode[operator] = true;
         $.nodeCount = uint8(index + 1);
         address node_ = address(
-            new BeaconProxy(
+            new BeaconProxy{salt: bytes32(index)}(
                 $.beacon,
-                abi.encodeCall(
-                    ILRTNode.initialize,
-                    (address(this), address($.vault), $.registry, address($.rewards), operator)
-                )
+                abi.encodeCall(ILRTNode.initialize, (address(this), address($.vault), address($.rewards)))
             )
         );
         $.nodes[index] = ILRTManagerTypes.NodeInfo({
@@ -426,6 +478,7 @@ library LRTOperations {
             nonce: 0
         });
         emit ILRTManagerEvents.NodeCreated(index, node_, operator, weightBps);
+        ILRTNode(node_).delegateTo($.registry, operator, approverSignature, approverSalt);
     }
 
     /// @dev See {ILRTManager}.
@@ -546,30 +599,6 @@ library LRTOperations {
         address asset = $.assetList[index];
         emit ILRTManagerEvents.RedeemClaimed(requestId, controller, receiver, asset, shares, assets_);
         IERC20(asset).safeTransfer(receiver, assets_);
-    }
-
-    /// @dev See {ILRTManager}.
-    function addAsset(address asset, address entryPoint_, uint256 cap) external {
-        if (asset == address(0) || entryPoint_ == address(0)) revert ILRTManagerErrors.ZeroAddress();
-        LRTStorage.Layout storage $ = LRTStorage.layout();
-        if ($.assetConfig[asset].entryPoint != address(0)) revert ILRTManagerErrors.AssetAlreadyAdded(asset);
-        if (!$.vault.isAsset(asset)) revert ILRTManagerErrors.UnknownAsset(asset);
-        uint256 index = $.vault.assetConfig(asset).index;
-        $.oracle.price(asset); // reverts UnknownAsset or StalePrice without a price
-        uint8 decimals = IERC20Metadata(asset).decimals();
-        $.assetList[index] = asset;
-        if (index >= $.assetCount) $.assetCount = uint8(index + 1);
-        $.assetConfig[asset] = ILRTManagerTypes.AssetConfig({
-            entryPoint: entryPoint_,
-            cap: uint96(Math.min(cap, type(uint96).max)),
-            index: uint8(index),
-            decimals: decimals,
-            enabled: true,
-            countRewards: false
-        });
-        $.assetOf[entryPoint_] = asset;
-        emit ILRTManagerEvents.AssetAdded(asset, entryPoint_, uint8(index), decimals);
-        emit ILRTManagerEvents.AssetConfigSet(asset, cap, true, false);
     }
 
     /// @dev See {ILRTManager}.

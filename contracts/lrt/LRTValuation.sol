@@ -2,21 +2,81 @@
 pragma solidity 0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
-import {ILRTManagerTypes} from "../interfaces/ILRTManager.sol";
+import {ILRTManagerErrors, ILRTManagerEvents, ILRTManagerTypes} from "../interfaces/ILRTManager.sol";
 import {IRestakingVaultTypes} from "../interfaces/IRestakingVault.sol";
 import {BitMaskLib} from "../libraries/BitMaskLib.sol";
 import {LRTMathLib} from "../libraries/LRTMathLib.sol";
 import {LRTStorage} from "./LRTStorage.sol";
 
 /// @title LRTValuation
-/// @notice The LRT manager's total value at the entry and the exit price (docs/lrt.md, "Rate"). An external library
-/// (called by DELEGATECALL on the manager's storage) so that the manager stays under EIP-170.
+/// @notice The LRT manager's total value at the entry and the exit price (docs/lrt.md, "Rate"), the quotes built on
+/// it, and the accepted-asset list it reads. An external library (called by DELEGATECALL on the manager's storage) so
+/// that the manager stays under EIP-170.
 library LRTValuation {
+    /// @dev What `quote` computes (ILRTManager's views of the same name).
+    enum Quote {
+        TotalAssets,
+        PreviewDeposit,
+        PreviewMint,
+        ConvertToShares,
+        ConvertToAssets
+    }
+
+    /// @dev See {ILRTManager}: `totalAssets`, `previewDeposit`, `previewMint`, `convertToShares`, `convertToAssets` of
+    /// `amount` in `asset` (reverts UnknownAsset for an asset not accepted).
+    function quote(
+        LRTStorage.Layout storage $,
+        Quote kind,
+        address asset,
+        uint256 amount
+    ) external view returns (uint256) {
+        ILRTManagerTypes.AssetConfig memory c = LRTStorage.config($, asset);
+        bool entry = kind == Quote.PreviewDeposit || kind == Quote.PreviewMint;
+        LRTStorage.Valuation memory v = valuation($, !entry);
+        uint256 unit = 10 ** c.decimals;
+        // Entry quotes convert the traded tokens at the trade price; exit conversions at the holdings' price.
+        uint256 p = entry ? tradePrice($, v, c.index) : price($, v, c.index);
+        if (kind == Quote.TotalAssets) return LRTMathLib.toTokensDown(v.total, p, unit);
+        if (kind == Quote.PreviewMint) {
+            return LRTMathLib.toTokensUp(LRTMathLib.toValueUp(amount, v.total, v.supply), p, unit);
+        }
+        if (kind == Quote.ConvertToAssets) {
+            return LRTMathLib.toTokensDown(LRTMathLib.toValueDown(amount, v.total, v.supply), p, unit);
+        }
+        return LRTMathLib.toSharesDown(LRTMathLib.tokenValueDown(amount, p, unit), v.total, v.supply);
+    }
+
+    /// @dev See {ILRTManager}.
+    function addAsset(address asset, address entryPoint_, uint256 cap) external {
+        if (asset == address(0) || entryPoint_ == address(0)) revert ILRTManagerErrors.ZeroAddress();
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        if ($.assetConfig[asset].entryPoint != address(0)) revert ILRTManagerErrors.AssetAlreadyAdded(asset);
+        if (!$.vault.isAsset(asset)) revert ILRTManagerErrors.UnknownAsset(asset);
+        uint256 index = $.vault.assetConfig(asset).index;
+        $.oracle.price(asset); // reverts UnknownAsset or StalePrice without a price
+        uint8 decimals = IERC20Metadata(asset).decimals();
+        $.assetList[index] = asset;
+        if (index >= $.assetCount) $.assetCount = uint8(index + 1);
+        $.assetConfig[asset] = ILRTManagerTypes.AssetConfig({
+            entryPoint: entryPoint_,
+            cap: uint96(Math.min(cap, type(uint96).max)),
+            index: uint8(index),
+            decimals: decimals,
+            enabled: true,
+            countRewards: false
+        });
+        $.assetOf[entryPoint_] = asset;
+        emit ILRTManagerEvents.AssetAdded(asset, entryPoint_, uint8(index), decimals);
+        emit ILRTManagerEvents.AssetConfigSet(asset, cap, true, false);
+    }
+
     /// @dev Total value at the entry price (pools gross of pending slashes, each part rounded up) or at the exit
     /// price (net of them, rounded down): idle balances, the nodes' active and queued shares at their pool's rate,
     /// and (for assets that count rewards) the nodes' pending rewards net of the protocol fee.
-    function valuation(LRTStorage.Layout storage $, bool exit) external view returns (LRTStorage.Valuation memory v) {
+    function valuation(LRTStorage.Layout storage $, bool exit) public view returns (LRTStorage.Valuation memory v) {
         v.exit = exit;
         uint256 assetCount = $.assetCount;
         uint256 rewardMask;

@@ -3,9 +3,11 @@
  * attacked, and the regressions it could bring, one test per attack.
  *
  * Findings:
- *   F1  OPEN (pinned, root fix in the test's comment; issue #10): the liquidity cap is checked at request only: a
- *       price drop of the asset (or a slash of its pools) after the request brings back the stuck head F1 removed;
- *       the asset's queue and its new requests wait for new deposits. No value is lost; other assets stay open.
+ *   F1  fixed (issue #10): the liquidity cap is checked at request only: a price drop of the asset (or a slash of its
+ *       pools) after the request brought back the stuck head F1 removed; the asset's queue and its new requests
+ *       waited for new deposits. Once the nodes hold none of the asset, a head idle cannot pay is now fulfilled for
+ *       the pro-rata part of its shares (rounded up) and the rest go back to its controller
+ *       (RedeemPartiallyFulfilled): value preserved, the rate does not fall, the queue moves on.
  *   F2  fixed: an AVS slasher with allocations from three of the LRT's operators kept every fulfilment blocked with
  *       dust slash requests. Fulfilment now waits only for pending requests that reserve more than 1 bps of the
  *       LRT's value (LRTOperations.PENDING_SLASH_TOLERANCE_BPS).
@@ -21,7 +23,8 @@
  *   F5  an adapter at 0 or 2^200 is clamped to the move bound; pushing the rate moves at most the bound's width of a
  *       trade to the holders (limit: the adapter's rate is trusted).
  *   F6  a paused distributor blocks setProtocolFee / countRewards off until unpaused; no value moves (limit).
- *   F7  redelegation to an operator with an approver reverts atomically; to the undelegating operator again, it can
+ *   F7  redelegation to an operator with an approver needs the approver's signature for the node (without it, it
+ *       reverts atomically; issue #10 made it possible with one); to the undelegating operator again, it can
  *       repeat the undelegation, costing only the withdrawal delay.
  *   F8  not attacked with a test here (see the report).
  */
@@ -31,7 +34,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
 import { deployOracle, deployRateAdapter } from "../../sdk/oracle";
-import { deployLRT } from "../../sdk/lrt";
+import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE, deployLRT } from "../../sdk/lrt";
 import {
   MockRETH__factory,
   MockWstETH__factory,
@@ -54,6 +57,7 @@ import {
   STETH_PRICE,
   lrtFixture,
   lrtSlashFixture,
+  rateOf,
   valueOf,
   type LRTFixture,
 } from "../helpers/lrtFixtures";
@@ -193,7 +197,7 @@ async function oracleLRTFixture(): Promise<OracleLRT> {
     ],
   });
   for (const op of [core.operator1, core.operator2])
-    await (await d.manager.createNode(op.address, 5_000)).wait();
+    await (await d.manager.createNode(op.address, 5_000, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT)).wait();
   const wstETHVault = d.entryPoints[wstETHAddress];
   const rETHVault = d.entryPoints[rETHAddress];
   for (const s of core.stakers) {
@@ -223,12 +227,11 @@ async function oracleLRTFixture(): Promise<OracleLRT> {
 describe("Attack review (LRT fixes): the fixes of the LRT review, attacked", function () {
   /* F1: a request must be payable in its asset */
 
-  it("OPEN (issue #10, LRT fixes review F1): bob asks for all 10 ETH of the LRT's stETH (exactly at the cap; 1 wei more reverts); stETH then falls to 0.9 ETH: the head needs 11.018 stETH of the 10 there are, the stETH queue and every new stETH request are stuck until someone deposits stETH", async function () {
-    // Root fix: the cap holds in value at request but the request is paid in tokens at fulfilment, so any later loss
-    // that is particular to the asset (its price, a slash of its pools) breaks it. Record the request's token amount
-    // at request (value / trade price) and pay min(that, tokens for min(value at request, value now)), checking the
-    // cap in tokens (tokens + tokens owed <= tokens held); for a slash that leaves fewer tokens than owed, fulfil the
-    // head pro rata to what the asset holds (or let its controller move it to another asset / cancel it).
+  it("fixed (LRT fixes review F1): bob asks for all 10 ETH of the LRT's stETH (exactly at the cap; 1 wei more reverts); stETH then falls to 0.9 ETH: the head is owed 11.018 stETH of the 10 there are; once the nodes' stETH is idle bob is paid the 10 stETH for 9.0756 LRT and gets 0.9244 LRT back, the rate does not fall, and the stETH queue takes requests again as soon as there is stETH", async function () {
+    // The cap holds in value at request but the request is paid in tokens at fulfilment, so a later loss particular
+    // to the asset (its price, a slash of its pools) can leave the head owed more tokens than the asset will ever
+    // have. Once the nodes hold none of the asset (every withdrawal of it completed), such a head is fulfilled for
+    // the pro-rata part of its shares (rounded up) and the rest go back to its controller.
     const f = await loadFixture(stETHMinorityFixture);
     expect(await f.manager.totalValue(false)).to.equal(120n * WAD);
     expect(await f.lrt.totalSupply()).to.equal(120n * WAD);
@@ -245,28 +248,58 @@ describe("Attack review (LRT fixes): the fixes of the LRT review, attacked", fun
     const valueNow = valueOf(10n * WAD, exitTotal, 120n * WAD);
     const tokensOwed = (valueNow * WAD) / ((9n * WAD) / 10n);
     expect(tokensOwed).to.equal(11_018_518_518_519_290_123n);
-    // Processing queues all the stETH the nodes hold; once it is idle the head still needs more than there is.
-    await processThroughWithdrawals(f, f.stETHAddress);
-    expect((await f.manager.assetBook(f.stETHAddress)).idle).to.equal(10n * WAD);
-    expect(await f.manager.processRequests.staticCall(f.stETHAddress, 10n)).to.equal(0n);
-    await expect(f.manager.processRequests(f.stETHAddress, 10n)).to.not.emit(f.manager, "WithdrawalQueued");
+    const rateBefore = await f.manager.getRate();
+    // The first pass queues all the stETH the nodes hold and fulfils nothing: more may come from them.
+    const ids = await queuedIds(f, f.manager.processRequests(f.stETHAddress, 10n));
+    expect(ids.length).to.equal(1);
     expect((await f.manager.request(1n)).status).to.equal(PENDING);
-    // alice cannot even ask for 1 LRT of stETH: 10 ETH is owed of the 9 ETH held.
+    await time.increase(DEFAULT_WITHDRAWAL_DELAY);
+    await (await f.manager.completeWithdrawals(ids)).wait();
+    expect((await f.manager.assetBook(f.stETHAddress)).idle).to.equal(10n * WAD);
+    // Now the nodes hold no stETH: bob's head is paid the 10 stETH for 10 * 10 / 11.018 LRT, rounded up.
+    const filled = (10n * WAD * 10n * WAD + tokensOwed - 1n) / tokensOwed;
+    expect(filled).to.equal(9_075_630_252_100_204_789n);
+    const returned = 10n * WAD - filled;
+    await expect(f.manager.processRequests(f.stETHAddress, 10n))
+      .to.emit(f.manager, "RedeemPartiallyFulfilled")
+      .withArgs(1n, f.bob.address, f.stETHAddress, filled, returned, 10n * WAD)
+      .and.to.emit(f.manager, "RedeemFulfilled")
+      .withArgs(1n, f.bob.address, f.stETHAddress, filled, 10n * WAD);
+    expect((await f.manager.request(1n)).status).to.equal(CLAIMABLE);
+    expect(await f.stETHVault.claimableRedeemRequest(1n, f.bob.address)).to.equal(filled);
+    // What each party ends with. bob: 10 stETH (9 ETH) and 100 + 0.9244 LRT; alice: her 10 LRT, now worth at
+    // least what they were (the rate does not fall); the LRT: 110 ETH of rETH for 110.9244 LRT.
+    expect(await f.lrt.balanceOf(f.bob.address)).to.equal(100n * WAD + returned);
+    expect(await f.lrt.totalSupply()).to.equal(120n * WAD - filled);
+    expect(await f.manager.totalValue(true)).to.equal(110n * WAD);
+    const rateAfter = await f.manager.getRate();
+    expect(rateAfter).to.equal(rateOf(110n * WAD, 120n * WAD - filled));
+    expect(rateAfter).to.be.gte(rateBefore);
+    await expect(f.stETHVault.connect(f.bob).claim(1n, f.bob.address, 10n * WAD)).to.changeTokenBalance(
+      f.stETH,
+      f.bob,
+      10n * WAD,
+    );
+    const bobValue = (10n * WAD * 9n) / 10n + valueOf(100n * WAD + returned, 110n * WAD, 120n * WAD - filled);
+    expect(valueNow + valueOf(100n * WAD, exitTotal, 120n * WAD) - bobValue).to.be.lte(2n);
+    expect(valueOf(10n * WAD, 110n * WAD, 120n * WAD - filled)).to.be.gte(
+      valueOf(10n * WAD, exitTotal, 120n * WAD),
+    );
+    // The stETH queue is empty, not stuck: the LRT holds no stETH, so a stETH request is refused for that alone;
+    // erin's 2 stETH make room, and alice's request of 1 LRT is queued and paid a withdrawal delay later.
+    const book = await f.manager.assetBook(f.stETHAddress);
+    expect([book.head, book.tail, book.pendingRedeemValue]).to.deep.equal([1n, 1n, 0n]);
     await expect(f.stETHVault.connect(f.alice).requestRedeem(WAD, f.alice.address, f.alice.address))
       .to.be.revertedWithCustomError(f.manager, "RedeemExceedsAssetLiquidity")
-      .withArgs(f.stETHAddress, valueOf(WAD, await f.manager.totalValue(false), 120n * WAD), 0n);
-    // Only a new stETH deposit unsticks it: erin's 2 stETH (staked to a node, the buffer being 0) are withdrawn for
-    // the head's shortfall and pay bob's 11.018 stETH a withdrawal delay later.
+      .withArgs(f.stETHAddress, valueOf(WAD, 110n * WAD, 120n * WAD - filled), 0n);
     await (await f.stETHVault.connect(f.erin).deposit(2n * WAD, f.erin.address)).wait();
+    await (await f.stETHVault.connect(f.alice).requestRedeem(WAD, f.alice.address, f.alice.address)).wait();
     await processThroughWithdrawals(f, f.stETHAddress);
-    expect((await f.manager.request(1n)).status).to.equal(CLAIMABLE);
-    expect((await f.manager.request(1n)).amount).to.equal(tokensOwed);
+    expect((await f.manager.request(2n)).status).to.equal(CLAIMABLE);
     await expectSolvent(f);
   });
 
-  it("OPEN (issue #10, LRT fixes review F1): bob asks for all 10 ETH of stETH (node of operator1); a 25% slash of operator1's stETH executes after the request: the head needs 9.79 stETH of the 7.5 left and the stETH queue is stuck", async function () {
-    // Root fix: as above (the cap in tokens, and a head larger than the asset's tokens after a slash fulfilled pro rata
-    // to what the asset holds, or movable by its controller to another asset).
+  it("fixed (LRT fixes review F1): bob asks for all 10 ETH of stETH (node of operator1); a 25% slash of operator1's stETH executes after the request: the head is owed 9.79 stETH of the 7.5 left; once they are idle bob is paid the 7.5 stETH for 7.6596 LRT and gets 2.3404 LRT back, which bear the slash like every other holder's", async function () {
     const f = await loadFixture(lrtSlashFixture);
     await (await f.manager.setAllowedAVSs([f.avs.address])).wait();
     await (await f.stETHVault.connect(f.alice).deposit(10n * WAD, f.alice.address)).wait();
@@ -284,14 +317,28 @@ describe("Attack review (LRT fixes): the fixes of the LRT review, attacked", fun
     const exitTotal = await f.manager.totalValue(true);
     expect(exitTotal).to.equal(117n * WAD + WAD / 2n);
     const valueNow = valueOf(10n * WAD, exitTotal, 120n * WAD);
-    expect(valueNow).to.be.gt(9_791n * 10n ** 15n);
+    expect(valueNow).to.equal(9_791_666_666_668_402_777n);
+    const rateBefore = await f.manager.getRate();
     await processThroughWithdrawals(f, f.stETHAddress);
-    expect((await f.manager.assetBook(f.stETHAddress)).idle).to.equal(7n * WAD + WAD / 2n);
-    expect(await f.manager.processRequests.staticCall(f.stETHAddress, 10n)).to.equal(0n);
-    expect((await f.manager.request(1n)).status).to.equal(PENDING);
+    const book = await f.manager.assetBook(f.stETHAddress);
+    expect([book.idle, book.reserved, book.head, book.tail]).to.deep.equal([0n, 7n * WAD + WAD / 2n, 1n, 1n]);
+    // 10 LRT * 7.5 / 9.7917, rounded up, were fulfilled; the rest came back to bob.
+    const filled = (10n * WAD * (7n * WAD + WAD / 2n) + valueNow - 1n) / valueNow;
+    expect(filled).to.equal(7_659_574_468_083_748_304n);
+    const r = await f.manager.request(1n);
+    expect([r.status, r.shares, r.amount]).to.deep.equal([CLAIMABLE, filled, 7n * WAD + WAD / 2n]);
+    expect(await f.lrt.balanceOf(f.bob.address)).to.equal(100n * WAD + 10n * WAD - filled);
+    expect(await f.manager.totalValue(true)).to.equal(110n * WAD);
+    expect(await f.manager.getRate()).to.be.gte(rateBefore);
+    // The stETH queue is empty (not stuck): with no stETH left, a stETH request is refused for that alone.
     await expect(f.stETHVault.connect(f.alice).requestRedeem(WAD, f.alice.address, f.alice.address))
       .to.be.revertedWithCustomError(f.manager, "RedeemExceedsAssetLiquidity")
-      .withArgs(f.stETHAddress, valueOf(WAD, await f.manager.totalValue(false), 120n * WAD), 0n);
+      .withArgs(f.stETHAddress, valueOf(WAD, await f.manager.totalValue(false), 120n * WAD - filled), 0n);
+    await expect(f.stETHVault.connect(f.bob).claim(1n, f.bob.address, 0n)).to.changeTokenBalance(
+      f.stETH,
+      f.bob,
+      7n * WAD + WAD / 2n,
+    );
     await expectSolvent(f);
   });
 
@@ -547,7 +594,7 @@ describe("Attack review (LRT fixes): the fixes of the LRT review, attacked", fun
 
   /* F7: redelegateNode */
 
-  it("redelegateNode to an operator with a delegation approver reverts and leaves node 0 undelegated; to operator1 again (who force-undelegated it) it succeeds and operator1 can repeat the undelegation: the LRT loses only the withdrawal delay on node 0's stake, no value", async function () {
+  it("redelegateNode to an operator with a delegation approver, without the approver's signature, reverts and leaves node 0 undelegated; to operator1 again (who force-undelegated it) it succeeds and operator1 can repeat the undelegation: the LRT loses only the withdrawal delay on node 0's stake, no value", async function () {
     const f = await loadFixture(lrtFixture);
     await fourDeposits(f);
     const node0 = (await f.manager.node(0)).node;
@@ -556,18 +603,23 @@ describe("Attack review (LRT fixes): the fixes of the LRT review, attacked", fun
     await time.increase(DEFAULT_WITHDRAWAL_DELAY);
     await (await f.manager.completeWithdrawals([withdrawalId(node0, 0n)])).wait();
     expect((await f.manager.assetBook(f.stETHAddress)).idle).to.equal(10n * WAD);
-    // erin registers with a delegation approver: the node cannot sign for it, the whole call reverts.
+    // erin registers with a delegation approver: without the approver's signature for node 0 (empty: expiry 0) the
+    // whole call reverts (with it, it succeeds: test/attacks/LRTNodes.test.ts).
     await (
       await f.registry.connect(f.erin).registerAsOperator("ipfs://erin", 1_000, f.approver.address)
     ).wait();
-    await expect(f.manager.redelegateNode(0, f.erin.address)).to.be.reverted;
+    await expect(
+      f.manager.redelegateNode(0, f.erin.address, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT),
+    ).to.be.revertedWithCustomError(f.registry, "SignatureExpired");
     expect([(await f.manager.node(0)).operator, (await f.manager.node(0)).undelegated]).to.deep.equal([
       f.operator1.address,
       true,
     ]);
     expect(await f.vault.delegatedTo(node0)).to.equal(ethers.ZeroAddress);
     // Back to operator1; stake goes to node 0 again; operator1 undelegates again: the stake is queued, not lost.
-    await (await f.manager.redelegateNode(0, f.operator1.address)).wait();
+    await (
+      await f.manager.redelegateNode(0, f.operator1.address, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT)
+    ).wait();
     await (await f.manager.stakeIdle(f.stETHAddress, 10n * WAD)).wait();
     expect((await f.manager.position(0, f.stETHAddress)).active).to.equal(10n ** 25n);
     await (await f.registry.connect(f.operator1).undelegate(node0)).wait();

@@ -16,6 +16,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 
 import { WAD } from "../helpers/fixtures";
 import { LRT_GROUP, lrtFixture } from "../helpers/lrtFixtures";
+import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE } from "../../sdk/lrt";
 import { LRTNodeBeacon__factory, LRTNode__factory } from "../../typechain-types";
 import { fourDeposits } from "./lrtReviewHelpers";
 
@@ -45,7 +46,7 @@ describe("Attack review (LRT): privileges, pauses and upgrades", function () {
       [() => m.setConfig(x, x, x, []), ROLE.ADMIN],
       [() => m.rebalance(0, f.stETHAddress, 1n), ROLE.MANAGER],
       [() => m.stakeIdle(f.stETHAddress, 1n), ROLE.MANAGER],
-      [() => m.createNode(x, 0), ROLE.MANAGER],
+      [() => m.createNode(x, 0, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT), ROLE.MANAGER],
       [() => m.pause(1n), ROLE.PAUSER],
       [() => m.unpause(1n), ROLE.ADMIN],
       [() => m.upgradeToAndCall(x, "0x"), ROLE.ADMIN],
@@ -85,10 +86,11 @@ describe("Attack review (LRT): privileges, pauses and upgrades", function () {
       () => node.queueWithdrawal(f.stETHAddress, 10n ** 25n),
       () => node.completeWithdrawal(1n, 0n),
       () => node.claimRewards([f.stETHAddress]),
+      () => node.delegateTo(x, x, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT),
     ]) {
       await expect(tx()).to.be.revertedWithCustomError(node, "OnlyManager").withArgs(x);
     }
-    await expect(node.initialize(x, x, x, x, x)).to.be.revertedWithCustomError(node, "InvalidInitialization");
+    await expect(node.initialize(x, x, x)).to.be.revertedWithCustomError(node, "InvalidInitialization");
     await expect(f.stETHVault.connect(o).pullTo(f.alice.address, WAD))
       .to.be.revertedWithCustomError(f.stETHVault, "OnlyManager")
       .withArgs(x);

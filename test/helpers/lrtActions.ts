@@ -1,13 +1,49 @@
 /**
  * Actions shared by the LRT tests: read the manager's withdrawal ids from a transaction, slash an operator through
- * the real SlashingManager, fund and accrue rewards.
+ * the real SlashingManager, fund and accrue rewards, sign a delegation approval for a node.
  */
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { ContractTransactionResponse } from "ethers";
 
+import { predictNodeAddress } from "../../sdk/lrt";
+import type { IOperatorRegistryTypes } from "../../typechain-types/contracts/core/OperatorRegistry";
 import { DAY, WAD } from "./fixtures";
 import { VETO_WINDOW, type LRTFixture, type LRTSlashFixture } from "./lrtFixtures";
+import { signDelegationApproval } from "./signatures";
+
+/** The address node `index` has (or will have once created) in `f` (sdk/lrt.ts predictNodeAddress). */
+export async function nodeAddress(f: LRTFixture, index: bigint | number): Promise<string> {
+  return predictNodeAddress(
+    {
+      manager: f.managerAddress,
+      beacon: f.beaconAddress,
+      vault: f.vaultAddress,
+      rewards: await f.rewardDistributor.getAddress(),
+    },
+    index,
+  );
+}
+
+/** `approver`'s delegation approval of `staker` (a node's address) to `operator` with `salt`, valid until `expiry`:
+ * the approver arguments of createNode / redelegateNode. */
+export async function approveNode(
+  f: LRTFixture,
+  approver: HardhatEthersSigner,
+  staker: string,
+  operator: string,
+  salt: string,
+  expiry: bigint,
+): Promise<IOperatorRegistryTypes.ApproverSignatureStruct> {
+  return signDelegationApproval(approver, f.registry, {
+    staker,
+    operator,
+    approver: approver.address,
+    salt,
+    expiry,
+  });
+}
 
 /** The vault withdrawal ids the manager queued (WithdrawalQueued) in `tx`. */
 export async function queuedIds(f: LRTFixture, tx: Promise<ContractTransactionResponse>): Promise<bigint[]> {

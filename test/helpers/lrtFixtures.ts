@@ -11,7 +11,7 @@ import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
-import { deployLRT } from "../../sdk/lrt";
+import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE, deployLRT } from "../../sdk/lrt";
 import {
   MockLRTOracle__factory,
   type LiquidRestakingToken,
@@ -47,6 +47,8 @@ export interface LRTFixture extends StakingFixture {
   stETHAddress: string;
   rETHAddress: string;
   managerAddress: string;
+  /** The node beacon (with the manager, the vault and the distributor, what a node's CREATE2 address depends on). */
+  beaconAddress: string;
   treasury: HardhatEthersSigner;
   rewardsReceiver: HardhatEthersSigner;
 }
@@ -78,7 +80,8 @@ export async function lrtFixture(): Promise<LRTFixture> {
       { asset: rETHAddress, cap: LRT_CAP },
     ],
   });
-  for (const op of operators) await (await d.manager.createNode(op.address, 2_500)).wait();
+  for (const op of operators)
+    await (await d.manager.createNode(op.address, 2_500, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT)).wait();
   const stETHVault = d.entryPoints[stETHAddress];
   const rETHVault = d.entryPoints[rETHAddress];
   for (const s of f.stakers) {
@@ -96,6 +99,7 @@ export async function lrtFixture(): Promise<LRTFixture> {
     stETHAddress,
     rETHAddress,
     managerAddress: d.addresses.manager,
+    beaconAddress: d.addresses.beacon,
     treasury,
     rewardsReceiver,
   };

@@ -2,6 +2,7 @@ import { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { Signature } from "ethers";
 
+import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE } from "../../sdk/lrt";
 import type { MockERC20, OperatorRegistry } from "../../typechain-types";
 import type { IOperatorRegistryTypes } from "../../typechain-types/contracts/core/OperatorRegistry";
 
@@ -57,9 +58,10 @@ export async function signDelegationApproval(
   return { signature, expiry: approval.expiry };
 }
 
-/** The argument of `delegateTo` for operators without an approver. */
-export const NO_SIGNATURE: IOperatorRegistryTypes.ApproverSignatureStruct = { signature: "0x", expiry: 0n };
-export const ZERO_SALT = ethers.ZeroHash;
+/** The argument of `delegateTo` (and of the LRT's `createNode` / `redelegateNode`) for operators without an
+ * approver (sdk/lrt.ts). */
+export const NO_SIGNATURE: IOperatorRegistryTypes.ApproverSignatureStruct = NO_APPROVER_SIGNATURE;
+export const ZERO_SALT = NO_APPROVER_SALT;
 
 /** A salt derived from a label, so that tests read which salt they use. */
 export function salt(label: string): string {

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
+import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE } from "../../sdk/lrt";
 import { DAY, DEFAULT_WITHDRAWAL_DELAY, WAD } from "../helpers/fixtures";
 import {
   LRT_CAP,
@@ -348,7 +349,7 @@ describe("LRTManager: pause groups and roles", function () {
     const cases: Array<[string, () => Promise<unknown>]> = [
       [ADMIN, () => m.addAsset(f.assetAddresses[2], f.outsider.address, 1n)],
       [MANAGER, () => m.setAssetConfig(f.stETHAddress, 1n, true, false)],
-      [MANAGER, () => m.createNode(f.outsider.address, 0)],
+      [MANAGER, () => m.createNode(f.outsider.address, 0, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT)],
       [MANAGER, () => m.setWeights([2_500, 2_500, 2_500, 2_500])],
       [MANAGER, () => m.setRiskCaps(1, 1)],
       [MANAGER, () => m.setAllowedAVSs([])],

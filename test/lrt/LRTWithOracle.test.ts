@@ -16,7 +16,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
 import { deployOracle, deployRateAdapter } from "../../sdk/oracle";
-import { deployLRT } from "../../sdk/lrt";
+import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE, deployLRT } from "../../sdk/lrt";
 import {
   MockRETH__factory,
   MockWstETH__factory,
@@ -87,7 +87,8 @@ async function oracleLRTFixture(): Promise<OracleLRTFixture> {
       { asset: rETHAddress, cap: LRT_CAP },
     ],
   });
-  for (const op of operators) await (await d.manager.createNode(op.address, 5_000)).wait();
+  for (const op of operators)
+    await (await d.manager.createNode(op.address, 5_000, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT)).wait();
   const wstETHVault = d.entryPoints[wstETHAddress];
   const rETHVault = d.entryPoints[rETHAddress];
   for (const s of core.stakers) {

@@ -21,6 +21,18 @@ import type {
   TypedContractMethod,
 } from "../../common";
 
+export declare namespace IOperatorRegistryTypes {
+  export type ApproverSignatureStruct = {
+    signature: BytesLike;
+    expiry: BigNumberish;
+  };
+
+  export type ApproverSignatureStructOutput = [
+    signature: string,
+    expiry: bigint
+  ] & { signature: string; expiry: bigint };
+}
+
 export interface ILRTNodeInterface extends Interface {
   getFunction(
     nameOrSignature:
@@ -43,7 +55,12 @@ export interface ILRTNodeInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "delegateTo",
-    values: [AddressLike, AddressLike]
+    values: [
+      AddressLike,
+      AddressLike,
+      IOperatorRegistryTypes.ApproverSignatureStruct,
+      BytesLike
+    ]
   ): string;
   encodeFunctionData(
     functionFragment: "deposit",
@@ -51,7 +68,7 @@ export interface ILRTNodeInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "initialize",
-    values: [AddressLike, AddressLike, AddressLike, AddressLike, AddressLike]
+    values: [AddressLike, AddressLike, AddressLike]
   ): string;
   encodeFunctionData(functionFragment: "manager", values?: undefined): string;
   encodeFunctionData(
@@ -133,7 +150,12 @@ export interface ILRTNode extends BaseContract {
   >;
 
   delegateTo: TypedContractMethod<
-    [registry: AddressLike, operator: AddressLike],
+    [
+      registry: AddressLike,
+      operator: AddressLike,
+      approverSignature: IOperatorRegistryTypes.ApproverSignatureStruct,
+      approverSalt: BytesLike
+    ],
     [void],
     "nonpayable"
   >;
@@ -145,13 +167,7 @@ export interface ILRTNode extends BaseContract {
   >;
 
   initialize: TypedContractMethod<
-    [
-      manager: AddressLike,
-      vault: AddressLike,
-      registry: AddressLike,
-      rewards: AddressLike,
-      operator: AddressLike
-    ],
+    [manager: AddressLike, vault: AddressLike, rewards: AddressLike],
     [void],
     "nonpayable"
   >;
@@ -181,7 +197,12 @@ export interface ILRTNode extends BaseContract {
   getFunction(
     nameOrSignature: "delegateTo"
   ): TypedContractMethod<
-    [registry: AddressLike, operator: AddressLike],
+    [
+      registry: AddressLike,
+      operator: AddressLike,
+      approverSignature: IOperatorRegistryTypes.ApproverSignatureStruct,
+      approverSalt: BytesLike
+    ],
     [void],
     "nonpayable"
   >;
@@ -195,13 +216,7 @@ export interface ILRTNode extends BaseContract {
   getFunction(
     nameOrSignature: "initialize"
   ): TypedContractMethod<
-    [
-      manager: AddressLike,
-      vault: AddressLike,
-      registry: AddressLike,
-      rewards: AddressLike,
-      operator: AddressLike
-    ],
+    [manager: AddressLike, vault: AddressLike, rewards: AddressLike],
     [void],
     "nonpayable"
   >;

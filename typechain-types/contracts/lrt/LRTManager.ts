@@ -245,6 +245,18 @@ export declare namespace ILRTManagerTypes {
   };
 }
 
+export declare namespace IOperatorRegistryTypes {
+  export type ApproverSignatureStruct = {
+    signature: BytesLike;
+    expiry: BigNumberish;
+  };
+
+  export type ApproverSignatureStructOutput = [
+    signature: string,
+    expiry: bigint
+  ] & { signature: string; expiry: bigint };
+}
+
 export declare namespace LRTManager {
   export type WiringStruct = {
     token: AddressLike;
@@ -378,6 +390,7 @@ export interface LRTManagerInterface extends Interface {
       | "PolicySet"
       | "RedeemClaimed"
       | "RedeemFulfilled"
+      | "RedeemPartiallyFulfilled"
       | "RedeemRequested"
       | "RoleAdminChanged"
       | "RoleGranted"
@@ -489,7 +502,12 @@ export interface LRTManagerInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "createNode",
-    values: [AddressLike, BigNumberish]
+    values: [
+      AddressLike,
+      BigNumberish,
+      IOperatorRegistryTypes.ApproverSignatureStruct,
+      BytesLike
+    ]
   ): string;
   encodeFunctionData(
     functionFragment: "deposit",
@@ -563,7 +581,12 @@ export interface LRTManagerInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "redelegateNode",
-    values: [BigNumberish, AddressLike]
+    values: [
+      BigNumberish,
+      AddressLike,
+      IOperatorRegistryTypes.ApproverSignatureStruct,
+      BytesLike
+    ]
   ): string;
   encodeFunctionData(
     functionFragment: "refreshExposure",
@@ -1211,6 +1234,37 @@ export namespace RedeemFulfilledEvent {
   export type LogDescription = TypedLogDescription<Event>;
 }
 
+export namespace RedeemPartiallyFulfilledEvent {
+  export type InputTuple = [
+    id: BigNumberish,
+    controller: AddressLike,
+    asset: AddressLike,
+    sharesFulfilled: BigNumberish,
+    sharesReturned: BigNumberish,
+    assets: BigNumberish
+  ];
+  export type OutputTuple = [
+    id: bigint,
+    controller: string,
+    asset: string,
+    sharesFulfilled: bigint,
+    sharesReturned: bigint,
+    assets: bigint
+  ];
+  export interface OutputObject {
+    id: bigint;
+    controller: string;
+    asset: string;
+    sharesFulfilled: bigint;
+    sharesReturned: bigint;
+    assets: bigint;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
 export namespace RedeemRequestedEvent {
   export type InputTuple = [
     id: BigNumberish,
@@ -1541,7 +1595,12 @@ export interface LRTManager extends BaseContract {
   >;
 
   createNode: TypedContractMethod<
-    [operator: AddressLike, weightBps: BigNumberish],
+    [
+      operator: AddressLike,
+      weightBps: BigNumberish,
+      approverSignature: IOperatorRegistryTypes.ApproverSignatureStruct,
+      approverSalt: BytesLike
+    ],
     [bigint],
     "nonpayable"
   >;
@@ -1653,7 +1712,12 @@ export interface LRTManager extends BaseContract {
   >;
 
   redelegateNode: TypedContractMethod<
-    [index: BigNumberish, operator: AddressLike],
+    [
+      index: BigNumberish,
+      operator: AddressLike,
+      approverSignature: IOperatorRegistryTypes.ApproverSignatureStruct,
+      approverSalt: BytesLike
+    ],
     [void],
     "nonpayable"
   >;
@@ -1913,7 +1977,12 @@ export interface LRTManager extends BaseContract {
   getFunction(
     nameOrSignature: "createNode"
   ): TypedContractMethod<
-    [operator: AddressLike, weightBps: BigNumberish],
+    [
+      operator: AddressLike,
+      weightBps: BigNumberish,
+      approverSignature: IOperatorRegistryTypes.ApproverSignatureStruct,
+      approverSalt: BytesLike
+    ],
     [bigint],
     "nonpayable"
   >;
@@ -2044,7 +2113,12 @@ export interface LRTManager extends BaseContract {
   getFunction(
     nameOrSignature: "redelegateNode"
   ): TypedContractMethod<
-    [index: BigNumberish, operator: AddressLike],
+    [
+      index: BigNumberish,
+      operator: AddressLike,
+      approverSignature: IOperatorRegistryTypes.ApproverSignatureStruct,
+      approverSalt: BytesLike
+    ],
     [void],
     "nonpayable"
   >;
@@ -2302,6 +2376,13 @@ export interface LRTManager extends BaseContract {
     RedeemFulfilledEvent.OutputObject
   >;
   getEvent(
+    key: "RedeemPartiallyFulfilled"
+  ): TypedContractEvent<
+    RedeemPartiallyFulfilledEvent.InputTuple,
+    RedeemPartiallyFulfilledEvent.OutputTuple,
+    RedeemPartiallyFulfilledEvent.OutputObject
+  >;
+  getEvent(
     key: "RedeemRequested"
   ): TypedContractEvent<
     RedeemRequestedEvent.InputTuple,
@@ -2551,6 +2632,17 @@ export interface LRTManager extends BaseContract {
       RedeemFulfilledEvent.InputTuple,
       RedeemFulfilledEvent.OutputTuple,
       RedeemFulfilledEvent.OutputObject
+    >;
+
+    "RedeemPartiallyFulfilled(uint256,address,address,uint256,uint256,uint256)": TypedContractEvent<
+      RedeemPartiallyFulfilledEvent.InputTuple,
+      RedeemPartiallyFulfilledEvent.OutputTuple,
+      RedeemPartiallyFulfilledEvent.OutputObject
+    >;
+    RedeemPartiallyFulfilled: TypedContractEvent<
+      RedeemPartiallyFulfilledEvent.InputTuple,
+      RedeemPartiallyFulfilledEvent.OutputTuple,
+      RedeemPartiallyFulfilledEvent.OutputObject
     >;
 
     "RedeemRequested(uint256,address,address,address,address,uint256,uint256)": TypedContractEvent<

@@ -23,6 +23,18 @@ import type {
   TypedContractMethod,
 } from "../../common";
 
+export declare namespace IOperatorRegistryTypes {
+  export type ApproverSignatureStruct = {
+    signature: BytesLike;
+    expiry: BigNumberish;
+  };
+
+  export type ApproverSignatureStructOutput = [
+    signature: string,
+    expiry: bigint
+  ] & { signature: string; expiry: bigint };
+}
+
 export interface LRTNodeInterface extends Interface {
   getFunction(
     nameOrSignature:
@@ -47,7 +59,12 @@ export interface LRTNodeInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "delegateTo",
-    values: [AddressLike, AddressLike]
+    values: [
+      AddressLike,
+      AddressLike,
+      IOperatorRegistryTypes.ApproverSignatureStruct,
+      BytesLike
+    ]
   ): string;
   encodeFunctionData(
     functionFragment: "deposit",
@@ -55,7 +72,7 @@ export interface LRTNodeInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "initialize",
-    values: [AddressLike, AddressLike, AddressLike, AddressLike, AddressLike]
+    values: [AddressLike, AddressLike, AddressLike]
   ): string;
   encodeFunctionData(functionFragment: "manager", values?: undefined): string;
   encodeFunctionData(
@@ -149,7 +166,12 @@ export interface LRTNode extends BaseContract {
   >;
 
   delegateTo: TypedContractMethod<
-    [registry: AddressLike, operator: AddressLike],
+    [
+      registry: AddressLike,
+      operator: AddressLike,
+      approverSignature: IOperatorRegistryTypes.ApproverSignatureStruct,
+      approverSalt: BytesLike
+    ],
     [void],
     "nonpayable"
   >;
@@ -161,13 +183,7 @@ export interface LRTNode extends BaseContract {
   >;
 
   initialize: TypedContractMethod<
-    [
-      manager_: AddressLike,
-      vault: AddressLike,
-      registry: AddressLike,
-      rewards: AddressLike,
-      operator: AddressLike
-    ],
+    [manager_: AddressLike, vault: AddressLike, rewards: AddressLike],
     [void],
     "nonpayable"
   >;
@@ -197,7 +213,12 @@ export interface LRTNode extends BaseContract {
   getFunction(
     nameOrSignature: "delegateTo"
   ): TypedContractMethod<
-    [registry: AddressLike, operator: AddressLike],
+    [
+      registry: AddressLike,
+      operator: AddressLike,
+      approverSignature: IOperatorRegistryTypes.ApproverSignatureStruct,
+      approverSalt: BytesLike
+    ],
     [void],
     "nonpayable"
   >;
@@ -211,13 +232,7 @@ export interface LRTNode extends BaseContract {
   getFunction(
     nameOrSignature: "initialize"
   ): TypedContractMethod<
-    [
-      manager_: AddressLike,
-      vault: AddressLike,
-      registry: AddressLike,
-      rewards: AddressLike,
-      operator: AddressLike
-    ],
+    [manager_: AddressLike, vault: AddressLike, rewards: AddressLike],
     [void],
     "nonpayable"
   >;

@@ -50,7 +50,6 @@ export declare namespace ILRTManagerTypes {
 export interface LRTOperationsInterface extends Interface {
   getEvent(
     nameOrSignatureOrTopic:
-      | "AssetAdded"
       | "AssetConfigSet"
       | "FeeMinted"
       | "Harvested"
@@ -61,36 +60,12 @@ export interface LRTOperationsInterface extends Interface {
       | "PolicySet"
       | "RedeemClaimed"
       | "RedeemFulfilled"
+      | "RedeemPartiallyFulfilled"
       | "RedeemRequested"
       | "Staked"
       | "WithdrawalCompleted"
       | "WithdrawalQueued"
   ): EventFragment;
-}
-
-export namespace AssetAddedEvent {
-  export type InputTuple = [
-    asset: AddressLike,
-    entryPoint: AddressLike,
-    index: BigNumberish,
-    decimals: BigNumberish
-  ];
-  export type OutputTuple = [
-    asset: string,
-    entryPoint: string,
-    index: bigint,
-    decimals: bigint
-  ];
-  export interface OutputObject {
-    asset: string;
-    entryPoint: string;
-    index: bigint;
-    decimals: bigint;
-  }
-  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
-  export type Filter = TypedDeferredTopicFilter<Event>;
-  export type Log = TypedEventLog<Event>;
-  export type LogDescription = TypedLogDescription<Event>;
 }
 
 export namespace AssetConfigSetEvent {
@@ -323,6 +298,37 @@ export namespace RedeemFulfilledEvent {
   export type LogDescription = TypedLogDescription<Event>;
 }
 
+export namespace RedeemPartiallyFulfilledEvent {
+  export type InputTuple = [
+    id: BigNumberish,
+    controller: AddressLike,
+    asset: AddressLike,
+    sharesFulfilled: BigNumberish,
+    sharesReturned: BigNumberish,
+    assets: BigNumberish
+  ];
+  export type OutputTuple = [
+    id: bigint,
+    controller: string,
+    asset: string,
+    sharesFulfilled: bigint,
+    sharesReturned: bigint,
+    assets: bigint
+  ];
+  export interface OutputObject {
+    id: bigint;
+    controller: string;
+    asset: string;
+    sharesFulfilled: bigint;
+    sharesReturned: bigint;
+    assets: bigint;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
 export namespace RedeemRequestedEvent {
   export type InputTuple = [
     id: BigNumberish,
@@ -483,13 +489,6 @@ export interface LRTOperations extends BaseContract {
   ): T;
 
   getEvent(
-    key: "AssetAdded"
-  ): TypedContractEvent<
-    AssetAddedEvent.InputTuple,
-    AssetAddedEvent.OutputTuple,
-    AssetAddedEvent.OutputObject
-  >;
-  getEvent(
     key: "AssetConfigSet"
   ): TypedContractEvent<
     AssetConfigSetEvent.InputTuple,
@@ -560,6 +559,13 @@ export interface LRTOperations extends BaseContract {
     RedeemFulfilledEvent.OutputObject
   >;
   getEvent(
+    key: "RedeemPartiallyFulfilled"
+  ): TypedContractEvent<
+    RedeemPartiallyFulfilledEvent.InputTuple,
+    RedeemPartiallyFulfilledEvent.OutputTuple,
+    RedeemPartiallyFulfilledEvent.OutputObject
+  >;
+  getEvent(
     key: "RedeemRequested"
   ): TypedContractEvent<
     RedeemRequestedEvent.InputTuple,
@@ -589,17 +595,6 @@ export interface LRTOperations extends BaseContract {
   >;
 
   filters: {
-    "AssetAdded(address,address,uint8,uint8)": TypedContractEvent<
-      AssetAddedEvent.InputTuple,
-      AssetAddedEvent.OutputTuple,
-      AssetAddedEvent.OutputObject
-    >;
-    AssetAdded: TypedContractEvent<
-      AssetAddedEvent.InputTuple,
-      AssetAddedEvent.OutputTuple,
-      AssetAddedEvent.OutputObject
-    >;
-
     "AssetConfigSet(address,uint256,bool,bool)": TypedContractEvent<
       AssetConfigSetEvent.InputTuple,
       AssetConfigSetEvent.OutputTuple,
@@ -708,6 +703,17 @@ export interface LRTOperations extends BaseContract {
       RedeemFulfilledEvent.InputTuple,
       RedeemFulfilledEvent.OutputTuple,
       RedeemFulfilledEvent.OutputObject
+    >;
+
+    "RedeemPartiallyFulfilled(uint256,address,address,uint256,uint256,uint256)": TypedContractEvent<
+      RedeemPartiallyFulfilledEvent.InputTuple,
+      RedeemPartiallyFulfilledEvent.OutputTuple,
+      RedeemPartiallyFulfilledEvent.OutputObject
+    >;
+    RedeemPartiallyFulfilled: TypedContractEvent<
+      RedeemPartiallyFulfilledEvent.InputTuple,
+      RedeemPartiallyFulfilledEvent.OutputTuple,
+      RedeemPartiallyFulfilledEvent.OutputObject
     >;
 
     "RedeemRequested(uint256,address,address,address,address,uint256,uint256)": TypedContractEvent<

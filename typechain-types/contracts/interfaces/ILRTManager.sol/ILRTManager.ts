@@ -245,6 +245,18 @@ export declare namespace ILRTManagerTypes {
   };
 }
 
+export declare namespace IOperatorRegistryTypes {
+  export type ApproverSignatureStruct = {
+    signature: BytesLike;
+    expiry: BigNumberish;
+  };
+
+  export type ApproverSignatureStructOutput = [
+    signature: string,
+    expiry: bigint
+  ] & { signature: string; expiry: bigint };
+}
+
 export interface ILRTManagerInterface extends Interface {
   getFunction(
     nameOrSignature:
@@ -313,6 +325,7 @@ export interface ILRTManagerInterface extends Interface {
       | "PolicySet"
       | "RedeemClaimed"
       | "RedeemFulfilled"
+      | "RedeemPartiallyFulfilled"
       | "RedeemRequested"
       | "Staked"
       | "WeightsSet"
@@ -366,7 +379,12 @@ export interface ILRTManagerInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "createNode",
-    values: [AddressLike, BigNumberish]
+    values: [
+      AddressLike,
+      BigNumberish,
+      IOperatorRegistryTypes.ApproverSignatureStruct,
+      BytesLike
+    ]
   ): string;
   encodeFunctionData(
     functionFragment: "deposit",
@@ -415,7 +433,12 @@ export interface ILRTManagerInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "redelegateNode",
-    values: [BigNumberish, AddressLike]
+    values: [
+      BigNumberish,
+      AddressLike,
+      IOperatorRegistryTypes.ApproverSignatureStruct,
+      BytesLike
+    ]
   ): string;
   encodeFunctionData(
     functionFragment: "refreshExposure",
@@ -937,6 +960,37 @@ export namespace RedeemFulfilledEvent {
   export type LogDescription = TypedLogDescription<Event>;
 }
 
+export namespace RedeemPartiallyFulfilledEvent {
+  export type InputTuple = [
+    id: BigNumberish,
+    controller: AddressLike,
+    asset: AddressLike,
+    sharesFulfilled: BigNumberish,
+    sharesReturned: BigNumberish,
+    assets: BigNumberish
+  ];
+  export type OutputTuple = [
+    id: bigint,
+    controller: string,
+    asset: string,
+    sharesFulfilled: bigint,
+    sharesReturned: bigint,
+    assets: bigint
+  ];
+  export interface OutputObject {
+    id: bigint;
+    controller: string;
+    asset: string;
+    sharesFulfilled: bigint;
+    sharesReturned: bigint;
+    assets: bigint;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
 export namespace RedeemRequestedEvent {
   export type InputTuple = [
     id: BigNumberish,
@@ -1167,7 +1221,12 @@ export interface ILRTManager extends BaseContract {
   >;
 
   createNode: TypedContractMethod<
-    [operator: AddressLike, weightBps: BigNumberish],
+    [
+      operator: AddressLike,
+      weightBps: BigNumberish,
+      approverSignature: IOperatorRegistryTypes.ApproverSignatureStruct,
+      approverSalt: BytesLike
+    ],
     [bigint],
     "nonpayable"
   >;
@@ -1253,7 +1312,12 @@ export interface ILRTManager extends BaseContract {
   >;
 
   redelegateNode: TypedContractMethod<
-    [index: BigNumberish, operator: AddressLike],
+    [
+      index: BigNumberish,
+      operator: AddressLike,
+      approverSignature: IOperatorRegistryTypes.ApproverSignatureStruct,
+      approverSalt: BytesLike
+    ],
     [void],
     "nonpayable"
   >;
@@ -1442,7 +1506,12 @@ export interface ILRTManager extends BaseContract {
   getFunction(
     nameOrSignature: "createNode"
   ): TypedContractMethod<
-    [operator: AddressLike, weightBps: BigNumberish],
+    [
+      operator: AddressLike,
+      weightBps: BigNumberish,
+      approverSignature: IOperatorRegistryTypes.ApproverSignatureStruct,
+      approverSalt: BytesLike
+    ],
     [bigint],
     "nonpayable"
   >;
@@ -1540,7 +1609,12 @@ export interface ILRTManager extends BaseContract {
   getFunction(
     nameOrSignature: "redelegateNode"
   ): TypedContractMethod<
-    [index: BigNumberish, operator: AddressLike],
+    [
+      index: BigNumberish,
+      operator: AddressLike,
+      approverSignature: IOperatorRegistryTypes.ApproverSignatureStruct,
+      approverSalt: BytesLike
+    ],
     [void],
     "nonpayable"
   >;
@@ -1757,6 +1831,13 @@ export interface ILRTManager extends BaseContract {
     RedeemFulfilledEvent.OutputObject
   >;
   getEvent(
+    key: "RedeemPartiallyFulfilled"
+  ): TypedContractEvent<
+    RedeemPartiallyFulfilledEvent.InputTuple,
+    RedeemPartiallyFulfilledEvent.OutputTuple,
+    RedeemPartiallyFulfilledEvent.OutputObject
+  >;
+  getEvent(
     key: "RedeemRequested"
   ): TypedContractEvent<
     RedeemRequestedEvent.InputTuple,
@@ -1956,6 +2037,17 @@ export interface ILRTManager extends BaseContract {
       RedeemFulfilledEvent.InputTuple,
       RedeemFulfilledEvent.OutputTuple,
       RedeemFulfilledEvent.OutputObject
+    >;
+
+    "RedeemPartiallyFulfilled(uint256,address,address,uint256,uint256,uint256)": TypedContractEvent<
+      RedeemPartiallyFulfilledEvent.InputTuple,
+      RedeemPartiallyFulfilledEvent.OutputTuple,
+      RedeemPartiallyFulfilledEvent.OutputObject
+    >;
+    RedeemPartiallyFulfilled: TypedContractEvent<
+      RedeemPartiallyFulfilledEvent.InputTuple,
+      RedeemPartiallyFulfilledEvent.OutputTuple,
+      RedeemPartiallyFulfilledEvent.OutputObject
     >;
 
     "RedeemRequested(uint256,address,address,address,address,uint256,uint256)": TypedContractEvent<

@@ -65,6 +65,7 @@ export interface ILRTManagerEventsInterface extends Interface {
       | "PolicySet"
       | "RedeemClaimed"
       | "RedeemFulfilled"
+      | "RedeemPartiallyFulfilled"
       | "RedeemRequested"
       | "Staked"
       | "WeightsSet"
@@ -412,6 +413,37 @@ export namespace RedeemFulfilledEvent {
   export type LogDescription = TypedLogDescription<Event>;
 }
 
+export namespace RedeemPartiallyFulfilledEvent {
+  export type InputTuple = [
+    id: BigNumberish,
+    controller: AddressLike,
+    asset: AddressLike,
+    sharesFulfilled: BigNumberish,
+    sharesReturned: BigNumberish,
+    assets: BigNumberish
+  ];
+  export type OutputTuple = [
+    id: bigint,
+    controller: string,
+    asset: string,
+    sharesFulfilled: bigint,
+    sharesReturned: bigint,
+    assets: bigint
+  ];
+  export interface OutputObject {
+    id: bigint;
+    controller: string;
+    asset: string;
+    sharesFulfilled: bigint;
+    sharesReturned: bigint;
+    assets: bigint;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
 export namespace RedeemRequestedEvent {
   export type InputTuple = [
     id: BigNumberish,
@@ -689,6 +721,13 @@ export interface ILRTManagerEvents extends BaseContract {
     RedeemFulfilledEvent.OutputObject
   >;
   getEvent(
+    key: "RedeemPartiallyFulfilled"
+  ): TypedContractEvent<
+    RedeemPartiallyFulfilledEvent.InputTuple,
+    RedeemPartiallyFulfilledEvent.OutputTuple,
+    RedeemPartiallyFulfilledEvent.OutputObject
+  >;
+  getEvent(
     key: "RedeemRequested"
   ): TypedContractEvent<
     RedeemRequestedEvent.InputTuple,
@@ -888,6 +927,17 @@ export interface ILRTManagerEvents extends BaseContract {
       RedeemFulfilledEvent.InputTuple,
       RedeemFulfilledEvent.OutputTuple,
       RedeemFulfilledEvent.OutputObject
+    >;
+
+    "RedeemPartiallyFulfilled(uint256,address,address,uint256,uint256,uint256)": TypedContractEvent<
+      RedeemPartiallyFulfilledEvent.InputTuple,
+      RedeemPartiallyFulfilledEvent.OutputTuple,
+      RedeemPartiallyFulfilledEvent.OutputObject
+    >;
+    RedeemPartiallyFulfilled: TypedContractEvent<
+      RedeemPartiallyFulfilledEvent.InputTuple,
+      RedeemPartiallyFulfilledEvent.OutputTuple,
+      RedeemPartiallyFulfilledEvent.OutputObject
     >;
 
     "RedeemRequested(uint256,address,address,address,address,uint256,uint256)": TypedContractEvent<

@@ -75,6 +75,28 @@ const _abi = [
         name: "operator",
         type: "address",
       },
+      {
+        components: [
+          {
+            internalType: "bytes",
+            name: "signature",
+            type: "bytes",
+          },
+          {
+            internalType: "uint256",
+            name: "expiry",
+            type: "uint256",
+          },
+        ],
+        internalType: "struct IOperatorRegistryTypes.ApproverSignature",
+        name: "approverSignature",
+        type: "tuple",
+      },
+      {
+        internalType: "bytes32",
+        name: "approverSalt",
+        type: "bytes32",
+      },
     ],
     name: "delegateTo",
     outputs: [],
@@ -119,17 +141,7 @@ const _abi = [
       },
       {
         internalType: "address",
-        name: "registry",
-        type: "address",
-      },
-      {
-        internalType: "address",
         name: "rewards",
-        type: "address",
-      },
-      {
-        internalType: "address",
-        name: "operator",
         type: "address",
       },
     ],

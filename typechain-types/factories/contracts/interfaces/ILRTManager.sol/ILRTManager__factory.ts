@@ -917,6 +917,49 @@ const _abi = [
       {
         indexed: true,
         internalType: "address",
+        name: "asset",
+        type: "address",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "sharesFulfilled",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "sharesReturned",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "assets",
+        type: "uint256",
+      },
+    ],
+    name: "RedeemPartiallyFulfilled",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "uint256",
+        name: "id",
+        type: "uint256",
+      },
+      {
+        indexed: true,
+        internalType: "address",
+        name: "controller",
+        type: "address",
+      },
+      {
+        indexed: true,
+        internalType: "address",
         name: "owner",
         type: "address",
       },
@@ -1399,6 +1442,28 @@ const _abi = [
         name: "weightBps",
         type: "uint16",
       },
+      {
+        components: [
+          {
+            internalType: "bytes",
+            name: "signature",
+            type: "bytes",
+          },
+          {
+            internalType: "uint256",
+            name: "expiry",
+            type: "uint256",
+          },
+        ],
+        internalType: "struct IOperatorRegistryTypes.ApproverSignature",
+        name: "approverSignature",
+        type: "tuple",
+      },
+      {
+        internalType: "bytes32",
+        name: "approverSalt",
+        type: "bytes32",
+      },
     ],
     name: "createNode",
     outputs: [
@@ -1776,7 +1841,7 @@ const _abi = [
     outputs: [
       {
         internalType: "uint256",
-        name: "fulfilled",
+        name: "processed",
         type: "uint256",
       },
     ],
@@ -1823,6 +1888,28 @@ const _abi = [
         internalType: "address",
         name: "operator",
         type: "address",
+      },
+      {
+        components: [
+          {
+            internalType: "bytes",
+            name: "signature",
+            type: "bytes",
+          },
+          {
+            internalType: "uint256",
+            name: "expiry",
+            type: "uint256",
+          },
+        ],
+        internalType: "struct IOperatorRegistryTypes.ApproverSignature",
+        name: "approverSignature",
+        type: "tuple",
+      },
+      {
+        internalType: "bytes32",
+        name: "approverSalt",
+        type: "bytes32",
       },
     ],
     name: "redelegateNode",
