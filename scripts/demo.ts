@@ -21,7 +21,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { Signature, isCallException, type ContractTransactionResponse, type Interface } from "ethers";
 
 import { deployCore, handOver, type CoreContracts } from "../sdk/deploy";
-import { deployLRT } from "../sdk/lrt";
+import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE, deployLRT } from "../sdk/lrt";
 import { deployOracle, deployPriceFeed, deployRateAdapter } from "../sdk/oracle";
 import {
   WAD,
@@ -1122,8 +1122,8 @@ async function lrtChapters(ctx: LRTChapterContext): Promise<void> {
   const { manager, token } = lrt;
   const stEntry = lrt.entryPoints[S];
   const rEntry = lrt.entryPoints[R];
-  await send(manager.createNode(op1.address, 5_000));
-  await send(manager.createNode(op2.address, 5_000));
+  await send(manager.createNode(op1.address, 5_000, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT));
+  await send(manager.createNode(op2.address, 5_000, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT));
   await send(manager.setAllowedAVSs([avsX.address, ctx.avsY.address]));
   await send(manager.setRiskCaps(6_000, 4_000));
   await send(manager.setBuffer(1_000, 10, 100));
