@@ -406,6 +406,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.LRTPriceFeed__factory>;
     getContractFactory(
+      name: "LRTRisk",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTRisk__factory>;
+    getContractFactory(
       name: "BlocklistERC20",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.BlocklistERC20__factory>;
@@ -969,6 +973,11 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.LRTPriceFeed>;
     getContractAt(
+      name: "LRTRisk",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTRisk>;
+    getContractAt(
       name: "BlocklistERC20",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -1452,6 +1461,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.LRTPriceFeed>;
     deployContract(
+      name: "LRTRisk",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTRisk>;
+    deployContract(
       name: "BlocklistERC20",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.BlocklistERC20>;
@@ -2014,6 +2027,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.LRTPriceFeed>;
+    deployContract(
+      name: "LRTRisk",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTRisk>;
     deployContract(
       name: "BlocklistERC20",
       args: any[],

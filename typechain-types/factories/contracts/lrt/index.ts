@@ -9,4 +9,5 @@ export { LRTNodeBeacon__factory } from "./LRTNodeBeacon__factory";
 export { LRTOperations__factory } from "./LRTOperations__factory";
 export { LRTOracle__factory } from "./LRTOracle__factory";
 export { LRTPriceFeed__factory } from "./LRTPriceFeed__factory";
+export { LRTRisk__factory } from "./LRTRisk__factory";
 export { LiquidRestakingToken__factory } from "./LiquidRestakingToken__factory";
