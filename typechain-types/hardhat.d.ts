@@ -406,6 +406,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.LRTPriceFeed__factory>;
     getContractFactory(
+      name: "LRTRisk",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTRisk__factory>;
+    getContractFactory(
       name: "LRTValuation",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.LRTValuation__factory>;
@@ -977,6 +981,11 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.LRTPriceFeed>;
     getContractAt(
+      name: "LRTRisk",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTRisk>;
+    getContractAt(
       name: "LRTValuation",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -1470,6 +1479,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.LRTPriceFeed>;
     deployContract(
+      name: "LRTRisk",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTRisk>;
+    deployContract(
       name: "LRTValuation",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.LRTValuation>;
@@ -2040,6 +2053,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.LRTPriceFeed>;
+    deployContract(
+      name: "LRTRisk",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTRisk>;
     deployContract(
       name: "LRTValuation",
       args: any[],

@@ -202,6 +202,8 @@ export type { LRTOracle } from "./contracts/lrt/LRTOracle";
 export { LRTOracle__factory } from "./factories/contracts/lrt/LRTOracle__factory";
 export type { LRTPriceFeed } from "./contracts/lrt/LRTPriceFeed";
 export { LRTPriceFeed__factory } from "./factories/contracts/lrt/LRTPriceFeed__factory";
+export type { LRTRisk } from "./contracts/lrt/LRTRisk";
+export { LRTRisk__factory } from "./factories/contracts/lrt/LRTRisk__factory";
 export type { LRTValuation } from "./contracts/lrt/LRTValuation";
 export { LRTValuation__factory } from "./factories/contracts/lrt/LRTValuation__factory";
 export type { BlocklistERC20 } from "./contracts/mocks/BlocklistERC20";

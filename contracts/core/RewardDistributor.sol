@@ -257,11 +257,62 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
         for (uint256 i; i < assets_.length; ++i) {
             address asset = assets_[i];
             for (uint256 j; j < i; ++j) if (assets_[j] == asset) revert DuplicateAsset(asset);
-            (address operator, uint256 shares, uint256 active) = _vault.activeShares(staker, asset);
-            // No active shares (or undelegated): the staker earns nothing in that pool (its debt there is settled).
-            if (shares == 0 || operator == address(0)) continue;
-            amount += _previewPending($.pools[operator][asset], $.debts[staker][operator][asset], id, shares, active);
+            amount += _pendingInPool($, staker, asset, id);
         }
+    }
+
+    /// @inheritdoc IRewardDistributor
+    function pendingRewardsOf(
+        address[] calldata stakers,
+        address token,
+        address[] calldata assets_,
+        uint256[] calldata masks
+    ) external view returns (uint256[] memory amounts) {
+        uint256 count = stakers.length;
+        if (masks.length != count) revert LengthMismatch(count, masks.length);
+        uint256 assetCount = assets_.length;
+        for (uint256 i; i < assetCount; ++i) {
+            address asset = assets_[i];
+            if (asset == address(0)) continue;
+            for (uint256 j; j < i; ++j) if (assets_[j] == asset) revert DuplicateAsset(asset);
+        }
+        DistributorStorage storage $ = _getDistributorStorage();
+        uint8 id = _tokenId($, token);
+        amounts = new uint256[](count);
+        for (uint256 k; k < count; ++k) {
+            uint256 mask = masks[k];
+            if (assetCount < 256 && mask >> assetCount != 0) revert UnknownAsset(address(0));
+            amounts[k] = _pendingInMasked($, stakers[k], id, assets_, mask);
+        }
+    }
+
+    /// @dev `staker`'s accrued balance of token `id` plus its pending rewards in the pools of the assets of `mask`.
+    function _pendingInMasked(
+        DistributorStorage storage $,
+        address staker,
+        uint8 id,
+        address[] calldata assets_,
+        uint256 mask
+    ) internal view returns (uint256 amount) {
+        amount = $.accrued[staker][id];
+        for (uint256 j; mask != 0; ++j) {
+            if (mask & 1 != 0) amount += _pendingInPool($, staker, assets_[j], id);
+            mask >>= 1;
+        }
+    }
+
+    /// @dev `staker`'s pending rewards of token `id` in pool `(its operator, asset)` (0 without active shares there).
+    function _pendingInPool(
+        DistributorStorage storage $,
+        address staker,
+        address asset,
+        uint8 id
+    ) internal view returns (uint256) {
+        if (asset == address(0)) return 0;
+        (address operator, uint256 shares, uint256 active) = _vault.activeShares(staker, asset);
+        // No active shares (or undelegated): the staker earns nothing in that pool (its debt there is settled).
+        if (shares == 0 || operator == address(0)) return 0;
+        return _previewPending($.pools[operator][asset], $.debts[staker][operator][asset], id, shares, active);
     }
 
     function _previewPending(

@@ -65,6 +65,8 @@ interface IRewardDistributorErrors {
     error NotClaimer(address caller, address staker);
     /// @notice An asset is listed twice where each may appear once.
     error DuplicateAsset(address asset);
+    /// @notice Two lists that go in pairs differ in length.
+    error LengthMismatch(uint256 a, uint256 b);
 }
 
 /// @title IRewardDistributorEvents
@@ -190,6 +192,23 @@ interface IRewardDistributor is
         address token,
         address[] calldata assets_
     ) external view returns (uint256 amount);
+
+    /// @notice `pendingRewardsIn` for several stakers in one call: `amounts[k]` is
+    /// `pendingRewardsIn(stakers[k], token, the assets of masks[k])`, bit j of a mask selecting `assets_[j]`. For a
+    /// holder of many stakers that knows their assets (a liquid restaking token valuing its nodes).
+    /// @param stakers The stakers.
+    /// @param token The token (an allowed reward token; RewardTokenNotAllowed otherwise).
+    /// @param assets_ Vault assets, distinct apart from address(0) entries (DuplicateAsset otherwise); an entry a
+    /// staker holds no active shares of, or address(0), adds nothing.
+    /// @param masks Per staker, the bitmap of the entries of `assets_` to read (bits beyond `assets_` revert
+    /// UnknownAsset(address(0))); as many as `stakers` (LengthMismatch otherwise).
+    /// @return amounts The amounts, per staker.
+    function pendingRewardsOf(
+        address[] calldata stakers,
+        address token,
+        address[] calldata assets_,
+        uint256[] calldata masks
+    ) external view returns (uint256[] memory amounts);
 
     /// @notice Commission `operator` could claim in `token` now.
     /// @param operator The operator.

@@ -112,13 +112,7 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
 
     /// @inheritdoc ILRTManager
     function setWeights(uint16[] calldata weights) external onlyRole(MANAGER_ROLE) {
-        LRTStorage.Layout storage $ = LRTStorage.layout();
-        uint256 count = $.nodeCount;
-        uint256 sum;
-        for (uint256 i; i < weights.length; ++i) sum += weights[i];
-        if (weights.length != count || sum != BPS) revert InvalidWeights(weights.length, sum);
-        for (uint256 i; i < count; ++i) $.nodes[i].weightBps = weights[i];
-        emit WeightsSet(weights);
+        LRTRisk.setWeights(weights);
     }
 
     /// @inheritdoc ILRTManager

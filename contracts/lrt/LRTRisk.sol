@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
-import {ILRTManagerErrors, ILRTManagerTypes} from "../interfaces/ILRTManager.sol";
+import {ILRTManagerErrors, ILRTManagerEvents, ILRTManagerTypes} from "../interfaces/ILRTManager.sol";
 import {IRestakingVault, IRestakingVaultErrors, IRestakingVaultTypes} from "../interfaces/IRestakingVault.sol";
 import {ISlashingManager, ISlashingManagerTypes} from "../interfaces/ISlashingManager.sol";
 import {BitMaskLib} from "../libraries/BitMaskLib.sol";
@@ -15,6 +15,19 @@ import {LRTValuation} from "./LRTValuation.sol";
 /// @notice The LRT's risk policy (docs/lrt.md, "Risk policy"): where a deposit may go, each node's slash exposure,
 /// and the report of every figure. An external library on the manager's storage (EIP-170).
 library LRTRisk {
+    /// @dev See {ILRTManager}. In this library (the routing policy) to keep the manager under EIP-170.
+    function setWeights(uint16[] calldata weights) external {
+        LRTStorage.Layout storage $ = LRTStorage.layout();
+        uint256 count = $.nodeCount;
+        uint256 sum;
+        for (uint256 i; i < weights.length; ++i) sum += weights[i];
+        if (weights.length != count || sum != LRTMathLib.BPS) {
+            revert ILRTManagerErrors.InvalidWeights(weights.length, sum);
+        }
+        for (uint256 i; i < count; ++i) $.nodes[i].weightBps = weights[i];
+        emit ILRTManagerEvents.WeightsSet(weights);
+    }
+
     /// @dev The node that takes `value` of `asset`: among nodes delegated to their operator whose pool takes entries,
     /// the one furthest below its weight that keeps every risk figure within the policy.
     /// If none can, the first refusal's reason reverts.
@@ -146,8 +159,7 @@ library LRTRisk {
         uint8 addedIndex,
         uint256 addedValue
     ) public view returns (uint256 exposure, address unapprovedAsset, uint256 unapprovedMagnitude) {
-        LRTStorage.Valuation memory v;
-        return _nodeExposure($, v, i, addedIndex, addedValue);
+        return _nodeExposure($, LRTValuation.empty($, false), i, addedIndex, addedValue);
     }
 
     /// @dev `nodeExposure`, pricing with `v`'s prices (read from the oracle if `v` has none yet). Reads each pool once.

@@ -54,9 +54,11 @@ library LRTStorage {
     bytes32 internal constant MANAGER_STORAGE_LOCATION =
         0x916e6f1d6a950794474f36c551260bc2d682249703bee422ef9bacdcdc880500;
 
-    /// @dev Total value and its parts, at the entry or the exit price (`exit`). `prices[i]` (0 until asset i is priced)
-    /// values what the LRT holds: the oracle's high price at entry, its low price at exit; `tradePrices[i]` values
-    /// what moves in or out: the low price at entry, the high price at exit (ILRTOracle.priceRange).
+    /// @dev Total value and its parts, at the entry or the exit price (`exit`). The per-asset arrays have
+    /// `assetCount` entries and `nodeValues` has `nodeCount` (LRTValuation.empty): a valuation crosses the external
+    /// libraries' ABI at the size of the LRT, not of its bounds. `prices[i]` (0 until asset i is priced) values what
+    /// the LRT holds: the oracle's high price at entry, its low price at exit; `tradePrices[i]` values what moves in
+    /// or out: the low price at entry, the high price at exit (ILRTOracle.priceRange).
     /// `pendingValue`: the value of the nodes' positions that pending slash requests reserve (rounded up).
     /// `assetValues[a]`: the value held in asset a, idle and in the nodes' pools.
     struct Valuation {
@@ -65,11 +67,10 @@ library LRTStorage {
         uint256 supply;
         uint256 freeIdle;
         uint256 pendingValue;
-        uint256[16] prices;
-        uint256[16] tradePrices;
-        uint256[16] units;
-        uint256[16] nodeValues;
-        uint256[16] assetValues;
+        uint256[] prices;
+        uint256[] tradePrices;
+        uint256[] nodeValues;
+        uint256[] assetValues;
     }
 
     /// @dev The manager's storage.

@@ -7,6 +7,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {ILRTManagerErrors, ILRTManagerEvents, ILRTManagerTypes} from "../interfaces/ILRTManager.sol";
 import {IRestakingVaultTypes} from "../interfaces/IRestakingVault.sol";
+import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
 import {BitMaskLib} from "../libraries/BitMaskLib.sol";
 import {LRTMathLib} from "../libraries/LRTMathLib.sol";
 import {LRTStorage} from "./LRTStorage.sol";
@@ -77,149 +78,180 @@ library LRTValuation {
     /// price (net of them, rounded down): idle balances, the nodes' active and queued shares at their pool's rate,
     /// and (for assets that count rewards) the nodes' pending rewards net of the protocol fee.
     function valuation(LRTStorage.Layout storage $, bool exit) public view returns (LRTStorage.Valuation memory v) {
-        v.exit = exit;
-        uint256 assetCount = $.assetCount;
-        uint256 rewardMask;
-        for (uint256 a; a < assetCount; ++a) {
+        v = empty($, exit);
+        uint256 assetCount = v.prices.length;
+        // The asset list and units, read once: the node loop keys pools and prices by them.
+        address[] memory assets = new address[](assetCount);
+        uint256[] memory units = new uint256[](assetCount);
+        uint256 rewardMask = _valueIdle($, v, assets, units);
+        if (v.nodeValues.length != 0) {
+            uint256[] memory masks = _valueNodes($, v, assets, units);
+            if (rewardMask != 0) _valueRewards($, v, assets, units, masks, rewardMask);
+        }
+        v.supply = IERC20(address($.token)).totalSupply();
+    }
+
+    /// @dev Fills `assets` and `units` (10 ** decimals) and values the idle balances into `v` (total, free idle,
+    /// per asset); returns the mask of the assets that count rewards.
+    function _valueIdle(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v,
+        address[] memory assets,
+        uint256[] memory units
+    ) private view returns (uint256 rewardMask) {
+        for (uint256 a; a < assets.length; ++a) {
             address asset = $.assetList[a];
             if (asset == address(0)) continue;
+            assets[a] = asset;
             ILRTManagerTypes.AssetConfig storage c = $.assetConfig[asset];
             (uint256 decimals, bool countRewards) = (c.decimals, c.countRewards);
-            v.units[a] = 10 ** decimals;
+            units[a] = 10 ** decimals;
             if (countRewards) rewardMask |= 1 << a;
             ILRTManagerTypes.AssetBook storage book = $.books[a];
             (uint256 idle, uint256 pendingValue) = (book.idle, book.pendingRedeemValue);
             if (idle == 0) continue;
-            uint256 price = price($, v, a);
-            uint256 idleValue = exit
-                ? LRTMathLib.tokenValueDown(idle, price, v.units[a])
-                : LRTMathLib.tokenValueUp(idle, price, v.units[a]);
+            uint256 p = price($, v, a);
+            uint256 idleValue = v.exit
+                ? LRTMathLib.tokenValueDown(idle, p, units[a])
+                : LRTMathLib.tokenValueUp(idle, p, units[a]);
             v.total += idleValue;
             v.assetValues[a] = idleValue;
-            v.freeIdle += idleValue > pendingValue ? idleValue - pendingValue : 0;
+            if (idleValue > pendingValue) v.freeIdle += idleValue - pendingValue;
         }
-        uint256 count = $.nodeCount;
-        if (count != 0) _valueNodes($, v, count, exit, rewardMask);
-        v.supply = IERC20(address($.token)).totalSupply();
     }
 
-    /// @dev Values the `count` nodes into `v`: each node's active and queued shares at their pools' rates, plus its
-    /// pending rewards in the assets of `rewardMask` net of the protocol fee.
+    /// @dev An empty valuation at the entry or the exit price, its arrays sized to the LRT's assets and nodes.
+    function empty(LRTStorage.Layout storage $, bool exit) internal view returns (LRTStorage.Valuation memory v) {
+        (uint256 assetCount, uint256 nodeCount) = ($.assetCount, $.nodeCount);
+        v.exit = exit;
+        v.prices = new uint256[](assetCount);
+        v.tradePrices = new uint256[](assetCount);
+        v.assetValues = new uint256[](assetCount);
+        v.nodeValues = new uint256[](nodeCount);
+    }
+
+    /// @dev Values the nodes' active and queued shares into `v` (per node, per asset, the total and the part pending
+    /// slash requests reserve) and returns the nodes' asset masks.
     function _valueNodes(
         LRTStorage.Layout storage $,
         LRTStorage.Valuation memory v,
-        uint256 count,
-        bool exit,
-        uint256 rewardMask
-    ) internal view {
+        address[] memory assets,
+        uint256[] memory units
+    ) private view returns (uint256[] memory masks) {
+        uint256 count = v.nodeValues.length;
+        masks = new uint256[](count);
         for (uint256 i; i < count; ++i) {
-            uint256 value = _nodeValue($, v, i, exit);
+            ILRTManagerTypes.NodeInfo storage info = $.nodes[i];
+            (address operator, uint256 mask) = (info.operator, info.assetMask);
+            masks[i] = mask;
+            uint256 value = _nodeValue($, v, i, operator, mask, assets, units);
             v.nodeValues[i] = value;
             v.total += value;
-            if (rewardMask != 0) v.total += _nodeRewards($, v, i, rewardMask);
         }
     }
 
-    /// @dev Node `i`'s active and queued shares at their pools' rates: gross and rounded up at the entry price, net
-    /// of pending slashes and rounded down at the exit price.
+    /// @dev Node `i`'s positions in the assets of `mask` (its operator's pools), adding each to `v.assetValues`.
     function _nodeValue(
         LRTStorage.Layout storage $,
         LRTStorage.Valuation memory v,
         uint256 i,
-        bool exit
-    ) internal view returns (uint256 value) {
-        uint256 mask = $.nodes[i].assetMask;
-        while (mask != 0) {
+        address operator,
+        uint256 mask,
+        address[] memory assets,
+        uint256[] memory units
+    ) private view returns (uint256 value) {
+        for (; mask != 0; mask &= mask - 1) {
             uint8 a = BitMaskLib.lowestBit(mask);
-            mask &= mask - 1;
-            uint256 assetValue = _positionValue($, v, i, a, exit);
+            uint256 assetValue = _positionAt($, v, i, a, operator, assets[a], units[a]);
             v.assetValues[a] += assetValue;
             value += assetValue;
         }
     }
 
-    /// @dev Node `i`'s position in asset `a` (active and queued shares) at its pool's rate; adds the part pending slash
-    /// requests reserve to `v.pendingValue`.
+    /// @dev Node `i`'s position in asset `a` (`asset`, `unit` = 10 ** decimals) at its pool `(operator, asset)`.
+    function _positionAt(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v,
+        uint256 i,
+        uint8 a,
+        address operator,
+        address asset,
+        uint256 unit
+    ) private view returns (uint256) {
+        ILRTManagerTypes.Position storage pos = $.positions[i][a];
+        uint256 shares = uint256(pos.active) + pos.queued;
+        return _positionValue($, v, a, unit, shares, $.vault.pool(operator, asset));
+    }
+
+    /// @dev `shares` of pool `pool_` in asset `a` (`unit` = 10 ** decimals): gross and rounded up at the entry price,
+    /// net of pending slashes and rounded down at the exit price. Adds the part that pending slash requests reserve
+    /// (rounded up) to `v.pendingValue`.
     function _positionValue(
         LRTStorage.Layout storage $,
         LRTStorage.Valuation memory v,
-        uint256 i,
         uint8 a,
-        bool exit
-    ) internal view returns (uint256) {
-        ILRTManagerTypes.Position storage pos = $.positions[i][a];
-        IRestakingVaultTypes.Pool memory pool_ = $.vault.pool($.nodes[i].operator, $.assetList[a]);
-        uint256 shares = uint256(pos.active) + pos.queued;
-        if (pool_.pendingSlash != 0) v.pendingValue += _reservedValue($, v, a, shares, pool_);
-        return _sharesValue($, v, a, shares, pool_, exit);
-    }
-
-    /// @dev The part of `shares` of pool `pool_` (asset `a`) that pending slash requests reserve, in value, rounded up.
-    function _reservedValue(
-        LRTStorage.Layout storage $,
-        LRTStorage.Valuation memory v,
-        uint8 a,
+        uint256 unit,
         uint256 shares,
         IRestakingVaultTypes.Pool memory pool_
-    ) internal view returns (uint256) {
-        return
-            LRTMathLib.tokenValueUp(
-                LRTMathLib.poolAssetsUp(shares, pool_.pendingSlash, pool_.totalShares),
-                price($, v, a),
-                v.units[a]
+    ) private view returns (uint256) {
+        uint256 p = price($, v, a);
+        (uint256 poolAssets, uint256 poolShares, uint256 pendingSlash) = (
+            pool_.totalAssets,
+            pool_.totalShares,
+            pool_.pendingSlash
+        );
+        if (pendingSlash != 0) {
+            v.pendingValue += LRTMathLib.tokenValueUp(
+                LRTMathLib.poolAssetsUp(shares, pendingSlash, poolShares),
+                p,
+                unit
             );
+        }
+        return
+            v.exit
+                ? LRTMathLib.tokenValueDown(
+                    LRTMathLib.poolAssetsDown(shares, poolAssets - pendingSlash, poolShares),
+                    p,
+                    unit
+                )
+                : LRTMathLib.tokenValueUp(LRTMathLib.poolAssetsUp(shares, poolAssets, poolShares), p, unit);
     }
 
-    /// @dev `shares` of pool `pool_` in asset `a`: gross and rounded up at the entry price, net of pending slashes and
-    /// rounded down at the exit price.
-    function _sharesValue(
+    /// @dev Adds the nodes' pending rewards in the assets of `rewardMask`, net of the protocol fee and rounded down,
+    /// to `v.total`. A node holds vault shares only in the assets of its mask, so the distributor reads only those
+    /// pools and the node's accrued balance (`pendingRewardsOf`, one call per reward asset for every node): the same
+    /// figure as its `pendingRewards`, without rebuilding positions.
+    function _valueRewards(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v,
+        address[] memory assets,
+        uint256[] memory units,
+        uint256[] memory masks,
+        uint256 rewardMask
+    ) private view {
+        address[] memory nodes = new address[](masks.length);
+        for (uint256 i; i < masks.length; ++i) nodes[i] = $.nodes[i].node;
+        IRewardDistributor rewards = $.rewards;
+        uint256 feeBps = $.policy.protocolFeeBps;
+        for (; rewardMask != 0; rewardMask &= rewardMask - 1) {
+            uint8 a = BitMaskLib.lowestBit(rewardMask);
+            uint256[] memory pending = rewards.pendingRewardsOf(nodes, assets[a], assets, masks);
+            for (uint256 i; i < pending.length; ++i) {
+                uint256 amount = pending[i];
+                if (amount != 0) v.total += _rewardValue($, v, a, amount - LRTMathLib.bpsUp(amount, feeBps), units[a]);
+            }
+        }
+    }
+
+    /// @dev `amount` of asset `a` at this valuation's price for holdings, rounded down.
+    function _rewardValue(
         LRTStorage.Layout storage $,
         LRTStorage.Valuation memory v,
         uint8 a,
-        uint256 shares,
-        IRestakingVaultTypes.Pool memory pool_,
-        bool exit
-    ) internal view returns (uint256) {
-        return
-            exit
-                ? LRTMathLib.tokenValueDown(
-                    LRTMathLib.poolAssetsDown(shares, pool_.totalAssets - pool_.pendingSlash, pool_.totalShares),
-                    price($, v, a),
-                    v.units[a]
-                )
-                : LRTMathLib.tokenValueUp(
-                    LRTMathLib.poolAssetsUp(shares, pool_.totalAssets, pool_.totalShares),
-                    price($, v, a),
-                    v.units[a]
-                );
-    }
-
-    /// @dev Node `i`'s pending rewards in the assets of `rewardMask`, net of the protocol fee, rounded down. The node
-    /// holds vault shares only in the assets of its mask, so the distributor reads only those pools and the node's
-    /// accrued balance (`pendingRewardsIn`): the same figure as its `pendingRewards`, without rebuilding positions.
-    function _nodeRewards(
-        LRTStorage.Layout storage $,
-        LRTStorage.Valuation memory v,
-        uint256 i,
-        uint256 rewardMask
-    ) internal view returns (uint256 value) {
-        ILRTManagerTypes.NodeInfo storage info = $.nodes[i];
-        uint256 mask = info.assetMask;
-        address[] memory held = new address[](BitMaskLib.popCount(mask));
-        for (uint256 k; mask != 0; ++k) {
-            held[k] = $.assetList[BitMaskLib.lowestBit(mask)];
-            mask &= mask - 1;
-        }
-        address node_ = info.node;
-        uint256 feeBps = $.policy.protocolFeeBps;
-        while (rewardMask != 0) {
-            uint8 a = BitMaskLib.lowestBit(rewardMask);
-            rewardMask &= rewardMask - 1;
-            uint256 pending = $.rewards.pendingRewardsIn(node_, $.assetList[a], held);
-            if (pending == 0) continue;
-            pending -= LRTMathLib.bpsUp(pending, feeBps);
-            value += LRTMathLib.tokenValueDown(pending, price($, v, a), v.units[a]);
-        }
+        uint256 amount,
+        uint256 unit
+    ) private view returns (uint256) {
+        return LRTMathLib.tokenValueDown(amount, price($, v, a), unit);
     }
 
     /// @dev The price at which the LRT's holdings of asset `index` count in this valuation: the oracle's high price at

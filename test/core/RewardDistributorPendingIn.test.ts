@@ -23,8 +23,22 @@ async function expectViewsAgree(
   f: RewardsFixture,
   accounts: HardhatEthersSigner[],
   label: string,
+  rng: Prng,
 ): Promise<number> {
   let nonZero = 0;
+  // The batched view over every account at once, with a random subset of a list that has an address(0) hole, agrees
+  // with `pendingRewardsIn` over the same subset.
+  const list = [...f.assetAddresses, ethers.ZeroAddress];
+  const masks = accounts.map(() => BigInt(rng.int(0, 2 ** list.length - 1)));
+  const stakers = accounts.map((a) => a.address);
+  for (const token of f.rewardTokenAddresses) {
+    const batch = await f.distributor.pendingRewardsOf(stakers, token, list, masks);
+    for (let k = 0; k < stakers.length; k++) {
+      const subset = list.filter((_, j) => (masks[k] >> BigInt(j)) & 1n);
+      const one = await f.distributor.pendingRewardsIn(stakers[k], token, subset);
+      expect(batch[k], `${label}: ${stakers[k]} ${token} batched over mask ${masks[k]}`).to.equal(one);
+    }
+  }
   for (const s of accounts) {
     const [, held] = await f.vault.activePositions(s.address);
     for (const token of f.rewardTokenAddresses) {
@@ -47,7 +61,7 @@ async function expectViewsAgree(
   return nonZero;
 }
 
-describe("RewardDistributor.pendingRewardsIn", function () {
+describe("RewardDistributor.pendingRewardsIn and pendingRewardsOf", function () {
   for (const seed of [0x1a7e1, 0x2b8f2]) {
     it(`seed ${seed.toString(16)}: equals pendingRewards for every staker and token in random states`, async function () {
       const f = await loadFixture(scenarioFixture);
@@ -123,7 +137,7 @@ describe("RewardDistributor.pendingRewardsIn", function () {
           await (await f.distributor.connect(s).claim(tokens, s.address)).wait();
         }
         counts[label] = (counts[label] ?? 0) + 1;
-        nonZero += await expectViewsAgree(f, accounts, `step ${step} (${label})`);
+        nonZero += await expectViewsAgree(f, accounts, `step ${step} (${label})`, rng);
       }
       for (const name of ["deposit", "delegate", "queue", "fund", "claim"]) {
         expect(counts[name] ?? 0, `${name} ran`).to.be.greaterThan(0);
@@ -167,5 +181,34 @@ describe("RewardDistributor.pendingRewardsIn", function () {
     )
       .to.be.revertedWithCustomError(f.distributor, "DuplicateAsset")
       .withArgs(stETH);
+  });
+
+  it("pendingRewardsOf rejects malformed lists", async function () {
+    const f = await loadFixture(scenarioFixture);
+    const [stETH, rETH] = f.assetAddresses;
+    const [rwa] = f.rewardTokenAddresses;
+    const alice = f.alice.address;
+    await expect(f.distributor.pendingRewardsOf([alice], rwa, [stETH], [1n, 1n]))
+      .to.be.revertedWithCustomError(f.distributor, "LengthMismatch")
+      .withArgs(1, 2);
+    await expect(f.distributor.pendingRewardsOf([alice], f.strayAddress, [stETH], [1n]))
+      .to.be.revertedWithCustomError(f.distributor, "RewardTokenNotAllowed")
+      .withArgs(f.strayAddress);
+    await expect(f.distributor.pendingRewardsOf([alice], rwa, [stETH, rETH, stETH], [1n]))
+      .to.be.revertedWithCustomError(f.distributor, "DuplicateAsset")
+      .withArgs(stETH);
+    // A mask bit beyond the list names no asset.
+    await expect(f.distributor.pendingRewardsOf([alice], rwa, [stETH], [2n]))
+      .to.be.revertedWithCustomError(f.distributor, "UnknownAsset")
+      .withArgs(ethers.ZeroAddress);
+    // address(0) entries may repeat: they add nothing.
+    expect(
+      await f.distributor.pendingRewardsOf(
+        [alice],
+        rwa,
+        [ethers.ZeroAddress, stETH, ethers.ZeroAddress],
+        [7n],
+      ),
+    ).to.deep.equal([await f.distributor.pendingRewardsIn(alice, rwa, [stETH])]);
   });
 });

@@ -99,6 +99,7 @@ export interface RewardDistributorInterface extends Interface {
       | "pendingCommission"
       | "pendingRewards"
       | "pendingRewardsIn"
+      | "pendingRewardsOf"
       | "poolStreams"
       | "proxiableUUID"
       | "renounceRole"
@@ -243,6 +244,10 @@ export interface RewardDistributorInterface extends Interface {
     values: [AddressLike, AddressLike, AddressLike[]]
   ): string;
   encodeFunctionData(
+    functionFragment: "pendingRewardsOf",
+    values: [AddressLike[], AddressLike, AddressLike[], BigNumberish[]]
+  ): string;
+  encodeFunctionData(
     functionFragment: "poolStreams",
     values: [AddressLike, AddressLike]
   ): string;
@@ -373,6 +378,10 @@ export interface RewardDistributorInterface extends Interface {
   ): Result;
   decodeFunctionResult(
     functionFragment: "pendingRewardsIn",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
+    functionFragment: "pendingRewardsOf",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -808,6 +817,17 @@ export interface RewardDistributor extends BaseContract {
     "view"
   >;
 
+  pendingRewardsOf: TypedContractMethod<
+    [
+      stakers: AddressLike[],
+      token: AddressLike,
+      assets_: AddressLike[],
+      masks: BigNumberish[]
+    ],
+    [bigint[]],
+    "view"
+  >;
+
   poolStreams: TypedContractMethod<
     [operator: AddressLike, asset: AddressLike],
     [IRewardDistributorTypes.StreamViewStructOutput[]],
@@ -1004,6 +1024,18 @@ export interface RewardDistributor extends BaseContract {
   ): TypedContractMethod<
     [staker: AddressLike, token: AddressLike, assets_: AddressLike[]],
     [bigint],
+    "view"
+  >;
+  getFunction(
+    nameOrSignature: "pendingRewardsOf"
+  ): TypedContractMethod<
+    [
+      stakers: AddressLike[],
+      token: AddressLike,
+      assets_: AddressLike[],
+      masks: BigNumberish[]
+    ],
+    [bigint[]],
     "view"
   >;
   getFunction(

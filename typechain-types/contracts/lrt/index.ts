@@ -10,5 +10,6 @@ export type { LRTNodeBeacon } from "./LRTNodeBeacon";
 export type { LRTOperations } from "./LRTOperations";
 export type { LRTOracle } from "./LRTOracle";
 export type { LRTPriceFeed } from "./LRTPriceFeed";
+export type { LRTRisk } from "./LRTRisk";
 export type { LRTValuation } from "./LRTValuation";
 export type { LiquidRestakingToken } from "./LiquidRestakingToken";

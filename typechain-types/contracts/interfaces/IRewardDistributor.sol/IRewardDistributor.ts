@@ -83,6 +83,7 @@ export interface IRewardDistributorInterface extends Interface {
       | "pendingCommission"
       | "pendingRewards"
       | "pendingRewardsIn"
+      | "pendingRewardsOf"
       | "poolStreams"
       | "rewardTokens"
       | "setClaimer"
@@ -154,6 +155,10 @@ export interface IRewardDistributorInterface extends Interface {
     values: [AddressLike, AddressLike, AddressLike[]]
   ): string;
   encodeFunctionData(
+    functionFragment: "pendingRewardsOf",
+    values: [AddressLike[], AddressLike, AddressLike[], BigNumberish[]]
+  ): string;
+  encodeFunctionData(
     functionFragment: "poolStreams",
     values: [AddressLike, AddressLike]
   ): string;
@@ -208,6 +213,10 @@ export interface IRewardDistributorInterface extends Interface {
   ): Result;
   decodeFunctionResult(
     functionFragment: "pendingRewardsIn",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
+    functionFragment: "pendingRewardsOf",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -490,6 +499,17 @@ export interface IRewardDistributor extends BaseContract {
     "view"
   >;
 
+  pendingRewardsOf: TypedContractMethod<
+    [
+      stakers: AddressLike[],
+      token: AddressLike,
+      assets_: AddressLike[],
+      masks: BigNumberish[]
+    ],
+    [bigint[]],
+    "view"
+  >;
+
   poolStreams: TypedContractMethod<
     [operator: AddressLike, asset: AddressLike],
     [IRewardDistributorTypes.StreamViewStructOutput[]],
@@ -602,6 +622,18 @@ export interface IRewardDistributor extends BaseContract {
   ): TypedContractMethod<
     [staker: AddressLike, token: AddressLike, assets_: AddressLike[]],
     [bigint],
+    "view"
+  >;
+  getFunction(
+    nameOrSignature: "pendingRewardsOf"
+  ): TypedContractMethod<
+    [
+      stakers: AddressLike[],
+      token: AddressLike,
+      assets_: AddressLike[],
+      masks: BigNumberish[]
+    ],
+    [bigint[]],
     "view"
   >;
   getFunction(

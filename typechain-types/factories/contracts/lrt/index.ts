@@ -9,5 +9,6 @@ export { LRTNodeBeacon__factory } from "./LRTNodeBeacon__factory";
 export { LRTOperations__factory } from "./LRTOperations__factory";
 export { LRTOracle__factory } from "./LRTOracle__factory";
 export { LRTPriceFeed__factory } from "./LRTPriceFeed__factory";
+export { LRTRisk__factory } from "./LRTRisk__factory";
 export { LRTValuation__factory } from "./LRTValuation__factory";
 export { LiquidRestakingToken__factory } from "./LiquidRestakingToken__factory";

@@ -65,6 +65,22 @@ const _abi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "a",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "b",
+        type: "uint256",
+      },
+    ],
+    name: "LengthMismatch",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "address",
         name: "caller",
         type: "address",
@@ -719,6 +735,40 @@ const _abi = [
         internalType: "uint256",
         name: "amount",
         type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address[]",
+        name: "stakers",
+        type: "address[]",
+      },
+      {
+        internalType: "address",
+        name: "token",
+        type: "address",
+      },
+      {
+        internalType: "address[]",
+        name: "assets_",
+        type: "address[]",
+      },
+      {
+        internalType: "uint256[]",
+        name: "masks",
+        type: "uint256[]",
+      },
+    ],
+    name: "pendingRewardsOf",
+    outputs: [
+      {
+        internalType: "uint256[]",
+        name: "amounts",
+        type: "uint256[]",
       },
     ],
     stateMutability: "view",
