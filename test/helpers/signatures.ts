@@ -25,13 +25,16 @@ export interface DelegationApproval {
   expiry: bigint;
 }
 
-/** The registry's EIP-712 domain, built from constants (not read from the contract). */
-export async function registryDomain(registry: OperatorRegistry): Promise<{
+/** An EIP-712 domain (name, version, chain id, verifying contract). */
+export interface Eip712Domain {
   name: string;
   version: string;
   chainId: bigint;
   verifyingContract: string;
-}> {
+}
+
+/** The registry's EIP-712 domain, built from constants (not read from the contract). */
+export async function registryDomain(registry: OperatorRegistry): Promise<Eip712Domain> {
   const { chainId } = await ethers.provider.getNetwork();
   return { name: "OperatorRegistry", version: "1", chainId, verifyingContract: await registry.getAddress() };
 }
@@ -44,14 +47,16 @@ export async function delegationDigest(
   return ethers.TypedDataEncoder.hash(await registryDomain(registry), DELEGATION_APPROVAL_TYPES, approval);
 }
 
-/** `signer` signs `approval` with eth_signTypedData_v4; returns the `ApproverSignature` argument of `delegateTo`. */
+/** `signer` signs `approval` with eth_signTypedData_v4; returns the `ApproverSignature` argument of `delegateTo`.
+ * `domain` replaces fields of the registry's domain (a signature made for another chain, contract or version). */
 export async function signDelegationApproval(
   signer: HardhatEthersSigner,
   registry: OperatorRegistry,
   approval: DelegationApproval,
+  domain: Partial<Eip712Domain> = {},
 ): Promise<IOperatorRegistryTypes.ApproverSignatureStruct> {
   const signature = await signer.signTypedData(
-    await registryDomain(registry),
+    { ...(await registryDomain(registry)), ...domain },
     DELEGATION_APPROVAL_TYPES,
     approval,
   );
@@ -75,13 +80,15 @@ export interface PermitToken {
   getAddress(): Promise<string>;
 }
 
-/** `owner` signs an EIP-2612 permit of `value` for `spender` on `token`. */
+/** `owner` signs an EIP-2612 permit of `value` for `spender` on `token`; `domainOverride` replaces fields of the
+ * token's domain (a permit made for another chain, token or version). */
 export async function signPermit(
   owner: HardhatEthersSigner,
   token: PermitToken | MockERC20,
   spender: string,
   value: bigint,
   deadline: bigint,
+  domainOverride: Partial<Eip712Domain> = {},
 ): Promise<Signature> {
   const { chainId } = await ethers.provider.getNetwork();
   const domain = {
@@ -89,6 +96,7 @@ export async function signPermit(
     version: "1",
     chainId,
     verifyingContract: await token.getAddress(),
+    ...domainOverride,
   };
   const types = {
     Permit: [
