@@ -470,6 +470,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.MockWstETH__factory>;
     getContractFactory(
+      name: "RebasingERC20",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.RebasingERC20__factory>;
+    getContractFactory(
       name: "ReentrantERC20",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.ReentrantERC20__factory>;
@@ -1061,6 +1065,11 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.MockWstETH>;
     getContractAt(
+      name: "RebasingERC20",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.RebasingERC20>;
+    getContractAt(
       name: "ReentrantERC20",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -1543,6 +1552,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockWstETH>;
     deployContract(
+      name: "RebasingERC20",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.RebasingERC20>;
+    deployContract(
       name: "ReentrantERC20",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.ReentrantERC20>;
@@ -2133,6 +2146,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.MockWstETH>;
+    deployContract(
+      name: "RebasingERC20",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.RebasingERC20>;
     deployContract(
       name: "ReentrantERC20",
       args: any[],

@@ -234,6 +234,8 @@ export type { MockSlashingCaller } from "./contracts/mocks/MockSlashingCaller";
 export { MockSlashingCaller__factory } from "./factories/contracts/mocks/MockSlashingCaller__factory";
 export type { MockWstETH } from "./contracts/mocks/MockWstETH";
 export { MockWstETH__factory } from "./factories/contracts/mocks/MockWstETH__factory";
+export type { RebasingERC20 } from "./contracts/mocks/RebasingERC20";
+export { RebasingERC20__factory } from "./factories/contracts/mocks/RebasingERC20__factory";
 export type { ReentrantERC20 } from "./contracts/mocks/ReentrantERC20";
 export { ReentrantERC20__factory } from "./factories/contracts/mocks/ReentrantERC20__factory";
 export type { ReentrantRewardToken } from "./contracts/mocks/ReentrantRewardToken";

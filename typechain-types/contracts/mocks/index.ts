@@ -15,6 +15,7 @@ export type { MockRateSource } from "./MockRateSource";
 export type { MockRewardsHook } from "./MockRewardsHook";
 export type { MockSlashingCaller } from "./MockSlashingCaller";
 export type { MockWstETH } from "./MockWstETH";
+export type { RebasingERC20 } from "./RebasingERC20";
 export type { ReentrantERC20 } from "./ReentrantERC20";
 export type { ReentrantRewardToken } from "./ReentrantRewardToken";
 export type { RewardDebtHarness } from "./RewardDebtHarness";

@@ -15,6 +15,7 @@ export { MockRateSource__factory } from "./MockRateSource__factory";
 export { MockRewardsHook__factory } from "./MockRewardsHook__factory";
 export { MockSlashingCaller__factory } from "./MockSlashingCaller__factory";
 export { MockWstETH__factory } from "./MockWstETH__factory";
+export { RebasingERC20__factory } from "./RebasingERC20__factory";
 export { ReentrantERC20__factory } from "./ReentrantERC20__factory";
 export { ReentrantRewardToken__factory } from "./ReentrantRewardToken__factory";
 export { RewardDebtHarness__factory } from "./RewardDebtHarness__factory";
