@@ -223,7 +223,7 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
     }
 
     /// @inheritdoc ILRTManager
-    function refreshExposure(uint256 index) external {
+    function refreshExposure(uint256 index) external nonReentrant {
         LRTStorage.Layout storage $ = LRTStorage.layout();
         if (index >= $.nodeCount) revert UnknownNode(index);
         (uint256 exposure, , ) = LRTRisk.nodeExposure($, index, 0, 0);
@@ -490,7 +490,13 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
         value = LRTMathLib.tokenValueDown(assets_, LRTValuation.tradePrice($, v, c.index), 10 ** c.decimals);
         shares = exactShares != 0 ? exactShares : LRTMathLib.toSharesDown(value, v.total, v.supply);
         n = LRTStorage.IDLE;
-        if (v.freeIdle >= LRTMathLib.bpsDown(v.total + value, $.policy.bufferBps)) {
+        // While the asset has pending redemption requests, its deposits stay idle and pay them first: staked, they
+        // would be queued back out for the head, and a stream of dust deposits could keep a head the asset can no
+        // longer pay from ever being filled in part (review 3 F1).
+        if (
+            $.books[c.index].pendingRedeemValue == 0 &&
+            v.freeIdle >= LRTMathLib.bpsDown(v.total + value, $.policy.bufferBps)
+        ) {
             uint256 exposure;
             (n, exposure) = LRTRisk.pickNode($, v, asset, c.index, value);
             LRTStorage.setExposure($, n, exposure);

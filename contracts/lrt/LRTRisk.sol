@@ -200,7 +200,8 @@ library LRTRisk {
         exposure = Math.mulDiv(value, fraction, 1e18, Math.Rounding.Ceil);
     }
 
-    /// @dev Node `i`'s position in asset `a` at the exit price, in wei, `pool_` being its pool.
+    /// @dev Node `i`'s position in asset `a` (gross of pending slashes) at the exit price, in wei, `pool_` being its
+    /// pool.
     function _positionValue(
         LRTStorage.Layout storage $,
         LRTStorage.Valuation memory v,
@@ -209,9 +210,11 @@ library LRTRisk {
         IRestakingVaultTypes.Pool memory pool_
     ) internal view returns (uint256) {
         ILRTManagerTypes.Position storage pos = $.positions[i][a];
+        // Gross of pending slashes: the exposure a request is filed against must not shrink while it is pending
+        // (review 3 F2); the request's own reservation is counted in the fraction instead.
         uint256 tokens = LRTMathLib.poolAssetsDown(
             uint256(pos.active) + pos.queued,
-            pool_.totalAssets - pool_.pendingSlash,
+            pool_.totalAssets,
             pool_.totalShares
         );
         return
@@ -222,9 +225,10 @@ library LRTRisk {
             );
     }
 
-    /// @dev The 1e18 fraction of pool `(operator, asset)` that the allow-listed AVSs can slash (each AVS's current
-    /// magnitude times its maximum fraction, over the magnitude not reserved) plus the magnitude allocated outside the
-    /// list at 100%, rounded up and capped at 1; and that magnitude. It is read from magnitudes, so it is the same
+    /// @dev The 1e18 fraction of pool `(operator, asset)` that can be slashed: each allow-listed AVS's current magnitude
+    /// times its maximum fraction, plus the magnitude allocated outside the list and the magnitude pending requests
+    /// reserve, both at 100%, over the operator's whole magnitude; rounded up and capped at 1. Also the magnitude
+    /// allocated outside the list. It is read from magnitudes, so it is the same
     /// for an empty pool as for a full one (LRT review F8: a fraction of the pool's tokens read 0 before the pool's
     /// first deposit, so that deposit passed the cap unchecked).
     function _slashableFraction(
@@ -236,9 +240,12 @@ library LRTRisk {
         (uint256 approved, uint256 slashable) = _allowListed($, operator, asset);
         uint256 held = m.encumbered - m.reserved;
         unapproved = held > approved ? held - approved : 0;
-        uint256 free = maxMagnitude - m.reserved;
-        if (free == 0) return (1e18, unapproved);
-        fraction = Math.mulDiv(slashable + unapproved * 1e18, 1, free, Math.Rounding.Ceil);
+        if (maxMagnitude == 0) return (1e18, unapproved);
+        // Magnitude reserved by pending requests counts as wholly slashable, over the whole magnitude: the figure
+        // is then at least what it was before the request and what a veto would restore (review 3 F2: read net of
+        // the reservation, over the magnitude not reserved, it fell while a request was pending and let a deposit
+        // pass the cap).
+        fraction = Math.mulDiv(slashable + (unapproved + m.reserved) * 1e18, 1, maxMagnitude, Math.Rounding.Ceil);
         if (fraction > 1e18) fraction = 1e18;
     }
 

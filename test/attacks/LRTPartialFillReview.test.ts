@@ -4,13 +4,13 @@
  * (arrays sized to the LRT, RewardDistributor.pendingRewardsOf) and the exposure cap read from magnitudes (LRT review
  * F8) around a slash request.
  *
- * Findings:
- *   F1  OPEN (Medium, liveness): "the nodes hold none of the asset" is read from the nodes' positions at the time of
+ * Findings (both fixed at the root; the tests below are the PoCs turned around):
+ *   F1  fixed (Medium, liveness; deposits of an asset with pending requests now stay idle): "the nodes hold none of the asset" is read from the nodes' positions at the time of
  *       processRequests, and any deposit of the asset is routed to a node while the LRT's free idle (summed over
  *       every asset) meets the buffer target. So a 1 gwei stETH deposit made once per withdrawal delay keeps an
  *       underwater stETH head (and every stETH request behind it) Pending forever: each processRequests queues the
  *       dust instead of filling in part. The attacker keeps her dust's value; she pays gas only.
- *   F2  OPEN (Low, risk policy): while a slash request is pending, the node's exposure is read net of the
+ *   F2  fixed (Low, risk policy; exposure is now read gross, the reserved magnitude at 100%): while a slash request is pending, the node's exposure is read net of the
  *       reservation (position value net of pendingSlash, fraction from the allocation left after the reserved
  *       magnitude) and so drops (10 -> 9.5 ETH valued at 0.2368 instead of 0.25: 2.25 instead of 2.5 ETH), while the
  *       deposit check divides by the gross total. Anyone may refresh the cached figure during the window; deposits
@@ -116,12 +116,9 @@ async function exitValueFromParts(f: LRTFixture): Promise<bigint> {
 describe("Attack review 3 (issue #10): partial fill, CREATE2 nodes, valuation refactor, exposure", function () {
   /* The partial fill (LRT fixes review F1) */
 
-  it("OPEN (issue #10, review 3 F1): erin's 1 gwei stETH deposit, once per withdrawal delay, keeps bob's underwater 10-LRT stETH head Pending: each processRequests finds stETH in a node and queues the dust instead of filling in part; two rounds cost bob 14 more days and erin only gas (her dust keeps its value); the fill comes only when she stops", async function () {
-    // Root fix: keep a deposit of an asset idle while that asset's pending requests are owed more than its idle (the
-    // per-asset free idle is 0), instead of routing it to a node: it then pays the waiting head at once, and "the
-    // nodes hold none of the asset" can no longer be undone by anyone but the queue (stakeIdle already stakes only
-    // free idle). Alternatively, decide the partial fill from the withdrawals queued for the head (inFlightRedeem 0
-    // after they complete) rather than from the nodes' positions at that moment.
+  it("fixed (review 3 F1): erin's 1 gwei stETH deposit, made while bob's underwater 10-LRT stETH head waits, stays idle instead of going to a node; the next processRequests fills the head in part at once (10 stETH + 1 gwei), and erin's dust keeps its value", async function () {
+    // The fix (LRTManager._priceDeposit): while an asset has pending redemption requests, its deposits stay idle and
+    // pay them first, so "the nodes hold none of the asset" can be undone only by the queue itself.
     const f = await loadFixture(stETHMinorityFixture);
     expect((await f.manager.policy()).bufferBps).to.equal(0n);
     await (await f.stETHVault.connect(f.bob).requestRedeem(10n * WAD, f.bob.address, f.bob.address)).wait();
@@ -132,49 +129,25 @@ describe("Attack review 3 (issue #10): partial fill, CREATE2 nodes, valuation re
     await time.increase(DEFAULT_WITHDRAWAL_DELAY);
     await (await f.manager.completeWithdrawals(first)).wait();
     expect((await f.manager.assetBook(f.stETHAddress)).idle).to.equal(10n * WAD);
-    // Round 1: erin deposits 1 gwei of stETH; with a buffer target of 0 it goes to node 0.
+    // erin deposits 1 gwei of stETH: with bob's request pending it stays idle (node 0 holds no stETH).
+    const node0Before = (await f.manager.position(0, f.stETHAddress)).active;
     await (await f.stETHVault.connect(f.erin).deposit(GWEI, f.erin.address)).wait();
-    expect((await f.manager.position(0, f.stETHAddress)).active).to.equal(GWEI * 10n ** 6n);
+    expect((await f.manager.position(0, f.stETHAddress)).active).to.equal(node0Before);
+    expect((await f.manager.assetBook(f.stETHAddress)).idle).to.equal(10n * WAD + GWEI);
     const erinShares = await f.lrt.balanceOf(f.erin.address);
     expect(erinShares).to.equal(907_563_025n);
-    const tx1 = f.manager.processRequests(f.stETHAddress, 10n);
-    await expect(tx1).to.not.emit(f.manager, "RedeemPartiallyFulfilled");
-    const second = await queuedIds(f, tx1);
-    expect(second.length).to.equal(1);
-    expect((await f.manager.withdrawalRecord(second[0])).forRedeem).to.equal(GWEI);
-    expect((await f.manager.request(1n)).status).to.equal(PENDING);
-    // Round 2: while the dust is in flight, erin deposits again; when the first dust completes, the second is found.
-    await (await f.stETHVault.connect(f.erin).deposit(GWEI, f.erin.address)).wait();
-    await time.increase(DEFAULT_WITHDRAWAL_DELAY);
-    await (await f.manager.completeWithdrawals(second)).wait();
-    const tx2 = f.manager.processRequests(f.stETHAddress, 10n);
-    await expect(tx2).to.not.emit(f.manager, "RedeemPartiallyFulfilled");
-    const third = await queuedIds(f, tx2);
-    expect(third.length).to.equal(1);
+    // The next processRequests queues nothing and fills bob's head in part with all the idle stETH.
+    const tx = f.manager.processRequests(f.stETHAddress, 10n);
+    await expect(tx).to.emit(f.manager, "RedeemPartiallyFulfilled");
+    expect((await queuedIds(f, f.manager.processRequests(f.stETHAddress, 10n))).length).to.equal(0);
+    const request = await f.manager.request(1n);
+    expect(request.status).to.equal(CLAIMABLE);
+    expect(request.amount).to.equal(10n * WAD + GWEI);
     const book = await f.manager.assetBook(f.stETHAddress);
-    expect([book.idle, book.inFlightRedeem, book.head, book.tail]).to.deep.equal([
-      10n * WAD + GWEI,
-      GWEI,
-      0n,
-      1n,
-    ]);
-    expect((await f.manager.request(1n)).status).to.equal(PENDING);
-    expect(await f.stETHVault.pendingRedeemRequest(1n, f.bob.address)).to.equal(10n * WAD);
-    // erin lost nothing: her 2 gwei of stETH are still worth at least 2 gwei less rounding in LRT.
-    const erinValue = valueOf(
-      await f.lrt.balanceOf(f.erin.address),
-      await f.manager.totalValue(true),
-      await f.lrt.totalSupply(),
-    );
-    expect(erinValue).to.be.gte((2n * GWEI * FALLEN_PRICE) / WAD - 2n);
-    // She stops: the third withdrawal completes and only now is bob's head filled in part (two delays late).
-    await time.increase(DEFAULT_WITHDRAWAL_DELAY);
-    await (await f.manager.completeWithdrawals(third)).wait();
-    await expect(f.manager.processRequests(f.stETHAddress, 10n)).to.emit(
-      f.manager,
-      "RedeemPartiallyFulfilled",
-    );
-    expect((await f.manager.request(1n)).status).to.equal(CLAIMABLE);
+    expect([book.idle, book.inFlightRedeem, book.head, book.tail]).to.deep.equal([0n, 0n, 1n, 1n]);
+    // erin lost nothing: her gwei of stETH is still worth at least a gwei less rounding in LRT.
+    const erinValue = valueOf(erinShares, await f.manager.totalValue(true), await f.lrt.totalSupply());
+    expect(erinValue).to.be.gte((GWEI * FALLEN_PRICE) / WAD - 2n);
     await expectSolvent(f);
   });
 
@@ -290,11 +263,10 @@ describe("Attack review 3 (issue #10): partial fill, CREATE2 nodes, valuation re
 
   /* The exposure cap (LRT review F8) around a slash request */
 
-  it("OPEN (issue #10, review 3 F2): with a 24.5% exposure cap, erin's 50 stETH deposit is refused (24.73%); a 10% slash request on operator1 drops node 0's exposure from 2.5 to 2.25 ETH (net of the reservation); erin refreshes it and the same deposit passes (24.46% read); after the veto the LRT sits at 24.73%, above the cap", async function () {
-    // Root fix: read a node's exposure as if its pending slash requests were vetoed (position at the pool's gross
-    // assets, fraction from current + reserved magnitude over maxMagnitude): the larger of the two outcomes for the
-    // next request, and unchanged by the request; or refuse deposits while any cached exposure is read under a
-    // pending request (refreshExposure then keeps the pre-request figure).
+  it("fixed (review 3 F2): with a 24.5% exposure cap, erin's 50 stETH deposit is refused (24.73%); a 10% slash request on operator1 now raises node 0's exposure (gross position, the reserved magnitude counted at 100%) instead of lowering it, so refreshing it during the window lets nothing pass; after the veto the LRT is within its cap", async function () {
+    // The fix (LRTRisk._assetExposure): a node's exposure is read gross of pending slashes, with the magnitude pending
+    // requests reserve counted as wholly slashable over the operator's whole magnitude: at least the figure before the
+    // request and the figure a veto restores.
     const f = await loadFixture(lrtSlashFixture);
     await (await f.manager.setAllowedAVSs([f.avs.address])).wait();
     for (const s of [f.alice, f.bob, f.carol, f.dave]) {
@@ -314,21 +286,35 @@ describe("Attack review 3 (issue #10): partial fill, CREATE2 nodes, valuation re
     // The AVS's slasher requests 10% of operator1's allocation (node 0): 0.5 stETH reserved.
     const id = await requestSlash(f, f.operators[0].address, WAD / 10n);
     report = await f.manager.riskReport();
+    // The exit valuation nets the reservation; the exposure does not shrink with it.
     expect(report.nodes[0].value).to.equal(9n * WAD + WAD / 2n);
-    expect(report.nodes[0].exposure).to.equal(2_250_000_000_000_000_003n);
+    const during = report.nodes[0].exposure;
+    expect(during).to.be.gte((5n * WAD) / 2n);
     await (await f.manager.connect(f.erin).refreshExposure(0)).wait();
-    // The deposit goes to node 1 (node 0's pool is closed): (2.25 + 15 + 2.5 + 2.5) / 91 = 24.46% <= 24.5%.
+    // The same deposit is still refused: node 0's pool is closed by the request (the first refusal, which pickNode
+    // reverts with) and node 1 would breach the cap at (exposure + 15 + 2.5 + 2.5) / 91 > 24.73%.
+    const expectedBps = ((during + 15n * WAD + 5n * WAD) * 10_000n + 91n * WAD - 1n) / (91n * WAD);
+    expect(expectedBps).to.be.gt(2_473n);
+    await expect(f.stETHVault.connect(f.erin).deposit(50n * WAD, f.erin.address))
+      .to.be.revertedWithCustomError(f.vault, "PoolSlashPending")
+      .withArgs(f.operators[0].address, f.stETHAddress, 1n);
+    // Control: with the cap raised to exactly that figure, the deposit goes to node 1; one bps lower it does not.
+    const snapshot = await ethers.provider.send("evm_snapshot", []);
+    await (await f.manager.setRiskCaps(10_000, Number(expectedBps) - 1)).wait();
+    await expect(f.stETHVault.connect(f.erin).deposit(50n * WAD, f.erin.address)).to.be.reverted;
+    await (await f.manager.setRiskCaps(10_000, Number(expectedBps))).wait();
     await (await f.stETHVault.connect(f.erin).deposit(50n * WAD, f.erin.address)).wait();
     expect((await f.manager.position(1, f.stETHAddress)).active).to.equal(60n * 10n ** 24n);
-    // The committee vetoes: node 0 is worth 10 stETH again at fraction 0.25, and the LRT is above its cap.
+    await ethers.provider.send("evm_revert", [snapshot]);
+    // The committee vetoes: node 0's exposure is 2.5 again, and the LRT is within its cap.
     await (await f.slashingManager.connect(f.committee).vetoSlash(id)).wait();
     report = await f.manager.riskReport();
     expect(report.nodes[0].exposure).to.equal((5n * WAD) / 2n);
     expect([report.totalValue, report.exposure, report.exposureBps, report.exposureOk]).to.deep.equal([
-      91n * WAD,
-      (45n * WAD) / 2n,
-      2_473n,
-      false,
+      41n * WAD,
+      10n * WAD,
+      2_440n,
+      true,
     ]);
   });
 
