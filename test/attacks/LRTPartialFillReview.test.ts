@@ -53,7 +53,6 @@ import { salt } from "../helpers/signatures";
 import { mulDivDown, mulDivUp } from "../helpers/sharesMath";
 import { expectSolvent } from "./lrtReviewHelpers";
 
-const PENDING = 1n;
 const CLAIMABLE = 2n;
 const RETURNED = 4n;
 const FALLEN_PRICE = (9n * STETH_PRICE) / 10n;
