@@ -35,6 +35,7 @@ import { show } from "../helpers/model";
 import { NO_SIGNATURE, ZERO_SALT } from "../helpers/signatures";
 import { SLASH_COOLDOWN } from "../helpers/slashingFixtures";
 import { toAssetsDown, toSharesDown } from "../helpers/sharesMath";
+import { lrtModelFixture } from "./lrtDriver";
 import { mineInOneBlock, modelFixture, revertOf, type ModelFixture } from "./protocolDriver";
 import { EXIT_BUFFER, EXIT_MARGIN, GATE_CYCLE, JOIN_WINDOW } from "./protocolModel";
 import { Walker } from "./walk";
@@ -109,7 +110,7 @@ describe("Protocol model (seeded random walk, model and invariants checked after
   this.timeout(600_000);
   for (const seed of SEEDS) {
     it(`seed ${seed}: opening + ${STEPS} random steps`, async function () {
-      const f = await loadFixture(modelFixture);
+      const f = await loadFixture(lrtModelFixture);
       const walker = new Walker(f, seed);
       try {
         await walker.start();
@@ -117,7 +118,12 @@ describe("Protocol model (seeded random walk, model and invariants checked after
         for (let i = 0; i < STEPS; i++) await walker.step();
         await walker.finish();
       } catch (e) {
-        if (e instanceof Error) e.message = `${walker.describeFailure()}\n${e.message}`;
+        if (e instanceof Error) {
+          const where = walker.describeFailure();
+          e.message = `${where}\n${e.message}`;
+          // errors built by the provider carry their stack (which mocha prints) from before the message changed
+          if (e.stack !== undefined && !e.stack.includes(where)) e.stack = `${where}\n${e.stack}`;
+        }
         throw e;
       }
       // every step was followed by the check, and the walk did exercise the interesting paths
