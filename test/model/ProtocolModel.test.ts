@@ -24,6 +24,19 @@
  * release gives an AVS more than the stake allocated to it at request time. Nothing is printed on success; a failure
  * names the seed, the step and the last steps.
  *
+ * The liquid restaking token runs on the same core (test/model/lrtDriver.ts, issue #10): nodes for the three operators,
+ * stETH and rETH accepted, X, Y and Z allow-listed, a buffer and fees, three LRT users. Its steps mix with the core's:
+ * deposits (0 and 1 wei, up to the cap and past it, minShares one too high, into an LRT whose every node's pool is
+ * closed), requestRedeem (also around slash requests on the nodes' pools), processRequests, completeWithdrawals,
+ * claims, instantRedeem (draining the buffer), harvest, rebalance, oracle price moves, setWeights, an operator
+ * undelegating a node, syncNode and redelegateNode; the core's slash requests, executions, vetoes and allocation
+ * changes hit the nodes' pools. Every vault effect of an LRT step (a node's deposit, queued withdrawal, completion,
+ * delegation) is applied to the core model as the same action by that node, which must predict it exactly. After
+ * EVERY step, invariant 8 (docs/invariants.md §8): the rate falls by more than 1 wei only at a slash request or
+ * execution on a node's operator or a price fall; every fulfilment and instant exit pays at most the value; total value
+ * (exit and entry) recomputed from the core model equals the manager's; the LRT's books are solvent; the supply is the
+ * holders' balances plus the escrow.
+ *
  * Reproduce or explore: MODEL_SEEDS=7,8,9 MODEL_STEPS=400 npx hardhat test test/model/ProtocolModel.test.ts
  */
 import { expect } from "chai";
@@ -103,6 +116,13 @@ const MUST_COVER = [
   "new terms applied while a request of the AVS is pending or unreleased",
   "setWithdrawalDelay while withdrawals are queued",
   "setWithdrawalDelay while an allocation change is queued",
+  // the LRT on the core (test/model/lrtDriver.ts)
+  "lrt deposit to idle",
+  "lrt deposit to a node",
+  "lrtRequest",
+  "lrtProcess",
+  "lrt request while a slash request is pending on a node's pool",
+  "lrt rate falls at a slash or a price fall",
 ];
 
 describe("Protocol model (seeded random walk, model and invariants checked after every step)", function () {

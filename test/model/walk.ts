@@ -71,7 +71,7 @@ const WEIGHTS = {
   lrtDeposit: 8,
   lrtRequest: 5,
   lrtProcess: 4,
-  lrtComplete: 3,
+  lrtComplete: 4,
   lrtClaim: 3,
   lrtInstant: 3,
   lrtHarvest: 1,
@@ -297,6 +297,12 @@ export class Walker extends LRTDriver {
     if (nodeSlashPending) {
       w.lrtRequest *= 2;
       w.lrtProcess *= 2;
+    } else if (this.queues.some((q) => q.length !== 0)) {
+      // a window in which requests can be fulfilled: take it (the walk's slash requests close it often)
+      w.lrtProcess *= 4;
+    }
+    if (this.lrtUsers.some((u) => [0, 1].some((x) => this.claimableAssets(x, u.address).shares !== 0n))) {
+      w.lrtClaim *= 3;
     }
     return w;
   }
@@ -1049,7 +1055,10 @@ export class Walker extends LRTDriver {
                 ? balance + 1n
                 : r < 0.25
                   ? balance
-                  : prng.big(1n, balance / 4n + 1n);
+                  : r < 0.6
+                    ? // one the idle buffer can pay at once (fulfilled by the next processRequests)
+                      prng.big(1n, this.sharesWorth(a, this.books[a].idle / 2n) + 1n)
+                    : prng.big(1n, balance / 4n + 1n);
         return () => this.lrtRequest(user, a, shares);
       }
       case "lrtProcess": {
@@ -1142,9 +1151,9 @@ export class Walker extends LRTDriver {
       case "lrtPrice": {
         const price = this.prices[a];
         const permille = BigInt(prng.int(2, 40));
-        const next = prng.chance(0.5)
-          ? (price * (1_000n - permille)) / 1_000n
-          : (price * (1_000n + permille)) / 1_000n;
+        // mostly a rise while requests wait (their payout must stay at most their value at request)
+        const rise = prng.chance(this.queues[a].length !== 0 ? 0.75 : 0.5);
+        const next = rise ? (price * (1_000n + permille)) / 1_000n : (price * (1_000n - permille)) / 1_000n;
         return () => this.lrtPrice(a, next);
       }
       case "lrtWeights": {
