@@ -121,6 +121,10 @@ export interface ModelFixture extends SlashingManagerFixture {
   yParams: AVSParams;
   zParams: AVSParams;
   readerAddress: string;
+  /** Vault stakers besides the walkers and the operators that the model tracks (the LRT's nodes; none here). */
+  extraStakers: string[];
+  /** Accounts besides those whose token balances the model tracks (the LRT's users and manager; none here). */
+  extraAccounts: string[];
 }
 
 /**
@@ -192,6 +196,8 @@ export async function modelFixture(): Promise<ModelFixture> {
     yParams,
     zParams,
     readerAddress,
+    extraStakers: [],
+    extraAccounts: [],
   };
 }
 
@@ -400,12 +406,16 @@ export class Driver {
   protected readonly accounts: string[];
   private readonly names = new Map<string, string>();
   private readonly signers = new Map<string, Account>();
+  /** Vault stakers that are contracts of the walk (the LRT's nodes): read and checked like the others. */
+  protected readonly extraStakers: string[];
+  /** Operators the current step makes a slash request or execution against (invariant 8 flags those steps). */
+  protected readonly slashedOperators = new Set<string>();
   /** The admin accounts of X, Y, Z (in model.sm.avsList() order). */
   protected readonly avsAdmins: Account[];
   protected clock = 0n;
   private last: Snapshot | undefined;
   /** What the current step's check reads besides the core. */
-  private scope: Scope = Driver.emptyScope();
+  protected scope: Scope = Driver.emptyScope();
   protected readonly completed: bigint[] = [];
   /** Per request: each accepted asset's allocated stake as the view reported just before it (the AVS's cap). */
   private readonly stakeAtRequest = new Map<bigint, Map<string, bigint>>();
@@ -428,7 +438,8 @@ export class Driver {
     this.operators = f.operators;
     this.avsAdmins = [f.avs, f.avs2, f.avs3];
     this.model = new ProtocolModel(this.assets, f.vaultAddress, f.smAddress, f.admin.address);
-    const everyone = [...this.stakers, ...this.operators].map((s) => s.address);
+    this.extraStakers = f.extraStakers.map(norm);
+    const everyone = [...this.stakers, ...this.operators].map((s) => s.address).concat(this.extraStakers);
     this.checker = new InvariantChecker(
       f.vault,
       this.tokens,
@@ -443,6 +454,7 @@ export class Driver {
       BURN_ADDRESS,
       f.vaultAddress,
       f.smAddress,
+      ...f.extraAccounts,
     ].map(norm);
 
     const named: Array<[string, string]> = [
@@ -509,6 +521,12 @@ export class Driver {
 
   /* ------------------------------------------------------------------------------------------------ helpers */
 
+  /** Names `address` in labels and failure messages; `signer` also signs for it. */
+  protected addName(name: string, address: string, signer?: Account): void {
+    this.names.set(norm(address), name);
+    if (signer !== undefined) this.signers.set(norm(address), signer);
+  }
+
   protected name(address: string): string {
     return this.names.get(norm(address)) ?? address;
   }
@@ -535,7 +553,7 @@ export class Driver {
     return this.clock + 1n;
   }
 
-  private events(
+  protected events(
     receipt: ContractTransactionReceipt,
     contract: BaseContract,
     address: string,
@@ -550,7 +568,7 @@ export class Driver {
     return out;
   }
 
-  private contractFor(r: Revert): BaseContract {
+  protected contractFor(r: Revert): BaseContract {
     switch (r.target) {
       case "vault":
         return this.f.vault;
@@ -560,7 +578,15 @@ export class Driver {
         return this.f.sm;
       case "token":
         return this.tokenOf(required(r.asset, "asset of a token revert"));
+      case "lrt":
+      case "lrtToken":
+        return this.lrtContract(r.target);
     }
+  }
+
+  /** The LRT's manager or token, for the reverts of a subclass that drives the LRT. */
+  protected lrtContract(target: "lrt" | "lrtToken"): BaseContract {
+    throw new Error(`driver: no LRT for a revert of ${target}`);
   }
 
   /* ------------------------------------------------------------------------------------------------ reading */
@@ -580,7 +606,7 @@ export class Driver {
   }
 
   /** Adds the slashing-manager state of `operator` (allocations, magnitudes, allocated stakes) to the step's read. */
-  private watchOperator(operator: string): void {
+  protected watchOperator(operator: string): void {
     this.scope.operators.add(norm(operator));
   }
 
@@ -589,6 +615,7 @@ export class Driver {
    * allocations, magnitudes and allocated stakes, the maxSlashable of `operator`'s allocations to `avs`, the configs.
    */
   private watchSlash(avs: string, operator: string): void {
+    this.slashedOperators.add(norm(operator));
     for (const o of this.operators) this.watchOperator(o.address);
     for (const a of this.assets) {
       this.scope.maxSlashable.add(`${norm(operator)}|${norm(avs)}|${a}`);
@@ -653,7 +680,9 @@ export class Driver {
     const vault = f.vaultAddress;
     const sm = f.smAddress;
     const b = new Batch(f.readerAddress);
-    const stakers = [...this.stakers, ...this.operators].map((s) => norm(s.address));
+    const stakers = [...this.stakers, ...this.operators]
+      .map((s) => norm(s.address))
+      .concat(this.extraStakers);
     const operators = this.operators.map((o) => norm(o.address));
     const poolOperators = [ZERO, ...operators];
     const avsList = model.sm.avsList();
@@ -1004,7 +1033,7 @@ export class Driver {
    * Ends every step: reads the chain once (the core and the step's scope; everything every FULL_EVERY steps),
    * compares it with the model and checks the invariants.
    */
-  private async check(): Promise<Snapshot> {
+  protected async check(): Promise<Snapshot> {
     const scope = { ...this.scope, full: this.scope.full || this.steps % FULL_EVERY === 0 };
     const snap = await this.read(scope);
     expect(snap.timestamp, "the step's block has the timestamp the model used").to.equal(this.clock);
@@ -1107,10 +1136,18 @@ export class Driver {
     ).to.deep.equal([]);
 
     if (snap.full) this.count("full read");
+    await this.afterCheck(snap);
+    this.slashedOperators.clear();
     this.scope = Driver.emptyScope();
     this.last = snap;
     this.steps++;
     return snap;
+  }
+
+  /** Checks of a subclass after the core's, on every step (the LRT's invariant 8). */
+  protected async afterCheck(snap: Snapshot): Promise<void> {
+    void snap;
+    return Promise.resolve();
   }
 
   private where(key: string): string {
@@ -1136,7 +1173,7 @@ export class Driver {
    * With `pre`, first reads the chain at `at` (the pending block, with the step's scope) for invariants 4 and 5.
    * `note` adds a coverage kind "<kind>[ reverts <error>] <note>".
    */
-  private async run<T>(
+  protected async run<T>(
     label: string,
     at: bigint,
     outcome: Outcome<T>,

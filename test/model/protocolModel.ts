@@ -82,7 +82,7 @@ export { EXIT_MARGIN };
 export { GATE_CYCLE, JOIN_WINDOW, REOPEN_WINDOW };
 
 /** The contract whose custom error an action must revert with ("token" = the asset's ERC-20). */
-export type RevertTarget = "vault" | "registry" | "sm" | "token";
+export type RevertTarget = "vault" | "registry" | "sm" | "token" | "lrt" | "lrtToken";
 
 export interface Revert {
   target: RevertTarget;
@@ -1006,6 +1006,11 @@ export class ProtocolModel {
     if (amount > balance) throw new Error(`model: ${from} pays ${amount} ${asset} but holds ${balance}`);
     this.setWallet(from, asset, balance - amount);
     this.setWallet(to, asset, this.wallet(to, asset) + amount);
+  }
+
+  /** A token transfer the model does not predict itself (the LRT's moves between its users, manager and nodes). */
+  transfer(from: string, to: string, asset: string, amount: bigint): void {
+    this.move(from, to, asset, amount);
   }
 
   /** Every (account, asset) balance the model tracks. */

@@ -31,7 +31,8 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { DAY, MAX_WITHDRAWAL_DELAY, MIN_WITHDRAWAL_DELAY, WAD } from "../helpers/fixtures";
 import { Prng } from "../helpers/prng";
 import { EXECUTION_WINDOW, MAX_VETO_WINDOW, STATUS, ZERO, type AVSParams } from "../helpers/slashingFixtures";
-import { Driver, HOUR, PERCENT, type Account, type ModelFixture } from "./protocolDriver";
+import { HOUR, PERCENT, required, type Account } from "./protocolDriver";
+import { LRTDriver, type LRTModelFixture } from "./lrtDriver";
 import { JOIN_WINDOW, MIN_MAX_MAGNITUDE, isRevert, norm, type RequestModel } from "./protocolModel";
 
 type Planned = () => Promise<void>;
@@ -66,6 +67,18 @@ const WEIGHTS = {
   applyAVSConfig: 2,
   setWithdrawalDelay: 3,
   registration: 1,
+  // the LRT (test/model/lrtDriver.ts)
+  lrtDeposit: 8,
+  lrtRequest: 5,
+  lrtProcess: 4,
+  lrtComplete: 4,
+  lrtClaim: 3,
+  lrtInstant: 3,
+  lrtHarvest: 1,
+  lrtRebalance: 2,
+  lrtPrice: 3,
+  lrtWeights: 1,
+  lrtNode: 2,
 } as const;
 type Kind = keyof typeof WEIGHTS;
 
@@ -139,10 +152,10 @@ function edgeKinds(action: string, edge: string): string[] {
   return [r === undefined ? `${action} ${note}` : `${action} reverts ${r} ${note}`];
 }
 
-export class Walker extends Driver {
+export class Walker extends LRTDriver {
   private readonly prng: Prng;
 
-  constructor(f: ModelFixture, seed: number) {
+  constructor(f: LRTModelFixture, seed: number) {
     super(f, seed);
     this.prng = new Prng(seed);
   }
@@ -211,6 +224,10 @@ export class Walker extends Driver {
       if (operator !== undefined) await this.delegate(s, operator.address);
     }
     await this.timeJump(model.sm.allocationDelay(this.clock) + 1n, "past the opening's allocation delay");
+    // the LRT's users deposit both assets (the first deposits fill the buffer, the next go to the nodes)
+    for (const u of this.lrtUsers) {
+      for (const a of [0, 1]) await this.lrtDeposit(u, a, prng.big(100n, 400n) * WAD + prng.big(0n, WAD), 0n);
+    }
   }
 
   /**
@@ -273,6 +290,20 @@ export class Walker extends Driver {
     if (restorable && unreached.has("restoreAfterChange")) w.restoreAfterChange *= 4;
     // anyone cancels expired requests, which would keep their pools closed for good
     if (this.pendingRequests().some((r) => r.executableAt + EXECUTION_WINDOW <= now + 1n)) w.cancelSlash *= 3;
+    // LRT requests and processing around a slash request on a node's pool
+    const nodeSlashPending = this.lrtNodes.some((n) =>
+      this.lrtAssets.some((a) => model.vault.pool(n.operator, a).pendingRequests !== 0n),
+    );
+    if (nodeSlashPending) {
+      w.lrtRequest *= 2;
+      w.lrtProcess *= 2;
+    } else if (this.queues.some((q) => q.length !== 0)) {
+      // a window in which requests can be fulfilled: take it (the walk's slash requests close it often)
+      w.lrtProcess *= 4;
+    }
+    if (this.lrtUsers.some((u) => [0, 1].some((x) => this.claimableAssets(x, u.address).shares !== 0n))) {
+      w.lrtClaim *= 3;
+    }
     return w;
   }
 
@@ -366,10 +397,23 @@ export class Walker extends Driver {
   private plan(kind: Kind): Planned | undefined {
     const { prng, model } = this;
     const now = this.clock;
-    const live = [...model.vault.withdrawals.entries()];
+    // the LRT's nodes' withdrawals are the LRT's to complete (lrtComplete)
+    const live = [...model.vault.withdrawals.entries()].filter(([, w]) => !this.isNode(w.staker));
     const pending = this.pendingRequests();
 
     switch (kind) {
+      case "lrtDeposit":
+      case "lrtRequest":
+      case "lrtProcess":
+      case "lrtComplete":
+      case "lrtClaim":
+      case "lrtInstant":
+      case "lrtHarvest":
+      case "lrtRebalance":
+      case "lrtPrice":
+      case "lrtWeights":
+      case "lrtNode":
+        return this.planLRT(kind);
       case "deposit": {
         const staker = this.anyStaker(0.15);
         const asset = prng.pick(this.assets);
@@ -965,6 +1009,175 @@ export class Walker extends Driver {
         const register = prng.chance(0.1) ? registered : !registered;
         return () => this.registration(operator, avs, register);
       }
+    }
+  }
+
+  /**
+   * The LRT's steps, biased towards the edges: 0 and 1-wei amounts, deposits up to the cap and one wei past it, a
+   * minShares one above what the deposit mints, requests beyond the LRT's holdings of an asset, instant exits that
+   * take the whole free buffer (or one share more), claims past the claimable balance, rebalances of every share or
+   * one more, weights that do not sum to 10_000, and an operator undelegating a node (then syncNode, completions and
+   * redelegateNode).
+   */
+  private planLRT(kind: Kind): Planned | undefined {
+    const { prng, model } = this;
+    const a = prng.int(0, 1);
+    const holders = this.lrtUsers.filter((u) => this.lrtBalance(u.address) !== 0n);
+    switch (kind) {
+      case "lrtDeposit": {
+        const user = prng.pick(this.lrtUsers);
+        const room = this.caps[a] - this.books[a].deposited;
+        const r = prng.next();
+        let amount: bigint;
+        let note: string | undefined;
+        if (r < 0.05) amount = 0n;
+        else if (r < 0.12) amount = 1n;
+        else if (r < 0.18 && room <= 5_000n * WAD) {
+          amount = prng.chance(0.5) ? room : room + 1n;
+          note = "up to the cap";
+        } else amount = prng.big(WAD, 120n * WAD) + prng.big(0n, WAD);
+        const expected = this.previewShares(a, amount);
+        const m = prng.next();
+        const minShares = m < 0.1 ? expected + 1n : m < 0.3 ? expected : 0n;
+        return () => this.lrtDeposit(user, a, amount, minShares, note);
+      }
+      case "lrtRequest": {
+        if (holders.length === 0) return undefined;
+        const user = prng.pick(holders);
+        const balance = this.lrtBalance(user.address);
+        const r = prng.next();
+        const shares =
+          r < 0.05
+            ? 0n
+            : r < 0.12
+              ? 1n
+              : r < 0.17
+                ? balance + 1n
+                : r < 0.25
+                  ? balance
+                  : r < 0.6
+                    ? // one the idle buffer can pay at once (fulfilled by the next processRequests)
+                      prng.big(1n, this.sharesWorth(a, this.books[a].idle / 2n) + 1n)
+                    : prng.big(1n, balance / 4n + 1n);
+        return () => this.lrtRequest(user, a, shares);
+      }
+      case "lrtProcess": {
+        const queued = [0, 1].filter((x) => this.queues[x].length !== 0);
+        const x = queued.length !== 0 && prng.chance(0.9) ? prng.pick(queued) : a;
+        return () => this.lrtProcess(x, BigInt(prng.pick([1, 2, 5])));
+      }
+      case "lrtComplete": {
+        const ids = [...this.lrtWithdrawals.keys()];
+        if (ids.length === 0) return undefined;
+        const ready = ids.filter((id) => {
+          const w = required(model.vault.withdrawals.get(id), "withdrawal");
+          return (
+            model.exitOpensAt(id) <= this.clock &&
+            model.vault.pool(w.operator, w.asset).pendingRequests === 0n
+          );
+        });
+        if (ready.length !== 0 && prng.chance(0.85)) {
+          const chosen = prng.subset(ready).slice(0, 3);
+          return () => this.lrtComplete(chosen.length === 0 ? [ready[0]] : chosen);
+        }
+        const early = ids.filter((id) => !ready.includes(id));
+        return () => this.lrtComplete([prng.pick(early.length !== 0 ? early : ids)], "early or waiting");
+      }
+      case "lrtClaim": {
+        const users = this.lrtUsers.filter((u) => this.claimableAssets(a, u.address).shares !== 0n);
+        const own = (u: Account, status: number): bigint[] =>
+          [...this.requests.entries()]
+            .filter(([, r]) => r.controller === norm(u.address) && r.asset === a && r.status === status)
+            .map(([id]) => id);
+        if (users.length === 0) {
+          // a pending request is not claimable yet
+          const waiting = this.lrtUsers.filter((u) => own(u, 1).length !== 0);
+          if (waiting.length === 0 || !prng.chance(0.3)) return undefined;
+          const u = prng.pick(waiting);
+          return () => this.lrtClaim(u, a, { byRequest: prng.pick(own(u, 1)) });
+        }
+        const user = prng.pick(users);
+        const cl = this.claimableAssets(a, user.address);
+        const r = prng.next();
+        const fulfilled = own(user, 2);
+        if (r < 0.45 && fulfilled.length !== 0)
+          return () => this.lrtClaim(user, a, { byRequest: prng.pick(fulfilled) });
+        if (r < 0.72) {
+          const shares = prng.chance(0.06)
+            ? cl.shares + 1n
+            : prng.chance(0.5)
+              ? cl.shares
+              : prng.big(1n, cl.shares);
+          return () => this.lrtClaim(user, a, { shares });
+        }
+        const assets =
+          cl.assets === 0n
+            ? 1n
+            : prng.chance(0.06)
+              ? cl.assets + 1n
+              : prng.chance(0.5)
+                ? cl.assets
+                : prng.big(1n, cl.assets);
+        return () => this.lrtClaim(user, a, { assets });
+      }
+      case "lrtInstant": {
+        if (holders.length === 0) return undefined;
+        const user = prng.pick(holders);
+        const balance = this.lrtBalance(user.address);
+        const r = prng.next();
+        let shares: bigint;
+        let note: string | undefined;
+        if (r < 0.05) shares = 0n;
+        else if (r < 0.1) shares = 1n;
+        else if (r < 0.4) {
+          // the whole free buffer (it drains), or a share beyond it
+          const drain = this.sharesWorth(a, this.freeIdle(a));
+          shares = drain + (prng.chance(0.3) ? 2n : 0n);
+          note = "draining the buffer";
+        } else shares = prng.big(1n, balance / 5n + 1n);
+        if (shares > balance) shares = balance;
+        return () => this.lrtInstant(user, a, shares, 0n, note);
+      }
+      case "lrtHarvest":
+        return () => this.lrtHarvest();
+      case "lrtRebalance": {
+        const options = this.lrtNodes.flatMap((n, i) => (n.active[a] !== 0n ? [i] : []));
+        if (options.length === 0) return undefined;
+        const i = prng.pick(options);
+        const active = this.lrtNodes[i].active[a];
+        const shares = prng.pick([active, active / 2n, active / 5n, 1n, active + 1n, 0n]);
+        return () => this.lrtRebalance(i, a, shares);
+      }
+      case "lrtPrice": {
+        const price = this.prices[a];
+        const permille = BigInt(prng.int(2, 40));
+        // mostly a rise while requests wait (their payout must stay at most their value at request)
+        const rise = prng.chance(this.queues[a].length !== 0 ? 0.75 : 0.5);
+        const next = rise ? (price * (1_000n + permille)) / 1_000n : (price * (1_000n - permille)) / 1_000n;
+        return () => this.lrtPrice(a, next);
+      }
+      case "lrtWeights": {
+        const w1 = BigInt(prng.int(0, 6)) * 1_000n;
+        const w2 = BigInt(prng.int(0, Number((10_000n - w1) / 1_000n))) * 1_000n;
+        const w3 = 10_000n - w1 - w2 - (prng.chance(0.1) ? 1n : 0n);
+        const k = prng.int(0, 2);
+        const weights = [w1, w2, w3];
+        return () => this.lrtWeights([...weights.slice(k), ...weights.slice(0, k)]);
+      }
+      case "lrtNode": {
+        const i = prng.int(0, this.lrtNodes.length - 1);
+        const n = this.lrtNodes[i];
+        const delegated = model.vault.operatorOf(n.address) === n.operator;
+        const empty = [0, 1].every((x) => n.active[x] === 0n && n.queued[x] === 0n);
+        if (delegated && !n.undelegated) {
+          // an operator undelegates its node now and then; else anyone syncs it (nothing to record)
+          return prng.chance(0.35) ? () => this.lrtUndelegateNode(i) : () => this.lrtSync(i);
+        }
+        if (!n.undelegated) return () => this.lrtSync(i);
+        return empty || prng.chance(0.2) ? () => this.lrtRedelegate(i) : undefined;
+      }
+      default:
+        return undefined;
     }
   }
 
