@@ -36,7 +36,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import type { BaseContract, ContractTransactionReceipt, Result } from "ethers";
 
-import { deployLRT } from "../../sdk/lrt";
+import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE, deployLRT } from "../../sdk/lrt";
 import {
   MockLRTOracle__factory,
   type LiquidRestakingToken,
@@ -113,7 +113,9 @@ export interface LRTModelFixture extends ModelFixture {
 async function createNodes(manager: LRTManager, operators: string[]): Promise<string[]> {
   const nodes: string[] = [];
   for (const [i, operator] of operators.entries()) {
-    await (await manager.createNode(operator, LRT_WEIGHTS[i])).wait();
+    await (
+      await manager.createNode(operator, LRT_WEIGHTS[i], NO_APPROVER_SIGNATURE, NO_APPROVER_SALT)
+    ).wait();
     nodes.push((await manager.node(i)).node);
   }
   return nodes;
@@ -373,9 +375,9 @@ export class LRTDriver extends Driver {
     }
     const held = m.encumbered - m.reserved;
     const unapproved = held > approved ? held - approved : 0n;
-    const free = m.maxMagnitude - m.reserved;
-    if (free === 0n) return { fraction: WAD, unapproved };
-    const fraction = mulDivCeil(slashable + unapproved * WAD, 1n, free);
+    // The magnitude pending requests reserve counts at 100%, over the whole magnitude (review 3 F2).
+    if (m.maxMagnitude === 0n) return { fraction: WAD, unapproved };
+    const fraction = mulDivCeil(slashable + (unapproved + m.reserved) * WAD, 1n, m.maxMagnitude);
     return { fraction: fraction > WAD ? WAD : fraction, unapproved };
   }
 
@@ -399,11 +401,8 @@ export class LRTDriver extends Driver {
       if (shares === 0n && x !== a) continue;
       const { fraction, unapproved } = this.slashableFraction(n.operator, asset, now);
       const p = this.model.vault.pool(n.operator, asset);
-      let worth = tokenValueDown(
-        poolAssetsDown(shares, p.totalAssets - p.pendingSlash, p.totalShares),
-        this.prices[x],
-        UNIT,
-      );
+      // gross of pending slashes (review 3 F2)
+      let worth = tokenValueDown(poolAssetsDown(shares, p.totalAssets, p.totalShares), this.prices[x], UNIT);
       if (x === a) worth += value;
       exposure += mulDivCeil(worth, fraction, WAD);
       if (unapproved !== 0n && unapprovedAsset === undefined) unapprovedAsset = asset;
@@ -678,7 +677,8 @@ export class LRTDriver extends Driver {
       outcome = lrtRevert("CapExceeded", asset, this.caps[a], book.deposited + amount);
     } else {
       let refusal: Revert | undefined;
-      if (v.freeIdle >= bpsDown(v.total + value, LRT_POLICY.bufferBps)) {
+      // an asset with pending requests keeps its deposits idle (review 3 F1)
+      if (book.pendingRedeemValue === 0n && v.freeIdle >= bpsDown(v.total + value, LRT_POLICY.bufferBps)) {
         const picked = this.pickNode(v, a, value, at);
         if ("revert" in picked) refusal = picked.revert;
         else [node, exposure] = [picked.node, picked.exposure];
@@ -1138,7 +1138,10 @@ export class LRTDriver extends Driver {
     await this.lrtRun(
       `lrtRedelegate node${i} to ${this.name(node.operator)}`,
       outcome,
-      () => this.lf.manager.connect(this.f.admin).redelegateNode(i, node.operator),
+      () =>
+        this.lf.manager
+          .connect(this.f.admin)
+          .redelegateNode(i, node.operator, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT),
       () => {
         node.undelegated = false;
         this.count("lrt redelegateNode");
