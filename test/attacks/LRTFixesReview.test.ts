@@ -53,7 +53,9 @@ import {
   withdrawalId,
 } from "../helpers/fixtures";
 import {
+  CLAIMABLE,
   LRT_CAP,
+  PENDING,
   STETH_PRICE,
   lrtFixture,
   lrtSlashFixture,
@@ -64,9 +66,6 @@ import {
 import { executeSlash, fundStETHRewards, queuedIds, requestSlash } from "../helpers/lrtActions";
 import { ORACLE_MAX_AGE, ORACLE_MAX_MOVE_BPS } from "../helpers/oracleFixtures";
 import { call, deployAttackAccount, executeData, expectSolvent, fourDeposits } from "./lrtReviewHelpers";
-
-const PENDING = 1n;
-const CLAIMABLE = 2n;
 
 /** alice deposits 10 stETH (the LRT's only stETH), bob 100 rETH (110 ETH): 120 ETH, 120 LRT, all in nodes. */
 async function stETHMinorityFixture(): Promise<LRTFixture> {

@@ -40,7 +40,9 @@ import { deployLRT } from "../../sdk/lrt";
 import { LRTNode__factory, MockERC20__factory, MockRateAdapter__factory } from "../../typechain-types";
 import { DAY, DEFAULT_WITHDRAWAL_DELAY, WAD } from "../helpers/fixtures";
 import {
+  CLAIMABLE,
   LRT_CAP,
+  RETURNED,
   STETH_PRICE,
   lrtFixture,
   lrtSlashFixture,
@@ -53,8 +55,6 @@ import { salt } from "../helpers/signatures";
 import { mulDivDown, mulDivUp } from "../helpers/sharesMath";
 import { expectSolvent } from "./lrtReviewHelpers";
 
-const CLAIMABLE = 2n;
-const RETURNED = 4n;
 const FALLEN_PRICE = (9n * STETH_PRICE) / 10n;
 const GWEI = 10n ** 9n;
 

@@ -22,6 +22,8 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { DEFAULT_WITHDRAWAL_DELAY, WAD } from "../helpers/fixtures";
 import {
+  CLAIMABLE,
+  PENDING,
   RETH_PRICE,
   lrtFixture,
   lrtSlashFixture,
@@ -30,9 +32,6 @@ import {
 } from "../helpers/lrtFixtures";
 import { executeSlash, queuedIds, requestSlash } from "../helpers/lrtActions";
 import { expectSolvent, fourDeposits } from "./lrtReviewHelpers";
-
-const PENDING = 1n;
-const CLAIMABLE = 2n;
 
 describe("Attack review (LRT): the ERC-7540 redemption queue", function () {
   it("fixed (LRT review F1): a request above the LRT's rETH holdings reverts RedeemExceedsAssetLiquidity with what is available; erin can ask for the 10 of the 11 ETH of rETH there is, alice for at most the 1 ETH left, and both are served in turn", async function () {

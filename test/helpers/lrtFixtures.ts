@@ -36,6 +36,11 @@ export const LRT_GROUP = {
   OPERATIONS: 4n,
 } as const;
 export const VETO_WINDOW = DAY;
+/** ILRTManagerTypes.RequestStatus values (a redemption request's state). */
+export const PENDING = 1n;
+export const CLAIMABLE = 2n;
+export const CLAIMED = 3n;
+export const RETURNED = 4n;
 
 export interface LRTFixture extends StakingFixture {
   operators: HardhatEthersSigner[];

@@ -9,6 +9,10 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 
 import { WAD } from "../helpers/fixtures";
 import {
+  CLAIMABLE,
+  CLAIMED,
+  PENDING,
+  RETURNED,
   STETH_PRICE,
   lrtFixture,
   lrtSlashFixture,
@@ -18,10 +22,6 @@ import {
 } from "../helpers/lrtFixtures";
 import { requestSlash } from "../helpers/lrtActions";
 
-const PENDING = 1n;
-const CLAIMABLE = 2n;
-const CLAIMED = 3n;
-const RETURNED = 4n;
 const FALLEN_PRICE = (9n * STETH_PRICE) / 10n;
 
 /** alice deposits `stETH`, bob 100 rETH (110 ETH); both stay idle (buffer 100%): the nodes hold nothing. */
