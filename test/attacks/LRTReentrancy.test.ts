@@ -12,72 +12,11 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
-import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE, deployLRT } from "../../sdk/lrt";
-import {
-  MockLRTOracle__factory,
-  ReentrantERC20__factory,
-  type LiquidRestakingToken,
-  type LRTAssetVault,
-  type LRTManager,
-  type ReentrantERC20,
-} from "../../typechain-types";
-import {
-  ASSET_CAP,
-  DEFAULT_WITHDRAWAL_DELAY,
-  WAD,
-  stakingFixture,
-  type StakingFixture,
-} from "../helpers/fixtures";
+import type { ReentrantERC20 } from "../../typechain-types";
+import { DEFAULT_WITHDRAWAL_DELAY, WAD } from "../helpers/fixtures";
+import { reentrantLRTFixture } from "./lrtReviewHelpers";
 
 const GUARD = ethers.id("ReentrancyGuardReentrantCall()").slice(0, 10);
-
-interface ReentrantLRTFixture extends StakingFixture {
-  token: ReentrantERC20;
-  asset: string;
-  manager: LRTManager;
-  lrt: LiquidRestakingToken;
-  entry: LRTAssetVault;
-  managerAddress: string;
-}
-
-async function reentrantLRTFixture(): Promise<ReentrantLRTFixture> {
-  const f = await stakingFixture();
-  const token = await new ReentrantERC20__factory(f.admin).deploy("Reentrant staked ETH", "reETH");
-  const asset = await token.getAddress();
-  await (await f.vault.addAsset(asset, ASSET_CAP)).wait();
-  const oracle = await new MockLRTOracle__factory(f.admin).deploy();
-  await (await oracle.setPrice(asset, WAD)).wait();
-  const lrt = await deployLRT(f.admin, f, {
-    oracle: await oracle.getAddress(),
-    treasury: f.admin.address,
-    rewardsReceiver: f.admin.address,
-    assets: [{ asset, cap: ASSET_CAP }],
-  });
-  await (
-    await f.registry.connect(f.operator2).registerAsOperator("ipfs://op2", 0, ethers.ZeroAddress)
-  ).wait();
-  for (const op of [f.operator1, f.operator2]) {
-    await (await lrt.manager.createNode(op.address, 5_000, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT)).wait();
-  }
-  const entry = lrt.entryPoints[asset];
-  for (const s of [f.alice, f.bob]) {
-    await (await token.mint(s.address, 1_000n * WAD)).wait();
-    await (await token.connect(s).approve(await entry.getAddress(), ethers.MaxUint256)).wait();
-  }
-  // A buffer of 20%, so that the first deposits stay idle for instant exits and claims.
-  await (await lrt.manager.setBuffer(2_000, 0, 0)).wait();
-  await (await entry.connect(f.alice).deposit(100n * WAD, f.alice.address)).wait();
-  await (await entry.connect(f.bob).deposit(100n * WAD, f.bob.address)).wait();
-  return {
-    ...f,
-    token,
-    asset,
-    manager: lrt.manager,
-    lrt: lrt.token,
-    entry,
-    managerAddress: lrt.addresses.manager,
-  };
-}
 
 /** The token's record of its last reentrant call: refused by the manager's reentrancy guard. */
 async function expectGuardRefused(token: ReentrantERC20, count: bigint): Promise<void> {

@@ -4,14 +4,24 @@
  *     entering and leaving in one transaction through several accounts). Compiled from the source below with the
  *     project's pinned solc (as test/model/batchReader.ts does), so contracts/ is left untouched;
  *   - `expectSolvent`: the LRT's books (idle + reserved of each asset) are at most the manager's balance;
- *   - small scenario builders on test/helpers/lrtFixtures.ts.
+ *   - small scenario builders on test/helpers/lrtFixtures.ts, and `reentrantLRTFixture` (an LRT on a reentrant
+ *     token).
  */
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { Interface, type BaseContract } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
-import { WAD } from "../helpers/fixtures";
+import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE, deployLRT } from "../../sdk/lrt";
+import {
+  MockLRTOracle__factory,
+  ReentrantERC20__factory,
+  type LiquidRestakingToken,
+  type LRTAssetVault,
+  type LRTManager,
+  type ReentrantERC20,
+} from "../../typechain-types";
+import { ASSET_CAP, WAD, stakingFixture, type StakingFixture } from "../helpers/fixtures";
 import type { LRTFixture } from "../helpers/lrtFixtures";
 import { compileTestContract } from "../helpers/solcjs";
 
@@ -94,4 +104,57 @@ export async function fourDeposits(f: LRTFixture): Promise<void> {
 export async function exitValueOf(f: LRTFixture, shares: bigint): Promise<bigint> {
   const [tv, supply] = [await f.manager.totalValue(true), await f.lrt.totalSupply()];
   return (shares * (tv + 10n ** 9n)) / (supply + 10n ** 9n);
+}
+
+export interface ReentrantLRTFixture extends StakingFixture {
+  token: ReentrantERC20;
+  asset: string;
+  manager: LRTManager;
+  lrt: LiquidRestakingToken;
+  entry: LRTAssetVault;
+  managerAddress: string;
+}
+
+/**
+ * An LRT on the core whose only asset is a `ReentrantERC20` (calls back into an armed target in the middle of a
+ * transfer), two nodes of weight 50% (operator1, operator2), a 20% buffer; alice and bob deposit 100 each (alice's
+ * fills the buffer, bob's goes to a node).
+ */
+export async function reentrantLRTFixture(): Promise<ReentrantLRTFixture> {
+  const f = await stakingFixture();
+  const token = await new ReentrantERC20__factory(f.admin).deploy("Reentrant staked ETH", "reETH");
+  const asset = await token.getAddress();
+  await (await f.vault.addAsset(asset, ASSET_CAP)).wait();
+  const oracle = await new MockLRTOracle__factory(f.admin).deploy();
+  await (await oracle.setPrice(asset, WAD)).wait();
+  const lrt = await deployLRT(f.admin, f, {
+    oracle: await oracle.getAddress(),
+    treasury: f.admin.address,
+    rewardsReceiver: f.admin.address,
+    assets: [{ asset, cap: ASSET_CAP }],
+  });
+  await (
+    await f.registry.connect(f.operator2).registerAsOperator("ipfs://op2", 0, ethers.ZeroAddress)
+  ).wait();
+  for (const op of [f.operator1, f.operator2]) {
+    await (await lrt.manager.createNode(op.address, 5_000, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT)).wait();
+  }
+  const entry = lrt.entryPoints[asset];
+  for (const s of [f.alice, f.bob]) {
+    await (await token.mint(s.address, 1_000n * WAD)).wait();
+    await (await token.connect(s).approve(await entry.getAddress(), ethers.MaxUint256)).wait();
+  }
+  // A buffer of 20%, so that the first deposits stay idle for instant exits and claims.
+  await (await lrt.manager.setBuffer(2_000, 0, 0)).wait();
+  await (await entry.connect(f.alice).deposit(100n * WAD, f.alice.address)).wait();
+  await (await entry.connect(f.bob).deposit(100n * WAD, f.bob.address)).wait();
+  return {
+    ...f,
+    token,
+    asset,
+    manager: lrt.manager,
+    lrt: lrt.token,
+    entry,
+    managerAddress: lrt.addresses.manager,
+  };
 }
