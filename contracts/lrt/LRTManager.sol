@@ -106,7 +106,7 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
         uint256 cap,
         bool enabled,
         bool countRewards
-    ) external onlyRole(MANAGER_ROLE) {
+    ) external onlyRole(MANAGER_ROLE) nonReentrant {
         LRTOperations.setAssetConfig(asset, cap, enabled, countRewards);
     }
 
@@ -147,7 +147,7 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
     }
 
     /// @inheritdoc ILRTManager
-    function setProtocolFee(uint16 protocolFeeBps) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function setProtocolFee(uint16 protocolFeeBps) external onlyRole(DEFAULT_ADMIN_ROLE) nonReentrant {
         if (protocolFeeBps > MAX_PROTOCOL_FEE_BPS) revert InvalidParameter(protocolFeeBps, MAX_PROTOCOL_FEE_BPS);
         LRTOperations.setProtocolFee(protocolFeeBps);
     }
@@ -490,11 +490,14 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
         value = LRTMathLib.tokenValueDown(assets_, LRTValuation.tradePrice($, v, c.index), 10 ** c.decimals);
         shares = exactShares != 0 ? exactShares : LRTMathLib.toSharesDown(value, v.total, v.supply);
         n = LRTStorage.IDLE;
-        // While the asset has pending redemption requests, its deposits stay idle and pay them first: staked, they
-        // would be queued back out for the head, and a stream of dust deposits could keep a head the asset can no
-        // longer pay from ever being filled in part (review 3 F1).
+        // A deposit that the asset's pending requests need in full (idle, in flight and the deposit all within what
+        // they are owed) stays idle and pays them: staked, it would be queued back out for the head, and a stream of
+        // dust deposits could keep a head the asset can no longer pay from ever being filled in part (review 3 F1).
+        // A larger one is routed as usual, so a dust request cannot hold the asset's deposits idle (review 4 F1).
+        AssetBook storage book = $.books[c.index];
+        uint256 owed = LRTMathLib.toTokensUp(book.pendingRedeemValue, v.prices[c.index], 10 ** c.decimals);
         if (
-            $.books[c.index].pendingRedeemValue == 0 &&
+            uint256(book.idle) + book.inFlightRedeem + assets_ > owed &&
             v.freeIdle >= LRTMathLib.bpsDown(v.total + value, $.policy.bufferBps)
         ) {
             uint256 exposure;

@@ -6,7 +6,8 @@
  *   (3) LRTManager.refreshExposure is nonReentrant.
  *
  * Findings:
- *   F1  OPEN (Medium, yield griefing; idle rule (1)): the rule is all-or-nothing and per asset, so ANY pending request
+ *   F1  fixed (Medium, yield griefing; idle rule (1); a deposit now stays idle only if the pending requests need all
+ *       of it): the rule is all-or-nothing and per asset, so ANY pending request
  *       of the asset, even 1 wei of value, sends every deposit of that asset to idle in full, and it stays idle after
  *       the request is paid (nothing stakes idle back but `stakeIdle`, MANAGER_ROLE). Any LRT holder front-runs
  *       a 100 stETH deposit with a 1-share (1 wei of value) request in the same block: the deposit never reaches a node, and over the
@@ -19,7 +20,10 @@
  *       also while the dust is pending). Root fix: hold back only what the queue still lacks, i.e. keep idle
  *       `min(assets, tokens owed to pending requests - idle - inFlightRedeem)` and route the rest as usual (the
  *       split can live in LRTOperations next to `stake`, LRTManager has 178 bytes of margin).
- *   F2  OPEN (Low, deposit liveness; gross exposure (2)): the reserved magnitude counted at 100% raises a pool's
+ *   F2  LIMIT, documented (Low, deposit liveness; gross exposure (2); docs/lrt.md "Risk policy"): the figure errs
+ *       high, never low, while a request is pending; counting the reservation at the requesting AVS's maxSlashWad
+ *       needs a read of each open request per pool and asset in every deposit, and an unlisted requester must still
+ *       count at 100%; left as the conservative reading: the reserved magnitude counted at 100% raises a pool's
  *       figure by `reserved x (1 - maxSlashWad)` while a request is pending (at most twice the figure before: 2.5 ->
  *       3.75 stETH for a 50% request with a 50% AVS). Anyone may `refreshExposure` the raised figure into the cache
  *       during the window; with a 25% cap every deposit that goes to a node is then refused
@@ -30,7 +34,7 @@
  *       magnitude a request reserves at the requesting AVS's maxSlashWad when that AVS is allow-listed (its
  *       allocation's `openRequest`), at 100% otherwise: the figure is then exactly the pre-request one (neither
  *       lower, which review 3 F2 fixed, nor higher).
- *   F3  OPEN (Low, reentrancy; grep of (3)): `setProtocolFee` (admin) and `setAssetConfig` turning `countRewards`
+ *   F3  fixed (Low, reentrancy; grep of (3); both setters are nonReentrant now): `setProtocolFee` (admin) and `setAssetConfig` turning `countRewards`
  *       off (MANAGER_ROLE) run `_harvest` (claims that move tokens to the manager, other reward tokens out) without the
  *       manager's reentrancy guard. A reentrant reward token's callback during that harvest enters `deposit`: the
  *       guard lets it through, and it is priced while the node's claimed rewards are in neither pending rewards nor
@@ -79,7 +83,14 @@ import {
 } from "./lrtReviewHelpers";
 
 const PENDING = 1n;
-const CLAIMABLE = 2n;
+
+/** bob, carol and dave each ask for their 10 LRT of stETH: 30 owed, more than idle and a 20 stETH deposit together,
+ * so that a deposit of the asset is needed by the queue in full and stays idle. */
+async function largeRequests(f: LRTSlashFixture): Promise<void> {
+  for (const s of [f.bob, f.carol, f.dave]) {
+    await (await f.stETHVault.connect(s).requestRedeem(10n * WAD, s.address, s.address)).wait();
+  }
+}
 
 /** Node `i`'s slash exposure in `asset` recomputed from docs/lrt.md "Risk policy" (c): the fraction
  * `(sum over allow-listed AVSs of current x maxSlashWad + (unapproved + reserved) x 1e18) / maxMagnitude` (rounded
@@ -135,9 +146,9 @@ async function sharedPoolFixture(): Promise<LRTFixture> {
 describe("Attack review 4 (issue #10): idle deposits while redemptions pend, gross exposure, reentrancy", function () {
   /* (1) Deposits stay idle while the asset has pending requests */
 
-  it("OPEN (issue #10, review 4 F1): dave's 1-share stETH request, mined just before erin's 100 stETH deposit in the same block, keeps the whole deposit idle for good; the LRT earns 0.1718 instead of 0.99 stETH of the next day's 2.1 stETH of operator1's pool rewards; the dust is paid by the next processRequests, erin's 100 stay idle; stakeIdle (MANAGER_ROLE) is the only remedy", async function () {
-    // Root fix: keep idle only what the queue still lacks (min(assets, owed - idle - inFlightRedeem)) and route the
-    // rest of the deposit as usual.
+  it("fixed (review 4 F1): dave's 1-share stETH request, mined just before erin's 100 stETH deposit in the same block, no longer keeps the deposit idle: it goes to node 0 as without the request, for the same shares, and earns the pool's rewards", async function () {
+    // The fix (LRTManager._priceDeposit): a deposit stays idle only if the asset's pending requests need all of it
+    // (idle + in flight + deposit within what they are owed); a larger one is routed as usual.
     const f = await loadFixture(sharedPoolFixture);
     const pool = async (): Promise<bigint> => (await f.manager.position(0, f.stETHAddress)).active;
     const node0Before = await pool();
@@ -161,82 +172,40 @@ describe("Attack review 4 (issue #10): idle deposits while redemptions pend, gro
     expect((await request.wait())?.blockNumber).to.equal((await deposit.wait())?.blockNumber);
     const id = await f.manager.requestCount();
     expect((await f.manager.request(id)).amount).to.equal(1n);
-    // erin got exactly the shares of the control (the entry price does not depend on the route); none went to a node.
+    // erin got exactly the shares of the control, and her deposit went to node 0 as in the control.
     expect(await f.lrt.balanceOf(f.erin.address)).to.equal(controlShares);
-    expect(await pool()).to.equal(node0Before);
-    expect((await f.manager.assetBook(f.stETHAddress)).idle).to.equal(100n * WAD);
-    // Anyone pays the dust at once from idle; erin's 100 stETH (less the wei) stay idle afterwards.
-    await (await f.manager.connect(f.outsider).processRequests(f.stETHAddress, 10n)).wait();
-    expect((await f.manager.request(id)).status).to.equal(CLAIMABLE);
-    const book = await f.manager.assetBook(f.stETHAddress);
-    expect([book.idle, book.pendingRedeemValue, book.reserved]).to.deep.equal([100n * WAD - 1n, 0n, 1n]);
-    await expect(
-      f.stETHVault.connect(f.dave).redeem(1n, f.dave.address, f.dave.address),
-    ).to.changeTokenBalance(f.stETH, f.dave, 1n);
-    // The next day's 2.1 stETH to operator1's pool: node 0 holds 10 of 110 stETH instead of 110 of 210.
+    expect(await pool()).to.be.gt(node0Before);
+    // The next day's 2.1 stETH to operator1's pool: node 0 earns what it earned in the control.
     await fundStETHRewards(f, f.operator1.address, (21n * WAD) / 10n);
     await time.increase(DAY);
-    const earnedIdle = await f.rewardDistributor.pendingRewards(node0, f.stETHAddress);
-    // 90% after operator1's 10% commission, pro rata to the pool's shares (accumulator rounding: < 1 gwei).
-    const net = (21n * WAD * 9n) / 100n;
-    expect(earnedStaked).to.be.closeTo((net * 110n) / 210n, 10n ** 9n);
-    expect(earnedIdle).to.be.closeTo((net * 10n) / 110n, 10n ** 9n);
-    expect(earnedStaked - earnedIdle).to.be.gt((81n * WAD) / 100n);
-    expect(await pool()).to.equal(node0Before);
-    // The remedy: the manager stakes the free idle (all but what pending requests are owed: here nothing).
-    await (await f.manager.stakeIdle(f.stETHAddress, 100n * WAD - 1n)).wait();
-    expect(await pool()).to.be.gt(node0Before);
-    expect((await f.manager.assetBook(f.stETHAddress)).idle).to.equal(0n);
+    expect(await f.rewardDistributor.pendingRewards(node0, f.stETHAddress)).to.be.closeTo(
+      earnedStaked,
+      10n ** 9n,
+    );
     await expectSolvent(f);
   });
 
-  it("OPEN (issue #10, review 4 F1, the wait): while a slash request reserving > 1 bps is pending, dave's dust request is not fulfilled and every stETH deposit of the window stays idle (without the dust it goes to node 1); stakeIdle still stakes the free idle; after the veto the AVS requests on operator2 at once (its operator1 allocation is in cooldown) and the dust keeps waiting", async function () {
+  it("fixed (review 4 F1, the wait): while a slash request reserving > 1 bps is pending, dave's dust request is not fulfilled, but erin's deposit goes to node 1 as without the dust (the dust does not need it)", async function () {
     const f = await loadFixture(listedFixture);
-    const id = await requestSlash(f, f.operators[0].address, WAD / 10n);
-    // Control: without a pending redemption, erin's deposit goes to node 1 (node 0's pool is closed).
-    const snapshot = await ethers.provider.send("evm_snapshot", []);
-    await (await f.stETHVault.connect(f.erin).deposit(5n * WAD, f.erin.address)).wait();
-    expect((await f.manager.position(1, f.stETHAddress)).active).to.equal(15n * 10n ** 24n);
-    await ethers.provider.send("evm_revert", [snapshot]);
-
+    await requestSlash(f, f.operators[0].address, WAD / 10n);
     await (await f.stETHVault.connect(f.dave).requestRedeem(1n, f.dave.address, f.dave.address)).wait();
     const dust = await f.manager.requestCount();
     await (await f.stETHVault.connect(f.erin).deposit(5n * WAD, f.erin.address)).wait();
-    expect((await f.manager.position(1, f.stETHAddress)).active).to.equal(10n * 10n ** 24n);
-    expect((await f.manager.assetBook(f.stETHAddress)).idle).to.equal(6n * WAD);
+    expect((await f.manager.position(1, f.stETHAddress)).active).to.equal(15n * 10n ** 24n);
+    expect((await f.manager.assetBook(f.stETHAddress)).idle).to.equal(WAD);
     // Idle covers the dust, but the pending slash (0.5 stETH of 41, 122 bps) holds fulfilment.
     await (await f.manager.processRequests(f.stETHAddress, 10n)).wait();
     expect((await f.manager.request(dust)).status).to.equal(PENDING);
-    await time.increase(VETO_WINDOW / 2n);
-    await (await f.stETHVault.connect(f.alice).deposit(5n * WAD, f.alice.address)).wait();
-    expect((await f.manager.assetBook(f.stETHAddress)).idle).to.equal(11n * WAD);
-    // The committee vetoes; the AVS cannot re-request on operator1 (cooldown) but requests on operator2 at once.
-    await (await f.slashingManager.connect(f.committee).vetoSlash(id)).wait();
-    await expect(
-      f.slashingManager
-        .connect(f.slasher)
-        .requestSlash(f.avs.address, f.operators[0].address, WAD / 10n, ethers.ZeroHash),
-    ).to.be.revertedWithCustomError(f.slashingManager, "SlashCooldown");
-    await requestSlash(f, f.operators[1].address, WAD / 10n);
-    await (await f.manager.processRequests(f.stETHAddress, 10n)).wait();
-    expect((await f.manager.request(dust)).status).to.equal(PENDING);
-    await (await f.stETHVault.connect(f.bob).deposit(5n * WAD, f.bob.address)).wait();
-    expect((await f.manager.assetBook(f.stETHAddress)).idle).to.equal(16n * WAD);
-    // stakeIdle stakes all but the wei owed to the dust (node 0's pool is open again after the veto).
-    await (await f.manager.stakeIdle(f.stETHAddress, 16n * WAD - 1n)).wait();
-    expect((await f.manager.assetBook(f.stETHAddress)).idle).to.equal(1n);
     await expectSolvent(f);
   });
 
-  it("fails: the idle rule changes neither the entry price nor who bears a slash: erin's 20 stETH buys the same shares idle (a request pending) as staked, and after a 50% slash of operator1 erin and alice hold the same value per share in both cases; mint stays idle the same way", async function () {
+  it("fails: the idle rule changes neither the entry price nor who bears a slash: erin's 20 stETH buys the same shares idle (needed by pending requests) as staked, and after a 50% slash of operator1 erin and alice hold the same value per share in both cases; mint stays idle the same way", async function () {
     const f = await loadFixture(listedFixture);
     const run = async (
       withRequest: boolean,
     ): Promise<{ shares: bigint; perShareErin: bigint; perShareAlice: bigint }> => {
       const snapshot = await ethers.provider.send("evm_snapshot", []);
-      if (withRequest) {
-        await (await f.stETHVault.connect(f.dave).requestRedeem(1n, f.dave.address, f.dave.address)).wait();
-      }
+      if (withRequest) await largeRequests(f);
       const [total, supply] = [await f.manager.totalValue(false), await f.lrt.totalSupply()];
       await (await f.stETHVault.connect(f.erin).deposit(20n * WAD, f.erin.address)).wait();
       const shares = (await f.lrt.balanceOf(f.erin.address)) - WAD;
@@ -256,8 +225,8 @@ describe("Attack review 4 (issue #10): idle deposits while redemptions pend, gro
     expect(staked.perShareErin).to.be.closeTo(staked.perShareAlice, 1n);
     expect(idle.perShareErin).to.be.closeTo(idle.perShareAlice, 1n);
     expect(idle.perShareAlice).to.be.gt(staked.perShareAlice);
-    // mint: with a request pending, minting 5 LRT pulls previewMint's stETH into idle.
-    await (await f.stETHVault.connect(f.dave).requestRedeem(1n, f.dave.address, f.dave.address)).wait();
+    // mint: with the queue needing it, minting 5 LRT pulls previewMint's stETH into idle.
+    await largeRequests(f);
     const assets = await f.stETHVault.previewMint(5n * WAD);
     const idleBefore = (await f.manager.assetBook(f.stETHAddress)).idle;
     const positions = await Promise.all(
@@ -310,7 +279,7 @@ describe("Attack review 4 (issue #10): idle deposits while redemptions pend, gro
     expect((await f.manager.riskReport()).exposureBps).to.be.lt(bpsBefore);
   });
 
-  it("OPEN (issue #10, review 4 F2): with a 25% cap, the AVS's 50% request on operator1 and erin's refreshExposure(0) (3.75 stETH cached) refuse every deposit to a node (SlashExposureBreached 2739 > 2500) while the same deposit passes without the refresh (2441); riskReport shows exposureOk false from the reservation alone; the slasher's cancel leaves the cache raised until the next refresh", async function () {
+  it("limit (documented, review 4 F2): with a 25% cap, the AVS's 50% request on operator1 and erin's refreshExposure(0) (3.75 stETH cached) refuse every deposit to a node (SlashExposureBreached 2739 > 2500) while the same deposit passes without the refresh (2441); riskReport shows exposureOk false from the reservation alone; the slasher's cancel leaves the cache raised until the next refresh", async function () {
     // Root fix: count the magnitude a request reserves at the requesting AVS's maxSlashWad when it is allow-listed
     // (100% otherwise): the figure is then exactly the pre-request one.
     const f = await loadFixture(listedFixture);
@@ -402,8 +371,8 @@ describe("Attack review 4 (issue #10): idle deposits while redemptions pend, gro
 
   /* (3) Unguarded entries */
 
-  it("OPEN (issue #10, review 4 F3): a reentrant reward asset's claim transfer during setProtocolFee's harvest (no reentrancy guard) lets an attacker's deposit in at a rate short of node's claimed rewards: it mints the shares of a total value without them and gains its share of them; the same reentry during harvest() is refused", async function () {
-    // Root fix: nonReentrant on setProtocolFee and setAssetConfig (both run _harvest, which moves tokens).
+  it("fixed (review 4 F3): a reentrant reward asset's claim transfer during the harvest of setProtocolFee or setAssetConfig (countRewards off) is refused by the guard, as during harvest(): the attacker's deposit never gets in", async function () {
+    // The fix: nonReentrant on setProtocolFee and setAssetConfig (both run _harvest, which moves tokens).
     const f = await loadFixture(reentrantLRTFixture);
     const { token, asset, manager, entry, lrt } = f;
     // The reentrant asset counts rewards: the distributor lists it; 10 of it stream to the staked node's pool.
@@ -434,25 +403,19 @@ describe("Attack review 4 (issue #10): idle deposits while redemptions pend, gro
     );
     expect(await lrt.balanceOf(attacker.address)).to.equal(0n);
     await ethers.provider.send("evm_revert", [snapshot]);
-    // The attack: the admin changes the protocol fee (0 -> 10%); the harvest claims node's rewards.
+    // setProtocolFee (0 -> 10%) runs the harvest: the reentry is refused too.
+    const guard = ethers.id("ReentrancyGuardReentrantCall()").slice(0, 10);
     await (await token.arm(attacker.address, calls)).wait();
-    const pending = await f.rewardDistributor.pendingRewards(node.node, asset);
-    // 10 streamed less operator1's 10% commission (accumulator rounding: < 1 gwei).
-    expect(pending).to.be.closeTo(9n * WAD, 10n ** 9n);
-    const [total, supply] = [await manager.totalValue(false), await lrt.totalSupply()];
     await (await manager.setProtocolFee(1_000)).wait();
-    expect(await token.lastReentrySucceeded()).to.equal(true);
-    // Claimed (mined one second later: a little more accrued) but not yet in idle: the entry total lacks them.
-    const claimed = (await manager.assetBook(asset)).idle - 100n * WAD - 200n * WAD;
-    expect(claimed).to.be.gte(pending);
-    const shares = await lrt.balanceOf(attacker.address);
-    expect(shares).to.equal(sharesFor(200n * WAD, total - pending, supply));
-    expect(shares).to.be.gt(sharesFor(200n * WAD, total, supply));
-    // Its exit value now exceeds its 200 by half of the 9 stETH the other holders' stake earned (200 of 400 LRT),
-    // and alice's and bob's 200 LRT are worth that much less than 200 + 9.
-    const [after, supplyAfter] = [await manager.totalValue(true), await lrt.totalSupply()];
-    const gain = valueOf(shares, after, supplyAfter) - 200n * WAD;
-    expect(gain).to.be.gt((pending * 49n) / 100n);
-    expect(valueOf(supply, after, supplyAfter)).to.be.lt(200n * WAD + pending - gain + 2n);
+    expect(await token.lastReentrySucceeded()).to.equal(false);
+    expect(await token.lastRevertSelector()).to.equal(guard);
+    expect(await lrt.balanceOf(attacker.address)).to.equal(0n);
+    // So does setAssetConfig turning countRewards off (it harvests first).
+    await time.increase(DAY / 2n);
+    await (await token.arm(attacker.address, calls)).wait();
+    await (await manager.setAssetConfig(asset, 10n ** 24n, true, false)).wait();
+    expect(await token.lastReentrySucceeded()).to.equal(false);
+    expect(await token.lastRevertSelector()).to.equal(guard);
+    expect(await lrt.balanceOf(attacker.address)).to.equal(0n);
   });
 });

@@ -677,8 +677,14 @@ export class LRTDriver extends Driver {
       outcome = lrtRevert("CapExceeded", asset, this.caps[a], book.deposited + amount);
     } else {
       let refusal: Revert | undefined;
-      // an asset with pending requests keeps its deposits idle (review 3 F1)
-      if (book.pendingRedeemValue === 0n && v.freeIdle >= bpsDown(v.total + value, LRT_POLICY.bufferBps)) {
+      // A deposit the asset's pending requests need in full stays idle (review 3 F1, review 4 F1). The tokens in
+      // flight for redemptions are read from the chain (the walk does not model inFlightRedeem).
+      const owed = toTokensUp(book.pendingRedeemValue, this.prices[a], UNIT);
+      const inFlight = (await this.lf.manager.assetBook(asset)).inFlightRedeem;
+      if (
+        book.idle + inFlight + amount > owed &&
+        v.freeIdle >= bpsDown(v.total + value, LRT_POLICY.bufferBps)
+      ) {
         const picked = this.pickNode(v, a, value, at);
         if ("revert" in picked) refusal = picked.revert;
         else [node, exposure] = [picked.node, picked.exposure];
