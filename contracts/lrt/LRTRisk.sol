@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-
 import {ILRTManagerErrors, ILRTManagerEvents, ILRTManagerTypes} from "../interfaces/ILRTManager.sol";
 import {IRestakingVault, IRestakingVaultErrors, IRestakingVaultTypes} from "../interfaces/IRestakingVault.sol";
 import {ISlashingManager, ISlashingManagerTypes} from "../interfaces/ISlashingManager.sol";
@@ -71,7 +69,7 @@ library LRTRisk {
             ILRTManagerTypes.NodeInfo storage info = $.nodes[i];
             (uint256 weight, bool undelegated) = (info.weightBps, info.undelegated);
             if (weight == 0 || undelegated) continue;
-            int256 deficit = int256(Math.mulDiv(totalAfter, weight, LRTMathLib.BPS)) - int256(v.nodeValues[i]);
+            int256 deficit = int256(LRTMathLib.bpsDown(totalAfter, weight)) - int256(v.nodeValues[i]);
             if (deficit > bestDeficit) (best, bestDeficit) = (i, deficit);
         }
     }
@@ -91,7 +89,7 @@ library LRTRisk {
         address operator = $.nodes[i].operator;
         uint256 totalAfter = v.total + value;
         ILRTManagerTypes.Policy memory p = $.policy;
-        uint256 shareBps = Math.mulDiv(v.nodeValues[i] + value, LRTMathLib.BPS, totalAfter, Math.Rounding.Ceil);
+        uint256 shareBps = LRTMathLib.mulDivUp(v.nodeValues[i] + value, LRTMathLib.BPS, totalAfter);
         if (shareBps > p.maxOperatorShareBps) {
             return (
                 abi.encodeWithSelector(
@@ -113,7 +111,7 @@ library LRTRisk {
         }
         // Every other node's exposure as last computed: their sum is kept in storage (LRTStorage.setExposure).
         uint256 total = exposure + $.exposureSum - $.exposureCache[i];
-        uint256 exposureBps = Math.mulDiv(total, LRTMathLib.BPS, totalAfter, Math.Rounding.Ceil);
+        uint256 exposureBps = LRTMathLib.mulDivUp(total, LRTMathLib.BPS, totalAfter);
         if (exposureBps > p.maxSlashExposureBps) {
             return (
                 abi.encodeWithSelector(
@@ -173,7 +171,7 @@ library LRTRisk {
         uint256 mask = $.nodes[i].assetMask;
         if (addedValue != 0) mask |= 1 << addedIndex;
         while (mask != 0) {
-            uint8 a = BitMaskLib.lowestBit(mask);
+            uint8 a = uint8(BitMaskLib.lowestBit16(mask)); // a uint16 node mask and an asset index below 16
             mask &= mask - 1;
             (uint256 e, uint256 unapproved) = _assetExposure($, v, i, a, a == addedIndex ? addedValue : 0);
             exposure += e;
@@ -193,27 +191,25 @@ library LRTRisk {
         uint256 addedValue
     ) internal view returns (uint256 exposure, uint256 unapproved) {
         (address operator, address asset) = ($.nodes[i].operator, $.assetList[a]);
-        IRestakingVaultTypes.Pool memory pool_ = $.vault.pool(operator, asset);
+        (uint256 poolAssets, uint256 poolShares, uint256 pendingSlash) = $.vault.poolBalances(operator, asset);
         uint256 fraction;
         (fraction, unapproved) = _slashableFraction($, operator, asset);
-        uint256 value = _positionValue($, v, i, a, pool_) + addedValue;
-        exposure = Math.mulDiv(value, fraction, 1e18, Math.Rounding.Ceil);
+        uint256 value = _positionValue($, v, i, a, poolAssets - pendingSlash, poolShares) + addedValue;
+        exposure = LRTMathLib.mulDivUp(value, fraction, 1e18);
     }
 
-    /// @dev Node `i`'s position in asset `a` at the exit price, in wei, `pool_` being its pool.
+    /// @dev Node `i`'s position in asset `a` at the exit price, in wei, its pool holding `netAssets` (net of pending
+    /// slashes) for `poolShares`.
     function _positionValue(
         LRTStorage.Layout storage $,
         LRTStorage.Valuation memory v,
         uint256 i,
         uint8 a,
-        IRestakingVaultTypes.Pool memory pool_
+        uint256 netAssets,
+        uint256 poolShares
     ) internal view returns (uint256) {
         ILRTManagerTypes.Position storage pos = $.positions[i][a];
-        uint256 tokens = LRTMathLib.poolAssetsDown(
-            uint256(pos.active) + pos.queued,
-            pool_.totalAssets - pool_.pendingSlash,
-            pool_.totalShares
-        );
+        uint256 tokens = LRTMathLib.poolAssetsDown(uint256(pos.active) + pos.queued, netAssets, poolShares);
         return
             LRTMathLib.tokenValueDown(
                 tokens,
@@ -238,7 +234,7 @@ library LRTRisk {
         unapproved = held > approved ? held - approved : 0;
         uint256 free = maxMagnitude - m.reserved;
         if (free == 0) return (1e18, unapproved);
-        fraction = Math.mulDiv(slashable + unapproved * 1e18, 1, free, Math.Rounding.Ceil);
+        fraction = LRTMathLib.mulDivUp(slashable + unapproved * 1e18, 1, free);
         if (fraction > 1e18) fraction = 1e18;
     }
 
@@ -276,16 +272,14 @@ library LRTRisk {
             ILRTManagerTypes.NodeRisk memory r = report.nodes[i];
             r.operator = $.nodes[i].operator;
             r.value = v.nodeValues[i];
-            r.shareBps = v.total == 0 ? 0 : Math.mulDiv(r.value, LRTMathLib.BPS, v.total, Math.Rounding.Ceil);
+            r.shareBps = v.total == 0 ? 0 : LRTMathLib.mulDivUp(r.value, LRTMathLib.BPS, v.total);
             r.concentrationOk = r.shareBps <= p.maxOperatorShareBps;
             (r.exposure, r.unapprovedAsset, r.unapprovedMagnitude) = _nodeExposure($, v, i, 0, 0);
             report.exposure += r.exposure;
             if (!r.concentrationOk) report.concentrationOk = false;
             if (r.unapprovedMagnitude != 0) report.allocationsOk = false;
         }
-        report.exposureBps = v.total == 0
-            ? 0
-            : Math.mulDiv(report.exposure, LRTMathLib.BPS, v.total, Math.Rounding.Ceil);
+        report.exposureBps = v.total == 0 ? 0 : LRTMathLib.mulDivUp(report.exposure, LRTMathLib.BPS, v.total);
         report.exposureOk = report.exposureBps <= p.maxSlashExposureBps;
     }
 }
