@@ -26,6 +26,28 @@ library LRTRisk {
         emit ILRTManagerEvents.WeightsSet(weights);
     }
 
+    /// @dev A deposit of `assets_` of `asset` (index `assetIndex`, `decimals`) at the entry valuation: the value it
+    /// brings at the trade price (rounded down), the shares that value buys (or `exactShares` for a mint), and where
+    /// it goes: deposits refill the buffer first (LRTStorage.IDLE); beyond it, `pickNode`'s node and its exposure
+    /// after the deposit. The valuation is computed here (LRTValuation.compute) and used in place: it crosses no
+    /// library ABI.
+    function priceDeposit(
+        LRTStorage.Layout storage $,
+        address asset,
+        uint8 assetIndex,
+        uint8 decimals,
+        uint256 assets_,
+        uint256 exactShares
+    ) external view returns (uint256 shares, uint256 value, uint8 n, uint256 exposure) {
+        LRTStorage.Valuation memory v = LRTValuation.compute($, false);
+        value = LRTMathLib.tokenValueDown(assets_, LRTValuation.tradePrice($, v, assetIndex), 10 ** decimals);
+        shares = exactShares != 0 ? exactShares : LRTMathLib.toSharesDown(value, v.total, v.supply);
+        n = LRTStorage.IDLE;
+        if (v.freeIdle >= LRTMathLib.bpsDown(v.total + value, $.policy.bufferBps)) {
+            (n, exposure) = _pickNode($, v, asset, assetIndex, value);
+        }
+    }
+
     /// @dev The node that takes `value` of `asset`: among nodes delegated to their operator whose pool takes entries,
     /// the one furthest below its weight that keeps every risk figure within the policy.
     /// If none can, the first refusal's reason reverts.
@@ -36,6 +58,16 @@ library LRTRisk {
         uint8 assetIndex,
         uint256 value
     ) external view returns (uint8, uint256) {
+        return _pickNode($, v, asset, assetIndex, value);
+    }
+
+    function _pickNode(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v,
+        address asset,
+        uint8 assetIndex,
+        uint256 value
+    ) internal view returns (uint8, uint256) {
         uint256 tried; // bitmap of the nodes tried
         bytes memory firstRefusal;
         for (uint256 round; round < 16; ++round) {

@@ -78,6 +78,20 @@ library LRTValuation {
     /// price (net of them, rounded down): idle balances, the nodes' active and queued shares at their pool's rate,
     /// and (for assets that count rewards) the nodes' pending rewards net of the protocol fee.
     function valuation(LRTStorage.Layout storage $, bool exit) public view returns (LRTStorage.Valuation memory v) {
+        return compute($, exit);
+    }
+
+    /// @dev See {ILRTManager-getRate}: the value of 1e18 LRT shares at the exit price, rounded down (the manager's
+    /// former figure, LRTMathLib.toValueDown(1e18, total, supply)); valued here so that the valuation crosses no
+    /// library ABI.
+    function rate(LRTStorage.Layout storage $) external view returns (uint256) {
+        LRTStorage.Valuation memory v = compute($, true);
+        return LRTMathLib.toValueDown(1e18, v.total, v.supply);
+    }
+
+    /// @dev `valuation`, inlined into the caller: a library that values and then uses the valuation in one call
+    /// (LRTRisk.priceDeposit) does not encode and decode it across a library call.
+    function compute(LRTStorage.Layout storage $, bool exit) internal view returns (LRTStorage.Valuation memory v) {
         v = empty($, exit);
         uint256 assetCount = v.prices.length;
         // The asset list and units, read once: the node loop keys pools and prices by them.
@@ -189,7 +203,7 @@ library LRTValuation {
         ILRTManagerTypes.Position storage pos
     ) private view returns (uint256) {
         uint256 shares = uint256(pos.active) + pos.queued;
-        (uint256 poolAssets, uint256 poolShares, uint256 pendingSlash) = vault.poolBalances(operator, asset);
+        (uint256 poolAssets, uint256 poolShares, uint256 pendingSlash) = _poolBalances(vault, operator, asset);
         if (pendingSlash != 0) {
             v.pendingValue += LRTMathLib.tokenValueUp(
                 LRTMathLib.poolAssetsUp(shares, pendingSlash, poolShares),
@@ -205,6 +219,33 @@ library LRTValuation {
                     unit
                 )
                 : LRTMathLib.tokenValueUp(LRTMathLib.poolAssetsUp(shares, poolAssets, poolShares), p, unit);
+    }
+
+    /// @dev `vault.poolBalances(operator, asset)` by one STATICCALL in scratch memory (no allocation): the three
+    /// words it returns, read as uint256 (the vault returns them as uint112, uint128 and uint112; LRTMathLib's
+    /// conversions take any uint256 exactly). Bubbles the vault's revert; reverts empty on a short answer.
+    function _poolBalances(
+        IRestakingVault vault,
+        address operator,
+        address asset
+    ) private view returns (uint256 totalAssets, uint256 totalShares, uint256 pendingSlash) {
+        bytes4 selector = IRestakingVault.poolBalances.selector;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, selector)
+            mstore(add(m, 0x04), operator)
+            mstore(add(m, 0x24), asset)
+            if iszero(staticcall(gas(), vault, m, 0x44, m, 0x60)) {
+                returndatacopy(m, 0, returndatasize())
+                revert(m, returndatasize())
+            }
+            if lt(returndatasize(), 0x60) {
+                revert(0, 0)
+            }
+            totalAssets := mload(m)
+            totalShares := mload(add(m, 0x20))
+            pendingSlash := mload(add(m, 0x40))
+        }
     }
 
     /// @dev Adds the nodes' pending rewards in the assets of `rewardMask`, net of the protocol fee and rounded down,
