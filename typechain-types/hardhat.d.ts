@@ -426,6 +426,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.FeeOnTransferRewardToken__factory>;
     getContractFactory(
+      name: "LRTMathHarness",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTMathHarness__factory>;
+    getContractFactory(
       name: "LRTSameTxActor",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.LRTSameTxActor__factory>;
@@ -1010,6 +1014,11 @@ declare module "hardhat/types/runtime" {
       signer?: ethers.Signer
     ): Promise<Contracts.FeeOnTransferRewardToken>;
     getContractAt(
+      name: "LRTMathHarness",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTMathHarness>;
+    getContractAt(
       name: "LRTSameTxActor",
       address: string | ethers.Addressable,
       signer?: ethers.Signer
@@ -1508,6 +1517,10 @@ declare module "hardhat/types/runtime" {
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.FeeOnTransferRewardToken>;
     deployContract(
+      name: "LRTMathHarness",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTMathHarness>;
+    deployContract(
       name: "LRTSameTxActor",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.LRTSameTxActor>;
@@ -2091,6 +2104,11 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.FeeOnTransferRewardToken>;
+    deployContract(
+      name: "LRTMathHarness",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTMathHarness>;
     deployContract(
       name: "LRTSameTxActor",
       args: any[],

@@ -212,6 +212,8 @@ export type { FeeOnTransferERC20 } from "./contracts/mocks/FeeOnTransferERC20";
 export { FeeOnTransferERC20__factory } from "./factories/contracts/mocks/FeeOnTransferERC20__factory";
 export type { FeeOnTransferRewardToken } from "./contracts/mocks/FeeOnTransferRewardToken";
 export { FeeOnTransferRewardToken__factory } from "./factories/contracts/mocks/FeeOnTransferRewardToken__factory";
+export type { LRTMathHarness } from "./contracts/mocks/LRTMathHarness";
+export { LRTMathHarness__factory } from "./factories/contracts/mocks/LRTMathHarness__factory";
 export type { LRTSameTxActor } from "./contracts/mocks/LRTSameTxActor";
 export { LRTSameTxActor__factory } from "./factories/contracts/mocks/LRTSameTxActor__factory";
 export type { MockAVSRegistrar } from "./contracts/mocks/MockAVSRegistrar";

@@ -446,6 +446,12 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
     }
 
     /// @inheritdoc IRestakingVault
+    function poolBalances(address operator, address asset) external view returns (uint112, uint128, uint112) {
+        Pool storage p = _getVaultStorage().pools[operator][asset];
+        return (p.totalAssets, p.totalShares, p.pendingSlash);
+    }
+
+    /// @inheritdoc IRestakingVault
     function delegatedTo(address staker) external view returns (address) {
         return _getVaultStorage().stakers[staker].operator;
     }

@@ -388,6 +388,19 @@ interface IRestakingVault is IRestakingVaultTypes, IRestakingVaultErrors, IResta
     /// @return The pool.
     function pool(address operator, address asset) external view returns (Pool memory);
 
+    /// @notice The three balances of pool `(operator, asset)` that value shares of it, as plain return values: the
+    /// same figures as `pool(operator, asset)`'s fields of those names, without encoding (and decoding) the whole
+    /// `Pool`. The LRT's valuation reads one pool per node and asset with it (docs/gas.md).
+    /// @param operator The operator (address(0) = undelegated).
+    /// @param asset The asset.
+    /// @return totalAssets The pool's assets, gross of pending slashes (`Pool.totalAssets`).
+    /// @return totalShares The pool's shares (`Pool.totalShares`).
+    /// @return pendingSlash The assets that pending slash requests reserve (`Pool.pendingSlash`).
+    function poolBalances(
+        address operator,
+        address asset
+    ) external view returns (uint112 totalAssets, uint128 totalShares, uint112 pendingSlash);
+
     /// @notice The operator `staker` is delegated to (address(0) = none).
     /// @param staker The staker.
     /// @return The operator.

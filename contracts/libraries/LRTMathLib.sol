@@ -15,52 +15,52 @@ library LRTMathLib {
 
     /// @dev LRT shares minted for `value` entering. Keeps newShares * (V + VV) <= value * (S + VS).
     function toSharesDown(uint256 value, uint256 totalValue, uint256 supply) internal pure returns (uint256) {
-        return Math.mulDiv(value, supply + VIRTUAL_SHARES, totalValue + VIRTUAL_VALUE);
+        return mulDivDown(value, supply + VIRTUAL_SHARES, totalValue + VIRTUAL_VALUE);
     }
 
     /// @dev Value a holder of `shares` may take out. Keeps value <= totalValue when shares <= supply.
     function toValueDown(uint256 shares, uint256 totalValue, uint256 supply) internal pure returns (uint256) {
-        return Math.mulDiv(shares, totalValue + VIRTUAL_VALUE, supply + VIRTUAL_SHARES);
+        return mulDivDown(shares, totalValue + VIRTUAL_VALUE, supply + VIRTUAL_SHARES);
     }
 
     /// @dev Value needed to mint exactly `shares`. Keeps the minted shares' value <= the value paid.
     function toValueUp(uint256 shares, uint256 totalValue, uint256 supply) internal pure returns (uint256) {
-        return Math.mulDiv(shares, totalValue + VIRTUAL_VALUE, supply + VIRTUAL_SHARES, Math.Rounding.Ceil);
+        return mulDivUp(shares, totalValue + VIRTUAL_VALUE, supply + VIRTUAL_SHARES);
     }
 
     /// @dev ETH value of `amount` tokens, rounded down (what an entrant is credited).
     function tokenValueDown(uint256 amount, uint256 price, uint256 unit) internal pure returns (uint256) {
-        return Math.mulDiv(amount, price, unit);
+        return mulDivDown(amount, price, unit);
     }
 
     /// @dev ETH value of `amount` tokens, rounded up (what the LRT holds, on the entry side).
     function tokenValueUp(uint256 amount, uint256 price, uint256 unit) internal pure returns (uint256) {
-        return Math.mulDiv(amount, price, unit, Math.Rounding.Ceil);
+        return mulDivUp(amount, price, unit);
     }
 
     /// @dev Tokens paid out for `value`, rounded down.
     function toTokensDown(uint256 value, uint256 price, uint256 unit) internal pure returns (uint256) {
-        return Math.mulDiv(value, unit, price);
+        return mulDivDown(value, unit, price);
     }
 
     /// @dev Tokens needed to bring in `value`, rounded up.
     function toTokensUp(uint256 value, uint256 price, uint256 unit) internal pure returns (uint256) {
-        return Math.mulDiv(value, unit, price, Math.Rounding.Ceil);
+        return mulDivUp(value, unit, price);
     }
 
     /// @dev Pool assets held by `shares`, rounded down (the vault's own conversion, SharesMathLib.toAssetsDown).
     function poolAssetsDown(uint256 shares, uint256 assets, uint256 totalShares) internal pure returns (uint256) {
-        return Math.mulDiv(shares, assets + 1, totalShares + 1e6);
+        return mulDivDown(shares, assets + 1, totalShares + 1e6);
     }
 
     /// @dev Pool assets held by `shares`, rounded up.
     function poolAssetsUp(uint256 shares, uint256 assets, uint256 totalShares) internal pure returns (uint256) {
-        return Math.mulDiv(shares, assets + 1, totalShares + 1e6, Math.Rounding.Ceil);
+        return mulDivUp(shares, assets + 1, totalShares + 1e6);
     }
 
     /// @dev Pool shares that `assets` are worth, rounded up (shares to queue to raise at least `assets`).
     function poolSharesUp(uint256 assets, uint256 poolAssets, uint256 totalShares) internal pure returns (uint256) {
-        return Math.mulDiv(assets, totalShares + 1e6, poolAssets + 1, Math.Rounding.Ceil);
+        return mulDivUp(assets, totalShares + 1e6, poolAssets + 1);
     }
 
     /// @dev Instant-redeem fee in bps, rounded up: the mean, over the free buffer the exit consumes (from
@@ -92,11 +92,36 @@ library LRTMathLib {
 
     /// @dev `amount * bps / 10_000`, rounded down.
     function bpsDown(uint256 amount, uint256 bps) internal pure returns (uint256) {
-        return Math.mulDiv(amount, bps, BPS);
+        return mulDivDown(amount, bps, BPS);
     }
 
     /// @dev `amount * bps / 10_000`, rounded up.
     function bpsUp(uint256 amount, uint256 bps) internal pure returns (uint256) {
-        return Math.mulDiv(amount, bps, BPS, Math.Rounding.Ceil);
+        return mulDivUp(amount, bps, BPS);
+    }
+
+    /// @dev `x * y / d` rounded down: Math.mulDiv's figure. When x and y are both below 2^128 their product is below
+    /// 2^256, so one MUL and one DIV compute it exactly (a zero `d` panics 0x12 as in Math.mulDiv: Solidity checks
+    /// division by zero in unchecked code too); otherwise Math.mulDiv's 512-bit path does.
+    function mulDivDown(uint256 x, uint256 y, uint256 d) internal pure returns (uint256) {
+        if ((x | y) >> 128 == 0) {
+            unchecked {
+                return (x * y) / d; // x, y < 2^128: x * y < 2^256, no overflow
+            }
+        }
+        return Math.mulDiv(x, y, d);
+    }
+
+    /// @dev `x * y / d` rounded up: Math.mulDiv's figure with Math.Rounding.Ceil (the floor plus one when the
+    /// division leaves a remainder). The same exact single-word path as `mulDivDown` when x, y < 2^128; the floor
+    /// is then at most x * y < 2^256 - 1, so adding one cannot overflow either.
+    function mulDivUp(uint256 x, uint256 y, uint256 d) internal pure returns (uint256) {
+        if ((x | y) >> 128 == 0) {
+            unchecked {
+                uint256 xy = x * y; // x, y < 2^128: x * y < 2^256, no overflow
+                return xy / d + (xy % d == 0 ? 0 : 1);
+            }
+        }
+        return Math.mulDiv(x, y, d, Math.Rounding.Ceil);
     }
 }

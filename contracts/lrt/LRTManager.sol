@@ -40,7 +40,6 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
     uint256 public constant MAX_PROTOCOL_FEE_BPS = 2_000;
     uint256 public constant MAX_INSTANT_FEE_BPS = 1_000;
     uint256 internal constant BPS = 10_000;
-    uint256 internal constant WAD = 1e18;
 
     // Transient-storage slots of the same-transaction entry/exit guard (one flag each for the whole transaction).
     bytes32 private constant ENTERED_SLOT = keccak256("LRTManager.entered");
@@ -331,8 +330,7 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
 
     /// @inheritdoc ILRTManager
     function getRate() external view returns (uint256) {
-        LRTStorage.Valuation memory v = LRTValuation.valuation(LRTStorage.layout(), true);
-        return LRTMathLib.toValueDown(WAD, v.total, v.supply);
+        return LRTValuation.rate(LRTStorage.layout());
     }
 
     /// @inheritdoc ILRTManager
@@ -486,24 +484,9 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
         uint256 assets_,
         uint256 exactShares
     ) internal returns (uint256 shares, uint256 value, uint8 n) {
-        LRTStorage.Valuation memory v = LRTValuation.valuation($, false);
-        value = LRTMathLib.tokenValueDown(assets_, LRTValuation.tradePrice($, v, c.index), 10 ** c.decimals);
-        shares = exactShares != 0 ? exactShares : LRTMathLib.toSharesDown(value, v.total, v.supply);
-        n = LRTStorage.IDLE;
-        // A deposit that the asset's pending requests need in full (idle, in flight and the deposit all within what
-        // they are owed) stays idle and pays them: staked, it would be queued back out for the head, and a stream of
-        // dust deposits could keep a head the asset can no longer pay from ever being filled in part (review 3 F1).
-        // A larger one is routed as usual, so a dust request cannot hold the asset's deposits idle (review 4 F1).
-        AssetBook storage book = $.books[c.index];
-        uint256 owed = LRTMathLib.toTokensUp(book.pendingRedeemValue, v.prices[c.index], 10 ** c.decimals);
-        if (
-            uint256(book.idle) + book.inFlightRedeem + assets_ > owed &&
-            v.freeIdle >= LRTMathLib.bpsDown(v.total + value, $.policy.bufferBps)
-        ) {
-            uint256 exposure;
-            (n, exposure) = LRTRisk.pickNode($, v, asset, c.index, value);
-            LRTStorage.setExposure($, n, exposure);
-        }
+        uint256 exposure;
+        (shares, value, n, exposure) = LRTRisk.priceDeposit($, asset, c.index, c.decimals, assets_, exactShares);
+        if (n != LRTStorage.IDLE) LRTStorage.setExposure($, n, exposure);
     }
 
     /// @dev Pulls `amount` of `asset` from `from` through the calling entry point (which holds the allowance) and

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-
 import {ILRTManagerErrors, ILRTManagerEvents, ILRTManagerTypes} from "../interfaces/ILRTManager.sol";
 import {IRestakingVault, IRestakingVaultErrors, IRestakingVaultTypes} from "../interfaces/IRestakingVault.sol";
 import {ISlashingManager, ISlashingManagerTypes} from "../interfaces/ISlashingManager.sol";
@@ -28,6 +26,37 @@ library LRTRisk {
         emit ILRTManagerEvents.WeightsSet(weights);
     }
 
+    /// @dev A deposit of `assets_` of `asset` (index `assetIndex`, `decimals`) at the entry valuation: the value it
+    /// brings at the trade price (rounded down), the shares that value buys (or `exactShares` for a mint), and where
+    /// it goes: deposits refill the buffer first (LRTStorage.IDLE); beyond it, `pickNode`'s node and its exposure
+    /// after the deposit. The valuation is computed here (LRTValuation.compute) and used in place: it crosses no
+    /// library ABI.
+    function priceDeposit(
+        LRTStorage.Layout storage $,
+        address asset,
+        uint8 assetIndex,
+        uint8 decimals,
+        uint256 assets_,
+        uint256 exactShares
+    ) external view returns (uint256 shares, uint256 value, uint8 n, uint256 exposure) {
+        LRTStorage.Valuation memory v = LRTValuation.compute($, false);
+        value = LRTMathLib.tokenValueDown(assets_, LRTValuation.tradePrice($, v, assetIndex), 10 ** decimals);
+        shares = exactShares != 0 ? exactShares : LRTMathLib.toSharesDown(value, v.total, v.supply);
+        n = LRTStorage.IDLE;
+        // A deposit that the asset's pending requests need in full (idle, in flight and the deposit all within what
+        // they are owed) stays idle and pays them: staked, it would be queued back out for the head, and a stream of
+        // dust deposits could keep a head the asset can no longer pay from ever being filled in part (review 3 F1).
+        // A larger one is routed as usual, so a dust request cannot hold the asset's deposits idle (review 4 F1).
+        ILRTManagerTypes.AssetBook storage book = $.books[assetIndex];
+        uint256 owed = LRTMathLib.toTokensUp(book.pendingRedeemValue, v.prices[assetIndex], 10 ** decimals);
+        if (
+            uint256(book.idle) + book.inFlightRedeem + assets_ > owed &&
+            v.freeIdle >= LRTMathLib.bpsDown(v.total + value, $.policy.bufferBps)
+        ) {
+            (n, exposure) = _pickNode($, v, asset, assetIndex, value);
+        }
+    }
+
     /// @dev The node that takes `value` of `asset`: among nodes delegated to their operator whose pool takes entries,
     /// the one furthest below its weight that keeps every risk figure within the policy.
     /// If none can, the first refusal's reason reverts.
@@ -38,6 +67,16 @@ library LRTRisk {
         uint8 assetIndex,
         uint256 value
     ) external view returns (uint8, uint256) {
+        return _pickNode($, v, asset, assetIndex, value);
+    }
+
+    function _pickNode(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v,
+        address asset,
+        uint8 assetIndex,
+        uint256 value
+    ) internal view returns (uint8, uint256) {
         uint256 tried; // bitmap of the nodes tried
         bytes memory firstRefusal;
         for (uint256 round; round < 16; ++round) {
@@ -71,7 +110,7 @@ library LRTRisk {
             ILRTManagerTypes.NodeInfo storage info = $.nodes[i];
             (uint256 weight, bool undelegated) = (info.weightBps, info.undelegated);
             if (weight == 0 || undelegated) continue;
-            int256 deficit = int256(Math.mulDiv(totalAfter, weight, LRTMathLib.BPS)) - int256(v.nodeValues[i]);
+            int256 deficit = int256(LRTMathLib.bpsDown(totalAfter, weight)) - int256(v.nodeValues[i]);
             if (deficit > bestDeficit) (best, bestDeficit) = (i, deficit);
         }
     }
@@ -91,7 +130,7 @@ library LRTRisk {
         address operator = $.nodes[i].operator;
         uint256 totalAfter = v.total + value;
         ILRTManagerTypes.Policy memory p = $.policy;
-        uint256 shareBps = Math.mulDiv(v.nodeValues[i] + value, LRTMathLib.BPS, totalAfter, Math.Rounding.Ceil);
+        uint256 shareBps = LRTMathLib.mulDivUp(v.nodeValues[i] + value, LRTMathLib.BPS, totalAfter);
         if (shareBps > p.maxOperatorShareBps) {
             return (
                 abi.encodeWithSelector(
@@ -113,7 +152,7 @@ library LRTRisk {
         }
         // Every other node's exposure as last computed: their sum is kept in storage (LRTStorage.setExposure).
         uint256 total = exposure + $.exposureSum - $.exposureCache[i];
-        uint256 exposureBps = Math.mulDiv(total, LRTMathLib.BPS, totalAfter, Math.Rounding.Ceil);
+        uint256 exposureBps = LRTMathLib.mulDivUp(total, LRTMathLib.BPS, totalAfter);
         if (exposureBps > p.maxSlashExposureBps) {
             return (
                 abi.encodeWithSelector(
@@ -173,7 +212,7 @@ library LRTRisk {
         uint256 mask = $.nodes[i].assetMask;
         if (addedValue != 0) mask |= 1 << addedIndex;
         while (mask != 0) {
-            uint8 a = BitMaskLib.lowestBit(mask);
+            uint8 a = uint8(BitMaskLib.lowestBit16(mask)); // a uint16 node mask and an asset index below 16
             mask &= mask - 1;
             (uint256 e, uint256 unapproved) = _assetExposure($, v, i, a, a == addedIndex ? addedValue : 0);
             exposure += e;
@@ -193,30 +232,27 @@ library LRTRisk {
         uint256 addedValue
     ) internal view returns (uint256 exposure, uint256 unapproved) {
         (address operator, address asset) = ($.nodes[i].operator, $.assetList[a]);
-        IRestakingVaultTypes.Pool memory pool_ = $.vault.pool(operator, asset);
+        (uint256 poolAssets, uint256 poolShares, ) = $.vault.poolBalances(operator, asset);
         uint256 fraction;
         (fraction, unapproved) = _slashableFraction($, operator, asset);
-        uint256 value = _positionValue($, v, i, a, pool_) + addedValue;
-        exposure = Math.mulDiv(value, fraction, 1e18, Math.Rounding.Ceil);
+        uint256 value = _positionValue($, v, i, a, poolAssets, poolShares) + addedValue;
+        exposure = LRTMathLib.mulDivUp(value, fraction, 1e18);
     }
 
-    /// @dev Node `i`'s position in asset `a` (gross of pending slashes) at the exit price, in wei, `pool_` being its
-    /// pool.
+    /// @dev Node `i`'s position in asset `a` (gross of pending slashes) at the exit price, in wei, its pool holding
+    /// `poolAssets` for `poolShares`.
     function _positionValue(
         LRTStorage.Layout storage $,
         LRTStorage.Valuation memory v,
         uint256 i,
         uint8 a,
-        IRestakingVaultTypes.Pool memory pool_
+        uint256 poolAssets,
+        uint256 poolShares
     ) internal view returns (uint256) {
         ILRTManagerTypes.Position storage pos = $.positions[i][a];
         // Gross of pending slashes: the exposure a request is filed against must not shrink while it is pending
         // (review 3 F2); the request's own reservation is counted in the fraction instead.
-        uint256 tokens = LRTMathLib.poolAssetsDown(
-            uint256(pos.active) + pos.queued,
-            pool_.totalAssets,
-            pool_.totalShares
-        );
+        uint256 tokens = LRTMathLib.poolAssetsDown(uint256(pos.active) + pos.queued, poolAssets, poolShares);
         return
             LRTMathLib.tokenValueDown(
                 tokens,
@@ -245,7 +281,7 @@ library LRTRisk {
         // is then at least what it was before the request and what a veto would restore (review 3 F2: read net of
         // the reservation, over the magnitude not reserved, it fell while a request was pending and let a deposit
         // pass the cap).
-        fraction = Math.mulDiv(slashable + (unapproved + m.reserved) * 1e18, 1, maxMagnitude, Math.Rounding.Ceil);
+        fraction = LRTMathLib.mulDivUp(slashable + (unapproved + m.reserved) * 1e18, 1, maxMagnitude);
         if (fraction > 1e18) fraction = 1e18;
     }
 
@@ -283,16 +319,14 @@ library LRTRisk {
             ILRTManagerTypes.NodeRisk memory r = report.nodes[i];
             r.operator = $.nodes[i].operator;
             r.value = v.nodeValues[i];
-            r.shareBps = v.total == 0 ? 0 : Math.mulDiv(r.value, LRTMathLib.BPS, v.total, Math.Rounding.Ceil);
+            r.shareBps = v.total == 0 ? 0 : LRTMathLib.mulDivUp(r.value, LRTMathLib.BPS, v.total);
             r.concentrationOk = r.shareBps <= p.maxOperatorShareBps;
             (r.exposure, r.unapprovedAsset, r.unapprovedMagnitude) = _nodeExposure($, v, i, 0, 0);
             report.exposure += r.exposure;
             if (!r.concentrationOk) report.concentrationOk = false;
             if (r.unapprovedMagnitude != 0) report.allocationsOk = false;
         }
-        report.exposureBps = v.total == 0
-            ? 0
-            : Math.mulDiv(report.exposure, LRTMathLib.BPS, v.total, Math.Rounding.Ceil);
+        report.exposureBps = v.total == 0 ? 0 : LRTMathLib.mulDivUp(report.exposure, LRTMathLib.BPS, v.total);
         report.exposureOk = report.exposureBps <= p.maxSlashExposureBps;
     }
 }

@@ -6,7 +6,7 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {ILRTManagerErrors, ILRTManagerEvents, ILRTManagerTypes} from "../interfaces/ILRTManager.sol";
-import {IRestakingVaultTypes} from "../interfaces/IRestakingVault.sol";
+import {IRestakingVault} from "../interfaces/IRestakingVault.sol";
 import {IRewardDistributor} from "../interfaces/IRewardDistributor.sol";
 import {BitMaskLib} from "../libraries/BitMaskLib.sol";
 import {LRTMathLib} from "../libraries/LRTMathLib.sol";
@@ -78,6 +78,20 @@ library LRTValuation {
     /// price (net of them, rounded down): idle balances, the nodes' active and queued shares at their pool's rate,
     /// and (for assets that count rewards) the nodes' pending rewards net of the protocol fee.
     function valuation(LRTStorage.Layout storage $, bool exit) public view returns (LRTStorage.Valuation memory v) {
+        return compute($, exit);
+    }
+
+    /// @dev See {ILRTManager-getRate}: the value of 1e18 LRT shares at the exit price, rounded down (the manager's
+    /// former figure, LRTMathLib.toValueDown(1e18, total, supply)); valued here so that the valuation crosses no
+    /// library ABI.
+    function rate(LRTStorage.Layout storage $) external view returns (uint256) {
+        LRTStorage.Valuation memory v = compute($, true);
+        return LRTMathLib.toValueDown(1e18, v.total, v.supply);
+    }
+
+    /// @dev `valuation`, inlined into the caller: a library that values and then uses the valuation in one call
+    /// (LRTRisk.priceDeposit) does not encode and decode it across a library call.
+    function compute(LRTStorage.Layout storage $, bool exit) internal view returns (LRTStorage.Valuation memory v) {
         v = empty($, exit);
         uint256 assetCount = v.prices.length;
         // The asset list and units, read once: the node loop keys pools and prices by them.
@@ -131,7 +145,8 @@ library LRTValuation {
     }
 
     /// @dev Values the nodes' active and queued shares into `v` (per node, per asset, the total and the part pending
-    /// slash requests reserve) and returns the nodes' asset masks.
+    /// slash requests reserve) and returns the nodes' asset masks. Per node its record, and per asset of its mask its
+    /// position and its pool's three balances (`IRestakingVault.poolBalances`); the vault's address is read once.
     function _valueNodes(
         LRTStorage.Layout storage $,
         LRTStorage.Valuation memory v,
@@ -140,66 +155,55 @@ library LRTValuation {
     ) private view returns (uint256[] memory masks) {
         uint256 count = v.nodeValues.length;
         masks = new uint256[](count);
+        IRestakingVault vault = $.vault;
         for (uint256 i; i < count; ++i) {
-            ILRTManagerTypes.NodeInfo storage info = $.nodes[i];
-            (address operator, uint256 mask) = (info.operator, info.assetMask);
+            (uint256 value, uint256 mask) = _nodeValue($, v, vault, i, assets, units);
             masks[i] = mask;
-            uint256 value = _nodeValue($, v, i, operator, mask, assets, units);
             v.nodeValues[i] = value;
             v.total += value;
         }
     }
 
-    /// @dev Node `i`'s positions in the assets of `mask` (its operator's pools), adding each to `v.assetValues`.
+    /// @dev Node `i`'s value in the assets of its mask (its positions in its operator's pools), adding each
+    /// position's to `v.assetValues`; and that mask.
     function _nodeValue(
         LRTStorage.Layout storage $,
         LRTStorage.Valuation memory v,
+        IRestakingVault vault,
         uint256 i,
-        address operator,
-        uint256 mask,
         address[] memory assets,
         uint256[] memory units
-    ) private view returns (uint256 value) {
-        for (; mask != 0; mask &= mask - 1) {
-            uint8 a = BitMaskLib.lowestBit(mask);
-            uint256 assetValue = _positionAt($, v, i, a, operator, assets[a], units[a]);
+    ) private view returns (uint256 value, uint256 nodeMask) {
+        address operator;
+        {
+            ILRTManagerTypes.NodeInfo storage info = $.nodes[i];
+            (operator, nodeMask) = (info.operator, info.assetMask);
+        }
+        mapping(uint256 => ILRTManagerTypes.Position) storage positions = $.positions[i];
+        // The mask is a uint16 (NodeInfo.assetMask): lowestBit16 applies.
+        for (uint256 mask = nodeMask; mask != 0; mask &= mask - 1) {
+            uint256 a = BitMaskLib.lowestBit16(mask);
+            uint256 p = price($, v, a);
+            uint256 assetValue = _positionValue(v, vault, operator, assets[a], p, units[a], positions[a]);
             v.assetValues[a] += assetValue;
             value += assetValue;
         }
     }
 
-    /// @dev Node `i`'s position in asset `a` (`asset`, `unit` = 10 ** decimals) at its pool `(operator, asset)`.
-    function _positionAt(
-        LRTStorage.Layout storage $,
+    /// @dev Position `pos` (active and queued shares) in pool `(operator, asset)` at price `p` (`unit` = 10 **
+    /// decimals): gross and rounded up at the entry price, net of pending slashes and rounded down at the exit price.
+    /// Adds the part that pending slash requests reserve (rounded up) to `v.pendingValue`.
+    function _positionValue(
         LRTStorage.Valuation memory v,
-        uint256 i,
-        uint8 a,
+        IRestakingVault vault,
         address operator,
         address asset,
-        uint256 unit
-    ) private view returns (uint256) {
-        ILRTManagerTypes.Position storage pos = $.positions[i][a];
-        uint256 shares = uint256(pos.active) + pos.queued;
-        return _positionValue($, v, a, unit, shares, $.vault.pool(operator, asset));
-    }
-
-    /// @dev `shares` of pool `pool_` in asset `a` (`unit` = 10 ** decimals): gross and rounded up at the entry price,
-    /// net of pending slashes and rounded down at the exit price. Adds the part that pending slash requests reserve
-    /// (rounded up) to `v.pendingValue`.
-    function _positionValue(
-        LRTStorage.Layout storage $,
-        LRTStorage.Valuation memory v,
-        uint8 a,
+        uint256 p,
         uint256 unit,
-        uint256 shares,
-        IRestakingVaultTypes.Pool memory pool_
+        ILRTManagerTypes.Position storage pos
     ) private view returns (uint256) {
-        uint256 p = price($, v, a);
-        (uint256 poolAssets, uint256 poolShares, uint256 pendingSlash) = (
-            pool_.totalAssets,
-            pool_.totalShares,
-            pool_.pendingSlash
-        );
+        uint256 shares = uint256(pos.active) + pos.queued;
+        (uint256 poolAssets, uint256 poolShares, uint256 pendingSlash) = _poolBalances(vault, operator, asset);
         if (pendingSlash != 0) {
             v.pendingValue += LRTMathLib.tokenValueUp(
                 LRTMathLib.poolAssetsUp(shares, pendingSlash, poolShares),
@@ -215,6 +219,33 @@ library LRTValuation {
                     unit
                 )
                 : LRTMathLib.tokenValueUp(LRTMathLib.poolAssetsUp(shares, poolAssets, poolShares), p, unit);
+    }
+
+    /// @dev `vault.poolBalances(operator, asset)` by one STATICCALL in scratch memory (no allocation): the three
+    /// words it returns, read as uint256 (the vault returns them as uint112, uint128 and uint112; LRTMathLib's
+    /// conversions take any uint256 exactly). Bubbles the vault's revert; reverts empty on a short answer.
+    function _poolBalances(
+        IRestakingVault vault,
+        address operator,
+        address asset
+    ) private view returns (uint256 totalAssets, uint256 totalShares, uint256 pendingSlash) {
+        bytes4 selector = IRestakingVault.poolBalances.selector;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, selector)
+            mstore(add(m, 0x04), operator)
+            mstore(add(m, 0x24), asset)
+            if iszero(staticcall(gas(), vault, m, 0x44, m, 0x60)) {
+                returndatacopy(m, 0, returndatasize())
+                revert(m, returndatasize())
+            }
+            if lt(returndatasize(), 0x60) {
+                revert(0, 0)
+            }
+            totalAssets := mload(m)
+            totalShares := mload(add(m, 0x20))
+            pendingSlash := mload(add(m, 0x40))
+        }
     }
 
     /// @dev Adds the nodes' pending rewards in the assets of `rewardMask`, net of the protocol fee and rounded down,
@@ -234,7 +265,7 @@ library LRTValuation {
         IRewardDistributor rewards = $.rewards;
         uint256 feeBps = $.policy.protocolFeeBps;
         for (; rewardMask != 0; rewardMask &= rewardMask - 1) {
-            uint8 a = BitMaskLib.lowestBit(rewardMask);
+            uint256 a = BitMaskLib.lowestBit16(rewardMask); // below 2^16: one bit per asset
             uint256[] memory pending = rewards.pendingRewardsOf(nodes, assets[a], assets, masks);
             for (uint256 i; i < pending.length; ++i) {
                 uint256 amount = pending[i];
@@ -247,7 +278,7 @@ library LRTValuation {
     function _rewardValue(
         LRTStorage.Layout storage $,
         LRTStorage.Valuation memory v,
-        uint8 a,
+        uint256 a,
         uint256 amount,
         uint256 unit
     ) private view returns (uint256) {

@@ -49,6 +49,7 @@ import {
   type TwoOperatorsFixture,
 } from "../helpers/fixtures";
 import { VaultModel } from "../helpers/model";
+import { Prng } from "../helpers/prng";
 import { NO_SIGNATURE, ZERO_SALT, signPermit } from "../helpers/signatures";
 import { EXIT_BUFFER } from "../helpers/slashingFixtures";
 import { VIRTUAL_SHARES, mulDivDown, toAssetsDown, toSharesDown } from "../helpers/sharesMath";
@@ -2868,6 +2869,58 @@ describe("RestakingVault", function () {
       await expect(vault.withdrawableAmount(id))
         .to.be.revertedWithCustomError(vault, "WithdrawalNotFound")
         .withArgs(id);
+    });
+  });
+
+  describe("poolBalances", function () {
+    it("equals pool()'s totalAssets, totalShares and pendingSlash in random states (deposits, withdrawals, slash requests reserved, released and executed)", async function () {
+      const { vault, registry, slasher, operator1, assetAddresses, alice, bob, carol } =
+        await loadFixture(slashingFixture);
+      const [stETH, rETH] = assetAddresses;
+      for (const s of [bob, carol])
+        await (await registry.connect(s).delegateTo(operator1.address, NO_SIGNATURE, ZERO_SALT)).wait();
+      const op = operator1.address;
+      const prng = new Prng(0x7007);
+      const stakers = [alice, bob, carol];
+      const seen = { pending: 0, slashed: 0, queued: 0 };
+      for (let step = 0; step < 40; step++) {
+        const asset = prng.int(0, 1) === 0 ? stETH : rETH;
+        const staker = stakers[prng.int(0, 2)];
+        const operator = staker === alice ? ZERO : op;
+        const p = await vault.pool(operator, asset);
+        const action = prng.int(0, 4);
+        if (action === 0 && p.pendingRequests === 0n) {
+          await (await vault.connect(staker).deposit(asset, prng.big(1n, 5n * WAD), 0n)).wait();
+        } else if (action === 1) {
+          const [, held] = await vault.activeShares(staker.address, asset);
+          if (held > 0n)
+            await (await vault.connect(staker).queueWithdrawal(asset, prng.big(1n, held))).wait();
+        } else if (action === 2 && operator !== ZERO && p.totalAssets > p.pendingSlash) {
+          await (await slasher.reserveSlash(op, asset, 1n, BigInt(prng.int(2, 9)))).wait();
+        } else if (action === 3 && p.pendingRequests > 0n) {
+          await (await slasher.releaseSlash(op, asset, prng.big(0n, p.pendingSlash))).wait();
+        } else if (action === 4 && p.pendingRequests > 0n) {
+          await (await slasher.executeSlash(op, asset, prng.big(0n, p.pendingSlash))).wait();
+          seen.slashed++;
+        }
+        for (const o of [ZERO, op]) {
+          for (const a of [stETH, rETH]) {
+            const full = await vault.pool(o, a);
+            const [totalAssets, totalShares, pendingSlash] = await vault.poolBalances(o, a);
+            expect([totalAssets, totalShares, pendingSlash], `step ${step}`).to.deep.equal([
+              full.totalAssets,
+              full.totalShares,
+              full.pendingSlash,
+            ]);
+            if (full.pendingSlash > 0n) seen.pending++;
+            if (full.queuedShares > 0n) seen.queued++;
+          }
+        }
+      }
+      // The walk reached states where the three figures differ from a fresh pool's.
+      expect(seen.pending).to.be.greaterThan(0);
+      expect(seen.slashed).to.be.greaterThan(0);
+      expect(seen.queued).to.be.greaterThan(0);
     });
   });
 });

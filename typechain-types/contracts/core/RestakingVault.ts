@@ -145,6 +145,7 @@ export interface RestakingVaultInterface extends Interface {
       | "pause"
       | "pausedGroups"
       | "pool"
+      | "poolBalances"
       | "poolNetAssets"
       | "position"
       | "previewDeposit"
@@ -339,6 +340,10 @@ export interface RestakingVaultInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "pool",
+    values: [AddressLike, AddressLike]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "poolBalances",
     values: [AddressLike, AddressLike]
   ): string;
   encodeFunctionData(
@@ -551,6 +556,10 @@ export interface RestakingVaultInterface extends Interface {
     data: BytesLike
   ): Result;
   decodeFunctionResult(functionFragment: "pool", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "poolBalances",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(
     functionFragment: "poolNetAssets",
     data: BytesLike
@@ -1271,6 +1280,12 @@ export interface RestakingVault extends BaseContract {
     "view"
   >;
 
+  poolBalances: TypedContractMethod<
+    [operator: AddressLike, asset: AddressLike],
+    [[bigint, bigint, bigint]],
+    "view"
+  >;
+
   poolNetAssets: TypedContractMethod<
     [operator: AddressLike, asset: AddressLike],
     [bigint],
@@ -1626,6 +1641,13 @@ export interface RestakingVault extends BaseContract {
   ): TypedContractMethod<
     [operator: AddressLike, asset: AddressLike],
     [IRestakingVaultTypes.PoolStructOutput],
+    "view"
+  >;
+  getFunction(
+    nameOrSignature: "poolBalances"
+  ): TypedContractMethod<
+    [operator: AddressLike, asset: AddressLike],
+    [[bigint, bigint, bigint]],
     "view"
   >;
   getFunction(

@@ -4,6 +4,7 @@
 export type { BlocklistERC20 } from "./BlocklistERC20";
 export type { FeeOnTransferERC20 } from "./FeeOnTransferERC20";
 export type { FeeOnTransferRewardToken } from "./FeeOnTransferRewardToken";
+export type { LRTMathHarness } from "./LRTMathHarness";
 export type { LRTSameTxActor } from "./LRTSameTxActor";
 export type { MockAVSRegistrar } from "./MockAVSRegistrar";
 export type { MockERC1271Approver } from "./MockERC1271Approver";

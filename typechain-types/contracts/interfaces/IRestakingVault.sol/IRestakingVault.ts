@@ -127,6 +127,7 @@ export interface IRestakingVaultInterface extends Interface {
       | "openSlashReservations"
       | "operatorStake"
       | "pool"
+      | "poolBalances"
       | "poolNetAssets"
       | "position"
       | "previewDeposit"
@@ -240,6 +241,10 @@ export interface IRestakingVaultInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "pool",
+    values: [AddressLike, AddressLike]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "poolBalances",
     values: [AddressLike, AddressLike]
   ): string;
   encodeFunctionData(
@@ -371,6 +376,10 @@ export interface IRestakingVaultInterface extends Interface {
     data: BytesLike
   ): Result;
   decodeFunctionResult(functionFragment: "pool", data: BytesLike): Result;
+  decodeFunctionResult(
+    functionFragment: "poolBalances",
+    data: BytesLike
+  ): Result;
   decodeFunctionResult(
     functionFragment: "poolNetAssets",
     data: BytesLike
@@ -934,6 +943,18 @@ export interface IRestakingVault extends BaseContract {
     "view"
   >;
 
+  poolBalances: TypedContractMethod<
+    [operator: AddressLike, asset: AddressLike],
+    [
+      [bigint, bigint, bigint] & {
+        totalAssets: bigint;
+        totalShares: bigint;
+        pendingSlash: bigint;
+      }
+    ],
+    "view"
+  >;
+
   poolNetAssets: TypedContractMethod<
     [operator: AddressLike, asset: AddressLike],
     [bigint],
@@ -1199,6 +1220,19 @@ export interface IRestakingVault extends BaseContract {
   ): TypedContractMethod<
     [operator: AddressLike, asset: AddressLike],
     [IRestakingVaultTypes.PoolStructOutput],
+    "view"
+  >;
+  getFunction(
+    nameOrSignature: "poolBalances"
+  ): TypedContractMethod<
+    [operator: AddressLike, asset: AddressLike],
+    [
+      [bigint, bigint, bigint] & {
+        totalAssets: bigint;
+        totalShares: bigint;
+        pendingSlash: bigint;
+      }
+    ],
     "view"
   >;
   getFunction(

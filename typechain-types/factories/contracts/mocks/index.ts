@@ -4,6 +4,7 @@
 export { BlocklistERC20__factory } from "./BlocklistERC20__factory";
 export { FeeOnTransferERC20__factory } from "./FeeOnTransferERC20__factory";
 export { FeeOnTransferRewardToken__factory } from "./FeeOnTransferRewardToken__factory";
+export { LRTMathHarness__factory } from "./LRTMathHarness__factory";
 export { LRTSameTxActor__factory } from "./LRTSameTxActor__factory";
 export { MockAVSRegistrar__factory } from "./MockAVSRegistrar__factory";
 export { MockERC1271Approver__factory } from "./MockERC1271Approver__factory";

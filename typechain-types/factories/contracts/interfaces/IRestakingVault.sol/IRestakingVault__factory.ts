@@ -1398,6 +1398,40 @@ const _abi = [
         type: "address",
       },
     ],
+    name: "poolBalances",
+    outputs: [
+      {
+        internalType: "uint112",
+        name: "totalAssets",
+        type: "uint112",
+      },
+      {
+        internalType: "uint128",
+        name: "totalShares",
+        type: "uint128",
+      },
+      {
+        internalType: "uint112",
+        name: "pendingSlash",
+        type: "uint112",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "operator",
+        type: "address",
+      },
+      {
+        internalType: "address",
+        name: "asset",
+        type: "address",
+      },
+    ],
     name: "poolNetAssets",
     outputs: [
       {
