@@ -584,10 +584,12 @@ const vetoCmd = fc
   .map(
     (p) =>
       new ModelCommand(
-        `vetoSlash(pending #${p.k}, by ${p.caller}, at ${p.when})`,
+        `vetoSlash(vetoable #${p.k}, by ${p.caller}, at ${p.when})`,
         anyRequest,
         (d) => {
-          const r = requestOf(d, p.k, true);
+          // a pending request whose terms have a committee, if any (else any pending one, else any)
+          const vetoable = d.pending().filter((q) => d.model.sm.termsOf(q.termsId).vetoCommittee !== ZERO);
+          const r = vetoable.length !== 0 ? pick(vetoable, p.k) : requestOf(d, p.k, true);
           const committee = d.model.sm.termsOf(r.termsId).vetoCommittee;
           const caller =
             p.caller === "its committee" && committee !== ZERO
