@@ -84,7 +84,6 @@ describe("Attack: signatures replayed across domains", function () {
     it("a signature valid on another registry (same chain, same approver, same salt) is accepted there and refused here; spending it there leaves the salt unspent here", async function () {
       const f = await loadFixture(replayFixture);
       const approval = await approvalFor(f, "two registries");
-      const otherAddress = await f.otherRegistry.getAddress();
       const forOther = await signDelegationApproval(f.approver, f.otherRegistry, approval);
       await (
         await f.otherRegistry.connect(f.alice).delegateTo(f.operator2.address, forOther, approval.salt)
@@ -94,7 +93,6 @@ describe("Attack: signatures replayed across domains", function () {
         f.registry.connect(f.alice).delegateTo(f.operator2.address, forOther, approval.salt),
       ).to.be.revertedWithCustomError(f.registry, "InvalidSignature");
       expect(await f.registry.isSaltSpent(f.approver.address, approval.salt)).to.equal(false);
-      expect(otherAddress).to.not.equal(await f.registry.getAddress());
     });
   });
 

@@ -978,6 +978,16 @@ const lrtDepositCmd = fc
       ),
   );
 
+/** An LRT share amount given as a percentage of the user's balance (plus 1 share), or "0" / "1": its label and its
+ * shares; `undefined` shares for the edges each command resolves itself. */
+function lrtSharesLabel(s: number | string): string {
+  return typeof s === "number" ? `${s}% of its balance + 1` : s;
+}
+function lrtCommonShares(s: number | string, balance: bigint): bigint | undefined {
+  if (typeof s === "number") return (balance * BigInt(s)) / 100n + 1n;
+  return s === "0" ? 0n : s === "1" ? 1n : undefined;
+}
+
 type LrtSharesEdge = "0" | "1" | "balance" | "balance + 1" | "payable from idle";
 const lrtRequestCmd = fc
   .record({
@@ -995,24 +1005,19 @@ const lrtRequestCmd = fc
   .map(
     (p) =>
       new ModelCommand(
-        `lrtRequestRedeem(user${p.user + 1}, ${LRT_ASSETS[p.a]}, ${typeof p.shares === "number" ? `${p.shares}% of its balance + 1` : p.shares})`,
+        `lrtRequestRedeem(user${p.user + 1}, ${LRT_ASSETS[p.a]}, ${lrtSharesLabel(p.shares)})`,
         always,
         (d) => {
           const u = d.users[p.user];
           const balance = d.lrtBalanceOf(u.address);
           const s = p.shares;
           const shares =
-            typeof s === "number"
-              ? (balance * BigInt(s)) / 100n + 1n
-              : s === "0"
-                ? 0n
-                : s === "1"
-                  ? 1n
-                  : s === "balance"
-                    ? balance
-                    : s === "balance + 1"
-                      ? balance + 1n
-                      : d.worth(p.a, d.idle(p.a) / 2n) + 1n;
+            lrtCommonShares(s, balance) ??
+            (s === "balance"
+              ? balance
+              : s === "balance + 1"
+                ? balance + 1n
+                : d.worth(p.a, d.idle(p.a) / 2n) + 1n);
           return d.lrtRequest(u, p.a, shares);
         },
         p.gap,
@@ -1100,20 +1105,14 @@ const lrtInstantCmd = fc
   .map(
     (p) =>
       new ModelCommand(
-        `lrtInstantRedeem(user${p.user + 1}, ${LRT_ASSETS[p.a]}, ${typeof p.shares === "number" ? `${p.shares}% of its balance + 1` : p.shares})`,
+        `lrtInstantRedeem(user${p.user + 1}, ${LRT_ASSETS[p.a]}, ${lrtSharesLabel(p.shares)})`,
         always,
         (d) => {
           const u = d.users[p.user];
           const balance = d.lrtBalanceOf(u.address);
           const s = p.shares;
           let shares =
-            typeof s === "number"
-              ? (balance * BigInt(s)) / 100n + 1n
-              : s === "0"
-                ? 0n
-                : s === "1"
-                  ? 1n
-                  : d.worth(p.a, d.free(p.a)) + (s === "the free buffer" ? 0n : 2n);
+            lrtCommonShares(s, balance) ?? d.worth(p.a, d.free(p.a)) + (s === "the free buffer" ? 0n : 2n);
           if (shares > balance) shares = balance;
           return d.lrtInstant(
             u,
