@@ -6,6 +6,8 @@ import "@nomicfoundation/hardhat-toolbox";
 import "dotenv/config";
 
 import "./tasks";
+import { NETWORKS } from "./deploy/config";
+import { isPrivateKey, isRpcUrl } from "./sdk/env";
 
 // Hardhat cannot download solc on this machine: compile with the pinned solcjs from node_modules.
 // node_modules/solc/package.json is the single source of truth for the compiler version.
@@ -27,18 +29,24 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   return runSuper();
 });
 
+// A malformed key must not break local commands (compile, test): it is left out here, and the deploy's own check
+// (deploy/config.ts) names it before any transaction on the network that needs it.
 const DEPLOYER_PRIVATE_KEY = process.env.DEPLOYER_PRIVATE_KEY?.trim() ?? "";
 
-// Testnets never break local commands: a missing URL yields a placeholder, a missing key yields no accounts.
-function testnet(rpcUrlEnvVar: string, chainId: number): NetworkUserConfig {
-  const url =
-    process.env[rpcUrlEnvVar]?.trim() ||
-    `http://${rpcUrlEnvVar.toLowerCase().replace(/_/g, "-")}-unset.invalid`;
-  return {
-    url,
-    chainId,
-    ...(DEPLOYER_PRIVATE_KEY !== "" ? { accounts: [DEPLOYER_PRIVATE_KEY] } : {}),
-  };
+// Public networks come from deploy/config.ts. A missing RPC URL yields a placeholder that the deploy's check reports
+// by its variable's name before anything connects.
+function publicNetworks(): Record<string, NetworkUserConfig> {
+  const networks: Record<string, NetworkUserConfig> = {};
+  for (const [name, spec] of Object.entries(NETWORKS)) {
+    if (spec.kind !== "public" || spec.rpcUrlEnv === undefined) continue;
+    const url = process.env[spec.rpcUrlEnv]?.trim() ?? "";
+    networks[name] = {
+      url: isRpcUrl(url) ? url : `http://${spec.rpcUrlEnv.toLowerCase().replace(/_/g, "-")}-unset.invalid`,
+      chainId: spec.chainId,
+      ...(isPrivateKey(DEPLOYER_PRIVATE_KEY) ? { accounts: [DEPLOYER_PRIVATE_KEY] } : {}),
+    };
+  }
+  return networks;
 }
 
 const config: HardhatUserConfig = {
@@ -68,9 +76,7 @@ const config: HardhatUserConfig = {
     localhost: {
       url: "http://127.0.0.1:8545",
     },
-    sepolia: testnet("SEPOLIA_RPC_URL", 11155111),
-    holesky: testnet("HOLESKY_RPC_URL", 17000),
-    hoodi: testnet("HOODI_RPC_URL", 560048),
+    ...publicNetworks(),
   },
   typechain: {
     outDir: "typechain-types",

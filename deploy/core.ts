@@ -1,46 +1,51 @@
 /**
- * Deploys the core protocol (vault, operator registry, slashing manager, reward distributor) behind UUPS proxies to
- * the network hardhat runs on, hands every admin role to a new ProtocolTimelock, and writes the deployment record to
- * deployments/<network>.json.
+ * Deploys the protocol's core to the network hardhat runs on, from deploy/config.ts and the environment, and keeps
+ * the record in deployments/<network>.json. Re-running changes nothing that exists and finishes what a failed run
+ * left.
  *
- *   npx hardhat run deploy/core.ts --network localhost
- *   TIMELOCK_DELAY=172800 npx hardhat run deploy/core.ts --network sepolia
+ *   npm run deploy:local                                   # against `npm run node`
+ *   npm run deploy -- --network hoodi                      # HOODI_RPC_URL, DEPLOYER_PRIVATE_KEY
  *
- * Environment: TIMELOCK_DELAY (seconds, default 2 days), ADMIN (timelock proposer/executor, default the deployer),
- * PAUSER (keeps PAUSER_ROLE for fast emergency response, default the timelock).
+ * Environment (checked before any transaction; every bad variable is named):
+ *   DEPLOYER_PRIVATE_KEY, <NETWORK>_RPC_URL   public networks only
+ *   TIMELOCK_DELAY   seconds; default 2 days on public networks (at least 1 day), 0 locally
+ *   ADMIN            the timelock's proposer and executor (default: the deployer)
+ *   PAUSER           keeps PAUSER_ROLE on every contract (default: the timelock)
  */
-import fs from "fs";
-import path from "path";
 import { ethers, network } from "hardhat";
 
-import { deployCore } from "../sdk/deploy";
+import { ConfigError } from "../sdk/env";
+import { deploymentFile, readDeployment } from "../sdk/deployments";
+import { resolveDeployPlan } from "./config";
+import { deployProtocol } from "./protocol";
 
 async function main(): Promise<void> {
+  const plan = resolveDeployPlan(network.name, process.env);
+  if (plan.kind === "ephemeral") {
+    throw new ConfigError("Nothing deployed", [
+      "no --network given: Hardhat's in-process chain vanishes when this command ends, and so would the deployment. " +
+        "Start a node with `npm run node` and run `npm run deploy:local`, or pass `-- --network <name>`",
+    ]);
+  }
   const [deployer] = await ethers.getSigners();
-  const delay = BigInt(process.env.TIMELOCK_DELAY ?? String(2 * 24 * 3600));
-  const admin = process.env.ADMIN !== undefined && process.env.ADMIN !== "" ? process.env.ADMIN : undefined;
-  const pauser =
-    process.env.PAUSER !== undefined && process.env.PAUSER !== "" ? process.env.PAUSER : undefined;
-
-  const { addresses } = await deployCore(deployer, { admin, pauser, timelockDelay: delay });
-  const chainId = (await ethers.provider.getNetwork()).chainId;
-  const record = {
-    network: network.name,
-    chainId: chainId.toString(),
-    deployer: await deployer.getAddress(),
-    timelockDelay: delay.toString(),
-    deployedAt: new Date().toISOString(),
-    blockNumber: await ethers.provider.getBlockNumber(),
-    ...addresses,
-  };
-  const file = path.join("deployments", `${network.name}.json`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(record, null, 2) + "\n");
-  console.log(`Deployed to ${network.name} (chain ${chainId}); record written to ${file}`);
-  console.log(JSON.stringify(record, null, 2));
+  if (deployer === undefined) throw new Error(`no account for ${network.name}: set DEPLOYER_PRIVATE_KEY`);
+  let record = readDeployment(network.name);
+  if (record !== undefined && plan.kind === "local") {
+    // A local node forgets its chain when it restarts: a record whose contracts have no code is of a chain gone.
+    const first = Object.values(record.contracts)[0];
+    if (first !== undefined && (await ethers.provider.getCode(first.address)) === "0x") {
+      console.log(`${deploymentFile(network.name)} is of a chain this node no longer has: starting over`);
+      record = undefined;
+    }
+  }
+  const result = await deployProtocol(deployer, plan, { ...(record ? { record } : {}), log: console.log });
+  console.log(
+    `Done: ${result.transactions} transaction${result.transactions === 1 ? "" : "s"} sent; record in ` +
+      deploymentFile(network.name),
+  );
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof ConfigError ? error.message : error);
   process.exitCode = 1;
 });

@@ -156,17 +156,30 @@ export async function deployCore(
   };
 }
 
-interface RoleAdministered {
+export interface RoleAdministered {
   DEFAULT_ADMIN_ROLE(): Promise<string>;
   PAUSER_ROLE(): Promise<string>;
   hasRole(role: string, account: string): Promise<boolean>;
-  grantRole(role: string, account: string): Promise<{ wait(): Promise<unknown> }>;
-  renounceRole(role: string, account: string): Promise<{ wait(): Promise<unknown> }>;
+  grantRole(
+    role: string,
+    account: string,
+  ): Promise<{ hash: string; wait(): Promise<{ blockNumber: number } | null> }>;
+  renounceRole(
+    role: string,
+    account: string,
+  ): Promise<{ hash: string; wait(): Promise<{ blockNumber: number } | null> }>;
+}
+
+/** A transaction `handOver` sent, for the caller's record. */
+export interface SentTransaction {
+  txHash: string;
+  block: number;
 }
 
 /**
  * Grants the admin roles (DEFAULT_ADMIN_ROLE and `extraRoles`) to `admin` and PAUSER_ROLE to `pauser`, then
- * renounces every one of them that `deployer` does not keep by being that account.
+ * renounces every one of them that `deployer` does not keep by being that account. Reads each role first, so that a
+ * second run sends nothing; returns the number of transactions sent and reports each to `onSent`.
  */
 export async function handOver(
   contract: RoleAdministered,
@@ -174,18 +187,31 @@ export async function handOver(
   admin: string,
   pauser: string,
   extraRoles: string[] = [],
-): Promise<void> {
+  onSent?: (tx: SentTransaction) => void,
+): Promise<number> {
   const adminRole = await contract.DEFAULT_ADMIN_ROLE();
   const grants: Array<[string, string]> = [
     [await contract.PAUSER_ROLE(), pauser],
     ...extraRoles.map((role): [string, string] => [role, admin]),
     [adminRole, admin],
   ];
+  let sent = 0;
+  const send = async (tx: {
+    hash: string;
+    wait(): Promise<{ blockNumber: number } | null>;
+  }): Promise<void> => {
+    const receipt = await tx.wait();
+    sent += 1;
+    onSent?.({ txHash: tx.hash, block: receipt?.blockNumber ?? 0 });
+  };
   for (const [role, account] of grants) {
-    if (!(await contract.hasRole(role, account))) await (await contract.grantRole(role, account)).wait();
+    if (!(await contract.hasRole(role, account))) await send(await contract.grantRole(role, account));
   }
   // The admin role goes last: renouncing it first would forbid the other renunciations' grants.
   for (const [role, account] of grants) {
-    if (account !== deployer) await (await contract.renounceRole(role, deployer)).wait();
+    if (account !== deployer && (await contract.hasRole(role, deployer))) {
+      await send(await contract.renounceRole(role, deployer));
+    }
   }
+  return sent;
 }

@@ -5,6 +5,8 @@
  * `typechain-types/`.
  */
 export * from "./deploy";
+export * from "./deployments";
+export * from "./env";
 export * from "./gas";
 export * from "./views";
 export * from "./oracle";

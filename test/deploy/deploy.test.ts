@@ -1,0 +1,198 @@
+import fs from "fs";
+import os from "os";
+import path from "path";
+
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+
+import { resolveDeployPlan } from "../../deploy/config";
+import { deployProtocol } from "../../deploy/protocol";
+import { readDeployment, recordedAddress, type DeploymentRecord } from "../../sdk/deployments";
+import {
+  OperatorRegistry__factory,
+  ProtocolTimelock__factory,
+  RestakingVault__factory,
+  RewardDistributor__factory,
+  SlashingManager__factory,
+} from "../../typechain-types";
+import { ROLES } from "../helpers/fixtures";
+
+const CONTRACTS = [
+  "RestakingVaultImpl",
+  "vault",
+  "OperatorRegistryImpl",
+  "registry",
+  "SlashingManagerImpl",
+  "slashingManager",
+  "RewardDistributorImpl",
+  "rewardDistributor",
+  "timelock",
+  "mock:wstETH",
+  "mock:rETH",
+  "mock:cbETH",
+  "mock:RWD",
+];
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "deploy-test-"));
+}
+
+class Interrupted extends Error {}
+
+async function chainFixture() {
+  const [deployer, pauser, stranger] = await ethers.getSigners();
+  return { deployer: deployer!, pauser: pauser!, stranger: stranger! };
+}
+
+/** Checks a finished deployment on chain: wiring, listings, and every admin role with the timelock alone. */
+async function expectDeployed(record: DeploymentRecord, deployer: string, pauser: string): Promise<void> {
+  const [signer] = await ethers.getSigners();
+  const vault = RestakingVault__factory.connect(recordedAddress(record, "vault"), signer);
+  const timelock = recordedAddress(record, "timelock");
+  const modules = await vault.modules();
+  expect([modules.registry, modules.slashingManager, modules.rewardsHook]).to.deep.equal([
+    recordedAddress(record, "registry"),
+    recordedAddress(record, "slashingManager"),
+    recordedAddress(record, "rewardDistributor"),
+  ]);
+  expect(await vault.assets()).to.deep.equal([
+    recordedAddress(record, "mock:wstETH"),
+    recordedAddress(record, "mock:rETH"),
+    recordedAddress(record, "mock:cbETH"),
+  ]);
+  expect((await vault.assetConfig(recordedAddress(record, "mock:rETH"))).cap).to.equal(
+    1_000_000n * 10n ** 18n,
+  );
+  const rewards = RewardDistributor__factory.connect(recordedAddress(record, "rewardDistributor"), signer);
+  expect(await rewards.rewardTokens()).to.deep.equal([
+    recordedAddress(record, "mock:wstETH"),
+    recordedAddress(record, "mock:RWD"),
+  ]);
+  const contracts = [
+    vault,
+    OperatorRegistry__factory.connect(recordedAddress(record, "registry"), signer),
+    SlashingManager__factory.connect(recordedAddress(record, "slashingManager"), signer),
+    rewards,
+  ];
+  for (const c of contracts) {
+    expect(await c.hasRole(ROLES.DEFAULT_ADMIN, timelock)).to.equal(true);
+    expect(await c.hasRole(ROLES.DEFAULT_ADMIN, deployer)).to.equal(false);
+    expect(await c.hasRole(ROLES.PAUSER, pauser)).to.equal(true);
+    expect(await c.hasRole(ROLES.PAUSER, deployer)).to.equal(pauser === deployer);
+  }
+  expect(await vault.hasRole(ROLES.ASSET_ADMIN, timelock)).to.equal(true);
+  expect(await vault.hasRole(ROLES.ASSET_ADMIN, deployer)).to.equal(false);
+  const tl = ProtocolTimelock__factory.connect(timelock, signer);
+  expect(await tl.getMinDelay()).to.equal(0n);
+  expect(await tl.hasRole(await tl.PROPOSER_ROLE(), deployer)).to.equal(true);
+  for (const name of CONTRACTS) {
+    const entry = record.contracts[name]!;
+    expect(await ethers.provider.getCode(entry.address), name).to.not.equal("0x");
+    const receipt = await ethers.provider.getTransactionReceipt(entry.txHash);
+    expect(receipt?.contractAddress, name).to.equal(entry.address);
+    expect(receipt?.blockNumber, name).to.equal(entry.block);
+  }
+  expect(record.contracts.vault!.implementation).to.equal(record.contracts.RestakingVaultImpl!.address);
+  expect(record.complete).to.equal(true);
+}
+
+describe("deploy/protocol.ts: the deploy, its record, re-runs and interrupted runs", function () {
+  it("deploys, wires, lists, hands every admin role to the timelock, and records each step", async function () {
+    const { deployer, pauser } = await loadFixture(chainFixture);
+    const dir = tempDir();
+    const plan = resolveDeployPlan("localhost", { PAUSER: pauser.address });
+    const before = await ethers.provider.getTransactionCount(deployer.address);
+    const { record, transactions } = await deployProtocol(
+      deployer,
+      { ...plan, network: "local-test" },
+      { dir },
+    );
+    expect(Object.keys(record.contracts)).to.have.members(CONTRACTS);
+    await expectDeployed(record, deployer.address, pauser.address);
+    expect(readDeployment("local-test", dir)).to.deep.equal(record);
+    expect(transactions).to.be.greaterThan(0);
+    expect(transactions).to.equal((await ethers.provider.getTransactionCount(deployer.address)) - before);
+  });
+
+  it("a second run sends nothing and leaves the record's contracts and steps as they were", async function () {
+    const { deployer } = await loadFixture(chainFixture);
+    const dir = tempDir();
+    const plan = { ...resolveDeployPlan("localhost", {}), network: "local-test" };
+    const first = await deployProtocol(deployer, plan, { dir });
+    const nonce = await ethers.provider.getTransactionCount(deployer.address);
+    const again = await deployProtocol(deployer, plan, { dir, record: readDeployment("local-test", dir)! });
+    expect(again.transactions).to.equal(0);
+    expect(await ethers.provider.getTransactionCount(deployer.address)).to.equal(nonce);
+    expect(again.record.contracts).to.deep.equal(first.record.contracts);
+    expect(again.record.steps).to.deep.equal(first.record.steps);
+  });
+
+  for (const stopAt of [
+    "contract:registry",
+    "step:vault.setSlashingManager",
+    "contract:mock:rETH",
+    "handOver:registry",
+  ]) {
+    it(`a run interrupted after ${stopAt} is finished by the next run, to the same end state`, async function () {
+      const { deployer } = await loadFixture(chainFixture);
+      const dir = tempDir();
+      const plan = { ...resolveDeployPlan("localhost", {}), network: "local-test" };
+      const before = await ethers.provider.getTransactionCount(deployer.address);
+      const stop = (step: string): void => {
+        if (step === stopAt) throw new Interrupted(step);
+      };
+      await expect(deployProtocol(deployer, plan, { dir, afterStep: stop })).to.be.rejectedWith(Interrupted);
+      const partial = readDeployment("local-test", dir)!;
+      expect(partial.complete).to.equal(false);
+      const deployedBefore = Object.keys(partial.contracts);
+      const finished = await deployProtocol(deployer, plan, { dir, record: partial });
+      for (const name of deployedBefore) {
+        expect(finished.record.contracts[name]).to.deep.equal(partial.contracts[name]);
+      }
+      await expectDeployed(finished.record, deployer.address, finished.record.contracts.timelock!.address);
+      const total = await ethers.provider.getTransactionCount(deployer.address);
+      const clean = await loadFixture(chainFixture).then(async ({ deployer: d }) => {
+        const r = await deployProtocol(d, plan, { dir: tempDir() });
+        return r.transactions;
+      });
+      expect(total - before).to.equal(clean);
+    });
+  }
+
+  it("refuses another chain's record, another deployer's record, and a chain that is not the plan's", async function () {
+    const { deployer, stranger } = await loadFixture(chainFixture);
+    const dir = tempDir();
+    const plan = { ...resolveDeployPlan("localhost", {}), network: "local-test" };
+    const stop = (): void => {
+      throw new Interrupted("first step");
+    };
+    await expect(deployProtocol(deployer, plan, { dir, afterStep: stop })).to.be.rejectedWith(Interrupted);
+    const record = readDeployment("local-test", dir)!;
+    const nonce = await ethers.provider.getTransactionCount(stranger.address);
+    await expect(deployProtocol(stranger, plan, { dir, record })).to.be.rejectedWith(
+      `the local-test record was started by ${deployer.address}`,
+    );
+    await expect(
+      deployProtocol(deployer, plan, { dir, record: { ...record, chainId: "1" } }),
+    ).to.be.rejectedWith("the local-test record is of chain 1, not 31337");
+    await expect(deployProtocol(deployer, { ...plan, chainId: 560048 }, { dir })).to.be.rejectedWith(
+      "serves chain 31337, not 560048",
+    );
+    expect(await ethers.provider.getTransactionCount(stranger.address)).to.equal(nonce);
+  });
+
+  it("an asset added to the config after the hand-over is refused with a sentence, not a revert", async function () {
+    const { deployer } = await loadFixture(chainFixture);
+    const dir = tempDir();
+    const plan = { ...resolveDeployPlan("localhost", {}), network: "local-test" };
+    await deployProtocol(deployer, plan, { dir });
+    const grown = {
+      ...plan,
+      assets: [...plan.assets, { symbol: "osETH", address: "mock", decimals: 18, cap: 5n * 10n ** 18n }],
+    };
+    await expect(
+      deployProtocol(deployer, grown, { dir, record: readDeployment("local-test", dir)! }),
+    ).to.be.rejectedWith(/cannot list osETH in the vault: the deployer .* no longer holds the role/);
+  });
+});
