@@ -1,1 +1,2 @@
-export {};
+/** The command line: Hardhat tasks for admins and users, loaded by hardhat.config.ts. */
+import "./timelock";

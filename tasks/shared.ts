@@ -1,0 +1,119 @@
+/**
+ * What every task shares: the deployment record of the network it runs on, contracts by their record name, amounts
+ * with units, and errors turned into sentences. Console formatting lives here, next to the command line; the
+ * library (sdk/) stays free of it. sdk modules that load the typechain bindings are imported lazily, inside the
+ * actions, so that `hardhat.config.ts` (which loads the tasks) never depends on generated code.
+ */
+import { HardhatPluginError } from "hardhat/plugins";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { Contract, Interface, isAddress, parseUnits, type Signer } from "ethers";
+
+import { readDeployment, type DeploymentRecord } from "../sdk/deployments";
+import fs from "fs";
+
+export const PLUGIN = "restaking";
+
+/** A task failure the user can act on: printed as one sentence, without a stack. */
+export function fail(message: string): never {
+  throw new HardhatPluginError(PLUGIN, message);
+}
+
+/** The record of the network the task runs on (or of `file`), or a sentence saying how to make one. */
+export function loadRecord(hre: HardhatRuntimeEnvironment, file?: string): DeploymentRecord {
+  if (file !== undefined && file !== "") {
+    if (!fs.existsSync(file)) fail(`no deployment record at ${file}`);
+    const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as DeploymentRecord;
+    if (parsed.format !== 1) fail(`${file} is not a deployment record of format 1`);
+    return parsed;
+  }
+  const record = readDeployment(hre.network.name);
+  if (record === undefined) {
+    fail(
+      `no deployment record for ${hre.network.name} (deployments/${hre.network.name}.json): ` +
+        `deploy first with \`npm run deploy -- --network ${hre.network.name}\``,
+    );
+  }
+  return record;
+}
+
+/**
+ * The address a task argument names: an address, a record entry ("vault", "timelock"), or a token symbol the record
+ * holds as a mock ("wstETH" for "mock:wstETH").
+ */
+export function resolveAddress(record: DeploymentRecord, nameOrAddress: string): string {
+  if (isAddress(nameOrAddress)) return nameOrAddress;
+  const entry = record.contracts[nameOrAddress] ?? record.contracts[`mock:${nameOrAddress}`];
+  if (entry === undefined) {
+    fail(
+      `"${nameOrAddress}" is neither an address nor a contract of the ${record.network} deployment ` +
+        `(it has: ${Object.keys(record.contracts).join(", ")})`,
+    );
+  }
+  return entry.address;
+}
+
+/** The record's name of `address`, or the address itself. */
+export function nameOf(record: DeploymentRecord, address: string): string {
+  const found = Object.entries(record.contracts).find(
+    ([, c]) => c.address.toLowerCase() === address.toLowerCase(),
+  );
+  return found === undefined ? address : found[0];
+}
+
+/** The ABI interface of the record entry at `address`, if the record has it. */
+export async function interfaceAt(
+  hre: HardhatRuntimeEnvironment,
+  record: DeploymentRecord,
+  address: string,
+): Promise<Interface | undefined> {
+  const entry = Object.values(record.contracts).find(
+    (c) => c.address.toLowerCase() === address.toLowerCase(),
+  );
+  if (entry === undefined) return undefined;
+  return new Interface((await hre.artifacts.readArtifact(entry.artifact)).abi);
+}
+
+/** The record's contract `name` bound to `signer`, with the ABI of its artifact. */
+export async function contractOf(
+  hre: HardhatRuntimeEnvironment,
+  record: DeploymentRecord,
+  name: string,
+  signer: Signer,
+): Promise<Contract> {
+  const address = resolveAddress(record, name);
+  const iface = await interfaceAt(hre, record, address);
+  if (iface === undefined) fail(`the ${record.network} record has no ABI for ${name}`);
+  return new Contract(address, iface, signer);
+}
+
+const UNIT_DECIMALS: Readonly<Record<string, number>> = { wei: 0, gwei: 9, ether: 18, eth: 18 };
+
+/**
+ * Parses an amount with its unit: "10 ether", "2.5 wstETH" (a token's symbol: `decimals` decimals), "1000 gwei",
+ * "12 wei"; a bare number is taken in `bareDecimals` decimals (0 when a bare number is a raw integer).
+ */
+export function parseAmountText(
+  text: string,
+  decimals: number,
+  bareDecimals: number,
+  symbol?: string,
+): bigint {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z][A-Za-z0-9]*)?\s*$/.exec(text);
+  if (match === null) fail(`"${text}" is not an amount (e.g. "10", "2.5 ether", "1000 gwei")`);
+  const [, number, unit] = match;
+  let places = bareDecimals;
+  if (unit !== undefined) {
+    const lower = unit.toLowerCase();
+    if (lower in UNIT_DECIMALS) places = UNIT_DECIMALS[lower]!;
+    else if (symbol !== undefined && unit === symbol) places = decimals;
+    else
+      fail(
+        `"${text}": unknown unit ${unit} (use wei, gwei, ether${symbol !== undefined ? ` or ${symbol}` : ""})`,
+      );
+  }
+  try {
+    return parseUnits(number!, places);
+  } catch {
+    fail(`"${text}" has more than ${places} decimals`);
+  }
+}
