@@ -1,2 +1,3 @@
 /** The command line: Hardhat tasks for admins and users, loaded by hardhat.config.ts. */
 import "./timelock";
+import "./staking";

@@ -4,12 +4,13 @@
  * library (sdk/) stays free of it. sdk modules that load the typechain bindings are imported lazily, inside the
  * actions, so that `hardhat.config.ts` (which loads the tasks) never depends on generated code.
  */
+import fs from "fs";
+
 import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { Contract, Interface, isAddress, parseUnits, type Signer } from "ethers";
+import { Contract, Interface, formatUnits, isAddress, parseUnits, type Signer } from "ethers";
 
 import { readDeployment, type DeploymentRecord } from "../sdk/deployments";
-import fs from "fs";
 
 export const PLUGIN = "restaking";
 
@@ -115,5 +116,80 @@ export function parseAmountText(
     return parseUnits(number!, places);
   } catch {
     fail(`"${text}" has more than ${places} decimals`);
+  }
+}
+
+/** The signer a task acts as: `--account` as an index of the network's accounts (default 0) or one of their addresses. */
+export async function signerOf(hre: HardhatRuntimeEnvironment, account: string): Promise<Signer> {
+  const signers = await hre.ethers.getSigners();
+  if (signers.length === 0) fail(`no account for ${hre.network.name}: set DEPLOYER_PRIVATE_KEY`);
+  if (/^\d+$/.test(account)) {
+    const signer = signers[Number(account)];
+    if (signer === undefined)
+      fail(`--account ${account}: the network has ${signers.length} accounts (0 to ${signers.length - 1})`);
+    return signer;
+  }
+  const signer = signers.find((s) => s.address.toLowerCase() === account.toLowerCase());
+  if (signer === undefined) fail(`--account ${account} is not an account this network can sign for`);
+  return signer;
+}
+
+/** A token's symbol and decimals. */
+export interface TokenInfo {
+  address: string;
+  symbol: string;
+  decimals: number;
+}
+
+const ERC20_VIEWS = new Interface([
+  "function symbol() view returns (string)",
+  "function decimals() view returns (uint8)",
+  "function balanceOf(address) view returns (uint256)",
+  "function allowance(address,address) view returns (uint256)",
+]);
+
+export async function tokenInfo(hre: HardhatRuntimeEnvironment, address: string): Promise<TokenInfo> {
+  const token = new Contract(address, ERC20_VIEWS, hre.ethers.provider);
+  return {
+    address,
+    symbol: String(await token.symbol!()),
+    decimals: Number(await token.decimals!()),
+  };
+}
+
+/** An ERC-20's balance and allowance views. */
+export function erc20(hre: HardhatRuntimeEnvironment, address: string): Contract {
+  return new Contract(address, ERC20_VIEWS, hre.ethers.provider);
+}
+
+/** `amount` in the token's units and in base units: "2.5 wstETH (2500000000000000000 base units)". */
+export function showAmount(amount: bigint, token: TokenInfo): string {
+  return `${formatUnits(amount, token.decimals)} ${token.symbol} (${amount} base units)`;
+}
+
+/** Parses a token amount: "10" and "10 wstETH" are whole tokens; "10 ether", "1000 gwei", "5 wei" as said. */
+export function parseTokenAmount(text: string, token: TokenInfo): bigint {
+  const amount = parseAmountText(text, token.decimals, token.decimals, token.symbol);
+  if (amount === 0n) fail(`the amount "${text}" is zero`);
+  return amount;
+}
+
+/** Sends a transaction and prints its block and gas; a revert becomes the protocol's error as a sentence. */
+export async function send(
+  label: string,
+  transaction: () => Promise<{
+    hash: string;
+    wait(): Promise<{ blockNumber: number; gasUsed: bigint } | null>;
+  }>,
+): Promise<{ hash: string; blockNumber: number }> {
+  try {
+    const tx = await transaction();
+    process.stdout.write(`${label}: sent ${tx.hash}, waiting... `);
+    const receipt = await tx.wait();
+    console.log(`mined in block ${receipt?.blockNumber ?? "?"}, gas ${receipt?.gasUsed ?? "?"}`);
+    return { hash: tx.hash, blockNumber: receipt?.blockNumber ?? 0 };
+  } catch (error) {
+    const { explainError } = await import("../sdk/errors");
+    fail(`${label} reverted: ${explainError(error)}`);
   }
 }
