@@ -1,3 +1,4 @@
 /** The command line: Hardhat tasks for admins and users, loaded by hardhat.config.ts. */
 import "./timelock";
 import "./staking";
+import "./avs";

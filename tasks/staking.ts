@@ -15,75 +15,20 @@
  * prints amounts in token units and base units.
  */
 import { task } from "hardhat/config";
-import type { ConfigurableTaskDefinition, HardhatRuntimeEnvironment } from "hardhat/types";
-import { ZeroAddress, ZeroHash, type Signer } from "ethers";
+import { ZeroAddress, ZeroHash } from "ethers";
 
-import type { OperatorRegistry, RestakingVault, RewardDistributor } from "../typechain-types";
-import type { DeploymentRecord } from "../sdk/deployments";
+import { common, core, listedAsset, registeredOperator } from "./context";
 import {
   erc20,
   fail,
-  loadRecord,
   nameOf,
   parseAmountText,
   parseTokenAmount,
   resolveAddress,
   send,
   showAmount,
-  signerOf,
   tokenInfo,
-  type TokenInfo,
 } from "./shared";
-
-interface Core {
-  record: DeploymentRecord;
-  signer: Signer;
-  me: string;
-  vault: RestakingVault;
-  registry: OperatorRegistry;
-  rewards: RewardDistributor;
-}
-
-async function core(
-  hre: HardhatRuntimeEnvironment,
-  args: { account: string; record: string },
-): Promise<Core> {
-  const record = loadRecord(hre, args.record);
-  const signer = await signerOf(hre, args.account);
-  const { RestakingVault__factory, OperatorRegistry__factory, RewardDistributor__factory } = await import(
-    "../typechain-types"
-  );
-  return {
-    record,
-    signer,
-    me: await signer.getAddress(),
-    vault: RestakingVault__factory.connect(resolveAddress(record, "vault"), signer),
-    registry: OperatorRegistry__factory.connect(resolveAddress(record, "registry"), signer),
-    rewards: RewardDistributor__factory.connect(resolveAddress(record, "rewardDistributor"), signer),
-  };
-}
-
-/** A listed asset named by symbol, record name or address; an unknown one is refused with the listed ones. */
-async function listedAsset(hre: HardhatRuntimeEnvironment, c: Core, text: string): Promise<TokenInfo> {
-  const listed = await c.vault.assets();
-  const infos = await Promise.all(listed.map((a) => tokenInfo(hre, a)));
-  const bySymbol = infos.find((t) => t.symbol === text);
-  if (bySymbol !== undefined) return bySymbol;
-  const address = /^0x/.test(text) ? text : undefined;
-  const found = infos.find((t) => t.address.toLowerCase() === (address ?? "").toLowerCase());
-  if (found === undefined) {
-    fail(
-      `unknown asset "${text}": the vault lists ${infos.map((t) => `${t.symbol} (${t.address})`).join(", ")}`,
-    );
-  }
-  return found;
-}
-
-async function registeredOperator(c: Core, text: string): Promise<string> {
-  const operator = resolveAddress(c.record, text);
-  if (!(await c.registry.isOperator(operator))) fail(`${operator} is not a registered operator`);
-  return operator;
-}
 
 /** "10%", "10 %" or "1000 bps" as basis points. */
 function parseBps(text: string): bigint {
@@ -100,16 +45,6 @@ function withdrawalIdArg(text: string): bigint {
   } catch {
     fail(`"${text}" is not a withdrawal id (a number or 0x hex, as status prints it)`);
   }
-}
-
-function common(t: ConfigurableTaskDefinition): ConfigurableTaskDefinition {
-  return t
-    .addOptionalParam(
-      "account",
-      "The account to act as: an index of the network's accounts or an address",
-      "0",
-    )
-    .addOptionalParam("record", "A deployment record file (default: deployments/<network>.json)", "");
 }
 
 common(task("status", "One account's positions, delegation, queued withdrawals and rewards"))
