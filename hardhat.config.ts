@@ -3,6 +3,9 @@ import { HardhatUserConfig, subtask } from "hardhat/config";
 import type { NetworkUserConfig } from "hardhat/types";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
+// Storage-layout validation of upgrades (sdk/upgrades.ts). It adds `storageLayout` to the compiler output selection
+// (bytecode unchanged) and compiles a namespaced copy of the sources with the same solc build as below.
+import "@openzeppelin/hardhat-upgrades";
 import "dotenv/config";
 
 import "./tasks";

@@ -497,6 +497,42 @@ declare module "hardhat/types/runtime" {
       name: "SharesMathHarness",
       signerOrOptions?: ethers.Signer | FactoryOptions
     ): Promise<Contracts.SharesMathHarness__factory>;
+    getContractFactory(
+      name: "LinksDelegatingLibrary",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LinksDelegatingLibrary__factory>;
+    getContractFactory(
+      name: "LiquidRestakingTokenV2Appended",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LiquidRestakingTokenV2Appended__factory>;
+    getContractFactory(
+      name: "LiquidRestakingTokenV2Inserted",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LiquidRestakingTokenV2Inserted__factory>;
+    getContractFactory(
+      name: "LRTManagerV2Appended",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTManagerV2Appended__factory>;
+    getContractFactory(
+      name: "LRTManagerV2Inserted",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.LRTManagerV2Inserted__factory>;
+    getContractFactory(
+      name: "OperatorRegistryV2Appended",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.OperatorRegistryV2Appended__factory>;
+    getContractFactory(
+      name: "OperatorRegistryV2Inserted",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.OperatorRegistryV2Inserted__factory>;
+    getContractFactory(
+      name: "OperatorRegistryV2Renamed",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.OperatorRegistryV2Renamed__factory>;
+    getContractFactory(
+      name: "OperatorRegistryV2TypeChanged",
+      signerOrOptions?: ethers.Signer | FactoryOptions
+    ): Promise<Contracts.OperatorRegistryV2TypeChanged__factory>;
 
     getContractAt(
       name: "AccessControlUpgradeable",
@@ -1103,6 +1139,51 @@ declare module "hardhat/types/runtime" {
       address: string | ethers.Addressable,
       signer?: ethers.Signer
     ): Promise<Contracts.SharesMathHarness>;
+    getContractAt(
+      name: "LinksDelegatingLibrary",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LinksDelegatingLibrary>;
+    getContractAt(
+      name: "LiquidRestakingTokenV2Appended",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LiquidRestakingTokenV2Appended>;
+    getContractAt(
+      name: "LiquidRestakingTokenV2Inserted",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LiquidRestakingTokenV2Inserted>;
+    getContractAt(
+      name: "LRTManagerV2Appended",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTManagerV2Appended>;
+    getContractAt(
+      name: "LRTManagerV2Inserted",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.LRTManagerV2Inserted>;
+    getContractAt(
+      name: "OperatorRegistryV2Appended",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.OperatorRegistryV2Appended>;
+    getContractAt(
+      name: "OperatorRegistryV2Inserted",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.OperatorRegistryV2Inserted>;
+    getContractAt(
+      name: "OperatorRegistryV2Renamed",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.OperatorRegistryV2Renamed>;
+    getContractAt(
+      name: "OperatorRegistryV2TypeChanged",
+      address: string | ethers.Addressable,
+      signer?: ethers.Signer
+    ): Promise<Contracts.OperatorRegistryV2TypeChanged>;
 
     deployContract(
       name: "AccessControlUpgradeable",
@@ -1588,6 +1669,42 @@ declare module "hardhat/types/runtime" {
       name: "SharesMathHarness",
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.SharesMathHarness>;
+    deployContract(
+      name: "LinksDelegatingLibrary",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LinksDelegatingLibrary>;
+    deployContract(
+      name: "LiquidRestakingTokenV2Appended",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LiquidRestakingTokenV2Appended>;
+    deployContract(
+      name: "LiquidRestakingTokenV2Inserted",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LiquidRestakingTokenV2Inserted>;
+    deployContract(
+      name: "LRTManagerV2Appended",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTManagerV2Appended>;
+    deployContract(
+      name: "LRTManagerV2Inserted",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTManagerV2Inserted>;
+    deployContract(
+      name: "OperatorRegistryV2Appended",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.OperatorRegistryV2Appended>;
+    deployContract(
+      name: "OperatorRegistryV2Inserted",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.OperatorRegistryV2Inserted>;
+    deployContract(
+      name: "OperatorRegistryV2Renamed",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.OperatorRegistryV2Renamed>;
+    deployContract(
+      name: "OperatorRegistryV2TypeChanged",
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.OperatorRegistryV2TypeChanged>;
 
     deployContract(
       name: "AccessControlUpgradeable",
@@ -2194,6 +2311,51 @@ declare module "hardhat/types/runtime" {
       args: any[],
       signerOrOptions?: ethers.Signer | DeployContractOptions
     ): Promise<Contracts.SharesMathHarness>;
+    deployContract(
+      name: "LinksDelegatingLibrary",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LinksDelegatingLibrary>;
+    deployContract(
+      name: "LiquidRestakingTokenV2Appended",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LiquidRestakingTokenV2Appended>;
+    deployContract(
+      name: "LiquidRestakingTokenV2Inserted",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LiquidRestakingTokenV2Inserted>;
+    deployContract(
+      name: "LRTManagerV2Appended",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTManagerV2Appended>;
+    deployContract(
+      name: "LRTManagerV2Inserted",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.LRTManagerV2Inserted>;
+    deployContract(
+      name: "OperatorRegistryV2Appended",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.OperatorRegistryV2Appended>;
+    deployContract(
+      name: "OperatorRegistryV2Inserted",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.OperatorRegistryV2Inserted>;
+    deployContract(
+      name: "OperatorRegistryV2Renamed",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.OperatorRegistryV2Renamed>;
+    deployContract(
+      name: "OperatorRegistryV2TypeChanged",
+      args: any[],
+      signerOrOptions?: ethers.Signer | DeployContractOptions
+    ): Promise<Contracts.OperatorRegistryV2TypeChanged>;
 
     // default types
     getContractFactory(

@@ -22,8 +22,18 @@ import {LRTValuation} from "./LRTValuation.sol";
 /// @title LRTManager
 /// @notice See {ILRTManager}. An ordinary staker of the vault through its nodes: no privilege in the core. Every
 /// balance it counts is tracked in storage, so a donation to any contract moves nothing (docs/lrt.md, "Rate").
+/// @custom:oz-upgrades-unsafe-allow external-library-linking
 contract LRTManager is ProtocolUpgradeable, ILRTManager {
     using SafeERC20 for IERC20;
+
+    /// @dev The manager's state, LRTStorage.Layout, as OpenZeppelin's upgrade validation sees it: the validator only
+    /// reads ERC-7201 namespaces declared in the contract or its bases, not in a library, so the namespace is declared
+    /// here around the library's struct (same slot, same layout: one member at offset 0). Never read: the code uses
+    /// LRTStorage.layout() (docs/design-decisions.md, "Upgrades are validated by OpenZeppelin's plugin").
+    /// @custom:storage-location erc7201:restaking.storage.LRTManager
+    struct ManagerStorage {
+        LRTStorage.Layout layout;
+    }
 
     bytes32 public constant MANAGER_ROLE = keccak256("MANAGER_ROLE");
 

@@ -14,7 +14,9 @@ library LRTStorage {
     /// @dev A node index meaning "no node": the deposit stays idle.
     uint8 internal constant IDLE = type(uint8).max;
 
-    /// @custom:storage-location erc7201:restaking.storage.LRTManager
+    /// @dev The ERC-7201 namespace erc7201:restaking.storage.LRTManager (at MANAGER_STORAGE_LOCATION). Declared to
+    /// OpenZeppelin's upgrade validation by LRTManager.ManagerStorage, which wraps this struct: a namespace in a
+    /// library is not validated.
     struct Layout {
         ILiquidRestakingToken token;
         uint8 pausedGroups;
