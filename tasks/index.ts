@@ -2,3 +2,4 @@
 import "./timelock";
 import "./staking";
 import "./avs";
+import "./upgrade";

@@ -193,3 +193,13 @@ export async function send(
     fail(`${label} reverted: ${explainError(error)}`);
   }
 }
+
+/** Writes `record` back where `loadRecord` read it (`file`, or deployments/<network>.json). */
+export async function saveRecord(record: DeploymentRecord, file?: string): Promise<void> {
+  const { writeDeployment } = await import("../sdk/deployments");
+  if (file !== undefined && file !== "") {
+    fs.writeFileSync(file, JSON.stringify(record, null, 2) + "\n");
+    return;
+  }
+  writeDeployment(record);
+}

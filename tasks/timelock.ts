@@ -14,7 +14,16 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Contract, Interface, ZeroHash, id as keccakText, isHexString, type FunctionFragment } from "ethers";
 
 import type { DeploymentRecord } from "../sdk/deployments";
-import { contractOf, fail, interfaceAt, loadRecord, nameOf, parseAmountText, resolveAddress } from "./shared";
+import {
+  contractOf,
+  fail,
+  interfaceAt,
+  loadRecord,
+  nameOf,
+  parseAmountText,
+  resolveAddress,
+  saveRecord,
+} from "./shared";
 
 /** OpenZeppelin TimelockController's operation states. */
 const STATES = ["Unset", "Waiting", "Ready", "Done"] as const;
@@ -121,6 +130,26 @@ async function describeCall(hre: HardhatRuntimeEnvironment, record: DeploymentRe
   return `${nameOf(record, call.target)}.${what}`;
 }
 
+/** After an executed `upgradeToAndCall` of a recorded proxy, the record names the new implementation. */
+async function followUpgrade(record: DeploymentRecord, call: ScheduledCall, file: string): Promise<void> {
+  const upgrade = new Interface(["function upgradeToAndCall(address,bytes)"]);
+  if (!call.data.startsWith(upgrade.getFunction("upgradeToAndCall")!.selector)) return;
+  const [implementation] = upgrade.decodeFunctionData("upgradeToAndCall", call.data) as unknown as [string];
+  const name = Object.keys(record.contracts).find(
+    (n) => record.contracts[n]!.address.toLowerCase() === call.target.toLowerCase(),
+  );
+  if (name === undefined) return;
+  const pending = record.contracts[`pending:${name}`];
+  const proxy = record.contracts[name]!;
+  proxy.implementation = implementation;
+  if (pending !== undefined && pending.address.toLowerCase() === implementation.toLowerCase()) {
+    proxy.artifact = pending.artifact;
+    delete record.contracts[`pending:${name}`];
+  }
+  await saveRecord(record, file);
+  console.log(`  the record now names ${implementation} (${proxy.artifact}) behind ${name}`);
+}
+
 function when(timestamp: bigint, now: bigint): string {
   const iso = new Date(Number(timestamp) * 1000).toISOString();
   return timestamp > now ? `${iso} (in ${timestamp - now} s)` : `${iso} (passed)`;
@@ -205,6 +234,7 @@ task("timelock-execute", "Executes a ready call of the deployment's timelock (EX
       const tx = await timelock.execute!(call.target, call.value, call.data, call.predecessor, call.salt);
       const receipt = await tx.wait();
       console.log(`Executed ${await describeCall(hre, record, call)} in block ${receipt.blockNumber}`);
+      await followUpgrade(record, call, a.record);
     } catch (error) {
       await explain(error);
     }
