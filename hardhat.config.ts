@@ -81,6 +81,23 @@ const config: HardhatUserConfig = {
     },
     ...publicNetworks(),
   },
+  // Etherscan's v2 API: one key for every chain; chains hardhat-verify does not know get their explorer from
+  // deploy/config.ts (`npm run verify -- --network <name>`, tasks/verify.ts).
+  etherscan: {
+    apiKey: process.env.ETHERSCAN_API_KEY?.trim() ?? "",
+    customChains: Object.entries(NETWORKS).flatMap(([network, spec]) =>
+      spec.explorer === undefined
+        ? []
+        : [
+            {
+              network,
+              chainId: spec.chainId,
+              urls: { apiURL: spec.explorer.apiUrl, browserURL: spec.explorer.browserUrl },
+            },
+          ],
+    ),
+  },
+  sourcify: { enabled: false },
   typechain: {
     outDir: "typechain-types",
     target: "ethers-v6",

@@ -42,7 +42,7 @@ export interface NetworkSpec {
   timelockDelay: { fallback: bigint; min: bigint; max: bigint };
   assets: readonly AssetSpec[];
   rewardTokens: readonly RewardTokenSpec[];
-  /** The block explorer for source verification, if any. */
+  /** The block explorer for source verification (Etherscan's v2 API for the chain), if any. */
   explorer?: { apiUrl: string; browserUrl: string };
 }
 
@@ -91,7 +91,10 @@ export const NETWORKS: Readonly<Record<string, NetworkSpec>> = {
       { symbol: "wstETH", address: "0xB82381A3fBD3FaFA77B3a7bE693342618240067b", decimals: 18, cap: "10000" },
     ],
     rewardTokens: [{ symbol: "wstETH", address: "asset:wstETH", decimals: 18, minFunding: "0.01" }],
-    explorer: { apiUrl: "https://api-sepolia.etherscan.io/api", browserUrl: "https://sepolia.etherscan.io" },
+    explorer: {
+      apiUrl: "https://api.etherscan.io/v2/api?chainid=11155111",
+      browserUrl: "https://sepolia.etherscan.io",
+    },
   },
   hoodi: {
     chainId: 560048,
@@ -102,7 +105,10 @@ export const NETWORKS: Readonly<Record<string, NetworkSpec>> = {
       { symbol: "wstETH", address: "0x7E99eE3C66636DE415D2d7C880938F2f40f94De4", decimals: 18, cap: "10000" },
     ],
     rewardTokens: [{ symbol: "wstETH", address: "asset:wstETH", decimals: 18, minFunding: "0.01" }],
-    explorer: { apiUrl: "https://api-hoodi.etherscan.io/api", browserUrl: "https://hoodi.etherscan.io" },
+    explorer: {
+      apiUrl: "https://api.etherscan.io/v2/api?chainid=560048",
+      browserUrl: "https://hoodi.etherscan.io",
+    },
   },
 };
 

@@ -3,3 +3,4 @@ import "./timelock";
 import "./staking";
 import "./avs";
 import "./upgrade";
+import "./verify";
