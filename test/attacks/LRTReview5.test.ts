@@ -16,7 +16,8 @@
  *       as the Solidity loop does. Memory: a deposit valued on the fast path emits `Deposited` / `Staked` with the
  *       previewed figures and mints them; a vault revert inside the loop is bubbled with its data, a short answer
  *       reverts empty.
- *   (1)/(2) token path: a fee-on-transfer asset (node's delta short: TransferAmountMismatch), a token that returns
+ *   (1)/(2) token path: a fee-on-transfer asset (node's delta short: TransferAmountMismatch), a rebasing asset
+ *       whose transfer delivers 2 wei short (TransferAmountMismatch; an exact one stakes), a token that returns
  *       false (SafeERC20FailedOperation), a reentrant token that donates 1 wei to the node in the middle of the pull
  *       (TransferAmountMismatch: the donation is not counted as deposited), a donation sitting on the chosen node
  *       before a deposit (the deposit mints its own preview, stakes only its amount, the donation stays on the node
@@ -37,6 +38,7 @@ import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE } from "../../sdk/lrt";
 import {
   FeeOnTransferERC20__factory,
   type LRTManager,
+  RebasingERC20__factory,
   ReentrantERC20__factory,
   RewardDistributor__factory,
 } from "../../typechain-types";
@@ -407,6 +409,25 @@ contract Broken${body.length} {
       expect(await token.balanceOf(f.alice.address)).to.equal(100n * WAD);
     });
 
+    it("a rebasing asset (index 3.0): a transfer that delivers 2 wei short to the node is refused (TransferAmountMismatch); an exact one stakes and mints its preview", async function () {
+      const f = await stakingFixture();
+      const token = await new RebasingERC20__factory(f.admin).deploy("Rebasing", "RB");
+      const asset = await token.getAddress();
+      await (await token.mint(f.alice.address, 100n * WAD)).wait();
+      const l = await lrtOnToken(f, asset);
+      await (await token.rebase(3n * WAD)).wait();
+      const exact = 9n * WAD; // a multiple of the index: delivered in full
+      const preview = await l.manager.previewDeposit(asset, exact);
+      const n = await depositNode(l.manager, l.entry.connect(f.alice).deposit(exact, f.alice.address));
+      expect(await l.lrt.balanceOf(f.alice.address)).to.equal(preview);
+      expect(await token.balanceOf((await l.manager.node(n)).node)).to.equal(0n);
+      const short = 10n * WAD + 1n; // (short * 1e18 / 3e18) shares, worth short - 2
+      await expect(l.entry.connect(f.alice).deposit(short, f.alice.address))
+        .to.be.revertedWithCustomError(l.manager, "TransferAmountMismatch")
+        .withArgs(asset, short, short - 2n);
+      expect(await l.lrt.balanceOf(f.alice.address)).to.equal(preview);
+    });
+
     it("a token that returns false: SafeERC20FailedOperation; nothing minted, nothing moved", async function () {
       const f = await quirkyLRT();
       await (await f.q.getFunction("setReturnFalse")(true)).wait();
@@ -519,7 +540,11 @@ contract Broken${body.length} {
       // The distributor's funding: pulls from its caller; without the caller's allowance it fails.
       const rd = RewardDistributor__factory.connect(await f.rewardDistributor.getAddress(), attacker);
       await (await rd.connect(f.admin).addRewardToken(f.stETHAddress, WAD / 100n)).wait();
-      await expect(rd.fundRewards(info.operator, f.stETHAddress, f.stETHAddress, WAD, 86_400)).to.be.reverted;
+      expect(await f.stETH.allowance(attacker.address, await rd.getAddress())).to.equal(0n);
+      await expect(rd.fundRewards(info.operator, f.stETHAddress, f.stETHAddress, WAD, 86_400))
+        .to.be.revertedWithCustomError(f.stETH, "ERC20InsufficientAllowance")
+        .withArgs(await rd.getAddress(), 0n, WAD); // it pulls from the attacker, not from the node
+      expect(await f.stETH.balanceOf(attacker.address)).to.equal(attackerStETH - WAD);
       expect(await f.stETH.balanceOf(node)).to.equal(3n * WAD);
       expect(await f.stETH.allowance(node, f.vaultAddress)).to.equal(ethers.MaxUint256);
     });
