@@ -4,10 +4,12 @@ pragma solidity 0.8.28;
 /// @title ILRTAssetVaultCallback
 /// @notice What the LRT manager calls back on an entry point.
 interface ILRTAssetVaultCallback {
-    /// @notice Moves `amount` of the asset from `from` (who approved this entry point) to the manager. Manager only.
+    /// @notice Moves `amount` of the asset from `from` (who approved this entry point) to `to`: the manager, or the
+    /// node the manager chose for the deposit. Manager only.
     /// @param from The depositor.
+    /// @param to The manager or one of its nodes.
     /// @param amount The amount.
-    function pullTo(address from, uint256 amount) external;
+    function pullTo(address from, address to, uint256 amount) external;
 }
 
 /// @title ILRTAssetVault

@@ -20,7 +20,9 @@ interface ILRTNode {
     /// @param rewards The reward distributor (address(0): none).
     function initialize(address manager, address vault, address rewards) external;
 
-    /// @notice Deposits `amount` of `asset`, which the manager sent to the node, into the vault.
+    /// @notice Deposits `amount` of `asset`, which the node holds (sent by the manager, or pulled to it by an entry
+    /// point), into the vault. The node grants the vault an unlimited allowance of `asset` on its first deposit of it
+    /// (again only if the token has spent that allowance below `amount`), so that a deposit needs no approval.
     /// @param asset The asset.
     /// @param amount The amount.
     /// @return shares The vault shares minted.

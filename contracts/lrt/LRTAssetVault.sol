@@ -35,9 +35,9 @@ contract LRTAssetVault is ILRTAssetVault, IERC165 {
     }
 
     /// @inheritdoc ILRTAssetVaultCallback
-    function pullTo(address from, uint256 amount) external {
+    function pullTo(address from, address to, uint256 amount) external {
         if (msg.sender != address(_manager)) revert OnlyManager(msg.sender);
-        IERC20(_asset).safeTransferFrom(from, msg.sender, amount);
+        IERC20(_asset).safeTransferFrom(from, to, amount);
     }
 
     /// @inheritdoc ILRTAssetVault

@@ -472,9 +472,14 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
         (shares, value, n) = _priceDeposit($, asset, c, assets_, exactShares);
         if (shares < minShares || shares == 0) revert SharesBelowMinimum(shares, minShares);
         emit Deposited(caller, receiver, asset, assets_, shares, value, n);
-        _pull(asset, caller, assets_);
-        if (n == LRTStorage.IDLE) $.books[c.index].idle += uint128(assets_);
-        else LRTOperations.stake($, n, asset, c.index, assets_);
+        if (n == LRTStorage.IDLE) {
+            _pull(asset, caller, address(this), assets_);
+            $.books[c.index].idle += uint128(assets_);
+        } else {
+            // Straight to the chosen node: one token transfer fewer than through the manager.
+            _pull(asset, caller, $.nodes[n].node, assets_);
+            LRTOperations.stakeOnNode($, n, asset, c.index, assets_);
+        }
         $.token.mint(receiver, shares);
     }
 
@@ -499,12 +504,13 @@ contract LRTManager is ProtocolUpgradeable, ILRTManager {
         if (n != LRTStorage.IDLE) LRTStorage.setExposure($, n, exposure);
     }
 
-    /// @dev Pulls `amount` of `asset` from `from` through the calling entry point (which holds the allowance) and
-    /// rejects any token that delivers a different amount.
-    function _pull(address asset, address from, uint256 amount) internal {
-        uint256 before = IERC20(asset).balanceOf(address(this));
-        ILRTAssetVaultCallback(msg.sender).pullTo(from, amount);
-        uint256 received = IERC20(asset).balanceOf(address(this)) - before;
+    /// @dev Pulls `amount` of `asset` from `from` to `to` (the manager or the deposit's node) through the calling
+    /// entry point (which holds the allowance) and rejects any token that delivers a different amount: `to`'s
+    /// balance delta, so that tokens donated to `to` before never count as deposited.
+    function _pull(address asset, address from, address to, uint256 amount) internal {
+        uint256 before = IERC20(asset).balanceOf(to);
+        ILRTAssetVaultCallback(msg.sender).pullTo(from, to, amount);
+        uint256 received = IERC20(asset).balanceOf(to) - before;
         if (received != amount) revert TransferAmountMismatch(asset, amount, received);
     }
 

@@ -47,7 +47,12 @@ contract LRTNode is Initializable, ILRTNode {
     /// @inheritdoc ILRTNode
     function deposit(address asset, uint256 amount) external onlyManager returns (uint256) {
         IRestakingVault vault = _getNodeStorage().vault;
-        IERC20(asset).forceApprove(address(vault), amount);
+        // A standing allowance to the vault, granted on the node's first deposit of the asset (and again only if a
+        // token spends down an unlimited allowance): the vault pulls only in `deposit`, which only this node calls,
+        // for the amount it names (docs/lrt.md, "Nodes").
+        if (IERC20(asset).allowance(address(this), address(vault)) < amount) {
+            IERC20(asset).forceApprove(address(vault), type(uint256).max);
+        }
         return vault.deposit(asset, amount, 1);
     }
 

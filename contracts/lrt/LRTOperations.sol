@@ -618,11 +618,16 @@ library LRTOperations {
     }
 
     /// @dev Sends `amount` to node `n` and deposits it into the vault.
-    function stake(LRTStorage.Layout storage $, uint8 n, address asset, uint8 assetIndex, uint256 amount) public {
+    function stake(LRTStorage.Layout storage $, uint8 n, address asset, uint8 assetIndex, uint256 amount) internal {
+        IERC20(asset).safeTransfer($.nodes[n].node, amount);
+        stakeOnNode($, n, asset, assetIndex, amount);
+    }
+
+    /// @dev Deposits `amount` that node `n` holds (sent by `stake`, or pulled to it by a deposit's entry point) into
+    /// the vault.
+    function stakeOnNode(LRTStorage.Layout storage $, uint8 n, address asset, uint8 assetIndex, uint256 amount) public {
         ILRTManagerTypes.NodeInfo storage info = $.nodes[n];
-        address node_ = info.node;
-        IERC20(asset).safeTransfer(node_, amount);
-        uint256 vaultShares = ILRTNode(node_).deposit(asset, amount);
+        uint256 vaultShares = ILRTNode(info.node).deposit(asset, amount);
         $.positions[n][assetIndex].active += uint128(vaultShares);
         info.assetMask |= uint16(1 << assetIndex);
         emit ILRTManagerEvents.Staked(n, asset, amount, vaultShares);

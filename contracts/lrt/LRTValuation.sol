@@ -147,6 +147,10 @@ library LRTValuation {
     /// @dev Values the nodes' active and queued shares into `v` (per node, per asset, the total and the part pending
     /// slash requests reserve) and returns the nodes' asset masks. Per node its record, and per asset of its mask its
     /// position and its pool's three balances (`IRestakingVault.poolBalances`); the vault's address is read once.
+    /// First every node's record, and the price of each asset a node holds, read in the order the node loop meets
+    /// them (the lazy `price`'s order); then the positions in one assembly loop (`_valueNodesFast`), which computes
+    /// every product on LRTMathLib's single-word path; if any operand is too large for it, the positions are valued
+    /// again in Solidity (`_nodeValue`, through LRTMathLib): the same figures either way.
     function _valueNodes(
         LRTStorage.Layout storage $,
         LRTStorage.Valuation memory v,
@@ -155,55 +159,217 @@ library LRTValuation {
     ) private view returns (uint256[] memory masks) {
         uint256 count = v.nodeValues.length;
         masks = new uint256[](count);
-        IRestakingVault vault = $.vault;
+        address[] memory operators = new address[](count);
+        uint256 priced;
         for (uint256 i; i < count; ++i) {
-            (uint256 value, uint256 mask) = _nodeValue($, v, vault, i, assets, units);
-            masks[i] = mask;
+            (address operator, uint256 nodeMask) = _nodeRecord($, i);
+            (operators[i], masks[i]) = (operator, nodeMask);
+            // The mask is a uint16 (NodeInfo.assetMask): lowestBit16 applies.
+            for (uint256 todo = nodeMask & ~priced; todo != 0; todo &= todo - 1) {
+                price($, v, BitMaskLib.lowestBit16(todo));
+            }
+            priced |= nodeMask;
+        }
+        IRestakingVault vault = $.vault;
+        if (_valueNodesFast($, v, vault, operators, masks, assets, units)) return masks;
+        uint256[4] memory b; // the current pool's balances and the node's shares in it, reused
+        for (uint256 i; i < count; ++i) {
+            (uint256 value, ) = _nodeValue($, v, vault, i, assets, units, b);
             v.nodeValues[i] = value;
             v.total += value;
         }
     }
 
+    /// @dev The nodes' positions valued into `v` as `_nodeValue` does, in one assembly loop, when every product is on
+    /// LRTMathLib's exact single-word path: shares, pool assets, pool shares and price below 2^127 (so that `assets +
+    /// 1` and every factor stay below 2^128), the pool's pending slash at most its assets, a nonzero unit, and each
+    /// pool-asset figure below 2^128; each figure is then `x * y / d` floored, plus one on a remainder where
+    /// LRTMathLib rounds up, i.e. `mulDivDown` / `mulDivUp`'s. Sums are checked. Returns false, having written nothing
+    /// but `v.nodeValues` (which the Solidity path then overwrites), if any position or sum falls outside.
+    function _valueNodesFast(
+        LRTStorage.Layout storage $,
+        LRTStorage.Valuation memory v,
+        IRestakingVault vault,
+        address[] memory operators,
+        uint256[] memory masks,
+        address[] memory assets,
+        uint256[] memory units
+    ) private view returns (bool ok) {
+        uint256[] memory adds = new uint256[](assets.length); // each asset's positions, added to v.assetValues
+        uint256[3] memory buffer; // the pool read's calldata and answer
+        uint256[10] memory ctx;
+        {
+            mapping(uint256 => mapping(uint256 => ILRTManagerTypes.Position)) storage positions = $.positions;
+            (uint256[] memory prices, uint256[] memory nodeValues) = (v.prices, v.nodeValues);
+            bool exit = v.exit;
+            bytes4 selector = IRestakingVault.poolBalances.selector;
+            assembly ("memory-safe") {
+                mstore(ctx, vault)
+                mstore(add(ctx, 0x20), positions.slot)
+                mstore(add(ctx, 0x40), exit)
+                mstore(add(ctx, 0x60), assets)
+                mstore(add(ctx, 0x80), units)
+                mstore(add(ctx, 0xa0), prices)
+                mstore(add(ctx, 0xc0), adds)
+                mstore(add(ctx, 0xe0), buffer)
+                mstore(add(ctx, 0x100), selector)
+                mstore(add(ctx, 0x120), nodeValues)
+            }
+        }
+        uint256 total;
+        uint256 pending;
+        assembly ("memory-safe") {
+            function at(arr, k) -> x {
+                x := mload(add(arr, add(0x20, shl(5, k))))
+            }
+            function mulDivUp(x, y, d) -> z {
+                let xy := mul(x, y)
+                z := add(div(xy, d), iszero(iszero(mod(xy, d))))
+            }
+            // Pool (operator, asset)'s three balances into the call buffer (as `_poolBalances`).
+            function poolOf(c, operator, asset) {
+                let m := mload(add(c, 0xe0))
+                mstore(m, mload(add(c, 0x100)))
+                mstore(add(m, 0x04), operator)
+                mstore(add(m, 0x24), asset)
+                if iszero(staticcall(gas(), mload(c), m, 0x44, m, 0x60)) {
+                    returndatacopy(m, 0, returndatasize())
+                    revert(m, returndatasize())
+                }
+                if lt(returndatasize(), 0x60) {
+                    revert(0, 0)
+                }
+            }
+            // `shares` of the pool in the call buffer, in asset a: its value and the part pending slashes reserve
+            // (LRTMathLib.poolAssets* then tokenValue*, as `_positionValue`); bad if off the single-word path.
+            function positionValue(c, shares, a) -> av, r, bad {
+                let m := mload(add(c, 0xe0)) // total assets, total shares, pending slash
+                let p := at(mload(add(c, 0xa0)), a)
+                let unit := at(mload(add(c, 0x80)), a)
+                bad := or(
+                    or(
+                        shr(127, or(or(shares, mload(m)), or(mload(add(m, 0x20)), p))),
+                        gt(mload(add(m, 0x40)), mload(m))
+                    ),
+                    iszero(unit)
+                )
+                if iszero(bad) {
+                    let d := add(mload(add(m, 0x20)), 1000000)
+                    {
+                        let q
+                        switch mload(add(c, 0x40))
+                        case 0 {
+                            q := mulDivUp(shares, add(mload(m), 1), d)
+                            av := mulDivUp(q, p, unit)
+                        }
+                        default {
+                            q := div(mul(shares, add(sub(mload(m), mload(add(m, 0x40))), 1)), d)
+                            av := div(mul(q, p), unit)
+                        }
+                        bad := shr(128, q)
+                    }
+                    let pend := mload(add(m, 0x40))
+                    if pend {
+                        r := mulDivUp(shares, add(pend, 1), d)
+                        bad := or(bad, shr(128, r))
+                        r := mulDivUp(r, p, unit)
+                    }
+                }
+            }
+            // Node i's value (operator, mask), its positions' reserved part; bad if off the fast path.
+            function nodeValue(c, operator, mask, i) -> value, reserved, bad {
+                mstore(0x00, i)
+                mstore(0x20, mload(add(c, 0x20)))
+                let inner := keccak256(0x00, 0x40)
+                for {} mask {} {
+                    let low := and(mask, sub(0, mask))
+                    mask := xor(mask, low)
+                    // BitMaskLib.lowestBit16
+                    let a := and(shr(shl(3, mod(low, 19)), 0x090a040b07050f0c000803060e00020d010000), 0xff)
+                    let assetList := mload(add(c, 0x60))
+                    if iszero(lt(a, mload(assetList))) {
+                        mstore(0x00, shl(224, 0x4e487b71)) // Panic(0x32): index out of bounds
+                        mstore(0x04, 0x32)
+                        revert(0x00, 0x24)
+                    }
+                    mstore(0x00, a)
+                    mstore(0x20, inner)
+                    let w := sload(keccak256(0x00, 0x40)) // positions[i][a]: active (low half) and queued
+                    poolOf(c, operator, at(assetList, a))
+                    let av, r, b := positionValue(c, add(and(w, 0xffffffffffffffffffffffffffffffff), shr(128, w)), a)
+                    let slot := add(mload(add(c, 0xc0)), add(0x20, shl(5, a)))
+                    let sum := add(mload(slot), av)
+                    mstore(slot, sum)
+                    value := add(value, av)
+                    reserved := add(reserved, r)
+                    bad := or(b, or(lt(sum, av), or(lt(value, av), lt(reserved, r))))
+                    if bad {
+                        break
+                    }
+                }
+            }
+            function run(c, ops, nodeMasks) -> done, nodesSum, reservedSum {
+                done := 1
+                let count := mload(ops)
+                for {
+                    let i := 0
+                } lt(i, count) {
+                    i := add(i, 1)
+                } {
+                    let value, r, bad := nodeValue(c, at(ops, i), at(nodeMasks, i), i)
+                    nodesSum := add(nodesSum, value)
+                    reservedSum := add(reservedSum, r)
+                    if or(bad, or(lt(nodesSum, value), lt(reservedSum, r))) {
+                        done := 0
+                        break
+                    }
+                    mstore(add(mload(add(c, 0x120)), add(0x20, shl(5, i))), value)
+                }
+            }
+            ok,total,pending := run(ctx, operators, masks)
+        }
+        if (!ok) return false;
+        (v.total, v.pendingValue) = (v.total + total, v.pendingValue + pending);
+        for (uint256 a; a < adds.length; ++a) if (adds[a] != 0) v.assetValues[a] += adds[a];
+    }
+
     /// @dev Node `i`'s value in the assets of its mask (its positions in its operator's pools), adding each
-    /// position's to `v.assetValues`; and that mask.
+    /// position's to `v.assetValues` and the part pending slash requests reserve to `v.pendingValue`; and that mask.
+    /// The record and the positions are read by slot (`_nodeRecord`, `_positionShares`), the pool into `b`.
     function _nodeValue(
         LRTStorage.Layout storage $,
         LRTStorage.Valuation memory v,
         IRestakingVault vault,
         uint256 i,
         address[] memory assets,
-        uint256[] memory units
+        uint256[] memory units,
+        uint256[4] memory b
     ) private view returns (uint256 value, uint256 nodeMask) {
         address operator;
-        {
-            ILRTManagerTypes.NodeInfo storage info = $.nodes[i];
-            (operator, nodeMask) = (info.operator, info.assetMask);
-        }
-        mapping(uint256 => ILRTManagerTypes.Position) storage positions = $.positions[i];
+        (operator, nodeMask) = _nodeRecord($, i);
         // The mask is a uint16 (NodeInfo.assetMask): lowestBit16 applies.
         for (uint256 mask = nodeMask; mask != 0; mask &= mask - 1) {
             uint256 a = BitMaskLib.lowestBit16(mask);
-            uint256 p = price($, v, a);
-            uint256 assetValue = _positionValue(v, vault, operator, assets[a], p, units[a], positions[a]);
+            uint256 p = v.prices[a];
+            if (p == 0) p = price($, v, a);
+            _poolBalances(vault, operator, assets[a], b);
+            b[3] = _positionShares($, i, a);
+            uint256 assetValue = _positionValue(v, p, units[a], b);
             v.assetValues[a] += assetValue;
             value += assetValue;
         }
     }
 
-    /// @dev Position `pos` (active and queued shares) in pool `(operator, asset)` at price `p` (`unit` = 10 **
-    /// decimals): gross and rounded up at the entry price, net of pending slashes and rounded down at the exit price.
-    /// Adds the part that pending slash requests reserve (rounded up) to `v.pendingValue`.
+    /// @dev `shares` of a pool with balances `b` (`IRestakingVault.poolBalances`: total assets, total shares,
+    /// pending slash) at price `p` (`unit` = 10 ** decimals): gross and rounded up at the entry price, net of pending
+    /// slashes and rounded down at the exit price (`exit`); and the part pending slash requests reserve, rounded up.
     function _positionValue(
         LRTStorage.Valuation memory v,
-        IRestakingVault vault,
-        address operator,
-        address asset,
         uint256 p,
         uint256 unit,
-        ILRTManagerTypes.Position storage pos
-    ) private view returns (uint256) {
-        uint256 shares = uint256(pos.active) + pos.queued;
-        (uint256 poolAssets, uint256 poolShares, uint256 pendingSlash) = _poolBalances(vault, operator, asset);
+        uint256[4] memory b
+    ) private pure returns (uint256 value) {
+        (uint256 poolAssets, uint256 poolShares, uint256 pendingSlash, uint256 shares) = (b[0], b[1], b[2], b[3]);
         if (pendingSlash != 0) {
             v.pendingValue += LRTMathLib.tokenValueUp(
                 LRTMathLib.poolAssetsUp(shares, pendingSlash, poolShares),
@@ -211,40 +377,56 @@ library LRTValuation {
                 unit
             );
         }
-        return
-            v.exit
-                ? LRTMathLib.tokenValueDown(
-                    LRTMathLib.poolAssetsDown(shares, poolAssets - pendingSlash, poolShares),
-                    p,
-                    unit
-                )
-                : LRTMathLib.tokenValueUp(LRTMathLib.poolAssetsUp(shares, poolAssets, poolShares), p, unit);
+        value = v.exit
+            ? LRTMathLib.tokenValueDown(
+                LRTMathLib.poolAssetsDown(shares, poolAssets - pendingSlash, poolShares),
+                p,
+                unit
+            )
+            : LRTMathLib.tokenValueUp(LRTMathLib.poolAssetsUp(shares, poolAssets, poolShares), p, unit);
     }
 
-    /// @dev `vault.poolBalances(operator, asset)` by one STATICCALL in scratch memory (no allocation): the three
-    /// words it returns, read as uint256 (the vault returns them as uint112, uint128 and uint112; LRTMathLib's
-    /// conversions take any uint256 exactly). Bubbles the vault's revert; reverts empty on a short answer.
-    function _poolBalances(
-        IRestakingVault vault,
-        address operator,
-        address asset
-    ) private view returns (uint256 totalAssets, uint256 totalShares, uint256 pendingSlash) {
+    /// @dev Node `i`'s operator and asset mask: the first word of `$.nodes[i]` (operator in bits 0-159, weightBps in
+    /// 160-175, assetMask in 176-191), one SLOAD.
+    function _nodeRecord(LRTStorage.Layout storage $, uint256 i) private view returns (address operator, uint256 mask) {
+        ILRTManagerTypes.NodeInfo storage info = $.nodes[i];
+        assembly {
+            let w := sload(info.slot)
+            operator := and(w, 0xffffffffffffffffffffffffffffffffffffffff)
+            mask := and(shr(176, w), 0xffff)
+        }
+    }
+
+    /// @dev `$.positions[i][a].active + .queued` (uint128 halves of one slot: their sum cannot overflow), one SLOAD.
+    function _positionShares(LRTStorage.Layout storage $, uint256 i, uint256 a) private view returns (uint256 shares) {
+        mapping(uint256 => mapping(uint256 => ILRTManagerTypes.Position)) storage positions = $.positions;
+        assembly {
+            mstore(0x00, i)
+            mstore(0x20, positions.slot)
+            mstore(0x20, keccak256(0x00, 0x40))
+            mstore(0x00, a)
+            let w := sload(keccak256(0x00, 0x40))
+            shares := add(and(w, 0xffffffffffffffffffffffffffffffff), shr(128, w))
+        }
+    }
+
+    /// @dev `vault.poolBalances(operator, asset)` by one STATICCALL into `b`, a three-word memory array reused for
+    /// every pool: the three words it returns, read as uint256 (the vault returns them as uint112, uint128 and uint112;
+    /// LRTMathLib's conversions take any uint256 exactly). Bubbles the vault's revert; reverts empty on a short answer.
+    function _poolBalances(IRestakingVault vault, address operator, address asset, uint256[4] memory b) private view {
         bytes4 selector = IRestakingVault.poolBalances.selector;
         assembly ("memory-safe") {
             let m := mload(0x40)
             mstore(m, selector)
             mstore(add(m, 0x04), operator)
             mstore(add(m, 0x24), asset)
-            if iszero(staticcall(gas(), vault, m, 0x44, m, 0x60)) {
+            if iszero(staticcall(gas(), vault, m, 0x44, b, 0x60)) {
                 returndatacopy(m, 0, returndatasize())
                 revert(m, returndatasize())
             }
             if lt(returndatasize(), 0x60) {
                 revert(0, 0)
             }
-            totalAssets := mload(m)
-            totalShares := mload(add(m, 0x20))
-            pendingSlash := mload(add(m, 0x40))
         }
     }
 

@@ -91,7 +91,7 @@ describe("Attack review (LRT): privileges, pauses and upgrades", function () {
       await expect(tx()).to.be.revertedWithCustomError(node, "OnlyManager").withArgs(x);
     }
     await expect(node.initialize(x, x, x)).to.be.revertedWithCustomError(node, "InvalidInitialization");
-    await expect(f.stETHVault.connect(o).pullTo(f.alice.address, WAD))
+    await expect(f.stETHVault.connect(o).pullTo(f.alice.address, o.address, WAD))
       .to.be.revertedWithCustomError(f.stETHVault, "OnlyManager")
       .withArgs(x);
     const beaconAddress = ethers.getAddress(

@@ -158,3 +158,44 @@ export async function reentrantLRTFixture(): Promise<ReentrantLRTFixture> {
     managerAddress: lrt.addresses.manager,
   };
 }
+
+export interface TokenLRT {
+  manager: LRTManager;
+  lrt: LiquidRestakingToken;
+  entry: LRTAssetVault;
+  managerAddress: string;
+}
+
+/**
+ * An LRT on the core of `f` whose only asset is `asset` (listed on the core here, priced 1.0 by a MockLRTOracle), two
+ * nodes of weight 50% (operator1, operator2) and no buffer (a deposit goes to a node); alice and bob approve the entry
+ * point (the caller funds them).
+ */
+export async function lrtOnToken(f: StakingFixture, asset: string): Promise<TokenLRT> {
+  await (await f.vault.addAsset(asset, ASSET_CAP)).wait();
+  const oracle = await new MockLRTOracle__factory(f.admin).deploy();
+  await (await oracle.setPrice(asset, WAD)).wait();
+  const lrt = await deployLRT(f.admin, f, {
+    oracle: await oracle.getAddress(),
+    treasury: f.admin.address,
+    rewardsReceiver: f.admin.address,
+    assets: [{ asset, cap: ASSET_CAP }],
+  });
+  await (
+    await f.registry.connect(f.operator2).registerAsOperator("ipfs://op2", 0, ethers.ZeroAddress)
+  ).wait();
+  for (const op of [f.operator1, f.operator2]) {
+    await (await lrt.manager.createNode(op.address, 5_000, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT)).wait();
+  }
+  const entry = lrt.entryPoints[asset];
+  const token = new ethers.Contract(asset, ["function approve(address,uint256) returns (bool)"], f.admin);
+  for (const s of [f.alice, f.bob]) {
+    await (
+      await (token.connect(s) as typeof token).getFunction("approve")(
+        await entry.getAddress(),
+        ethers.MaxUint256,
+      )
+    ).wait();
+  }
+  return { manager: lrt.manager, lrt: lrt.token, entry, managerAddress: lrt.addresses.manager };
+}

@@ -148,7 +148,7 @@ export interface LRTAssetVaultInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "pullTo",
-    values: [AddressLike, BigNumberish]
+    values: [AddressLike, AddressLike, BigNumberish]
   ): string;
   encodeFunctionData(
     functionFragment: "redeem",
@@ -490,7 +490,7 @@ export interface LRTAssetVault extends BaseContract {
   previewWithdraw: TypedContractMethod<[arg0: BigNumberish], [bigint], "view">;
 
   pullTo: TypedContractMethod<
-    [from: AddressLike, amount: BigNumberish],
+    [from: AddressLike, to: AddressLike, amount: BigNumberish],
     [void],
     "nonpayable"
   >;
@@ -640,7 +640,7 @@ export interface LRTAssetVault extends BaseContract {
   getFunction(
     nameOrSignature: "pullTo"
   ): TypedContractMethod<
-    [from: AddressLike, amount: BigNumberish],
+    [from: AddressLike, to: AddressLike, amount: BigNumberish],
     [void],
     "nonpayable"
   >;

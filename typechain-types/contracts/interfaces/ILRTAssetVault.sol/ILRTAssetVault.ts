@@ -147,7 +147,7 @@ export interface ILRTAssetVaultInterface extends Interface {
   ): string;
   encodeFunctionData(
     functionFragment: "pullTo",
-    values: [AddressLike, BigNumberish]
+    values: [AddressLike, AddressLike, BigNumberish]
   ): string;
   encodeFunctionData(
     functionFragment: "redeem",
@@ -485,7 +485,7 @@ export interface ILRTAssetVault extends BaseContract {
   >;
 
   pullTo: TypedContractMethod<
-    [from: AddressLike, amount: BigNumberish],
+    [from: AddressLike, to: AddressLike, amount: BigNumberish],
     [void],
     "nonpayable"
   >;
@@ -629,7 +629,7 @@ export interface ILRTAssetVault extends BaseContract {
   getFunction(
     nameOrSignature: "pullTo"
   ): TypedContractMethod<
-    [from: AddressLike, amount: BigNumberish],
+    [from: AddressLike, to: AddressLike, amount: BigNumberish],
     [void],
     "nonpayable"
   >;

@@ -26,7 +26,7 @@ export interface ILRTAssetVaultCallbackInterface extends Interface {
 
   encodeFunctionData(
     functionFragment: "pullTo",
-    values: [AddressLike, BigNumberish]
+    values: [AddressLike, AddressLike, BigNumberish]
   ): string;
 
   decodeFunctionResult(functionFragment: "pullTo", data: BytesLike): Result;
@@ -76,7 +76,7 @@ export interface ILRTAssetVaultCallback extends BaseContract {
   ): Promise<this>;
 
   pullTo: TypedContractMethod<
-    [from: AddressLike, amount: BigNumberish],
+    [from: AddressLike, to: AddressLike, amount: BigNumberish],
     [void],
     "nonpayable"
   >;
@@ -88,7 +88,7 @@ export interface ILRTAssetVaultCallback extends BaseContract {
   getFunction(
     nameOrSignature: "pullTo"
   ): TypedContractMethod<
-    [from: AddressLike, amount: BigNumberish],
+    [from: AddressLike, to: AddressLike, amount: BigNumberish],
     [void],
     "nonpayable"
   >;

@@ -627,6 +627,11 @@ const _abi = [
         type: "address",
       },
       {
+        internalType: "address",
+        name: "to",
+        type: "address",
+      },
+      {
         internalType: "uint256",
         name: "amount",
         type: "uint256",
