@@ -7,7 +7,7 @@
  *   lrtSlashFixture  + an AVS (veto committee, 1-day window, 50% max) with every operator allocating 50% of stETH and
  *                      rETH to it, in force
  */
-import { ethers } from "hardhat";
+import { artifacts, ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
@@ -19,6 +19,8 @@ import {
   type LRTManager,
   type MockLRTOracle,
 } from "../../typechain-types";
+import type { LRTManagerLibraryAddresses } from "../../typechain-types/factories/contracts/lrt/LRTManager__factory";
+import { ERC1967_IMPLEMENTATION_SLOT } from "../behaviours/common";
 import { DAY, WAD, stakingFixture, type StakingFixture } from "./fixtures";
 
 export const LRT_CAP = 5_000n * WAD;
@@ -148,4 +150,29 @@ export function sharesFor(value: bigint, totalValue: bigint, supply: bigint): bi
 /** Value of `shares` (rounded down) at total value `totalValue` and supply `supply`. */
 export function valueOf(shares: bigint, totalValue: bigint, supply: bigint): bigint {
   return (shares * (totalValue + VIRTUAL_VALUE)) / (supply + VIRTUAL_SHARES);
+}
+
+/** The libraries linked into the manager's current implementation (read from its code at the link positions). */
+export async function managerLibraries(f: LRTFixture): Promise<LRTManagerLibraryAddresses> {
+  const implementation = ethers.getAddress(
+    ethers.dataSlice(await ethers.provider.getStorage(f.managerAddress, ERC1967_IMPLEMENTATION_SLOT), 12),
+  );
+  const code = await ethers.provider.getCode(implementation);
+  const { deployedLinkReferences } = await artifacts.readArtifact("LRTManager");
+  const libraries: Record<string, string> = {};
+  for (const [file, byName] of Object.entries(deployedLinkReferences)) {
+    for (const [name, [{ start, length }]] of Object.entries(byName)) {
+      libraries[`${file}:${name}`] = ethers.getAddress(ethers.dataSlice(code, start, start + length));
+    }
+  }
+  const linked = (name: keyof LRTManagerLibraryAddresses): string => {
+    const address = libraries[name];
+    if (address === undefined) throw new Error(`${name} is not linked into the manager`);
+    return address;
+  };
+  return {
+    "contracts/lrt/LRTOperations.sol:LRTOperations": linked("contracts/lrt/LRTOperations.sol:LRTOperations"),
+    "contracts/lrt/LRTValuation.sol:LRTValuation": linked("contracts/lrt/LRTValuation.sol:LRTValuation"),
+    "contracts/lrt/LRTRisk.sol:LRTRisk": linked("contracts/lrt/LRTRisk.sol:LRTRisk"),
+  };
 }

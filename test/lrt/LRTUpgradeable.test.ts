@@ -4,15 +4,12 @@
  * initialization per proxy, UUPS upgrades by DEFAULT_ADMIN_ROLE only and keeping the state, state in the contract's
  * ERC-7201 namespace (docs/lrt.md, "Contracts"; docs/architecture.md, "Upgrades").
  */
-import { artifacts, ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 
 import { LRTManager__factory, LiquidRestakingToken__factory } from "../../typechain-types";
-import type { LRTManagerLibraryAddresses } from "../../typechain-types/factories/contracts/lrt/LRTManager__factory";
-import { ERC1967_IMPLEMENTATION_SLOT } from "../behaviours/common";
 import { shouldBehaveLikeProtocolUpgradeable } from "../behaviours/upgradeable.behavior";
 import { WAD } from "../helpers/fixtures";
-import { lrtFixture, type LRTFixture } from "../helpers/lrtFixtures";
+import { lrtFixture, managerLibraries, type LRTFixture } from "../helpers/lrtFixtures";
 
 const MANAGER_STORAGE_LOCATION = "0x916e6f1d6a950794474f36c551260bc2d682249703bee422ef9bacdcdc880500";
 const TOKEN_STORAGE_LOCATION = "0x1122ed61e9ae9a5c73d5e661a7fb60e245d7f4010a93bfc08f9ea4bcf9803800";
@@ -24,31 +21,6 @@ async function upgradeFixture(): Promise<LRTFixture> {
   await (await f.rETHVault.connect(f.bob).deposit(5n * WAD, f.bob.address)).wait();
   await (await f.lrt.connect(f.admin).pause(1n << 7n)).wait();
   return f;
-}
-
-/** The libraries linked into the manager's current implementation (read from its code at the link positions). */
-async function managerLibraries(f: LRTFixture): Promise<LRTManagerLibraryAddresses> {
-  const implementation = ethers.getAddress(
-    ethers.dataSlice(await ethers.provider.getStorage(f.managerAddress, ERC1967_IMPLEMENTATION_SLOT), 12),
-  );
-  const code = await ethers.provider.getCode(implementation);
-  const { deployedLinkReferences } = await artifacts.readArtifact("LRTManager");
-  const libraries: Record<string, string> = {};
-  for (const [file, byName] of Object.entries(deployedLinkReferences)) {
-    for (const [name, [{ start, length }]] of Object.entries(byName)) {
-      libraries[`${file}:${name}`] = ethers.getAddress(ethers.dataSlice(code, start, start + length));
-    }
-  }
-  const linked = (name: keyof LRTManagerLibraryAddresses): string => {
-    const address = libraries[name];
-    if (address === undefined) throw new Error(`${name} is not linked into the manager`);
-    return address;
-  };
-  return {
-    "contracts/lrt/LRTOperations.sol:LRTOperations": linked("contracts/lrt/LRTOperations.sol:LRTOperations"),
-    "contracts/lrt/LRTValuation.sol:LRTValuation": linked("contracts/lrt/LRTValuation.sol:LRTValuation"),
-    "contracts/lrt/LRTRisk.sol:LRTRisk": linked("contracts/lrt/LRTRisk.sol:LRTRisk"),
-  };
 }
 
 describe("LRT upgradeable contracts (shared behaviour)", function () {
