@@ -343,6 +343,10 @@ describe("LRTManager: deposit, exit and claim arguments", function () {
     await expect(f.rETHVault.connect(f.alice).claim(1n, a, 0n))
       .to.be.revertedWithCustomError(f.manager, "NotClaimable")
       .withArgs(1n, CLAIMABLE);
+    // The entry points' view of it: claimable only for its controller, through its asset's entry point.
+    expect(await f.stETHVault.claimableRedeemRequest(1n, a)).to.equal(4n * WAD);
+    expect(await f.stETHVault.claimableRedeemRequest(1n, f.bob.address)).to.equal(0n);
+    expect(await f.rETHVault.claimableRedeemRequest(1n, a)).to.equal(0n);
     await expect(f.stETHVault.connect(f.alice).claim(1n, a, 4n * WAD + 1n))
       .to.be.revertedWithCustomError(f.manager, "AssetsBelowMinimum")
       .withArgs(4n * WAD, 4n * WAD + 1n);

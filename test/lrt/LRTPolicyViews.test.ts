@@ -190,6 +190,27 @@ describe("LRT entry point limits and amounts that round to nothing", function ()
   });
 });
 
+describe("LRT instant exit with no free buffer value", function () {
+  it("an exit when the free idle is worth 0 wei at the low price (but 1 token-wei is free) pays at the base fee rate, without dividing by the empty stretch of buffer it consumes", async function () {
+    const f = await loadFixture(lrtFixture);
+    await (await f.manager.setBuffer(10_000, 0, 100)).wait();
+    // 2 stETH + 1 wei idle; alice's request of 1 LRT is owed 1 ETH of it.
+    await (await f.stETHVault.connect(f.alice).deposit(2n * WAD + 1n, f.alice.address)).wait();
+    await (await f.stETHVault.connect(f.alice).requestRedeem(WAD, f.alice.address, f.alice.address)).wait();
+    expect((await f.manager.assetBook(f.stETHAddress)).pendingRedeemValue).to.equal(WAD);
+    // stETH between 0.5 (low, holdings at exit) and 0.75 ETH (high, payouts): idle is worth 1 ETH, all owed (free
+    // value 0), while 2 stETH are committed and 1 wei is free.
+    await (await f.oracle.setPrice(f.stETHAddress, (3n * WAD) / 4n)).wait();
+    await (await f.oracle.setLivePrice(f.stETHAddress, WAD / 2n)).wait();
+    expect(await f.manager.totalValue(true)).to.equal(WAD);
+    // 3 LRT-wei are worth 1 wei: 1 stETH-wei at 0.75, the free wei. No fee (base rate 0 bps).
+    await expect(f.manager.connect(f.alice).instantRedeem(3n, f.stETHAddress, 1n, f.alice.address))
+      .to.emit(f.manager, "InstantRedeemed")
+      .withArgs(f.alice.address, f.alice.address, f.stETHAddress, 3n, 1n, 0n);
+    expect((await f.manager.assetBook(f.stETHAddress)).idle).to.equal(2n * WAD);
+  });
+});
+
 describe("LRT harvest and claims", function () {
   it("harvest sends rewards in a token that is not an accepted asset (cbETH) to the rewards receiver", async function () {
     const f = await loadFixture(lrtFixture);
