@@ -9,21 +9,10 @@
  * the deposit had just recorded for its node with the figure before the stake; it is now guarded.
  */
 import { expect } from "chai";
-import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
-import type { ReentrantERC20 } from "../../typechain-types";
 import { DEFAULT_WITHDRAWAL_DELAY, WAD } from "../helpers/fixtures";
-import { reentrantLRTFixture } from "./lrtReviewHelpers";
-
-const GUARD = ethers.id("ReentrancyGuardReentrantCall()").slice(0, 10);
-
-/** The token's record of its last reentrant call: refused by the manager's reentrancy guard. */
-async function expectGuardRefused(token: ReentrantERC20, count: bigint): Promise<void> {
-  expect(await token.reentryCount()).to.equal(count);
-  expect(await token.lastReentrySucceeded()).to.equal(false);
-  expect(await token.lastRevertSelector()).to.equal(GUARD);
-}
+import { expectGuardRefused, reentrantLRTFixture } from "./lrtReviewHelpers";
 
 describe("Attack: a reentrant token on the LRT's paths", function () {
   it("the deposit's pull reenters processRequests, harvest, completeWithdrawals and refreshExposure: each refused (ReentrancyGuardReentrantCall); each deposit mints what it previewed", async function () {

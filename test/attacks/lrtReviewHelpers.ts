@@ -106,6 +106,16 @@ export async function exitValueOf(f: LRTFixture, shares: bigint): Promise<bigint
   return (shares * (tv + 10n ** 9n)) / (supply + 10n ** 9n);
 }
 
+/** The selector of OpenZeppelin's `ReentrancyGuardReentrantCall()`. */
+export const GUARD_SELECTOR = ethers.id("ReentrancyGuardReentrantCall()").slice(0, 10);
+
+/** The token's record of its last reentrant call (its `count`-th): refused by the reentrancy guard. */
+export async function expectGuardRefused(token: ReentrantERC20, count: bigint): Promise<void> {
+  expect(await token.reentryCount()).to.equal(count);
+  expect(await token.lastReentrySucceeded()).to.equal(false);
+  expect(await token.lastRevertSelector()).to.equal(GUARD_SELECTOR);
+}
+
 export interface ReentrantLRTFixture extends StakingFixture {
   token: ReentrantERC20;
   asset: string;
