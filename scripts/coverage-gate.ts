@@ -361,14 +361,15 @@ function mergeMaps(maps: CoverageMap[]): CoverageMap {
   return merged;
 }
 
-/** Writes coverage.json and coverage/ (html, json-summary, text) for `map`, as solidity-coverage does for one run. */
+/** Writes coverage.json and coverage/ (json-summary, html, text) for `map`, as solidity-coverage does for one run. */
 function writeReports(map: CoverageMap): Promise<void> {
   fs.rmSync(coverageDir, { recursive: true, force: true });
   fs.writeFileSync(path.join(root, "coverage.json"), JSON.stringify(map));
   const collector = new istanbul.Collector();
   collector.add(map);
   const reporter = new istanbul.Reporter(false, coverageDir);
-  for (const fmt of ["html", "json-summary", "text"]) reporter.add(fmt);
+  // The summary first: the gate reads it, and the html report reads the sources again.
+  for (const fmt of ["json-summary", "html", "text"]) reporter.add(fmt);
   return new Promise((resolve, reject) => {
     reporter.write(collector, true, (error) => (error === undefined ? resolve() : reject(error)));
   });
