@@ -22,6 +22,33 @@ function restoreBindings() {
   saved = undefined;
 }
 
+/**
+ * A mocha reporter that prints as the spec reporter does and writes, at the end of the run, the seconds each test file's
+ * top-level suites took to `file` ({ "test/...": seconds }, paths relative to the repository): the coverage gate
+ * balances its shards with them (FILE_SECONDS in scripts/coverage-gate.ts).
+ */
+function fileTimer(file) {
+  const Mocha = require("mocha");
+  const { EVENT_SUITE_BEGIN, EVENT_SUITE_END, EVENT_RUN_END } = Mocha.Runner.constants;
+  return class FileTimer extends Mocha.reporters.Spec {
+    constructor(runner, options) {
+      super(runner, options);
+      const started = new Map();
+      const seconds = {};
+      runner.on(EVENT_SUITE_BEGIN, (suite) => {
+        if (suite.file !== undefined && suite.parent !== undefined && suite.parent.root)
+          started.set(suite, Date.now());
+      });
+      runner.on(EVENT_SUITE_END, (suite) => {
+        if (!started.has(suite)) return;
+        const rel = path.relative(__dirname, suite.file);
+        seconds[rel] = Math.round((seconds[rel] ?? 0) + (Date.now() - started.get(suite)) / 1000);
+      });
+      runner.once(EVENT_RUN_END, () => fs.writeFileSync(file, JSON.stringify(seconds)));
+    }
+  };
+}
+
 module.exports = {
   skipFiles: ["mocks/"],
   // coverage/coverage-summary.json (json-summary) is what the gate reads; html for people, text for the log.
@@ -48,6 +75,11 @@ module.exports = {
     const exclude = process.env.COVERAGE_EXCLUDE_TESTS;
     if (exclude !== undefined && exclude !== "") {
       config.mocha = { ...config.mocha, grep: exclude, invert: true };
+    }
+    // The gate's shards time their test files (scripts/coverage-gate.ts): COVERAGE_FILE_SECONDS names the output.
+    const secondsFile = process.env.COVERAGE_FILE_SECONDS;
+    if (secondsFile !== undefined && secondsFile !== "") {
+      config.mocha = { ...config.mocha, reporter: fileTimer(secondsFile) };
     }
   },
   onTestsComplete: restoreBindings,

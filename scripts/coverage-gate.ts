@@ -4,21 +4,63 @@
  * against the thresholds: lines >= 95% and branches >= 90%, per file. Prints every file's figures and the failing
  * ones, and exits non-zero on a failing file, a failing test, or a run that changed a file git tracks.
  *
+ * The suites run in shards, one `hardhat coverage` process each, at the same time (Hardhat runs the tests on one
+ * core; the gate has to finish in under 10 minutes on 2): the test files are split into shards of about equal
+ * instrumented time (FILE_SECONDS), each shard runs in its own temporary copy of the working tree (its own artifacts/,
+ * cache/, typechain-types/, coverage/ and coverage.json; node_modules linked), and the shards' coverage maps, which
+ * come from the same instrumentation of the same sources (checked), are summed into coverage/ here.
+ *
  * Usage: npm run coverage:gate                 (run the suites instrumented, then check)
+ *        npm run coverage:gate -- --shards 1   (one process instead of 2)
  *        npm run coverage:gate -- --check-only (check the last run's coverage/coverage-summary.json)
  */
-import { spawn, execFileSync } from "child_process";
+import { spawn, execFileSync, ChildProcess } from "child_process";
 import fs from "fs";
+import { createRequire } from "module";
 import os from "os";
 import path from "path";
 
+/** istanbul's per-file coverage object, as solidity-coverage writes it to coverage.json. */
+interface FileCoverage {
+  path: string;
+  l: Record<string, number>;
+  s: Record<string, number>;
+  b: Record<string, number[]>;
+  f: Record<string, number>;
+  statementMap: Record<string, unknown>;
+  branchMap: Record<string, unknown>;
+  fnMap: Record<string, unknown>;
+}
+type CoverageMap = Record<string, FileCoverage>;
+/**
+ * The part of sc-istanbul (solidity-coverage's istanbul 0.4, installed with it; no type declarations) that writes the
+ * merged reports of the shards as solidity-coverage writes one run's (lib/api.js, report()).
+ */
+interface Collector {
+  add(coverage: CoverageMap): void;
+}
+interface Reporter {
+  add(fmt: string): void;
+  write(collector: Collector, sync: boolean, callback: (error?: Error) => void): void;
+}
+interface ScIstanbul {
+  Collector: new () => Collector;
+  Reporter: new (cfg: false, dir: string) => Reporter;
+}
+const istanbul = createRequire(__filename)("sc-istanbul") as ScIstanbul;
+
 const root = path.resolve(__dirname, "..");
-const summaryFile = path.join(root, "coverage", "coverage-summary.json");
+const coverageDir = path.join(root, "coverage");
+const summaryFile = path.join(coverageDir, "coverage-summary.json");
+/** Where the gate writes the instrumented seconds each test file took in the last run (git-ignored, as coverage/). */
+const secondsFile = path.join(coverageDir, "file-seconds.json");
 
 /** Contracts the gate holds to the thresholds (interfaces have no code; mocks are not instrumented, .solcover.js). */
 const MEASURED = ["contracts/core/", "contracts/lrt/", "contracts/libraries/"];
 const MIN_LINES_PCT = 95;
 const MIN_BRANCHES_PCT = 90;
+/** Processes run at once: the 2 cores issue #12 budgets for. */
+const DEFAULT_SHARDS = 2;
 
 /** The suites run instrumented: the unit and attack suites (their users of test/behaviours included). */
 const SUITES = ["test/core", "test/lrt", "test/attacks"];
@@ -60,6 +102,72 @@ const EXCLUDED_TESTS: ReadonlyArray<{ title: string; why: string }> = [
   },
 ];
 
+/**
+ * Seconds each test file's tests took instrumented, without EXCLUDED_TESTS, as the gate measured them (it writes them
+ * to coverage/file-seconds.json after each run; docs/verification.md has the run). Only the shards' balance depends on
+ * them (only their ratios matter: these are wall seconds of a run on a loaded machine): a file not listed counts
+ * DEFAULT_FILE_SECONDS, and every file runs whatever its figure.
+ */
+const FILE_SECONDS: Readonly<Record<string, number>> = {
+  "test/attacks/DeallocationGate.test.ts": 182,
+  "test/attacks/ExitFrontRunVetoedSlash.test.ts": 9,
+  "test/attacks/ExitGate.test.ts": 99,
+  "test/attacks/FullySlashedPool.test.ts": 55,
+  "test/attacks/HookReentrancy.test.ts": 2,
+  "test/attacks/LRTDonationsRounding.test.ts": 58,
+  "test/attacks/LRTEventSandwich.test.ts": 106,
+  "test/attacks/LRTFixesReview.test.ts": 265,
+  "test/attacks/LRTInflation.test.ts": 13,
+  "test/attacks/LRTInstantExit.test.ts": 43,
+  "test/attacks/LRTNodes.test.ts": 111,
+  "test/attacks/LRTOracleAttacks.test.ts": 22,
+  "test/attacks/LRTPartialFillReview.test.ts": 50,
+  "test/attacks/LRTPrivileges.test.ts": 38,
+  "test/attacks/LRTRedemptionQueue.test.ts": 35,
+  "test/attacks/LRTReentrancy.test.ts": 47,
+  "test/attacks/LRTReview4.test.ts": 163,
+  "test/attacks/LRTRiskPolicy.test.ts": 119,
+  "test/attacks/LRTSandwich.test.ts": 204,
+  "test/attacks/LRTSolvency.test.ts": 87,
+  "test/attacks/MagnitudeCollapse.test.ts": 54,
+  "test/attacks/OperatorOwnedAVS.test.ts": 206,
+  "test/attacks/OracleManipulation.test.ts": 1,
+  "test/attacks/PauseBypass.test.ts": 17,
+  "test/attacks/RebasingAsset.test.ts": 2,
+  "test/attacks/ReleasePerAsset.test.ts": 5,
+  "test/attacks/RepeatedRequests.test.ts": 771,
+  "test/attacks/RequestTermsInFlight.test.ts": 16,
+  "test/attacks/RestoreAfterNewDecrease.test.ts": 6,
+  "test/attacks/RewardClaimAccounting.test.ts": 15,
+  "test/attacks/RewardScheduleLock.test.ts": 18,
+  "test/attacks/SignatureReplay.test.ts": 17,
+  "test/attacks/SlashingManagerSwap.test.ts": 2,
+  "test/attacks/ZeroReservationIsolation.test.ts": 17,
+  "test/core/LRTMathLib.test.ts": 15,
+  "test/core/OperatorRegistry.test.ts": 91,
+  "test/core/RestakingVault.test.ts": 171,
+  "test/core/RewardDebtLib.test.ts": 1,
+  "test/core/RewardDistributor.behaviours.test.ts": 27,
+  "test/core/RewardDistributor.test.ts": 368,
+  "test/core/RewardDistributorPendingIn.test.ts": 11,
+  "test/core/RewardDistributorScenarios.test.ts": 530,
+  "test/core/SharesMathLib.test.ts": 275,
+  "test/core/SlashingManager.test.ts": 540,
+  "test/core/SlashingScenario.test.ts": 276,
+  "test/core/StakingScenario.test.ts": 182,
+  "test/lrt/ERC7540.test.ts": 55,
+  "test/lrt/LRTManager.test.ts": 348,
+  "test/lrt/LRTOracle.test.ts": 40,
+  "test/lrt/LRTPartialFill.test.ts": 77,
+  "test/lrt/LRTPriceFeed.test.ts": 3,
+  "test/lrt/LRTRedemption.test.ts": 85,
+  "test/lrt/LRTScenario.test.ts": 161,
+  "test/lrt/LRTUpgradeable.test.ts": 50,
+  "test/lrt/LRTWithOracle.test.ts": 60,
+  "test/lrt/RateAdapters.test.ts": 1,
+};
+const DEFAULT_FILE_SECONDS = 60;
+
 interface Figure {
   total: number;
   covered: number;
@@ -96,6 +204,22 @@ function testFiles(): string[] {
   return files.sort();
 }
 
+function fileSeconds(file: string): number {
+  return FILE_SECONDS[file] ?? DEFAULT_FILE_SECONDS;
+}
+
+/** Splits `files` into `count` shards of about equal time: longest first, each to the shard with the least so far. */
+function split(files: string[], count: number): string[][] {
+  const shards = Array.from({ length: count }, () => ({ files: [] as string[], seconds: 0 }));
+  const byTime = [...files].sort((a, b) => fileSeconds(b) - fileSeconds(a) || a.localeCompare(b));
+  for (const file of byTime) {
+    const lightest = shards.reduce((min, s) => (s.seconds < min.seconds ? s : min));
+    lightest.files.push(file);
+    lightest.seconds += fileSeconds(file);
+  }
+  return shards.map((s) => s.files.sort()).filter((s) => s.length !== 0);
+}
+
 function gitStatus(): string[] {
   return execFileSync("git", ["status", "--porcelain", "--untracked-files=all"], {
     cwd: root,
@@ -105,26 +229,217 @@ function gitStatus(): string[] {
     .filter((line) => line !== "");
 }
 
-/** Runs `hardhat coverage` on `files`; resolves with its exit code. */
-function runCoverage(files: string[]): Promise<number> {
+/**
+ * A temporary copy of the working tree as it is (the files git tracks, as edited, and the untracked ones it does not
+ * ignore), with node_modules linked: one shard's own artifacts/, cache/, typechain-types/ and coverage output.
+ */
+function makeCopy(shard: number, files: string[]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `coverage-gate-${shard}-`));
+  for (const rel of files) {
+    const target = path.join(dir, rel);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.copyFileSync(path.join(root, rel), target);
+  }
+  fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
+  return dir;
+}
+
+/** The working tree's files (tracked, as edited, and untracked but not ignored) that exist. */
+function workingFiles(): string[] {
+  return execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: root,
+    encoding: "utf8",
+  })
+    .split("\0")
+    .filter((rel) => rel !== "" && !rel.startsWith("node_modules/"))
+    .filter((rel) => fs.lstatSync(path.join(root, rel), { throwIfNoEntry: false })?.isFile() === true);
+}
+
+interface Shard {
+  index: number;
+  dir: string;
+  files: string[];
+  log: string;
+  child?: ChildProcess;
+}
+
+/** The children's CPU time when the last shard exited (or when the shards started). */
+let cpuSeen: { user: number; sys: number } | undefined;
+
+/** Runs `hardhat coverage` on the shard's files in its copy, output to its log; resolves with the exit code. */
+function runShard(shard: Shard, started: number): Promise<number> {
   // solidity-coverage takes one glob: a brace list of the files (a single file is its own glob).
-  const glob = files.length === 1 ? files[0] : `{${files.join(",")}}`;
+  const glob = shard.files.length === 1 ? shard.files[0] : `{${shard.files.join(",")}}`;
   const hardhat = path.join(root, "node_modules", ".bin", "hardhat");
   const env = {
     ...process.env,
     COVERAGE_EXCLUDE_TESTS: EXCLUDED_TESTS.map((t) => `(?:${t.title})`).join("|"),
+    COVERAGE_FILE_SECONDS: path.join(shard.dir, "file-seconds.json"),
   };
+  const log = fs.openSync(shard.log, "w");
   return new Promise((resolve, reject) => {
-    const child = spawn(hardhat, ["coverage", "--testfiles", glob], { cwd: root, env, stdio: "inherit" });
-    // Ctrl-C reaches the child too; let it stop and put typechain-types/ back (.solcover.js) before this exits.
-    const ignore = (): void => undefined;
-    process.on("SIGINT", ignore);
+    const child = spawn(hardhat, ["coverage", "--testfiles", glob], {
+      cwd: shard.dir,
+      env,
+      stdio: ["ignore", log, log],
+    });
+    shard.child = child;
     child.on("error", reject);
     child.on("exit", (code, signal) => {
-      process.off("SIGINT", ignore);
-      resolve(code ?? (signal !== null ? 1 : 0));
+      fs.closeSync(log);
+      shard.child = undefined;
+      const result = code ?? (signal !== null ? 1 : 0);
+      const cpu = childrenCpu();
+      let cpuText = "";
+      if (cpu !== undefined && cpuSeen !== undefined) {
+        cpuText = `, CPU ${(cpu.user - cpuSeen.user).toFixed(0)} s user + ${(cpu.sys - cpuSeen.sys).toFixed(0)} s sys`;
+        cpuSeen = cpu;
+      }
+      console.log(
+        `\n===== shard ${shard.index}: exit code ${result}, ${elapsed(started)} wall${cpuText} =====`,
+      );
+      process.stdout.write(fs.readFileSync(shard.log, "utf8"));
+      console.log(`===== end of shard ${shard.index} =====`);
+      resolve(result);
     });
   });
+}
+
+/**
+ * CPU seconds (user, system) of the children this process has waited for, from /proc/self/stat (cutime, cstime; Linux,
+ * 100 ticks a second); undefined elsewhere. Read as each shard exits, the difference is that shard's CPU time: what it
+ * would take on a core of its own.
+ */
+function childrenCpu(): { user: number; sys: number } | undefined {
+  try {
+    const stat = fs.readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { user: Number(fields[13]) / 100, sys: Number(fields[14]) / 100 };
+  } catch {
+    return undefined;
+  }
+}
+
+function elapsed(started: number): string {
+  const seconds = Math.round((Date.now() - started) / 1000);
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
+/** The maps of one file from two shards describe the same instrumentation: same statements, branches, functions. */
+function sameInstrumentation(a: FileCoverage, b: FileCoverage): boolean {
+  return (
+    JSON.stringify([a.statementMap, a.branchMap, a.fnMap, Object.keys(a.l)]) ===
+    JSON.stringify([b.statementMap, b.branchMap, b.fnMap, Object.keys(b.l)])
+  );
+}
+
+function sumCounts(into: Record<string, number>, from: Record<string, number>): void {
+  for (const key of Object.keys(into)) into[key] += from[key];
+}
+
+/**
+ * Sums the shards' coverage maps (keys relative to each copy's root, as solidity-coverage writes coverage.json) file
+ * by file: line, statement, function and branch hit counts. istanbul's own merge drops the line counts and derives
+ * lines from statements again; solidity-coverage measures lines itself, so they are summed here like the rest.
+ */
+function mergeMaps(maps: CoverageMap[]): CoverageMap {
+  const merged = JSON.parse(JSON.stringify(maps[0])) as CoverageMap;
+  const keys = Object.keys(merged).sort();
+  for (const [i, map] of maps.entries()) {
+    const other = Object.keys(map).sort();
+    if (JSON.stringify(other) !== JSON.stringify(keys))
+      throw new Error(`shard ${i} instrumented other files than shard 0: ${other.join(", ")}`);
+  }
+  for (const key of keys) {
+    const into = merged[key];
+    into.path = path.join(root, key);
+    for (const [i, map] of maps.slice(1).entries()) {
+      const from = map[key];
+      if (!sameInstrumentation(into, from))
+        throw new Error(
+          `${key}: shard ${i + 1} instrumented it differently from shard 0; the maps do not add up`,
+        );
+      sumCounts(into.l, from.l);
+      sumCounts(into.s, from.s);
+      sumCounts(into.f, from.f);
+      for (const b of Object.keys(into.b)) into.b[b] = into.b[b].map((hits, j) => hits + from.b[b][j]);
+    }
+  }
+  return merged;
+}
+
+/** Writes coverage.json and coverage/ (json-summary, html, text) for `map`, as solidity-coverage does for one run. */
+function writeReports(map: CoverageMap): Promise<void> {
+  fs.rmSync(coverageDir, { recursive: true, force: true });
+  fs.writeFileSync(path.join(root, "coverage.json"), JSON.stringify(map));
+  const collector = new istanbul.Collector();
+  collector.add(map);
+  const reporter = new istanbul.Reporter(false, coverageDir);
+  // The summary first: the gate reads it, and the html report reads the sources again.
+  for (const fmt of ["json-summary", "html", "text"]) reporter.add(fmt);
+  return new Promise((resolve, reject) => {
+    reporter.write(collector, true, (error) => (error === undefined ? resolve() : reject(error)));
+  });
+}
+
+/** Runs the shards at once; returns the problems (failed shards, missing output) and writes the merged reports. */
+async function runShards(files: string[], count: number): Promise<string[]> {
+  const plan = split(files, count);
+  const copied = workingFiles();
+  const shards: Shard[] = plan.map((shardFiles, index) => {
+    const dir = makeCopy(index, copied);
+    return { index, dir, files: shardFiles, log: path.join(dir, "coverage-gate.log") };
+  });
+  const stop = (): void => {
+    for (const s of shards) s.child?.kill("SIGINT");
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  const problems: string[] = [];
+  try {
+    for (const s of shards) {
+      const seconds = s.files.reduce((sum, f) => sum + fileSeconds(f), 0);
+      console.log(
+        `shard ${s.index}: ${s.files.length} files, about ${seconds} s of tests by FILE_SECONDS, in ${s.dir}`,
+      );
+    }
+    const started = Date.now();
+    const load = os.loadavg()[0].toFixed(2);
+    cpuSeen = childrenCpu();
+    const codes = await Promise.all(shards.map((s) => runShard(s, started)));
+    console.log(
+      `\nhardhat coverage: ${shards.length} shards, exit codes ${codes.join(", ")}, ${elapsed(started)} ` +
+        `(load average ${load} at the start, ${os.loadavg()[0].toFixed(2)} at the end, ${os.cpus().length} cores)`,
+    );
+    const maps: CoverageMap[] = [];
+    const seconds: Record<string, number> = {};
+    for (const [i, s] of shards.entries()) {
+      if (codes[i] !== 0)
+        problems.push(
+          `shard ${i}: hardhat coverage exited with code ${codes[i]} (a failing test or a failed compile)`,
+        );
+      const json = path.join(s.dir, "coverage.json");
+      if (!fs.existsSync(json)) {
+        problems.push(`shard ${i}: no coverage.json`);
+        continue;
+      }
+      maps.push(JSON.parse(fs.readFileSync(json, "utf8")) as CoverageMap);
+      const times = path.join(s.dir, "file-seconds.json");
+      if (fs.existsSync(times)) Object.assign(seconds, JSON.parse(fs.readFileSync(times, "utf8")));
+    }
+    if (maps.length === shards.length) {
+      await writeReports(mergeMaps(maps));
+      fs.writeFileSync(secondsFile, `${JSON.stringify(seconds, Object.keys(seconds).sort(), 2)}\n`);
+      console.log(`\nInstrumented seconds per test file: ${path.relative(root, secondsFile)} (FILE_SECONDS)`);
+      const slowest = Object.entries(seconds).sort((a, b) => b[1] - a[1]);
+      for (const [file, s] of slowest.slice(0, 10)) console.log(`  ${String(s).padStart(6)} s  ${file}`);
+    }
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+    for (const s of shards) fs.rmSync(s.dir, { recursive: true, force: true });
+  }
+  return problems;
 }
 
 function fmtPct(f: Figure): string {
@@ -159,31 +474,33 @@ function check(): string[] {
   return failing;
 }
 
+function shardCount(): number {
+  const i = process.argv.indexOf("--shards");
+  if (i === -1) return DEFAULT_SHARDS;
+  const n = Number(process.argv[i + 1]);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`--shards takes a whole number >= 1, not ${process.argv[i + 1]}`);
+  return n;
+}
+
 async function main(): Promise<number> {
   const checkOnly = process.argv.includes("--check-only");
   const problems: string[] = [];
   if (!checkOnly) {
     const files = testFiles();
+    const count = shardCount();
     console.log(`Coverage gate: ${files.length} test files of ${SUITES.join(", ")}; left out of this run:`);
     for (const t of EXCLUDED_TESTS) console.log(`  /${t.title}/: ${t.why}`);
     fs.rmSync(summaryFile, { force: true }); // never check an earlier run's figures
     const before = gitStatus();
-    const load = os.loadavg()[0].toFixed(2);
-    const started = Date.now();
-    const code = await runCoverage(files);
-    const seconds = Math.round((Date.now() - started) / 1000);
-    console.log(
-      `\nhardhat coverage: exit code ${code}, ${Math.floor(seconds / 60)} min ${seconds % 60} s ` +
-        `(load average ${load} at the start, ${os.loadavg()[0].toFixed(2)} at the end, ${os.cpus().length} cores)`,
-    );
-    if (code !== 0)
-      problems.push(`hardhat coverage exited with code ${code} (a failing test or a failed compile)`);
+    problems.push(...(await runShards(files, count)));
     const after = gitStatus();
     const changed = after.filter((line) => !before.includes(line));
     if (changed.length !== 0)
       problems.push(`the run changed files git tracks or sees:\n    ${changed.join("\n    ")}`);
   }
-  problems.push(...check());
+  if (fs.existsSync(summaryFile)) problems.push(...check());
+  else problems.push(`${path.relative(root, summaryFile)} not written: nothing to check`);
   if (problems.length === 0) {
     console.log("\nCoverage gate: passed");
     return 0;
