@@ -22,6 +22,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { show } from "../helpers/model";
 import { PropertyDriver, commandsArb } from "./commands";
 import { lrtModelFixture, type LRTModelFixture } from "./lrtDriver";
+import { profile } from "./profile";
 
 /** CI's defaults (see docs/verification.md for the cost per sequence and why these figures). */
 const DEFAULT_RUNS = 40;
@@ -85,13 +86,15 @@ describe("Protocol model, property-based (fast-check commands; model and invaria
     let sequences = 0;
     let commands = 0;
     let running = 0;
+    profile.install();
     const started = Date.now();
     await loadFixture(openedFixture);
     const opening = (Date.now() - started) / 1000;
+    profile.reset();
     await fc.assert(
       fc.asyncProperty(commandsArb(MAX_COMMANDS), async (cmds) => {
-        const { pristine } = await loadFixture(openedFixture);
-        const d = pristine.fork();
+        const { pristine } = await profile.phase("snapshot revert", () => loadFixture(openedFixture));
+        const d = profile.phaseSync("driver copy", () => pristine.fork());
         const before = d.steps;
         const t0 = Date.now();
         try {
@@ -123,6 +126,7 @@ describe("Protocol model, property-based (fast-check commands; model and invaria
           `(${(commands / Math.max(sequences, 1)).toFixed(1)} on average) in ${(running / 1000).toFixed(0)} s: ` +
           `${perCommand.toFixed(3)} s per command or final read, ${(perCommand * 51).toFixed(1)} s per sequence of 50`,
       );
+      if (profile.enabled) console.log(profile.report(commands + sequences));
       console.log(show(Object.fromEntries([...coverage].filter(([, n]) => n > 0).sort())));
     }
     if (DEFAULTS) {
