@@ -2,12 +2,13 @@
  * Runs the property-based model test (test/model/PropertyModel.test.ts) with the given figures, to replay a failure or
  * to run longer than CI does.
  *
- * Usage: npm run fuzz -- [--runs N] [--seed S] [--path P] [--max-commands M] [--report]
+ * Usage: npm run fuzz -- [--runs N] [--seed S] [--path P] [--max-commands M] [--report] [--profile]
  *   --runs          sequences to run (FUZZ_RUNS)
  *   --seed          fast-check's seed (FUZZ_SEED); a failure prints it
  *   --path          fast-check's path to replay one failing sequence, as a failure prints it (FUZZ_PATH)
  *   --max-commands  the longest sequence (FUZZ_MAX_COMMANDS)
  *   --report        print the run's time and coverage (FUZZ_REPORT)
+ *   --profile       with --report, where the time goes: JSON-RPC requests and the driver's phases (FUZZ_PROFILE)
  */
 import { spawnSync } from "child_process";
 import path from "path";
@@ -21,7 +22,7 @@ const FLAGS: Record<string, string> = {
 
 function usage(message: string): never {
   console.error(
-    `fuzz: ${message}\nusage: npm run fuzz -- [--runs N] [--seed S] [--path P] [--max-commands M] [--report]`,
+    `fuzz: ${message}\nusage: npm run fuzz -- [--runs N] [--seed S] [--path P] [--max-commands M] [--report] [--profile]`,
   );
   process.exit(2);
 }
@@ -32,6 +33,11 @@ function parse(args: string[]): Record<string, string> {
     const flag = args[i];
     if (flag === "--report") {
       env.FUZZ_REPORT = "1";
+      continue;
+    }
+    if (flag === "--profile") {
+      env.FUZZ_REPORT = "1";
+      env.FUZZ_PROFILE = "1";
       continue;
     }
     const name = FLAGS[flag];

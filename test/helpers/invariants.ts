@@ -33,6 +33,17 @@ export interface BalanceReader {
   balanceOf(account: string): Promise<bigint>;
 }
 
+const checksums = new Map<string, string>();
+/** ethers.getAddress, memoised (the checker looks addresses up after every step; each checksum is a keccak). */
+function checksummed(address: string): string {
+  let a = checksums.get(address);
+  if (a === undefined) {
+    a = ethers.getAddress(address);
+    checksums.set(address, a);
+  }
+  return a;
+}
+
 function requireDefined<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`${what} was not read`);
   return value;
@@ -120,11 +131,11 @@ export class InvariantChecker {
   }
 
   addStaker(staker: string): void {
-    this.stakers.add(ethers.getAddress(staker));
+    this.stakers.add(checksummed(staker));
   }
 
   addOperator(operator: string): void {
-    this.operators.add(ethers.getAddress(operator));
+    this.operators.add(checksummed(operator));
   }
 
   /** Tells the checker about newly queued withdrawals. */
@@ -145,7 +156,7 @@ export class InvariantChecker {
   }
 
   private entry(staker: string, asset: string): LedgerEntry {
-    const key = `${ethers.getAddress(staker)}|${ethers.getAddress(asset)}`;
+    const key = `${checksummed(staker)}|${checksummed(asset)}`;
     let e = this.ledger.get(key);
     if (e === undefined) {
       e = { deposited: 0n, withdrawn: 0n };
@@ -167,7 +178,7 @@ export class InvariantChecker {
 
   /** Records tokens sent to the vault outside `deposit` (a donation). */
   recordDonation(asset: string, amount: bigint): void {
-    const key = ethers.getAddress(asset);
+    const key = checksummed(asset);
     this.donations.set(key, (this.donations.get(key) ?? 0n) + amount);
   }
 
@@ -178,7 +189,7 @@ export class InvariantChecker {
    * every staker of the asset up to the total recorded, instead of being skipped for the asset as after a donation.
    */
   recordTransfer(asset: string, amount: bigint): void {
-    const key = ethers.getAddress(asset);
+    const key = checksummed(asset);
     this.transfers.set(key, (this.transfers.get(key) ?? 0n) + amount);
   }
 
@@ -191,7 +202,7 @@ export class InvariantChecker {
   async readState(): Promise<ChainState> {
     const vault = this.vault;
     const stakers = [...this.stakers];
-    const assets = await Promise.all(this.tokens.map(async (t) => ethers.getAddress(await t.getAddress())));
+    const assets = await Promise.all(this.tokens.map(async (t) => checksummed(await t.getAddress())));
     const vaultAddress = await vault.getAddress();
 
     // every id a known staker ever queued, from its withdrawal nonce

@@ -48,6 +48,79 @@ export async function deployBatchReader(deployer: HardhatEthersSigner): Promise<
   return reader.getAddress();
 }
 
+/*
+ * The reader's calldata and return data are encoded and decoded here by hand (both are a few flat arrays), and each
+ * view's calldata and decoded return are memoised: the same views are read after every step, and ethers' generic ABI
+ * coder (with an address checksum per decoded address) cost more than the eth_call itself. The first batches of each
+ * process are also encoded and decoded by ethers and must agree byte for byte (SELF_CHECKS).
+ */
+
+/** How many batches per process are cross-checked against ethers' coder. */
+const SELF_CHECKS = 3;
+let selfChecks = 0;
+/** Memoised calldata per interface: `fn(args)` -> calldata. */
+const encoded = new WeakMap<Interface, Map<string, string>>();
+/** Memoised decoded returns per interface: `fn` NUL `return data` -> ethers Result (read-only). */
+const decoded = new WeakMap<Interface, Map<string, Result>>();
+/** Past this many memoised returns per interface the memo starts again (bounded memory over long runs). */
+const MAX_DECODED = 50_000;
+
+function memo<V>(store: WeakMap<Interface, Map<string, V>>, iface: Interface): Map<string, V> {
+  let m = store.get(iface);
+  if (m === undefined) {
+    m = new Map();
+    store.set(iface, m);
+  }
+  return m;
+}
+
+const word = (n: number): string => n.toString(16).padStart(64, "0");
+
+/** ABI encoding of `read(targets, data)` (selector included). */
+function encodeRead(targets: readonly string[], data: readonly string[]): string {
+  const n = targets.length;
+  const parts: string[] = [
+    READER.getFunction("read")?.selector ?? "",
+    word(0x40),
+    word(0x60 + 32 * n),
+    word(n),
+  ];
+  for (const t of targets) parts.push(t.slice(2).toLowerCase().padStart(64, "0"));
+  parts.push(word(n));
+  let offset = 32 * n;
+  const bodies: string[] = [];
+  for (const d of data) {
+    const hex = d.slice(2);
+    const len = hex.length / 2;
+    parts.push(word(offset));
+    const padded = Math.ceil(len / 32) * 64;
+    bodies.push(word(len), hex.padEnd(padded, "0"));
+    offset += 32 + padded / 2;
+  }
+  return parts.concat(bodies).join("");
+}
+
+/** ABI decoding of read()'s return: (timestamp, ok[], out[]). */
+function decodeRead(result: string): [bigint, boolean[], string[]] {
+  const hex = result.slice(2);
+  const at = (byte: number): string => hex.slice(byte * 2, byte * 2 + 64);
+  const num = (byte: number): number => Number.parseInt(at(byte), 16);
+  const timestamp = BigInt(`0x${at(0)}`);
+  const okAt = num(32);
+  const outAt = num(64);
+  const n = num(okAt);
+  const ok: boolean[] = [];
+  for (let i = 0; i < n; i++) ok.push(BigInt(`0x${at(okAt + 32 + 32 * i)}`) !== 0n);
+  const base = outAt + 32;
+  const out: string[] = [];
+  for (let i = 0; i < num(outAt); i++) {
+    const start = base + num(base + 32 * i);
+    const len = num(start);
+    out.push(`0x${hex.slice((start + 32) * 2, (start + 32 + len) * 2)}`);
+  }
+  return [timestamp, ok, out];
+}
+
 /** The outcome of one view of a batch. */
 export class Slot<T> {
   private decoded: { value: T } | undefined;
@@ -72,7 +145,15 @@ export class Slot<T> {
     if (this.decoded !== undefined) return this.decoded.value;
     if (!this.ok) throw new Error(`batch: ${this.label} reverted`);
     const raw = this.raw as { data: string };
-    this.decoded = { value: this.decode(this.iface.decodeFunctionResult(this.fn, raw.data)) };
+    const results = memo(decoded, this.iface);
+    const key = `${this.fn}\u0000${raw.data}`;
+    let r = results.get(key);
+    if (r === undefined) {
+      r = this.iface.decodeFunctionResult(this.fn, raw.data);
+      if (results.size >= MAX_DECODED) results.clear();
+      results.set(key, r);
+    }
+    this.decoded = { value: this.decode(r) };
     return this.decoded.value;
   }
 }
@@ -93,9 +174,16 @@ export class Batch {
     args: readonly unknown[],
     decode: (r: Result) => T,
   ): Slot<T> {
-    const slot = new Slot<T>(iface, fn, decode, `${fn}(${args.map(String).join(", ")}) on ${target}`);
+    const call = `${fn}(${args.map(String).join(", ")})`;
+    const slot = new Slot<T>(iface, fn, decode, `${call} on ${target}`);
+    const calls = memo(encoded, iface);
+    let data = calls.get(call);
+    if (data === undefined) {
+      data = iface.encodeFunctionData(fn, args);
+      calls.set(call, data);
+    }
     this.targets.push(target);
-    this.data.push(iface.encodeFunctionData(fn, args));
+    this.data.push(data);
     this.slots.push(slot as Slot<unknown>);
     return slot;
   }
@@ -106,16 +194,27 @@ export class Batch {
 
   /** Runs every view at `blockTag` ("latest" by default); returns the block timestamp the views saw. */
   async run(blockTag: BlockTag = "latest"): Promise<bigint> {
-    const result = await ethers.provider.call({
-      to: this.reader,
-      data: READER.encodeFunctionData("read", [this.targets, this.data]),
-      blockTag,
-    });
-    const [timestamp, ok, out] = READER.decodeFunctionResult("read", result) as unknown as [
-      bigint,
-      boolean[],
-      string[],
-    ];
+    const calldata = encodeRead(this.targets, this.data);
+    const check = selfChecks < SELF_CHECKS;
+    if (check && calldata !== READER.encodeFunctionData("read", [this.targets, this.data])) {
+      throw new Error("batch: the reader's calldata differs from ethers' encoding");
+    }
+    const result = await ethers.provider.call({ to: this.reader, data: calldata, blockTag });
+    const [timestamp, ok, out] = decodeRead(result);
+    if (check) {
+      selfChecks++;
+      const [t, o, d] = READER.decodeFunctionResult("read", result) as unknown as [
+        bigint,
+        boolean[],
+        string[],
+      ];
+      if (t !== timestamp || [...o].join() !== ok.join() || [...d].join() !== out.join()) {
+        throw new Error("batch: the reader's return differs from ethers' decoding");
+      }
+    }
+    if (ok.length !== this.slots.length || out.length !== this.slots.length) {
+      throw new Error(`batch: ${ok.length} results for ${this.slots.length} views`);
+    }
     this.slots.forEach((slot, i) => {
       slot.raw = { ok: ok[i], data: out[i] };
     });

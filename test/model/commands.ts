@@ -574,10 +574,11 @@ function requestOf(d: D, k: number, pendingOnly: boolean): RequestModel {
 const anyRequest = (d: D): boolean => d.model.sm.requests.length !== 0;
 
 type VetoWhen = "soon" | "executableAt - 1" | "executableAt";
+type VetoCaller = "its committee" | "committee2" | "outsider";
 const vetoCmd = fc
   .record({
     k: fc.nat(20),
-    caller: fc.constantFrom("its committee", "committee2", "outsider"),
+    caller: fc.constantFrom<VetoCaller>("its committee", "committee2", "outsider"),
     when: fc.constantFrom<VetoWhen>("soon", "executableAt - 1", "executableAt"),
     gap: gapArb,
   })
@@ -590,18 +591,57 @@ const vetoCmd = fc
           // a pending request whose terms have a committee, if any (else any pending one, else any)
           const vetoable = d.pending().filter((q) => d.model.sm.termsOf(q.termsId).vetoCommittee !== ZERO);
           const r = vetoable.length !== 0 ? pick(vetoable, p.k) : requestOf(d, p.k, true);
-          const committee = d.model.sm.termsOf(r.termsId).vetoCommittee;
-          const caller =
-            p.caller === "its committee" && committee !== ZERO
-              ? d.signerOf(committee)
-              : p.caller === "outsider"
-                ? d.fixture.outsider
-                : d.fixture.committee2;
-          const t =
-            p.when === "soon"
-              ? d.now + p.gap
-              : at(d, r.executableAt, p.when === "executableAt" ? 0 : -1, p.gap);
-          return d.vetoSlash(caller, r.id, t, p.when === "soon" ? undefined : `at ${p.when}`);
+          return veto(d, r, p.caller, p.when, p.gap);
+        },
+        p.gap,
+      ),
+  );
+
+/** Vetoes request `r` by `who` at `when` (the request's committee, if it has one and `who` names it). */
+function veto(d: D, r: RequestModel, who: VetoCaller, when: VetoWhen, gap: bigint): Promise<void> {
+  const committee = d.model.sm.termsOf(r.termsId).vetoCommittee;
+  const caller =
+    who === "its committee" && committee !== ZERO
+      ? d.signerOf(committee)
+      : who === "outsider"
+        ? d.fixture.outsider
+        : d.fixture.committee2;
+  const t = when === "soon" ? d.now + gap : at(d, r.executableAt, when === "executableAt" ? 0 : -1, gap);
+  return d.vetoSlash(caller, r.id, t, when === "soon" ? undefined : `at ${when}`);
+}
+
+/**
+ * A request by X (the AVS with a veto committee) against an operator, then, if the chain took it, a veto of that very
+ * request: without it, X's requests rarely stay pending until a veto command picks them, and the default run would
+ * reach no successful veto.
+ */
+const requestThenVetoCmd = fc
+  .record({
+    operator: fc.nat(2),
+    fraction: fractionArb,
+    caller: fc.constantFrom<VetoCaller>("its committee", "committee2", "outsider"),
+    when: fc.constantFrom<VetoWhen>("soon", "executableAt - 1", "executableAt"),
+    gap: gapArb,
+  })
+  .map(
+    (p) =>
+      new ModelCommand(
+        `requestThenVeto(X -> op${p.operator + 1}, ${showFraction(p.fraction)}; veto by ${p.caller}, at ${p.when})`,
+        always,
+        async (d) => {
+          const m = d.model;
+          const avs = m.sm.avsList()[0];
+          const c = m.sm.config(avs);
+          const count = m.sm.requests.length;
+          await d.requestSlash(
+            d.signerOf(c.slasher),
+            avs,
+            d.ops[p.operator].address,
+            resolveFraction(p.fraction, c.maxSlashWad),
+            d.now + p.gap,
+          );
+          if (m.sm.requests.length === count) return; // refused: nothing to veto
+          await veto(d, m.sm.requests[count], p.caller, p.when, p.gap);
         },
         p.gap,
       ),
@@ -1172,11 +1212,22 @@ const lrtWeightsCmd = fc
   .record({ w1: fc.integer({ min: 0, max: 10 }), w2: fc.integer({ min: 0, max: 10 }), short: fc.boolean() })
   .map(
     (p) =>
-      new ModelCommand(`lrtSetWeights(${p.w1}000, ${p.w2}000, rest${p.short ? " - 1" : ""})`, always, (d) => {
-        const w1 = BigInt(Math.min(p.w1, 10)) * 1_000n;
-        const w2 = BigInt(Math.min(p.w2, 10 - Math.min(p.w1, 10))) * 1_000n;
-        return d.lrtWeights([w1, w2, 10_000n - w1 - w2 - (p.short ? 1n : 0n)]);
-      }),
+      new ModelCommand(
+        `lrtSetWeights(${p.w1}000, ${p.w2}000, rest${p.short ? ", 1 bps short" : ""})`,
+        always,
+        (d) => {
+          const w1 = BigInt(Math.min(p.w1, 10)) * 1_000n;
+          const w2 = BigInt(Math.min(p.w2, 10 - Math.min(p.w1, 10))) * 1_000n;
+          const weights = [w1, w2, 10_000n - w1 - w2];
+          // one basis point short, taken from the last non-zero weight (a uint16 weight cannot go below 0)
+          if (p.short) {
+            let k = weights.length - 1;
+            while (weights[k] === 0n) k--;
+            weights[k] -= 1n;
+          }
+          return d.lrtWeights(weights);
+        },
+      ),
   );
 
 const lrtNodeCmd = fc
@@ -1210,6 +1261,7 @@ export const COMMANDS: Array<{ weight: number; arbitrary: fc.Arbitrary<ModelComm
   { weight: 2, arbitrary: applyAllocationCmd },
   { weight: 8, arbitrary: requestCmd },
   { weight: 4, arbitrary: vetoCmd },
+  { weight: 3, arbitrary: requestThenVetoCmd },
   { weight: 4, arbitrary: cancelCmd },
   { weight: 7, arbitrary: executeCmd },
   { weight: 3, arbitrary: releaseCmd },

@@ -19,7 +19,7 @@
  * RedeemExceedsAssetLiquidity, InsufficientBuffer, ClaimExceeded, NotClaimable, InsufficientNodeShares, the vault's
  * refusals of a node's entry or exit).
  *
- * After EVERY step (LRTDriver.afterCheck), against one batched read of the chain, invariant 8 (docs/invariants.md §8):
+ * After EVERY step (LRTDriver.afterCheckViews), against one batched read of the chain, invariant 8 (docs/invariants.md §8):
  *   (a) `getRate()` falls by more than 1 wei only at a step flagged as a slash request or execution on a node's
  *       operator or a price fall; every fulfilled or claimed request paid (tokens x price / 1e18) at most its value at
  *       request (and at most its value at fulfilment); every instant exit paid at most the value of its shares;
@@ -65,14 +65,7 @@ import {
   tokenValueDown,
   tokenValueUp,
 } from "./lrtMath";
-import {
-  Driver,
-  modelFixture,
-  required,
-  type Account,
-  type ModelFixture,
-  type Snapshot,
-} from "./protocolDriver";
+import { Driver, modelFixture, required, type Account, type ModelFixture } from "./protocolDriver";
 import { isRevert, norm, type Outcome, type Revert } from "./protocolModel";
 
 /** The LRT's deposit caps (stETH, rETH), its prices at start, its policy and the nodes' weights. */
@@ -1157,14 +1150,15 @@ export class LRTDriver extends Driver {
 
   /* ------------------------------------------------------------------------------------------ invariant 8 */
 
-  /** After every step: one read of the LRT, compared with the books and the valuation, and invariant 8 (a)-(d). */
-  protected override async afterCheck(snap: Snapshot): Promise<void> {
-    void snap;
+  /**
+   * After every step: the LRT's views, read in the step's batch (the core's eth_call), compared with the books and the
+   * valuation, and invariant 8 (a)-(d).
+   */
+  protected override afterCheckViews(b: Batch): () => void {
     const f = this.lf;
     const M = f.manager.interface;
     const L = f.lrt.interface;
     const T = this.tokens[0].interface;
-    const b = new Batch(f.readerAddress);
     const m = f.managerAddress;
     const exitValue = b.add(m, M, "totalValue", [true], (r) => big(r[0]));
     const entryValue = b.add(m, M, "totalValue", [false], (r) => big(r[0]));
@@ -1206,88 +1200,88 @@ export class LRTDriver extends Driver {
         undelegated: bool(field(r[0], "undelegated")),
       })),
     );
-    await b.run();
-
-    const mismatches: string[] = [];
-    const compare = (what: string, actual: unknown, expected: unknown): void => {
-      const [x, y] = [show(actual), show(expected)];
-      if (x !== y) mismatches.push(`${what}: chain ${x}, model ${y}`);
-    };
-    // the books, positions and nodes kept from the events
-    for (const [a, book] of books.entries())
-      compare(`assetBook(${this.name(this.lrtAssets[a])})`, book.value, this.books[a]);
-    for (const [i, n] of this.lrtNodes.entries()) {
-      compare(`node(${i})`, infos[i].value, {
-        operator: n.operator,
-        weightBps: n.weight,
-        undelegated: n.undelegated,
-      });
-      for (const [a, asset] of this.lrtAssets.entries()) {
-        compare(`position(${i}, ${this.name(asset)})`, positions[i][a].value, {
-          active: n.active[a],
-          queued: n.queued[a],
+    return () => {
+      const mismatches: string[] = [];
+      const compare = (what: string, actual: unknown, expected: unknown): void => {
+        const [x, y] = [show(actual), show(expected)];
+        if (x !== y) mismatches.push(`${what}: chain ${x}, model ${y}`);
+      };
+      // the books, positions and nodes kept from the events
+      for (const [a, book] of books.entries())
+        compare(`assetBook(${this.name(this.lrtAssets[a])})`, book.value, this.books[a]);
+      for (const [i, n] of this.lrtNodes.entries()) {
+        compare(`node(${i})`, infos[i].value, {
+          operator: n.operator,
+          weightBps: n.weight,
+          undelegated: n.undelegated,
         });
-        // the LRT's position is the node's stake as the core model knows it
-        compare(
-          `node${i}'s ${this.name(asset)} shares: LRT vs core model`,
-          n.active[a] + n.queued[a],
-          this.coreShares(i, asset),
-        );
+        for (const [a, asset] of this.lrtAssets.entries()) {
+          compare(`position(${i}, ${this.name(asset)})`, positions[i][a].value, {
+            active: n.active[a],
+            queued: n.queued[a],
+          });
+          // the LRT's position is the node's stake as the core model knows it
+          compare(
+            `node${i}'s ${this.name(asset)} shares: LRT vs core model`,
+            n.active[a] + n.queued[a],
+            this.coreShares(i, asset),
+          );
+        }
       }
-    }
-    // (b) total value, from the core model's pools, the nodes' shares, the idle counters and the prices
-    const exit = this.valuation(true);
-    const entry = this.valuation(false);
-    compare("totalValue(true) (exit)", exitValue.value, exit.total);
-    compare("totalValue(false) (entry)", entryValue.value, entry.total);
-    // (d) supply: holders + the escrow of pending requests
-    compare("totalSupply", supply.value, this.lrtSupply);
-    for (const [h, slot] of balances)
-      compare(`LRT balance of ${this.name(h)}`, slot.value, this.lrtBalance(h));
-    let escrow = 0n;
-    for (const r of this.requests.values()) if (r.status === 1) escrow += r.shares;
-    const held = balances.reduce((s, [, slot]) => s + slot.value, 0n);
-    compare("totalSupply = holders + manager (the escrow)", supply.value, held);
-    compare(
-      "the manager's LRT balance = the escrowed shares of pending requests",
-      this.lrtBalance(m),
-      escrow,
-    );
-    // (c) solvency of the books
-    for (const [a, asset] of this.lrtAssets.entries()) {
-      const book = books[a].value;
-      if (book.idle + book.reserved > tokenBalances[a].value) {
-        mismatches.push(
-          `solvency: ${this.name(asset)} idle ${book.idle} + reserved ${book.reserved} > balance ${tokenBalances[a].value}`,
-        );
+      // (b) total value, from the core model's pools, the nodes' shares, the idle counters and the prices
+      const exit = this.valuation(true);
+      const entry = this.valuation(false);
+      compare("totalValue(true) (exit)", exitValue.value, exit.total);
+      compare("totalValue(false) (entry)", entryValue.value, entry.total);
+      // (d) supply: holders + the escrow of pending requests
+      compare("totalSupply", supply.value, this.lrtSupply);
+      for (const [h, slot] of balances)
+        compare(`LRT balance of ${this.name(h)}`, slot.value, this.lrtBalance(h));
+      let escrow = 0n;
+      for (const r of this.requests.values()) if (r.status === 1) escrow += r.shares;
+      const held = balances.reduce((s, [, slot]) => s + slot.value, 0n);
+      compare("totalSupply = holders + manager (the escrow)", supply.value, held);
+      compare(
+        "the manager's LRT balance = the escrowed shares of pending requests",
+        this.lrtBalance(m),
+        escrow,
+      );
+      // (c) solvency of the books
+      for (const [a, asset] of this.lrtAssets.entries()) {
+        const book = books[a].value;
+        if (book.idle + book.reserved > tokenBalances[a].value) {
+          mismatches.push(
+            `solvency: ${this.name(asset)} idle ${book.idle} + reserved ${book.reserved} > balance ${tokenBalances[a].value}`,
+          );
+        }
+        const claimable = claimables[a].reduce((s, slot) => s + slot.value.assets, 0n);
+        compare(`sum of claimable ${this.name(asset)} = reserved`, claimable, book.reserved);
+        for (const [k, u] of this.lrtUsers.entries()) {
+          compare(
+            `claimable(${this.name(asset)}, ${this.name(u.address)})`,
+            claimables[a][k].value,
+            this.claimableOf(a, u.address),
+          );
+        }
       }
-      const claimable = claimables[a].reduce((s, slot) => s + slot.value.assets, 0n);
-      compare(`sum of claimable ${this.name(asset)} = reserved`, claimable, book.reserved);
-      for (const [k, u] of this.lrtUsers.entries()) {
-        compare(
-          `claimable(${this.name(asset)}, ${this.name(u.address)})`,
-          claimables[a][k].value,
-          this.claimableOf(a, u.address),
-        );
+      // (a) the rate, and every payout at most the value at request
+      const expectedRate = rateDown(exit.total, this.lrtSupply);
+      compare("getRate()", rate.value, expectedRate);
+      const flagged = this.priceFell || this.lrtNodes.some((n) => this.slashedOperators.has(n.operator));
+      if (this.lastRate !== 0n && rate.value + 1n < this.lastRate) {
+        if (flagged) this.count("lrt rate falls at a slash or a price fall");
+        else
+          mismatches.push(
+            `invariant 8: getRate() fell from ${this.lastRate} to ${rate.value} at a step that is no slash or price fall`,
+          );
       }
-    }
-    // (a) the rate, and every payout at most the value at request
-    const expectedRate = rateDown(exit.total, this.lrtSupply);
-    compare("getRate()", rate.value, expectedRate);
-    const flagged = this.priceFell || this.lrtNodes.some((n) => this.slashedOperators.has(n.operator));
-    if (this.lastRate !== 0n && rate.value + 1n < this.lastRate) {
-      if (flagged) this.count("lrt rate falls at a slash or a price fall");
-      else
-        mismatches.push(
-          `invariant 8: getRate() fell from ${this.lastRate} to ${rate.value} at a step that is no slash or price fall`,
-        );
-    }
-    for (const [id, r] of this.requests) {
-      if (r.status >= 2 && r.paidValue > r.value)
-        mismatches.push(`invariant 8: request ${id} paid ${r.paidValue} > ${r.value}`);
-    }
-    expect(mismatches, "LRT: chain vs model, invariant 8").to.deep.equal([]);
-    this.lastRate = rate.value;
-    this.priceFell = false;
+      for (const [id, r] of this.requests) {
+        if (r.status >= 2 && r.paidValue > r.value)
+          mismatches.push(`invariant 8: request ${id} paid ${r.paidValue} > ${r.value}`);
+      }
+      expect(mismatches, "LRT: chain vs model, invariant 8").to.deep.equal([]);
+      this.lastRate = rate.value;
+      this.priceFell = false;
+    };
   }
 }

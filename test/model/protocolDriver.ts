@@ -72,6 +72,7 @@ import {
 import { toAssetsDown, toSharesDown } from "../helpers/sharesMath";
 import type { MockERC20 } from "../../typechain-types";
 import { Batch, big, bool, deployBatchReader, field, items, str } from "./batchReader";
+import { profile } from "./profile";
 import {
   EXIT_BUFFER,
   GATE_CYCLE,
@@ -672,7 +673,7 @@ export class Driver {
    * withdrawal completes (its record deleted), and the driver adds exactly those to the scope. Withdrawal values are
    * always priced on the pools just read.
    */
-  async read(scope: Scope, blockTag: BlockTag = "latest"): Promise<Snapshot> {
+  async read(scope: Scope, blockTag: BlockTag = "latest", extra?: (b: Batch) => void): Promise<Snapshot> {
     const { f, model } = this;
     const V = f.vault.interface;
     const S = f.sm.interface;
@@ -912,6 +913,7 @@ export class Driver {
           ] as const,
       ),
     );
+    extra?.(b);
     const timestamp = await b.run(blockTag);
 
     // The InvariantChecker's view. Values come from the views on a full read, else from the share math on the pools
@@ -1030,18 +1032,37 @@ export class Driver {
   /* ------------------------------------------------------------------------------------------------ checks */
 
   /**
-   * Ends every step: reads the chain once (the core and the step's scope; everything every FULL_EVERY steps),
-   * compares it with the model and checks the invariants.
+   * Ends every step: reads the chain once (the core and the step's scope, everything every FULL_EVERY steps, and a
+   * subclass's views), compares it with the model and checks the invariants.
    */
   protected async check(): Promise<Snapshot> {
     const scope = { ...this.scope, full: this.scope.full || this.steps % FULL_EVERY === 0 };
-    const snap = await this.read(scope);
+    let after: (() => void) | undefined;
+    const snap = await profile.phase("read", () =>
+      this.read(scope, "latest", (b) => {
+        after = this.afterCheckViews(b);
+      }),
+    );
     expect(snap.timestamp, "the step's block has the timestamp the model used").to.equal(this.clock);
+    // invariants 1, 2, 3
+    await profile.phase("invariants 1-3", () => this.checker.checkAll(snap.state));
+    profile.phaseSync("compare (core)", () => this.compareWithModel(snap));
+    if (snap.full) this.count("full read");
+    profile.phaseSync("subclass check (LRT: compare, invariant 8)", () =>
+      required(after, "the subclass's check")(),
+    );
+    this.slashedOperators.clear();
+    this.scope = Driver.emptyScope();
+    this.last = snap;
+    this.steps++;
+    return snap;
+  }
+
+  /** The core's comparison of a read with the model, and the model's own accounting. */
+  private compareWithModel(snap: Snapshot): void {
     const now = this.clock;
     const model = this.model;
     const mismatches: string[] = model.vault.compare(snap.vault);
-    // invariants 1, 2, 3
-    await this.checker.checkAll(snap.state);
 
     const compare = (what: string, actual: unknown, expected: unknown): void => {
       const [a, e] = [show(actual), show(expected)];
@@ -1134,20 +1155,15 @@ export class Driver {
       ),
       "the model's accounting",
     ).to.deep.equal([]);
-
-    if (snap.full) this.count("full read");
-    await this.afterCheck(snap);
-    this.slashedOperators.clear();
-    this.scope = Driver.emptyScope();
-    this.last = snap;
-    this.steps++;
-    return snap;
   }
 
-  /** Checks of a subclass after the core's, on every step (the LRT's invariant 8). */
-  protected async afterCheck(snap: Snapshot): Promise<void> {
-    void snap;
-    return Promise.resolve();
+  /**
+   * The views a subclass checks after the core's on every step (the LRT's invariant 8), added to the step's read (the
+   * same eth_call, so the same block); returns its check, run once the batch ran and the core's checks passed.
+   */
+  protected afterCheckViews(b: Batch): () => void {
+    void b;
+    return () => undefined;
   }
 
   private where(key: string): string {
