@@ -22,6 +22,9 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { show } from "../helpers/model";
 import { PropertyDriver, commandsArb } from "./commands";
 import { lrtModelFixture, type LRTModelFixture } from "./lrtDriver";
+import { RewardTracker, setUpRewards } from "./rewardState";
+import { REWARD_COMMANDS } from "./rewardCommands";
+import { ADMIN_COMMANDS } from "./adminCommands";
 
 /** CI's defaults (see docs/verification.md for the cost per sequence and why these figures). */
 const DEFAULT_RUNS = 40;
@@ -71,7 +74,11 @@ const MUST_COVER = [
 /** The chain after the opening, and the driver as it was then (never run itself: each sequence runs a copy). */
 async function openedFixture(): Promise<{ f: LRTModelFixture; pristine: PropertyDriver }> {
   const f = await lrtModelFixture();
+  const chain = await setUpRewards(f);
+  const commissions: Array<[string, bigint]> = [];
+  for (const op of f.operators) commissions.push([op.address, await f.registry.commissionBps(op.address)]);
   const d = new PropertyDriver(f, OPENING_SEED);
+  d.rewards = new RewardTracker(chain, f.assetAddresses, commissions);
   await d.start();
   await d.prologue();
   return { f, pristine: d.fork() };
@@ -89,7 +96,7 @@ describe("Protocol model, property-based (fast-check commands; model and invaria
     await loadFixture(openedFixture);
     const opening = (Date.now() - started) / 1000;
     await fc.assert(
-      fc.asyncProperty(commandsArb(MAX_COMMANDS), async (cmds) => {
+      fc.asyncProperty(commandsArb(MAX_COMMANDS, [...REWARD_COMMANDS, ...ADMIN_COMMANDS]), async (cmds) => {
         const { pristine } = await loadFixture(openedFixture);
         const d = pristine.fork();
         const before = d.steps;
