@@ -590,12 +590,7 @@ export class RewardsDriver {
    * one (gaps are whole units).
    */
   private rpsTolerance(operator: string, asset: string, token: string): bigint {
-    const { fundings, accruals, maxRate } = this.model.roundingSteps(operator, asset, token);
-    const perStep = (maxRate + RPS_SCALE - 1n) / RPS_SCALE;
-    const bound =
-      ROUNDING.rpsUnitsPerFunding * BigInt(fundings) +
-      ROUNDING.rpsUnitsPerStep * BigInt(accruals + 1) * (perStep > 1n ? perStep : 1n);
-    return bound > 0n ? bound - 1n : 0n;
+    return rpsTolerance(this.model, operator, asset, token);
   }
 
   private expectClose(actual: bigint, expected: bigint, tolerance: bigint, label: string): void {
@@ -673,6 +668,20 @@ export class RewardsDriver {
 
 interface ParsedEvent {
   args: Record<string, unknown>;
+}
+
+/**
+ * The largest |chain - model| allowed for the reward per share of the stream of `token` in pool `(operator, asset)`:
+ * the strict bound of the file header, less one (gaps are whole units). Shared with the property test
+ * (test/model/rewardCommands.ts).
+ */
+export function rpsTolerance(model: RewardModel, operator: string, asset: string, token: string): bigint {
+  const { fundings, accruals, maxRate } = model.roundingSteps(operator, asset, token);
+  const perStep = (maxRate + RPS_SCALE - 1n) / RPS_SCALE;
+  const bound =
+    ROUNDING.rpsUnitsPerFunding * BigInt(fundings) +
+    ROUNDING.rpsUnitsPerStep * BigInt(accruals + 1) * (perStep > 1n ? perStep : 1n);
+  return bound > 0n ? bound - 1n : 0n;
 }
 
 function abs(x: bigint): bigint {

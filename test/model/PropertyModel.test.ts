@@ -5,7 +5,11 @@
  * checks invariants 1-6 and 8 (test/model/protocolDriver.ts and lrtDriver.ts state them and their rounding bounds:
  * exact, except invariant 3 within the rounding dust recorded per deposit and move, invariants 4-5 within one magnitude
  * unit and one wei, and invariant 8's rate within 1 wei per step outside a slash or a price fall); each sequence ends
- * with a full read of every view.
+ * with a full read of every view. The reward and admin commands (test/model/rewardCommands.ts, adminCommands.ts) add
+ * invariant 7, checked after every step from the first of them on (test/model/rewardState.ts: every pending reward
+ * within 2 wei per settlement of the staker, commissions and streams exactly, claimed + claimable (+ left to stream)
+ * <= funded), and invariant 9 (test/model/adminState.ts: a paused group's actions revert GroupPaused(group), the
+ * others work; a call without its role reverts AccessControlUnauthorizedAccount(account, role)).
  *
  * Every sequence starts from the same state: the walk's seeded opening (Walker.prologue with OPENING_SEED: self-stakes,
  * allocations with operator3's near-zero cbETH layout, staker deposits and delegations, LRT deposits), run once, then
@@ -23,6 +27,9 @@ import { show } from "../helpers/model";
 import { PropertyDriver, commandsArb } from "./commands";
 import { lrtModelFixture, type LRTModelFixture } from "./lrtDriver";
 import { profile } from "./profile";
+import { RewardTracker, setUpRewards } from "./rewardState";
+import { REWARD_COMMANDS } from "./rewardCommands";
+import { ADMIN_COMMANDS } from "./adminCommands";
 
 /** CI's defaults (see docs/verification.md for the cost per sequence and why these figures). */
 const DEFAULT_RUNS = 200;
@@ -109,7 +116,11 @@ const MUST_COVER = [
 /** The chain after the opening, and the driver as it was then (never run itself: each sequence runs a copy). */
 async function openedFixture(): Promise<{ f: LRTModelFixture; pristine: PropertyDriver }> {
   const f = await lrtModelFixture();
+  const chain = await setUpRewards(f);
+  const commissions: Array<[string, bigint]> = [];
+  for (const op of f.operators) commissions.push([op.address, await f.registry.commissionBps(op.address)]);
   const d = new PropertyDriver(f, OPENING_SEED);
+  d.rewards = new RewardTracker(chain, f.assetAddresses, commissions);
   await d.start();
   await d.prologue();
   return { f, pristine: d.fork() };
@@ -131,7 +142,7 @@ describe("Protocol model, property-based (fast-check commands; model and invaria
     const opening = (Date.now() - started) / 1000;
     profile.reset();
     await fc.assert(
-      fc.asyncProperty(commandsArb(MAX_COMMANDS), async (cmds) => {
+      fc.asyncProperty(commandsArb(MAX_COMMANDS, [...REWARD_COMMANDS, ...ADMIN_COMMANDS]), async (cmds) => {
         const { pristine } = await profile.phase("snapshot revert", () => loadFixture(openedFixture));
         const d = profile.phaseSync("driver copy", () => pristine.fork());
         const before = d.steps;

@@ -29,6 +29,11 @@ import { JOIN_WINDOW, MIN_MAX_MAGNITUDE, norm, type RequestModel } from "./proto
 import { type LRTModelFixture } from "./lrtDriver";
 import { Walker } from "./walk";
 import { cloneState } from "./cloneState";
+import type { Snapshot } from "./protocolDriver";
+import type { Outcome } from "./protocolModel";
+import { RewardTracker } from "./rewardState";
+import { PauseBook } from "./adminState";
+import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 
 /** The closures of the slashing model over its ProtocolModel (see PropertyDriver.fork). */
 const SM_CLOSURES = ["root.model.sm.withdrawalDelay", "root.model.sm.latestReadyAt"];
@@ -44,6 +49,10 @@ const SM_CLOSURES = ["root.model.sm.withdrawalDelay", "root.model.sm.latestReady
 export class PropertyDriver extends Walker {
   /** Seconds between the clock and the next action's block (set by each command). */
   gap = 1n;
+  /** The rewards (test/model/rewardState.ts): set with the opening, then checked after every step. */
+  rewards: RewardTracker | undefined;
+  /** The paused groups (test/model/adminState.ts). */
+  readonly pauses = new PauseBook();
 
   constructor(f: LRTModelFixture, openingSeed: number) {
     super(f, openingSeed);
@@ -65,6 +74,47 @@ export class PropertyDriver extends Walker {
 
   protected override soon(): bigint {
     return this.clock + this.gap;
+  }
+
+  protected override gate<T>(label: string, outcome: Outcome<T>): Outcome<T> {
+    return this.pauses.gate(label, outcome);
+  }
+
+  /** After the core's and the LRT's checks of every step: the rewards (rewardState.ts). */
+  protected override async afterCheck(snap: Snapshot): Promise<void> {
+    await super.afterCheck(snap);
+    if (this.rewards === undefined) return;
+    await this.rewards.afterStep({
+      vault: this.model.vault,
+      delay: this.model.withdrawalDelay,
+      t: this.clock,
+      operators: this.operators.map((o) => o.address),
+      assets: this.assets,
+      readerAddress: this.fixture.readerAddress,
+      f: this.fixture,
+      paused: { registry: this.pauses.registry, sm: this.pauses.sm, rd: this.pauses.rd },
+      name: (a) => this.name(a),
+    });
+  }
+
+  /**
+   * One step of a reward or admin command: `send` at the command's time must revert as `outcome` says or succeed (then
+   * the outcome commits and `mined` checks the receipt); the step's check follows, as after every action of the driver.
+   */
+  async act<T>(
+    label: string,
+    outcome: Outcome<T>,
+    send: () => Promise<ContractTransactionResponse>,
+    mined?: (value: T, receipt: ContractTransactionReceipt) => void,
+  ): Promise<void> {
+    const { value, receipt } = await this.run(label, this.soon(), outcome, send);
+    if (mined !== undefined && receipt !== undefined) mined(value as T, receipt);
+    await this.check();
+  }
+
+  /** Counts a coverage kind (the report prints them). */
+  note(kind: string): void {
+    this.count(kind);
   }
 
   /** The six stakers, then the three operators (indices 6-8). */
@@ -1286,8 +1336,11 @@ export const COMMANDS: Array<{ weight: number; arbitrary: fc.Arbitrary<ModelComm
   { weight: 2, arbitrary: lrtNodeCmd },
 ];
 
-/** fc.commands over COMMANDS: sequences of up to `maxCommands`. */
-export function commandsArb(maxCommands: number): fc.Arbitrary<Iterable<fc.AsyncCommand<D, D, false>>> {
-  const one: fc.Arbitrary<fc.AsyncCommand<D, D, false>> = fc.oneof(...COMMANDS);
+/** fc.commands over COMMANDS and `extra` (the reward and admin commands): sequences of up to `maxCommands`. */
+export function commandsArb(
+  maxCommands: number,
+  extra: ReadonlyArray<{ weight: number; arbitrary: fc.Arbitrary<ModelCommand> }> = [],
+): fc.Arbitrary<Iterable<fc.AsyncCommand<D, D, false>>> {
+  const one: fc.Arbitrary<fc.AsyncCommand<D, D, false>> = fc.oneof(...COMMANDS, ...extra);
   return fc.commands<D, D, false>([one], { maxCommands, size: "max" });
 }

@@ -577,6 +577,8 @@ export class Driver {
         return this.f.registry;
       case "sm":
         return this.f.sm;
+      case "rd":
+        return this.f.rewardDistributor;
       case "token":
         return this.tokenOf(required(r.asset, "asset of a token revert"));
       case "lrt":
@@ -1051,6 +1053,7 @@ export class Driver {
     profile.phaseSync("subclass check (LRT: compare, invariant 8)", () =>
       required(after, "the subclass's check")(),
     );
+    await profile.phase("subclass check (rewards)", () => this.afterCheck(snap));
     this.slashedOperators.clear();
     this.scope = Driver.emptyScope();
     this.last = snap;
@@ -1166,6 +1169,21 @@ export class Driver {
     return () => undefined;
   }
 
+  /**
+   * The outcome of action `label` as a subclass's extra state changes it (the property test's paused groups: a paused
+   * group's functions revert GroupPaused(group) before anything else). The core driver pauses nothing.
+   */
+  protected gate<T>(label: string, outcome: Outcome<T>): Outcome<T> {
+    void label;
+    return outcome;
+  }
+
+  /** Checks of a subclass after the core's and the LRT's, on every step (the property test's rewards). */
+  protected async afterCheck(snap: Snapshot): Promise<void> {
+    void snap;
+    return Promise.resolve();
+  }
+
   private where(key: string): string {
     return `(${key
       .split("|")
@@ -1199,6 +1217,7 @@ export class Driver {
   ): Promise<{ value?: T; receipt?: ContractTransactionReceipt; pre?: Snapshot }> {
     this.history.push(`${label}${note === undefined ? "" : ` (${note})`} @ +${at - this.clock}s`);
     if (at <= this.clock) throw new Error(`driver: timestamp ${at} not after ${this.clock}`);
+    outcome = this.gate(label, outcome);
     await time.setNextBlockTimestamp(at);
     let before: Snapshot | undefined;
     if (pre) {
@@ -1248,7 +1267,7 @@ export class Driver {
         [first as BlockTx<unknown>, 2],
         [second as BlockTx<unknown>, 1],
       ] as const) {
-        const outcome = tx.predict();
+        const outcome = this.gate(tx.label, tx.predict());
         let pre: Snapshot | undefined;
         if (tx.pre) {
           pre = await this.read(this.scope, "pending");

@@ -82,7 +82,8 @@ export { EXIT_MARGIN };
 export { GATE_CYCLE, JOIN_WINDOW, REOPEN_WINDOW };
 
 /** The contract whose custom error an action must revert with ("token" = the asset's ERC-20). */
-export type RevertTarget = "vault" | "registry" | "sm" | "token" | "lrt" | "lrtToken";
+/** "rd": the RewardDistributor (the property test's reward and admin commands). */
+export type RevertTarget = "vault" | "registry" | "sm" | "rd" | "token" | "lrt" | "lrtToken";
 
 export interface Revert {
   target: RevertTarget;

@@ -1,0 +1,265 @@
+/**
+ * The admin and pause commands of the property-based model test (issue #12; invariant 9 of docs/invariants.md):
+ *   - pause(group) of each group of the registry, the slashing manager and the distributor by the PAUSER_ROLE (a
+ *     wallet holding only that role) or by an account without it; unpause(group) by DEFAULT_ADMIN_ROLE, by the pauser
+ *     (it may not) or by an outsider. The paused groups persist across the following commands: every action of a
+ *     paused group then must revert GroupPaused(group), the others work as the model says (test/model/adminState.ts;
+ *     the step's check compares pausedGroups() of the three contracts with the book after every step);
+ *   - a privileged call by an account without its role (an outsider, a staker, an operator, the pauser), across the
+ *     vault, the registry, the slashing manager, the distributor and the LRT manager: it must revert
+ *     AccessControlUnauthorizedAccount(account, role) and change nothing;
+ *   - setAssetCap of cbETH (ASSET_ADMIN_ROLE; the one core asset the LRT does not take) at the pool's deposits, 1 wei
+ *     above, 1 wei below and back at its cap: the model's cap follows, and deposits are predicted against it.
+ */
+import fc from "fast-check";
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import type { ContractTransactionResponse } from "ethers";
+
+import { ModelCommand, type PropertyDriver } from "./commands";
+import { PAUSE_GROUPS, type PausableTarget } from "./adminState";
+import type { Outcome, RevertTarget } from "./protocolModel";
+import { CAPS, type Account } from "./protocolDriver";
+
+type D = PropertyDriver;
+
+const ROLE = {
+  DEFAULT_ADMIN: ethers.ZeroHash,
+  PAUSER: ethers.id("PAUSER_ROLE"),
+  ASSET_ADMIN: ethers.id("ASSET_ADMIN_ROLE"),
+  REWARDS_ADMIN: ethers.id("REWARDS_ADMIN_ROLE"),
+  MANAGER: ethers.id("MANAGER_ROLE"),
+} as const;
+
+const hasTracker = (d: D): boolean => d.rewards !== undefined;
+
+function pauserOf(d: D): Account {
+  const r = d.rewards;
+  if (r === undefined) throw new Error("admin commands: the driver has no reward tracker (the pauser)");
+  r.active = true;
+  return r.chain.pauser;
+}
+
+function contractOf(
+  d: D,
+  target: PausableTarget,
+): {
+  pause: (caller: Account, groups: bigint) => Promise<ContractTransactionResponse>;
+  unpause: (caller: Account, groups: bigint) => Promise<ContractTransactionResponse>;
+} {
+  const c =
+    target === "registry" ? d.fixture.registry : target === "sm" ? d.fixture.sm : d.fixture.rewardDistributor;
+  return {
+    pause: (caller, groups) => c.connect(caller).pause(groups),
+    unpause: (caller, groups) => c.connect(caller).unpause(groups),
+  };
+}
+
+function unauthorized(target: RevertTarget, caller: string, role: string): Outcome<void> {
+  return { revert: { target, error: "AccessControlUnauthorizedAccount", args: [caller, role] } };
+}
+
+/* -------------------------------------------------------------------------------------------------- pauses */
+
+const pauseCmd = fc
+  .record({
+    g: fc.nat(PAUSE_GROUPS.length - 1),
+    caller: fc.oneof(
+      { weight: 4, arbitrary: fc.constant("pauser") },
+      { weight: 1, arbitrary: fc.constant("outsider") },
+    ),
+  })
+  .map((p) => {
+    const g = PAUSE_GROUPS[p.g];
+    return new ModelCommand(`pause(${g.target} ${g.name}) by ${p.caller}`, hasTracker, async (d) => {
+      const pauser = pauserOf(d);
+      const caller = p.caller === "pauser" ? pauser : d.fixture.outsider;
+      const bits = d.pauses.bits(g.target) | (1n << BigInt(g.group));
+      const outcome: Outcome<void> =
+        p.caller === "pauser"
+          ? { commit: () => d.pauses.set(g.target, bits) }
+          : unauthorized(g.target, caller.address, ROLE.PAUSER);
+      await d.act(`pause ${g.target} ${g.name} by ${d.nameOf(caller.address)}`, outcome, () =>
+        contractOf(d, g.target).pause(caller, 1n << BigInt(g.group)),
+      );
+    });
+  });
+
+const unpauseCmd = fc
+  .record({
+    g: fc.nat(PAUSE_GROUPS.length - 1),
+    caller: fc.oneof(
+      { weight: 4, arbitrary: fc.constant("admin") },
+      { weight: 1, arbitrary: fc.constantFrom("pauser", "outsider") },
+    ),
+  })
+  .map((p) => {
+    const g = PAUSE_GROUPS[p.g];
+    return new ModelCommand(`unpause(${g.target} ${g.name}) by ${p.caller}`, hasTracker, async (d) => {
+      const pauser = pauserOf(d);
+      const caller =
+        p.caller === "admin" ? d.fixture.admin : p.caller === "pauser" ? pauser : d.fixture.outsider;
+      const bits = d.pauses.bits(g.target) & ~(1n << BigInt(g.group));
+      // the pauser may pause, never unpause
+      const outcome: Outcome<void> =
+        p.caller === "admin"
+          ? { commit: () => d.pauses.set(g.target, bits) }
+          : unauthorized(g.target, caller.address, ROLE.DEFAULT_ADMIN);
+      await d.act(`unpause ${g.target} ${g.name} by ${d.nameOf(caller.address)}`, outcome, () =>
+        contractOf(d, g.target).unpause(caller, 1n << BigInt(g.group)),
+      );
+    });
+  });
+
+/* ------------------------------------------------------------------------------------------- unauthorized calls */
+
+interface Privileged {
+  name: string;
+  target: RevertTarget;
+  role: string;
+  send: (d: D, caller: Account) => Promise<ContractTransactionResponse>;
+}
+
+const PRIVILEGED: Privileged[] = [
+  {
+    name: "vault.setWithdrawalDelay",
+    target: "vault",
+    role: ROLE.DEFAULT_ADMIN,
+    send: (d, c) => d.fixture.vault.connect(c).setWithdrawalDelay(5n * 86_400n),
+  },
+  {
+    name: "vault.setAssetCap",
+    target: "vault",
+    role: ROLE.ASSET_ADMIN,
+    send: (d, c) => d.fixture.vault.connect(c).setAssetCap(d.coreAssets[2], 1n),
+  },
+  {
+    name: "vault.setDepositsEnabled",
+    target: "vault",
+    role: ROLE.ASSET_ADMIN,
+    send: (d, c) => d.fixture.vault.connect(c).setDepositsEnabled(d.coreAssets[0], false),
+  },
+  {
+    name: "vault.pause",
+    target: "vault",
+    role: ROLE.PAUSER,
+    send: (d, c) => d.fixture.vault.connect(c).pause(1n),
+  },
+  {
+    name: "vault.upgradeToAndCall",
+    target: "vault",
+    role: ROLE.DEFAULT_ADMIN,
+    send: (d, c) => d.fixture.vault.connect(c).upgradeToAndCall(d.fixture.registryAddress, "0x"),
+  },
+  {
+    name: "registry.grantRole",
+    target: "registry",
+    role: ROLE.DEFAULT_ADMIN,
+    send: (d, c) => d.fixture.registry.connect(c).grantRole(ROLE.PAUSER, c.address),
+  },
+  {
+    name: "registry.unpause",
+    target: "registry",
+    role: ROLE.DEFAULT_ADMIN,
+    send: (d, c) => d.fixture.registry.connect(c).unpause(3n),
+  },
+  {
+    name: "sm.unpause",
+    target: "sm",
+    role: ROLE.DEFAULT_ADMIN,
+    send: (d, c) => d.fixture.sm.connect(c).unpause(7n),
+  },
+  {
+    name: "rd.addRewardToken",
+    target: "rd",
+    role: ROLE.REWARDS_ADMIN,
+    send: (d, c) => d.fixture.rewardDistributor.connect(c).addRewardToken(c.address, 1n),
+  },
+  {
+    name: "rd.setMinFunding",
+    target: "rd",
+    role: ROLE.REWARDS_ADMIN,
+    send: (d, c) => d.fixture.rewardDistributor.connect(c).setMinFunding(c.address, 1n),
+  },
+  {
+    name: "manager.setBuffer",
+    target: "lrt",
+    role: ROLE.DEFAULT_ADMIN,
+    send: (d, c) => d.fixture.manager.connect(c).setBuffer(0, 0, 0),
+  },
+  {
+    name: "manager.setWeights",
+    target: "lrt",
+    role: ROLE.MANAGER,
+    send: (d, c) => d.fixture.manager.connect(c).setWeights([1, 1, 1]),
+  },
+];
+
+const CALLERS = ["outsider", "alice", "op1", "the pauser"] as const;
+
+const unauthorizedCmd = fc
+  .record({ call: fc.nat(PRIVILEGED.length - 1), caller: fc.nat(CALLERS.length - 1) })
+  .map(
+    (p) =>
+      new ModelCommand(
+        `${PRIVILEGED[p.call].name} by ${CALLERS[p.caller]} (no role)`,
+        hasTracker,
+        async (d) => {
+          const call = PRIVILEGED[p.call];
+          const pauser = pauserOf(d);
+          const caller = [d.fixture.outsider, d.accounts9[0], d.ops[0], pauser][p.caller];
+          await d.act(
+            `unauthorized ${call.name} by ${d.nameOf(caller.address)}`,
+            unauthorized(call.target, caller.address, call.role),
+            () => call.send(d, caller),
+          );
+        },
+      ),
+  );
+
+/* -------------------------------------------------------------------------------------------------- asset caps */
+
+type CapEdge = "deposits" | "deposits + 1 wei" | "deposits - 1 wei" | "the fixture's cap";
+
+const capCmd = fc
+  .constantFrom<CapEdge>("deposits", "deposits + 1 wei", "deposits - 1 wei", "the fixture's cap")
+  .map(
+    (edge) =>
+      new ModelCommand(`setAssetCap(cbETH, ${edge}) by the asset admin`, hasTracker, async (d) => {
+        pauserOf(d);
+        const asset = d.coreAssets[2];
+        const m = d.model;
+        const deposited = m.totalDeposited(asset);
+        const cap =
+          edge === "deposits"
+            ? deposited
+            : edge === "deposits + 1 wei"
+              ? deposited + 1n
+              : edge === "deposits - 1 wei"
+                ? deposited > 0n
+                  ? deposited - 1n
+                  : 0n
+                : CAPS[2];
+        await d.act(
+          `setAssetCap cbETH ${cap}`,
+          { commit: () => m.setCap(asset, cap) },
+          () => d.fixture.vault.connect(d.fixture.admin).setAssetCap(asset, cap),
+          (_value, receipt) => {
+            const v = d.fixture.vault;
+            const events = receipt.logs
+              .map((l) => v.interface.parseLog(l))
+              .filter((e) => e !== null && e.name === "AssetCapSet")
+              .map((e) => [...(e?.args ?? [])]);
+            expect(events, "AssetCapSet").to.deep.equal([[asset, cap]]);
+          },
+        );
+      }),
+  );
+
+/** The admin commands with their weights (PropertyModel.test.ts adds them to the core's). */
+export const ADMIN_COMMANDS: Array<{ weight: number; arbitrary: fc.Arbitrary<ModelCommand> }> = [
+  { weight: 2, arbitrary: pauseCmd },
+  { weight: 3, arbitrary: unpauseCmd },
+  { weight: 1, arbitrary: unauthorizedCmd },
+  { weight: 1, arbitrary: capCmd },
+];

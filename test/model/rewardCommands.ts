@@ -1,0 +1,420 @@
+/**
+ * The reward commands of the property-based model test (issue #12; invariant 7 of docs/invariants.md): list a reward
+ * token, fund a pool's stream (an AVS or anyone), claim (a staker, its claimer, an operator's commission), queue a
+ * commission. Each predicts its exact outcome from the reward model (test/helpers/rewardModel.ts, through
+ * test/model/rewardState.ts) and the paused groups (test/model/adminState.ts), runs as one step of the driver
+ * (`PropertyDriver.act`: the chain must revert as predicted or succeed) and checks what it emitted and paid; the step's
+ * check then compares every pending reward, commission and stream with the model and checks invariant 7.
+ *
+ * Edges: amounts at the token's minimum funding, 1 wei below it, 0 and 1e24; durations at MIN_DURATION and 1 s below,
+ * MAX_DURATION and 1 s above; an unlisted token; a funding of a running stream (the rolling rule: StreamRescheduled
+ * for a guarded remainder); a pool of a non-operator; commissions of 0, MAX_COMMISSION_BPS and 1 above.
+ */
+import fc from "fast-check";
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import type { ContractTransactionReceipt, Log } from "ethers";
+
+import { DAY } from "../helpers/fixtures";
+import { ModelRevert, type FundParams, type FundResult } from "../helpers/rewardModel";
+import { HOUR } from "./protocolDriver";
+import type { Outcome, Revert } from "./protocolModel";
+import { ModelCommand, type PropertyDriver } from "./commands";
+import type { RewardTracker } from "./rewardState";
+
+type D = PropertyDriver;
+
+const MIN_DURATION = HOUR;
+const MAX_DURATION = 365n * DAY;
+const MAX_COMMISSION_BPS = 5_000n;
+const COMMISSION_DELAY_BUFFER = DAY;
+const LARGE = 10n ** 24n;
+
+const STAKERS = ["alice", "bob", "carol", "dave", "erin", "frank", "op1", "op2", "op3"] as const;
+const ASSETS = ["stETH", "rETH", "cbETH"] as const;
+const TOKENS = ["RWA", "RWB"] as const;
+const FUNDERS = ["AVS X", "AVS Y", "AVS Z", "outsider"] as const;
+
+/** A revert of the distributor. */
+function rd(error: string, ...args: unknown[]): { revert: Revert } {
+  return { revert: { target: "rd", error, args } };
+}
+
+function tracker(d: D): RewardTracker {
+  const r = d.rewards;
+  if (r === undefined) throw new Error("reward commands: the driver has no reward tracker");
+  r.active = true;
+  return r;
+}
+
+const hasTracker = (d: D): boolean => d.rewards !== undefined;
+
+/** The distributor's events `name` in `receipt`, as arrays of their arguments. */
+function rdEvents(d: D, receipt: ContractTransactionReceipt, name: string): unknown[][] {
+  const rdc = d.fixture.rewardDistributor;
+  const address = (rdc.target as string).toLowerCase();
+  return receipt.logs
+    .filter((l: Log) => l.address.toLowerCase() === address)
+    .map((l) => rdc.interface.parseLog(l))
+    .filter((e) => e !== null && e.name === name)
+    .map((e) => [...(e?.args ?? [])]);
+}
+
+/* ---------------------------------------------------------------------------------------------------- funding */
+
+type FundAmount = "min" | "min - 1 wei" | "0" | "1e24" | bigint;
+type FundDuration = "MIN_DURATION" | "MIN_DURATION - 1" | "MAX_DURATION" | "MAX_DURATION + 1" | bigint;
+
+const fundCmd = fc
+  .record({
+    funder: fc.nat(3),
+    operator: fc.nat(3),
+    asset: fc.nat(2),
+    token: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }),
+    amount: fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom<FundAmount>("min", "min - 1 wei", "1e24", "0") },
+      { weight: 3, arbitrary: fc.bigInt(10n ** 12n, 10n ** 21n) },
+    ),
+    duration: fc.oneof(
+      {
+        weight: 2,
+        arbitrary: fc.constantFrom<FundDuration>(
+          "MIN_DURATION",
+          "MIN_DURATION - 1",
+          "MAX_DURATION",
+          "MAX_DURATION + 1",
+        ),
+      },
+      { weight: 3, arbitrary: fc.bigInt(HOUR, 30n * DAY) },
+    ),
+  })
+  .map((p) => {
+    const op = p.operator === 3 ? "outsider" : `op${p.operator + 1}`;
+    const amount = typeof p.amount === "bigint" ? `${p.amount} wei` : p.amount;
+    const duration = typeof p.duration === "bigint" ? `${p.duration}s` : p.duration;
+    return new ModelCommand(
+      `fundRewards(${FUNDERS[p.funder]} -> ${op}, ${ASSETS[p.asset]}, ${TOKENS[p.token]}, ${amount}, ${duration})`,
+      hasTracker,
+      async (d) => {
+        const r = tracker(d);
+        const funder = r.chain.funders[p.funder];
+        const token = ethers.getAddress(r.chain.addresses[p.token]);
+        const operator = p.operator === 3 ? d.fixture.outsider.address : d.ops[p.operator].address;
+        const asset = d.coreAssets[p.asset];
+        const listed = r.isListed(token);
+        const min = listed ? r.model.minFunding(token) : 1n;
+        const amount =
+          p.amount === "min"
+            ? min
+            : p.amount === "min - 1 wei"
+              ? min - 1n
+              : p.amount === "0"
+                ? 0n
+                : p.amount === "1e24"
+                  ? LARGE
+                  : p.amount;
+        const duration =
+          p.duration === "MIN_DURATION"
+            ? MIN_DURATION
+            : p.duration === "MIN_DURATION - 1"
+              ? MIN_DURATION - 1n
+              : p.duration === "MAX_DURATION"
+                ? MAX_DURATION
+                : p.duration === "MAX_DURATION + 1"
+                  ? MAX_DURATION + 1n
+                  : p.duration;
+        const params: FundParams = { operator, asset, token, amount, duration };
+        const at = d.now + d.gap;
+        // the contract's order: ZeroAmount, InvalidDuration, RewardTokenNotAllowed (unlisted, then disabled),
+        // FundingTooSmall, NotOperator, UnknownAsset (every asset here is listed), then the schedule's
+        // TooManyStreams and StreamRescheduled (the model's)
+        let outcome: Outcome<FundResult>;
+        if (amount === 0n) outcome = rd("ZeroAmount");
+        else if (duration < MIN_DURATION || duration > MAX_DURATION)
+          outcome = rd("InvalidDuration", duration, MIN_DURATION, MAX_DURATION);
+        else if (!listed || r.disabled.has(token)) outcome = rd("RewardTokenNotAllowed", token);
+        else if (amount < min) outcome = rd("FundingTooSmall", token, amount, min);
+        else if (p.operator === 3) outcome = rd("NotOperator", operator);
+        else {
+          const preview = r.model.previewFunds([params], at);
+          outcome =
+            preview instanceof ModelRevert
+              ? rd(preview.errorName, ...preview.args)
+              : { commit: () => r.model.fund(params, at) };
+        }
+        await d.act(
+          `fundRewards ${d.nameOf(funder.address)} -> ${d.nameOf(operator)} ${d.nameOf(asset)} ${TOKENS[p.token]} ${amount} over ${duration}s`,
+          outcome,
+          () =>
+            d.fixture.rewardDistributor.connect(funder).fundRewards(operator, asset, token, amount, duration),
+          (value, receipt) => {
+            expect(rdEvents(d, receipt, "RewardsFunded"), "RewardsFunded").to.deep.equal([
+              [
+                funder.address,
+                operator,
+                asset,
+                token,
+                amount,
+                value.commission,
+                value.rate,
+                value.periodFinish,
+              ],
+            ]);
+            r.addWallet(funder.address, token, -amount);
+            if (value.rolled)
+              d.note(value.guarded ? "fundRewards rolls a guarded stream" : "fundRewards rolls dust");
+          },
+        );
+      },
+      1n,
+    );
+  });
+
+/* ----------------------------------------------------------------------------------------------------- claims */
+
+const tokensArb = fc.constantFrom<number[]>([0], [1], [0, 1]);
+
+const claimCmd = fc
+  .record({
+    who: fc.nat(8),
+    tokens: tokensArb,
+    by: fc.oneof(
+      { weight: 4, arbitrary: fc.constant("self") },
+      { weight: 1, arbitrary: fc.constant("outsider (claimFor)") },
+    ),
+  })
+  .map(
+    (p) =>
+      new ModelCommand(
+        `claim(${STAKERS[p.who]}, [${p.tokens.map((i) => TOKENS[i]).join(", ")}] by ${p.by})`,
+        hasTracker,
+        async (d) => {
+          const r = tracker(d);
+          const staker = d.accounts9[p.who];
+          const tokens = p.tokens.map((i) => ethers.getAddress(r.chain.addresses[i]));
+          const byOutsider = p.by !== "self";
+          const caller = byOutsider ? d.fixture.outsider : staker;
+          const at = d.now + d.gap;
+          const unlisted = tokens.find((t) => !r.isListed(t));
+          // the contract's order: the claimer check (claimFor), then each token's listing
+          let outcome: Outcome<bigint[]>;
+          if (byOutsider) outcome = rd("NotClaimer", caller.address, staker.address);
+          else if (unlisted !== undefined) outcome = rd("RewardTokenNotAllowed", unlisted);
+          else outcome = { commit: () => r.model.claim(staker.address, tokens, at) };
+          const rdc = d.fixture.rewardDistributor;
+          await d.act(
+            `${byOutsider ? "claimFor" : "claim"} ${d.nameOf(staker.address)} [${p.tokens.map((i) => TOKENS[i]).join(", ")}] by ${d.nameOf(caller.address)}`,
+            outcome,
+            () =>
+              byOutsider
+                ? rdc.connect(caller).claimFor(staker.address, tokens, staker.address)
+                : rdc.connect(staker).claim(tokens, staker.address),
+            (value, receipt) => {
+              const events = rdEvents(d, receipt, "RewardsClaimed");
+              expect(
+                events.map((e) => e.slice(0, 4)),
+                "RewardsClaimed",
+              ).to.deep.equal(tokens.map((t) => [staker.address, t, staker.address, caller.address]));
+              const tolerance = r.tolerance(staker.address);
+              events.forEach((e, i) => {
+                const paid = e[4] as bigint;
+                const gap = paid > value[i] ? paid - value[i] : value[i] - paid;
+                expect(gap, `claim of ${tokens[i]}: chain ${paid}, model ${value[i]}`).to.be.lte(tolerance);
+                if (gap > r.maxGapWei) r.maxGapWei = gap;
+                r.addClaimed(tokens[i], paid);
+                r.addWallet(staker.address, tokens[i], paid);
+                if (paid !== 0n) d.note("claim pays");
+              });
+              r.settled(staker.address, r.model.heldAssets(staker.address).length);
+            },
+          );
+        },
+      ),
+  );
+
+const claimCommissionCmd = fc.record({ who: fc.nat(3), tokens: tokensArb }).map(
+  (p) =>
+    new ModelCommand(
+      `claimCommission(${p.who === 3 ? "outsider" : `op${p.who + 1}`}, [${p.tokens.map((i) => TOKENS[i]).join(", ")}])`,
+      hasTracker,
+      async (d) => {
+        const r = tracker(d);
+        const caller = p.who === 3 ? d.fixture.outsider : d.ops[p.who];
+        const tokens = p.tokens.map((i) => ethers.getAddress(r.chain.addresses[i]));
+        const unlisted = tokens.find((t) => !r.isListed(t));
+        const outcome: Outcome<bigint[]> =
+          unlisted !== undefined
+            ? rd("RewardTokenNotAllowed", unlisted)
+            : { commit: () => r.model.claimCommission(caller.address, tokens) };
+        await d.act(
+          `claimCommission ${d.nameOf(caller.address)} [${p.tokens.map((i) => TOKENS[i]).join(", ")}]`,
+          outcome,
+          () => d.fixture.rewardDistributor.connect(caller).claimCommission(tokens, caller.address),
+          (value, receipt) => {
+            // the operator receives exactly its commission
+            expect(rdEvents(d, receipt, "CommissionClaimed"), "CommissionClaimed").to.deep.equal(
+              tokens.map((t, i) => [caller.address, t, caller.address, value[i]]),
+            );
+            tokens.forEach((t, i) => {
+              r.addClaimed(t, value[i]);
+              r.addWallet(caller.address, t, value[i]);
+              if (value[i] !== 0n) d.note("claimCommission pays");
+            });
+          },
+        );
+      },
+    ),
+);
+
+/* ------------------------------------------------------------------------------------------------- commission */
+
+const commissionCmd = fc
+  .record({
+    who: fc.nat(3),
+    bps: fc.oneof(
+      { weight: 2, arbitrary: fc.constantFrom(0n, MAX_COMMISSION_BPS, MAX_COMMISSION_BPS + 1n) },
+      { weight: 3, arbitrary: fc.bigInt(1n, MAX_COMMISSION_BPS) },
+    ),
+  })
+  .map(
+    (p) =>
+      new ModelCommand(
+        `queueCommission(${p.who === 3 ? "outsider" : `op${p.who + 1}`}, ${p.bps} bps)`,
+        hasTracker,
+        async (d) => {
+          const r = tracker(d);
+          const caller = p.who === 3 ? d.fixture.outsider : d.ops[p.who];
+          const at = d.now + d.gap;
+          const delay = d.model.withdrawalDelay + COMMISSION_DELAY_BUFFER;
+          const outcome: Outcome<bigint> =
+            p.who === 3
+              ? { revert: { target: "registry", error: "NotOperator", args: [caller.address] } }
+              : p.bps > MAX_COMMISSION_BPS
+                ? {
+                    revert: {
+                      target: "registry",
+                      error: "CommissionTooHigh",
+                      args: [p.bps, MAX_COMMISSION_BPS],
+                    },
+                  }
+                : { commit: () => r.model.queueCommission(caller.address, p.bps, at, delay) };
+          await d.act(
+            `queueCommission ${d.nameOf(caller.address)} ${p.bps} bps`,
+            outcome,
+            () => d.fixture.registry.connect(caller).queueCommission(p.bps),
+            (value, receipt) => {
+              const reg = d.fixture.registry;
+              const events = receipt.logs
+                .filter((l) => l.address.toLowerCase() === (reg.target as string).toLowerCase())
+                .map((l) => reg.interface.parseLog(l))
+                .filter((e) => e !== null && e.name === "CommissionQueued")
+                .map((e) => [...(e?.args ?? [])]);
+              expect(events, "CommissionQueued").to.deep.equal([[caller.address, p.bps, value]]);
+            },
+          );
+        },
+      ),
+  );
+
+/* -------------------------------------------------------------------------------------------------- listing */
+
+const listCmd = fc
+  .record({
+    token: fc.nat(1),
+    min: fc.constantFrom<bigint>(10n ** 12n, 1n, 0n, 10n ** 18n),
+    caller: fc.oneof(
+      { weight: 4, arbitrary: fc.constant("admin") },
+      { weight: 1, arbitrary: fc.constant("outsider") },
+    ),
+  })
+  .map(
+    (p) =>
+      new ModelCommand(
+        `addRewardToken(${TOKENS[p.token]}, min ${p.min}) by ${p.caller}`,
+        hasTracker,
+        async (d) => {
+          const r = tracker(d);
+          const token = ethers.getAddress(r.chain.addresses[p.token]);
+          const caller = p.caller === "admin" ? d.fixture.admin : d.fixture.outsider;
+          const role = ethers.id("REWARDS_ADMIN_ROLE");
+          const outcome: Outcome<void> =
+            p.caller !== "admin"
+              ? rd("AccessControlUnauthorizedAccount", caller.address, role)
+              : p.min === 0n
+                ? rd("ZeroMinFunding", token)
+                : r.isListed(token)
+                  ? rd("RewardTokenAlreadyAdded", token)
+                  : {
+                      commit: () => {
+                        r.model.addRewardToken(token, p.min);
+                        r.listed.push(token);
+                      },
+                    };
+          await d.act(
+            `addRewardToken ${TOKENS[p.token]} min ${p.min} by ${d.nameOf(caller.address)}`,
+            outcome,
+            () => d.fixture.rewardDistributor.connect(caller).addRewardToken(token, p.min),
+          );
+        },
+      ),
+  );
+
+/** setMinFunding and setRewardTokenEnabled (REWARDS_ADMIN_ROLE). */
+const tokenSettingCmd = fc
+  .record({
+    token: fc.nat(1),
+    setting: fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom<bigint>(1n, 10n ** 12n, 10n ** 15n, 0n) },
+      { weight: 2, arbitrary: fc.boolean() },
+    ),
+    caller: fc.oneof(
+      { weight: 4, arbitrary: fc.constant("admin") },
+      { weight: 1, arbitrary: fc.constant("outsider") },
+    ),
+  })
+  .map((p) => {
+    const what =
+      typeof p.setting === "bigint"
+        ? `setMinFunding(${TOKENS[p.token]}, ${p.setting})`
+        : `setRewardTokenEnabled(${TOKENS[p.token]}, ${p.setting})`;
+    return new ModelCommand(`${what} by ${p.caller}`, hasTracker, async (d) => {
+      const r = tracker(d);
+      const token = ethers.getAddress(r.chain.addresses[p.token]);
+      const caller = p.caller === "admin" ? d.fixture.admin : d.fixture.outsider;
+      const role = ethers.id("REWARDS_ADMIN_ROLE");
+      const rdc = d.fixture.rewardDistributor.connect(caller);
+      let outcome: Outcome<void>;
+      if (p.caller !== "admin") outcome = rd("AccessControlUnauthorizedAccount", caller.address, role);
+      else if (!r.isListed(token)) outcome = rd("RewardTokenNotAllowed", token);
+      else if (p.setting === 0n) outcome = rd("ZeroMinFunding", token);
+      else {
+        const setting = p.setting;
+        outcome = {
+          commit: () => {
+            if (typeof setting === "bigint") r.model.setMinFunding(token, setting);
+            else if (setting) r.disabled.delete(token);
+            else r.disabled.add(token);
+          },
+        };
+      }
+      const setting = p.setting;
+      await d.act(
+        `${typeof setting === "bigint" ? "setMinFunding" : "setRewardTokenEnabled"} ${TOKENS[p.token]} ${setting} by ${d.nameOf(caller.address)}`,
+        outcome,
+        () =>
+          typeof setting === "bigint"
+            ? rdc.setMinFunding(token, setting)
+            : rdc.setRewardTokenEnabled(token, setting),
+      );
+    });
+  });
+
+/** The reward commands with their weights (PropertyModel.test.ts adds them to the core's). */
+export const REWARD_COMMANDS: Array<{ weight: number; arbitrary: fc.Arbitrary<ModelCommand> }> = [
+  { weight: 5, arbitrary: fundCmd },
+  { weight: 3, arbitrary: claimCmd },
+  { weight: 1, arbitrary: claimCommissionCmd },
+  { weight: 1, arbitrary: commissionCmd },
+  { weight: 1, arbitrary: listCmd },
+  { weight: 1, arbitrary: tokenSettingCmd },
+];

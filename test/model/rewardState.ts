@@ -1,0 +1,347 @@
+/**
+ * Rewards in the property-based model test (issue #12, invariant 7 of docs/invariants.md): the reward model of the
+ * reward suites (test/helpers/rewardModel.ts, the same BigInt model RewardDistributorScenarios.test.ts runs), fed
+ * with every change of active shares the protocol model makes, and compared with the RewardDistributor after EVERY
+ * step of the driver.
+ *
+ * Feeding. The vault calls the distributor's hook before every change of a staker's active shares; the protocol
+ * model (test/model/vaultModel.ts) knows each staker's operator and shares after every step. After every step
+ * (`afterStep`, from PropertyDriver.afterCheck) the tracker brings the reward model to the vault model at the step's
+ * block time: an operator change is an undelegation (every held asset queued) then a delegation (the undelegated
+ * pool's shares moved as they now stand), and every other difference of shares is a mint or a queue. Every step is one
+ * block, so the changes are fed at the time the contract saw them; a step whose transaction changes one staker's
+ * shares in one pool twice (none of the commands does) would be fed as one change. The reward model's active shares
+ * of every pool are then compared with the vault model's `totalShares - queuedShares`, exactly (a missed change shows
+ * at once).
+ *
+ * Checks after every step (one batched eth_call, from the first reward or admin command of a sequence on: before
+ * it nothing is funded, nothing paused, so every figure is 0 by construction):
+ *   - pendingRewards(staker, token) of every staker the vault model knows (walkers, operators, the LRT's nodes) in
+ *     every listed reward token, within the rounding allowance of rewardsDriver.ts: 2 wei per settlement of the staker
+ *     (each share change in a pool and each claim per pool it holds), as docs/invariants.md §7 states (a staker's
+ *     pending rounds down against a debt rounded up);
+ *   - pendingCommission(operator, token) exactly; registry.commissionBps(operator) exactly (the queued change applies
+ *     from its effectAt);
+ *   - poolStreams of every pool with a stream: token, periodFinish, lastUpdate exactly, the rate while it runs exactly,
+ *     the reward per share within the allowance of rewardsDriver.ts (rpsTolerance);
+ *   - invariant 7 on the chain's own figures, per token: claimed + Σ pendingRewards + Σ pendingCommission <= funded;
+ *     (claimed + claimable) * 1e18 + what is left to stream (rate * time to each stream's end) <= funded * 1e18; the
+ *     distributor's balance >= claimable;
+ *   - every account's balance of each reward token equals what the claims paid it (and the funders' what they paid).
+ * Every claim pays what the model says within the same allowance; every commission claim exactly.
+ */
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import type { Signer } from "ethers";
+
+import { RATE_SCALE, RewardModel } from "../helpers/rewardModel";
+import { ROUNDING, rpsTolerance } from "../helpers/rewardsDriver";
+import { deployMockToken } from "../helpers/rewardsFixtures";
+import { fundedWallet, ZERO } from "../helpers/slashingFixtures";
+import type { MockERC20 } from "../../typechain-types";
+import { Batch, big, field, items, str } from "./batchReader";
+import type { VaultModel } from "./vaultModel";
+import type { LRTModelFixture } from "./lrtDriver";
+
+/** The reward tokens of the property test: RWA listed at the opening with MIN_FUNDING, RWB left for the commands. */
+export const REWARD_SYMBOLS = ["RWA", "RWB"] as const;
+/** RWA's minimum funding at the opening (a funding of 1 wei less reverts FundingTooSmall). */
+export const MIN_FUNDING = 10n ** 12n;
+/** What each funder holds of each reward token (a "large" funding is 1e24). */
+export const FUNDER_FUNDS = 10n ** 30n;
+
+/** The chain side of the rewards, deployed once with the opening (shared by every copy of the driver). */
+export interface RewardChain {
+  tokens: MockERC20[];
+  addresses: string[];
+  /** The AVS admins X, Y, Z and the outsider: each holds FUNDER_FUNDS of every reward token, distributor approved. */
+  funders: Array<Signer & { address: string }>;
+  /** Holds PAUSER_ROLE (only) on the registry, the slashing manager and the distributor. */
+  pauser: Signer & { address: string };
+}
+
+/** Deploys the reward tokens, lists RWA, funds and approves the funders, appoints the pauser. */
+export async function setUpRewards(f: LRTModelFixture): Promise<RewardChain> {
+  const rd = f.rewardDistributor;
+  const rdAddress = await rd.getAddress();
+  const tokens: MockERC20[] = [];
+  for (const symbol of REWARD_SYMBOLS) tokens.push(await deployMockToken(f.admin, symbol));
+  const addresses = await Promise.all(tokens.map((t) => t.getAddress()));
+  await (await rd.connect(f.admin).addRewardToken(addresses[0], MIN_FUNDING)).wait();
+  const funders: Array<Signer & { address: string }> = [f.avs, f.avs2, f.avs3, f.outsider];
+  for (const token of tokens) {
+    for (const funder of funders) {
+      await (await token.mint(funder.address, FUNDER_FUNDS)).wait();
+      await (await token.connect(funder).approve(rdAddress, ethers.MaxUint256)).wait();
+    }
+  }
+  const pauser = await fundedWallet("property test: pauser");
+  for (const c of [f.registry, f.sm, rd]) {
+    await (await c.connect(f.admin).grantRole(await c.PAUSER_ROLE(), pauser.address)).wait();
+  }
+  const [, , hook] = await f.vault.modules();
+  expect(hook, "the vault's rewards hook is the distributor").to.equal(rdAddress);
+  return { tokens, addresses, funders, pauser };
+}
+
+/** What the tracker needs of the driver at a step. */
+export interface StepContext {
+  vault: VaultModel;
+  /** The withdrawal delay in force (the queue time of a queued withdrawal is its readyAt less this). */
+  delay: bigint;
+  /** The step's block time. */
+  t: bigint;
+  operators: string[];
+  assets: string[];
+  readerAddress: string;
+  f: LRTModelFixture;
+  /** pausedGroups() the book expects of the registry, the slashing manager and the distributor. */
+  paused: { registry: bigint; sm: bigint; rd: bigint };
+  name: (address: string) => string;
+}
+
+function abs(x: bigint): bigint {
+  return x < 0n ? -x : x;
+}
+
+/** The reward model and what the checks count, per sequence (copied with the driver by cloneState). */
+export class RewardTracker {
+  readonly model: RewardModel;
+  readonly chain: RewardChain;
+  /** Reward tokens listed on the distributor, in listing order. */
+  readonly listed: string[] = [];
+  /** Listed tokens whose funding is disabled (setRewardTokenEnabled(token, false)). */
+  readonly disabled = new Set<string>();
+  /** Paid out per token (RewardsClaimed and CommissionClaimed events). */
+  readonly claimed = new Map<string, bigint>();
+  /** Each account's balance of each reward token ("account|token"), as the fundings and claims moved it. */
+  readonly wallets = new Map<string, bigint>();
+  /** Settlements (share changes and claims, per pool) of each staker: the rounding allowance counts them. */
+  readonly settlements = new Map<string, bigint>();
+  /** Set by the first reward or admin command of the sequence: from then on every step reads the distributor. */
+  active = false;
+  /** The largest |chain - model| of a pending amount or a claim seen (wei). */
+  maxGapWei = 0n;
+
+  constructor(chain: RewardChain, assets: string[], commissions: Array<[string, bigint]>) {
+    this.chain = chain;
+    this.model = new RewardModel(assets);
+    this.model.addRewardToken(chain.addresses[0], MIN_FUNDING);
+    this.listed.push(ethers.getAddress(chain.addresses[0]));
+    for (const [op, bps] of commissions) this.model.registerOperator(op, bps);
+    for (const token of chain.addresses) {
+      for (const funder of chain.funders) this.wallets.set(this.key(funder.address, token), FUNDER_FUNDS);
+    }
+  }
+
+  key(account: string, token: string): string {
+    return `${ethers.getAddress(account)}|${ethers.getAddress(token)}`;
+  }
+
+  isListed(token: string): boolean {
+    return this.listed.includes(ethers.getAddress(token));
+  }
+
+  wallet(account: string, token: string): bigint {
+    return this.wallets.get(this.key(account, token)) ?? 0n;
+  }
+
+  addWallet(account: string, token: string, amount: bigint): void {
+    const k = this.key(account, token);
+    this.wallets.set(k, (this.wallets.get(k) ?? 0n) + amount);
+  }
+
+  addClaimed(token: string, amount: bigint): void {
+    const k = ethers.getAddress(token);
+    this.claimed.set(k, (this.claimed.get(k) ?? 0n) + amount);
+  }
+
+  settled(staker: string, pools: number): void {
+    const k = ethers.getAddress(staker);
+    this.settlements.set(k, (this.settlements.get(k) ?? 0n) + BigInt(pools));
+  }
+
+  /** The rounding allowance of `staker`'s pending or claimed amount in one token (rewardsDriver.ts). */
+  tolerance(staker: string): bigint {
+    return ROUNDING.weiPerSettlement * (this.settlements.get(ethers.getAddress(staker)) ?? 0n);
+  }
+
+  /** Brings the reward model to the vault model at the step's time, then checks (see the file header). */
+  async afterStep(c: StepContext): Promise<void> {
+    this.sync(c);
+    if (this.active) await this.check(c);
+  }
+
+  /** The stakers whose rewards are compared: every staker the vault model knows, and the operators. */
+  stakers(c: StepContext): string[] {
+    return [...new Set([...c.operators, ...c.vault.stakers].map((a) => ethers.getAddress(a)))];
+  }
+
+  private sync(c: StepContext): void {
+    const m = this.model;
+    for (const s of this.stakers(c)) {
+      const vOp = c.vault.operatorOf(s);
+      const rOp = m.operatorOf(s);
+      if (ethers.getAddress(vOp) !== ethers.getAddress(rOp)) {
+        if (rOp !== ZERO) {
+          this.settled(s, m.heldAssets(s).length);
+          m.undelegate(s, c.t, c.delay);
+        }
+        if (vOp !== ZERO) {
+          const minted = new Map(m.heldAssets(s).map((a) => [a, c.vault.sharesOf(s, a)] as [string, bigint]));
+          this.settled(s, minted.size);
+          m.delegate(s, vOp, minted, c.t);
+        }
+      }
+      for (const a of c.assets) {
+        const v = c.vault.sharesOf(s, a);
+        const r = m.sharesOf(s, a);
+        if (v > r) m.deposit(s, a, v - r, c.t);
+        else if (v < r) m.queueWithdrawal(s, a, r - v, c.t, c.delay);
+        if (v !== r) this.settled(s, 1);
+      }
+    }
+    const mismatches: string[] = [];
+    // poolEntries, not pool(): reading must not add pools to the vault model
+    const active = new Map(
+      c.vault
+        .poolEntries()
+        .map(([o, a, p]) => [
+          `${ethers.getAddress(o)}|${ethers.getAddress(a)}`,
+          p.totalShares - p.queuedShares,
+        ]),
+    );
+    for (const op of c.operators) {
+      for (const a of c.assets) {
+        const vActive = active.get(`${ethers.getAddress(op)}|${ethers.getAddress(a)}`) ?? 0n;
+        if (m.activeShares(op, a) !== vActive) {
+          mismatches.push(
+            `active shares of (${c.name(op)}, ${c.name(a)}): rewards ${m.activeShares(op, a)}, vault ${vActive}`,
+          );
+        }
+      }
+    }
+    expect(mismatches, "the reward model's shares follow the vault model").to.deep.equal([]);
+  }
+
+  private async check(c: StepContext): Promise<void> {
+    const { f, t } = c;
+    const rd = f.rewardDistributor;
+    const rdAddress = await rd.getAddress();
+    const RD = rd.interface;
+    const stakers = this.stakers(c);
+    const batch = new Batch(c.readerAddress);
+    const tokens = this.listed;
+    const pending = tokens.map((token) =>
+      stakers.map((s) => batch.add(rdAddress, RD, "pendingRewards", [s, token], (r) => big(r[0]))),
+    );
+    const commission = tokens.map((token) =>
+      c.operators.map((op) => batch.add(rdAddress, RD, "pendingCommission", [op, token], (r) => big(r[0]))),
+    );
+    const bps = c.operators.map((op) =>
+      batch.add(f.registryAddress, f.registry.interface, "commissionBps", [op], (r) => big(r[0])),
+    );
+    const pools = c.operators.flatMap((op) =>
+      c.assets
+        .filter((a) => this.model.poolStreams(op, a, t).length !== 0)
+        .map((a) => ({
+          op,
+          a,
+          slot: batch.add(rdAddress, RD, "poolStreams", [op, a], (r) =>
+            items(r[0]).map((v) => ({
+              token: str(field(v, "token")),
+              rate: big(field(v, "rate")),
+              periodFinish: big(field(v, "periodFinish")),
+              rewardPerShare: big(field(v, "rewardPerShare")),
+              lastUpdate: big(field(v, "lastUpdate")),
+            })),
+          ),
+        })),
+    );
+    const holders = [...this.wallets.keys()];
+    const ERC20 = this.chain.tokens[0].interface;
+    const balances = holders.map((k) => {
+      const [account, token] = k.split("|");
+      return batch.add(token, ERC20, "balanceOf", [account], (r) => big(r[0]));
+    });
+    const held = this.chain.addresses.map((token) =>
+      batch.add(token, ERC20, "balanceOf", [rdAddress], (r) => big(r[0])),
+    );
+    const paused = (["registry", "sm", "rd"] as const).map((k) => {
+      const target = k === "registry" ? f.registry : k === "sm" ? f.sm : rd;
+      return batch.add(target.target as string, target.interface, "pausedGroups", [], (r) => big(r[0]));
+    });
+    const seen = await batch.run();
+    expect(seen, "the batch read the step's block").to.equal(t);
+
+    const where = `rewards at ${t}`;
+    expect(
+      paused.map((p) => p.value),
+      `${where}: pausedGroups() of the registry, the slashing manager, the distributor`,
+    ).to.deep.equal([c.paused.registry, c.paused.sm, c.paused.rd]);
+    c.operators.forEach((op, i) =>
+      expect(bps[i].value, `${where}: commissionBps(${c.name(op)})`).to.equal(
+        this.model.commissionBps(op, t),
+      ),
+    );
+    for (const p of pools) {
+      const expected = this.model.poolStreams(p.op, p.a, t);
+      const actual = p.slot.value;
+      const label = `${where}: streams of (${c.name(p.op)}, ${c.name(p.a)})`;
+      expect(
+        actual.map((v) => [v.token, v.periodFinish, v.lastUpdate]),
+        label,
+      ).to.deep.equal(expected.map((v) => [v.token, v.periodFinish, v.lastUpdate]));
+      expected.forEach((v, j) => {
+        if (v.periodFinish > t) expect(actual[j].rate, `${label}: rate of ${v.token}`).to.equal(v.rate);
+        expect(
+          abs(actual[j].rewardPerShare - v.rewardPerShare),
+          `${label}: rewardPerShare (chain ${actual[j].rewardPerShare}, model ${v.rewardPerShare})`,
+        ).to.be.lte(rpsTolerance(this.model, p.op, p.a, v.token));
+      });
+    }
+    holders.forEach((k, i) => {
+      const [account, token] = k.split("|");
+      expect(balances[i].value, `${where}: ${c.name(account)}'s balance of ${token}`).to.equal(
+        this.wallets.get(k),
+      );
+    });
+    tokens.forEach((token, k) => {
+      let owed = 0n;
+      stakers.forEach((s, i) => {
+        const chain = pending[k][i].value;
+        const model = this.model.pendingRewards(s, token, t);
+        const gap = abs(chain - model);
+        if (gap > this.maxGapWei) this.maxGapWei = gap;
+        expect(
+          gap,
+          `${where}: pendingRewards(${c.name(s)}, ${token}): chain ${chain}, model ${model}`,
+        ).to.be.lte(this.tolerance(s));
+        owed += chain;
+      });
+      c.operators.forEach((op, i) => {
+        expect(commission[k][i].value, `${where}: pendingCommission(${c.name(op)}, ${token})`).to.equal(
+          this.model.pendingCommission(op, token),
+        );
+        owed += commission[k][i].value;
+      });
+      // invariant 7 on the chain's figures
+      const funded = this.model.funded.get(token) ?? 0n;
+      const claimed = this.claimed.get(token) ?? 0n;
+      expect(claimed + owed, `${where}: claimed + claimable <= funded (${token})`).to.be.lte(funded);
+      let unstreamed = 0n;
+      for (const op of c.operators) {
+        for (const a of c.assets) unstreamed += this.model.unstreamedScaled(op, a, token, t);
+      }
+      expect(
+        (claimed + owed) * RATE_SCALE + unstreamed,
+        `${where}: claimed + claimable + left to stream <= funded (${token})`,
+      ).to.be.lte(funded * RATE_SCALE);
+      const i = this.chain.addresses.findIndex((x) => ethers.getAddress(x) === token);
+      expect(held[i].value, `${where}: the distributor holds what is claimable (${token})`).to.be.gte(owed);
+      expect(held[i].value, `${where}: the distributor holds funded - claimed (${token})`).to.equal(
+        funded - claimed,
+      );
+    });
+  }
+}
