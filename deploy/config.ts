@@ -4,7 +4,8 @@
  * Every network the deploy scripts know is listed in `NETWORKS`: its chain id, whether it is the in-process chain
  * (which vanishes when the command ends), a local node, or a public network, the environment variable holding its
  * RPC URL, the timelock delay's default and bounds, and the assets and reward tokens to list. `resolveDeployPlan`
- * reads the environment (`DEPLOYER_PRIVATE_KEY`, the RPC URL, `TIMELOCK_DELAY`, `ADMIN`, `PAUSER`) and returns a
+ * reads the environment (`DEPLOYER_PRIVATE_KEY`, the RPC URL, `TIMELOCK_DELAY`, `ADMIN`, `PAUSER`, `LRT_TREASURY`,
+ * `LRT_REWARDS_RECEIVER`) and returns a
  * checked plan, or throws a `ConfigError` naming every bad variable; nothing has been sent at that point.
  */
 import { getAddress } from "ethers";
@@ -33,6 +34,49 @@ export interface RewardTokenSpec {
   minFunding: string;
 }
 
+/** The rate adapter an LRT asset is priced through: `stEthPerToken()` (wstETH-like) or `getExchangeRate()` (rETH-like). */
+export type LRTAdapterKind = "wstETH" | "rETH";
+
+/** An asset the LRT accepts: one of the network's listed `assets`, with its oracle bounds and its LRT deposit cap. */
+export interface LRTAssetSpec {
+  /** The symbol of a listed asset (`assets`). */
+  symbol: string;
+  adapter: LRTAdapterKind;
+  /** The LRT's deposit cap in whole tokens. */
+  cap: string;
+  /** The oracle's staleness bound, seconds (1 hour to 7 days). */
+  maxAge: number;
+  /** The oracle's bound on one update's move, basis points (1 to 1000). */
+  maxMoveBps: number;
+}
+
+/** The liquid restaking token of a network. Amounts in basis points are integers. */
+export interface LRTSpec {
+  name: string;
+  symbol: string;
+  /** Receives the protocol fee in LRT: an address, or `"timelock"`. LRT_TREASURY overrides it. */
+  treasury: string;
+  /** Receives harvested reward tokens that are not accepted assets: an address, or `"timelock"`.
+   * LRT_REWARDS_RECEIVER overrides it. */
+  rewardsReceiver: string;
+  /** The protocol fee on rewards (at most 2000). */
+  protocolFeeBps: number;
+  /** The idle buffer's target, bps of total value (at most 10000). */
+  bufferBps: number;
+  /** The instant-redeem fee at a full buffer (at least the largest `maxMoveBps`, at most `maxFeeBps`). */
+  baseFeeBps: number;
+  /** The instant-redeem fee at an empty buffer (at most 1000). */
+  maxFeeBps: number;
+  assets: readonly LRTAssetSpec[];
+  /** The Chainlink-style capped feed of the LRT's rate: its description and yearly growth bound (1 to 2000 bps). */
+  priceFeed: { description: string; maxYearlyGrowthBps: number };
+  /** Registered operators to create a node for, each with an equal weight. Empty on a public network: nodes are then
+   * created through the timelock once operators have registered. */
+  operators: readonly string[];
+  /** Local chains: how many demo operators (the chain's last accounts) the deploy registers and creates nodes for. */
+  demoOperators: number;
+}
+
 export interface NetworkSpec {
   chainId: number;
   kind: NetworkKind;
@@ -44,6 +88,8 @@ export interface NetworkSpec {
   rewardTokens: readonly RewardTokenSpec[];
   /** The block explorer for source verification (Etherscan's v2 API for the chain), if any. */
   explorer?: { apiUrl: string; browserUrl: string };
+  /** The liquid restaking token, deployed on the core before the hand-over. */
+  lrt: LRTSpec;
 }
 
 const HOUR = 3600n;
@@ -59,6 +105,29 @@ const LOCAL_REWARDS: readonly RewardTokenSpec[] = [
   { symbol: "wstETH", address: "asset:wstETH", decimals: 18, minFunding: "0.01" },
   { symbol: "RWD", address: "mock", decimals: 18, minFunding: "1" },
 ];
+const LOCAL_LRT: LRTSpec = {
+  name: "Liquid Restaked ETH",
+  symbol: "lrtETH",
+  treasury: "timelock",
+  rewardsReceiver: "timelock",
+  protocolFeeBps: 1_000,
+  bufferBps: 500,
+  baseFeeBps: 100,
+  maxFeeBps: 500,
+  assets: [
+    { symbol: "wstETH", adapter: "wstETH", cap: "100000", maxAge: 86_400, maxMoveBps: 100 },
+    { symbol: "rETH", adapter: "rETH", cap: "100000", maxAge: 86_400, maxMoveBps: 100 },
+  ],
+  priceFeed: { description: "lrtETH / ETH", maxYearlyGrowthBps: 1_000 },
+  operators: [],
+  demoOperators: 2,
+};
+/** Public networks: wstETH only, nodes created through the timelock once operators have registered. */
+const PUBLIC_LRT: LRTSpec = {
+  ...LOCAL_LRT,
+  assets: [{ symbol: "wstETH", adapter: "wstETH", cap: "1000", maxAge: 86_400, maxMoveBps: 100 }],
+  demoOperators: 0,
+};
 const LOCAL_DELAY = { fallback: 0n, min: 0n, max: 30n * DAY };
 // A public network's admin acts only after a delay that gives stakers time to leave: at least a day.
 const PUBLIC_DELAY = { fallback: 2n * DAY, min: DAY, max: 30n * DAY };
@@ -74,6 +143,7 @@ export const NETWORKS: Readonly<Record<string, NetworkSpec>> = {
     timelockDelay: LOCAL_DELAY,
     assets: LOCAL_ASSETS,
     rewardTokens: LOCAL_REWARDS,
+    lrt: LOCAL_LRT,
   },
   localhost: {
     chainId: 31337,
@@ -81,6 +151,7 @@ export const NETWORKS: Readonly<Record<string, NetworkSpec>> = {
     timelockDelay: LOCAL_DELAY,
     assets: LOCAL_ASSETS,
     rewardTokens: LOCAL_REWARDS,
+    lrt: LOCAL_LRT,
   },
   sepolia: {
     chainId: 11155111,
@@ -95,6 +166,7 @@ export const NETWORKS: Readonly<Record<string, NetworkSpec>> = {
       apiUrl: "https://api.etherscan.io/v2/api?chainid=11155111",
       browserUrl: "https://sepolia.etherscan.io",
     },
+    lrt: PUBLIC_LRT,
   },
   hoodi: {
     chainId: 560048,
@@ -109,6 +181,7 @@ export const NETWORKS: Readonly<Record<string, NetworkSpec>> = {
       apiUrl: "https://api.etherscan.io/v2/api?chainid=560048",
       browserUrl: "https://hoodi.etherscan.io",
     },
+    lrt: PUBLIC_LRT,
   },
 };
 
@@ -126,6 +199,30 @@ export interface PlannedRewardToken {
   minFunding: bigint;
 }
 
+export interface PlannedLRTAsset {
+  symbol: string;
+  adapter: LRTAdapterKind;
+  cap: bigint;
+  maxAge: bigint;
+  maxMoveBps: bigint;
+}
+
+/** The checked LRT parameters. `treasury` and `rewardsReceiver` are checksummed addresses or `"timelock"`. */
+export interface PlannedLRT {
+  name: string;
+  symbol: string;
+  treasury: string;
+  rewardsReceiver: string;
+  protocolFeeBps: bigint;
+  bufferBps: bigint;
+  baseFeeBps: bigint;
+  maxFeeBps: bigint;
+  assets: PlannedLRTAsset[];
+  priceFeed: { description: string; maxYearlyGrowthBps: bigint };
+  operators: string[];
+  demoOperators: number;
+}
+
 /** A checked deployment plan: what `deploy/` scripts act on. */
 export interface DeployPlan {
   network: string;
@@ -140,6 +237,7 @@ export interface DeployPlan {
   pauser?: string;
   assets: PlannedAsset[];
   rewardTokens: PlannedRewardToken[];
+  lrt: PlannedLRT;
 }
 
 function checkAssets(reader: EnvReader, network: string, spec: NetworkSpec): PlannedAsset[] {
@@ -198,16 +296,162 @@ function checkTokenAddress(
   return getAddress(address);
 }
 
+/** Bounds the contracts enforce (LRTOracle, LRTManager, LRTPriceFeed), checked here before any transaction. */
+export const LRT_BOUNDS = {
+  minMaxAge: 3_600,
+  maxMaxAge: 7 * 86_400,
+  maxMoveBps: 1_000,
+  protocolFeeBps: 2_000,
+  bufferBps: 10_000,
+  maxFeeBps: 1_000,
+  maxYearlyGrowthBps: 2_000,
+  maxNodes: 16,
+} as const;
+
+function checkBps(
+  reader: EnvReader,
+  where: string,
+  name: string,
+  value: number,
+  min: number,
+  max: number,
+): bigint {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    reader.problem(`${where}.${name} is ${value}: an integer from ${min} to ${max} basis points`);
+  }
+  return BigInt(Number.isInteger(value) ? value : 0);
+}
+
+function checkRecipient(
+  reader: EnvReader,
+  where: string,
+  name: string,
+  value: string,
+  envName: string,
+): string {
+  const override = reader.optionalAddress(envName, `the LRT's ${name}`);
+  if (override !== undefined) return getAddress(override);
+  if (value === "timelock") return value;
+  const problem = addressProblem(value);
+  if (problem !== null) {
+    reader.problem(`${where}.${name} ${problem}: "${value}" (an address, or "timelock")`);
+    return value;
+  }
+  return getAddress(value);
+}
+
+function checkLRT(reader: EnvReader, network: string, spec: NetworkSpec): PlannedLRT {
+  const lrt = spec.lrt;
+  const where = `deploy/config.ts ${network}.lrt`;
+  const B = LRT_BOUNDS;
+  const treasury = checkRecipient(reader, where, "treasury", lrt.treasury, "LRT_TREASURY");
+  const rewardsReceiver = checkRecipient(
+    reader,
+    where,
+    "rewardsReceiver",
+    lrt.rewardsReceiver,
+    "LRT_REWARDS_RECEIVER",
+  );
+  const protocolFeeBps = checkBps(reader, where, "protocolFeeBps", lrt.protocolFeeBps, 0, B.protocolFeeBps);
+  const bufferBps = checkBps(reader, where, "bufferBps", lrt.bufferBps, 0, B.bufferBps);
+  const maxFeeBps = checkBps(reader, where, "maxFeeBps", lrt.maxFeeBps, 0, B.maxFeeBps);
+  const baseFeeBps = checkBps(reader, where, "baseFeeBps", lrt.baseFeeBps, 0, lrt.maxFeeBps);
+  const assets: PlannedLRTAsset[] = [];
+  const seen = new Set<string>();
+  if (lrt.assets.length === 0) reader.problem(`${where}.assets is empty: the LRT accepts at least one asset`);
+  for (const a of lrt.assets) {
+    const at = `${where}.assets ${a.symbol}`;
+    if (seen.has(a.symbol)) reader.problem(`${at}: listed twice`);
+    seen.add(a.symbol);
+    const listed = spec.assets.find((x) => x.symbol === a.symbol);
+    if (listed === undefined) {
+      reader.problem(
+        `${at}: not a listed asset of ${network} (${spec.assets.map((x) => x.symbol).join(", ")})`,
+      );
+      continue;
+    }
+    if (a.adapter !== "wstETH" && a.adapter !== "rETH") {
+      reader.problem(
+        `${at}.adapter is "${String(a.adapter)}": "wstETH" (stEthPerToken) or "rETH" (getExchangeRate)`,
+      );
+    }
+    const cap = parsePositiveUnits(a.cap, listed.decimals);
+    if (typeof cap === "string") reader.problem(`${at}: cap ${cap}`);
+    if (!Number.isInteger(a.maxAge) || a.maxAge < B.minMaxAge || a.maxAge > B.maxMaxAge) {
+      reader.problem(
+        `${at}.maxAge is ${a.maxAge}: the staleness bound is ${B.minMaxAge} to ${B.maxMaxAge} seconds`,
+      );
+    }
+    const maxMoveBps = checkBps(reader, at, "maxMoveBps", a.maxMoveBps, 1, B.maxMoveBps);
+    if (a.maxMoveBps > lrt.baseFeeBps) {
+      reader.problem(
+        `${where}.baseFeeBps is ${lrt.baseFeeBps}, below ${a.symbol}'s maxMoveBps ${a.maxMoveBps}: the instant-redeem ` +
+          'fee must cover the oracle\'s largest move per update (docs/lrt.md, "Instant redemption")',
+      );
+    }
+    if (typeof cap === "bigint") {
+      assets.push({ symbol: a.symbol, adapter: a.adapter, cap, maxAge: BigInt(a.maxAge), maxMoveBps });
+    }
+  }
+  const maxYearlyGrowthBps = checkBps(
+    reader,
+    `${where}.priceFeed`,
+    "maxYearlyGrowthBps",
+    lrt.priceFeed.maxYearlyGrowthBps,
+    1,
+    B.maxYearlyGrowthBps,
+  );
+  if (lrt.priceFeed.description.trim() === "") reader.problem(`${where}.priceFeed.description is empty`);
+  const operators: string[] = [];
+  for (const op of lrt.operators) {
+    const problem = addressProblem(op);
+    if (problem !== null) reader.problem(`${where}.operators: address ${problem}: "${op}"`);
+    else operators.push(getAddress(op));
+  }
+  if (!Number.isInteger(lrt.demoOperators) || lrt.demoOperators < 0) {
+    reader.problem(`${where}.demoOperators is ${lrt.demoOperators}: a count of accounts`);
+  } else if (lrt.demoOperators > 0 && spec.kind === "public") {
+    reader.problem(
+      `${where}.demoOperators is ${lrt.demoOperators}: demo operators exist on local chains only`,
+    );
+  }
+  if (operators.length + lrt.demoOperators > B.maxNodes) {
+    reader.problem(
+      `${where}: ${operators.length + lrt.demoOperators} nodes, more than the manager's ${B.maxNodes}`,
+    );
+  }
+  if (lrt.name.trim() === "" || lrt.symbol.trim() === "")
+    reader.problem(`${where}: the token's name and symbol are required`);
+  return {
+    name: lrt.name,
+    symbol: lrt.symbol,
+    treasury,
+    rewardsReceiver,
+    protocolFeeBps,
+    bufferBps,
+    baseFeeBps,
+    maxFeeBps,
+    assets,
+    priceFeed: { description: lrt.priceFeed.description, maxYearlyGrowthBps },
+    operators,
+    demoOperators: lrt.demoOperators,
+  };
+}
+
 /**
  * Checks the environment and `NETWORKS[network]` and returns the deployment plan, or throws a `ConfigError` naming
  * every problem. Public networks need their RPC URL, a well-formed `DEPLOYER_PRIVATE_KEY` and a timelock delay of at
  * least a day; `TIMELOCK_DELAY`, `ADMIN` and `PAUSER` may be unset (defaults) but never set empty or malformed.
  */
-export function resolveDeployPlan(network: string, env: EnvSource): DeployPlan {
-  const spec = NETWORKS[network];
+export function resolveDeployPlan(
+  network: string,
+  env: EnvSource,
+  networks: Readonly<Record<string, NetworkSpec>> = NETWORKS,
+): DeployPlan {
+  const spec = networks[network];
   if (spec === undefined) {
     throw new ConfigError(`Cannot deploy to "${network}"`, [
-      `no deployment parameters for network "${network}" in deploy/config.ts (known: ${Object.keys(NETWORKS).join(", ")})`,
+      `no deployment parameters for network "${network}" in deploy/config.ts (known: ${Object.keys(networks).join(", ")})`,
     ]);
   }
   const reader = new EnvReader(env);
@@ -230,6 +474,7 @@ export function resolveDeployPlan(network: string, env: EnvSource): DeployPlan {
   const pauser = reader.optionalAddress("PAUSER", "the account that keeps PAUSER_ROLE");
   const assets = checkAssets(reader, network, spec);
   const rewardTokens = checkRewardTokens(reader, network, spec);
+  const lrt = checkLRT(reader, network, spec);
   reader.finish(`Deployment to ${network} stopped before any transaction`);
   return {
     network,
@@ -241,5 +486,6 @@ export function resolveDeployPlan(network: string, env: EnvSource): DeployPlan {
     ...(pauser !== undefined ? { pauser } : {}),
     assets,
     rewardTokens,
+    lrt,
   };
 }

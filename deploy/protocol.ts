@@ -3,11 +3,12 @@
  * re-run changes nothing that exists and finishes what a failed run left.
  *
  * Order: the four core contracts behind their proxies, the timelock, the wiring of the vault's modules, the mock
- * tokens (local chains), the asset and reward-token listings, and last the hand-over of every admin role to the
- * timelock (the pauser keeps PAUSER_ROLE). Before each step the deploy reads the chain: a contract whose recorded
+ * tokens (local chains), the asset and reward-token listings, the liquid restaking token (deploy/lrt.ts), and last
+ * the hand-over of every admin role to the timelock (the pauser keeps PAUSER_ROLE). Before each step the deploy reads the chain: a contract whose recorded
  * address has code is reused, a module already set, an asset or reward token already listed, a role already
  * granted or renounced is left alone.
  */
+import { ethers } from "hardhat";
 import type { BaseContract, ContractTransactionResponse, Provider, Signer } from "ethers";
 
 import {
@@ -24,6 +25,7 @@ import {
 import { handOver, type RoleAdministered } from "../sdk/deploy";
 import { writeDeployment, type DeploymentRecord, type RecordedContract } from "../sdk/deployments";
 import type { DeployPlan } from "./config";
+import { deployLRTSteps, type StepRunner } from "./lrt";
 
 export interface DeployOptions {
   /** The record to continue (from `readDeployment`); a new one is started when absent. */
@@ -34,6 +36,9 @@ export interface DeployOptions {
   log?: (line: string) => void;
   /** Called after each step is recorded (tests use it to interrupt a run). */
   afterStep?: (step: string) => void;
+  /** The accounts registered as the LRT's demo operators on local chains (`plan.lrt.demoOperators` of them);
+   * default: the chain's last accounts. */
+  demoOperators?: Signer[];
 }
 
 export interface DeployResult {
@@ -44,7 +49,7 @@ export interface DeployResult {
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 
-class Deployment {
+class Deployment implements StepRunner {
   transactions = 0;
 
   constructor(
@@ -158,6 +163,19 @@ function mockArtifact(symbol: string): string {
   return symbol === "wstETH" ? "MockWstETH" : symbol === "rETH" ? "MockRETH" : "MockERC20";
 }
 
+/** The demo operators' signers: those given, else the chain's last accounts (local chains only). */
+async function demoOperatorSigners(plan: DeployPlan, given: Signer[] | undefined): Promise<Signer[]> {
+  const count = plan.lrt.demoOperators;
+  if (count === 0) return [];
+  const signers = given ?? (await ethers.getSigners()).slice(-count);
+  if (signers.length < count) {
+    throw new Error(
+      `deploy/config.ts ${plan.network}.lrt.demoOperators is ${count}, but only ${signers.length} accounts were given`,
+    );
+  }
+  return signers.slice(0, count);
+}
+
 /**
  * Deploys (or finishes deploying) the core described by `plan` with `deployer`, writing the record after every
  * step. Throws before any transaction if the connected chain is not the plan's, or if the record belongs to another
@@ -198,6 +216,23 @@ export async function deployProtocol(
     pauser: plan.pauser ?? "timelock",
     ...Object.fromEntries(plan.assets.map((a) => [`cap:${a.symbol}`, a.cap.toString()])),
     ...Object.fromEntries(plan.rewardTokens.map((t) => [`minFunding:${t.symbol}`, t.minFunding.toString()])),
+    "lrt:name": plan.lrt.name,
+    "lrt:symbol": plan.lrt.symbol,
+    "lrt:treasury": plan.lrt.treasury,
+    "lrt:rewardsReceiver": plan.lrt.rewardsReceiver,
+    "lrt:protocolFeeBps": plan.lrt.protocolFeeBps.toString(),
+    "lrt:buffer": `${plan.lrt.bufferBps}/${plan.lrt.baseFeeBps}/${plan.lrt.maxFeeBps} bps`,
+    ...Object.fromEntries(
+      plan.lrt.assets.map((a) => [
+        `lrt:${a.symbol}`,
+        `cap ${a.cap}, ${a.adapter} adapter, maxAge ${a.maxAge} s, maxMove ${a.maxMoveBps} bps`,
+      ]),
+    ),
+    "lrt:priceFeed": `${plan.lrt.priceFeed.description}, growth at most ${plan.lrt.priceFeed.maxYearlyGrowthBps} bps a year`,
+    "lrt:operators": [
+      ...plan.lrt.operators,
+      ...(plan.lrt.demoOperators > 0 ? [`${plan.lrt.demoOperators} demo`] : []),
+    ].join(", "),
   };
   const d = new Deployment(record, provider, options);
   d.log(`Deploying to ${plan.network} (chain ${chainId}) as ${me}`);
@@ -315,6 +350,23 @@ export async function deployProtocol(
     );
   }
 
+  // The liquid restaking token, on the core above, while the deployer still holds the roles it needs.
+  const demo = await demoOperatorSigners(plan, options.demoOperators);
+  const lrt = await deployLRTSteps(
+    d,
+    deployer,
+    plan.lrt,
+    {
+      vault,
+      registry,
+      slashingManager,
+      rewardDistributor,
+      timelock,
+      assets: new Map([...tokenAddress].map(([key, address]) => [key.slice("asset:".length), address])),
+    },
+    demo,
+  );
+
   // Hand-over: the timelock takes every admin role; the pauser (default the timelock) takes PAUSER_ROLE; the
   // deployer renounces its own. Last, so that every listing above ran with the deployer's roles.
   const pauser = plan.pauser ?? timelock;
@@ -325,6 +377,9 @@ export async function deployProtocol(
     ["registry", registryC, []],
     ["slashingManager", slashingC, []],
     ["rewardDistributor", rewardsC, [await rewardsC.REWARDS_ADMIN_ROLE()]],
+    ["lrtOracle", lrt.oracle, [await lrt.oracle.ORACLE_ADMIN_ROLE()]],
+    ["lrt", lrt.token, []],
+    ["lrtManager", lrt.manager, [await lrt.manager.MANAGER_ROLE()]],
   ];
   for (const [name, contract, extraRoles] of handOvers) {
     const sent = await handOver(contract, me, timelock, pauser, extraRoles, (tx) => {

@@ -3,6 +3,7 @@ import {
   AbiCoder,
   ContractFactory,
   getCreate2Address,
+  type BaseContract,
   keccak256,
   solidityPacked,
   toBeHex,
@@ -17,7 +18,6 @@ import {
   LRTManager__factory,
   LRTNode__factory,
   LRTNodeBeacon__factory,
-  LRTOperations__factory,
   type LiquidRestakingToken,
   type LRTAssetVault,
   type LRTManager,
@@ -67,11 +67,32 @@ export interface LRTContracts {
   };
 }
 
-async function deployLibrary(
+/** The manager's linked libraries, by fully qualified name. */
+export const LRT_LIBRARIES = {
+  valuation: "contracts/lrt/LRTValuation.sol:LRTValuation",
+  risk: "contracts/lrt/LRTRisk.sol:LRTRisk",
+  operations: "contracts/lrt/LRTOperations.sol:LRTOperations",
+} as const;
+const VALUATION = LRT_LIBRARIES.valuation;
+const RISK = LRT_LIBRARIES.risk;
+const OPERATIONS = LRT_LIBRARIES.operations;
+
+/** The addresses of the manager's libraries. */
+export interface LRTLibraryAddresses {
+  valuation: string;
+  risk: string;
+  operations: string;
+}
+
+/**
+ * Sends the creation of library `name` (fully qualified) with `links` (fully qualified name to address) written into
+ * its link references; returns the contract without waiting for it (step-able deploys wait and record it).
+ */
+export async function newLibrary(
   deployer: Signer,
   name: string,
   links: Record<string, string> = {},
-): Promise<string> {
+): Promise<BaseContract> {
   const artifact = await artifacts.readArtifact(name);
   let bytecode = artifact.bytecode;
   for (const [fqName, address] of Object.entries(links)) {
@@ -82,14 +103,75 @@ async function deployLibrary(
         bytecode.slice(0, start) + address.slice(2).toLowerCase() + bytecode.slice(start + ref.length * 2);
     }
   }
-  const contract = await new ContractFactory(artifact.abi, bytecode, deployer).deploy();
+  return new ContractFactory(artifact.abi, bytecode, deployer).deploy();
+}
+
+/** The links each of the manager's libraries needs, in deployment order (each needs only earlier ones). */
+export function libraryLinks(
+  name: keyof LRTLibraryAddresses,
+  done: Partial<LRTLibraryAddresses>,
+): Record<string, string> {
+  const need = (which: keyof LRTLibraryAddresses): string => {
+    const address = done[which];
+    if (address === undefined)
+      throw new Error(`the ${which} library must be deployed before the ${name} library`);
+    return address;
+  };
+  // LRTValuation and LRTRisk link nothing; LRTOperations calls both.
+  if (name !== "operations") return {};
+  return { [RISK]: need("risk"), [VALUATION]: need("valuation") };
+}
+
+/** Sends the creation of the manager's implementation linked to `libraries`, without waiting. */
+export function newManagerImplementation(
+  deployer: Signer,
+  libraries: LRTLibraryAddresses,
+): Promise<LRTManager> {
+  return new LRTManager__factory(
+    { [OPERATIONS]: libraries.operations, [VALUATION]: libraries.valuation, [RISK]: libraries.risk },
+    deployer,
+  ).deploy();
+}
+
+/** What the manager is wired to at initialization. */
+export interface LRTWiring {
+  token: string;
+  vault: string;
+  slashingManager: string;
+  rewards: string;
+  registry: string;
+  oracle: string;
+  beacon: string;
+  treasury: string;
+  rewardsReceiver: string;
+}
+
+/** The manager proxy's initializer call: `admin` holds every role until the hand-over. */
+export function managerInitData(admin: string, wiring: LRTWiring): string {
+  return LRTManager__factory.createInterface().encodeFunctionData("initialize", [admin, wiring]);
+}
+
+/** The token proxy's initializer call. */
+export function tokenInitData(admin: string, name: string, symbol: string): string {
+  return LiquidRestakingToken__factory.createInterface().encodeFunctionData("initialize", [
+    admin,
+    name,
+    symbol,
+  ]);
+}
+
+export const DEFAULT_LRT_NAME = "Liquid Restaked ETH";
+export const DEFAULT_LRT_SYMBOL = "lrtETH";
+
+async function deployLibrary(
+  deployer: Signer,
+  name: string,
+  links: Record<string, string> = {},
+): Promise<string> {
+  const contract = await newLibrary(deployer, name, links);
   await contract.waitForDeployment();
   return contract.getAddress();
 }
-
-const VALUATION = "contracts/lrt/LRTValuation.sol:LRTValuation";
-const RISK = "contracts/lrt/LRTRisk.sol:LRTRisk";
-const OPERATIONS = "contracts/lrt/LRTOperations.sol:LRTOperations";
 
 /**
  * Deploys the liquid restaking token on a core deployment: the LRT (UUPS proxy), the node implementation and its
@@ -111,11 +193,7 @@ export async function deployLRT(
   const tokenProxy = await deployProxy(
     deployer,
     tokenImpl,
-    tokenImpl.interface.encodeFunctionData("initialize", [
-      me,
-      options.name ?? "Liquid Restaked ETH",
-      options.symbol ?? "lrtETH",
-    ]),
+    tokenInitData(me, options.name ?? DEFAULT_LRT_NAME, options.symbol ?? DEFAULT_LRT_SYMBOL),
   );
   const token = LiquidRestakingToken__factory.connect(tokenProxy.proxy, deployer);
 
@@ -126,43 +204,33 @@ export async function deployLRT(
   await beacon.waitForDeployment();
 
   const valuation = await deployLibrary(deployer, VALUATION);
-  const risk = await deployLibrary(deployer, RISK, { [VALUATION]: valuation });
-  const operations = await new LRTOperations__factory(
-    { [RISK]: risk, [VALUATION]: valuation },
+  const risk = await deployLibrary(deployer, RISK, libraryLinks("risk", { valuation }));
+  const operations = await deployLibrary(
     deployer,
-  ).deploy();
-  await operations.waitForDeployment();
+    OPERATIONS,
+    libraryLinks("operations", { valuation, risk }),
+  );
   const libraries = {
     [VALUATION]: valuation,
     [RISK]: risk,
-    [OPERATIONS]: await operations.getAddress(),
+    [OPERATIONS]: operations,
   };
-  const managerImpl = await new LRTManager__factory(
-    {
-      [OPERATIONS]: libraries[OPERATIONS],
-      [VALUATION]: valuation,
-      [RISK]: risk,
-    },
-    deployer,
-  ).deploy();
+  const managerImpl = await newManagerImplementation(deployer, { valuation, risk, operations });
   await managerImpl.waitForDeployment();
   const managerProxy = await deployProxy(
     deployer,
     managerImpl,
-    managerImpl.interface.encodeFunctionData("initialize", [
-      me,
-      {
-        token: tokenProxy.proxy,
-        vault: await core.vault.getAddress(),
-        slashingManager: await core.slashingManager.getAddress(),
-        rewards: await core.rewardDistributor.getAddress(),
-        registry: await core.registry.getAddress(),
-        oracle: options.oracle,
-        beacon: await beacon.getAddress(),
-        treasury: options.treasury,
-        rewardsReceiver: options.rewardsReceiver,
-      },
-    ]),
+    managerInitData(me, {
+      token: tokenProxy.proxy,
+      vault: await core.vault.getAddress(),
+      slashingManager: await core.slashingManager.getAddress(),
+      rewards: await core.rewardDistributor.getAddress(),
+      registry: await core.registry.getAddress(),
+      oracle: options.oracle,
+      beacon: await beacon.getAddress(),
+      treasury: options.treasury,
+      rewardsReceiver: options.rewardsReceiver,
+    }),
   );
   const manager = LRTManager__factory.connect(managerProxy.proxy, deployer);
 

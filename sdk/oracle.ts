@@ -3,7 +3,7 @@
  * adapters it reads, and the capped LRTPriceFeed that money markets read. Deploy scripts, the demo and the LRT tests
  * use these helpers.
  */
-import type { Signer } from "ethers";
+import type { BaseContract, Signer } from "ethers";
 
 import { deployProxy, handOver } from "./deploy";
 import {
@@ -80,18 +80,35 @@ export async function deployOracle(
   return { oracle, address: proxy, implementation };
 }
 
+/** Sends the creation of the immutable rate adapter of `asset` of the given kind, without waiting. */
+export function newRateAdapter(
+  deployer: Signer,
+  kind: RateAdapterKind,
+  asset: string,
+): Promise<BaseContract> {
+  return kind === "wstETH"
+    ? new WstETHRateAdapter__factory(deployer).deploy(asset)
+    : kind === "rETH"
+      ? new RETHRateAdapter__factory(deployer).deploy(asset)
+      : new IdentityRateAdapter__factory(deployer).deploy(asset);
+}
+
+/** The artifact of a rate adapter of `kind`. */
+export function rateAdapterArtifact(kind: RateAdapterKind): string {
+  return kind === "wstETH"
+    ? "WstETHRateAdapter"
+    : kind === "rETH"
+      ? "RETHRateAdapter"
+      : "IdentityRateAdapter";
+}
+
 /** Deploys the immutable rate adapter of `asset` of the given kind; returns its address. */
 export async function deployRateAdapter(
   deployer: Signer,
   kind: RateAdapterKind,
   asset: string,
 ): Promise<string> {
-  const adapter =
-    kind === "wstETH"
-      ? await new WstETHRateAdapter__factory(deployer).deploy(asset)
-      : kind === "rETH"
-        ? await new RETHRateAdapter__factory(deployer).deploy(asset)
-        : await new IdentityRateAdapter__factory(deployer).deploy(asset);
+  const adapter = await newRateAdapter(deployer, kind, asset);
   await adapter.waitForDeployment();
   return adapter.getAddress();
 }
@@ -109,20 +126,26 @@ export interface DeployPriceFeedOptions {
   admin?: string;
 }
 
-/** Deploys an LRTPriceFeed (not upgradeable: docs/oracle.md, "The money-market feed"). */
-export async function deployPriceFeed(
-  deployer: Signer,
-  options: DeployPriceFeedOptions,
-): Promise<LRTPriceFeed> {
+/** Sends the creation of an LRTPriceFeed (not upgradeable: docs/oracle.md, "The money-market feed"), without
+ * waiting. */
+export async function newPriceFeed(deployer: Signer, options: DeployPriceFeedOptions): Promise<LRTPriceFeed> {
   const snapshotRate =
     options.snapshotRate ?? (await IRateSource__factory.connect(options.source, deployer).getRate());
-  const feed = await new LRTPriceFeed__factory(deployer).deploy(
+  return new LRTPriceFeed__factory(deployer).deploy(
     options.source,
     options.admin ?? (await deployer.getAddress()),
     options.description,
     snapshotRate,
     options.maxYearlyGrowthBps,
   );
+}
+
+/** Deploys an LRTPriceFeed (not upgradeable: docs/oracle.md, "The money-market feed"). */
+export async function deployPriceFeed(
+  deployer: Signer,
+  options: DeployPriceFeedOptions,
+): Promise<LRTPriceFeed> {
+  const feed = await newPriceFeed(deployer, options);
   await feed.waitForDeployment();
   return feed;
 }

@@ -9,7 +9,7 @@
  */
 import { task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { AbiCoder, type ParamType } from "ethers";
+import { AbiCoder, getAddress, type ParamType } from "ethers";
 
 import type { DeploymentRecord } from "../sdk/deployments";
 import { EnvReader } from "../sdk/env";
@@ -22,6 +22,34 @@ export interface VerificationItem {
   /** The fully qualified contract name ("contracts/core/RestakingVault.sol:RestakingVault"). */
   contract: string;
   constructorArguments: unknown[];
+  /** The linked libraries (fully qualified name to address), read back from the creation code; absent when none. */
+  libraries?: Record<string, string>;
+}
+
+/**
+ * The creation code `artifact` would have with the libraries `data` links: each link reference's 20 bytes taken from
+ * `data` (the creation transaction's input). Returns the code and the libraries by fully qualified name.
+ */
+function linkedFrom(
+  artifact: {
+    bytecode: string;
+    linkReferences: Record<string, Record<string, Array<{ start: number; length: number }>>>;
+  },
+  data: string,
+): { bytecode: string; libraries: Record<string, string> } {
+  let bytecode = artifact.bytecode;
+  const libraries: Record<string, string> = {};
+  for (const [file, byName] of Object.entries(artifact.linkReferences)) {
+    for (const [library, refs] of Object.entries(byName)) {
+      for (const { start, length } of refs) {
+        const at = 2 + start * 2;
+        const address = data.slice(at, at + length * 2);
+        bytecode = bytecode.slice(0, at) + address + bytecode.slice(at + length * 2);
+        libraries[`${file}:${library}`] = getAddress(`0x${address}`);
+      }
+    }
+  }
+  return { bytecode, libraries };
 }
 
 /** What `verify-deployment` submits for each contract of `record`, with the arguments of its creation. */
@@ -38,12 +66,13 @@ export async function verificationPlan(
     const artifact = await hre.artifacts.readArtifact(artifactName);
     const tx = await hre.ethers.provider.getTransaction(entry.txHash);
     if (tx === null) fail(`${name}: the creation transaction ${entry.txHash} is not on this chain`);
-    if (!tx.data.startsWith(artifact.bytecode)) {
+    const { bytecode, libraries } = linkedFrom(artifact, tx.data);
+    if (!tx.data.startsWith(bytecode)) {
       fail(
         `${name}: its creation code is not ${artifactName}'s of this compilation: verify from the commit that deployed it`,
       );
     }
-    const encoded = `0x${tx.data.slice(artifact.bytecode.length)}`;
+    const encoded = `0x${tx.data.slice(bytecode.length)}`;
     const constructor = (artifact.abi as Array<{ type: string; inputs?: ParamType[] }>).find(
       (i) => i.type === "constructor",
     );
@@ -54,6 +83,7 @@ export async function verificationPlan(
       address: entry.address,
       contract: `${artifact.sourceName}:${artifact.contractName}`,
       constructorArguments: decoded as unknown[],
+      ...(Object.keys(libraries).length > 0 ? { libraries } : {}),
     });
   }
   return items;
@@ -90,6 +120,7 @@ task("verify-deployment", "Verifies every contract of the network's deployment r
           address: item.address,
           contract: item.contract,
           constructorArguments: item.constructorArguments,
+          ...(item.libraries !== undefined ? { libraries: item.libraries } : {}),
         });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { NETWORKS, resolveDeployPlan } from "../../deploy/config";
+import { NETWORKS, resolveDeployPlan, type LRTSpec } from "../../deploy/config";
 import {
   ConfigError,
   EnvReader,
@@ -171,6 +171,95 @@ describe("deploy/config.ts: deployment parameters checked before any transaction
         if (spec.kind === "public")
           expect(plan.assets.every((a) => a.address.startsWith("0x"))).to.equal(true);
       }
+    });
+  });
+
+  describe("the LRT's parameters", function () {
+    /** The problems of `network` in a copy of NETWORKS whose `network` has `lrt` changed by `change`. */
+    function lrtProblems(
+      network: string,
+      change: Partial<LRTSpec>,
+      env: Record<string, string> = {},
+    ): readonly string[] {
+      const spec = NETWORKS[network]!;
+      const networks = { ...NETWORKS, [network]: { ...spec, lrt: { ...spec.lrt, ...change } } };
+      try {
+        resolveDeployPlan(network, env, networks);
+      } catch (error) {
+        expect(error).to.be.instanceOf(ConfigError);
+        return (error as ConfigError).problems;
+      }
+      expect.fail(`resolveDeployPlan(${network}) accepted ${JSON.stringify(change)}`);
+    }
+
+    it("a local plan: wstETH and rETH with their adapters, two demo operators, the timelock as treasury", function () {
+      const { lrt } = resolveDeployPlan("localhost", {});
+      expect(lrt.assets.map((a) => [a.symbol, a.adapter, a.cap, a.maxAge, a.maxMoveBps])).to.deep.equal([
+        ["wstETH", "wstETH", 100_000n * 10n ** 18n, 86_400n, 100n],
+        ["rETH", "rETH", 100_000n * 10n ** 18n, 86_400n, 100n],
+      ]);
+      expect([lrt.treasury, lrt.rewardsReceiver, lrt.demoOperators]).to.deep.equal([
+        "timelock",
+        "timelock",
+        2,
+      ]);
+      expect([lrt.protocolFeeBps, lrt.bufferBps, lrt.baseFeeBps, lrt.maxFeeBps]).to.deep.equal([
+        1_000n,
+        500n,
+        100n,
+        500n,
+      ]);
+      const treasury = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
+      const plan = resolveDeployPlan("localhost", { LRT_TREASURY: treasury });
+      expect(plan.lrt.treasury).to.equal("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+      expect(problemsOf("localhost", { LRT_REWARDS_RECEIVER: "0x1234" })).to.deep.equal([
+        'LRT_REWARDS_RECEIVER is not an address (expected 0x followed by 40 hex digits): "0x1234"',
+      ]);
+      const hoodi = resolveDeployPlan("hoodi", HOODI_OK).lrt;
+      expect([hoodi.assets.map((a) => a.symbol), hoodi.operators, hoodi.demoOperators]).to.deep.equal([
+        ["wstETH"],
+        [],
+        0,
+      ]);
+    });
+
+    it("names every bad figure: bps out of range, zero bounds, unknown asset, bad address, demo operators", function () {
+      const where = "deploy/config.ts localhost.lrt";
+      expect(
+        lrtProblems("localhost", {
+          treasury: "0x1234",
+          protocolFeeBps: 2_500,
+          maxFeeBps: 1_500,
+          assets: [
+            { symbol: "wstETH", adapter: "wstETH", cap: "0", maxAge: 0, maxMoveBps: 0 },
+            { symbol: "stETH", adapter: "wstETH", cap: "1", maxAge: 3_600, maxMoveBps: 10 },
+          ],
+          priceFeed: { description: "x", maxYearlyGrowthBps: 0 },
+          operators: ["0xnope"],
+        }),
+      ).to.deep.equal([
+        `${where}.treasury is not an address (expected 0x followed by 40 hex digits): "0x1234" (an address, or "timelock")`,
+        `${where}.protocolFeeBps is 2500: an integer from 0 to 2000 basis points`,
+        `${where}.maxFeeBps is 1500: an integer from 0 to 1000 basis points`,
+        `${where}.assets wstETH: cap "0" is not above zero`,
+        `${where}.assets wstETH.maxAge is 0: the staleness bound is 3600 to 604800 seconds`,
+        `${where}.assets wstETH.maxMoveBps is 0: an integer from 1 to 1000 basis points`,
+        `${where}.assets stETH: not a listed asset of localhost (wstETH, rETH, cbETH)`,
+        `${where}.priceFeed.maxYearlyGrowthBps is 0: an integer from 1 to 2000 basis points`,
+        `${where}.operators: address is not an address (expected 0x followed by 40 hex digits): "0xnope"`,
+      ]);
+      expect(lrtProblems("localhost", { baseFeeBps: 50 })).to.deep.equal([
+        `${where}.baseFeeBps is 50, below wstETH's maxMoveBps 100: the instant-redeem fee must cover the oracle's ` +
+          'largest move per update (docs/lrt.md, "Instant redemption")',
+        `${where}.baseFeeBps is 50, below rETH's maxMoveBps 100: the instant-redeem fee must cover the oracle's ` +
+          'largest move per update (docs/lrt.md, "Instant redemption")',
+      ]);
+      expect(lrtProblems("hoodi", { demoOperators: 2 }, HOODI_OK)).to.deep.equal([
+        "deploy/config.ts hoodi.lrt.demoOperators is 2: demo operators exist on local chains only",
+      ]);
+      expect(lrtProblems("localhost", { assets: [] })).to.deep.equal([
+        `${where}.assets is empty: the LRT accepts at least one asset`,
+      ]);
     });
   });
 });

@@ -10,6 +10,13 @@ import { resolveDeployPlan } from "../../deploy/config";
 import { deployProtocol } from "../../deploy/protocol";
 import { readDeployment, recordedAddress, type DeploymentRecord } from "../../sdk/deployments";
 import {
+  LiquidRestakingToken__factory,
+  LRTAssetVault__factory,
+  LRTManager__factory,
+  LRTNodeBeacon__factory,
+  LRTOracle__factory,
+  LRTPriceFeed__factory,
+  MockWstETH__factory,
   OperatorRegistry__factory,
   ProtocolTimelock__factory,
   RestakingVault__factory,
@@ -32,7 +39,36 @@ const CONTRACTS = [
   "mock:rETH",
   "mock:cbETH",
   "mock:RWD",
+  "LRTOracleImpl",
+  "lrtOracle",
+  "lrtAdapter:wstETH",
+  "lrtAdapter:rETH",
+  "LiquidRestakingTokenImpl",
+  "lrt",
+  "LRTNodeImpl",
+  "lrtNodeBeacon",
+  "LRTValuation",
+  "LRTRisk",
+  "LRTOperations",
+  "LRTManagerImpl",
+  "lrtManager",
+  "lrtEntryPoint:wstETH",
+  "lrtEntryPoint:rETH",
+  "lrtPriceFeed",
 ];
+
+/** The accounts the local plan registers as demo operators: the chain's last two. */
+async function demoOperators(): Promise<string[]> {
+  return (await ethers.getSigners()).slice(-2).map((s) => s.address);
+}
+
+/** Transactions sent by the deployer and the demo operators (each registers itself). */
+async function sentByDeploy(deployer: string): Promise<number> {
+  let total = 0;
+  for (const a of [deployer, ...(await demoOperators())])
+    total += await ethers.provider.getTransactionCount(a);
+  return total;
+}
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), "deploy-test-"));
@@ -94,7 +130,83 @@ async function expectDeployed(record: DeploymentRecord, deployer: string, pauser
     expect(receipt?.blockNumber, name).to.equal(entry.block);
   }
   expect(record.contracts.vault!.implementation).to.equal(record.contracts.RestakingVaultImpl!.address);
+  await expectLRTDeployed(record, deployer, pauser);
   expect(record.complete).to.equal(true);
+}
+
+/** Checks the LRT of a finished local deployment: prices, entry points, policy, nodes, and roles with the timelock. */
+async function expectLRTDeployed(record: DeploymentRecord, deployer: string, pauser: string): Promise<void> {
+  const [signer] = await ethers.getSigners();
+  const at = (name: string): string => recordedAddress(record, name);
+  const timelock = at("timelock");
+  const [wstETH, rETH] = [at("mock:wstETH"), at("mock:rETH")];
+  const oracle = LRTOracle__factory.connect(at("lrtOracle"), signer);
+  expect(await oracle.assets()).to.deep.equal([wstETH, rETH]);
+  const wstConfig = await oracle.assetConfig(wstETH);
+  expect([wstConfig.adapter, wstConfig.maxAge, wstConfig.maxMoveBps]).to.deep.equal([
+    at("lrtAdapter:wstETH"),
+    86_400n,
+    100n,
+  ]);
+  expect(await oracle.price(wstETH)).to.equal(
+    await MockWstETH__factory.connect(wstETH, signer).stEthPerToken(),
+  );
+  expect(await oracle.adapterPrice(rETH)).to.equal((await oracle.assetConfig(rETH)).price);
+  const manager = LRTManager__factory.connect(at("lrtManager"), signer);
+  for (const [symbol, asset] of [
+    ["wstETH", wstETH],
+    ["rETH", rETH],
+  ] as const) {
+    const config = await manager.assetConfig(asset);
+    expect(config.entryPoint).to.equal(at(`lrtEntryPoint:${symbol}`));
+    expect(config.cap).to.equal(100_000n * 10n ** 18n);
+    expect(config.enabled).to.equal(true);
+    const ep = LRTAssetVault__factory.connect(config.entryPoint, signer);
+    expect([await ep.asset(), await ep.manager(), await ep.share()]).to.deep.equal([
+      asset,
+      at("lrtManager"),
+      at("lrt"),
+    ]);
+  }
+  const policy = await manager.policy();
+  expect([policy.bufferBps, policy.baseFeeBps, policy.maxFeeBps, policy.protocolFeeBps]).to.deep.equal([
+    500n,
+    100n,
+    500n,
+    1_000n,
+  ]);
+  const operators = await demoOperators();
+  expect(await manager.nodeCount()).to.equal(2n);
+  for (const [i, operator] of operators.entries()) {
+    const node = await manager.node(i);
+    expect([node.operator, node.weightBps]).to.deep.equal([operator, 5_000n]);
+  }
+  const token = LiquidRestakingToken__factory.connect(at("lrt"), signer);
+  expect([await token.name(), await token.symbol()]).to.deep.equal(["Liquid Restaked ETH", "lrtETH"]);
+  expect(await token.hasRole(await token.MINTER_ROLE(), at("lrtManager"))).to.equal(true);
+  expect(await token.vault(rETH)).to.equal(at("lrtEntryPoint:rETH"));
+  expect(await manager.token()).to.equal(at("lrt"));
+  for (const c of [token, manager, oracle]) {
+    expect(await c.hasRole(ROLES.DEFAULT_ADMIN, timelock)).to.equal(true);
+    expect(await c.hasRole(ROLES.DEFAULT_ADMIN, deployer)).to.equal(false);
+    expect(await c.hasRole(ROLES.PAUSER, pauser)).to.equal(true);
+    expect(await c.hasRole(ROLES.PAUSER, deployer)).to.equal(pauser === deployer);
+  }
+  for (const [c, role] of [
+    [manager, await manager.MANAGER_ROLE()],
+    [oracle, await oracle.ORACLE_ADMIN_ROLE()],
+  ] as const) {
+    expect(await c.hasRole(role, timelock)).to.equal(true);
+    expect(await c.hasRole(role, deployer)).to.equal(false);
+  }
+  const beacon = LRTNodeBeacon__factory.connect(at("lrtNodeBeacon"), signer);
+  expect([await beacon.owner(), await beacon.implementation()]).to.deep.equal([timelock, at("LRTNodeImpl")]);
+  const feed = LRTPriceFeed__factory.connect(at("lrtPriceFeed"), signer);
+  expect(await feed.hasRole(ROLES.DEFAULT_ADMIN, timelock)).to.equal(true);
+  expect(await feed.hasRole(ROLES.DEFAULT_ADMIN, deployer)).to.equal(false);
+  expect(record.contracts.lrtManager!.implementation).to.equal(at("LRTManagerImpl"));
+  expect(record.contracts.lrt!.implementation).to.equal(at("LiquidRestakingTokenImpl"));
+  expect(record.contracts.lrtOracle!.implementation).to.equal(at("LRTOracleImpl"));
 }
 
 describe("deploy/protocol.ts: the deploy, its record, re-runs and interrupted runs", function () {
@@ -102,7 +214,7 @@ describe("deploy/protocol.ts: the deploy, its record, re-runs and interrupted ru
     const { deployer, pauser } = await loadFixture(chainFixture);
     const dir = tempDir();
     const plan = resolveDeployPlan("localhost", { PAUSER: pauser.address });
-    const before = await ethers.provider.getTransactionCount(deployer.address);
+    const before = await sentByDeploy(deployer.address);
     const { record, transactions } = await deployProtocol(
       deployer,
       { ...plan, network: "local-test" },
@@ -112,7 +224,7 @@ describe("deploy/protocol.ts: the deploy, its record, re-runs and interrupted ru
     await expectDeployed(record, deployer.address, pauser.address);
     expect(readDeployment("local-test", dir)).to.deep.equal(record);
     expect(transactions).to.be.greaterThan(0);
-    expect(transactions).to.equal((await ethers.provider.getTransactionCount(deployer.address)) - before);
+    expect(transactions).to.equal((await sentByDeploy(deployer.address)) - before);
   });
 
   it("a second run sends nothing and leaves the record's contracts and steps as they were", async function () {
@@ -120,10 +232,10 @@ describe("deploy/protocol.ts: the deploy, its record, re-runs and interrupted ru
     const dir = tempDir();
     const plan = { ...resolveDeployPlan("localhost", {}), network: "local-test" };
     const first = await deployProtocol(deployer, plan, { dir });
-    const nonce = await ethers.provider.getTransactionCount(deployer.address);
+    const nonce = await sentByDeploy(deployer.address);
     const again = await deployProtocol(deployer, plan, { dir, record: readDeployment("local-test", dir)! });
     expect(again.transactions).to.equal(0);
-    expect(await ethers.provider.getTransactionCount(deployer.address)).to.equal(nonce);
+    expect(await sentByDeploy(deployer.address)).to.equal(nonce);
     expect(again.record.contracts).to.deep.equal(first.record.contracts);
     expect(again.record.steps).to.deep.equal(first.record.steps);
   });
@@ -132,15 +244,27 @@ describe("deploy/protocol.ts: the deploy, its record, re-runs and interrupted ru
     "contract:registry",
     "step:vault.setSlashingManager",
     "contract:mock:rETH",
+    "step:lrtOracle.addAsset:wstETH",
+    "contract:LRTRisk",
+    "contract:lrtManager",
+    "step:lrtManager.addAsset:rETH",
+    "step:registry.registerDemoOperator:0",
+    "step:lrtManager.createNode:",
     "handOver:registry",
+    "handOver:lrtManager",
   ]) {
     it(`a run interrupted after ${stopAt} is finished by the next run, to the same end state`, async function () {
       const { deployer } = await loadFixture(chainFixture);
       const dir = tempDir();
       const plan = { ...resolveDeployPlan("localhost", {}), network: "local-test" };
-      const before = await ethers.provider.getTransactionCount(deployer.address);
+      const before = await sentByDeploy(deployer.address);
+      let stopped = false;
       const stop = (step: string): void => {
-        if (step === stopAt) throw new Interrupted(step);
+        // A step name ending in ":" stops at the first step of that kind (the node of the first demo operator).
+        if (!stopped && (step === stopAt || (stopAt.endsWith(":") && step.startsWith(stopAt)))) {
+          stopped = true;
+          throw new Interrupted(step);
+        }
       };
       await expect(deployProtocol(deployer, plan, { dir, afterStep: stop })).to.be.rejectedWith(Interrupted);
       const partial = readDeployment("local-test", dir)!;
@@ -151,7 +275,7 @@ describe("deploy/protocol.ts: the deploy, its record, re-runs and interrupted ru
         expect(finished.record.contracts[name]).to.deep.equal(partial.contracts[name]);
       }
       await expectDeployed(finished.record, deployer.address, finished.record.contracts.timelock!.address);
-      const total = await ethers.provider.getTransactionCount(deployer.address);
+      const total = await sentByDeploy(deployer.address);
       const clean = await loadFixture(chainFixture).then(async ({ deployer: d }) => {
         const r = await deployProtocol(d, plan, { dir: tempDir() });
         return r.transactions;
@@ -180,6 +304,24 @@ describe("deploy/protocol.ts: the deploy, its record, re-runs and interrupted ru
       "serves chain 31337, not 560048",
     );
     expect(await ethers.provider.getTransactionCount(stranger.address)).to.equal(nonce);
+  });
+
+  it("without operators the LRT has no node and the log says why; an unregistered operator is a sentence", async function () {
+    const { deployer, stranger } = await loadFixture(chainFixture);
+    const base = resolveDeployPlan("localhost", {});
+    const plan = { ...base, network: "local-test", lrt: { ...base.lrt, demoOperators: 0, operators: [] } };
+    const lines: string[] = [];
+    const { record } = await deployProtocol(deployer, plan, { dir: tempDir(), log: (l) => lines.push(l) });
+    expect(lines.filter((l) => l.includes("lrt nodes: none"))).to.have.length(1);
+    const manager = LRTManager__factory.connect(recordedAddress(record, "lrtManager"), deployer);
+    expect(await manager.nodeCount()).to.equal(0n);
+    expect(record.complete).to.equal(true);
+
+    const { deployer: d2 } = await loadFixture(chainFixture);
+    const withStranger = { ...plan, lrt: { ...plan.lrt, operators: [stranger.address] } };
+    await expect(deployProtocol(d2, withStranger, { dir: tempDir() })).to.be.rejectedWith(
+      `cannot create a node for ${stranger.address}: it is not a registered operator (deploy/config.ts lrt.operators)`,
+    );
   });
 
   it("an asset added to the config after the hand-over is refused with a sentence, not a revert", async function () {

@@ -47,6 +47,28 @@ describe("tasks/verify.ts: verification from the deployment record", function ()
     ]);
     expect(byName.get("mock:cbETH")!.constructorArguments).to.deep.equal(["Mock cbETH", "cbETH", 18n]);
     expect(byName.get("RestakingVaultImpl")!.constructorArguments).to.deep.equal([]);
+    // The LRT: libraries read back from the linked creation code, and the entry points' arguments.
+    const libs = {
+      "contracts/lrt/LRTOperations.sol:LRTOperations": c.LRTOperations!.address,
+      "contracts/lrt/LRTValuation.sol:LRTValuation": c.LRTValuation!.address,
+      "contracts/lrt/LRTRisk.sol:LRTRisk": c.LRTRisk!.address,
+    };
+    expect(byName.get("LRTManagerImpl")).to.deep.equal({
+      name: "LRTManagerImpl",
+      address: c.LRTManagerImpl!.address,
+      contract: "contracts/lrt/LRTManager.sol:LRTManager",
+      constructorArguments: [],
+      libraries: libs,
+    });
+    expect(byName.get("LRTOperations")!.libraries).to.deep.equal({
+      "contracts/lrt/LRTRisk.sol:LRTRisk": c.LRTRisk!.address,
+      "contracts/lrt/LRTValuation.sol:LRTValuation": c.LRTValuation!.address,
+    });
+    expect(byName.get("LRTValuation")!.libraries).to.equal(undefined);
+    expect(byName.get("lrtEntryPoint:rETH")!.constructorArguments).to.deep.equal([
+      c.lrtManager!.address,
+      c["mock:rETH"]!.address,
+    ]);
   });
 
   it("refuses a network without a block explorer", async function () {
