@@ -4,7 +4,7 @@
  * adapter per accepted asset (listed with its staleness and move bounds; the listing stores its first price), the LRT token, the node
  * implementation and its beacon (owned by the timelock from its construction), the manager's libraries and the
  * manager, the token's minter and manager, one ERC-7575 entry point per accepted asset with its cap, the buffer and
- * fees, the demo operators (local chains) and the nodes, and the capped price feed (administered by the timelock from
+ * fees, the reward tokens harvest sends to the rewards receiver, the demo operators (local chains) and the nodes, and the capped price feed (administered by the timelock from
  * its construction). Each step reads the chain first, as the core's do; the contracts are built by the sdk's
  * step-able helpers (sdk/lrt.ts, sdk/oracle.ts) that `deployLRT` and `deployOracle` use too.
  */
@@ -65,6 +65,9 @@ export interface LRTDeployContext {
   rewardDistributor: string;
   timelock: string;
   assets: Map<string, string>;
+  /** The reward tokens the distributor lists, by symbol: those that are not accepted assets are the LRT's "other
+   * reward tokens", which harvest sends to the rewards receiver. */
+  rewardTokens: Map<string, string>;
 }
 
 /** The LRT contracts the hand-over must take the roles of. */
@@ -226,6 +229,26 @@ export async function deployLRTSteps(
     "lrtManager.setProtocolFee",
     async () => (await manager.policy()).protocolFeeBps === plan.protocolFeeBps,
     () => manager.setProtocolFee(plan.protocolFeeBps),
+  );
+
+  // Reward tokens that are not accepted assets go to the rewards receiver at harvest.
+  const accepted = new Set(plan.assets.map((a) => assetOf(a.symbol)));
+  const others = [...new Set(ctx.rewardTokens.values())].filter((t) => !accepted.has(t));
+  const managerBlock = d.record.contracts.lrtManager!.block;
+  await d.step(
+    "lrtManager.setConfig",
+    async () => {
+      const set = await manager.queryFilter(manager.filters.ConfigSet(), managerBlock);
+      const last = set[set.length - 1]?.args;
+      return (
+        last !== undefined &&
+        last.oracle === oracleAddress &&
+        last.treasury === treasury &&
+        last.rewardsReceiver === rewardsReceiver &&
+        last.otherRewardTokens.join() === others.join()
+      );
+    },
+    () => manager.setConfig(oracleAddress, treasury, rewardsReceiver, others),
   );
 
   // Demo operators (local chains) and the nodes, with equal weights.

@@ -328,6 +328,7 @@ export async function deployProtocol(
     );
   }
   const rewardsC = RewardDistributor__factory.connect(rewardDistributor, deployer);
+  const rewardTokenAddress = new Map<string, string>();
   for (const token of plan.rewardTokens) {
     const address =
       token.address === "mock"
@@ -335,6 +336,7 @@ export async function deployProtocol(
             deployMock(deployer, token.symbol, token.decimals),
           )
         : (tokenAddress.get(token.address) ?? token.address);
+    rewardTokenAddress.set(token.symbol, address);
     await d.step(
       `rewards.addRewardToken:${token.symbol}`,
       async () => (await rewardsC.rewardTokens()).includes(address),
@@ -363,6 +365,7 @@ export async function deployProtocol(
       rewardDistributor,
       timelock,
       assets: new Map([...tokenAddress].map(([key, address]) => [key.slice("asset:".length), address])),
+      rewardTokens: rewardTokenAddress,
     },
     demo,
   );

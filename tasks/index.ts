@@ -4,3 +4,4 @@ import "./staking";
 import "./avs";
 import "./upgrade";
 import "./verify";
+import "./lrt";

@@ -175,6 +175,14 @@ async function expectLRTDeployed(record: DeploymentRecord, deployer: string, pau
     500n,
     1_000n,
   ]);
+  const configs = await manager.queryFilter(manager.filters.ConfigSet());
+  const config = configs[configs.length - 1]!.args;
+  expect([
+    config.oracle,
+    config.treasury,
+    config.rewardsReceiver,
+    [...config.otherRewardTokens],
+  ]).to.deep.equal([at("lrtOracle"), timelock, timelock, [at("mock:RWD")]]);
   const operators = await demoOperators();
   expect(await manager.nodeCount()).to.equal(2n);
   for (const [i, operator] of operators.entries()) {
