@@ -19,6 +19,7 @@ import {
   fail,
   parseAmountText,
   parseTokenAmount,
+  progress,
   resolveAddress,
   send,
   showAmount,
@@ -224,16 +225,20 @@ common(task("release-slashed", "Sends an executed request's escrow to its recipi
       fail(`slash request ${r.id} is ${status}: only an executed request's escrow is released`);
     const [request] = await c.slashing.slashRequest(r.id);
     const only = a.asset === "" ? undefined : (await listedAsset(hre, c, a.asset)).address;
-    let released = 0;
+    const due: Array<{ asset: string; amount: bigint }> = [];
     for (let i = 0n; i < request.assetCount; i++) {
       const [asset, slashed] = await c.slashing.slashedAsset(r.id, i);
-      if (slashed.released || (only !== undefined && asset !== only)) continue;
+      if (!slashed.released && (only === undefined || asset === only))
+        due.push({ asset, amount: slashed.amount });
+    }
+    const step = progress(due.length);
+    for (const { asset, amount } of due) {
       const token = await tokenInfo(hre, asset);
-      await send(`release ${showAmount(slashed.amount, token)}`, () =>
+      await send(step(`release ${showAmount(amount, token)}`), () =>
         c.slashing.releaseSlashedFunds(r.id, asset),
       );
-      released += 1;
     }
+    const released = due.length;
     if (released === 0)
       fail(`slash request ${r.id} has nothing left to release${only !== undefined ? " in that asset" : ""}`);
     return { released };
@@ -266,14 +271,18 @@ common(task("fund-rewards", "Funds a pool's reward stream"))
         `insufficient balance: ${c.me} holds ${showAmount(balance, token)}, the funding needs ${showAmount(amount, token)}`,
       );
     const distributor = await c.rewards.getAddress();
-    if (((await erc20(hre, token.address).allowance!(c.me, distributor)) as bigint) < amount) {
+    const needsApproval =
+      ((await erc20(hre, token.address).allowance!(c.me, distributor)) as bigint) < amount;
+    const step = progress(needsApproval ? 2 : 1);
+    if (needsApproval) {
       const { MockERC20__factory } = await import("../typechain-types");
-      await send(`approve ${showAmount(amount, token)} to the distributor`, () =>
+      await send(step(`approve ${showAmount(amount, token)} to the distributor`), () =>
         MockERC20__factory.connect(token.address, c.signer).approve(distributor, amount),
       );
     }
-    return send(`fund ${showAmount(amount, token)} over ${duration} s to ${operator} / ${asset.symbol}`, () =>
-      c.rewards.fundRewards(operator, asset.address, token.address, amount, duration),
+    return send(
+      step(`fund ${showAmount(amount, token)} over ${duration} s to ${operator} / ${asset.symbol}`),
+      () => c.rewards.fundRewards(operator, asset.address, token.address, amount, duration),
     );
   });
 

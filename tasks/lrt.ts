@@ -24,6 +24,7 @@ import {
   fail,
   nameOf,
   parseTokenAmount,
+  progress,
   resolveAddress,
   send,
   showAmount,
@@ -119,12 +120,6 @@ function showLRT(l: LRT, amount: bigint, rate?: bigint): string {
 
 function showRate(rate: bigint): string {
   return `${formatEther(rate)} ETH per LRT (${rate} wei)`;
-}
-
-/** A progress counter: "[1/3] label". */
-function steps(total: number): (label: string) => string {
-  let i = 0;
-  return (label) => `[${++i}/${total}] ${label}`;
 }
 
 /** Whether the oracle's price of `asset` is stale at the chain's time (`price(asset)` would revert StalePrice). */
@@ -224,7 +219,7 @@ common(
       const stale = await isStale(hre, l, asset.address);
       const entryPoint = await asset.entryPoint.getAddress();
       const allowance = (await erc20(hre, asset.address).allowance!(l.me, entryPoint)) as bigint;
-      const step = steps(1 + (stale ? 1 : 0) + (allowance < amount ? 1 : 0));
+      const step = progress(1 + (stale ? 1 : 0) + (allowance < amount ? 1 : 0));
       if (stale) {
         await send(step(`refresh the oracle's stale ${asset.symbol} price`), () =>
           l.oracle.updatePrice(asset.address),
@@ -275,7 +270,7 @@ common(
     }
     await requireUnpaused(l, "REDEEM_REQUESTS", "requesting redemptions");
     const stale = await isStale(hre, l, asset.address);
-    const step = steps(stale ? 2 : 1);
+    const step = progress(stale ? 2 : 1);
     if (stale) {
       await send(step(`refresh the oracle's stale ${asset.symbol} price`), () =>
         l.oracle.updatePrice(asset.address),
@@ -404,7 +399,7 @@ common(task("lrt-claim", "Claims a redemption: a request by id, or everything cl
           tx: () => l.manager.processRequests(asset.address, PROCESS_BATCH),
         });
       }
-      const step = steps(planned.length + 1);
+      const step = progress(planned.length + 1);
       for (const p of planned) await send(step(p.label), p.tx);
       if (planned.length > 0 && !(await claimableNow())) {
         if (id !== undefined && (await l.manager.request(id)).status === 4n) {
@@ -454,7 +449,7 @@ common(
   // Harvest mints the fee at the rate, which reads every accepted asset's price: refresh the stale ones first.
   const stale: LRTAssetInfo[] = [];
   for (const x of await acceptedAssets(hre, l)) if (await isStale(hre, l, x.address)) stale.push(x);
-  const step = steps(stale.length + 1);
+  const step = progress(stale.length + 1);
   for (const x of stale) {
     await send(step(`refresh the oracle's stale ${x.symbol} price`), () => l.oracle.updatePrice(x.address));
   }

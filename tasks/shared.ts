@@ -174,6 +174,15 @@ export function parseTokenAmount(text: string, token: TokenInfo): bigint {
   return amount;
 }
 
+/**
+ * A progress counter for a task that sends several transactions: `step("approve ...")` is "[1/3] approve ...".
+ * `total` is known before the first is sent (the checks decide which steps are needed).
+ */
+export function progress(total: number): (label: string) => string {
+  let i = 0;
+  return (label) => `[${++i}/${total}] ${label}`;
+}
+
 /** Sends a transaction and prints its block and gas; a revert becomes the protocol's error as a sentence. */
 export async function send(
   label: string,

@@ -24,6 +24,7 @@ import {
   nameOf,
   parseAmountText,
   parseTokenAmount,
+  progress,
   resolveAddress,
   send,
   showAmount,
@@ -128,15 +129,16 @@ common(task("deposit", "Deposits an asset into the vault (approving it first if 
         c.me,
         await c.vault.getAddress(),
       )) as bigint;
+      const step = progress(allowance < amount ? 2 : 1);
       if (allowance < amount) {
         const { MockERC20__factory } = await import("../typechain-types");
         const approvable = MockERC20__factory.connect(token.address, c.signer);
-        await send(`approve ${showAmount(amount, token)} to the vault`, () =>
+        await send(step(`approve ${showAmount(amount, token)} to the vault`), () =>
           approvable.approve(c.vault.getAddress(), amount),
         );
       }
       console.log(`Depositing ${showAmount(amount, token)} for at least ${minShares} shares`);
-      const sent = await send("deposit", () => c.vault.deposit(token.address, amount, minShares));
+      const sent = await send(step("deposit"), () => c.vault.deposit(token.address, amount, minShares));
       const { readPosition } = await import("../sdk/views");
       const p = await readPosition(c.vault, c.me, token.address);
       console.log(`Position: ${p.shares} shares worth ${showAmount(p.assets, token)}`);

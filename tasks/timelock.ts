@@ -7,7 +7,8 @@
  *   npx hardhat timelock-execute --network hoodi --id 0x...
  *
  * Arguments are JSON; an address argument may name a record entry ("vault", "wstETH" for a mock), and a number
- * argument may carry a unit ("10000 ether", "1000 gwei"); a bare number is a raw integer.
+ * argument may carry a unit ("10000 ether", "1000 gwei"); a bare number is a raw integer. `timelock-status` shows an
+ * amount argument (cap, amount, minFunding, ...) in the units of the call's token and in base units.
  */
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
@@ -23,6 +24,9 @@ import {
   parseAmountText,
   resolveAddress,
   saveRecord,
+  showAmount,
+  tokenInfo,
+  type TokenInfo,
 } from "./shared";
 
 /** OpenZeppelin TimelockController's operation states. */
@@ -120,14 +124,43 @@ async function scheduledCalls(timelock: Contract, record: DeploymentRecord): Pro
   return calls;
 }
 
+/** Parameter names of token amounts: shown in the units of the call's `token` (else `asset`) argument. */
+const AMOUNT_PARAMS = new Set(["cap", "amount", "minFunding", "minAssets", "minAssetsOut", "assets"]);
+
+/** The token an amount argument of `fragment` is counted in: its `token` argument, else its `asset` argument. */
+async function amountToken(
+  hre: HardhatRuntimeEnvironment,
+  fragment: FunctionFragment,
+  args: readonly unknown[],
+): Promise<TokenInfo | undefined> {
+  for (const name of ["token", "asset"]) {
+    const i = fragment.inputs.findIndex((p) => p.name === name && p.type === "address");
+    if (i < 0) continue;
+    try {
+      return await tokenInfo(hre, String(args[i]));
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
 async function describeCall(hre: HardhatRuntimeEnvironment, record: DeploymentRecord, call: ScheduledCall) {
   const iface = await interfaceAt(hre, record, call.target);
   const parsed = iface?.parseTransaction({ data: call.data, value: call.value });
-  const what =
-    parsed === null || parsed === undefined
-      ? call.data
-      : `${parsed.name}(${parsed.args.map((a: unknown) => String(a)).join(", ")})`;
-  return `${nameOf(record, call.target)}.${what}`;
+  if (parsed === null || parsed === undefined) return `${nameOf(record, call.target)}.${call.data}`;
+  const args = parsed.args.toArray() as unknown[];
+  const token = parsed.fragment.inputs.some((p) => AMOUNT_PARAMS.has(p.name))
+    ? await amountToken(hre, parsed.fragment, args)
+    : undefined;
+  const shown = args.map((value, i) => {
+    const input = parsed.fragment.inputs[i]!;
+    if (token !== undefined && typeof value === "bigint" && AMOUNT_PARAMS.has(input.name)) {
+      return showAmount(value, token);
+    }
+    return String(value);
+  });
+  return `${nameOf(record, call.target)}.${parsed.name}(${shown.join(", ")})`;
 }
 
 /** After an executed `upgradeToAndCall` of a recorded proxy, the record names the new implementation. */

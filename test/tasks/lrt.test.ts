@@ -47,6 +47,21 @@ async function deployedFixture() {
 
 const ADDRESS = "0x[0-9a-fA-F]{40}";
 
+/** What `run` prints on stdout (console.log and the tasks' progress lines). */
+async function printed<T>(run: () => Promise<T>): Promise<{ result: T; text: string }> {
+  const chunks: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array): boolean => {
+    chunks.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    return { result: await run(), text: chunks.join("") };
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
 describe("tasks/lrt.ts: the LRT's deposit, redemption, claim, harvest and status on the command line", function () {
   it("deposit with units, status, request, a claim that says when, then claims after the vault's delay", async function () {
     const { file, staker, wstETH, lrt, manager, wstEntry } = await loadFixture(deployedFixture);
@@ -205,11 +220,20 @@ describe("tasks/lrt.ts: the LRT's deposit, redemption, claim, harvest and status
     await time.increase(DAY);
     const timelock = recordedAddress(record, "timelock");
     const before = await rwd.balanceOf(timelock);
-    const h = (await hre.run("lrt-harvest", as)) as {
-      harvested: Array<{ token: string; amount: bigint; toIdle: boolean }>;
-      rate: bigint;
-      rateBefore: bigint;
-    };
+    // A day later both prices are stale: harvest refreshes them first, each a numbered step.
+    const { result: h, text } = await printed(
+      () =>
+        hre.run("lrt-harvest", as) as Promise<{
+          harvested: Array<{ token: string; amount: bigint; toIdle: boolean }>;
+          rate: bigint;
+          rateBefore: bigint;
+        }>,
+    );
+    expect(text).to.match(
+      /\[1\/3\] refresh the oracle's stale wstETH price: sent .*\n\[2\/3\] refresh the oracle's stale rETH price: sent .*\n\[3\/3\] harvest: sent /,
+    );
+    expect(text).to.include("RWD (");
+    expect(text).to.include("went to the rewards receiver");
     expect(h.harvested.map((x) => [x.token, x.toIdle])).to.deep.equal([["RWD", false]]);
     expect(h.harvested[0]!.amount).to.be.greaterThan(0n);
     expect((await rwd.balanceOf(timelock)) - before).to.equal(h.harvested[0]!.amount);

@@ -10,7 +10,7 @@ import { resolveDeployPlan } from "../../deploy/config";
 import { deployProtocol } from "../../deploy/protocol";
 import { deploymentFile } from "../../sdk/deployments";
 import { decodeProtocolError, explainError, roleName } from "../../sdk/errors";
-import { MockERC20__factory, RestakingVault__factory } from "../../typechain-types";
+import { LRTManager__factory, MockERC20__factory, RestakingVault__factory } from "../../typechain-types";
 import { ROLES } from "../helpers/fixtures";
 
 const DELAY = 3_600n;
@@ -50,7 +50,11 @@ describe("tasks/timelock.ts: listing an asset after the hand-over is two command
       call: string;
     }>;
     expect(waiting).to.deep.equal([
-      { id: opId, state: "Waiting", call: `vault.addAsset(${osETH}, ${5000n * 10n ** 18n})` },
+      {
+        id: opId,
+        state: "Waiting",
+        call: `vault.addAsset(${osETH}, 5000.0 osETH (${5000n * 10n ** 18n} base units))`,
+      },
     ]);
     await expect(hre.run("timelock-execute", { id: opId, record: file })).to.be.rejectedWith(
       new RegExp(`operation ${opId} is not ready: ready at .* \\(in 3600 s\\)`),
@@ -76,7 +80,7 @@ describe("tasks/timelock.ts: listing an asset after the hand-over is two command
     })) as string;
     const rows = (await hre.run("timelock-status", { id: opId, record: file })) as Array<{ call: string }>;
     expect(rows[0]!.call).to.equal(
-      `vault.setAssetCap(${record.contracts["mock:rETH"]!.address}, ${10n ** 18n})`,
+      `vault.setAssetCap(${record.contracts["mock:rETH"]!.address}, 1.0 rETH (${10n ** 18n} base units))`,
     );
     await expect(
       hre.run("timelock-schedule", {
@@ -94,6 +98,37 @@ describe("tasks/timelock.ts: listing an asset after the hand-over is two command
       record: file,
     })) as string;
     expect(again).to.not.equal(opId);
+  });
+
+  it("the LRT's admin is the timelock too: amounts in token units, other integers raw, executed after the delay", async function () {
+    const { file, record } = await loadFixture(deployedFixture);
+    const wstETH = record.contracts["mock:wstETH"]!.address;
+    const capId = (await hre.run("timelock-schedule", {
+      contract: "lrtManager",
+      method: "setAssetConfig",
+      args: JSON.stringify(["wstETH", "2.5 ether", true, false]),
+      record: file,
+    })) as string;
+    const feeId = (await hre.run("timelock-schedule", {
+      contract: "lrtManager",
+      method: "setProtocolFee",
+      args: JSON.stringify(["500"]),
+      record: file,
+    })) as string;
+    const rows = (await hre.run("timelock-status", { record: file })) as Array<{ id: string; call: string }>;
+    expect(rows.map((r) => [r.id, r.call])).to.deep.equal([
+      [
+        capId,
+        `lrtManager.setAssetConfig(${wstETH}, 2.5 wstETH (${25n * 10n ** 17n} base units), true, false)`,
+      ],
+      [feeId, "lrtManager.setProtocolFee(500)"],
+    ]);
+    await time.increase(DELAY);
+    await hre.run("timelock-execute", { id: capId, record: file });
+    await hre.run("timelock-execute", { id: feeId, record: file });
+    const manager = LRTManager__factory.connect(record.contracts.lrtManager!.address, ethers.provider);
+    expect((await manager.assetConfig(wstETH)).cap).to.equal(25n * 10n ** 17n);
+    expect((await manager.policy()).protocolFeeBps).to.equal(500n);
   });
 
   it("bad input is refused with a sentence: unknown contract, method, arity, unit, short delay", async function () {
