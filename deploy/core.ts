@@ -1,5 +1,5 @@
 /**
- * Deploys the protocol's core to the network hardhat runs on, from deploy/config.ts and the environment, and keeps
+ * Deploys the protocol's core and its liquid restaking token to the network hardhat runs on, from deploy/config.ts and the environment, and keeps
  * the record in deployments/<network>.json. Re-running changes nothing that exists and finishes what a failed run
  * left.
  *
@@ -11,6 +11,7 @@
  *   TIMELOCK_DELAY   seconds; default 2 days on public networks (at least 1 day), 0 locally
  *   ADMIN            the timelock's proposer and executor (default: the deployer)
  *   PAUSER           keeps PAUSER_ROLE on every contract (default: the timelock)
+ *   LRT_TREASURY, LRT_REWARDS_RECEIVER   override the LRT's fee and rewards recipients of deploy/config.ts
  */
 import { ethers, network } from "hardhat";
 
