@@ -419,6 +419,13 @@ common(task("lrt-claim", "Claims a redemption: a request by id, or everything cl
 
       const claimable = await l.manager.claimable(asset.address, controller);
       const expected = id !== undefined ? (await l.manager.request(id)).amount : BigInt(claimable.assets);
+      if (id !== undefined && claimable.assets < expected) {
+        // Claims by amount (redeem/withdraw) draw on the controller's claimable balance without naming a request.
+        fail(
+          `request ${id} is paid already: it is fulfilled for ${showAmount(expected, asset)}, but ${controller}'s ` +
+            `claimable ${asset.symbol} balance is ${showAmount(claimable.assets, asset)} (claimed by amount)`,
+        );
+      }
       const minAssets = a.minAssets === "" ? expected : parseTokenAmount(a.minAssets, asset);
       if (minAssets > expected) {
         fail(
@@ -524,7 +531,9 @@ common(
           `  request ${id}: ${showLRT(l, r.shares)} pending in ${asset?.symbol}, worth ${formatEther(r.amount)} ETH at request`,
         );
       } else if (r.status === 2n && asset !== undefined) {
-        console.log(`  request ${id}: claimable, pays ${showAmount(r.amount, asset)}`);
+        console.log(
+          `  request ${id}: fulfilled for ${showAmount(r.amount, asset)}, paid from the claimable balance below`,
+        );
       }
     }
     const claimable: Array<{ asset: string; shares: bigint; assets: bigint }> = [];

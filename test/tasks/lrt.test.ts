@@ -177,7 +177,7 @@ describe("tasks/lrt.ts: the LRT's deposit, redemption, claim, harvest and status
   });
 
   it("lrt-claim: which request, an unknown one, nothing to claim, another's request, paused claims", async function () {
-    const { file, pauser, manager, staker } = await loadFixture(deployedFixture);
+    const { file, pauser, manager, staker, wstETH } = await loadFixture(deployedFixture);
     const base = { account: "1", record: file, request: "", asset: "", controller: "", minAssets: "" };
     await expect(hre.run("lrt-claim", base)).to.be.rejectedWith(
       "give either --request <id> or --asset <symbol>",
@@ -195,8 +195,24 @@ describe("tasks/lrt.ts: the LRT's deposit, redemption, claim, harvest and status
     await expect(hre.run("lrt-claim", { ...base, account: "2", request: id.toString() })).to.be.rejectedWith(
       `request ${id} is ${staker.address}'s, not `,
     );
-    await (await manager.connect(pauser).pause(1n << LRT_GROUP.CLAIMS)).wait();
+    // By asset: the queue is processed from idle and the controller's claimable balance is redeemed.
+    const { result: claimed, text } = await printed(
+      () => hre.run("lrt-claim", { ...base, asset: "wstETH" }) as Promise<{ assets: bigint }>,
+    );
+    expect(text).to.match(
+      /\[1\/2\] process up to 16 wstETH redemption requests: sent .*\n\[2\/2\] claim 1.0 lrtETH/,
+    );
+    const r = await manager.request(id);
+    // A claim by amount draws on the controller's claimable balance: the request stays Claimable, with nothing left.
+    expect([r.status, r.amount]).to.deep.equal([2n, claimed.assets]);
+    expect(claimed.assets).to.be.greaterThan(0n);
+    expect((await manager.claimable(await wstETH.getAddress(), staker.address)).shares).to.equal(0n);
     await expect(hre.run("lrt-claim", { ...base, request: id.toString() })).to.be.rejectedWith(
+      `request ${id} is paid already: it is fulfilled for 1.0 wstETH (${WAD} base units), but ${staker.address}'s ` +
+        "claimable wstETH balance is 0.0 wstETH (0 base units) (claimed by amount)",
+    );
+    await (await manager.connect(pauser).pause(1n << LRT_GROUP.CLAIMS)).wait();
+    await expect(hre.run("lrt-claim", { ...base, asset: "wstETH" })).to.be.rejectedWith(
       "claiming is paused on the LRT (LRTManager group CLAIMS, bit 2)",
     );
   });
