@@ -8,7 +8,7 @@
  * its construction). Each step reads the chain first, as the core's do; the contracts are built by the sdk's
  * step-able helpers (sdk/lrt.ts, sdk/oracle.ts) that `deployLRT` and `deployOracle` use too.
  */
-import { ZeroAddress, type ContractTransactionResponse, type Signer } from "ethers";
+import { ZeroAddress, type BaseContract, type ContractTransactionResponse, type Signer } from "ethers";
 
 import {
   LiquidRestakingToken__factory,
@@ -36,7 +36,6 @@ import {
 } from "../sdk/lrt";
 import { newPriceFeed, newRateAdapter, rateAdapterArtifact } from "../sdk/oracle";
 import type { DeploymentRecord } from "../sdk/deployments";
-import type { BaseContract } from "ethers";
 import type { PlannedLRT } from "./config";
 
 /** What the LRT steps need of the running deployment (deploy/protocol.ts `Deployment`). */
