@@ -157,18 +157,12 @@ library LRTValuation {
         address[] memory assets,
         uint256[] memory units
     ) private view returns (uint256[] memory masks) {
-        uint256 count = v.nodeValues.length;
+        uint256 count = v.nodeValues.length; // nodeCount: at most 16 (LRTOperations.createNode)
         masks = new uint256[](count);
         address[] memory operators = new address[](count);
-        uint256 priced;
-        for (uint256 i; i < count; ++i) {
-            (address operator, uint256 nodeMask) = _nodeRecord($, i);
-            (operators[i], masks[i]) = (operator, nodeMask);
-            // The mask is a uint16 (NodeInfo.assetMask): lowestBit16 applies.
-            for (uint256 todo = nodeMask & ~priced; todo != 0; todo &= todo - 1) {
-                price($, v, BitMaskLib.lowestBit16(todo));
-            }
-            priced |= nodeMask;
+        {
+            (uint256[16] memory order, uint256 toPrice) = _nodeRecords($, operators, masks);
+            for (uint256 k; k < toPrice; ++k) price($, v, order[k]);
         }
         IRestakingVault vault = $.vault;
         if (_valueNodesFast($, v, vault, operators, masks, assets, units)) return masks;
@@ -177,6 +171,52 @@ library LRTValuation {
             (uint256 value, ) = _nodeValue($, v, vault, i, assets, units, b);
             v.nodeValues[i] = value;
             v.total += value;
+        }
+    }
+
+    /// @dev Every node's operator and asset mask into `operators` and `masks` (sized to the node count, at most 16),
+    /// each record read as `_nodeRecord` reads it; and the assets the nodes hold, in the order the nodes first hold
+    /// them (`order`'s first `toPrice` entries): the order in which the valuation reads their prices.
+    function _nodeRecords(
+        LRTStorage.Layout storage $,
+        address[] memory operators,
+        uint256[] memory masks
+    ) private view returns (uint256[16] memory order, uint256 toPrice) {
+        ILRTManagerTypes.NodeInfo[16] storage nodes = $.nodes;
+        assembly ("memory-safe") {
+            let count := mload(operators)
+            if gt(count, 16) {
+                mstore(0x00, shl(224, 0x4e487b71)) // Panic(0x32): index out of bounds
+                mstore(0x04, 0x32)
+                revert(0x00, 0x24)
+            }
+            let priced := 0
+            for {
+                let i := 0
+            } lt(i, count) {
+                i := add(i, 1)
+            } {
+                // `_nodeRecord`: a NodeInfo is two slots; the first holds the operator and (bits 176-191) the mask.
+                let w := sload(add(nodes.slot, shl(1, i)))
+                let k := add(0x20, shl(5, i))
+                mstore(add(operators, k), and(w, 0xffffffffffffffffffffffffffffffffffffffff))
+                let nodeMask := and(shr(176, w), 0xffff)
+                mstore(add(masks, k), nodeMask)
+                for {
+                    let todo := and(nodeMask, not(priced))
+                } todo {
+                    todo := and(todo, sub(todo, 1))
+                } {
+                    // BitMaskLib.lowestBit16 of the lowest bit of a uint16 mask
+                    let a := and(
+                        shr(shl(3, mod(and(todo, sub(0, todo)), 19)), 0x090a040b07050f0c000803060e00020d010000),
+                        0xff
+                    )
+                    mstore(add(order, shl(5, toPrice)), a)
+                    toPrice := add(toPrice, 1)
+                }
+                priced := or(priced, nodeMask)
+            }
         }
     }
 
@@ -217,9 +257,6 @@ library LRTValuation {
         uint256 total;
         uint256 pending;
         assembly ("memory-safe") {
-            function at(arr, k) -> x {
-                x := mload(add(arr, add(0x20, shl(5, k))))
-            }
             function mulDivUp(x, y, d) -> z {
                 let xy := mul(x, y)
                 z := add(div(xy, d), iszero(iszero(mod(xy, d))))
@@ -229,28 +266,29 @@ library LRTValuation {
             // same memory; ctx[7] is the cursor to the next pool's three words.
             function readPools(c, ops, nodeMasks) {
                 let assetList := mload(add(c, 0x60))
+                let assetCount := mload(assetList)
                 let m := mload(0x40)
                 let q := add(m, 0x44)
-                let count := mload(ops)
+                let end := add(ops, shl(5, mload(ops)))
                 for {
-                    let i := 0
-                } lt(i, count) {
-                    i := add(i, 1)
+                    let o := ops
+                } lt(o, end) {
+                    o := add(o, 0x20)
                 } {
-                    let operator := shl(96, at(ops, i))
+                    let operator := shl(96, mload(add(o, 0x20)))
                     for {
-                        let mask := at(nodeMasks, i)
+                        let mask := mload(add(nodeMasks, add(sub(o, ops), 0x20)))
                     } mask {} {
                         let low := and(mask, sub(0, mask))
                         mask := xor(mask, low)
                         let a := lowestBit16(low)
-                        if iszero(lt(a, mload(assetList))) {
+                        if iszero(lt(a, assetCount)) {
                             mstore(0x00, shl(224, 0x4e487b71)) // Panic(0x32): index out of bounds
                             mstore(0x04, 0x32)
                             revert(0x00, 0x24)
                         }
                         mstore(q, operator)
-                        mstore(add(q, 20), shl(96, at(assetList, a)))
+                        mstore(add(q, 20), shl(96, mload(add(assetList, add(0x20, shl(5, a))))))
                         q := add(q, 40)
                     }
                 }
@@ -282,8 +320,9 @@ library LRTValuation {
             function positionValue(c, shares, a) -> av, r, bad {
                 let m := mload(add(c, 0xe0)) // total assets, total shares, pending slash
                 mstore(add(c, 0xe0), add(m, 0x60))
-                let p := at(mload(add(c, 0xa0)), a)
-                let unit := at(mload(add(c, 0x80)), a)
+                let k := add(0x20, shl(5, a))
+                let p := mload(add(mload(add(c, 0xa0)), k))
+                let unit := mload(add(mload(add(c, 0x80)), k))
                 bad := or(
                     or(
                         shr(127, or(or(shares, mload(m)), or(mload(add(m, 0x20)), p))),
@@ -347,7 +386,7 @@ library LRTValuation {
                 } lt(i, count) {
                     i := add(i, 1)
                 } {
-                    let value, r, bad := nodeValue(c, at(nodeMasks, i), i)
+                    let value, r, bad := nodeValue(c, mload(add(nodeMasks, add(0x20, shl(5, i)))), i)
                     nodesSum := add(nodesSum, value)
                     reservedSum := add(reservedSum, r)
                     if or(bad, or(lt(nodesSum, value), lt(reservedSum, r))) {
