@@ -452,6 +452,41 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
     }
 
     /// @inheritdoc IRestakingVault
+    /// @dev Hand-encoded: per pair the pool's slot (as Solidity keys `pools[operator][asset]`) and its two words,
+    /// `Pool`'s fields unpacked by their offsets (slot 0: totalAssets bits 0-111, totalShares 112-239; slot 1:
+    /// pendingSlash bits 128-239). The test against `poolBalances` in random states guards the offsets. The loop is
+    /// bounded by the caller's calldata.
+    function poolBalancesOf(bytes calldata pairs) external view returns (uint256[] memory) {
+        if (pairs.length % 40 != 0) revert PackedPairsLength(pairs.length);
+        mapping(address => mapping(address => Pool)) storage pools = _getVaultStorage().pools;
+        assembly ("memory-safe") {
+            let n := div(pairs.length, 40)
+            let out := mload(0x40)
+            mstore(out, 0x20)
+            mstore(add(out, 0x20), mul(n, 3))
+            let w := add(out, 0x40)
+            for {
+                let p := pairs.offset
+                let end := add(pairs.offset, pairs.length)
+            } lt(p, end) {
+                p := add(p, 40)
+            } {
+                mstore(0x00, shr(96, calldataload(p)))
+                mstore(0x20, pools.slot)
+                mstore(0x20, keccak256(0x00, 0x40))
+                mstore(0x00, shr(96, calldataload(add(p, 20))))
+                let slot := keccak256(0x00, 0x40)
+                let s0 := sload(slot)
+                mstore(w, and(s0, 0xffffffffffffffffffffffffffff))
+                mstore(add(w, 0x20), and(shr(112, s0), 0xffffffffffffffffffffffffffffffff))
+                mstore(add(w, 0x40), and(shr(128, sload(add(slot, 1))), 0xffffffffffffffffffffffffffff))
+                w := add(w, 0x60)
+            }
+            return(out, sub(w, out))
+        }
+    }
+
+    /// @inheritdoc IRestakingVault
     function delegatedTo(address staker) external view returns (address) {
         return _getVaultStorage().stakers[staker].operator;
     }

@@ -111,6 +111,8 @@ interface IRestakingVaultErrors {
     error AssetIndexOutOfRange(uint256 index, uint256 count);
     /// @notice A release or execution asked for more than the pool has reserved.
     error SlashReservationExceeded(address operator, address asset, uint256 reserved, uint256 requested);
+    /// @notice `poolBalancesOf` was given packed pairs whose length in bytes is not a multiple of 40.
+    error PackedPairsLength(uint256 length);
 }
 
 /// @title IRestakingVaultEvents
@@ -400,6 +402,13 @@ interface IRestakingVault is IRestakingVaultTypes, IRestakingVaultErrors, IResta
         address operator,
         address asset
     ) external view returns (uint112 totalAssets, uint128 totalShares, uint112 pendingSlash);
+
+    /// @notice `poolBalances` of many pools in one call: for each (operator, asset) pair of `pairs`, its pool's
+    /// `totalAssets`, `totalShares` and `pendingSlash`, three words per pair in the pairs' order. The LRT's valuation
+    /// reads every node's pools with one call (docs/gas.md, "Fifth pass"); both sides encode by hand.
+    /// @param pairs Packed pairs: per pair the operator's 20 bytes, then the asset's 20 bytes (40 bytes a pair).
+    /// @return balances `3 * pairs.length / 40` words: pair k's three balances at `3k`, `3k + 1`, `3k + 2`.
+    function poolBalancesOf(bytes calldata pairs) external view returns (uint256[] memory balances);
 
     /// @notice The operator `staker` is delegated to (address(0) = none).
     /// @param staker The staker.

@@ -125,8 +125,12 @@ library LRTRisk {
         uint8 assetIndex,
         uint256 value
     ) internal view returns (bytes memory refusal, uint256 exposure) {
-        refusal = _poolRefusal($, i, asset);
+        // The pool's balances as `_poolRefusal` read them: the exposure check values the position in it with them
+        // (the same view call, the same figures) instead of reading the pool again.
+        uint256[3] memory addedPool;
+        (refusal, addedPool[1], addedPool[2]) = _poolRefusal($, i, asset);
         if (refusal.length != 0) return (refusal, 0);
+        addedPool[0] = 1;
         address operator = $.nodes[i].operator;
         uint256 totalAfter = v.total + value;
         ILRTManagerTypes.Policy memory p = $.policy;
@@ -143,7 +147,7 @@ library LRTRisk {
             );
         }
         address unapprovedAsset;
-        (exposure, unapprovedAsset, ) = _nodeExposure($, v, i, assetIndex, value);
+        (exposure, unapprovedAsset, ) = _nodeExposure($, v, i, assetIndex, value, addedPool);
         if (unapprovedAsset != address(0)) {
             return (
                 abi.encodeWithSelector(ILRTManagerErrors.UnapprovedAllocation.selector, operator, unapprovedAsset),
@@ -165,27 +169,39 @@ library LRTRisk {
         }
     }
 
-    /// @dev Why node `i`'s pool in `asset` takes no entry now (empty if it does).
-    function _poolRefusal(LRTStorage.Layout storage $, uint256 i, address asset) internal view returns (bytes memory) {
+    /// @dev Why node `i`'s pool in `asset` takes no entry now (empty if it does), and (if it was read) the pool's
+    /// total assets and shares.
+    function _poolRefusal(
+        LRTStorage.Layout storage $,
+        uint256 i,
+        address asset
+    ) internal view returns (bytes memory, uint256 poolAssets, uint256 poolShares) {
         ILRTManagerTypes.NodeInfo memory info = $.nodes[i];
         IRestakingVault vault = $.vault;
         if (vault.delegatedTo(info.node) != info.operator) {
-            return abi.encodeWithSelector(ILRTManagerErrors.NodeUndelegated.selector, i);
+            return (abi.encodeWithSelector(ILRTManagerErrors.NodeUndelegated.selector, i), 0, 0);
         }
         IRestakingVaultTypes.Pool memory pool_ = vault.pool(info.operator, asset);
         if (pool_.pendingRequests != 0) {
-            return
+            return (
                 abi.encodeWithSelector(
                     IRestakingVaultErrors.PoolSlashPending.selector,
                     info.operator,
                     asset,
                     pool_.pendingRequests
-                );
+                ),
+                0,
+                0
+            );
         }
         if (pool_.fullySlashed) {
-            return abi.encodeWithSelector(IRestakingVaultErrors.PoolFullySlashed.selector, info.operator, asset);
+            return (
+                abi.encodeWithSelector(IRestakingVaultErrors.PoolFullySlashed.selector, info.operator, asset),
+                0,
+                0
+            );
         }
-        return "";
+        return ("", pool_.totalAssets, pool_.totalShares);
     }
 
     /// @dev Node `i`'s slash exposure in wei, with `addedValue` more in asset `addedIndex`:
@@ -198,23 +214,29 @@ library LRTRisk {
         uint8 addedIndex,
         uint256 addedValue
     ) public view returns (uint256 exposure, address unapprovedAsset, uint256 unapprovedMagnitude) {
-        return _nodeExposure($, LRTValuation.empty($, false), i, addedIndex, addedValue);
+        uint256[3] memory unread;
+        return _nodeExposure($, LRTValuation.empty($, false), i, addedIndex, addedValue, unread);
     }
 
-    /// @dev `nodeExposure`, pricing with `v`'s prices (read from the oracle if `v` has none yet). Reads each pool once.
+    /// @dev `nodeExposure`, pricing with `v`'s prices (read from the oracle if `v` has none yet). Reads each pool once;
+    /// not at all the pool in asset `addedIndex` if `addedPool[0]` is nonzero: its total assets and shares are then
+    /// `addedPool[1]` and `addedPool[2]`, as read in the same call.
     function _nodeExposure(
         LRTStorage.Layout storage $,
         LRTStorage.Valuation memory v,
         uint256 i,
         uint8 addedIndex,
-        uint256 addedValue
+        uint256 addedValue,
+        uint256[3] memory addedPool
     ) internal view returns (uint256 exposure, address unapprovedAsset, uint256 unapprovedMagnitude) {
         uint256 mask = $.nodes[i].assetMask;
         if (addedValue != 0) mask |= 1 << addedIndex;
         while (mask != 0) {
             uint8 a = uint8(BitMaskLib.lowestBit16(mask)); // a uint16 node mask and an asset index below 16
             mask &= mask - 1;
-            (uint256 e, uint256 unapproved) = _assetExposure($, v, i, a, a == addedIndex ? addedValue : 0);
+            uint256[3] memory known;
+            if (a == addedIndex) known = addedPool;
+            (uint256 e, uint256 unapproved) = _assetExposure($, v, i, a, a == addedIndex ? addedValue : 0, known);
             exposure += e;
             if (unapproved != 0 && unapprovedAsset == address(0)) {
                 (unapprovedAsset, unapprovedMagnitude) = ($.assetList[a], unapproved);
@@ -223,16 +245,19 @@ library LRTRisk {
     }
 
     /// @dev Node `i`'s slash exposure in asset `a` (with `addedValue` more), and the magnitude its operator allocates
-    /// outside the allow-list there; one read of the pool serves both the fraction and the position's value.
+    /// outside the allow-list there; one read of the pool (none if `known[0]` is nonzero: its total assets and shares
+    /// are then `known[1]` and `known[2]`) serves both the fraction and the position's value.
     function _assetExposure(
         LRTStorage.Layout storage $,
         LRTStorage.Valuation memory v,
         uint256 i,
         uint8 a,
-        uint256 addedValue
+        uint256 addedValue,
+        uint256[3] memory known
     ) internal view returns (uint256 exposure, uint256 unapproved) {
         (address operator, address asset) = ($.nodes[i].operator, $.assetList[a]);
-        (uint256 poolAssets, uint256 poolShares, ) = $.vault.poolBalances(operator, asset);
+        (uint256 poolAssets, uint256 poolShares) = (known[1], known[2]);
+        if (known[0] == 0) (poolAssets, poolShares, ) = $.vault.poolBalances(operator, asset);
         uint256 fraction;
         (fraction, unapproved) = _slashableFraction($, operator, asset);
         uint256 value = _positionValue($, v, i, a, poolAssets, poolShares) + addedValue;
@@ -315,13 +340,14 @@ library LRTRisk {
         report.concentrationOk = true;
         report.allocationsOk = true;
         report.nodes = new ILRTManagerTypes.NodeRisk[](count);
+        uint256[3] memory unread;
         for (uint256 i; i < count; ++i) {
             ILRTManagerTypes.NodeRisk memory r = report.nodes[i];
             r.operator = $.nodes[i].operator;
             r.value = v.nodeValues[i];
             r.shareBps = v.total == 0 ? 0 : LRTMathLib.mulDivUp(r.value, LRTMathLib.BPS, v.total);
             r.concentrationOk = r.shareBps <= p.maxOperatorShareBps;
-            (r.exposure, r.unapprovedAsset, r.unapprovedMagnitude) = _nodeExposure($, v, i, 0, 0);
+            (r.exposure, r.unapprovedAsset, r.unapprovedMagnitude) = _nodeExposure($, v, i, 0, 0, unread);
             report.exposure += r.exposure;
             if (!r.concentrationOk) report.concentrationOk = false;
             if (r.unapprovedMagnitude != 0) report.allocationsOk = false;

@@ -157,18 +157,12 @@ library LRTValuation {
         address[] memory assets,
         uint256[] memory units
     ) private view returns (uint256[] memory masks) {
-        uint256 count = v.nodeValues.length;
+        uint256 count = v.nodeValues.length; // nodeCount: at most 16 (LRTOperations.createNode)
         masks = new uint256[](count);
         address[] memory operators = new address[](count);
-        uint256 priced;
-        for (uint256 i; i < count; ++i) {
-            (address operator, uint256 nodeMask) = _nodeRecord($, i);
-            (operators[i], masks[i]) = (operator, nodeMask);
-            // The mask is a uint16 (NodeInfo.assetMask): lowestBit16 applies.
-            for (uint256 todo = nodeMask & ~priced; todo != 0; todo &= todo - 1) {
-                price($, v, BitMaskLib.lowestBit16(todo));
-            }
-            priced |= nodeMask;
+        {
+            (uint256[16] memory order, uint256 toPrice) = _nodeRecords($, operators, masks);
+            for (uint256 k; k < toPrice; ++k) price($, v, order[k]);
         }
         IRestakingVault vault = $.vault;
         if (_valueNodesFast($, v, vault, operators, masks, assets, units)) return masks;
@@ -177,6 +171,52 @@ library LRTValuation {
             (uint256 value, ) = _nodeValue($, v, vault, i, assets, units, b);
             v.nodeValues[i] = value;
             v.total += value;
+        }
+    }
+
+    /// @dev Every node's operator and asset mask into `operators` and `masks` (sized to the node count, at most 16),
+    /// each record read as `_nodeRecord` reads it; and the assets the nodes hold, in the order the nodes first hold
+    /// them (`order`'s first `toPrice` entries): the order in which the valuation reads their prices.
+    function _nodeRecords(
+        LRTStorage.Layout storage $,
+        address[] memory operators,
+        uint256[] memory masks
+    ) private view returns (uint256[16] memory order, uint256 toPrice) {
+        ILRTManagerTypes.NodeInfo[16] storage nodes = $.nodes;
+        assembly ("memory-safe") {
+            let count := mload(operators)
+            if gt(count, 16) {
+                mstore(0x00, shl(224, 0x4e487b71)) // Panic(0x32): index out of bounds
+                mstore(0x04, 0x32)
+                revert(0x00, 0x24)
+            }
+            let priced := 0
+            for {
+                let i := 0
+            } lt(i, count) {
+                i := add(i, 1)
+            } {
+                // `_nodeRecord`: a NodeInfo is two slots; the first holds the operator and (bits 176-191) the mask.
+                let w := sload(add(nodes.slot, shl(1, i)))
+                let k := add(0x20, shl(5, i))
+                mstore(add(operators, k), and(w, 0xffffffffffffffffffffffffffffffffffffffff))
+                let nodeMask := and(shr(176, w), 0xffff)
+                mstore(add(masks, k), nodeMask)
+                for {
+                    let todo := and(nodeMask, not(priced))
+                } todo {
+                    todo := and(todo, sub(todo, 1))
+                } {
+                    // BitMaskLib.lowestBit16 of the lowest bit of a uint16 mask
+                    let a := and(
+                        shr(shl(3, mod(and(todo, sub(0, todo)), 19)), 0x090a040b07050f0c000803060e00020d010000),
+                        0xff
+                    )
+                    mstore(add(order, shl(5, toPrice)), a)
+                    toPrice := add(toPrice, 1)
+                }
+                priced := or(priced, nodeMask)
+            }
         }
     }
 
@@ -196,13 +236,12 @@ library LRTValuation {
         uint256[] memory units
     ) private view returns (bool ok) {
         uint256[] memory adds = new uint256[](assets.length); // each asset's positions, added to v.assetValues
-        uint256[3] memory buffer; // the pool read's calldata and answer
         uint256[10] memory ctx;
         {
             mapping(uint256 => mapping(uint256 => ILRTManagerTypes.Position)) storage positions = $.positions;
             (uint256[] memory prices, uint256[] memory nodeValues) = (v.prices, v.nodeValues);
             bool exit = v.exit;
-            bytes4 selector = IRestakingVault.poolBalances.selector;
+            bytes4 selector = IRestakingVault.poolBalancesOf.selector;
             assembly ("memory-safe") {
                 mstore(ctx, vault)
                 mstore(add(ctx, 0x20), positions.slot)
@@ -211,7 +250,6 @@ library LRTValuation {
                 mstore(add(ctx, 0x80), units)
                 mstore(add(ctx, 0xa0), prices)
                 mstore(add(ctx, 0xc0), adds)
-                mstore(add(ctx, 0xe0), buffer)
                 mstore(add(ctx, 0x100), selector)
                 mstore(add(ctx, 0x120), nodeValues)
             }
@@ -219,33 +257,72 @@ library LRTValuation {
         uint256 total;
         uint256 pending;
         assembly ("memory-safe") {
-            function at(arr, k) -> x {
-                x := mload(add(arr, add(0x20, shl(5, k))))
-            }
             function mulDivUp(x, y, d) -> z {
                 let xy := mul(x, y)
                 z := add(div(xy, d), iszero(iszero(mod(xy, d))))
             }
-            // Pool (operator, asset)'s three balances into the call buffer (as `_poolBalances`).
-            function poolOf(c, operator, asset) {
-                let m := mload(add(c, 0xe0))
-                mstore(m, mload(add(c, 0x100)))
-                mstore(add(m, 0x04), operator)
-                mstore(add(m, 0x24), asset)
-                if iszero(staticcall(gas(), mload(c), m, 0x44, m, 0x60)) {
-                    returndatacopy(m, 0, returndatasize())
-                    revert(m, returndatasize())
+            // Every (node, asset) pair of the nodes' masks, in the loop's order, packed (IRestakingVault
+            // .poolBalancesOf) past the free memory pointer, and their pools' balances read with one call into the
+            // same memory; ctx[7] is the cursor to the next pool's three words.
+            function readPools(c, ops, nodeMasks) {
+                let assetList := mload(add(c, 0x60))
+                let assetCount := mload(assetList)
+                let m := mload(0x40)
+                let q := add(m, 0x44)
+                let end := add(ops, shl(5, mload(ops)))
+                for {
+                    let o := ops
+                } lt(o, end) {
+                    o := add(o, 0x20)
+                } {
+                    let operator := shl(96, mload(add(o, 0x20)))
+                    for {
+                        let mask := mload(add(nodeMasks, add(sub(o, ops), 0x20)))
+                    } mask {} {
+                        let low := and(mask, sub(0, mask))
+                        mask := xor(mask, low)
+                        let a := lowestBit16(low)
+                        if iszero(lt(a, assetCount)) {
+                            mstore(0x00, shl(224, 0x4e487b71)) // Panic(0x32): index out of bounds
+                            mstore(0x04, 0x32)
+                            revert(0x00, 0x24)
+                        }
+                        mstore(q, operator)
+                        mstore(add(q, 20), shl(96, mload(add(assetList, add(0x20, shl(5, a))))))
+                        q := add(q, 40)
+                    }
                 }
-                if lt(returndatasize(), 0x60) {
-                    revert(0, 0)
+                let len := sub(q, add(m, 0x44))
+                mstore(add(c, 0xe0), m)
+                if len {
+                    mstore(q, 0) // the padding to a whole word
+                    mstore(m, mload(add(c, 0x100)))
+                    mstore(add(m, 0x04), 0x20)
+                    mstore(add(m, 0x24), len)
+                    if iszero(staticcall(gas(), mload(c), m, add(0x44, and(add(len, 31), not(31))), 0, 0)) {
+                        returndatacopy(m, 0, returndatasize())
+                        revert(m, returndatasize())
+                    }
+                    let size := mul(div(len, 40), 0x60)
+                    if iszero(eq(returndatasize(), add(size, 0x40))) {
+                        revert(0, 0)
+                    }
+                    returndatacopy(m, 0x40, size)
                 }
             }
-            // `shares` of the pool in the call buffer, in asset a: its value and the part pending slashes reserve
+            // BitMaskLib.lowestBit16 of a single bit `low` below 2^16.
+            function lowestBit16(low) -> a {
+                a := and(shr(shl(3, mod(low, 19)), 0x090a040b07050f0c000803060e00020d010000), 0xff)
+            }
+            // `shares` of the pool at the cursor, in asset a: its value and the part pending slashes reserve
             // (LRTMathLib.poolAssets* then tokenValue*, as `_positionValue`); bad if off the single-word path.
+            // Moves the cursor to the next pool.
             function positionValue(c, shares, a) -> av, r, bad {
                 let m := mload(add(c, 0xe0)) // total assets, total shares, pending slash
-                let p := at(mload(add(c, 0xa0)), a)
-                let unit := at(mload(add(c, 0x80)), a)
+                mstore(add(c, 0xe0), add(m, 0x60))
+                let k := add(0x20, shl(5, a))
+                let p := mload(add(mload(add(c, 0xa0)), k))
+                let unit := mload(add(mload(add(c, 0x80)), k))
                 bad := or(
                     or(
                         shr(127, or(or(shares, mload(m)), or(mload(add(m, 0x20)), p))),
@@ -276,26 +353,18 @@ library LRTValuation {
                     }
                 }
             }
-            // Node i's value (operator, mask), its positions' reserved part; bad if off the fast path.
-            function nodeValue(c, operator, mask, i) -> value, reserved, bad {
+            // Node i's value (its mask), its positions' reserved part; bad if off the fast path.
+            function nodeValue(c, mask, i) -> value, reserved, bad {
                 mstore(0x00, i)
                 mstore(0x20, mload(add(c, 0x20)))
                 let inner := keccak256(0x00, 0x40)
                 for {} mask {} {
                     let low := and(mask, sub(0, mask))
                     mask := xor(mask, low)
-                    // BitMaskLib.lowestBit16
-                    let a := and(shr(shl(3, mod(low, 19)), 0x090a040b07050f0c000803060e00020d010000), 0xff)
-                    let assetList := mload(add(c, 0x60))
-                    if iszero(lt(a, mload(assetList))) {
-                        mstore(0x00, shl(224, 0x4e487b71)) // Panic(0x32): index out of bounds
-                        mstore(0x04, 0x32)
-                        revert(0x00, 0x24)
-                    }
+                    let a := lowestBit16(low) // below the asset count: readPools checked every pair
                     mstore(0x00, a)
                     mstore(0x20, inner)
                     let w := sload(keccak256(0x00, 0x40)) // positions[i][a]: active (low half) and queued
-                    poolOf(c, operator, at(assetList, a))
                     let av, r, b := positionValue(c, add(and(w, 0xffffffffffffffffffffffffffffffff), shr(128, w)), a)
                     let slot := add(mload(add(c, 0xc0)), add(0x20, shl(5, a)))
                     let sum := add(mload(slot), av)
@@ -309,6 +378,7 @@ library LRTValuation {
                 }
             }
             function run(c, ops, nodeMasks) -> done, nodesSum, reservedSum {
+                readPools(c, ops, nodeMasks)
                 done := 1
                 let count := mload(ops)
                 for {
@@ -316,7 +386,7 @@ library LRTValuation {
                 } lt(i, count) {
                     i := add(i, 1)
                 } {
-                    let value, r, bad := nodeValue(c, at(ops, i), at(nodeMasks, i), i)
+                    let value, r, bad := nodeValue(c, mload(add(nodeMasks, add(0x20, shl(5, i)))), i)
                     nodesSum := add(nodesSum, value)
                     reservedSum := add(reservedSum, r)
                     if or(bad, or(lt(nodesSum, value), lt(reservedSum, r))) {

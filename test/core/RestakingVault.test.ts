@@ -2873,7 +2873,7 @@ describe("RestakingVault", function () {
   });
 
   describe("poolBalances", function () {
-    it("equals pool()'s totalAssets, totalShares and pendingSlash in random states (deposits, withdrawals, slash requests reserved, released and executed)", async function () {
+    it("equals pool()'s totalAssets, totalShares and pendingSlash in random states (deposits, withdrawals, slash requests reserved, released and executed), and poolBalancesOf equals it pair by pair", async function () {
       const { vault, registry, slasher, operator1, assetAddresses, alice, bob, carol } =
         await loadFixture(slashingFixture);
       const [stETH, rETH] = assetAddresses;
@@ -2882,7 +2882,7 @@ describe("RestakingVault", function () {
       const op = operator1.address;
       const prng = new Prng(0x7007);
       const stakers = [alice, bob, carol];
-      const seen = { pending: 0, slashed: 0, queued: 0 };
+      const seen = { pending: 0, slashed: 0, queued: 0, batched: 0 };
       for (let step = 0; step < 40; step++) {
         const asset = prng.int(0, 1) === 0 ? stETH : rETH;
         const staker = stakers[prng.int(0, 2)];
@@ -2916,11 +2916,41 @@ describe("RestakingVault", function () {
             if (full.queuedShares > 0n) seen.queued++;
           }
         }
+        // poolBalancesOf: the same three figures per pair, for pairs in a random order with repeats and a pool
+        // nobody holds (its three zeros).
+        const candidates: [string, string][] = [
+          [ZERO, stETH],
+          [ZERO, rETH],
+          [op, stETH],
+          [op, rETH],
+          [carol.address, stETH],
+        ];
+        const pairs: [string, string][] = [];
+        for (let k = prng.int(0, 7); k > 0; k--) pairs.push(candidates[prng.int(0, candidates.length - 1)]);
+        const packed = ethers.concat(pairs.flatMap(([o, a]) => [o, a]));
+        const batch = await vault.poolBalancesOf(packed);
+        const expected: bigint[] = [];
+        for (const [o, a] of pairs) expected.push(...(await vault.poolBalances(o, a)));
+        expect(batch, `step ${step} batch`).to.deep.equal(expected);
+        seen.batched += pairs.length;
       }
       // The walk reached states where the three figures differ from a fresh pool's.
       expect(seen.pending).to.be.greaterThan(0);
       expect(seen.slashed).to.be.greaterThan(0);
       expect(seen.queued).to.be.greaterThan(0);
+      expect(seen.batched).to.be.greaterThan(40);
+    });
+
+    it("poolBalancesOf reads no pair from an empty input and rejects a length that is not whole pairs", async function () {
+      const { vault, operator1, assetAddresses } = await loadFixture(slashingFixture);
+      expect(await vault.poolBalancesOf("0x")).to.deep.equal([]);
+      const pair = ethers.concat([operator1.address, assetAddresses[0]]);
+      expect(await vault.poolBalancesOf(pair)).to.have.length(3);
+      for (const bad of [ethers.dataSlice(pair, 0, 39), ethers.concat([pair, "0x00"]), operator1.address]) {
+        await expect(vault.poolBalancesOf(bad))
+          .to.be.revertedWithCustomError(vault, "PackedPairsLength")
+          .withArgs(ethers.dataLength(bad));
+      }
     });
   });
 });

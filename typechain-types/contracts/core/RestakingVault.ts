@@ -146,6 +146,7 @@ export interface RestakingVaultInterface extends Interface {
       | "pausedGroups"
       | "pool"
       | "poolBalances"
+      | "poolBalancesOf"
       | "poolNetAssets"
       | "position"
       | "previewDeposit"
@@ -345,6 +346,10 @@ export interface RestakingVaultInterface extends Interface {
   encodeFunctionData(
     functionFragment: "poolBalances",
     values: [AddressLike, AddressLike]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "poolBalancesOf",
+    values: [BytesLike]
   ): string;
   encodeFunctionData(
     functionFragment: "poolNetAssets",
@@ -558,6 +563,10 @@ export interface RestakingVaultInterface extends Interface {
   decodeFunctionResult(functionFragment: "pool", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "poolBalances",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
+    functionFragment: "poolBalancesOf",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -1286,6 +1295,8 @@ export interface RestakingVault extends BaseContract {
     "view"
   >;
 
+  poolBalancesOf: TypedContractMethod<[pairs: BytesLike], [bigint[]], "view">;
+
   poolNetAssets: TypedContractMethod<
     [operator: AddressLike, asset: AddressLike],
     [bigint],
@@ -1650,6 +1661,9 @@ export interface RestakingVault extends BaseContract {
     [[bigint, bigint, bigint]],
     "view"
   >;
+  getFunction(
+    nameOrSignature: "poolBalancesOf"
+  ): TypedContractMethod<[pairs: BytesLike], [bigint[]], "view">;
   getFunction(
     nameOrSignature: "poolNetAssets"
   ): TypedContractMethod<

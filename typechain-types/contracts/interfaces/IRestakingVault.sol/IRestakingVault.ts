@@ -128,6 +128,7 @@ export interface IRestakingVaultInterface extends Interface {
       | "operatorStake"
       | "pool"
       | "poolBalances"
+      | "poolBalancesOf"
       | "poolNetAssets"
       | "position"
       | "previewDeposit"
@@ -246,6 +247,10 @@ export interface IRestakingVaultInterface extends Interface {
   encodeFunctionData(
     functionFragment: "poolBalances",
     values: [AddressLike, AddressLike]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "poolBalancesOf",
+    values: [BytesLike]
   ): string;
   encodeFunctionData(
     functionFragment: "poolNetAssets",
@@ -378,6 +383,10 @@ export interface IRestakingVaultInterface extends Interface {
   decodeFunctionResult(functionFragment: "pool", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "poolBalances",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
+    functionFragment: "poolBalancesOf",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -955,6 +964,8 @@ export interface IRestakingVault extends BaseContract {
     "view"
   >;
 
+  poolBalancesOf: TypedContractMethod<[pairs: BytesLike], [bigint[]], "view">;
+
   poolNetAssets: TypedContractMethod<
     [operator: AddressLike, asset: AddressLike],
     [bigint],
@@ -1235,6 +1246,9 @@ export interface IRestakingVault extends BaseContract {
     ],
     "view"
   >;
+  getFunction(
+    nameOrSignature: "poolBalancesOf"
+  ): TypedContractMethod<[pairs: BytesLike], [bigint[]], "view">;
   getFunction(
     nameOrSignature: "poolNetAssets"
   ): TypedContractMethod<

@@ -221,6 +221,17 @@ const _abi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "length",
+        type: "uint256",
+      },
+    ],
+    name: "PackedPairsLength",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "address",
         name: "operator",
         type: "address",

@@ -221,6 +221,17 @@ const _abi = [
   {
     inputs: [
       {
+        internalType: "uint256",
+        name: "length",
+        type: "uint256",
+      },
+    ],
+    name: "PackedPairsLength",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
         internalType: "address",
         name: "operator",
         type: "address",
@@ -1414,6 +1425,25 @@ const _abi = [
         internalType: "uint112",
         name: "pendingSlash",
         type: "uint112",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "bytes",
+        name: "pairs",
+        type: "bytes",
+      },
+    ],
+    name: "poolBalancesOf",
+    outputs: [
+      {
+        internalType: "uint256[]",
+        name: "balances",
+        type: "uint256[]",
       },
     ],
     stateMutability: "view",
