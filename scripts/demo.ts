@@ -12,6 +12,7 @@
  */
 import { network } from "hardhat";
 
+import { explainError } from "../sdk/errors";
 import { formatDuration, printHeader } from "../tasks/format";
 import { now } from "./demo/context";
 import {
@@ -51,9 +52,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // A figure that is not as promised names itself; a transaction that reverted is the protocol's error, decoded.
+  const figure = error instanceof Error && error.name === "FigureMismatch";
   console.error(
-    `\nDEMO FAILED on ${network.name}: ${error instanceof Error ? error.message : String(error)}`,
+    `\nDEMO FAILED on ${network.name}: ${figure ? (error as Error).message : explainError(error)}`,
   );
-  if (error instanceof Error && error.name !== "FigureMismatch") console.error(error.stack);
+  if (!figure && error instanceof Error) console.error(error.stack);
   process.exitCode = 1;
 });

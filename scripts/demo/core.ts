@@ -721,6 +721,16 @@ export async function slashExecuted(demo: Demo, slash: Slash): Promise<void> {
     ],
     { to: slash.request.executableAt, why: "to the request's executableAt" },
   );
+  // The request started op1/stETH's request epoch; other AVSs may join it only within JOIN_WINDOW of its start, so
+  // requests cannot take turns keeping the pool closed (docs/slashing.md, "Pending requests close the pool").
+  const [{ gateAt }] = await slashingManager.magnitudes(op1.address, demo.S);
+  const nextEpochAt = gateAt + (await slashingManager.GATE_CYCLE());
+  const ySlash = slashingManager
+    .connect(avsY)
+    .requestSlash.staticCall(avsY.address, op1.address, WAD / 10n, textHash("evidence: oracle round 7"));
+  note(
+    `Past JOIN_WINDOW (${formatDuration(await slashingManager.JOIN_WINDOW())}) AVS-Y's request on op1 reverts ${await refused(demo, ySlash, "PoolGated", { operator: op1.address, asset: demo.S, nextEpochAt })}: the next epoch starts GATE_CYCLE after this one.`,
+  );
   const before = await Promise.all(slash.request.assets.map((a) => readPool(vault, op1.address, a.asset)));
   await send(slashingManager.connect(keeper).executeSlash(slash.id));
   for (const [i, a] of slash.request.assets.entries()) {
