@@ -145,16 +145,6 @@ export async function chapter(demo: Demo, title: string, lines: string[], jump?:
   for (const line of lines) note(line);
 }
 
-/** A time jump inside a chapter, printed with the chain time after it. */
-export async function jump(demo: Demo, to: bigint, why: string): Promise<void> {
-  const before = await now();
-  await advanceTo(to);
-  const t = await now();
-  note(
-    `[jumped ${formatDuration(t - before)} (${why}): chain time ${formatTime(t)}, story +${formatDuration(t - demo.startTime)}]`,
-  );
-}
-
 /* TRANSACTIONS */
 
 /** Sends a transaction and waits for it; returns its receipt, throws if it reverted. */

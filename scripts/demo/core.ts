@@ -44,13 +44,16 @@ import {
   withdrawalRow,
 } from "../../tasks/format";
 import { MockERC20__factory, MockRETH__factory, type MockERC20 } from "../../typechain-types";
-import { castOf, chapter, check, checkThat, eth, jump, now, refused, send, type Demo } from "./context";
+import { castOf, chapter, check, checkThat, eth, now, refused, send, type Demo } from "./context";
 
 const DAY = 86_400n;
 const HOUR = 3_600n;
 const COMMISSION_BPS = 1_000n; // 10%
 /** The smallest funding of RWD: below it, fundRewards reverts FundingTooSmall (docs/rewards.md). */
 const RWD_MIN_FUNDING = 10n * WAD;
+
+/** What the chapters read of a token (MockERC20 and MockRETH). */
+type Balances = Pick<MockERC20, "balanceOf">;
 
 /* TABLES */
 
@@ -419,7 +422,12 @@ export async function allocate(demo: Demo): Promise<void> {
     const a = await readAllocation(slashingManager, op, avs, asset);
     if (a.effectAt > effectAt) effectAt = a.effectAt;
   }
-  await jump(demo, effectAt, "to the last allocation's effectAt");
+  await chapter(
+    demo,
+    "The allocation delay passes: the allocations are slashable",
+    ["The views apply the matured changes without a transaction."],
+    { to: effectAt, why: "to the last allocation's effectAt" },
+  );
   await showAllocations(demo);
   let secured = 0n;
   for (const [op, avs, asset, magnitude] of allocations(demo)) {
@@ -454,14 +462,10 @@ export async function rewards(demo: Demo): Promise<Rewards> {
   const { rewardDistributor } = demo.core;
   const { rwd } = demo.tokens;
   const { avsX, alice, bob, op1, op2 } = demo.cast;
-  await chapter(
-    demo,
-    "AVS-X funds a week of RWD rewards for op1's and op2's stETH pools; three days later alice and op1 claim",
-    [
-      "10% commission is set aside for the operator at funding; the rest streams per second to the pool's active",
-      "shares: in op1's pool alice holds 1/3 (100 stETH) and bob 2/3 (200 stETH).",
-    ],
-  );
+  await chapter(demo, "AVS-X funds a week of RWD rewards for op1's and op2's stETH pools", [
+    "10% commission is set aside for the operator at funding; the rest streams per second to the pool's active",
+    "shares: in op1's pool alice holds 1/3 (100 stETH) and bob 2/3 (200 stETH).",
+  ]);
   const funding = [op1, op2].map((op) => ({
     operator: op.address,
     asset: demo.S,
@@ -480,7 +484,10 @@ export async function rewards(demo: Demo): Promise<Rewards> {
   note(
     `Stream: ${formatAmount((stream.rate * DAY) / WAD, "RWD")} a day per pool for ${formatDuration(stream.periodFinish - stream.lastUpdate)}.`,
   );
-  await jump(demo, BigInt(fundedAt) + 3n * DAY, "three days of streaming");
+  await chapter(demo, "Three days later alice claims her rewards and op1 its commission", [], {
+    to: BigInt(fundedAt) + 3n * DAY,
+    why: "three days of streaming",
+  });
   await showRewards(demo);
   const aliceBefore = await rwd.balanceOf(alice.address);
   const claimBlock = await send(rewardDistributor.connect(alice).claim([demo.RWD], alice.address));
@@ -762,9 +769,9 @@ export async function slashExecuted(demo: Demo, slash: Slash): Promise<void> {
     { unit: "stETH" },
   );
   await showAllocations(demo);
-  const tokens = new Map<string, MockERC20>([
+  const tokens = new Map<string, Balances>([
     [demo.S, demo.tokens.stETH],
-    [demo.R, demo.tokens.rETH as unknown as MockERC20],
+    [demo.R, demo.tokens.rETH],
   ]);
   for (const a of slash.request.assets) {
     const token = tokens.get(a.asset)!;
@@ -868,9 +875,9 @@ export async function invariants(demo: Demo, r: Rewards): Promise<void> {
     `funded ${formatAmount(r.funded, "RWD")}, claimed ${formatAmount(r.paidOut, "RWD")}, claimable ${formatAmount(claimable, "RWD")}, held ${formatAmount(held, "RWD")}`,
   );
   const vaultAddress = await vault.getAddress();
-  const tokens: Array<[string, MockERC20]> = [
+  const tokens: Array<[string, Balances]> = [
     [demo.S, demo.tokens.stETH],
-    [demo.R, demo.tokens.rETH as unknown as MockERC20],
+    [demo.R, demo.tokens.rETH],
     [demo.C, demo.tokens.cbETH],
   ];
   const rows: Record<string, string>[] = [];

@@ -20,7 +20,7 @@ import {
   printTable,
 } from "../../tasks/format";
 import type { LRTOracle, LRTPriceFeed } from "../../typechain-types";
-import { chapter, check, checkThat, eth, jump, name, now, send, type Demo } from "./context";
+import { chapter, check, checkThat, eth, name, now, send, type Demo } from "./context";
 
 const DAY = 86_400n;
 const HOUR = 3_600n;
@@ -189,14 +189,10 @@ export async function lrtHarvest(demo: Demo, l: Lrt): Promise<void> {
   const { rewardDistributor } = demo.core;
   const { stETH } = demo.tokens;
   const { avsX, op1, op2, keeper, treasury } = demo.cast;
-  await chapter(
-    demo,
-    "AVS-X streams 20 stETH of rewards over a day to op1's and op2's stETH pools; a keeper harvests",
-    [
-      "The LRT counts the rewards its nodes accrue in accepted assets, net of the protocol fee, so the rate rises as",
-      "they stream; harvest() claims them, keeps them idle and mints the fee to the treasury without moving the rate.",
-    ],
-  );
+  await chapter(demo, "AVS-X streams 20 stETH of rewards over a day to op1's and op2's stETH pools", [
+    "The LRT counts the rewards its nodes accrue in accepted assets, net of the protocol fee, so the rate rises as",
+    "they stream.",
+  ]);
   // The demo's deployer holds REWARDS_ADMIN_ROLE on its instance: stETH becomes a reward token.
   await send(rewardDistributor.addRewardToken(demo.S, WAD));
   await send(manager.setAssetConfig(demo.S, eth(1_000), true, true));
@@ -205,7 +201,12 @@ export async function lrtHarvest(demo: Demo, l: Lrt): Promise<void> {
   await send(stETH.connect(avsX).approve(await rewardDistributor.getAddress(), eth(20)));
   for (const op of [op1, op2])
     await send(rewardDistributor.connect(avsX).fundRewards(op.address, demo.S, demo.S, eth(10), Number(DAY)));
-  await jump(demo, (await now()) + DAY + HOUR, "the day of rewards streams");
+  await chapter(
+    demo,
+    "A day later the rewards have streamed: the LRT's rate has risen; a keeper harvests",
+    ["harvest() claims them, keeps them idle and mints the fee to the treasury without moving the rate."],
+    { by: DAY + HOUR, why: "the day of rewards streams" },
+  );
   await refreshPrices(demo, l);
   const accrued = await showLRT(demo, l, "The day of stETH rewards has streamed (not harvested yet)");
   checkThat(
@@ -270,7 +271,15 @@ export async function lrtSlash(demo: Demo, l: Lrt): Promise<void> {
   );
   note(`getRate() ${formatAmount(before.rate)} -> ${formatAmount(requested.rate)}`);
   const request = await slashingManager.slashRequest(id);
-  await jump(demo, request[0].executableAt, "the veto window passes");
+  await chapter(
+    demo,
+    "The veto window passes: the slash of op2 executes; the LRT's rate does not fall again",
+    [],
+    {
+      to: request[0].executableAt,
+      why: "to the request's executableAt",
+    },
+  );
   await refreshPrices(demo, l);
   await send(slashingManager.connect(keeper).executeSlash(id));
   const executed = await figures(l);
