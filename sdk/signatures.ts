@@ -72,3 +72,40 @@ export async function signPermit(
   const message = { owner: ownerAddress, spender, value, nonce: await token.nonces(ownerAddress), deadline };
   return Signature.from(await owner.signTypedData(domain, PERMIT_TYPES, message));
 }
+
+/** An operator's approval of a staker's delegation (OperatorRegistry.delegationApprovalDigest). */
+export interface DelegationApproval {
+  staker: string;
+  operator: string;
+  approver: string;
+  salt: string;
+  expiry: bigint;
+}
+
+/** The registry's EIP-712 domain on the signer's chain ("OperatorRegistry", version "1"). */
+export async function registryDomain(
+  signer: Signer,
+  registry: { getAddress(): Promise<string> },
+): Promise<Eip712Domain> {
+  return {
+    name: "OperatorRegistry",
+    version: "1",
+    chainId: await chainIdOf(signer),
+    verifyingContract: await registry.getAddress(),
+  };
+}
+
+/**
+ * `approver` signs `approval` (eth_signTypedData_v4); returns the `ApproverSignature` argument of `delegateTo` (and of
+ * the LRT's `createNode` / `redelegateNode`). `domainOverride` replaces fields of the registry's domain.
+ */
+export async function signDelegationApproval(
+  approver: Signer,
+  registry: { getAddress(): Promise<string> },
+  approval: DelegationApproval,
+  domainOverride: Partial<Eip712Domain> = {},
+): Promise<{ signature: string; expiry: bigint }> {
+  const domain = { ...(await registryDomain(approver, registry)), ...domainOverride };
+  const signature = await approver.signTypedData(domain, DELEGATION_APPROVAL_TYPES, approval);
+  return { signature, expiry: approval.expiry };
+}

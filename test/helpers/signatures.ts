@@ -4,25 +4,20 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE } from "../../sdk/lrt";
 import {
   DELEGATION_APPROVAL_TYPES,
+  registryDomain as sdkRegistryDomain,
+  signDelegationApproval as sdkSignDelegationApproval,
   signPermit,
+  type DelegationApproval,
   type Eip712Domain,
   type PermitToken,
 } from "../../sdk/signatures";
 import type { OperatorRegistry } from "../../typechain-types";
 import type { IOperatorRegistryTypes } from "../../typechain-types/contracts/core/OperatorRegistry";
 
-export interface DelegationApproval {
-  staker: string;
-  operator: string;
-  approver: string;
-  salt: string;
-  expiry: bigint;
-}
-
 /** The registry's EIP-712 domain, built from constants (not read from the contract). */
 export async function registryDomain(registry: OperatorRegistry): Promise<Eip712Domain> {
-  const { chainId } = await ethers.provider.getNetwork();
-  return { name: "OperatorRegistry", version: "1", chainId, verifyingContract: await registry.getAddress() };
+  const [signer] = await ethers.getSigners();
+  return sdkRegistryDomain(signer!, registry);
 }
 
 /** The digest of `approval` computed off-chain with ethers' EIP-712 encoder. */
@@ -33,7 +28,7 @@ export async function delegationDigest(
   return ethers.TypedDataEncoder.hash(await registryDomain(registry), DELEGATION_APPROVAL_TYPES, approval);
 }
 
-/** `signer` signs `approval` with eth_signTypedData_v4; returns the `ApproverSignature` argument of `delegateTo`.
+/** `signer` signs `approval` (sdk/signatures.ts); returns the `ApproverSignature` argument of `delegateTo`.
  * `domain` replaces fields of the registry's domain (a signature made for another chain, contract or version). */
 export async function signDelegationApproval(
   signer: HardhatEthersSigner,
@@ -41,12 +36,7 @@ export async function signDelegationApproval(
   approval: DelegationApproval,
   domain: Partial<Eip712Domain> = {},
 ): Promise<IOperatorRegistryTypes.ApproverSignatureStruct> {
-  const signature = await signer.signTypedData(
-    { ...(await registryDomain(registry)), ...domain },
-    DELEGATION_APPROVAL_TYPES,
-    approval,
-  );
-  return { signature, expiry: approval.expiry };
+  return sdkSignDelegationApproval(signer, registry, approval, domain);
 }
 
 /** The argument of `delegateTo` (and of the LRT's `createNode` / `redelegateNode`) for operators without an
@@ -60,4 +50,10 @@ export function salt(label: string): string {
 }
 
 /* EIP-712 types and `signPermit` come from sdk/signatures.ts (the same code the demo and integrators use). */
-export { DELEGATION_APPROVAL_TYPES, signPermit, type Eip712Domain, type PermitToken };
+export {
+  DELEGATION_APPROVAL_TYPES,
+  signPermit,
+  type DelegationApproval,
+  type Eip712Domain,
+  type PermitToken,
+};
