@@ -60,8 +60,20 @@ const CAST_ORDER: ReadonlyArray<keyof Cast> = [
   "frank",
 ];
 
-/** The network's accounts as the cast; a network with fewer unlocked accounts is refused by name. */
+/** The chain id of Hardhat's in-process chain and of `npx hardhat node`: the only chains the demo plays on. */
+export const LOCAL_CHAIN_ID = 31_337n;
+
+/**
+ * The network's accounts as the cast. A chain other than a local Hardhat chain (it mints mock tokens and moves the
+ * clock) and a network with fewer unlocked accounts than the cast are refused, before any transaction.
+ */
 export async function castOf(): Promise<Cast> {
+  const { chainId } = await ethers.provider.getNetwork();
+  if (chainId !== LOCAL_CHAIN_ID) {
+    throw new Error(
+      `the demo runs only on a local Hardhat chain (chain id ${LOCAL_CHAIN_ID}); ${network.name} has chain id ${chainId}`,
+    );
+  }
   const signers = await ethers.getSigners();
   if (signers.length < CAST_ORDER.length) {
     throw new Error(
