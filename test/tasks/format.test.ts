@@ -1,6 +1,7 @@
 import { expect } from "chai";
 
 import { PROTOCOL_ERRORS, decodeProtocolError } from "../../sdk/errors";
+import { WAD } from "../../sdk/views";
 import {
   addressBook,
   formatAmount,
@@ -12,8 +13,6 @@ import {
   labelOf,
   showAmount,
 } from "../../tasks/format";
-
-const WAD = 10n ** 18n;
 
 describe("tasks/format.ts: console formatting", function () {
   it("formatAmount: exact when short, at most 6 decimals otherwise, no 18-decimal dust", function () {
