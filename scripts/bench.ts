@@ -5,12 +5,10 @@ import type { Signer } from "ethers";
 import { deployCore, type CoreContracts } from "../sdk/deploy";
 import { GasReport, gasOf } from "../sdk/gas";
 import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE, deployLRT, type LRTContracts } from "../sdk/lrt";
+import { WAD, withdrawalId } from "../sdk/views";
 import { MockERC20__factory, MockLRTOracle__factory, type MockERC20 } from "../typechain-types";
 
-const WAD = 10n ** 18n;
 const BIG = 10n ** 30n;
-const NO_SIG = { signature: "0x", expiry: 0n };
-const ZERO_SALT = ethers.ZeroHash;
 
 interface World {
   core: CoreContracts;
@@ -77,7 +75,7 @@ async function main(): Promise<void> {
   const opAddr = await operator.getAddress();
   const seed = await fundedSigner(world);
   for (const a of [a0, a1, a2]) await (await vault.connect(seed).deposit(a, 10n * WAD, 0)).wait();
-  await (await registry.connect(seed).delegateTo(opAddr, NO_SIG, ZERO_SALT)).wait();
+  await (await registry.connect(seed).delegateTo(opAddr, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT)).wait();
   const seed0 = await fundedSigner(world);
   await (await vault.connect(seed0).deposit(a0, 10n * WAD, 0)).wait();
 
@@ -86,7 +84,7 @@ async function main(): Promise<void> {
   report.record("vault.deposit.first", await gasOf(vault.connect(alice).deposit(a0, 5n * WAD, 0)));
   report.record(
     "registry.delegateTo",
-    await gasOf(registry.connect(alice).delegateTo(opAddr, NO_SIG, ZERO_SALT)),
+    await gasOf(registry.connect(alice).delegateTo(opAddr, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT)),
   );
   report.record("vault.deposit.second", await gasOf(vault.connect(alice).deposit(a0, 5n * WAD, 0)));
 
@@ -94,18 +92,18 @@ async function main(): Promise<void> {
   for (const a of [a0, a1, a2]) await (await vault.connect(bob).deposit(a, 5n * WAD, 0)).wait();
   report.record(
     "registry.delegateTo.3assets",
-    await gasOf(registry.connect(bob).delegateTo(opAddr, NO_SIG, ZERO_SALT)),
+    await gasOf(registry.connect(bob).delegateTo(opAddr, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT)),
   );
 
   const [, aliceShares] = await vault.position(await alice.getAddress(), a0);
   const queueTx = await vault.connect(alice).queueWithdrawal(a0, aliceShares / 2n);
   report.record("vault.queueWithdrawal", await gasOf(queueTx));
   const nonceInfo = await vault.stakerInfo(await alice.getAddress());
-  const withdrawalId = (BigInt(await alice.getAddress()) << 96n) | (nonceInfo.withdrawalNonce - 1n);
+  const aliceWithdrawal = withdrawalId(await alice.getAddress(), nonceInfo.withdrawalNonce - 1n);
 
   const carol = await fundedSigner(world);
   await (await vault.connect(carol).deposit(a0, 5n * WAD, 0)).wait();
-  await (await registry.connect(carol).delegateTo(opAddr, NO_SIG, ZERO_SALT)).wait();
+  await (await registry.connect(carol).delegateTo(opAddr, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT)).wait();
   report.record(
     "registry.undelegate.1asset",
     await gasOf(registry.connect(carol).undelegate(await carol.getAddress())),
@@ -114,7 +112,7 @@ async function main(): Promise<void> {
   await time.increase(7 * 24 * 3600);
   report.record(
     "vault.completeWithdrawal.asTokens",
-    await gasOf(vault.connect(alice).completeWithdrawal(withdrawalId, true, 0)),
+    await gasOf(vault.connect(alice).completeWithdrawal(aliceWithdrawal, true, 0)),
   );
 
   // Slashing.
@@ -155,7 +153,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < 1000; i++) {
     const s = await fundedSigner(world);
     await (await vault.connect(s).deposit(a0, WAD, 0)).wait();
-    await (await registry.connect(s).delegateTo(opAddr, NO_SIG, ZERO_SALT)).wait();
+    await (await registry.connect(s).delegateTo(opAddr, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT)).wait();
   }
   await (await sm.connect(slasher).requestSlash(avsAddr, opAddr, WAD / 10n, ethers.id("evidence"))).wait();
   await time.increase(24 * 3600);
@@ -193,7 +191,7 @@ async function main(): Promise<void> {
   const erin = await fundedSigner(world);
   const erinAddr = await erin.getAddress();
   await (await vault.connect(erin).deposit(a0, 10n * WAD, 0)).wait();
-  await (await registry.connect(erin).delegateTo(op100Addr, NO_SIG, ZERO_SALT)).wait();
+  await (await registry.connect(erin).delegateTo(op100Addr, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT)).wait();
   await time.increase(Number(await sm.allocationDelay()));
   const [, erinShares] = await vault.position(erinAddr, a0);
   const erinNonce = (await vault.stakerInfo(erinAddr)).withdrawalNonce;
@@ -206,7 +204,7 @@ async function main(): Promise<void> {
     await (await sm.executeSlash(await sm.slashRequestCount())).wait();
     await time.increase(pause);
   }
-  const erinWithdrawal = (BigInt(erinAddr) << 96n) | erinNonce;
+  const erinWithdrawal = withdrawalId(erinAddr, erinNonce);
   const [, erinOpensAt] = await vault.withdrawableAmount(erinWithdrawal);
   if (erinOpensAt > BigInt(await time.latest())) await time.increaseTo(erinOpensAt);
   report.record(
@@ -229,7 +227,7 @@ async function main(): Promise<void> {
   );
   const dave = await fundedSigner(world);
   await (await vault.connect(dave).deposit(a0, 5n * WAD, 0)).wait();
-  await (await registry.connect(dave).delegateTo(opAddr, NO_SIG, ZERO_SALT)).wait();
+  await (await registry.connect(dave).delegateTo(opAddr, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT)).wait();
   await time.increase(3600);
   const daveAddr = await dave.getAddress();
   await (await rd.connect(dave).claim([tokens[0]], daveAddr)).wait();

@@ -141,3 +141,56 @@ export function explainError(error: unknown): string {
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Awaits `call` (usually a `staticCall`): `undefined` if it succeeds, the protocol error if it reverts with one. Any
+ * other failure (a revert that is not a protocol error, a network error) is rethrown.
+ */
+export async function revertOf(call: Promise<unknown>): Promise<DecodedError | undefined> {
+  try {
+    await call;
+    return undefined;
+  } catch (error: unknown) {
+    const data = revertDataOf(error);
+    const decoded = data === undefined ? undefined : decodeProtocolError(data);
+    if (decoded === undefined) throw error;
+    return decoded;
+  }
+}
+
+/** Thrown by `expectRevert` when a call does not revert with the protocol error it names. */
+export class UnexpectedOutcomeError extends Error {
+  constructor(
+    readonly expected: string,
+    readonly actual: DecodedError | undefined,
+  ) {
+    super(`expected a revert ${expected}, got ${actual === undefined ? "no revert" : actual.sentence}`);
+    this.name = "UnexpectedOutcomeError";
+  }
+}
+
+/**
+ * Awaits `call` and returns the protocol error it reverted with, which must be `name`, and, for each entry of `args`,
+ * have that argument equal to the value (bigints and addresses compared exactly, addresses in any letter case).
+ */
+export async function expectRevert(
+  call: Promise<unknown>,
+  name: string,
+  args: Readonly<Record<string, unknown>> = {},
+): Promise<DecodedError> {
+  const decoded = await revertOf(call);
+  const expected = `${name}(${Object.entries(args)
+    .map(([k, v]) => `${k} = ${String(v)}`)
+    .join(", ")})`;
+  if (decoded === undefined || decoded.name !== name) throw new UnexpectedOutcomeError(expected, decoded);
+  for (const [argName, value] of Object.entries(args)) {
+    const actual = decoded.args.find((a) => a.name === argName);
+    const same =
+      actual !== undefined &&
+      (typeof value === "string" && typeof actual.value === "string"
+        ? value.toLowerCase() === actual.value.toLowerCase()
+        : actual.value === value);
+    if (!same) throw new UnexpectedOutcomeError(expected, decoded);
+  }
+  return decoded;
+}

@@ -1,12 +1,16 @@
 /**
  * The protocol's TypeScript library, shared by deploy scripts, tasks, the demo, the tests and integrators:
- * deployment (`deploy`), the LRT's price layer (`oracle`), typed views and formatters computed the way the contracts
- * compute them (`views`), and gas measurement (`gas`). Contract bindings are the typechain factories in
+ * deployment (`deploy`), the LRT's price layer (`oracle`), typed views computed the way the contracts compute them
+ * (`views`; console formatting is in tasks/format.ts), protocol errors decoded (`errors`), event readers (`events`),
+ * EIP-712 signing (`signatures`), and gas measurement (`gas`). Contract bindings are the typechain factories in
  * `typechain-types/`.
  */
 export * from "./deploy";
 export * from "./deployments";
 export * from "./env";
+export * from "./errors";
+export * from "./events";
 export * from "./gas";
 export * from "./views";
 export * from "./oracle";
+export * from "./signatures";

@@ -1,11 +1,11 @@
 /**
  * Read-only views of the protocol for scripts, tasks, the demo and dashboards: pools, positions, withdrawals,
  * allocations, slash requests and rewards, read from the contracts and computed the same way the contracts compute
- * them, plus formatters that turn them into rows for `console.table`.
+ * them. Typed figures only: nothing here prints (tasks/format.ts turns the views into console rows).
  *
  * Nothing here sends a transaction. Every function takes typechain contracts (connected to a signer or a provider).
  */
-import { AbiCoder, formatEther, getAddress, keccak256, toBeHex } from "ethers";
+import { AbiCoder, getAddress, keccak256, toBeHex } from "ethers";
 
 import type { RestakingVault, RewardDistributor, SlashingManager } from "../typechain-types";
 
@@ -21,44 +21,8 @@ export const RATE_UNIT_SHARES = VIRTUAL_SHARES * WAD;
 export const WITHDRAWAL_NONCE_BITS = 96n;
 
 const NONCE_MASK = (1n << WITHDRAWAL_NONCE_BITS) - 1n;
-const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
-
-/* ADDRESS LABELS */
-
-/** Human names of addresses (any letter case), used by the formatters. */
-export type AddressBook = ReadonlyMap<string, string>;
-
-/** Builds an address book from `[name, address]` pairs; address(0) is "undelegated" unless named. */
-export function addressBook(entries: ReadonlyArray<readonly [string, string]>): AddressBook {
-  const book = new Map<string, string>([[ZERO_ADDRESS, "undelegated"]]);
-  for (const [name, address] of entries) book.set(address.toLowerCase(), name);
-  return book;
-}
-
-/** The name of `address` in `book`, or the address shortened to 0x1234…abcd. */
-export function nameOf(address: string, book?: AddressBook): string {
-  const name = book?.get(address.toLowerCase());
-  if (name !== undefined) return name;
-  return `${address.slice(0, 6)}…${address.slice(-4)}`;
-}
 
 /* NUMBERS */
-
-/** An 18-decimal amount as ethers.formatEther prints it ("12.5"). */
-export function formatAmount(amount: bigint): string {
-  return formatEther(amount);
-}
-
-/** A WAD fraction as a percentage ("50.0%"). */
-export function formatWadPercent(wad: bigint): string {
-  return `${formatEther(wad * 100n)}%`;
-}
-
-/** A duration in seconds as days and hours ("7d 0h"). */
-export function formatDuration(seconds: bigint): string {
-  const s = seconds < 0n ? 0n : seconds;
-  return `${s / 86_400n}d ${(s % 86_400n) / 3_600n}h`;
-}
 
 /** Shares minted for `assets` deposited (SharesMathLib.toSharesDown). `totalAssets` is the pool's net assets. */
 export function toSharesDown(assets: bigint, totalAssets: bigint, totalShares: bigint): bigint {
@@ -82,11 +46,6 @@ export function withdrawalId(staker: string, nonce: bigint): bigint {
 export function decodeWithdrawalId(id: bigint): { staker: string; nonce: bigint } {
   if (id < 0n || id >> 256n !== 0n) throw new RangeError(`not a uint256 withdrawal id: ${id}`);
   return { staker: getAddress(toBeHex(id >> WITHDRAWAL_NONCE_BITS, 20)), nonce: id & NONCE_MASK };
-}
-
-/** A withdrawal id as a 32-byte hex string (the staker's address is visible in its first 20 bytes). */
-export function formatWithdrawalId(id: bigint): string {
-  return toBeHex(id, 32);
 }
 
 /** The id `staker`'s next `queueWithdrawal` will get. */
@@ -156,22 +115,6 @@ export async function readPool(vault: RestakingVault, operator: string, asset: s
   };
 }
 
-/** A pool as a `console.table` row (amounts and shares with formatEther). */
-export function formatPool(pool: PoolView, book?: AddressBook): Record<string, string> {
-  return {
-    pool: `${nameOf(pool.operator, book)} / ${nameOf(pool.asset, book)}`,
-    totalAssets: formatAmount(pool.totalAssets),
-    pendingSlash: formatAmount(pool.pendingSlash),
-    pendingRequests: pool.pendingRequests.toString(),
-    ...(pool.fullySlashed ? { fullySlashed: "yes" } : {}),
-    netAssets: formatAmount(pool.netAssets),
-    totalShares: formatAmount(pool.totalShares),
-    queuedShares: formatAmount(pool.queuedShares),
-    activeStake: formatAmount(pool.activeStake),
-    rate: formatAmount(pool.rate),
-  };
-}
-
 /* POSITIONS */
 
 /** A staker's active position in one asset. */
@@ -193,17 +136,6 @@ export async function readPosition(
 ): Promise<PositionView> {
   const [operator, shares, assets] = await vault.position(staker, asset);
   return { staker, asset, operator, shares, assets };
-}
-
-/** A position as a `console.table` row. */
-export function formatPosition(position: PositionView, book?: AddressBook): Record<string, string> {
-  return {
-    staker: nameOf(position.staker, book),
-    asset: nameOf(position.asset, book),
-    operator: nameOf(position.operator, book),
-    shares: formatAmount(position.shares),
-    value: formatAmount(position.assets),
-  };
 }
 
 /* WITHDRAWALS */
@@ -273,21 +205,6 @@ export function minAssetsFor(w: WithdrawalView, slippageBps = 0n): bigint {
   return w.assets - cut;
 }
 
-/** A withdrawal as a `console.table` row; `now` (a block timestamp) shows the time left. */
-export function formatWithdrawal(w: WithdrawalView, now: bigint, book?: AddressBook): Record<string, string> {
-  return {
-    id: formatWithdrawalId(w.id),
-    staker: nameOf(w.staker, book),
-    nonce: w.nonce.toString(),
-    pool: `${nameOf(w.operator, book)} / ${nameOf(w.asset, book)}`,
-    shares: formatAmount(w.shares),
-    value: formatAmount(w.assets),
-    readyIn: w.completableAt > now ? formatDuration(w.completableAt - now) : "ready",
-    ...(w.completableAt > w.readyAt ? { heldBy: "the pool's request epoch" } : {}),
-    ...(w.pendingRequests !== 0n ? { waitsFor: `${w.pendingRequests} slash request(s)` } : {}),
-  };
-}
-
 /* ALLOCATIONS */
 
 /** An operator's allocation of one asset to one AVS, with the stake it makes slashable. */
@@ -352,20 +269,6 @@ export async function readAllocation(
     reserved: m.reserved,
     allocatedStake: await slashingManager.allocatedStake(operator, avs, asset),
     maxSlashable: await slashingManager.maxSlashable(operator, avs, asset),
-  };
-}
-
-/** An allocation as a `console.table` row. */
-export function formatAllocation(a: AllocationView, book?: AddressBook): Record<string, string> {
-  return {
-    avs: nameOf(a.avs, book),
-    pool: `${nameOf(a.operator, book)} / ${nameOf(a.asset, book)}`,
-    magnitude: formatWadPercent(a.current),
-    target: formatWadPercent(a.target),
-    maxMagnitude: formatWadPercent(a.maxMagnitude),
-    operatorReserved: formatWadPercent(a.reserved),
-    allocatedStake: formatAmount(a.allocatedStake),
-    maxSlashable: formatAmount(a.maxSlashable),
   };
 }
 
@@ -447,18 +350,6 @@ export async function readSlashRequest(
   };
 }
 
-/** What a slash request takes, as `console.table` rows, one per asset. */
-export function formatSlashRequest(r: SlashRequestView, book?: AddressBook): Record<string, string>[] {
-  return r.assets.map((a) => ({
-    request: r.id.toString(),
-    status: r.status,
-    asset: nameOf(a.asset, book),
-    magnitude: formatWadPercent(a.magnitude),
-    amount: formatAmount(a.amount),
-    released: a.released ? "yes" : "no",
-  }));
-}
-
 /* REWARDS */
 
 /** What `account` could claim now in each of `tokens`, as a staker (rewards) and as an operator (commission). */
@@ -482,16 +373,6 @@ export async function readRewards(
     commission.push(await distributor.pendingCommission(account, token));
   }
   return { account, tokens: [...tokens], rewards, commission };
-}
-
-/** Rewards as `console.table` rows, one per token. */
-export function formatRewards(view: RewardsView, book?: AddressBook): Record<string, string>[] {
-  return view.tokens.map((token, i) => ({
-    account: nameOf(view.account, book),
-    token: nameOf(token, book),
-    pendingRewards: formatAmount(view.rewards[i]),
-    pendingCommission: formatAmount(view.commission[i]),
-  }));
 }
 
 /**

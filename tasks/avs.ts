@@ -22,9 +22,9 @@ import {
   progress,
   resolveAddress,
   send,
-  showAmount,
   tokenInfo,
 } from "./shared";
+import { formatDuration, showAmount } from "./format";
 
 const WAD = 10n ** 18n;
 const STATUS = ["None", "Pending", "Executed", "Vetoed", "Cancelled", "FundsReleased"] as const;
@@ -137,7 +137,6 @@ common(task("allocate", "Sets the account's operator's allocation of an asset to
       const sent = await send(`allocate ${percentOf(magnitude)} of ${token.symbol} to ${avs}`, () =>
         c.slashing.modifyAllocation(avs, token.address, magnitude),
       );
-      const { formatDuration } = await import("../sdk/views");
       const allocation = await c.slashing.allocation(c.me, avs, token.address);
       const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
       if (allocation.effectAt > now && allocation.pendingDelta !== 0n) {

@@ -27,10 +27,10 @@ import {
   progress,
   resolveAddress,
   send,
-  showAmount,
   tokenInfo,
   type TokenInfo,
 } from "./shared";
+import { formatDuration, showAmount } from "./format";
 
 /** LRTManager's pause groups (bit positions, LRTManager.GROUP_*). */
 const GROUPS = { DEPOSITS: 0, REDEEM_REQUESTS: 1, CLAIMS: 2, INSTANT_REDEEM: 3, OPERATIONS: 4 } as const;
@@ -169,7 +169,6 @@ async function requestIdsOf(l: LRT, controller: string): Promise<bigint[]> {
 }
 
 async function when(hre: HardhatRuntimeEnvironment, at: bigint): Promise<string> {
-  const { formatDuration } = await import("../sdk/views");
   const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
   return `${new Date(Number(at) * 1000).toISOString()} (in ${formatDuration(at - now)})`;
 }

@@ -1,14 +1,14 @@
 /**
  * What every task shares: the deployment record of the network it runs on, contracts by their record name, amounts
- * with units, and errors turned into sentences. Console formatting lives here, next to the command line; the
- * library (sdk/) stays free of it. sdk modules that load the typechain bindings are imported lazily, inside the
+ * parsed with units, and errors turned into sentences. Console formatting is in tasks/format.ts, next to the command
+ * line; the library (sdk/) stays free of it. sdk modules that load the typechain bindings are imported lazily, inside the
  * actions, so that `hardhat.config.ts` (which loads the tasks) never depends on generated code.
  */
 import fs from "fs";
 
 import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { Contract, Interface, formatUnits, isAddress, parseUnits, type Signer } from "ethers";
+import { Contract, Interface, isAddress, parseUnits, type Signer } from "ethers";
 
 import { readDeployment, type DeploymentRecord } from "../sdk/deployments";
 
@@ -160,11 +160,6 @@ export async function tokenInfo(hre: HardhatRuntimeEnvironment, address: string)
 /** An ERC-20's balance and allowance views. */
 export function erc20(hre: HardhatRuntimeEnvironment, address: string): Contract {
   return new Contract(address, ERC20_VIEWS, hre.ethers.provider);
-}
-
-/** `amount` in the token's units and in base units: "2.5 wstETH (2500000000000000000 base units)". */
-export function showAmount(amount: bigint, token: TokenInfo): string {
-  return `${formatUnits(amount, token.decimals)} ${token.symbol} (${amount} base units)`;
 }
 
 /** Parses a token amount: "10" and "10 wstETH" are whole tokens; "10 ether", "1000 gwei", "5 wei" as said. */

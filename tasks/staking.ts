@@ -27,9 +27,9 @@ import {
   progress,
   resolveAddress,
   send,
-  showAmount,
   tokenInfo,
 } from "./shared";
+import { formatDuration, showAmount } from "./format";
 
 /** "10%", "10 %" or "1000 bps" as basis points. */
 function parseBps(text: string): bigint {
@@ -53,9 +53,7 @@ common(task("status", "One account's positions, delegation, queued withdrawals a
   .setAction(async (a: { account: string; record: string; of: string }, hre) => {
     const c = await core(hre, a);
     const who = a.of === "" ? c.me : resolveAddress(c.record, a.of);
-    const { readPosition, queuedWithdrawalIds, readWithdrawal, readRewards, formatDuration } = await import(
-      "../sdk/views"
-    );
+    const { readPosition, queuedWithdrawalIds, readWithdrawal, readRewards } = await import("../sdk/views");
     const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
     const operator = await c.vault.delegatedTo(who);
     const isOperator = await c.registry.isOperator(who);
@@ -193,7 +191,7 @@ common(task("queue-withdrawal", "Queues a withdrawal of the account's shares of 
   .setAction(async (a: { account: string; record: string; asset: string; shares: string }, hre) => {
     const c = await core(hre, a);
     const token = await listedAsset(hre, c, a.asset);
-    const { readPosition, nextWithdrawalId, readWithdrawal, formatDuration } = await import("../sdk/views");
+    const { readPosition, nextWithdrawalId, readWithdrawal } = await import("../sdk/views");
     const p = await readPosition(c.vault, c.me, token.address);
     const shares =
       a.shares === "all"
@@ -226,7 +224,7 @@ common(task("complete-withdrawal", "Completes a ready withdrawal, as tokens (def
     async (a: { account: string; record: string; id: string; asShares: boolean; slippage: string }, hre) => {
       const c = await core(hre, a);
       const id = withdrawalIdArg(a.id);
-      const { readWithdrawal, minAssetsFor, formatDuration } = await import("../sdk/views");
+      const { readWithdrawal, minAssetsFor } = await import("../sdk/views");
       const w = await readWithdrawal(c.vault, id);
       if (w === undefined) fail(`withdrawal ${a.id} is not queued (completed already, or never queued)`);
       const now = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
@@ -278,7 +276,6 @@ common(
     if (!(await c.registry.isOperator(c.me))) fail(`${c.me} is not a registered operator`);
     const bps = parseBps(a.commission);
     const sent = await send(`queue commission ${bps} bps`, () => c.registry.queueCommission(bps));
-    const { formatDuration } = await import("../sdk/views");
     console.log(
       `In force after the commission delay of ${formatDuration(await c.registry.commissionDelay())}`,
     );

@@ -24,10 +24,10 @@ import {
   parseAmountText,
   resolveAddress,
   saveRecord,
-  showAmount,
   tokenInfo,
   type TokenInfo,
 } from "./shared";
+import { showAmount } from "./format";
 
 /** OpenZeppelin TimelockController's operation states. */
 const STATES = ["Unset", "Waiting", "Ready", "Done"] as const;

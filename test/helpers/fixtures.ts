@@ -26,8 +26,10 @@ import {
   type RewardDistributor,
   type SlashingManager,
 } from "../../typechain-types";
+import { WAD, withdrawalId } from "../../sdk/views";
 
-export const WAD = 10n ** 18n;
+/* 1e18 and withdrawal ids come from the sdk (sdk/views.ts), the same code the scripts and tasks use. */
+export { WAD, withdrawalId };
 export const HOUR = 3_600n;
 export const DAY = 24n * HOUR;
 export const DEFAULT_WITHDRAWAL_DELAY = 7n * DAY;
@@ -57,11 +59,6 @@ export const ROLES = {
   PAUSER: ethers.id("PAUSER_ROLE"),
   ASSET_ADMIN: ethers.id("ASSET_ADMIN_ROLE"),
 } as const;
-
-/** The id of a staker's `nonce`-th withdrawal: `uint256(uint160(staker)) << 96 | nonce`. */
-export function withdrawalId(staker: string, nonce: bigint): bigint {
-  return (BigInt(staker) << 96n) | nonce;
-}
 
 /** A pool as `vault.pool(operator, asset)` returns it: IRestakingVault.Pool in struct order. */
 export type PoolTuple = [bigint, bigint, boolean, bigint, bigint, bigint];

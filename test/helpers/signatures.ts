@@ -1,42 +1,23 @@
 import { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { Signature } from "ethers";
 
 import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE } from "../../sdk/lrt";
-import type { MockERC20, OperatorRegistry } from "../../typechain-types";
+import {
+  DELEGATION_APPROVAL_TYPES,
+  registryDomain as sdkRegistryDomain,
+  signDelegationApproval as sdkSignDelegationApproval,
+  signPermit,
+  type DelegationApproval,
+  type Eip712Domain,
+  type PermitToken,
+} from "../../sdk/signatures";
+import type { OperatorRegistry } from "../../typechain-types";
 import type { IOperatorRegistryTypes } from "../../typechain-types/contracts/core/OperatorRegistry";
-
-/** The EIP-712 type an operator's delegation approver signs (see OperatorRegistry.DELEGATION_APPROVAL_TYPEHASH). */
-export const DELEGATION_APPROVAL_TYPES = {
-  DelegationApproval: [
-    { name: "staker", type: "address" },
-    { name: "operator", type: "address" },
-    { name: "approver", type: "address" },
-    { name: "salt", type: "bytes32" },
-    { name: "expiry", type: "uint256" },
-  ],
-};
-
-export interface DelegationApproval {
-  staker: string;
-  operator: string;
-  approver: string;
-  salt: string;
-  expiry: bigint;
-}
-
-/** An EIP-712 domain (name, version, chain id, verifying contract). */
-export interface Eip712Domain {
-  name: string;
-  version: string;
-  chainId: bigint;
-  verifyingContract: string;
-}
 
 /** The registry's EIP-712 domain, built from constants (not read from the contract). */
 export async function registryDomain(registry: OperatorRegistry): Promise<Eip712Domain> {
-  const { chainId } = await ethers.provider.getNetwork();
-  return { name: "OperatorRegistry", version: "1", chainId, verifyingContract: await registry.getAddress() };
+  const [signer] = await ethers.getSigners();
+  return sdkRegistryDomain(signer!, registry);
 }
 
 /** The digest of `approval` computed off-chain with ethers' EIP-712 encoder. */
@@ -47,7 +28,7 @@ export async function delegationDigest(
   return ethers.TypedDataEncoder.hash(await registryDomain(registry), DELEGATION_APPROVAL_TYPES, approval);
 }
 
-/** `signer` signs `approval` with eth_signTypedData_v4; returns the `ApproverSignature` argument of `delegateTo`.
+/** `signer` signs `approval` (sdk/signatures.ts); returns the `ApproverSignature` argument of `delegateTo`.
  * `domain` replaces fields of the registry's domain (a signature made for another chain, contract or version). */
 export async function signDelegationApproval(
   signer: HardhatEthersSigner,
@@ -55,12 +36,7 @@ export async function signDelegationApproval(
   approval: DelegationApproval,
   domain: Partial<Eip712Domain> = {},
 ): Promise<IOperatorRegistryTypes.ApproverSignatureStruct> {
-  const signature = await signer.signTypedData(
-    { ...(await registryDomain(registry)), ...domain },
-    DELEGATION_APPROVAL_TYPES,
-    approval,
-  );
-  return { signature, expiry: approval.expiry };
+  return sdkSignDelegationApproval(signer, registry, approval, domain);
 }
 
 /** The argument of `delegateTo` (and of the LRT's `createNode` / `redelegateNode`) for operators without an
@@ -73,46 +49,11 @@ export function salt(label: string): string {
   return ethers.id(label);
 }
 
-/** What signing an EIP-2612 permit reads from a token (MockERC20, LiquidRestakingToken). */
-export interface PermitToken {
-  name(): Promise<string>;
-  nonces(owner: string): Promise<bigint>;
-  getAddress(): Promise<string>;
-}
-
-/** `owner` signs an EIP-2612 permit of `value` for `spender` on `token`; `domainOverride` replaces fields of the
- * token's domain (a permit made for another chain, token or version). */
-export async function signPermit(
-  owner: HardhatEthersSigner,
-  token: PermitToken | MockERC20,
-  spender: string,
-  value: bigint,
-  deadline: bigint,
-  domainOverride: Partial<Eip712Domain> = {},
-): Promise<Signature> {
-  const { chainId } = await ethers.provider.getNetwork();
-  const domain = {
-    name: await token.name(),
-    version: "1",
-    chainId,
-    verifyingContract: await token.getAddress(),
-    ...domainOverride,
-  };
-  const types = {
-    Permit: [
-      { name: "owner", type: "address" },
-      { name: "spender", type: "address" },
-      { name: "value", type: "uint256" },
-      { name: "nonce", type: "uint256" },
-      { name: "deadline", type: "uint256" },
-    ],
-  };
-  const message = {
-    owner: owner.address,
-    spender,
-    value,
-    nonce: await token.nonces(owner.address),
-    deadline,
-  };
-  return ethers.Signature.from(await owner.signTypedData(domain, types, message));
-}
+/* EIP-712 types and `signPermit` come from sdk/signatures.ts (the same code the demo and integrators use). */
+export {
+  DELEGATION_APPROVAL_TYPES,
+  signPermit,
+  type DelegationApproval,
+  type Eip712Domain,
+  type PermitToken,
+};
