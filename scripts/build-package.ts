@@ -3,12 +3,16 @@
  *
  * 1. `pkg/deployments.ts`: the deployment records of public networks present in `deployments/*.json`, keyed by chain
  *    id (the in-process `hardhat` network and local nodes have none to ship; an incomplete record is left out).
- * 2. `dist/cjs` (CommonJS) and `dist/esm` (ES modules, with a `{ "type": "module" }` package.json) from `pkg/index.ts`,
- *    `pkg/deployments.ts` and `sdk/index.ts` with tsc; their declarations in `dist/types/cjs` and `dist/types/esm`.
- *    The ES-module declarations are a separate set so that, in an ES-module consumer, their `import ... from "ethers"`
- *    resolves to ethers' own ES-module declarations, the ones the consumer's code sees (one `ContractRunner`).
+ * 2. `dist/cjs` (CommonJS) with tsc (`tsconfig.build.cjs.json`: `pkg/index.ts`, `pkg/deployments.ts`, `sdk/index.ts`
+ *    and the modules they import), its declarations in `dist/types/cjs`; then `dist/esm` (ES modules, with a
+ *    `{ "type": "module" }` package.json) from the same sources with `tsconfig.build.esm.json`'s options, transpiled
+ *    file by file (the CommonJS build has type-checked them: a second tsc run would double the build's time).
+ *    The ES-module declarations `dist/types/esm` are a copy of the CommonJS ones, a separate set so that, in an
+ *    ES-module consumer, their `import ... from "ethers"` resolves to ethers' ES-module declarations, the ones the
+ *    consumer's own code sees (one `ContractRunner`, no clash between two copies of ethers' types).
  *    tsc keeps relative specifiers as written (`"./factories"`); Node's ES-module loader needs the file, so the ESM
- *    output's relative specifiers are rewritten to the file they resolve to (`"./factories/index.js"`).
+ *    output's relative specifiers (JavaScript and declarations) are rewritten to the file they resolve to
+ *    (`"./factories/index.js"`).
  * 3. `dist/abi/<Contract>.json`: the ABI of every contract and interface under `artifacts/contracts`, except the
  *    test doubles in `contracts/mocks` (their typechain factories do ship, for integrators' local tests) and
  *    libraries with an empty ABI.
@@ -19,6 +23,7 @@ import { spawnSync } from "child_process";
 import fs from "fs";
 import path from "path";
 import * as prettier from "prettier";
+import ts from "typescript";
 
 import { NETWORKS } from "../deploy/config";
 import type { DeploymentRecord } from "../sdk/deployments";
@@ -87,6 +92,36 @@ function tsc(project: string): void {
   const bin = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
   const run = spawnSync(process.execPath, [bin, "-p", project], { cwd: ROOT, stdio: "inherit" });
   if (run.status !== 0) throw new Error(`tsc -p ${project} failed (exit ${run.status})`);
+}
+
+/**
+ * Emits the ES-module JavaScript of the sources the CommonJS build compiled (`cjsDir`'s files), file by file with
+ * `ts.transpileModule` and `project`'s compiler options: no second type check, the CommonJS build has just checked
+ * the same sources. Returns the number of files written.
+ */
+export function transpileEsm(project: string, cjsDir: string): number {
+  const config = ts.readConfigFile(path.join(ROOT, project), (file) => ts.sys.readFile(file));
+  if (config.error !== undefined)
+    throw new Error(ts.flattenDiagnosticMessageText(config.error.messageText, "\n"));
+  const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT);
+  const { outDir, rootDir } = parsed.options;
+  if (outDir === undefined || rootDir === undefined)
+    throw new Error(`${project} must set outDir and rootDir`);
+  let count = 0;
+  for (const compiled of walk(cjsDir)) {
+    if (!compiled.endsWith(".js")) continue;
+    const rel = path.relative(cjsDir, compiled).replace(/\.js$/, ".ts");
+    const source = path.join(rootDir, rel);
+    const { outputText } = ts.transpileModule(fs.readFileSync(source, "utf8"), {
+      compilerOptions: { ...parsed.options, declaration: false, sourceMap: false },
+      fileName: source,
+    });
+    const out = path.join(outDir, rel.replace(/\.ts$/, ".js"));
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, outputText);
+    count += 1;
+  }
+  return count;
 }
 
 function walk(dir: string, out: string[] = []): string[] {
@@ -161,7 +196,9 @@ async function main(): Promise<void> {
 
   fs.rmSync(DIST, { recursive: true, force: true });
   tsc("tsconfig.build.cjs.json");
-  tsc("tsconfig.build.esm.json");
+  const esmFiles = transpileEsm("tsconfig.build.esm.json", path.join(DIST, "cjs"));
+  // Declarations do not depend on the module format: the ES-module set is the CommonJS set, its specifiers completed.
+  fs.cpSync(path.join(DIST, "types", "cjs"), path.join(DIST, "types", "esm"), { recursive: true });
   const rewritten =
     addEsmExtensions(path.join(DIST, "esm"), false) + addEsmExtensions(path.join(DIST, "types", "esm"), true);
   const moduleType = (type: string): string => JSON.stringify({ type }, null, 2) + "\n";
@@ -172,7 +209,7 @@ async function main(): Promise<void> {
   const abis = copyAbis(path.join(ROOT, "artifacts", "contracts"), path.join(DIST, "abi"));
   console.log(
     `build-package: dist/ built in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
-      `(${rewritten} ES-module specifiers completed, ${abis} ABIs)`,
+      `(${esmFiles} ES modules, ${rewritten} ES-module specifiers completed, ${abis} ABIs)`,
   );
 }
 

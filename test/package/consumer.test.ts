@@ -11,6 +11,7 @@
  */
 import { execFile } from "child_process";
 import fs from "fs";
+import { createRequire } from "module";
 import os from "os";
 import path from "path";
 import { promisify } from "util";
@@ -194,6 +195,14 @@ describe("the integrators' package (npm pack, a TypeScript consumer in a tempora
     ).to.deep.equal({
       type: "module",
     });
+    // The abi entry: `restaking-protocol/abi/<Contract>` is the JSON ABI.
+    // Resolved from the consumer project (from this file, the name would resolve to this repository itself).
+    const abiFile = createRequire(path.join(dir, "package.json")).resolve(
+      "restaking-protocol/abi/RestakingVault",
+    );
+    expect(path.relative(installed, abiFile)).to.equal(path.join("dist", "abi", "RestakingVault.json"));
+    const abi = JSON.parse(fs.readFileSync(abiFile, "utf8")) as Array<{ type: string; name?: string }>;
+    expect(abi.some((item) => item.type === "function" && item.name === "depositWithPermit")).to.equal(true);
     // No shipped module requires hardhat at run time.
     const requiresHardhat = files.filter(
       (f) => f.endsWith(".js") && /["']hardhat["'/]/.test(fs.readFileSync(path.join(installed, f), "utf8")),
@@ -203,16 +212,19 @@ describe("the integrators' package (npm pack, a TypeScript consumer in a tempora
 
   it("typechecks the CommonJS and the ES-module consumer with tsc --strict (declarations included)", async function () {
     const tsc = path.join(dir, "node_modules", "typescript", "bin", "tsc");
-    for (const format of ["cjs", "esm"]) {
-      await timed(`tsc --strict ${format}`, async () => {
-        try {
-          await run(process.execPath, [tsc, "-p", path.join(dir, format, "tsconfig.json")], { cwd: dir });
-        } catch (error) {
-          const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-          throw new Error(`tsc failed on the ${format} consumer:\n${stdout ?? ""}${stderr ?? ""}`);
-        }
-      });
-    }
+    // The two projects are independent: check them at once.
+    await Promise.all(
+      ["cjs", "esm"].map((format) =>
+        timed(`tsc --strict ${format}`, async () => {
+          try {
+            await run(process.execPath, [tsc, "-p", path.join(dir, format, "tsconfig.json")], { cwd: dir });
+          } catch (error) {
+            const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+            throw new Error(`tsc failed on the ${format} consumer:\n${stdout ?? ""}${stderr ?? ""}`);
+          }
+        }),
+      ),
+    );
     const cjs = fs.readFileSync(path.join(dir, "cjs", "out", "consumer", "main.js"), "utf8");
     const esm = fs.readFileSync(path.join(dir, "esm", "out", "consumer", "main.js"), "utf8");
     expect(cjs).to.match(/require\("restaking-protocol"\)/);
