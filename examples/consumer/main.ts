@@ -2,7 +2,8 @@
  * A consumer of the packed `restaking-protocol` package, compiled and run by test/package/consumer.test.ts twice: as
  * a CommonJS program and as an ES module, each in a project that installed the tarball (see docs/integration.md).
  * It deploys the core with the package's sdk on the chain at RPC_URL, then runs the wallet and AVS snippets of
- * docs/integration.md, and prints what it read as one line of JSON for the test to check.
+ * docs/integration.md (delegate and deposit, read the stake, register an AVS, opt in and allocate, queue a
+ * withdrawal), and prints what it read as one line of JSON for the test to check.
  */
 import { JsonRpcProvider, ZeroAddress, parseEther } from "ethers";
 import {
@@ -13,9 +14,9 @@ import {
   sdk,
 } from "restaking-protocol";
 import { deployments as deploymentsEntry } from "restaking-protocol/deployments";
-import { readPool } from "restaking-protocol/sdk";
+import { readAllocation, readPool } from "restaking-protocol/sdk";
 
-import { registerAVS } from "../integration/avs.js";
+import { optInAndAllocate, registerAVS } from "../integration/avs.js";
 import { delegateAndDeposit, queueFullWithdrawal, readStake } from "../integration/wallet.js";
 
 async function main(): Promise<void> {
@@ -64,6 +65,8 @@ async function main(): Promise<void> {
     assets: [asset],
   });
   const avsRegistered = (await contracts.slashingManager.avsConfig(avs.address)).id > 0n;
+  await optInAndAllocate(operator, addresses.slashingManager, avs.address, asset, parseEther("0.5"));
+  const allocation = await readAllocation(contracts.slashingManager, operator.address, avs.address, asset);
   const withdrawal = await queueFullWithdrawal(staker, addresses.vault, asset);
 
   let noDeployment = "";
@@ -85,6 +88,11 @@ async function main(): Promise<void> {
       poolTotalAssets: pool.totalAssets.toString(),
       operatorStake: operatorStake.toString(),
       avsRegistered,
+      allocation: {
+        current: allocation.current.toString(),
+        target: allocation.target.toString(),
+        effectAt: allocation.effectAt.toString(),
+      },
       withdrawalId: withdrawal.id.toString(),
       withdrawalReadyAt: withdrawal.readyAt.toString(),
       deploymentChains: Object.keys(deployments),

@@ -1,6 +1,7 @@
 /**
  * docs/integration.md, "An AVS team": register the AVS, have operators register and allocate, and request, veto and
- * execute a slash. The consumer test compiles this file against the packed package and runs `registerAVS`.
+ * execute a slash. The consumer test compiles this file against the packed package and runs `registerAVS` and
+ * `optInAndAllocate`.
  */
 import { id, type Signer } from "ethers";
 import { SlashingManager__factory, sdk } from "restaking-protocol";

@@ -45,6 +45,7 @@ interface ConsumerReport {
   poolTotalAssets: string;
   operatorStake: string;
   avsRegistered: boolean;
+  allocation: { current: string; target: string; effectAt: string };
   withdrawalId: string;
   withdrawalReadyAt: string;
   deploymentChains: string[];
@@ -254,6 +255,9 @@ describe("the integrators' package (npm pack, a TypeScript consumer in a tempora
       expect(BigInt(report.poolTotalAssets)).to.equal(DEPOSIT);
       expect(BigInt(report.operatorStake)).to.equal(DEPOSIT);
       expect(report.avsRegistered).to.equal(true);
+      // The allocation is an increase: pending (not slashable) until its effect time, after the vault's exits.
+      expect(BigInt(report.allocation.current)).to.equal(0n);
+      expect(BigInt(report.allocation.target)).to.equal(5n * 10n ** 17n);
       expect(BigInt(report.withdrawalId)).to.be.greaterThan(0n);
       const block = (await network.provider.request({
         method: "eth_getBlockByNumber",
@@ -262,6 +266,7 @@ describe("the integrators' package (npm pack, a TypeScript consumer in a tempora
         timestamp: string;
       };
       expect(BigInt(report.withdrawalReadyAt)).to.be.greaterThan(BigInt(block.timestamp));
+      expect(BigInt(report.allocation.effectAt)).to.be.greaterThan(BigInt(block.timestamp));
       // What deployments/ held at pack time, keyed by chain id; the in-process chain has no record.
       expect(report.deploymentChains).to.deep.equal(
         Object.keys(packagedRecords(path.join(ROOT, "deployments"))),
