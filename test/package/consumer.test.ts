@@ -7,7 +7,7 @@
  *
  * Offline: the consumer project takes ethers, typescript and @types/node as `file:` links to this repository's
  * node_modules, and `npm install <tarball> --offline` installs the package next to them (ethers, its peer dependency,
- * is then satisfied by the link; nothing is fetched).
+ * is then satisfied by the link; nothing is fetched). Set KEEP_CONSUMER=1 to keep the temporary folder for a look.
  */
 import { execFile } from "child_process";
 import fs from "fs";
