@@ -29,7 +29,7 @@ import { JOIN_WINDOW, MIN_MAX_MAGNITUDE, isRevert, norm, type RequestModel } fro
 import { type LRTModelFixture } from "./lrtDriver";
 import { Walker } from "./walk";
 import { cloneState } from "./cloneState";
-import type { Snapshot } from "./protocolDriver";
+import type { Batch } from "./batchReader";
 import type { Outcome } from "./protocolModel";
 import { RewardTracker } from "./rewardState";
 import { PauseBook } from "./adminState";
@@ -80,21 +80,30 @@ export class PropertyDriver extends Walker {
     return this.pauses.gate(label, outcome);
   }
 
-  /** After the core's and the LRT's checks of every step: the rewards (rewardState.ts). */
-  protected override async afterCheck(snap: Snapshot): Promise<void> {
-    await super.afterCheck(snap);
-    if (this.rewards === undefined) return;
-    await this.rewards.afterStep({
-      vault: this.model.vault,
-      delay: this.model.withdrawalDelay,
-      t: this.clock,
-      operators: this.operators.map((o) => o.address),
-      assets: this.assets,
-      readerAddress: this.fixture.readerAddress,
-      f: this.fixture,
-      paused: { registry: this.pauses.registry, sm: this.pauses.sm, rd: this.pauses.rd },
-      name: (a) => this.name(a),
-    });
+  /**
+   * The rewards' views of every step (rewardState.ts), in the step's read after the LRT's; their check runs after the
+   * core's and the LRT's.
+   */
+  protected override afterCheckViews(b: Batch): () => void {
+    const lrt = super.afterCheckViews(b);
+    if (this.rewards === undefined) return lrt;
+    const rewards = this.rewards.afterStep(
+      {
+        vault: this.model.vault,
+        delay: this.model.withdrawalDelay,
+        t: this.clock,
+        operators: this.operators.map((o) => o.address),
+        assets: this.assets,
+        f: this.fixture,
+        paused: { registry: this.pauses.registry, sm: this.pauses.sm, rd: this.pauses.rd },
+        name: (a) => this.name(a),
+      },
+      b,
+    );
+    return () => {
+      lrt();
+      rewards();
+    };
   }
 
   /**
