@@ -70,9 +70,6 @@ module.exports = {
     // Regenerate every binding from the instrumented artifacts (the typechain task compiles first: a cache hit now).
     const hre = require("hardhat");
     await hre.run("typechain");
-    // The gate's first shard tells the gate that its instrumented build is written (scripts/coverage-gate.ts, shareBuild).
-    const marker = process.env.COVERAGE_COMPILED_MARKER;
-    if (marker !== undefined && marker !== "") fs.writeFileSync(marker, "");
   },
   onServerReady: (config) => {
     // Instrumented code runs several times slower than the optimized build: a longer per-test timeout than

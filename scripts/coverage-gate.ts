@@ -13,6 +13,8 @@
  * Usage: npm run coverage:gate                 (run the suites instrumented, then check)
  *        npm run coverage:gate -- --shards 1   (one process instead of 2)
  *        npm run coverage:gate -- --check-only (check the last run's coverage/coverage-summary.json)
+ *        npm run coverage:gate -- --only test/core/LRTMathLib.test.ts,test/lrt/LRTPriceFeed.test.ts
+ *                                              (those files only: to try the gate itself; the figures fall short)
  */
 import { spawn, execFileSync, ChildProcess } from "child_process";
 import fs from "fs";
@@ -267,7 +269,7 @@ interface Shard {
 let cpuSeen: { user: number; sys: number } | undefined;
 
 /** Runs `hardhat coverage` on the shard's files in its copy, output to its log; resolves with the exit code. */
-function runShard(shard: Shard, started: number, extraEnv: Record<string, string> = {}): Promise<number> {
+function runShard(shard: Shard, started: number): Promise<number> {
   // solidity-coverage takes one glob: a brace list of the files (a single file is its own glob).
   const glob = shard.files.length === 1 ? shard.files[0] : `{${shard.files.join(",")}}`;
   const hardhat = path.join(root, "node_modules", ".bin", "hardhat");
@@ -275,7 +277,6 @@ function runShard(shard: Shard, started: number, extraEnv: Record<string, string
     ...process.env,
     COVERAGE_EXCLUDE_TESTS: EXCLUDED_TESTS.map((t) => `(?:${t.title})`).join("|"),
     COVERAGE_FILE_SECONDS: path.join(shard.dir, "file-seconds.json"),
-    ...extraEnv,
   };
   const log = fs.openSync(shard.log, "w");
   return new Promise((resolve, reject) => {
@@ -383,39 +384,7 @@ function writeReports(map: CoverageMap): Promise<void> {
   });
 }
 
-/**
- * Gives `to` the instrumented build of `from` (artifacts/ and cache/, whose file cache names each source by its absolute
- * path, rewritten for `to`): Hardhat then finds every source compiled, since the copies hold the same sources, and
- * solidity-coverage instruments them the same way in every shard (checked when the maps are merged), so the shard
- * skips the instrumented compile, the costliest step of its start.
- */
-function shareBuild(from: string, to: string): void {
-  for (const dir of ["artifacts", "cache"]) {
-    fs.rmSync(path.join(to, dir), { recursive: true, force: true });
-    fs.cpSync(path.join(from, dir), path.join(to, dir), { recursive: true, preserveTimestamps: true });
-  }
-  const cacheFile = path.join(to, "cache", "solidity-files-cache.json");
-  if (fs.existsSync(cacheFile)) {
-    fs.writeFileSync(cacheFile, fs.readFileSync(cacheFile, "utf8").split(from).join(to));
-  }
-}
-
-/** Resolves once `file` exists (true), or once `exited` settles first (false). */
-async function appears(file: string, exited: Promise<number>): Promise<boolean> {
-  let done = false;
-  void exited.then(() => (done = true));
-  while (!fs.existsSync(file)) {
-    if (done) return false;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  return true;
-}
-
-/**
- * Runs the shards; returns the problems (failed shards, missing output) and writes the merged reports. The first shard
- * compiles the instrumented sources; the others start from its build once it is written (`shareBuild`), or compile
- * their own if it exits before.
- */
+/** Runs the shards at once; returns the problems (failed shards, missing output) and writes the merged reports. */
 async function runShards(files: string[], count: number): Promise<string[]> {
   const plan = split(files, count);
   const copied = workingFiles();
@@ -439,18 +408,7 @@ async function runShards(files: string[], count: number): Promise<string[]> {
     const started = Date.now();
     const load = os.loadavg()[0].toFixed(2);
     cpuSeen = childrenCpu();
-    const marker = path.join(shards[0].dir, "instrumented-build-ready");
-    const first = runShard(shards[0], started, { COVERAGE_COMPILED_MARKER: marker });
-    const built = await appears(marker, first);
-    if (built)
-      console.log(
-        `shard 0 compiled the instrumented sources in ${elapsed(started)}; the others start from its build`,
-      );
-    const rest = shards.slice(1).map((s) => {
-      if (built) shareBuild(shards[0].dir, s.dir);
-      return runShard(s, started);
-    });
-    const codes = await Promise.all([first, ...rest]);
+    const codes = await Promise.all(shards.map((s) => runShard(s, started)));
     console.log(
       `\nhardhat coverage: ${shards.length} shards, exit codes ${codes.join(", ")}, ${elapsed(started)} ` +
         `(load average ${load} at the start, ${os.loadavg()[0].toFixed(2)} at the end, ${os.cpus().length} cores)`,
@@ -527,11 +485,21 @@ function shardCount(): number {
   return n;
 }
 
+/** `--only a,b`: the test files under these paths only (to try a change of the gate; the figures then fall short). */
+function onlyFiles(files: string[]): string[] {
+  const i = process.argv.indexOf("--only");
+  if (i === -1) return files;
+  const prefixes = (process.argv[i + 1] ?? "").split(",").filter((p) => p !== "");
+  const kept = files.filter((f) => prefixes.some((p) => f.startsWith(p)));
+  if (kept.length === 0) throw new Error(`--only ${process.argv[i + 1]}: no test file of the suites matches`);
+  return kept;
+}
+
 async function main(): Promise<number> {
   const checkOnly = process.argv.includes("--check-only");
   const problems: string[] = [];
   if (!checkOnly) {
-    const files = testFiles();
+    const files = onlyFiles(testFiles());
     const count = shardCount();
     console.log(`Coverage gate: ${files.length} test files of ${SUITES.join(", ")}; left out of this run:`);
     for (const t of EXCLUDED_TESTS) console.log(`  /${t.title}/: ${t.why}`);
