@@ -25,11 +25,11 @@ import { ethers } from "hardhat";
 import { DAY, MAX_WITHDRAWAL_DELAY, MIN_WITHDRAWAL_DELAY, WAD } from "../helpers/fixtures";
 import { EXECUTION_WINDOW, MAX_VETO_WINDOW, STATUS, ZERO, type AVSParams } from "../helpers/slashingFixtures";
 import { HOUR, PERCENT, type Account } from "./protocolDriver";
-import { JOIN_WINDOW, MIN_MAX_MAGNITUDE, norm, type RequestModel } from "./protocolModel";
+import { JOIN_WINDOW, MIN_MAX_MAGNITUDE, isRevert, norm, type RequestModel } from "./protocolModel";
 import { type LRTModelFixture } from "./lrtDriver";
 import { Walker } from "./walk";
 import { cloneState } from "./cloneState";
-import type { Snapshot } from "./protocolDriver";
+import type { Batch } from "./batchReader";
 import type { Outcome } from "./protocolModel";
 import { RewardTracker } from "./rewardState";
 import { PauseBook } from "./adminState";
@@ -80,21 +80,30 @@ export class PropertyDriver extends Walker {
     return this.pauses.gate(label, outcome);
   }
 
-  /** After the core's and the LRT's checks of every step: the rewards (rewardState.ts). */
-  protected override async afterCheck(snap: Snapshot): Promise<void> {
-    await super.afterCheck(snap);
-    if (this.rewards === undefined) return;
-    await this.rewards.afterStep({
-      vault: this.model.vault,
-      delay: this.model.withdrawalDelay,
-      t: this.clock,
-      operators: this.operators.map((o) => o.address),
-      assets: this.assets,
-      readerAddress: this.fixture.readerAddress,
-      f: this.fixture,
-      paused: { registry: this.pauses.registry, sm: this.pauses.sm, rd: this.pauses.rd },
-      name: (a) => this.name(a),
-    });
+  /**
+   * The rewards' views of every step (rewardState.ts), in the step's read after the LRT's; their check runs after the
+   * core's and the LRT's.
+   */
+  protected override afterCheckViews(b: Batch): () => void {
+    const lrt = super.afterCheckViews(b);
+    if (this.rewards === undefined) return lrt;
+    const rewards = this.rewards.afterStep(
+      {
+        vault: this.model.vault,
+        delay: this.model.withdrawalDelay,
+        t: this.clock,
+        operators: this.operators.map((o) => o.address),
+        assets: this.assets,
+        f: this.fixture,
+        paused: { registry: this.pauses.registry, sm: this.pauses.sm, rd: this.pauses.rd },
+        name: (a) => this.name(a),
+      },
+      b,
+    );
+    return () => {
+      lrt();
+      rewards();
+    };
   }
 
   /**
@@ -1023,6 +1032,82 @@ const applyAVSCmd = fc.record({ avs: fc.nat(2), queued: fc.boolean() }).map(
     ),
 );
 
+/**
+ * A configuration change in flight (docs/invariants.md §4, §5: a request is judged by the terms it was made under):
+ * AVS X (veto committee) or Y (none) queues a loosening change (X: the other committee, Y: the other recipient), unless
+ * one is queued already; its slasher requests a slash shortly before the change takes effect (`lead` of the veto window,
+ * a day for Y, before `effectAt`), against the first operator from `operator` on whose request the model says goes
+ * through; Y's request may be executed before the change (`executeFirst`: it then waits unreleased); then the change
+ * is applied `applyDelay` seconds after `effectAt`, while X's request is still vetoable and Y's pending or unreleased.
+ * The veto, execution or release that follow under the old terms are the other commands'.
+ */
+const configInFlightCmd = fc
+  .record({
+    avs: fc.nat(1),
+    operator: fc.nat(2),
+    fraction: fractionArb,
+    lead: fc.constantFrom(2n, 3n, 4n),
+    applyDelay: fc.oneof(fc.constant(0n), fc.bigInt(1n, 60n)),
+    executeFirst: fc.boolean(),
+  })
+  .map(
+    (p) =>
+      new ModelCommand(
+        `configInFlight(${AVSS[p.avs]}: request window/${p.lead} before effectAt -> op${p.operator + 1}, ` +
+          `${showFraction(p.fraction)}${p.avs === 1 && p.executeFirst ? ", executed first" : ""}; ` +
+          `apply at effectAt + ${p.applyDelay}s)`,
+        always,
+        async (d) => {
+          const m = d.model;
+          const avs = m.sm.avsList()[p.avs];
+          if (m.sm.queuedConfig(avs) === undefined) {
+            const c = m.sm.config(avs);
+            const f = d.fixture;
+            const other = (a: string, x: string, y: string): string => (norm(a) === norm(x) ? y : x);
+            const params: AVSParams = {
+              slasher: c.slasher,
+              vetoCommittee:
+                p.avs === 0
+                  ? other(c.vetoCommittee, f.committee.address, f.committee2.address)
+                  : c.vetoCommittee,
+              vetoWindow: p.avs === 0 && c.vetoWindow === 0n ? DAY : c.vetoWindow,
+              maxSlashWad: c.maxSlashWad,
+              recipient:
+                p.avs === 1 ? other(c.recipient, f.recipient.address, f.recipient2.address) : c.recipient,
+              registrar: c.registrar,
+              assets: m.sm.acceptedAssets(avs),
+            };
+            await d.updateAVSConfig(d.avsAdmin(p.avs), params);
+          }
+          const q = m.sm.queuedConfig(avs);
+          if (q === undefined || q.effectAt <= d.now + 1n) return; // applied at once, or due already
+          const c = m.sm.config(avs);
+          const window = c.vetoWindow === 0n ? DAY : c.vetoWindow;
+          const requestAt = q.effectAt - window / p.lead > d.now ? q.effectAt - window / p.lead : d.now + 1n;
+          const fraction = resolveFraction(p.fraction, c.maxSlashWad);
+          const operators = [0, 1, 2].map((i) => d.ops[(p.operator + i) % 3].address);
+          const operator =
+            operators.find((o) => !isRevert(m.requestSlash(c.slasher, avs, o, fraction, requestAt))) ??
+            operators[0];
+          const count = m.sm.requests.length;
+          await d.requestSlash(
+            d.signerOf(c.slasher),
+            avs,
+            operator,
+            fraction,
+            requestAt,
+            "while a change of the AVS is queued",
+          );
+          if (m.sm.requests.length !== count && p.avs === 1 && p.executeFirst) {
+            const r = m.sm.requests[count];
+            const executeAt = r.executableAt > d.now ? r.executableAt : d.now + 1n;
+            if (executeAt < q.effectAt) await d.executeSlash(r.id, executeAt);
+          }
+          await d.applyAVSConfig(avs, q.params, q.effectAt + p.applyDelay);
+        },
+      ),
+  );
+
 const registrationCmd = fc.record({ operator: fc.nat(2), avs: fc.nat(2), flip: fc.boolean() }).map(
   (p) =>
     new ModelCommand(
@@ -1322,6 +1407,7 @@ export const COMMANDS: Array<{ weight: number; arbitrary: fc.Arbitrary<ModelComm
   { weight: 2, arbitrary: withdrawalDelayCmd },
   { weight: 2, arbitrary: updateAVSCmd },
   { weight: 2, arbitrary: applyAVSCmd },
+  { weight: 2, arbitrary: configInFlightCmd },
   { weight: 1, arbitrary: registrationCmd },
   { weight: 7, arbitrary: lrtDepositCmd },
   { weight: 5, arbitrary: lrtRequestCmd },

@@ -1050,7 +1050,7 @@ export class Driver {
     await profile.phase("invariants 1-3", () => this.checker.checkAll(snap.state));
     profile.phaseSync("compare (core)", () => this.compareWithModel(snap));
     if (snap.full) this.count("full read");
-    profile.phaseSync("subclass check (LRT: compare, invariant 8)", () =>
+    profile.phaseSync("subclass checks (LRT: invariant 8; property test: rewards, invariant 7)", () =>
       required(after, "the subclass's check")(),
     );
     await profile.phase("subclass check (rewards)", () => this.afterCheck(snap));

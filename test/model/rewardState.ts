@@ -14,7 +14,7 @@
  * of every pool are then compared with the vault model's `totalShares - queuedShares`, exactly (a missed change shows
  * at once).
  *
- * Checks after every step (one batched eth_call, from the first reward or admin command of a sequence on: before
+ * Checks after every step (in the step's batched read, from the first reward or admin command of a sequence on: before
  * it nothing is funded, nothing paused, so every figure is 0 by construction):
  *   - pendingRewards(staker, token) of every staker the vault model knows (walkers, operators, the LRT's nodes) in
  *     every listed reward token, within the rounding allowance of rewardsDriver.ts: 2 wei per settlement of the staker
@@ -39,7 +39,7 @@ import { ROUNDING, rpsTolerance } from "../helpers/rewardsDriver";
 import { deployMockToken } from "../helpers/rewardsFixtures";
 import { fundedWallet, ZERO } from "../helpers/slashingFixtures";
 import type { MockERC20 } from "../../typechain-types";
-import { Batch, big, field, items, str } from "./batchReader";
+import { type Batch, type Slot, big, field, items, str } from "./batchReader";
 import type { VaultModel } from "./vaultModel";
 import type { LRTModelFixture } from "./lrtDriver";
 
@@ -93,11 +93,33 @@ export interface StepContext {
   t: bigint;
   operators: string[];
   assets: string[];
-  readerAddress: string;
   f: LRTModelFixture;
   /** pausedGroups() the book expects of the registry, the slashing manager and the distributor. */
   paused: { registry: bigint; sm: bigint; rd: bigint };
   name: (address: string) => string;
+}
+
+/** A stream of a pool as poolStreams returns it. */
+interface StreamView {
+  token: string;
+  rate: bigint;
+  periodFinish: bigint;
+  lastUpdate: bigint;
+  rewardPerShare: bigint;
+}
+
+/** The reward views of one step, added to the step's batch (RewardTracker.check). */
+interface RewardReads {
+  pending: Slot<bigint>[][];
+  commission: Slot<bigint>[][];
+  bps: Slot<bigint>[];
+  pools: Array<{ op: string; a: string; slot: Slot<StreamView[]> }>;
+  holders: string[];
+  balances: Slot<bigint>[];
+  held: Slot<bigint>[];
+  paused: Slot<bigint>[];
+  stakers: string[];
+  tokens: string[];
 }
 
 function abs(x: bigint): bigint {
@@ -166,10 +188,13 @@ export class RewardTracker {
     return ROUNDING.weiPerSettlement * (this.settlements.get(ethers.getAddress(staker)) ?? 0n);
   }
 
-  /** Brings the reward model to the vault model at the step's time, then checks (see the file header). */
-  async afterStep(c: StepContext): Promise<void> {
+  /**
+   * Brings the reward model to the vault model at the step's time, and adds the step's reward views to `batch` (the
+   * driver's read of the step: one eth_call, one block); returns the check (see the file header) to run on its result.
+   */
+  afterStep(c: StepContext, batch: Batch): () => void {
     this.sync(c);
-    if (this.active) await this.check(c);
+    return this.active ? this.check(c, batch) : () => undefined;
   }
 
   /** The stakers whose rewards are compared: every staker the vault model knows, and the operators. */
@@ -224,13 +249,12 @@ export class RewardTracker {
     expect(mismatches, "the reward model's shares follow the vault model").to.deep.equal([]);
   }
 
-  private async check(c: StepContext): Promise<void> {
+  private check(c: StepContext, batch: Batch): () => void {
     const { f, t } = c;
     const rd = f.rewardDistributor;
-    const rdAddress = await rd.getAddress();
+    const rdAddress = rd.target as string;
     const RD = rd.interface;
     const stakers = this.stakers(c);
-    const batch = new Batch(c.readerAddress);
     const tokens = this.listed;
     const pending = tokens.map((token) =>
       stakers.map((s) => batch.add(rdAddress, RD, "pendingRewards", [s, token], (r) => big(r[0]))),
@@ -271,9 +295,13 @@ export class RewardTracker {
       const target = k === "registry" ? f.registry : k === "sm" ? f.sm : rd;
       return batch.add(target.target as string, target.interface, "pausedGroups", [], (r) => big(r[0]));
     });
-    const seen = await batch.run();
-    expect(seen, "the batch read the step's block").to.equal(t);
+    return () =>
+      this.compare(c, { pending, commission, bps, pools, holders, balances, held, paused, stakers, tokens });
+  }
 
+  private compare(c: StepContext, r: RewardReads): void {
+    const { t } = c;
+    const { pending, commission, bps, pools, holders, balances, held, paused, stakers, tokens } = r;
     const where = `rewards at ${t}`;
     expect(
       paused.map((p) => p.value),
