@@ -69,7 +69,22 @@ export async function signPermit(
     verifyingContract: await token.getAddress(),
     ...domainOverride,
   };
-  const message = { owner: ownerAddress, spender, value, nonce: await token.nonces(ownerAddress), deadline };
+  return signPermitIn(owner, domain, spender, value, await token.nonces(ownerAddress), deadline);
+}
+
+/**
+ * `owner` signs an EIP-2612 permit of `value` for `spender` at `nonce` in `domain` (e.g. the token's own ERC-5267
+ * `eip712Domain()`, for a token whose version is not "1").
+ */
+export async function signPermitIn(
+  owner: Signer,
+  domain: Eip712Domain,
+  spender: string,
+  value: bigint,
+  nonce: bigint,
+  deadline: bigint,
+): Promise<Signature> {
+  const message = { owner: await owner.getAddress(), spender, value, nonce, deadline };
   return Signature.from(await owner.signTypedData(domain, PERMIT_TYPES, message));
 }
 

@@ -3,7 +3,7 @@
  * redemption with an EIP-2612 permit. The consumer test (test/package/consumer.test.ts) compiles this file against the
  * packed package and runs `delegateAndDeposit`, `readStake` and `queueFullWithdrawal` on the in-process chain.
  */
-import { Signature, ZeroHash, type Signer } from "ethers";
+import { ZeroHash, type Signer } from "ethers";
 import {
   IERC20Permit__factory,
   IERC20__factory,
@@ -102,20 +102,14 @@ export async function depositLRTWithPermit(
     signer,
   ).eip712Domain();
   const deadline = BigInt(Math.floor(Date.now() / 1000) + 600);
-  const signature = Signature.from(
-    await signer.signTypedData(
-      { name, version, chainId, verifyingContract },
-      {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
-      { owner, spender: entryPoint, value: assets, nonce: await asset.nonces(owner), deadline },
-    ),
+  const domain = { name, version, chainId, verifyingContract };
+  const signature = await sdk.signPermitIn(
+    signer,
+    domain,
+    entryPoint,
+    assets,
+    await asset.nonces(owner),
+    deadline,
   );
   const minShares = ((await vault.previewDeposit(assets)) * (10_000n - slippageBps)) / 10_000n;
   await (

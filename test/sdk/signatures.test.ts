@@ -9,6 +9,7 @@ import {
   registryDomain,
   signDelegationApproval,
   signPermit,
+  signPermitIn,
 } from "../../sdk/signatures";
 import { MockERC20__factory } from "../../typechain-types";
 
@@ -35,6 +36,23 @@ describe("sdk/signatures.ts: EIP-2612 permits signed by any ethers signer", func
     await token.permit(owner.address, spender.address, 42n, deadline, sig.v, sig.r, sig.s);
     expect(await token.allowance(owner.address, spender.address)).to.equal(42n);
     expect(await token.nonces(owner.address)).to.equal(1n);
+  });
+
+  it("signPermitIn signs in the domain the token reports (ERC-5267 eip712Domain) at the nonce given", async function () {
+    const { token, owner, spender } = await loadFixture(permitFixture);
+    const deadline = BigInt(await time.latest()) + 3_600n;
+    const [, name, version, chainId, verifyingContract] = await token.eip712Domain();
+    const domain = { name, version, chainId, verifyingContract };
+    const sig = await signPermitIn(owner, domain, spender.address, 7n, 0n, deadline);
+    expect(sig.serialized).to.equal(
+      (await signPermit(owner, token, spender.address, 7n, deadline)).serialized,
+    );
+    await token.permit(owner.address, spender.address, 7n, deadline, sig.v, sig.r, sig.s);
+    expect(await token.allowance(owner.address, spender.address)).to.equal(7n);
+    // the same signature again: the nonce moved on, so the token recovers another signer
+    await expect(
+      token.permit(owner.address, spender.address, 7n, deadline, sig.v, sig.r, sig.s),
+    ).to.be.revertedWithCustomError(token, "ERC2612InvalidSigner");
   });
 
   it("a permit for another chain is refused by the token", async function () {
