@@ -170,28 +170,20 @@ export async function setUp(): Promise<Demo> {
     ],
   );
   const { vault, registry, slashingManager, rewardDistributor } = core;
-  printTable("Contracts (proxy / implementation)", [
-    {
-      contract: "RestakingVault",
-      proxy: addresses.vault,
-      implementation: addresses.implementations.RestakingVault!,
-    },
-    {
-      contract: "OperatorRegistry",
-      proxy: addresses.registry,
-      implementation: addresses.implementations.OperatorRegistry!,
-    },
-    {
-      contract: "SlashingManager",
-      proxy: addresses.slashingManager,
-      implementation: addresses.implementations.SlashingManager!,
-    },
-    {
-      contract: "RewardDistributor",
-      proxy: addresses.rewardDistributor,
-      implementation: addresses.implementations.RewardDistributor!,
-    },
-  ]);
+  const proxies = [
+    ["RestakingVault", addresses.vault],
+    ["OperatorRegistry", addresses.registry],
+    ["SlashingManager", addresses.slashingManager],
+    ["RewardDistributor", addresses.rewardDistributor],
+  ] as const;
+  printTable(
+    "Contracts (proxy / implementation)",
+    proxies.map(([contract, proxy]) => ({
+      contract,
+      proxy,
+      implementation: addresses.implementations[contract]!,
+    })),
+  );
   const adminRole = await vault.DEFAULT_ADMIN_ROLE();
   for (const [label, c] of [
     ["RestakingVault", vault],
