@@ -22,19 +22,54 @@ function restoreBindings() {
   saved = undefined;
 }
 
+// The gate's measuring run (`npm run coverage:gate -- --measure`) records which probes each test hits: it needs
+// solidity-coverage's instrumentation data, which the plugin keeps in its API object; the object is caught here, when
+// the plugin attaches it to the Hardhat network (this file is loaded before that).
+let coverageApi;
+if (process.env.COVERAGE_PROBES) {
+  const API = require("solidity-coverage/lib/api");
+  const attach = API.prototype.attachToHardhatVM;
+  API.prototype.attachToHardhatVM = function (provider) {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the plugin's API object, kept for the reporter
+    coverageApi = this;
+    return attach.call(this, provider);
+  };
+}
+
+/**
+ * The probes (line, function, branch, and the conditions of `&&` and `||`) hit since the last call, as
+ * "contracts/...|type|id|location" (the same key in every copy of the tree; the probes' hashes depend on the path).
+ */
+function probeReader() {
+  const seen = new Map();
+  return () => {
+    const hit = [];
+    if (coverageApi === undefined) return hit;
+    for (const [hash, d] of Object.entries(coverageApi.instrumenter.instrumentationData)) {
+      if (d.hits === (seen.get(hash) ?? 0)) continue;
+      seen.set(hash, d.hits);
+      hit.push(`${path.relative(__dirname, d.contractPath)}|${d.type}|${d.id}|${d.locationIdx ?? ""}`);
+    }
+    return hit;
+  };
+}
+
 /**
  * A mocha reporter that prints as the spec reporter does and writes, at the end of the run, the seconds each test file's
- * top-level suites took to `file` ({ "test/...": seconds }, paths relative to the repository): the coverage gate
- * balances its shards with them (FILE_SECONDS in scripts/coverage-gate.ts).
+ * top-level suites took to `file` ({ "test/...": seconds }, paths relative to the repository). With `probesFile`, it
+ * also writes every test's full title, file, milliseconds and the probes hit since the previous test ended (its hooks
+ * included) to that file: the gate's measuring run (scripts/coverage-gate.ts, `--measure`).
  */
-function fileTimer(file) {
+function fileTimer(file, probesFile) {
   const Mocha = require("mocha");
-  const { EVENT_SUITE_BEGIN, EVENT_SUITE_END, EVENT_RUN_END } = Mocha.Runner.constants;
+  const { EVENT_SUITE_BEGIN, EVENT_SUITE_END, EVENT_TEST_END, EVENT_RUN_END } = Mocha.Runner.constants;
   return class FileTimer extends Mocha.reporters.Spec {
     constructor(runner, options) {
       super(runner, options);
       const started = new Map();
       const seconds = {};
+      const tests = [];
+      const probes = probeReader();
       runner.on(EVENT_SUITE_BEGIN, (suite) => {
         if (suite.file !== undefined && suite.parent !== undefined && suite.parent.root)
           started.set(suite, Date.now());
@@ -44,7 +79,16 @@ function fileTimer(file) {
         const rel = path.relative(__dirname, suite.file);
         seconds[rel] = Math.round((seconds[rel] ?? 0) + (Date.now() - started.get(suite)) / 1000);
       });
-      runner.once(EVENT_RUN_END, () => fs.writeFileSync(file, JSON.stringify(seconds)));
+      if (probesFile) {
+        runner.on(EVENT_TEST_END, (test) => {
+          const rel = path.relative(__dirname, test.file ?? "");
+          tests.push({ file: rel, title: test.fullTitle(), ms: test.duration ?? 0, hits: probes() });
+        });
+      }
+      runner.once(EVENT_RUN_END, () => {
+        fs.writeFileSync(file, JSON.stringify(seconds));
+        if (probesFile) fs.writeFileSync(probesFile, JSON.stringify(tests));
+      });
     }
   };
 }
@@ -84,7 +128,7 @@ module.exports = {
     // The gate's shards time their test files (scripts/coverage-gate.ts): COVERAGE_FILE_SECONDS names the output.
     const secondsFile = process.env.COVERAGE_FILE_SECONDS;
     if (secondsFile !== undefined && secondsFile !== "") {
-      config.mocha = { ...config.mocha, reporter: fileTimer(secondsFile) };
+      config.mocha = { ...config.mocha, reporter: fileTimer(secondsFile, process.env.COVERAGE_PROBES) };
     }
   },
   onTestsComplete: restoreBindings,

@@ -6,7 +6,7 @@
  *
  * The suites run in shards, one `hardhat coverage` process each, at the same time (Hardhat runs the tests on one
  * core; the gate has to finish in under 10 minutes on 2): the test files are split into shards of about equal
- * instrumented time (FILE_SECONDS), each shard runs in its own temporary copy of the working tree (its own artifacts/,
+ * instrumented time (the plan's `fileSeconds`, below), each shard runs in its own temporary copy of the working tree (its own artifacts/,
  * cache/, typechain-types/, coverage/ and coverage.json; node_modules linked), and the shards' coverage maps, which
  * come from the same instrumentation of the same sources (checked), are summed into coverage/ here.
  *
@@ -15,6 +15,14 @@
  *        npm run coverage:gate -- --check-only (check the last run's coverage/coverage-summary.json)
  *        npm run coverage:gate -- --only test/core/LRTMathLib.test.ts,test/lrt/LRTPriceFeed.test.ts
  *                                              (those files only: to try the gate itself; the figures fall short)
+ *        npm run coverage:gate -- --measure    (every test, recording the probes each one hits; writes the plan)
+ *        npm run coverage:gate -- --plan-only  (the plan again from the last measuring run's coverage/probes.json)
+ *
+ * The plan (scripts/coverage-plan.json, written by `--measure`): the tests of at least MIN_REDUNDANT_SECONDS whose
+ * every probe (line, function, branch, condition) other tests of the gate also hit, chosen longest first; the gate
+ * leaves them out of the instrumented run (they run in `npm test` as every test does). Every probe the measuring run
+ * hit is still hit by a test that runs, so the figures are the measuring run's; a change that leaves code reached only
+ * by a left-out test shows as a file short of its figures, and `--measure` again puts that test back.
  */
 import { spawn, execFileSync, ChildProcess } from "child_process";
 import fs from "fs";
@@ -104,70 +112,104 @@ const EXCLUDED_TESTS: ReadonlyArray<{ title: string; why: string }> = [
   },
 ];
 
+/** Tests of at least this many seconds (instrumented, in the measuring run) may be left out as covered by others. */
+const MIN_REDUNDANT_SECONDS = 5;
+const planFile = path.join(root, "scripts", "coverage-plan.json");
+/** The measuring run's records (git-ignored, as coverage/): `--plan-only` plans again from them. */
+const probesFile = path.join(coverageDir, "probes.json");
+
+/** One test of the measuring run, as .solcover.js's reporter writes it. */
+interface TestRecord {
+  file: string;
+  title: string;
+  ms: number;
+  /** The probes hit since the previous test ended ("contracts/...|type|id|location"). */
+  hits: string[];
+}
+
+/** scripts/coverage-plan.json. */
+interface Plan {
+  measured: string;
+  minSeconds: number;
+  /** Probes the measuring run hit, and how many of them the kept tests hit (the same figure, by construction). */
+  probes: number;
+  /** Seconds each file's kept tests took instrumented: the shards are balanced with them. */
+  fileSeconds: Record<string, number>;
+  /** Tests left out, by full title (all tests of that title, in the files listed). */
+  redundant: Array<{ title: string; files: string[]; seconds: number }>;
+}
+
+function readPlan(): Plan | undefined {
+  if (!fs.existsSync(planFile)) return undefined;
+  return JSON.parse(fs.readFileSync(planFile, "utf8")) as Plan;
+}
+
 /**
- * Seconds each test file's tests took instrumented, without EXCLUDED_TESTS, as the gate measured them (it writes them
- * to coverage/file-seconds.json after each run; docs/verification.md has the run). Only the shards' balance depends on
- * them (only their ratios matter: these are wall seconds of a run on a loaded machine): a file not listed counts
- * DEFAULT_FILE_SECONDS, and every file runs whatever its figure.
+ * The plan from a measuring run: tests with the same full title count as one (mocha's grep selects by title), and
+ * are taken longest first; one is left out if it took at least `minSeconds` and every probe it hit is hit by another
+ * test still kept.
  */
-const FILE_SECONDS: Readonly<Record<string, number>> = {
-  "test/attacks/DeallocationGate.test.ts": 182,
-  "test/attacks/ExitFrontRunVetoedSlash.test.ts": 9,
-  "test/attacks/ExitGate.test.ts": 99,
-  "test/attacks/FullySlashedPool.test.ts": 55,
-  "test/attacks/HookReentrancy.test.ts": 2,
-  "test/attacks/LRTDonationsRounding.test.ts": 58,
-  "test/attacks/LRTEventSandwich.test.ts": 106,
-  "test/attacks/LRTFixesReview.test.ts": 265,
-  "test/attacks/LRTInflation.test.ts": 13,
-  "test/attacks/LRTInstantExit.test.ts": 43,
-  "test/attacks/LRTNodes.test.ts": 111,
-  "test/attacks/LRTOracleAttacks.test.ts": 22,
-  "test/attacks/LRTPartialFillReview.test.ts": 50,
-  "test/attacks/LRTPrivileges.test.ts": 38,
-  "test/attacks/LRTRedemptionQueue.test.ts": 35,
-  "test/attacks/LRTReentrancy.test.ts": 47,
-  "test/attacks/LRTReview4.test.ts": 163,
-  "test/attacks/LRTRiskPolicy.test.ts": 119,
-  "test/attacks/LRTSandwich.test.ts": 204,
-  "test/attacks/LRTSolvency.test.ts": 87,
-  "test/attacks/MagnitudeCollapse.test.ts": 54,
-  "test/attacks/OperatorOwnedAVS.test.ts": 206,
-  "test/attacks/OracleManipulation.test.ts": 1,
-  "test/attacks/PauseBypass.test.ts": 17,
-  "test/attacks/RebasingAsset.test.ts": 2,
-  "test/attacks/ReleasePerAsset.test.ts": 5,
-  "test/attacks/RepeatedRequests.test.ts": 771,
-  "test/attacks/RequestTermsInFlight.test.ts": 16,
-  "test/attacks/RestoreAfterNewDecrease.test.ts": 6,
-  "test/attacks/RewardClaimAccounting.test.ts": 15,
-  "test/attacks/RewardScheduleLock.test.ts": 18,
-  "test/attacks/SignatureReplay.test.ts": 17,
-  "test/attacks/SlashingManagerSwap.test.ts": 2,
-  "test/attacks/ZeroReservationIsolation.test.ts": 17,
-  "test/core/LRTMathLib.test.ts": 15,
-  "test/core/OperatorRegistry.test.ts": 91,
-  "test/core/RestakingVault.test.ts": 171,
-  "test/core/RewardDebtLib.test.ts": 1,
-  "test/core/RewardDistributor.behaviours.test.ts": 27,
-  "test/core/RewardDistributor.test.ts": 368,
-  "test/core/RewardDistributorPendingIn.test.ts": 11,
-  "test/core/RewardDistributorScenarios.test.ts": 530,
-  "test/core/SharesMathLib.test.ts": 275,
-  "test/core/SlashingManager.test.ts": 540,
-  "test/core/SlashingScenario.test.ts": 276,
-  "test/core/StakingScenario.test.ts": 182,
-  "test/lrt/ERC7540.test.ts": 55,
-  "test/lrt/LRTManager.test.ts": 348,
-  "test/lrt/LRTOracle.test.ts": 40,
-  "test/lrt/LRTPartialFill.test.ts": 77,
-  "test/lrt/LRTPriceFeed.test.ts": 3,
-  "test/lrt/LRTRedemption.test.ts": 85,
-  "test/lrt/LRTScenario.test.ts": 161,
-  "test/lrt/LRTUpgradeable.test.ts": 50,
-  "test/lrt/LRTWithOracle.test.ts": 60,
-  "test/lrt/RateAdapters.test.ts": 1,
-};
+function makePlan(records: TestRecord[], minSeconds: number, measured: string): Plan {
+  const units = new Map<string, { files: Set<string>; ms: number; hits: Set<string> }>();
+  for (const r of records) {
+    const u = units.get(r.title) ?? { files: new Set<string>(), ms: 0, hits: new Set<string>() };
+    u.files.add(r.file);
+    u.ms += r.ms;
+    for (const h of r.hits) u.hits.add(h);
+    units.set(r.title, u);
+  }
+  const count = new Map<string, number>();
+  for (const u of units.values()) for (const h of u.hits) count.set(h, (count.get(h) ?? 0) + 1);
+  const probes = count.size;
+  const redundant: Plan["redundant"] = [];
+  const byTime = [...units.entries()].sort((a, b) => b[1].ms - a[1].ms || a[0].localeCompare(b[0]));
+  for (const [title, u] of byTime) {
+    if (u.ms < minSeconds * 1000) break;
+    if (![...u.hits].every((h) => (count.get(h) ?? 0) >= 2)) continue;
+    for (const h of u.hits) count.set(h, (count.get(h) ?? 0) - 1);
+    redundant.push({ title, files: [...u.files].sort(), seconds: Math.round(u.ms / 1000) });
+  }
+  const left = new Set(redundant.map((r) => r.title));
+  const fileSeconds: Record<string, number> = {};
+  for (const r of records) {
+    if (!left.has(r.title)) fileSeconds[r.file] = (fileSeconds[r.file] ?? 0) + r.ms / 1000;
+  }
+  for (const f of Object.keys(fileSeconds)) fileSeconds[f] = Math.max(1, Math.round(fileSeconds[f]));
+  const kept = [...count.values()].filter((n) => n > 0).length;
+  if (kept !== probes) throw new Error(`the plan keeps ${kept} of ${probes} probes`); // cannot happen: checked above
+  return {
+    measured,
+    minSeconds,
+    probes,
+    fileSeconds: Object.fromEntries(Object.entries(fileSeconds).sort((a, b) => a[0].localeCompare(b[0]))),
+    redundant: redundant.sort(
+      (a, b) => a.files[0].localeCompare(b.files[0]) || a.title.localeCompare(b.title),
+    ),
+  };
+}
+
+function writePlan(records: TestRecord[], measured: string): void {
+  const plan = makePlan(records, MIN_REDUNDANT_SECONDS, measured);
+  fs.writeFileSync(planFile, `${JSON.stringify(plan, null, 2)}\n`);
+  const total = records.reduce((sum, r) => sum + r.ms, 0) / 1000;
+  const leftOut = plan.redundant.reduce((sum, r) => sum + r.seconds, 0);
+  console.log(
+    `\nPlan: ${plan.redundant.length} of ${records.length} tests (${leftOut.toFixed(0)} of ${total.toFixed(0)} s) ` +
+      `left out, every one of the ${plan.probes} probes hit still hit; written to ${path.relative(root, planFile)}`,
+  );
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** mocha's grep (inverted) for the tests the run leaves out: the walks, and the plan's tests unless measuring. */
+function excludedPattern(plan: Plan | undefined): string {
+  const patterns = EXCLUDED_TESTS.map((t) => `(?:${t.title})`);
+  for (const r of plan?.redundant ?? []) patterns.push(`^${escapeRegExp(r.title)}$`);
+  return patterns.join("|");
+}
+
 const DEFAULT_FILE_SECONDS = 60;
 
 interface Figure {
@@ -206,8 +248,14 @@ function testFiles(): string[] {
   return files.sort();
 }
 
+/** The plan the run follows (none while measuring: every test runs). */
+let runPlan: Plan | undefined;
+/** Whether the run records each test's probes (`--measure`). */
+let measuring = false;
+
+/** A file's instrumented seconds by the plan (only the shards' balance depends on it); unknown files count 60. */
 function fileSeconds(file: string): number {
-  return FILE_SECONDS[file] ?? DEFAULT_FILE_SECONDS;
+  return runPlan?.fileSeconds[file] ?? DEFAULT_FILE_SECONDS;
 }
 
 /** Splits `files` into `count` shards of about equal time: longest first, each to the shard with the least so far. */
@@ -275,8 +323,9 @@ function runShard(shard: Shard, started: number): Promise<number> {
   const hardhat = path.join(root, "node_modules", ".bin", "hardhat");
   const env = {
     ...process.env,
-    COVERAGE_EXCLUDE_TESTS: EXCLUDED_TESTS.map((t) => `(?:${t.title})`).join("|"),
+    COVERAGE_EXCLUDE_TESTS: excludedPattern(runPlan),
     COVERAGE_FILE_SECONDS: path.join(shard.dir, "file-seconds.json"),
+    ...(measuring ? { COVERAGE_PROBES: path.join(shard.dir, "probes.json") } : {}),
   };
   const log = fs.openSync(shard.log, "w");
   return new Promise((resolve, reject) => {
@@ -402,7 +451,7 @@ async function runShards(files: string[], count: number): Promise<string[]> {
     for (const s of shards) {
       const seconds = s.files.reduce((sum, f) => sum + fileSeconds(f), 0);
       console.log(
-        `shard ${s.index}: ${s.files.length} files, about ${seconds} s of tests by FILE_SECONDS, in ${s.dir}`,
+        `shard ${s.index}: ${s.files.length} files, about ${seconds} s of tests by the plan, in ${s.dir}`,
       );
     }
     const started = Date.now();
@@ -415,6 +464,7 @@ async function runShards(files: string[], count: number): Promise<string[]> {
     );
     const maps: CoverageMap[] = [];
     const seconds: Record<string, number> = {};
+    const records: TestRecord[] = [];
     for (const [i, s] of shards.entries()) {
       if (codes[i] !== 0)
         problems.push(
@@ -428,13 +478,26 @@ async function runShards(files: string[], count: number): Promise<string[]> {
       maps.push(JSON.parse(fs.readFileSync(json, "utf8")) as CoverageMap);
       const times = path.join(s.dir, "file-seconds.json");
       if (fs.existsSync(times)) Object.assign(seconds, JSON.parse(fs.readFileSync(times, "utf8")));
+      const probes = path.join(s.dir, "probes.json");
+      if (measuring) {
+        if (fs.existsSync(probes))
+          records.push(...(JSON.parse(fs.readFileSync(probes, "utf8")) as TestRecord[]));
+        else problems.push(`shard ${i}: no probes.json (the measuring run records each test's probes)`);
+      }
     }
     if (maps.length === shards.length) {
       await writeReports(mergeMaps(maps));
       fs.writeFileSync(secondsFile, `${JSON.stringify(seconds, Object.keys(seconds).sort(), 2)}\n`);
-      console.log(`\nInstrumented seconds per test file: ${path.relative(root, secondsFile)} (FILE_SECONDS)`);
+      console.log(`\nInstrumented seconds per test file: ${path.relative(root, secondsFile)}`);
       const slowest = Object.entries(seconds).sort((a, b) => b[1] - a[1]);
       for (const [file, s] of slowest.slice(0, 10)) console.log(`  ${String(s).padStart(6)} s  ${file}`);
+      if (measuring && problems.length === 0) {
+        fs.writeFileSync(probesFile, JSON.stringify(records));
+        writePlan(
+          records,
+          `${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, load average ${load}`,
+        );
+      }
     }
   } finally {
     process.off("SIGINT", stop);
@@ -497,12 +560,31 @@ function onlyFiles(files: string[]): string[] {
 
 async function main(): Promise<number> {
   const checkOnly = process.argv.includes("--check-only");
+  measuring = process.argv.includes("--measure");
+  if (process.argv.includes("--plan-only")) {
+    if (!fs.existsSync(probesFile))
+      throw new Error(`${path.relative(root, probesFile)} not found: run --measure`);
+    writePlan(
+      JSON.parse(fs.readFileSync(probesFile, "utf8")) as TestRecord[],
+      `${readPlan()?.measured ?? "?"}`,
+    );
+    return 0;
+  }
+  runPlan = measuring ? undefined : readPlan();
   const problems: string[] = [];
   if (!checkOnly) {
     const files = onlyFiles(testFiles());
     const count = shardCount();
     console.log(`Coverage gate: ${files.length} test files of ${SUITES.join(", ")}; left out of this run:`);
     for (const t of EXCLUDED_TESTS) console.log(`  /${t.title}/: ${t.why}`);
+    if (runPlan !== undefined) {
+      const seconds = runPlan.redundant.reduce((sum, r) => sum + r.seconds, 0);
+      console.log(
+        `  ${runPlan.redundant.length} tests (${seconds} s instrumented) whose every probe other tests hit ` +
+          `(${path.relative(root, planFile)}, measured ${runPlan.measured})`,
+      );
+    } else if (measuring)
+      console.log("  (measuring: every other test runs, and each one's probes are recorded)");
     fs.rmSync(summaryFile, { force: true }); // never check an earlier run's figures
     const before = gitStatus();
     problems.push(...(await runShards(files, count)));
@@ -518,6 +600,11 @@ async function main(): Promise<number> {
     return 0;
   }
   console.log(`\nCoverage gate: FAILED\n  ${problems.join("\n  ")}`);
+  if (runPlan !== undefined && !measuring)
+    console.log(
+      `  (a file short of its figures after a change may be reached only by a test the plan leaves out: ` +
+        `npm run coverage:gate -- --measure)`,
+    );
   return 1;
 }
 
