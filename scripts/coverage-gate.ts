@@ -172,9 +172,9 @@ function makePlan(records: TestRecord[], minSeconds: number, measured: string): 
   const left = new Set(redundant.map((r) => r.title));
   const fileSeconds: Record<string, number> = {};
   for (const r of records) {
-    if (!left.has(r.title)) fileSeconds[r.file] = (fileSeconds[r.file] ?? 0) + r.ms / 1000;
+    fileSeconds[r.file] = (fileSeconds[r.file] ?? 0) + (left.has(r.title) ? 0 : r.ms / 1000);
   }
-  for (const f of Object.keys(fileSeconds)) fileSeconds[f] = Math.max(1, Math.round(fileSeconds[f]));
+  for (const f of Object.keys(fileSeconds)) fileSeconds[f] = Math.round(fileSeconds[f]);
   const kept = [...count.values()].filter((n) => n > 0).length;
   if (kept !== probes) throw new Error(`the plan keeps ${kept} of ${probes} probes`); // cannot happen: checked above
   return {
