@@ -39,16 +39,32 @@ if (process.env.COVERAGE_PROBES) {
 /**
  * The probes (line, function, branch, and the conditions of `&&` and `||`) hit since the last call, as
  * "contracts/...|type|id|location" (the same key in every copy of the tree; the probes' hashes depend on the path).
+ * A `require` or a modifier has no probe per outcome: solidity-coverage counts the checks made (pre) and passed (post)
+ * and derives the branch (passed = post, refused = pre - post, summed over the run), so the key says which outcome the
+ * test had: "|require|id|passed" when a check passed, "|require|id|refused" when one did not.
  */
 function probeReader() {
   const seen = new Map();
   return () => {
     const hit = [];
     if (coverageApi === undefined) return hit;
+    const checks = new Map();
     for (const [hash, d] of Object.entries(coverageApi.instrumenter.instrumentationData)) {
-      if (d.hits === (seen.get(hash) ?? 0)) continue;
+      const before = seen.get(hash) ?? 0;
+      if (d.hits === before) continue;
       seen.set(hash, d.hits);
-      hit.push(`${path.relative(__dirname, d.contractPath)}|${d.type}|${d.id}|${d.locationIdx ?? ""}`);
+      const file = path.relative(__dirname, d.contractPath);
+      if (d.type === "requirePre" || d.type === "requirePost") {
+        const key = `${file}|require|${d.id}`;
+        const c = checks.get(key) ?? { made: 0, passed: 0 };
+        if (d.type === "requirePre") c.made += d.hits - before;
+        else c.passed += d.hits - before;
+        checks.set(key, c);
+      } else hit.push(`${file}|${d.type}|${d.id}|${d.locationIdx ?? ""}`);
+    }
+    for (const [key, c] of checks) {
+      if (c.passed > 0) hit.push(`${key}|passed`);
+      if (c.made > c.passed) hit.push(`${key}|refused`);
     }
     return hit;
   };
