@@ -1,10 +1,11 @@
 /**
- * The protocol's TypeScript library, shared by deploy scripts, tasks, the demo, the tests and integrators:
- * deployment (`deploy`), the LRT's price layer (`oracle`), typed views computed the way the contracts compute them
- * (`views`; console formatting is in tasks/format.ts), protocol errors decoded (`errors`), event readers (`events`),
- * EIP-712 signing (`signatures`), and gas measurement (`gas`). Contract bindings are the typechain factories in
+ * The protocol's TypeScript library, shared by deploy scripts, tasks, the demo, the tests and integrators: amounts
+ * parsed from text with their units (`amounts`), deployment (`deploy`), the LRT's price layer (`oracle`), typed views
+ * computed the way the contracts compute them (`views`; console formatting is in tasks/format.ts), protocol errors
+ * decoded (`errors`), event readers (`events`), EIP-712 signing (`signatures`), and gas measurement (`gas`). Contract bindings are the typechain factories in
  * `typechain-types/`.
  */
+export * from "./amounts";
 export * from "./deploy";
 export * from "./deployments";
 export * from "./env";

@@ -14,17 +14,9 @@ import { task } from "hardhat/config";
 import { ZeroAddress, ZeroHash, id as keccakText, isHexString } from "ethers";
 
 import { common, core, listedAsset, registeredOperator, type Core } from "./context";
-import {
-  erc20,
-  fail,
-  parseAmountText,
-  parseTokenAmount,
-  progress,
-  resolveAddress,
-  send,
-  tokenInfo,
-} from "./shared";
+import { erc20, fail, orFail, progress, resolveAddress, send, tokenInfo } from "./shared";
 import { formatDuration, showAmount } from "./format";
+import { parseAmount, parseTokenAmount } from "../sdk/amounts";
 
 const WAD = 10n ** 18n;
 const STATUS = ["None", "Pending", "Executed", "Vetoed", "Cancelled", "FundsReleased"] as const;
@@ -34,9 +26,9 @@ function parseFraction(text: string, what: string): bigint {
   const percent = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text);
   const value =
     percent !== null
-      ? parseAmountText(percent[1]!, 16, 16)
+      ? orFail(() => parseAmount(percent[1]!, { bareDecimals: 16 }))
       : /^\s*\d+(\.\d+)?\s*$/.test(text)
-        ? parseAmountText(text, 18, 18)
+        ? orFail(() => parseAmount(text, { bareDecimals: 18 }))
         : -1n;
   if (value < 0n || value > WAD)
     fail(`${what} "${text}" is not a fraction between 0 and 100% (write "25%" or "0.25")`);
@@ -262,7 +254,7 @@ common(task("fund-rewards", "Funds a pool's reward stream"))
       fail(
         `"${a.token}" is not a reward token: the distributor lists ${infos.map((t) => t.symbol).join(", ")}`,
       );
-    const amount = parseTokenAmount(a.amount!, token);
+    const amount = orFail(() => parseTokenAmount(a.amount!, token));
     const duration = parseDuration(a.duration!, "--duration");
     const balance = (await erc20(hre, token.address).balanceOf!(c.me)) as bigint;
     if (balance < amount)

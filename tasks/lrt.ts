@@ -23,7 +23,7 @@ import {
   erc20,
   fail,
   nameOf,
-  parseTokenAmount,
+  orFail,
   progress,
   resolveAddress,
   send,
@@ -31,6 +31,7 @@ import {
   type TokenInfo,
 } from "./shared";
 import { formatDuration, showAmount } from "./format";
+import { parseTokenAmount } from "../sdk/amounts";
 
 /** LRTManager's pause groups (bit positions, LRTManager.GROUP_*). */
 const GROUPS = { DEPOSITS: 0, REDEEM_REQUESTS: 1, CLAIMS: 2, INSTANT_REDEEM: 3, OPERATIONS: 4 } as const;
@@ -135,7 +136,7 @@ function parseShares(text: string, l: LRT, balance: bigint): bigint {
     if (balance === 0n) fail(`${l.me} holds no ${l.lrtInfo.symbol}`);
     return balance;
   }
-  return parseTokenAmount(text, l.lrtInfo);
+  return orFail(() => parseTokenAmount(text, l.lrtInfo));
 }
 
 interface WaitingWithdrawal {
@@ -197,7 +198,7 @@ common(
     ) => {
       const l = await lrt(hre, a);
       const asset = await lrtAsset(hre, l, a.asset);
-      const amount = parseTokenAmount(a.amount, asset);
+      const amount = orFail(() => parseTokenAmount(a.amount, asset));
       const receiver = a.receiver === "" ? l.me : resolveAddress(l.record, a.receiver);
       await requireUnpaused(l, "DEPOSITS", "depositing");
       const config = await l.manager.assetConfig(asset.address);
@@ -231,7 +232,7 @@ common(
         );
       }
       const preview = await asset.entryPoint.previewDeposit(amount);
-      const minShares = a.minShares === "" ? preview : parseTokenAmount(a.minShares, l.lrtInfo);
+      const minShares = a.minShares === "" ? preview : orFail(() => parseTokenAmount(a.minShares, l.lrtInfo));
       if (minShares > preview) {
         fail(
           `--min-shares ${showLRT(l, minShares)} is more than the deposit mints now: ${showLRT(l, preview)}`,
@@ -425,7 +426,7 @@ common(task("lrt-claim", "Claims a redemption: a request by id, or everything cl
             `claimable ${asset.symbol} balance is ${showAmount(claimable.assets, asset)} (claimed by amount)`,
         );
       }
-      const minAssets = a.minAssets === "" ? expected : parseTokenAmount(a.minAssets, asset);
+      const minAssets = a.minAssets === "" ? expected : orFail(() => parseTokenAmount(a.minAssets, asset));
       if (minAssets > expected) {
         fail(
           `--min-assets ${showAmount(minAssets, asset)} is more than the claim pays: ${showAmount(expected, asset)}`,
