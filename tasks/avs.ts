@@ -15,11 +15,9 @@ import { ZeroAddress, ZeroHash, id as keccakText, isHexString } from "ethers";
 
 import { common, core, listedAsset, registeredOperator, type Core } from "./context";
 import { erc20, fail, orFail, progress, resolveAddress, send, tokenInfo } from "./shared";
-import { formatDuration, showAmount } from "./format";
+import { formatDuration, formatWadPercent, showAmount } from "./format";
 import { parseAmount, parseTokenAmount } from "../sdk/amounts";
-
-const WAD = 10n ** 18n;
-const STATUS = ["None", "Pending", "Executed", "Vetoed", "Cancelled", "FundsReleased"] as const;
+import { SLASH_STATUS, WAD, type SlashStatusName } from "../sdk/views";
 
 /** A fraction as a WAD: "25%" or "0.25". */
 function parseFraction(text: string, what: string): bigint {
@@ -43,10 +41,6 @@ function parseDuration(text: string, what: string): bigint {
   return BigInt(match[1]!) * unit;
 }
 
-function percentOf(wad: bigint): string {
-  return `${(Number((wad * 1_000_000n) / WAD) / 10_000).toString()}%`;
-}
-
 async function registeredAVS(c: Core, text: string): Promise<string> {
   const avs = resolveAddress(c.record, text);
   const config = await c.slashing.avsConfig(avs);
@@ -66,9 +60,9 @@ async function knownRequest(
   return { id, avs, executableAt: request.executableAt };
 }
 
-async function requestStatus(c: Core, id: bigint): Promise<(typeof STATUS)[number]> {
+async function requestStatus(c: Core, id: bigint): Promise<SlashStatusName> {
   const [request] = await c.slashing.slashRequest(id);
-  return STATUS[Number(request.status)] ?? "None";
+  return SLASH_STATUS[Number(request.status)] ?? "None";
 }
 
 common(task("register-avs", "Registers the account as an AVS"))
@@ -96,7 +90,7 @@ common(task("register-avs", "Registers the account as an AVS"))
       registrar: a.registrar === ZeroAddress ? ZeroAddress : resolveAddress(c.record, a.registrar!),
       assets,
     };
-    return send(`register ${c.me} as an AVS (max ${percentOf(params.maxSlashWad)} per request)`, () =>
+    return send(`register ${c.me} as an AVS (max ${formatWadPercent(params.maxSlashWad)} per request)`, () =>
       c.slashing.registerAVS(a.metadata!, params),
     );
   });
@@ -126,7 +120,7 @@ common(task("allocate", "Sets the account's operator's allocation of an asset to
       const avs = await registeredAVS(c, a.avs);
       const token = await listedAsset(hre, c, a.asset);
       const magnitude = parseFraction(a.magnitude, "--magnitude");
-      const sent = await send(`allocate ${percentOf(magnitude)} of ${token.symbol} to ${avs}`, () =>
+      const sent = await send(`allocate ${formatWadPercent(magnitude)} of ${token.symbol} to ${avs}`, () =>
         c.slashing.modifyAllocation(avs, token.address, magnitude),
       );
       const allocation = await c.slashing.allocation(c.me, avs, token.address);
@@ -136,7 +130,7 @@ common(task("allocate", "Sets the account's operator's allocation of an asset to
           ? allocation.current + allocation.pendingDelta
           : allocation.current - allocation.pendingDelta;
         console.log(
-          `Pending: ${percentOf(pending)} in force in ${formatDuration(allocation.effectAt - now)}`,
+          `Pending: ${formatWadPercent(pending)} in force in ${formatDuration(allocation.effectAt - now)}`,
         );
       }
       return sent;
@@ -157,13 +151,13 @@ common(task("request-slash", "Requests a slash of an operator's allocations to a
     const fraction = parseFraction(a.fraction!, "--fraction");
     if (fraction > config.maxSlashWad) {
       fail(
-        `--fraction ${percentOf(fraction)} is above ${avs}'s maximum of ${percentOf(config.maxSlashWad)} per request`,
+        `--fraction ${formatWadPercent(fraction)} is above ${avs}'s maximum of ${formatWadPercent(config.maxSlashWad)} per request`,
       );
     }
     const evidence =
       a.evidence === "" ? ZeroHash : isHexString(a.evidence, 32) ? a.evidence! : keccakText(a.evidence!);
     const id = (await c.slashing.slashRequestCount()) + 1n;
-    const sent = await send(`request a ${percentOf(fraction)} slash of ${operator}`, () =>
+    const sent = await send(`request a ${formatWadPercent(fraction)} slash of ${operator}`, () =>
       c.slashing.requestSlash(avs, operator, fraction, evidence),
     );
     const [request] = await c.slashing.slashRequest(id);
