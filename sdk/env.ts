@@ -5,7 +5,9 @@
  * environment variables. `EnvReader` checks each one and collects every problem, so that one run reports every bad
  * variable by name before anything is sent; `ConfigError` carries the list. Nothing here touches a network.
  */
-import { getAddress, isAddress, parseUnits, ZeroAddress } from "ethers";
+import { getAddress, isAddress, ZeroAddress } from "ethers";
+
+import { AmountError, parseAmount } from "./amounts";
 
 /** Where settings come from: `process.env` or, in tests, a plain object. */
 export type EnvSource = Readonly<Record<string, string | undefined>>;
@@ -154,16 +156,17 @@ export class EnvReader {
 }
 
 /**
- * Parses a positive token amount written in whole units ("100000", "2.5") with `decimals` decimals, or describes
- * what is wrong with it.
+ * Parses a positive token amount written in whole units ("100000", "2.5") with `decimals` decimals (sdk/amounts.ts
+ * `parseAmount`, without a unit), or describes what is wrong with it.
  */
 export function parsePositiveUnits(value: string, decimals: number): bigint | string {
   if (!/^\d+(\.\d+)?$/.test(value.trim())) return `"${value}" is not a decimal number`;
   let amount: bigint;
   try {
-    amount = parseUnits(value.trim(), decimals);
-  } catch {
-    return `"${value}" has more than ${decimals} decimals`;
+    amount = parseAmount(value, { bareDecimals: decimals });
+  } catch (error) {
+    if (error instanceof AmountError) return error.message;
+    throw error;
   }
   return amount > 0n ? amount : `"${value}" is not above zero`;
 }

@@ -1,7 +1,5 @@
-import { artifacts } from "hardhat";
 import {
   AbiCoder,
-  ContractFactory,
   getCreate2Address,
   type BaseContract,
   keccak256,
@@ -18,6 +16,9 @@ import {
   LRTManager__factory,
   LRTNode__factory,
   LRTNodeBeacon__factory,
+  LRTOperations__factory,
+  LRTRisk__factory,
+  LRTValuation__factory,
   type LiquidRestakingToken,
   type LRTAssetVault,
   type LRTManager,
@@ -84,26 +85,35 @@ export interface LRTLibraryAddresses {
   operations: string;
 }
 
+/** The fully qualified name of one of the manager's libraries. */
+export type LRTLibraryName = (typeof LRT_LIBRARIES)[keyof LRTLibraryAddresses];
+
 /**
- * Sends the creation of library `name` (fully qualified) with `links` (fully qualified name to address) written into
- * its link references; returns the contract without waiting for it (step-able deploys wait and record it).
+ * Sends the creation of library `name` (fully qualified) with `links` (fully qualified name to address, as
+ * `libraryLinks` gives them) written into its link references, through its typechain factory (no Hardhat: the
+ * package ships this); returns the contract without waiting for it (step-able deploys wait and record it).
  */
 export async function newLibrary(
   deployer: Signer,
-  name: string,
+  name: LRTLibraryName,
   links: Record<string, string> = {},
 ): Promise<BaseContract> {
-  const artifact = await artifacts.readArtifact(name);
-  let bytecode = artifact.bytecode;
-  for (const [fqName, address] of Object.entries(links)) {
-    const [file, lib] = fqName.split(":");
-    for (const ref of artifact.linkReferences[file]?.[lib] ?? []) {
-      const start = 2 + ref.start * 2;
-      bytecode =
-        bytecode.slice(0, start) + address.slice(2).toLowerCase() + bytecode.slice(start + ref.length * 2);
-    }
+  const link = (library: LRTLibraryName): string => {
+    const address = links[library];
+    if (address === undefined) throw new Error(`${name} links ${library}: give its address`);
+    return address;
+  };
+  switch (name) {
+    case VALUATION:
+      return new LRTValuation__factory(deployer).deploy();
+    case RISK:
+      return new LRTRisk__factory(deployer).deploy();
+    case OPERATIONS:
+      return new LRTOperations__factory(
+        { [VALUATION]: link(VALUATION), [RISK]: link(RISK) },
+        deployer,
+      ).deploy();
   }
-  return new ContractFactory(artifact.abi, bytecode, deployer).deploy();
 }
 
 /** The links each of the manager's libraries needs, in deployment order (each needs only earlier ones). */
@@ -165,7 +175,7 @@ export const DEFAULT_LRT_SYMBOL = "lrtETH";
 
 async function deployLibrary(
   deployer: Signer,
-  name: string,
+  name: LRTLibraryName,
   links: Record<string, string> = {},
 ): Promise<string> {
   const contract = await newLibrary(deployer, name, links);

@@ -19,7 +19,8 @@
  *   LRTValuation (EIP-170). The tag only silences "linking is not supported": the plugin still follows the calls
  *   into the libraries and rejects a delegatecall or selfdestruct there (test: LinksDelegatingLibrary). The
  *   libraries hold no state (everything is in LRTManager's namespace); an upgrade links libraries deployed from the
- *   same compilation as the implementation it validates (sdk/lrt.ts deploys them from the artifacts).
+ *   same compilation as the implementation it validates (sdk/lrt.ts deploys them through the typechain factories,
+ *   which `npx hardhat compile` regenerates from that compilation's artifacts).
  * Not an allowance but needed for the check to mean something: the validator reads only namespaces declared in a
  * contract or its bases, and LRTManager's struct (LRTStorage.Layout) lives in a library, so LRTManager declares its
  * namespace around it (LRTManager.ManagerStorage); `validatedNamespaces` shows what the validator sees.

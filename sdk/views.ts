@@ -22,6 +22,13 @@ export const WITHDRAWAL_NONCE_BITS = 96n;
 
 const NONCE_MASK = (1n << WITHDRAWAL_NONCE_BITS) - 1n;
 
+/** The values of a Solidity enum whose members are `names`, in order, as ethers returns them (bigint). */
+function enumValues<const N extends readonly string[]>(names: N): { readonly [K in N[number]]: bigint } {
+  return Object.freeze(Object.fromEntries(names.map((name, i) => [name, BigInt(i)]))) as {
+    readonly [K in N[number]]: bigint;
+  };
+}
+
 /* NUMBERS */
 
 /** Shares minted for `assets` deposited (SharesMathLib.toSharesDown). `totalAssets` is the pool's net assets. */
@@ -274,9 +281,11 @@ export async function readAllocation(
 
 /* SLASH REQUESTS */
 
-/** SlashStatus, in the contract's order. */
+/** ISlashingManagerTypes.SlashStatus's names, in the enum's order: `SLASH_STATUS[status]` names a status read. */
 export const SLASH_STATUS = ["None", "Pending", "Executed", "Vetoed", "Cancelled", "FundsReleased"] as const;
 export type SlashStatusName = (typeof SLASH_STATUS)[number];
+/** Each SlashStatus's value as the contract returns it (`SLASH_STATUS_VALUE.Pending` is 1n). */
+export const SLASH_STATUS_VALUE = enumValues(SLASH_STATUS);
 
 /** What a slash request takes from one asset. */
 export interface SlashedAssetView {
@@ -319,7 +328,7 @@ export async function readSlashRequest(
   id: bigint,
 ): Promise<SlashRequestView | undefined> {
   const [request, avs] = await slashingManager.slashRequest(id);
-  if (request.status === 0n) return undefined;
+  if (request.status === SLASH_STATUS_VALUE.None) return undefined;
   const terms = await slashingManager.slashTerms(request.termsId);
   const window = await slashingManager.EXECUTION_WINDOW();
   const assets: SlashedAssetView[] = [];
@@ -407,3 +416,11 @@ export function avsParamsHash(params: {
   );
   return keccak256(encoded);
 }
+
+/* LRT REDEMPTION REQUESTS */
+
+/** ILRTManagerTypes.RequestStatus's names, in the enum's order (a redemption request's state). */
+export const LRT_REQUEST_STATUS = ["None", "Pending", "Claimable", "Claimed", "Returned"] as const;
+export type LRTRequestStatusName = (typeof LRT_REQUEST_STATUS)[number];
+/** Each RequestStatus's value as the contract returns it (`LRT_REQUEST_STATUS_VALUE.Claimable` is 2n). */
+export const LRT_REQUEST_STATUS_VALUE = enumValues(LRT_REQUEST_STATUS);

@@ -14,29 +14,19 @@ import { task } from "hardhat/config";
 import { ZeroAddress, ZeroHash, id as keccakText, isHexString } from "ethers";
 
 import { common, core, listedAsset, registeredOperator, type Core } from "./context";
-import {
-  erc20,
-  fail,
-  parseAmountText,
-  parseTokenAmount,
-  progress,
-  resolveAddress,
-  send,
-  tokenInfo,
-} from "./shared";
-import { formatDuration, showAmount } from "./format";
-
-const WAD = 10n ** 18n;
-const STATUS = ["None", "Pending", "Executed", "Vetoed", "Cancelled", "FundsReleased"] as const;
+import { erc20, fail, orFail, progress, resolveAddress, send, tokenInfo } from "./shared";
+import { formatDuration, formatWadPercent, showAmount } from "./format";
+import { parseAmount, parseTokenAmount } from "../sdk/amounts";
+import { SLASH_STATUS, WAD, type SlashStatusName } from "../sdk/views";
 
 /** A fraction as a WAD: "25%" or "0.25". */
 function parseFraction(text: string, what: string): bigint {
   const percent = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text);
   const value =
     percent !== null
-      ? parseAmountText(percent[1]!, 16, 16)
+      ? orFail(() => parseAmount(percent[1]!, { bareDecimals: 16 }))
       : /^\s*\d+(\.\d+)?\s*$/.test(text)
-        ? parseAmountText(text, 18, 18)
+        ? orFail(() => parseAmount(text, { bareDecimals: 18 }))
         : -1n;
   if (value < 0n || value > WAD)
     fail(`${what} "${text}" is not a fraction between 0 and 100% (write "25%" or "0.25")`);
@@ -49,10 +39,6 @@ function parseDuration(text: string, what: string): bigint {
   if (match === null) fail(`${what} "${text}" is not a duration (write 86400, 36h or 7d)`);
   const unit = { "": 1n, s: 1n, m: 60n, h: 3600n, d: 86400n }[match[2] as "" | "s" | "m" | "h" | "d"];
   return BigInt(match[1]!) * unit;
-}
-
-function percentOf(wad: bigint): string {
-  return `${(Number((wad * 1_000_000n) / WAD) / 10_000).toString()}%`;
 }
 
 async function registeredAVS(c: Core, text: string): Promise<string> {
@@ -74,9 +60,9 @@ async function knownRequest(
   return { id, avs, executableAt: request.executableAt };
 }
 
-async function requestStatus(c: Core, id: bigint): Promise<(typeof STATUS)[number]> {
+async function requestStatus(c: Core, id: bigint): Promise<SlashStatusName> {
   const [request] = await c.slashing.slashRequest(id);
-  return STATUS[Number(request.status)] ?? "None";
+  return SLASH_STATUS[Number(request.status)] ?? "None";
 }
 
 common(task("register-avs", "Registers the account as an AVS"))
@@ -104,7 +90,7 @@ common(task("register-avs", "Registers the account as an AVS"))
       registrar: a.registrar === ZeroAddress ? ZeroAddress : resolveAddress(c.record, a.registrar!),
       assets,
     };
-    return send(`register ${c.me} as an AVS (max ${percentOf(params.maxSlashWad)} per request)`, () =>
+    return send(`register ${c.me} as an AVS (max ${formatWadPercent(params.maxSlashWad)} per request)`, () =>
       c.slashing.registerAVS(a.metadata!, params),
     );
   });
@@ -134,7 +120,7 @@ common(task("allocate", "Sets the account's operator's allocation of an asset to
       const avs = await registeredAVS(c, a.avs);
       const token = await listedAsset(hre, c, a.asset);
       const magnitude = parseFraction(a.magnitude, "--magnitude");
-      const sent = await send(`allocate ${percentOf(magnitude)} of ${token.symbol} to ${avs}`, () =>
+      const sent = await send(`allocate ${formatWadPercent(magnitude)} of ${token.symbol} to ${avs}`, () =>
         c.slashing.modifyAllocation(avs, token.address, magnitude),
       );
       const allocation = await c.slashing.allocation(c.me, avs, token.address);
@@ -144,7 +130,7 @@ common(task("allocate", "Sets the account's operator's allocation of an asset to
           ? allocation.current + allocation.pendingDelta
           : allocation.current - allocation.pendingDelta;
         console.log(
-          `Pending: ${percentOf(pending)} in force in ${formatDuration(allocation.effectAt - now)}`,
+          `Pending: ${formatWadPercent(pending)} in force in ${formatDuration(allocation.effectAt - now)}`,
         );
       }
       return sent;
@@ -165,13 +151,13 @@ common(task("request-slash", "Requests a slash of an operator's allocations to a
     const fraction = parseFraction(a.fraction!, "--fraction");
     if (fraction > config.maxSlashWad) {
       fail(
-        `--fraction ${percentOf(fraction)} is above ${avs}'s maximum of ${percentOf(config.maxSlashWad)} per request`,
+        `--fraction ${formatWadPercent(fraction)} is above ${avs}'s maximum of ${formatWadPercent(config.maxSlashWad)} per request`,
       );
     }
     const evidence =
       a.evidence === "" ? ZeroHash : isHexString(a.evidence, 32) ? a.evidence! : keccakText(a.evidence!);
     const id = (await c.slashing.slashRequestCount()) + 1n;
-    const sent = await send(`request a ${percentOf(fraction)} slash of ${operator}`, () =>
+    const sent = await send(`request a ${formatWadPercent(fraction)} slash of ${operator}`, () =>
       c.slashing.requestSlash(avs, operator, fraction, evidence),
     );
     const [request] = await c.slashing.slashRequest(id);
@@ -262,7 +248,7 @@ common(task("fund-rewards", "Funds a pool's reward stream"))
       fail(
         `"${a.token}" is not a reward token: the distributor lists ${infos.map((t) => t.symbol).join(", ")}`,
       );
-    const amount = parseTokenAmount(a.amount!, token);
+    const amount = orFail(() => parseTokenAmount(a.amount!, token));
     const duration = parseDuration(a.duration!, "--duration");
     const balance = (await erc20(hre, token.address).balanceOf!(c.me)) as bigint;
     if (balance < amount)

@@ -3,11 +3,13 @@
  * percentages, durations and times, address labels, decoded reverts, headers and tables, and the rows that turn the
  * typed views of sdk/views.ts into `console.table` rows.
  *
- * The library (sdk/) computes figures and never prints; this module prints them. It imports sdk/ only for types, so
- * that `hardhat.config.ts` (which loads the tasks) never depends on generated code.
+ * The library (sdk/) computes figures and never prints; this module prints them. It imports sdk/ only for types, and
+ * sdk/amounts.ts (which needs only ethers), so that `hardhat.config.ts` (which loads the tasks) never depends on
+ * generated code.
  */
 import { formatUnits } from "ethers";
 
+import { formatTokenAmount } from "../sdk/amounts";
 import type { DecodedError } from "../sdk/errors";
 import type {
   AllocationView,
@@ -73,7 +75,7 @@ export function formatTime(timestamp: bigint): string {
 
 /** `amount` in the token's units and in base units: "2.5 wstETH (2500000000000000000 base units)". */
 export function showAmount(amount: bigint, token: { symbol: string; decimals: number }): string {
-  return `${formatUnits(amount, token.decimals)} ${token.symbol} (${amount} base units)`;
+  return `${formatTokenAmount(amount, token)} (${amount} base units)`;
 }
 
 /* ADDRESS LABELS */

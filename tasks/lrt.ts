@@ -23,7 +23,7 @@ import {
   erc20,
   fail,
   nameOf,
-  parseTokenAmount,
+  orFail,
   progress,
   resolveAddress,
   send,
@@ -31,11 +31,11 @@ import {
   type TokenInfo,
 } from "./shared";
 import { formatDuration, showAmount } from "./format";
+import { parseTokenAmount } from "../sdk/amounts";
+import { LRT_REQUEST_STATUS, LRT_REQUEST_STATUS_VALUE } from "../sdk/views";
 
 /** LRTManager's pause groups (bit positions, LRTManager.GROUP_*). */
 const GROUPS = { DEPOSITS: 0, REDEEM_REQUESTS: 1, CLAIMS: 2, INSTANT_REDEEM: 3, OPERATIONS: 4 } as const;
-/** ILRTManagerTypes.RequestStatus. */
-const REQUEST_STATUS = ["None", "Pending", "Claimable", "Claimed", "Returned"] as const;
 /** The most requests one `processRequests` call takes (bounded). */
 const PROCESS_BATCH = 16n;
 
@@ -135,7 +135,7 @@ function parseShares(text: string, l: LRT, balance: bigint): bigint {
     if (balance === 0n) fail(`${l.me} holds no ${l.lrtInfo.symbol}`);
     return balance;
   }
-  return parseTokenAmount(text, l.lrtInfo);
+  return orFail(() => parseTokenAmount(text, l.lrtInfo));
 }
 
 interface WaitingWithdrawal {
@@ -197,7 +197,7 @@ common(
     ) => {
       const l = await lrt(hre, a);
       const asset = await lrtAsset(hre, l, a.asset);
-      const amount = parseTokenAmount(a.amount, asset);
+      const amount = orFail(() => parseTokenAmount(a.amount, asset));
       const receiver = a.receiver === "" ? l.me : resolveAddress(l.record, a.receiver);
       await requireUnpaused(l, "DEPOSITS", "depositing");
       const config = await l.manager.assetConfig(asset.address);
@@ -231,7 +231,7 @@ common(
         );
       }
       const preview = await asset.entryPoint.previewDeposit(amount);
-      const minShares = a.minShares === "" ? preview : parseTokenAmount(a.minShares, l.lrtInfo);
+      const minShares = a.minShares === "" ? preview : orFail(() => parseTokenAmount(a.minShares, l.lrtInfo));
       if (minShares > preview) {
         fail(
           `--min-shares ${showLRT(l, minShares)} is more than the deposit mints now: ${showLRT(l, preview)}`,
@@ -332,7 +332,7 @@ common(task("lrt-claim", "Claims a redemption: a request by id, or everything cl
           fail(`"${a.request}" is not a request id (a number, as lrt-request-redeem prints it)`);
         }
         const r = await l.manager.request(id);
-        if (r.status === 0n)
+        if (r.status === LRT_REQUEST_STATUS_VALUE.None)
           fail(`request ${id} does not exist (the LRT has ${await l.manager.requestCount()})`);
         const found = await Promise.all(
           accepted.map(async (x) =>
@@ -343,8 +343,8 @@ common(task("lrt-claim", "Claims a redemption: a request by id, or everything cl
           found.find((x) => x !== undefined) ??
           fail(`request ${id} is of an asset the LRT no longer accepts`);
         if (r.controller !== controller) fail(`request ${id} is ${r.controller}'s, not ${controller}'s`);
-        if (r.status === 3n) fail(`request ${id} was claimed already`);
-        if (r.status === 4n) {
+        if (r.status === LRT_REQUEST_STATUS_VALUE.Claimed) fail(`request ${id} was claimed already`);
+        if (r.status === LRT_REQUEST_STATUS_VALUE.Returned) {
           fail(
             `request ${id} was returned: ${asset.symbol} had nothing left to pay it and its LRT went back to ${r.controller}`,
           );
@@ -362,7 +362,7 @@ common(task("lrt-claim", "Claims a redemption: a request by id, or everything cl
       // Not claimable yet: say when from the views, and run the permissionless steps that are due.
       const claimableNow = async (): Promise<boolean> =>
         id !== undefined
-          ? (await l.manager.request(id)).status === 2n
+          ? (await l.manager.request(id)).status === LRT_REQUEST_STATUS_VALUE.Claimable
           : (await l.manager.claimable(asset.address, controller)).shares > 0n;
       const planned: Array<{ label: string; tx: Parameters<typeof send>[1] }> = [];
       if (!(await claimableNow())) {
@@ -401,7 +401,7 @@ common(task("lrt-claim", "Claims a redemption: a request by id, or everything cl
       const step = progress(planned.length + 1);
       for (const p of planned) await send(step(p.label), p.tx);
       if (planned.length > 0 && !(await claimableNow())) {
-        if (id !== undefined && (await l.manager.request(id)).status === 4n) {
+        if (id !== undefined && (await l.manager.request(id)).status === LRT_REQUEST_STATUS_VALUE.Returned) {
           fail(
             `request ${id} was returned: ${asset.symbol} had nothing left to pay it; its LRT went back to ${controller}`,
           );
@@ -425,7 +425,7 @@ common(task("lrt-claim", "Claims a redemption: a request by id, or everything cl
             `claimable ${asset.symbol} balance is ${showAmount(claimable.assets, asset)} (claimed by amount)`,
         );
       }
-      const minAssets = a.minAssets === "" ? expected : parseTokenAmount(a.minAssets, asset);
+      const minAssets = a.minAssets === "" ? expected : orFail(() => parseTokenAmount(a.minAssets, asset));
       if (minAssets > expected) {
         fail(
           `--min-assets ${showAmount(minAssets, asset)} is more than the claim pays: ${showAmount(expected, asset)}`,
@@ -517,7 +517,7 @@ common(
     for (const id of await requestIdsOf(l, who)) {
       const r = await l.manager.request(id);
       const asset = byIndex.get(r.assetIndex);
-      const status = REQUEST_STATUS[Number(r.status)] ?? String(r.status);
+      const status = LRT_REQUEST_STATUS[Number(r.status)] ?? String(r.status);
       requests.push({
         id,
         asset: asset?.symbol ?? `#${r.assetIndex}`,
@@ -525,11 +525,11 @@ common(
         shares: r.shares,
         amount: r.amount,
       });
-      if (r.status === 1n) {
+      if (r.status === LRT_REQUEST_STATUS_VALUE.Pending) {
         console.log(
           `  request ${id}: ${showLRT(l, r.shares)} pending in ${asset?.symbol}, worth ${formatEther(r.amount)} ETH at request`,
         );
-      } else if (r.status === 2n && asset !== undefined) {
+      } else if (r.status === LRT_REQUEST_STATUS_VALUE.Claimable && asset !== undefined) {
         console.log(
           `  request ${id}: fulfilled for ${showAmount(r.amount, asset)}, paid from the claimable balance below`,
         );

@@ -1,15 +1,17 @@
 /**
- * What every task shares: the deployment record of the network it runs on, contracts by their record name, amounts
- * parsed with units, and errors turned into sentences. Console formatting is in tasks/format.ts, next to the command
- * line; the library (sdk/) stays free of it. sdk modules that load the typechain bindings are imported lazily, inside the
- * actions, so that `hardhat.config.ts` (which loads the tasks) never depends on generated code.
+ * What every task shares: the deployment record of the network it runs on, contracts by their record name, and errors
+ * turned into sentences (the amount parsers' are in sdk/amounts.ts; `orFail` words their errors as task failures).
+ * Console formatting is in tasks/format.ts, next to the command line; the library (sdk/) stays free of it. sdk modules
+ * that load the typechain bindings are imported lazily, inside the actions, so that `hardhat.config.ts` (which loads
+ * the tasks) never depends on generated code.
  */
 import fs from "fs";
 
 import { HardhatPluginError } from "hardhat/plugins";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { Contract, Interface, isAddress, parseUnits, type Signer } from "ethers";
+import { Contract, Interface, isAddress, type Signer } from "ethers";
 
+import { AmountError } from "../sdk/amounts";
 import { readDeployment, type DeploymentRecord } from "../sdk/deployments";
 
 export const PLUGIN = "restaking";
@@ -87,35 +89,16 @@ export async function contractOf(
   return new Contract(address, iface, signer);
 }
 
-const UNIT_DECIMALS: Readonly<Record<string, number>> = { wei: 0, gwei: 9, ether: 18, eth: 18 };
-
 /**
- * Parses an amount with its unit: "10 ether", "2.5 wstETH" (a token's symbol: `decimals` decimals), "1000 gwei",
- * "12 wei"; a bare number is taken in `bareDecimals` decimals (0 when a bare number is a raw integer).
+ * Runs `parse` (one of sdk/amounts.ts's parsers) and turns its AmountError into a task failure: the user sees one
+ * sentence saying what is wrong with the amount, without a stack.
  */
-export function parseAmountText(
-  text: string,
-  decimals: number,
-  bareDecimals: number,
-  symbol?: string,
-): bigint {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z][A-Za-z0-9]*)?\s*$/.exec(text);
-  if (match === null) fail(`"${text}" is not an amount (e.g. "10", "2.5 ether", "1000 gwei")`);
-  const [, number, unit] = match;
-  let places = bareDecimals;
-  if (unit !== undefined) {
-    const lower = unit.toLowerCase();
-    if (lower in UNIT_DECIMALS) places = UNIT_DECIMALS[lower]!;
-    else if (symbol !== undefined && unit === symbol) places = decimals;
-    else
-      fail(
-        `"${text}": unknown unit ${unit} (use wei, gwei, ether${symbol !== undefined ? ` or ${symbol}` : ""})`,
-      );
-  }
+export function orFail<T>(parse: () => T): T {
   try {
-    return parseUnits(number!, places);
-  } catch {
-    fail(`"${text}" has more than ${places} decimals`);
+    return parse();
+  } catch (error) {
+    if (error instanceof AmountError) fail(error.message);
+    throw error;
   }
 }
 
@@ -160,13 +143,6 @@ export async function tokenInfo(hre: HardhatRuntimeEnvironment, address: string)
 /** An ERC-20's balance and allowance views. */
 export function erc20(hre: HardhatRuntimeEnvironment, address: string): Contract {
   return new Contract(address, ERC20_VIEWS, hre.ethers.provider);
-}
-
-/** Parses a token amount: "10" and "10 wstETH" are whole tokens; "10 ether", "1000 gwei", "5 wei" as said. */
-export function parseTokenAmount(text: string, token: TokenInfo): bigint {
-  const amount = parseAmountText(text, token.decimals, token.decimals, token.symbol);
-  if (amount === 0n) fail(`the amount "${text}" is zero`);
-  return amount;
 }
 
 /**

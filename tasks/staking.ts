@@ -18,23 +18,14 @@ import { task } from "hardhat/config";
 import { ZeroAddress, ZeroHash } from "ethers";
 
 import { common, core, listedAsset, registeredOperator } from "./context";
-import {
-  erc20,
-  fail,
-  nameOf,
-  parseAmountText,
-  parseTokenAmount,
-  progress,
-  resolveAddress,
-  send,
-  tokenInfo,
-} from "./shared";
+import { erc20, fail, nameOf, orFail, progress, resolveAddress, send, tokenInfo } from "./shared";
 import { formatDuration, showAmount } from "./format";
+import { parseAmount, parseTokenAmount } from "../sdk/amounts";
 
 /** "10%", "10 %" or "1000 bps" as basis points. */
 function parseBps(text: string): bigint {
   const percent = /^\s*(\d+(?:\.\d{1,2})?)\s*%\s*$/.exec(text);
-  if (percent !== null) return parseAmountText(percent[1]!, 2, 2);
+  if (percent !== null) return orFail(() => parseAmount(percent[1]!, { bareDecimals: 2 }));
   const bps = /^\s*(\d+)\s*bps\s*$/.exec(text);
   if (bps !== null) return BigInt(bps[1]!);
   fail(`"${text}" is not a commission: write "10%" or "1000 bps"`);
@@ -113,7 +104,7 @@ common(task("deposit", "Deposits an asset into the vault (approving it first if 
     async (a: { account: string; record: string; asset: string; amount: string; minShares: string }, hre) => {
       const c = await core(hre, a);
       const token = await listedAsset(hre, c, a.asset);
-      const amount = parseTokenAmount(a.amount, token);
+      const amount = orFail(() => parseTokenAmount(a.amount, token));
       const balance = (await erc20(hre, token.address).balanceOf!(c.me)) as bigint;
       if (balance < amount) {
         fail(

@@ -14,6 +14,7 @@ import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Contract, Interface, ZeroHash, id as keccakText, isHexString, type FunctionFragment } from "ethers";
 
+import { parseAmount } from "../sdk/amounts";
 import type { DeploymentRecord } from "../sdk/deployments";
 import {
   contractOf,
@@ -21,7 +22,7 @@ import {
   interfaceAt,
   loadRecord,
   nameOf,
-  parseAmountText,
+  orFail,
   resolveAddress,
   saveRecord,
   tokenInfo,
@@ -34,7 +35,8 @@ const STATES = ["Unset", "Waiting", "Ready", "Done"] as const;
 
 function toArg(record: DeploymentRecord, type: string, value: unknown): unknown {
   if (type === "address" && typeof value === "string") return resolveAddress(record, value);
-  if (/^u?int\d*$/.test(type) && typeof value === "string") return parseAmountText(value, 18, 0);
+  if (/^u?int\d*$/.test(type) && typeof value === "string")
+    return orFail(() => parseAmount(value, { bareDecimals: 0 }));
   return value;
 }
 

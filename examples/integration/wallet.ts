@@ -1,7 +1,8 @@
 /**
  * docs/integration.md, "A wallet or app": deposit into the vault, delegate, withdraw, and the LRT's deposit and
  * redemption with an EIP-2612 permit. The consumer test (test/package/consumer.test.ts) compiles this file against the
- * packed package and runs `delegateAndDeposit`, `readStake` and `queueFullWithdrawal` on the in-process chain.
+ * packed package and runs `delegateAndDeposit`, `readStake`, `queueFullWithdrawal` and `depositLRTWithPermit` on the
+ * in-process chain.
  */
 import { ZeroHash, type Signer } from "ethers";
 import {
@@ -101,7 +102,10 @@ export async function depositLRTWithPermit(
     assetAddress,
     signer,
   ).eip712Domain();
-  const deadline = BigInt(Math.floor(Date.now() / 1000) + 600);
+  // Ten minutes from the chain's clock, not the computer's (a local chain may run ahead of it).
+  const latest = await signer.provider?.getBlock("latest");
+  if (latest == null) throw new Error("the signer has no provider to read the chain's time from");
+  const deadline = BigInt(latest.timestamp + 600);
   const domain = { name, version, chainId, verifyingContract };
   const signature = await sdk.signPermitIn(
     signer,

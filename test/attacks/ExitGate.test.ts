@@ -72,6 +72,7 @@ import { NO_SIGNATURE, ZERO_SALT } from "../helpers/signatures";
 import { lrtFixture } from "../helpers/lrtFixtures";
 import { queuedIds } from "../helpers/lrtActions";
 import { MockSlashingCaller__factory } from "../../typechain-types";
+import { withdrawalId } from "../../sdk/views";
 
 /** Y's fraction in every attack: 40%. */
 const F40 = (2n * WAD) / 5n;
@@ -536,7 +537,7 @@ describe("Attack review: the exit gate (issue #9, review F1, commit e0eadd2; its
         Q,
       );
       q.receipts.forEach((r, i) => expectMinedOk(r, `queue transaction ${i}`));
-      const id = BigInt(f.alice.address) << 96n;
+      const id = withdrawalId(f.alice.address, 0n);
       const R = (await f.vault.withdrawal(id))[1].readyAt;
       expect(R).to.equal(Q + WITHDRAWAL_DELAY);
       const { effectAt } = await allocationView(f, op, f.z4.address, stETH);

@@ -71,6 +71,7 @@ import {
   sameBlock,
   type Ordered,
 } from "./attackHelpersB";
+import { withdrawalId } from "../../sdk/views";
 
 const ALICE = 500n * WAD;
 const BOB = 100n * WAD;
@@ -195,7 +196,7 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
     const t = block.timestamp;
     const effectAt = t + ALLOCATION_DELAY;
     expect((await allocationView(f, operator1.address, f.z, stETHAddress)).effectAt).to.equal(effectAt);
-    const aliceId = (BigInt(alice.address) << 96n) | 0n;
+    const aliceId = withdrawalId(alice.address, 0n);
     const [, w] = await vault.withdrawal(aliceId);
     expect(w.readyAt).to.equal(t + WITHDRAWAL_DELAY);
     expect(effectAt - w.readyAt, "EXIT_BUFFER to complete").to.equal(EXIT_BUFFER);
@@ -319,7 +320,7 @@ describe("attack: an operator slashes its stakers through an AVS it runs (review
       expectMinedAt(block.receipts[1], 1, "alice's queue");
       const [, effectAt] = await sm.pendingAVSConfig(f.zl.address);
       expect(effectAt).to.equal(block.timestamp + ALLOCATION_DELAY);
-      const aliceId = (BigInt(alice.address) << 96n) | 0n;
+      const aliceId = withdrawalId(alice.address, 0n);
 
       await time.setNextBlockTimestamp(block.timestamp + WITHDRAWAL_DELAY);
       await expect(vault.connect(alice).completeWithdrawal(aliceId, true, ALICE)).to.changeTokenBalance(

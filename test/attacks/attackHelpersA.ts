@@ -49,6 +49,14 @@ import {
   slashingManagerFixture,
   type SlashingManagerFixture,
 } from "../helpers/slashingFixtures";
+import {
+  SLASH_STATUS_VALUE,
+  VIRTUAL_ASSETS,
+  VIRTUAL_SHARES,
+  nextWithdrawalId as nextWithdrawalIdOf,
+  toAssetsDown,
+  toSharesDown,
+} from "../../sdk/views";
 
 /** An AVS's secured stake in an asset: its allocated stake summed over operators, off-chain (the sdk's view). */
 export { securedStake } from "../../sdk/views";
@@ -82,19 +90,11 @@ export { GATE_CYCLE, JOIN_WINDOW, REOPEN_WINDOW };
 export const MIN_MAX_MAGNITUDE = 10n ** 12n;
 /** X's veto window in worldFixture. */
 export const X_WINDOW = DAY;
-/** Virtual shares and assets of the vault's share math (docs/staking.md, "Share math"). */
-export const VIRTUAL_SHARES = 10n ** 6n;
-export const VIRTUAL_ASSETS = 1n;
+/** Virtual shares and assets of the vault's share math (docs/staking.md, "Share math"): sdk/views.ts. */
+export { VIRTUAL_ASSETS, VIRTUAL_SHARES };
 export const UINT128_MAX = (1n << 128n) - 1n;
-/** ISlashingManagerTypes.SlashStatus. */
-export const STATUS = {
-  None: 0n,
-  Pending: 1n,
-  Executed: 2n,
-  Vetoed: 3n,
-  Cancelled: 4n,
-  FundsReleased: 5n,
-} as const;
+/** ISlashingManagerTypes.SlashStatus (sdk/views.ts). */
+export const STATUS = SLASH_STATUS_VALUE;
 /** Explicit gas for transactions sent with automine off (an estimate would run against the pending block). */
 export const GAS = 2_000_000n;
 
@@ -129,15 +129,11 @@ export function modelStake(current: bigint, net: bigint, free: bigint): bigint {
   return current === 0n ? 0n : (net * current) / free;
 }
 
-/** Shares minted for a deposit of `assets` (rounded down, virtual offsets). */
-export function sharesFor(assets: bigint, totalAssets: bigint, totalShares: bigint): bigint {
-  return (assets * (totalShares + VIRTUAL_SHARES)) / (totalAssets + VIRTUAL_ASSETS);
-}
+/** Shares minted for a deposit of `assets` (rounded down, virtual offsets): sdk/views.ts `toSharesDown`. */
+export const sharesFor = toSharesDown;
 
-/** Assets paid for `shares` (rounded down, virtual offsets). */
-export function assetsFor(shares: bigint, totalAssets: bigint, totalShares: bigint): bigint {
-  return (shares * (totalAssets + VIRTUAL_ASSETS)) / (totalShares + VIRTUAL_SHARES);
-}
+/** Assets paid for `shares` (rounded down, virtual offsets): sdk/views.ts `toAssetsDown`. */
+export const assetsFor = toAssetsDown;
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Readers                                                                                                      */
@@ -414,10 +410,9 @@ export async function allocateInForce(
   if (effectAt > BigInt(await time.latest())) await time.increaseTo(effectAt);
 }
 
-/** The id of `staker`'s next withdrawal. */
+/** The id of `staker`'s next withdrawal (sdk/views.ts). */
 export async function nextWithdrawalId(f: SlashingManagerFixture, staker: string): Promise<bigint> {
-  const nonce = (await f.vault.stakerInfo(staker)).withdrawalNonce;
-  return (BigInt(staker) << 96n) | nonce;
+  return nextWithdrawalIdOf(f.vault, staker);
 }
 
 /** Queues a withdrawal of `shares` (every share of `asset` when omitted); returns its id, readyAt and shares. */

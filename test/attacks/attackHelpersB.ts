@@ -17,6 +17,7 @@ import type { BaseContract, ContractTransactionResponse, TransactionReceipt } fr
 
 import { DAY, DEFAULT_WITHDRAWAL_DELAY, HOUR, WAD } from "../helpers/fixtures";
 import { NO_SIGNATURE, ZERO_SALT } from "../helpers/signatures";
+import { nextWithdrawalId as nextWithdrawalIdOf } from "../../sdk/views";
 import {
   EXECUTION_WINDOW,
   EXIT_BUFFER,
@@ -275,10 +276,9 @@ export async function request(
   return { id: await f.sm.slashRequestCount(), at: BigInt(block.timestamp) };
 }
 
-/** The id of `staker`'s next withdrawal. */
+/** The id of `staker`'s next withdrawal (sdk/views.ts). */
 export async function nextWithdrawalId(f: SlashingManagerFixture, staker: string): Promise<bigint> {
-  const nonce = (await f.vault.stakerInfo(staker)).withdrawalNonce;
-  return (BigInt(staker) << 96n) | nonce;
+  return nextWithdrawalIdOf(f.vault, staker);
 }
 
 /** Queues a withdrawal of every `asset` share `staker` holds; returns its id and readyAt. */

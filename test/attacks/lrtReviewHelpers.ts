@@ -16,6 +16,7 @@ import { Interface, type BaseContract, type ContractTransactionResponse } from "
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
 import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE, deployLRT } from "../../sdk/lrt";
+import { VIRTUAL_SHARES } from "../../sdk/views";
 import {
   MockLRTOracle__factory,
   ReentrantERC20__factory,
@@ -215,7 +216,8 @@ export async function lrtOnToken(f: StakingFixture, asset: string): Promise<Toke
 
 export const MANAGER_STORAGE = 0x916e6f1d6a950794474f36c551260bc2d682249703bee422ef9bacdcdc880500n;
 export const VAULT_STORAGE = 0x3b0d83ff0b6f9bda25e57505ef788bfbe24206f89760ee55e5eb878f57154400n;
-export const POOL_VIRTUAL_SHARES = 10n ** 6n;
+/** The vault pools' virtual shares (sdk/views.ts), not the LRT's. */
+export const POOL_VIRTUAL_SHARES = VIRTUAL_SHARES;
 export const TWO127 = 2n ** 127n;
 export const MAX112 = 2n ** 112n - 1n;
 export const MAX128 = 2n ** 128n - 1n;

@@ -13,6 +13,7 @@ import {
   scenarioFixture,
   type RewardsFixture,
 } from "../helpers/rewardsFixtures";
+import { withdrawalId } from "../../sdk/views";
 
 /** Random steps per seed; every step is followed by a comparison of the two views for every account and token. */
 const STEPS = 60;
@@ -97,7 +98,7 @@ describe("RewardDistributor.pendingRewardsIn and pendingRewardsOf", function () 
             const nonce = (await f.vault.stakerInfo(s.address)).withdrawalNonce;
             await (await f.vault.connect(s).queueWithdrawal(asset, amount)).wait();
             const list = ids.get(s.address) ?? [];
-            list.push((BigInt(s.address) << 96n) | nonce);
+            list.push(withdrawalId(s.address, nonce));
             ids.set(s.address, list);
           }
         } else if (r < 64) {

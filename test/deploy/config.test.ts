@@ -60,7 +60,9 @@ describe("deploy/config.ts: deployment parameters checked before any transaction
       expect(parsePositiveUnits("2.5", 18)).to.equal(2_500_000_000_000_000_000n);
       expect(parsePositiveUnits("0", 18)).to.match(/not above zero/);
       expect(parsePositiveUnits("1e18", 18)).to.match(/not a decimal number/);
-      expect(parsePositiveUnits("0.0000001", 6)).to.match(/more than 6 decimals/);
+      expect(parsePositiveUnits("0.0000001", 6)).to.equal(
+        '"0.0000001" has 7 decimals: a bare number here takes at most 6',
+      );
     });
 
     it("an empty variable never means its default", function () {

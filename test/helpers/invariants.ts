@@ -26,6 +26,7 @@ import { takeSnapshot, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
 import type { RestakingVault } from "../../typechain-types";
+import { withdrawalId } from "../../sdk/views";
 
 /** What the checker needs of a token. */
 export interface BalanceReader {
@@ -212,7 +213,7 @@ export class InvariantChecker {
     );
     const everyId: bigint[] = [];
     stakers.forEach((s, i) => {
-      for (let n = 0n; n < infos[i].withdrawalNonce; n++) everyId.push((BigInt(s) << 96n) | n);
+      for (let n = 0n; n < infos[i].withdrawalNonce; n++) everyId.push(withdrawalId(s, n));
     });
     const records = await Promise.all(everyId.map(async (id) => [id, await vault.withdrawal(id)] as const));
     const withdrawals = new Map<bigint, WithdrawalState>();

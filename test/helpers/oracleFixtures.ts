@@ -10,6 +10,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
 import { deployOracle, deployPriceFeed, deployRateAdapter } from "../../sdk/oracle";
+import { WAD } from "../../sdk/views";
 import {
   MockERC20__factory,
   MockRateSource__factory,
@@ -23,7 +24,7 @@ import {
   type MockWstETH,
 } from "../../typechain-types";
 
-export const WAD = 10n ** 18n;
+export { WAD };
 export const HOUR = 3600n;
 export const DAY = 24n * HOUR;
 export const YEAR = 365n * DAY;

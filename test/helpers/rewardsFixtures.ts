@@ -20,6 +20,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 
 import { deployCore } from "../../sdk/deploy";
+import { WAD } from "../../sdk/views";
 import {
   MockERC20__factory,
   RewardsStateReader__factory,
@@ -30,7 +31,7 @@ import {
   type RewardDistributor,
 } from "../../typechain-types";
 
-export const WAD = 10n ** 18n;
+export { WAD };
 export const HOUR = 3_600n;
 export const DAY = 24n * HOUR;
 export const ZERO_ADDRESS = ethers.ZeroAddress;

@@ -68,6 +68,7 @@ import {
   stakingFixture,
   type StakingFixture,
 } from "./fixtures";
+import { SLASH_STATUS_VALUE, withdrawalId } from "../../sdk/views";
 import { InvariantChecker, type BalanceReader } from "./invariants";
 import { NO_SIGNATURE, ZERO_SALT } from "./signatures";
 import { toAssetsDown } from "./sharesMath";
@@ -164,15 +165,8 @@ export const REGISTRAR_GAS_LIMIT = 200_000n;
 export const DEREGISTRATION_GAS_NEEDED = (REGISTRAR_GAS_LIMIT * 64n) / 63n + 10_000n;
 /** SlashingManager pause groups (bit positions). */
 export const SM_GROUP = { AVS: 0n, ALLOCATIONS: 1n, SLASHING: 2n } as const;
-/** ISlashingManagerTypes.SlashStatus. */
-export const STATUS = {
-  None: 0n,
-  Pending: 1n,
-  Executed: 2n,
-  Vetoed: 3n,
-  Cancelled: 4n,
-  FundsReleased: 5n,
-} as const;
+/** ISlashingManagerTypes.SlashStatus (sdk/views.ts). */
+export const STATUS = SLASH_STATUS_VALUE;
 /** MockAVSRegistrar.Mode. */
 export const REGISTRAR_MODE = {
   Accept: 0n,
@@ -830,7 +824,7 @@ export class SlashingWorld {
   async queue(staker: Signer & { address: string }, asset: string, shares: bigint): Promise<bigint> {
     const nonce = (await this.f.vault.stakerInfo(staker.address)).withdrawalNonce;
     await (await this.f.vault.connect(staker).queueWithdrawal(asset, shares)).wait();
-    const id = (BigInt(staker.address) << 96n) | nonce;
+    const id = withdrawalId(staker.address, nonce);
     this.checker.addWithdrawals([id]);
     return id;
   }

@@ -3,6 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
 import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE } from "../../sdk/lrt";
+import { withdrawalId } from "../../sdk/views";
 import { DAY, DEFAULT_WITHDRAWAL_DELAY, WAD } from "../helpers/fixtures";
 import {
   LRT_CAP,
@@ -226,7 +227,7 @@ describe("LRTManager: deposits and valuation", function () {
     await expect(f.manager.syncNode(0)).to.emit(f.manager, "NodeUndelegatedSynced");
     expect((await f.manager.node(0)).undelegated).to.equal(true);
     expect(await f.manager.totalValue(true)).to.equal(tv);
-    const id = (BigInt(node0) << 96n) | 0n;
+    const id = withdrawalId(node0, 0n);
     expect((await f.manager.withdrawalRecord(id)).shares).to.equal(10n * WAD * 10n ** 6n);
     await time.increase(DEFAULT_WITHDRAWAL_DELAY);
     await (await f.manager.completeWithdrawals([id])).wait();

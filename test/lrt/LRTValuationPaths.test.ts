@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 
+import { VIRTUAL_SHARES } from "../../sdk/views";
 import { WAD } from "../helpers/fixtures";
 import { STETH_PRICE, lrtFixture, rateOf, sharesFor, type LRTFixture } from "../helpers/lrtFixtures";
 
@@ -12,7 +13,7 @@ import { STETH_PRICE, lrtFixture, rateOf, sharesFor, type LRTFixture } from "../
  */
 describe("LRTValuation: the assembly and the Solidity node loop give the same figures", function () {
   const UNIT = WAD; // stETH has 18 decimals
-  const POOL_VIRTUAL_SHARES = 10n ** 6n;
+  const POOL_VIRTUAL_SHARES = VIRTUAL_SHARES; // the vault pools', not the LRT's
 
   const ceilDiv = (x: bigint, d: bigint): bigint => (x + d - 1n) / d;
 

@@ -55,6 +55,7 @@ import { lrtModelFixture } from "./lrtDriver";
 import { mineInOneBlock, modelFixture, revertOf, type ModelFixture } from "./protocolDriver";
 import { EXIT_BUFFER, EXIT_MARGIN, GATE_CYCLE, JOIN_WINDOW } from "./protocolModel";
 import { Walker } from "./walk";
+import { withdrawalId } from "../../sdk/views";
 
 const DEFAULT_STEPS = 260;
 
@@ -156,7 +157,7 @@ describe("Exits and pending requests", function () {
     const bobShares = toSharesDown(BOB, ALICE, aliceShares);
     expect((await f.vault.position(f.bob.address, stETH))[1]).to.equal(bobShares);
     await (await f.vault.connect(f.bob).queueWithdrawal(stETH, bobShares)).wait();
-    const id = (BigInt(f.bob.address) << 96n) | 0n;
+    const id = withdrawalId(f.bob.address, 0n);
     const [, readyAt] = await f.vault.withdrawableAmount(id);
     expect(readyAt, "readyAt fixed at queue time").to.equal(
       BigInt(await time.latest()) + DEFAULT_WITHDRAWAL_DELAY,

@@ -89,6 +89,7 @@ import {
   type TermsModel,
 } from "./protocolModel";
 import type { CompletionModel, PoolModel, VaultView, WithdrawalModel } from "./vaultModel";
+import { withdrawalId } from "../../sdk/views";
 
 export const HOUR = 3_600n;
 /** Every how many steps the check reads every view (the other steps read the core and what the step touched). */
@@ -728,7 +729,7 @@ export class Driver {
     const ids = full
       ? stakers.flatMap((s) => {
           const out: bigint[] = [];
-          for (let n = 0n; n < model.vault.nonceOf(s); n++) out.push((BigInt(s) << 96n) | n);
+          for (let n = 0n; n < model.vault.nonceOf(s); n++) out.push(withdrawalId(s, n));
           return out;
         })
       : [...scope.ids];

@@ -3,7 +3,8 @@
  * runs `npm run build:package`), a fresh TypeScript project in a temporary folder installs it, and two consumers
  * (CommonJS and ES module, the same sources: examples/consumer/main.ts and the doc's snippets in
  * examples/integration/) are typechecked with `tsc --strict` and run with node against the in-process Hardhat chain,
- * served over JSON-RPC from this process.
+ * served over JSON-RPC from this process: each deploys the core and the LRT with the package's sdk, and deposits into
+ * both.
  *
  * Offline: the consumer project takes ethers, typescript and @types/node as `file:` links to this repository's
  * node_modules, and `npm install <tarball> --offline` installs the package next to them (ethers, its peer dependency,
@@ -20,6 +21,8 @@ import { network } from "hardhat";
 import { JsonRpcServer } from "hardhat/internal/hardhat-network/jsonrpc/server";
 
 import { packagedRecords } from "../../scripts/build-package";
+// SharesMathLib: the first deposit into an empty pool mints VIRTUAL_SHARES (1e6) shares per asset unit.
+import { VIRTUAL_SHARES } from "../../sdk/views";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -48,14 +51,23 @@ interface ConsumerReport {
   allocation: { current: string; target: string; effectAt: string };
   withdrawalId: string;
   withdrawalReadyAt: string;
+  lrt: {
+    token: string;
+    entryPoint: string;
+    nodePredicted: string;
+    node: string;
+    shares: string;
+    supply: string;
+    totalValue: string;
+  };
   deploymentChains: string[];
   sameDeployments: boolean;
   noDeployment: string;
 }
 
 const DEPOSIT = 10n * 10n ** 18n;
-/** SharesMathLib: the first deposit into an empty pool mints 1e6 shares per asset unit. */
-const VIRTUAL_SHARES = 10n ** 6n;
+/** What examples/consumer/main.ts deposits into the LRT (a token the oracle double prices at 1 ETH). */
+const LRT_DEPOSIT = 4n * 10n ** 18n;
 
 function link(name: string): string {
   return `file:${path.join(ROOT, "node_modules", name)}`;
@@ -180,8 +192,10 @@ describe("the integrators' package (npm pack, a TypeScript consumer in a tempora
     // Test doubles ship as factories (for integrators' local tests), not as ABIs of deployed contracts.
     expect(files).to.include("dist/esm/typechain-types/factories/contracts/mocks/MockERC20__factory.js");
     expect(files.filter((f) => f.startsWith("dist/abi/Mock"))).to.deep.equal([]);
-    // The hardhat-dependent sdk modules stay out.
-    expect(files.filter((f) => /\/sdk\/(upgrades|lrt)\./.test(f))).to.deep.equal([]);
+    // The LRT's deploy ships (it links the libraries through the typechain factories); the hardhat-dependent sdk
+    // module (upgrade checks through the Hardhat plugin) stays out.
+    for (const format of ["cjs", "esm"]) expect(files).to.include(`dist/${format}/sdk/lrt.js`);
+    expect(files.filter((f) => /\/sdk\/upgrades\./.test(f))).to.deep.equal([]);
 
     const installed = path.join(dir, "node_modules", "restaking-protocol");
     const manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")) as {
@@ -267,6 +281,18 @@ describe("the integrators' package (npm pack, a TypeScript consumer in a tempora
       };
       expect(BigInt(report.withdrawalReadyAt)).to.be.greaterThan(BigInt(block.timestamp));
       expect(BigInt(report.allocation.effectAt)).to.be.greaterThan(BigInt(block.timestamp));
+      // The LRT deployed by sdk.deployLRT on that core: the node where the sdk predicted it, and a first deposit
+      // minting value * (0 + VIRTUAL_SHARES) / (0 + VIRTUAL_VALUE) = value (both offsets are 1e9) at a price of 1 ETH.
+      for (const address of [report.lrt.token, report.lrt.entryPoint, report.lrt.node]) {
+        expect(address).to.match(/^0x[0-9a-fA-F]{40}$/);
+        expect(
+          (await network.provider.request({ method: "eth_getCode", params: [address, "latest"] })) as string,
+        ).to.not.equal("0x");
+      }
+      expect(report.lrt.node).to.equal(report.lrt.nodePredicted);
+      expect(BigInt(report.lrt.shares)).to.equal(LRT_DEPOSIT);
+      expect(BigInt(report.lrt.supply)).to.equal(LRT_DEPOSIT);
+      expect(BigInt(report.lrt.totalValue)).to.equal(LRT_DEPOSIT);
       // What deployments/ held at pack time, keyed by chain id; the in-process chain has no record.
       expect(report.deploymentChains).to.deep.equal(
         Object.keys(packagedRecords(path.join(ROOT, "deployments"))),

@@ -1,6 +1,28 @@
+import fs from "fs";
+import path from "path";
 import { expect } from "chai";
 
-import { WITHDRAWAL_NONCE_BITS, decodeWithdrawalId, withdrawalId } from "../../sdk/views";
+import {
+  LRT_REQUEST_STATUS,
+  LRT_REQUEST_STATUS_VALUE,
+  SLASH_STATUS,
+  SLASH_STATUS_VALUE,
+  WITHDRAWAL_NONCE_BITS,
+  decodeWithdrawalId,
+  withdrawalId,
+} from "../../sdk/views";
+
+/** The members of `enum name { ... }` in the Solidity file `file` (relative to the repository), in order. */
+function solidityEnum(file: string, name: string): string[] {
+  const source = fs.readFileSync(path.resolve(__dirname, "..", "..", file), "utf8");
+  const body = new RegExp(`enum\\s+${name}\\s*\\{([^}]*)\\}`).exec(source);
+  if (body === null) throw new Error(`${file} declares no enum ${name}`);
+  return body[1]!
+    .replace(/\/\/.*$/gm, "")
+    .split(",")
+    .map((member) => member.trim())
+    .filter((member) => member !== "");
+}
 
 describe("sdk/views.ts: withdrawal ids", function () {
   const staker = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
@@ -17,5 +39,22 @@ describe("sdk/views.ts: withdrawal ids", function () {
     expect(() => withdrawalId(staker, -1n)).to.throw(RangeError);
     expect(() => withdrawalId(staker, 1n << WITHDRAWAL_NONCE_BITS)).to.throw(RangeError);
     expect(() => decodeWithdrawalId(1n << 256n)).to.throw(RangeError);
+  });
+});
+
+describe("sdk/views.ts: status names in the contracts' enum order", function () {
+  it("SLASH_STATUS is ISlashingManagerTypes.SlashStatus, and SLASH_STATUS_VALUE its values", function () {
+    const members = solidityEnum("contracts/interfaces/ISlashingManager.sol", "SlashStatus");
+    expect([...SLASH_STATUS]).to.deep.equal(members);
+    expect(Object.entries(SLASH_STATUS_VALUE)).to.deep.equal(members.map((m, i) => [m, BigInt(i)]));
+    expect(SLASH_STATUS_VALUE.FundsReleased).to.equal(5n);
+    expect(Object.isFrozen(SLASH_STATUS_VALUE)).to.equal(true);
+  });
+
+  it("LRT_REQUEST_STATUS is ILRTManagerTypes.RequestStatus, and LRT_REQUEST_STATUS_VALUE its values", function () {
+    const members = solidityEnum("contracts/interfaces/ILRTManager.sol", "RequestStatus");
+    expect([...LRT_REQUEST_STATUS]).to.deep.equal(members);
+    expect(Object.entries(LRT_REQUEST_STATUS_VALUE)).to.deep.equal(members.map((m, i) => [m, BigInt(i)]));
+    expect(LRT_REQUEST_STATUS_VALUE.Returned).to.equal(4n);
   });
 });
