@@ -133,8 +133,8 @@ module.exports = {
   },
   onServerReady: (config) => {
     // Instrumented code runs several times slower than the optimized build: a longer per-test timeout than
-    // hardhat.config.ts's 120 s (mocha options given here, outside a hook, are not read by the Hardhat plugin).
-    config.mocha = { ...config.mocha, timeout: 300000 };
+    // hardhat.config.ts's 600 s (mocha options given here, outside a hook, are not read by the Hardhat plugin).
+    config.mocha = { ...config.mocha, timeout: 1_200_000 };
     // The gate runs the unit and attack suites without their long random walks: COVERAGE_EXCLUDE_TESTS is a regular
     // expression on full test titles (mocha's grep, inverted).
     const exclude = process.env.COVERAGE_EXCLUDE_TESTS;

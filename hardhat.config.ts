@@ -1,7 +1,11 @@
+import os from "os";
 import path from "path";
 import { HardhatUserConfig, subtask } from "hardhat/config";
 import type { NetworkUserConfig } from "hardhat/types";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import {
+  TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD,
+  TASK_TEST_GET_TEST_FILES,
+} from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
 // Storage-layout validation of upgrades (sdk/upgrades.ts). It adds `storageLayout` to the compiler output selection
 // (bytecode unchanged) and compiles a namespaced copy of the sources with the same solc build as below.
@@ -30,6 +34,20 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
     };
   }
   return runSuper();
+});
+
+// `npm test` runs the files in parallel, one Hardhat network per worker (docs/verification.md, "In CI"). A worker
+// takes the next file when it finishes one, so the longest files start first: the property test alone takes about as
+// long as all the others together, and the package test waits on npm and tsc.
+const LONGEST_FIRST = ["test/model/PropertyModel.test.ts", "test/package/consumer.test.ts"];
+
+subtask(TASK_TEST_GET_TEST_FILES, async (args: { testFiles: string[] }, hre, runSuper) => {
+  const files = (await runSuper(args)) as string[];
+  const rank = (file: string): number => {
+    const i = LONGEST_FIRST.indexOf(path.relative(hre.config.paths.root, file).split(path.sep).join("/"));
+    return i === -1 ? LONGEST_FIRST.length : i;
+  };
+  return [...files].sort((a, b) => rank(a) - rank(b));
 });
 
 // A malformed key must not break local commands (compile, test): it is left out here, and the deploy's own check
@@ -109,7 +127,11 @@ const config: HardhatUserConfig = {
     noColors: true,
   },
   mocha: {
-    timeout: 120000,
+    // Per test. The longest deterministic tests (random walks over a reference model) take about 70 s on a core of their
+    // own; `npm test` in CI shares 2 cores between its two workers and the coverage gate's two shards.
+    timeout: 600_000,
+    // Workers of `hardhat test --parallel` (npm test): one per core, at least two.
+    jobs: Math.max(2, os.cpus().length),
   },
   paths: {
     sources: "contracts",

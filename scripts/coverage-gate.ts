@@ -253,9 +253,21 @@ let runPlan: Plan | undefined;
 /** Whether the run records each test's probes (`--measure`). */
 let measuring = false;
 
-/** A file's instrumented seconds by the plan (only the shards' balance depends on it); unknown files count 60. */
+/** Each file's instrumented seconds in this run, by the plan (only the shards' balance depends on them). */
+let balance: Record<string, number> = {};
+
+/** A file's seconds for the shards' balance; a file the plan does not know counts 60. */
 function fileSeconds(file: string): number {
-  return runPlan?.fileSeconds[file] ?? DEFAULT_FILE_SECONDS;
+  return balance[file] ?? DEFAULT_FILE_SECONDS;
+}
+
+/** The seconds of every test the plan measured, left out or not (a measuring run runs them all). */
+function allSeconds(plan: Plan): Record<string, number> {
+  const seconds = { ...plan.fileSeconds };
+  for (const r of plan.redundant) {
+    for (const f of r.files) seconds[f] = (seconds[f] ?? 0) + r.seconds / r.files.length;
+  }
+  return seconds;
 }
 
 /** Splits `files` into `count` shards of about equal time: longest first, each to the shard with the least so far. */
@@ -451,7 +463,7 @@ async function runShards(files: string[], count: number): Promise<string[]> {
     for (const s of shards) {
       const seconds = s.files.reduce((sum, f) => sum + fileSeconds(f), 0);
       console.log(
-        `shard ${s.index}: ${s.files.length} files, about ${seconds} s of tests by the plan, in ${s.dir}`,
+        `shard ${s.index}: ${s.files.length} files, about ${Math.round(seconds)} s of tests by the plan, in ${s.dir}`,
       );
     }
     const started = Date.now();
@@ -570,7 +582,9 @@ async function main(): Promise<number> {
     );
     return 0;
   }
-  runPlan = measuring ? undefined : readPlan();
+  const plan = readPlan();
+  runPlan = measuring ? undefined : plan;
+  balance = plan === undefined ? {} : measuring ? allSeconds(plan) : plan.fileSeconds;
   const problems: string[] = [];
   if (!checkOnly) {
     const files = onlyFiles(testFiles());
