@@ -1,6 +1,13 @@
 /**
- * Fixtures of the liquid restaking token, built on test/helpers/fixtures.ts `stakingFixture` (sdk/deploy.ts
- * deployCore) and sdk/lrt.ts `deployLRT`:
+ * Fixtures of the liquid restaking token, built on test/helpers/fixtures.ts `stakingFixture` and the deploy script's
+ * LRT steps (deploy/lrt.ts `deployLRTSteps`, the function deploy/protocol.ts `deployProtocol` runs; here on an
+ * in-memory runner, sdk/deploy.ts `memoryRunner`). The plan is the in-process chain's (deploy/config.ts `hardhat`:
+ * name, symbol, price feed) with the tests' parameters: stETH and rETH at LRT_CAP each, the four operators, the
+ * manager's initial policy (no buffer, no fees: tests set their own), treasury and rewards receiver accounts, no
+ * demo operator. The manager is priced by a MockLRTOracle the tests move (the deploy's LRTOracle steps,
+ * `deployLRTOracleSteps`, are tested by test/deploy and the oracle's own tests). The fixtures stop before the
+ * hand-over: signers[0] (`admin`) keeps every role, owns the node beacon and administers the price feed, where the
+ * deploy gives them to the timelock.
  *   lrtFixture       + four operators without delegation approver; a MockLRTOracle (stETH 1.0, rETH 1.1 ETH);
  *                      the LRT with stETH and rETH accepted (cap LRT_CAP each), four nodes of weight 25% each;
  *                      stakers approve both entry points
@@ -11,7 +18,9 @@ import { artifacts, ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
-import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE, deployLRT } from "../../sdk/lrt";
+import { resolveDeployPlan } from "../../deploy/config";
+import { deployLRTSteps, type LRTManagerPlan } from "../../deploy/lrt";
+import { memoryRunner } from "../../sdk/deploy";
 import {
   MockLRTOracle__factory,
   type LiquidRestakingToken,
@@ -56,6 +65,8 @@ export interface LRTFixture extends StakingFixture {
   managerAddress: string;
   /** The node beacon (with the manager, the vault and the distributor, what a node's CREATE2 address depends on). */
   beaconAddress: string;
+  /** The LRTPriceFeed the deploy's LRT steps put on the manager's rate (administered by `admin`). */
+  priceFeedAddress: string;
   treasury: HardhatEthersSigner;
   rewardsReceiver: HardhatEthersSigner;
 }
@@ -78,19 +89,42 @@ export async function lrtFixture(): Promise<LRTFixture> {
   const [stETHAddress, rETHAddress] = [f.assetAddresses[0], f.assetAddresses[1]];
   await (await oracle.setPrice(stETHAddress, STETH_PRICE)).wait();
   await (await oracle.setPrice(rETHAddress, RETH_PRICE)).wait();
-  const d = await deployLRT(f.admin, f, {
-    oracle: await oracle.getAddress(),
+  const plan: LRTManagerPlan = {
+    ...resolveDeployPlan("hardhat", {}).lrt,
     treasury: treasury.address,
     rewardsReceiver: rewardsReceiver.address,
+    protocolFeeBps: 0n,
+    bufferBps: 0n,
+    baseFeeBps: 0n,
+    maxFeeBps: 0n,
     assets: [
-      { asset: stETHAddress, cap: LRT_CAP },
-      { asset: rETHAddress, cap: LRT_CAP },
+      { symbol: "stETH", cap: LRT_CAP },
+      { symbol: "rETH", cap: LRT_CAP },
     ],
-  });
-  for (const op of operators)
-    await (await d.manager.createNode(op.address, 2_500, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT)).wait();
-  const stETHVault = d.entryPoints[stETHAddress];
-  const rETHVault = d.entryPoints[rETHAddress];
+    operators: operators.map((op) => op.address),
+    demoOperators: 0,
+  };
+  const d = await deployLRTSteps(
+    await memoryRunner(f.admin),
+    f.admin,
+    plan,
+    {
+      vault: f.addresses.vault,
+      registry: f.addresses.registry,
+      slashingManager: f.addresses.slashingManager,
+      rewardDistributor: f.addresses.rewardDistributor,
+      timelock: f.admin.address,
+      assets: new Map([
+        ["stETH", stETHAddress],
+        ["rETH", rETHAddress],
+      ]),
+      rewardTokens: new Map(),
+      oracle: await oracle.getAddress(),
+    },
+    [],
+  );
+  const stETHVault = d.entryPoints.get("stETH")!;
+  const rETHVault = d.entryPoints.get("rETH")!;
   for (const s of f.stakers) {
     await (await f.stETH.connect(s).approve(await stETHVault.getAddress(), ethers.MaxUint256)).wait();
     await (await f.rETH.connect(s).approve(await rETHVault.getAddress(), ethers.MaxUint256)).wait();
@@ -107,6 +141,7 @@ export async function lrtFixture(): Promise<LRTFixture> {
     rETHAddress,
     managerAddress: d.addresses.manager,
     beaconAddress: d.addresses.beacon,
+    priceFeedAddress: d.addresses.priceFeed,
     treasury,
     rewardsReceiver,
   };
