@@ -1,12 +1,18 @@
 /**
  * The liquid restaking token's steps of `deployProtocol` (deploy/protocol.ts), run on the deployed core before the
- * hand-over so that the timelock ends with the LRT's admin roles too: the oracle behind its proxy with one rate
- * adapter per accepted asset (listed with its staleness and move bounds; the listing stores its first price), the LRT token, the node
- * implementation and its beacon (owned by the timelock from its construction), the manager's libraries and the
- * manager, the token's minter and manager, one ERC-7575 entry point per accepted asset with its cap, the buffer and
- * fees, the reward tokens harvest sends to the rewards receiver, the demo operators (local chains) and the nodes, and the capped price feed (administered by the timelock from
- * its construction). Each step reads the chain first, as the core's do; the contracts are built by the sdk's
- * step-able helpers (sdk/lrt.ts, sdk/oracle.ts) that `deployLRT` and `deployOracle` use too.
+ * hand-over so that the timelock ends with the LRT's admin roles too.
+ *
+ * `deployLRTOracleSteps`: the oracle behind its proxy with one rate adapter per accepted asset (listed with its
+ * staleness and move bounds; the listing stores its first price).
+ * `deployLRTSteps`, on the oracle it is given: the LRT token, the node implementation and its beacon (owned by the
+ * timelock from its construction), the manager's libraries and the manager, the token's minter and manager, one
+ * ERC-7575 entry point per accepted asset with its cap, the buffer and fees, the reward tokens harvest sends to the
+ * rewards receiver, the demo operators (local chains) and the nodes, and the capped price feed (administered by the
+ * timelock from its construction).
+ *
+ * Each step reads the chain first, as the core's do; the contracts are built by the sdk's step-able helpers
+ * (sdk/lrt.ts, sdk/oracle.ts). The test fixtures (test/helpers/lrtFixtures.ts) run `deployLRTSteps` on an in-memory
+ * runner with a MockLRTOracle, signers[0] standing for the timelock.
  */
 import { ZeroAddress, type Signer } from "ethers";
 

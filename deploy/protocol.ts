@@ -2,11 +2,17 @@
  * Deploys the protocol's core from a checked plan (deploy/config.ts), step by step, recording each step so that a
  * re-run changes nothing that exists and finishes what a failed run left.
  *
- * Order: the four core contracts behind their proxies, the timelock, the wiring of the vault's modules, the mock
- * tokens (local chains), the asset and reward-token listings, the liquid restaking token (deploy/lrt.ts), and last
- * the hand-over of every admin role to the timelock (the pauser keeps PAUSER_ROLE). Before each step the deploy reads the chain: a contract whose recorded
+ * Order: the four core contracts behind their proxies and the wiring of the vault's modules (sdk/deploy.ts
+ * `deployCoreSteps`), the timelock, the mock tokens (local chains) and the asset and reward-token listings
+ * (`listAssetSteps`), the liquid restaking token (deploy/lrt.ts), and last the hand-over of every admin role to the
+ * timelock (the pauser keeps PAUSER_ROLE). Before each step the deploy reads the chain: a contract whose recorded
  * address has code is reused, a module already set, an asset or reward token already listed, a role already
  * granted or renounced is left alone.
+ *
+ * The steps are functions over a `StepRunner` (sdk/deploy.ts). `deployProtocol` runs them with a `StepRecorder` that
+ * writes the record after each; `deployCore` and the test fixtures (test/helpers/fixtures.ts, lrtFixtures.ts) run
+ * the same functions on an in-memory runner and stop before the hand-over, so what the tests check is wired by this
+ * code.
  */
 import { ethers } from "hardhat";
 import type { BaseContract, Signer } from "ethers";

@@ -7,7 +7,7 @@
  * demo operator. The manager is priced by a MockLRTOracle the tests move (the deploy's LRTOracle steps,
  * `deployLRTOracleSteps`, are tested by test/deploy and the oracle's own tests). The fixtures stop before the
  * hand-over: signers[0] (`admin`) keeps every role, owns the node beacon and administers the price feed, where the
- * deploy gives them to the timelock.
+ * deploy gives them to the timelock. `deployTestLRT` is that deployment on any core, for the tests' other LRTs.
  *   lrtFixture       + four operators without delegation approver; a MockLRTOracle (stETH 1.0, rETH 1.1 ETH);
  *                      the LRT with stETH and rETH accepted (cap LRT_CAP each), four nodes of weight 25% each;
  *                      stakers approve both entry points
@@ -17,10 +17,11 @@
 import { artifacts, ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { Signer } from "ethers";
 
 import { resolveDeployPlan } from "../../deploy/config";
-import { deployLRTSteps, type LRTManagerPlan } from "../../deploy/lrt";
-import { memoryRunner } from "../../sdk/deploy";
+import { deployLRTSteps, type DeployedLRT, type LRTManagerPlan } from "../../deploy/lrt";
+import { memoryRunner, type CoreContracts } from "../../sdk/deploy";
 import {
   MockLRTOracle__factory,
   type LiquidRestakingToken,
@@ -77,6 +78,72 @@ export interface LRTSlashFixture extends LRTFixture {
   committee: HardhatEthersSigner;
 }
 
+/** What `deployTestLRT` deploys on a core. */
+export interface TestLRTParams {
+  /** The ILRTOracle the manager is wired to (the tests' MockLRTOracle, or an LRTOracle). */
+  oracle: string;
+  treasury: string;
+  rewardsReceiver: string;
+  /** The accepted assets with their LRT caps; `symbol` names the entry point in the run's in-memory record (default:
+   * the asset's address). */
+  assets: ReadonlyArray<{ asset: string; cap: bigint; symbol?: string }>;
+  /** Registered operators the deploy's node step gives a node each, of equal weight (default: none). */
+  operators?: readonly string[];
+}
+
+/** The LRT `deployTestLRT` deployed; `entryPoints` by asset address. */
+export interface TestLRT {
+  token: LiquidRestakingToken;
+  manager: LRTManager;
+  entryPoints: Record<string, LRTAssetVault>;
+  addresses: DeployedLRT["addresses"];
+}
+
+/**
+ * The LRT on `core`, deployed by the deploy script's LRT steps (deploy/lrt.ts `deployLRTSteps`, in memory) with the
+ * in-process chain's plan (name, symbol, price feed) and the tests' parameters: the manager's initial policy (no
+ * buffer, no fees), no demo operator, and `admin` standing for the timelock (it keeps every role, owns the node
+ * beacon and administers the price feed: the tests' runs stop before the hand-over).
+ */
+export async function deployTestLRT(admin: Signer, core: CoreContracts, p: TestLRTParams): Promise<TestLRT> {
+  const symbolOf = (a: { asset: string; symbol?: string }): string => a.symbol ?? a.asset;
+  const plan: LRTManagerPlan = {
+    ...resolveDeployPlan("hardhat", {}).lrt,
+    treasury: p.treasury,
+    rewardsReceiver: p.rewardsReceiver,
+    protocolFeeBps: 0n,
+    bufferBps: 0n,
+    baseFeeBps: 0n,
+    maxFeeBps: 0n,
+    assets: p.assets.map((a) => ({ symbol: symbolOf(a), cap: a.cap })),
+    operators: [...(p.operators ?? [])],
+    demoOperators: 0,
+  };
+  const d = await deployLRTSteps(
+    await memoryRunner(admin),
+    admin,
+    plan,
+    {
+      vault: await core.vault.getAddress(),
+      registry: await core.registry.getAddress(),
+      slashingManager: await core.slashingManager.getAddress(),
+      rewardDistributor: await core.rewardDistributor.getAddress(),
+      timelock: await admin.getAddress(),
+      assets: new Map(p.assets.map((a) => [symbolOf(a), a.asset])),
+      rewardTokens: new Map(),
+      oracle: p.oracle,
+    },
+    [],
+  );
+  const entryPoints: Record<string, LRTAssetVault> = {};
+  for (const a of p.assets) {
+    const entryPoint = d.entryPoints.get(symbolOf(a));
+    if (entryPoint === undefined) throw new Error(`no entry point for ${symbolOf(a)}`);
+    entryPoints[a.asset] = entryPoint;
+  }
+  return { token: d.token, manager: d.manager, entryPoints, addresses: d.addresses };
+}
+
 export async function lrtFixture(): Promise<LRTFixture> {
   const f = await stakingFixture();
   const signers = await ethers.getSigners();
@@ -89,42 +156,18 @@ export async function lrtFixture(): Promise<LRTFixture> {
   const [stETHAddress, rETHAddress] = [f.assetAddresses[0], f.assetAddresses[1]];
   await (await oracle.setPrice(stETHAddress, STETH_PRICE)).wait();
   await (await oracle.setPrice(rETHAddress, RETH_PRICE)).wait();
-  const plan: LRTManagerPlan = {
-    ...resolveDeployPlan("hardhat", {}).lrt,
+  const d = await deployTestLRT(f.admin, f, {
+    oracle: await oracle.getAddress(),
     treasury: treasury.address,
     rewardsReceiver: rewardsReceiver.address,
-    protocolFeeBps: 0n,
-    bufferBps: 0n,
-    baseFeeBps: 0n,
-    maxFeeBps: 0n,
     assets: [
-      { symbol: "stETH", cap: LRT_CAP },
-      { symbol: "rETH", cap: LRT_CAP },
+      { symbol: "stETH", asset: stETHAddress, cap: LRT_CAP },
+      { symbol: "rETH", asset: rETHAddress, cap: LRT_CAP },
     ],
     operators: operators.map((op) => op.address),
-    demoOperators: 0,
-  };
-  const d = await deployLRTSteps(
-    await memoryRunner(f.admin),
-    f.admin,
-    plan,
-    {
-      vault: f.addresses.vault,
-      registry: f.addresses.registry,
-      slashingManager: f.addresses.slashingManager,
-      rewardDistributor: f.addresses.rewardDistributor,
-      timelock: f.admin.address,
-      assets: new Map([
-        ["stETH", stETHAddress],
-        ["rETH", rETHAddress],
-      ]),
-      rewardTokens: new Map(),
-      oracle: await oracle.getAddress(),
-    },
-    [],
-  );
-  const stETHVault = d.entryPoints.get("stETH")!;
-  const rETHVault = d.entryPoints.get("rETH")!;
+  });
+  const stETHVault = d.entryPoints[stETHAddress];
+  const rETHVault = d.entryPoints[rETHAddress];
   for (const s of f.stakers) {
     await (await f.stETH.connect(s).approve(await stETHVault.getAddress(), ethers.MaxUint256)).wait();
     await (await f.rETH.connect(s).approve(await rETHVault.getAddress(), ethers.MaxUint256)).wait();
