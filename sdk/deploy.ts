@@ -172,13 +172,6 @@ export async function memoryRunner(deployer: Signer): Promise<StepRecorder> {
   return new StepRecorder(await newDeploymentRecord(deployer, "memory"), provider);
 }
 
-/** The address of contract `name` in `d`'s record. */
-export function stepAddress(d: StepRunner, name: string): string {
-  const entry = d.record.contracts[name];
-  if (entry === undefined) throw new Error(`${name} is not deployed`);
-  return entry.address;
-}
-
 /** Deploys `implementation`'s ERC-1967 proxy whose constructor runs `initData`. */
 export async function deployProxy(
   deployer: Signer,
