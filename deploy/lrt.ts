@@ -1,14 +1,20 @@
 /**
  * The liquid restaking token's steps of `deployProtocol` (deploy/protocol.ts), run on the deployed core before the
- * hand-over so that the timelock ends with the LRT's admin roles too: the oracle behind its proxy with one rate
- * adapter per accepted asset (listed with its staleness and move bounds; the listing stores its first price), the LRT token, the node
- * implementation and its beacon (owned by the timelock from its construction), the manager's libraries and the
- * manager, the token's minter and manager, one ERC-7575 entry point per accepted asset with its cap, the buffer and
- * fees, the reward tokens harvest sends to the rewards receiver, the demo operators (local chains) and the nodes, and the capped price feed (administered by the timelock from
- * its construction). Each step reads the chain first, as the core's do; the contracts are built by the sdk's
- * step-able helpers (sdk/lrt.ts, sdk/oracle.ts) that `deployLRT` and `deployOracle` use too.
+ * hand-over so that the timelock ends with the LRT's admin roles too.
+ *
+ * `deployLRTOracleSteps`: the oracle behind its proxy with one rate adapter per accepted asset (listed with its
+ * staleness and move bounds; the listing stores its first price).
+ * `deployLRTSteps`, on the oracle it is given: the LRT token, the node implementation and its beacon (owned by the
+ * timelock from its construction), the manager's libraries and the manager, the token's minter and manager, one
+ * ERC-7575 entry point per accepted asset with its cap, the buffer and fees, the reward tokens harvest sends to the
+ * rewards receiver, the demo operators (local chains) and the nodes, and the capped price feed (administered by the
+ * timelock from its construction).
+ *
+ * Each step reads the chain first, as the core's do; the contracts are built by the sdk's step-able helpers
+ * (sdk/lrt.ts, sdk/oracle.ts). The test fixtures (test/helpers/lrtFixtures.ts) run `deployLRTSteps` on an in-memory
+ * runner with a MockLRTOracle, signers[0] standing for the timelock.
  */
-import { ZeroAddress, type BaseContract, type ContractTransactionResponse, type Signer } from "ethers";
+import { ZeroAddress, type Signer } from "ethers";
 
 import {
   LiquidRestakingToken__factory,
@@ -21,6 +27,7 @@ import {
   ProtocolProxy__factory,
   type LiquidRestakingToken,
   type LRTManager,
+  type LRTAssetVault,
   type LRTOracle,
 } from "../typechain-types";
 import {
@@ -35,33 +42,21 @@ import {
   type LRTLibraryAddresses,
 } from "../sdk/lrt";
 import { newPriceFeed, newRateAdapter, rateAdapterArtifact } from "../sdk/oracle";
-import type { DeploymentRecord } from "../sdk/deployments";
-import type { PlannedLRT } from "./config";
+import type { StepRunner } from "../sdk/deploy";
+import type { PlannedLRT, PlannedLRTAsset } from "./config";
 
-/** What the LRT steps need of the running deployment (deploy/protocol.ts `Deployment`). */
-export interface StepRunner {
-  readonly record: DeploymentRecord;
-  transactions: number;
-  log(line: string): void;
-  contract(
-    name: string,
-    artifact: string,
-    deploy: () => Promise<BaseContract>,
-    implementation?: string,
-  ): Promise<string>;
-  step(
-    name: string,
-    done: () => Promise<boolean>,
-    send: () => Promise<ContractTransactionResponse>,
-  ): Promise<void>;
-}
+/** The runner the steps run on (sdk/deploy.ts): the deploy script's recording one, or the fixtures' in-memory one. */
+export type { StepRunner } from "../sdk/deploy";
 
-/** The core addresses the LRT is wired to, the timelock, and each listed asset's token address by symbol. */
+/** The core addresses the LRT is wired to, its governor, and each listed asset's token address by symbol. */
 export interface LRTDeployContext {
   vault: string;
   registry: string;
   slashingManager: string;
   rewardDistributor: string;
+  /** The governor: owns the node beacon and administers the price feed from their construction, and stands for
+   * `"timelock"` recipients. `deployProtocol`: the timelock; the test fixtures: signers[0], which keeps every role
+   * because the fixtures stop before the hand-over. */
   timelock: string;
   assets: Map<string, string>;
   /** The reward tokens the distributor lists, by symbol: those that are not accepted assets are the LRT's "other
@@ -69,11 +64,24 @@ export interface LRTDeployContext {
   rewardTokens: Map<string, string>;
 }
 
-/** The LRT contracts the hand-over must take the roles of. */
+/** `LRTDeployContext` and the ILRTOracle the manager is wired to (`deployLRTOracleSteps`' in the deploy; the test
+ * fixtures give their MockLRTOracle). */
+export interface LRTManagerContext extends LRTDeployContext {
+  oracle: string;
+}
+
+/** What the manager's steps read of the plan: an asset's oracle bounds and adapter are the oracle's steps'. */
+export type LRTManagerPlan = Omit<PlannedLRT, "assets"> & {
+  assets: ReadonlyArray<Pick<PlannedLRTAsset, "symbol" | "cap">>;
+};
+
+/** The LRT contracts the hand-over must take the roles of, and what the fixtures read. */
 export interface DeployedLRT {
   token: LiquidRestakingToken;
   manager: LRTManager;
-  oracle: LRTOracle;
+  /** Entry point per accepted asset symbol. */
+  entryPoints: Map<string, LRTAssetVault>;
+  addresses: { token: string; manager: string; beacon: string; priceFeed: string };
 }
 
 const DEMO_COMMISSION_BPS = 1_000n;
@@ -87,25 +95,27 @@ export function equalWeights(count: number): bigint[] {
   );
 }
 
-/**
- * Deploys (or finishes deploying) the LRT of `plan` on the core of `ctx`. `demoOperators` are the accounts
- * registered as demo operators on local chains (as many as `plan.demoOperators`).
- */
-export async function deployLRTSteps(
-  d: StepRunner,
-  deployer: Signer,
-  plan: PlannedLRT,
-  ctx: LRTDeployContext,
-  demoOperators: Signer[],
-): Promise<DeployedLRT> {
-  const me = await deployer.getAddress();
-  const recipient = (value: string): string => (value === "timelock" ? ctx.timelock : value);
-  const assetOf = (symbol: string): string => {
+/** The token address of listed asset `symbol`, or a sentence. */
+function listedAsset(ctx: LRTDeployContext): (symbol: string) => string {
+  return (symbol) => {
     const address = ctx.assets.get(symbol);
     if (address === undefined) throw new Error(`the LRT accepts ${symbol}, which the vault does not list`);
     return address;
   };
+}
 
+/**
+ * The LRT's oracle steps: the LRTOracle behind its proxy (the deployer its admin until the hand-over) and, per
+ * accepted asset, its rate adapter, listed with its staleness and move bounds (listing stores the first price).
+ */
+export async function deployLRTOracleSteps(
+  d: StepRunner,
+  deployer: Signer,
+  plan: PlannedLRT,
+  ctx: LRTDeployContext,
+): Promise<LRTOracle> {
+  const me = await deployer.getAddress();
+  const assetOf = listedAsset(ctx);
   // The oracle, its adapters and bounds (listing an asset stores its first price).
   const oracleImpl = await d.contract("LRTOracleImpl", "LRTOracle", () =>
     new LRTOracle__factory(deployer).deploy(),
@@ -132,6 +142,26 @@ export async function deployLRTSteps(
       () => oracle.addAsset(asset, adapter, a.maxAge, a.maxMoveBps),
     );
   }
+  return oracle;
+}
+
+/**
+ * Deploys (or finishes deploying) the LRT of `plan` on the core of `ctx`, priced by `ctx.oracle`: the token, the
+ * node beacon, the manager's libraries and the manager, the token's minter and manager, the entry points with their
+ * caps, buffer and fees, the other reward tokens, the nodes, and the price feed. `demoOperators` are the accounts
+ * registered as demo operators on local chains (as many as `plan.demoOperators`).
+ */
+export async function deployLRTSteps(
+  d: StepRunner,
+  deployer: Signer,
+  plan: LRTManagerPlan,
+  ctx: LRTManagerContext,
+  demoOperators: Signer[],
+): Promise<DeployedLRT> {
+  const me = await deployer.getAddress();
+  const recipient = (value: string): string => (value === "timelock" ? ctx.timelock : value);
+  const assetOf = listedAsset(ctx);
+  const oracleAddress = ctx.oracle;
 
   // The token, the node beacon, the manager's libraries and the manager.
   const tokenImpl = await d.contract("LiquidRestakingTokenImpl", "LiquidRestakingToken", () =>
@@ -201,6 +231,7 @@ export async function deployLRTSteps(
   );
 
   // One entry point per accepted asset, with its cap.
+  const entryPoints = new Map<string, LRTAssetVault>();
   for (const a of plan.assets) {
     const asset = assetOf(a.symbol);
     const entryPoint = await d.contract(`lrtEntryPoint:${a.symbol}`, "LRTAssetVault", () =>
@@ -211,6 +242,7 @@ export async function deployLRTSteps(
       async () => (await manager.entryPoint(asset)) !== ZeroAddress,
       () => manager.addAsset(asset, entryPoint, a.cap),
     );
+    entryPoints.set(a.symbol, LRTAssetVault__factory.connect(entryPoint, deployer));
   }
 
   // Buffer and fees.
@@ -290,7 +322,7 @@ export async function deployLRTSteps(
   }
 
   // The money markets' feed of the LRT's rate, administered by the timelock from its construction.
-  await d.contract("lrtPriceFeed", "LRTPriceFeed", () =>
+  const priceFeed = await d.contract("lrtPriceFeed", "LRTPriceFeed", () =>
     newPriceFeed(deployer, {
       source: managerAddress,
       description: plan.priceFeed.description,
@@ -298,5 +330,10 @@ export async function deployLRTSteps(
       admin: ctx.timelock,
     }),
   );
-  return { token, manager, oracle };
+  return {
+    token,
+    manager,
+    entryPoints,
+    addresses: { token: tokenAddress, manager: managerAddress, beacon, priceFeed },
+  };
 }

@@ -2,30 +2,40 @@
  * Deploys the protocol's core from a checked plan (deploy/config.ts), step by step, recording each step so that a
  * re-run changes nothing that exists and finishes what a failed run left.
  *
- * Order: the four core contracts behind their proxies, the timelock, the wiring of the vault's modules, the mock
- * tokens (local chains), the asset and reward-token listings, the liquid restaking token (deploy/lrt.ts), and last
- * the hand-over of every admin role to the timelock (the pauser keeps PAUSER_ROLE). Before each step the deploy reads the chain: a contract whose recorded
+ * Order: the four core contracts behind their proxies and the wiring of the vault's modules (sdk/deploy.ts
+ * `deployCoreSteps`), the timelock, the mock tokens (local chains) and the asset and reward-token listings
+ * (`listAssetSteps`), the liquid restaking token (deploy/lrt.ts), and last the hand-over of every admin role to the
+ * timelock (the pauser keeps PAUSER_ROLE). Before each step the deploy reads the chain: a contract whose recorded
  * address has code is reused, a module already set, an asset or reward token already listed, a role already
  * granted or renounced is left alone.
+ *
+ * The steps are functions over a `StepRunner` (sdk/deploy.ts). `deployProtocol` runs them with a `StepRecorder` that
+ * writes the record after each; `deployCore` and the test fixtures (test/helpers/fixtures.ts, lrtFixtures.ts) run
+ * the same functions on an in-memory runner and stop before the hand-over, so what the tests check is wired by this
+ * code.
  */
 import { ethers } from "hardhat";
-import type { BaseContract, ContractTransactionResponse, Provider, Signer } from "ethers";
+import type { BaseContract, Signer } from "ethers";
 
 import {
   MockERC20__factory,
   MockRETH__factory,
   MockWstETH__factory,
-  OperatorRegistry__factory,
-  ProtocolProxy__factory,
-  ProtocolTimelock__factory,
   RestakingVault__factory,
   RewardDistributor__factory,
-  SlashingManager__factory,
 } from "../typechain-types";
-import { handOver, type RoleAdministered } from "../sdk/deploy";
-import { writeDeployment, type DeploymentRecord, type RecordedContract } from "../sdk/deployments";
-import type { DeployPlan } from "./config";
-import { deployLRTSteps, type StepRunner } from "./lrt";
+import {
+  StepRecorder,
+  deployCoreSteps,
+  deployTimelockStep,
+  handOver,
+  newDeploymentRecord,
+  type RoleAdministered,
+  type StepRunner,
+} from "../sdk/deploy";
+import { writeDeployment, type DeploymentRecord } from "../sdk/deployments";
+import type { DeployPlan, PlannedAsset, PlannedRewardToken } from "./config";
+import { deployLRTOracleSteps, deployLRTSteps } from "./lrt";
 
 export interface DeployOptions {
   /** The record to continue (from `readDeployment`); a new one is started when absent. */
@@ -47,80 +57,6 @@ export interface DeployResult {
   transactions: number;
 }
 
-const ZERO = "0x0000000000000000000000000000000000000000";
-
-class Deployment implements StepRunner {
-  transactions = 0;
-
-  constructor(
-    readonly record: DeploymentRecord,
-    private readonly provider: Provider,
-    private readonly options: DeployOptions,
-  ) {}
-
-  private save(step: string): void {
-    this.record.updatedAt = new Date().toISOString();
-    writeDeployment(this.record, this.options.dir);
-    this.options.afterStep?.(step);
-  }
-
-  log(line: string): void {
-    this.options.log?.(line);
-  }
-
-  /** The recorded contract `name` if its address has code; otherwise deploys it and records it. */
-  async contract(
-    name: string,
-    artifact: string,
-    deploy: () => Promise<BaseContract>,
-    implementation?: string,
-  ): Promise<string> {
-    const existing = this.record.contracts[name];
-    if (existing !== undefined && (await this.provider.getCode(existing.address)) !== "0x") {
-      this.log(`  ${name}: ${existing.address} (exists)`);
-      return existing.address;
-    }
-    const contract = await deploy();
-    const tx = contract.deploymentTransaction();
-    if (tx === null) throw new Error(`${name}: the deploy returned no transaction`);
-    const receipt = await tx.wait();
-    if (receipt === null) throw new Error(`${name}: no receipt for ${tx.hash}`);
-    this.transactions += 1;
-    const entry: RecordedContract = {
-      address: await contract.getAddress(),
-      artifact,
-      ...(implementation !== undefined ? { implementation } : {}),
-      txHash: tx.hash,
-      block: receipt.blockNumber,
-    };
-    this.record.contracts[name] = entry;
-    this.log(`  ${name}: ${entry.address} (deployed in block ${entry.block})`);
-    this.save(`contract:${name}`);
-    return entry.address;
-  }
-
-  /** Runs `send` unless `done()` says the chain already holds its effect; records the transaction. */
-  async step(name: string, done: () => Promise<boolean>, send: () => Promise<ContractTransactionResponse>) {
-    if (await done()) {
-      this.log(`  ${name}: done already`);
-      return;
-    }
-    const tx = await send();
-    const receipt = await tx.wait();
-    if (receipt === null) throw new Error(`${name}: no receipt for ${tx.hash}`);
-    this.transactions += 1;
-    (this.record.steps[name] ??= []).push({ txHash: tx.hash, block: receipt.blockNumber });
-    this.log(`  ${name}: sent in block ${receipt.blockNumber}`);
-    this.save(`step:${name}`);
-  }
-
-  address(name: string): string {
-    const entry = this.record.contracts[name];
-    if (entry === undefined) throw new Error(`${name} is not deployed`);
-    return entry.address;
-  }
-}
-
 /** Throws a sentence, not a revert, when a step needs a role the deployer gave up at an earlier hand-over. */
 async function requireRole(
   contract: RoleAdministered,
@@ -134,22 +70,6 @@ async function requireRole(
         "schedule the call through the timelock instead",
     );
   }
-}
-
-function newRecord(plan: DeployPlan, deployer: string): DeploymentRecord {
-  const now = new Date().toISOString();
-  return {
-    format: 1,
-    network: plan.network,
-    chainId: plan.chainId.toString(),
-    deployer,
-    complete: false,
-    startedAt: now,
-    updatedAt: now,
-    parameters: {},
-    contracts: {},
-    steps: {},
-  };
 }
 
 /** The mock of `symbol` a local chain lists: wstETH- and rETH-like mocks with their rate functions, else an ERC-20. */
@@ -176,6 +96,75 @@ async function demoOperatorSigners(plan: DeployPlan, given: Signer[] | undefined
   return signers.slice(0, count);
 }
 
+/** The token addresses `listAssetSteps` listed: assets and reward tokens by symbol. */
+export interface ListedTokens {
+  assets: Map<string, string>;
+  rewardTokens: Map<string, string>;
+}
+
+/**
+ * The listing steps: the vault lists `assets` with their caps and the distributor `rewardTokens` with their minimum
+ * funding, each deploying its mock first when its address is `"mock"` (local chains; recorded as `mock:<symbol>`).
+ * A reward token's address may name a listed asset (`"asset:wstETH"`). Needs the deployer's ASSET_ADMIN_ROLE and
+ * REWARDS_ADMIN_ROLE (a sentence, not a revert, when the hand-over took them).
+ */
+export async function listAssetSteps(
+  d: StepRunner,
+  deployer: Signer,
+  assets: readonly PlannedAsset[],
+  rewardTokens: readonly PlannedRewardToken[],
+  core: { vault: string; rewardDistributor: string },
+): Promise<ListedTokens> {
+  const me = await deployer.getAddress();
+  const vaultC = RestakingVault__factory.connect(core.vault, deployer);
+  const listed: ListedTokens = { assets: new Map(), rewardTokens: new Map() };
+  for (const asset of assets) {
+    const address =
+      asset.address === "mock"
+        ? await d.contract(`mock:${asset.symbol}`, mockArtifact(asset.symbol), () =>
+            deployMock(deployer, asset.symbol, asset.decimals),
+          )
+        : asset.address;
+    listed.assets.set(asset.symbol, address);
+    await d.step(
+      `vault.addAsset:${asset.symbol}`,
+      () => vaultC.isAsset(address),
+      async () => {
+        await requireRole(vaultC, await vaultC.ASSET_ADMIN_ROLE(), me, `list ${asset.symbol} in the vault`);
+        return vaultC.addAsset(address, asset.cap);
+      },
+    );
+  }
+  const rewardsC = RewardDistributor__factory.connect(core.rewardDistributor, deployer);
+  for (const token of rewardTokens) {
+    const address =
+      token.address === "mock"
+        ? await d.contract(`mock:${token.symbol}`, "MockERC20", () =>
+            deployMock(deployer, token.symbol, token.decimals),
+          )
+        : token.address.startsWith("asset:")
+          ? listed.assets.get(token.address.slice("asset:".length))
+          : token.address;
+    if (address === undefined)
+      throw new Error(`reward token ${token.symbol}: ${token.address} is not listed`);
+    listed.rewardTokens.set(token.symbol, address);
+    await d.step(
+      `rewards.addRewardToken:${token.symbol}`,
+      async () => (await rewardsC.rewardTokens()).includes(address),
+      async () => {
+        await requireRole(
+          rewardsC,
+          await rewardsC.REWARDS_ADMIN_ROLE(),
+          me,
+          `list reward token ${token.symbol}`,
+        );
+        return rewardsC.addRewardToken(address, token.minFunding);
+      },
+    );
+  }
+  return listed;
+}
+
 /**
  * Deploys (or finishes deploying) the core described by `plan` with `deployer`, writing the record after every
  * step. Throws before any transaction if the connected chain is not the plan's, or if the record belongs to another
@@ -195,20 +184,19 @@ export async function deployProtocol(
       `the RPC endpoint of ${plan.network} serves chain ${chainId}, not ${plan.chainId}: check the network's RPC URL`,
     );
   }
-  let record = options.record;
-  if (record !== undefined) {
-    if (record.chainId !== plan.chainId.toString()) {
-      throw new Error(`the ${plan.network} record is of chain ${record.chainId}, not ${plan.chainId}`);
+  const given = options.record;
+  if (given !== undefined) {
+    if (given.chainId !== plan.chainId.toString()) {
+      throw new Error(`the ${plan.network} record is of chain ${given.chainId}, not ${plan.chainId}`);
     }
-    if (record.deployer.toLowerCase() !== me.toLowerCase()) {
+    if (given.deployer.toLowerCase() !== me.toLowerCase()) {
       throw new Error(
-        `the ${plan.network} record was started by ${record.deployer}, who holds the roles until the hand-over; ` +
+        `the ${plan.network} record was started by ${given.deployer}, who holds the roles until the hand-over; ` +
           `deploy with that account (now ${me}) to finish it`,
       );
     }
-  } else {
-    record = newRecord(plan, me);
   }
+  const record: DeploymentRecord = given ?? (await newDeploymentRecord(deployer, plan.network));
   const admin = plan.admin ?? me;
   record.parameters = {
     timelockDelay: plan.timelockDelay.toString(),
@@ -234,153 +222,60 @@ export async function deployProtocol(
       ...(plan.lrt.demoOperators > 0 ? [`${plan.lrt.demoOperators} demo`] : []),
     ].join(", "),
   };
-  const d = new Deployment(record, provider, options);
+  const d = new StepRecorder(record, provider, {
+    ...(options.log !== undefined ? { log: options.log } : {}),
+    recorded: (step) => {
+      record.updatedAt = new Date().toISOString();
+      writeDeployment(record, options.dir);
+      options.afterStep?.(step);
+    },
+  });
   d.log(`Deploying to ${plan.network} (chain ${chainId}) as ${me}`);
 
-  // Contracts. The implementations' constructors disable their initializers; each proxy initializes in its
-  // constructor, so no proxy is ever left uninitialized.
-  const vaultImpl = await d.contract("RestakingVaultImpl", "RestakingVault", () =>
-    new RestakingVault__factory(deployer).deploy(),
-  );
-  const vaultInit = RestakingVault__factory.createInterface().encodeFunctionData("initialize", [me]);
-  const vault = await d.contract(
-    "vault",
-    "RestakingVault",
-    () => new ProtocolProxy__factory(deployer).deploy(vaultImpl, vaultInit),
-    vaultImpl,
-  );
-  const registryImpl = await d.contract("OperatorRegistryImpl", "OperatorRegistry", () =>
-    new OperatorRegistry__factory(deployer).deploy(),
-  );
-  const registryInit = OperatorRegistry__factory.createInterface().encodeFunctionData("initialize", [
-    me,
-    vault,
-  ]);
-  const registry = await d.contract(
-    "registry",
-    "OperatorRegistry",
-    () => new ProtocolProxy__factory(deployer).deploy(registryImpl, registryInit),
-    registryImpl,
-  );
-  const slashingImpl = await d.contract("SlashingManagerImpl", "SlashingManager", () =>
-    new SlashingManager__factory(deployer).deploy(),
-  );
-  const slashingInit = SlashingManager__factory.createInterface().encodeFunctionData("initialize", [
-    me,
-    vault,
-    registry,
-  ]);
-  const slashingManager = await d.contract(
-    "slashingManager",
-    "SlashingManager",
-    () => new ProtocolProxy__factory(deployer).deploy(slashingImpl, slashingInit),
-    slashingImpl,
-  );
-  const rewardsImpl = await d.contract("RewardDistributorImpl", "RewardDistributor", () =>
-    new RewardDistributor__factory(deployer).deploy(vault, registry),
-  );
-  const rewardsInit = RewardDistributor__factory.createInterface().encodeFunctionData("initialize", [me]);
-  const rewardDistributor = await d.contract(
-    "rewardDistributor",
-    "RewardDistributor",
-    () => new ProtocolProxy__factory(deployer).deploy(rewardsImpl, rewardsInit),
-    rewardsImpl,
-  );
-  const timelock = await d.contract("timelock", "ProtocolTimelock", () =>
-    new ProtocolTimelock__factory(deployer).deploy(plan.timelockDelay, [admin], [admin], ZERO),
-  );
-
-  // Wiring.
-  const vaultC = RestakingVault__factory.connect(vault, deployer);
-  await d.step(
-    "vault.setRegistry",
-    async () => (await vaultC.modules()).registry === registry,
-    () => vaultC.setRegistry(registry),
-  );
-  await d.step(
-    "vault.setSlashingManager",
-    async () => (await vaultC.modules()).slashingManager === slashingManager,
-    () => vaultC.setSlashingManager(slashingManager),
-  );
-  await d.step(
-    "vault.setRewardsHook",
-    async () => (await vaultC.modules()).rewardsHook === rewardDistributor,
-    () => vaultC.setRewardsHook(rewardDistributor),
-  );
+  // The core behind its proxies, wired (sdk/deploy.ts: the steps `deployCore` and the test fixtures run too), and
+  // the timelock.
+  const core = await deployCoreSteps(d, deployer);
+  const { vault, registry, slashingManager, rewardDistributor } = core.addresses;
+  const timelock = await deployTimelockStep(d, deployer, plan.timelockDelay, admin);
 
   // Mock tokens (local chains only; the plan refuses mocks on public networks) and listings.
-  const tokenAddress = new Map<string, string>();
-  for (const asset of plan.assets) {
-    const address =
-      asset.address === "mock"
-        ? await d.contract(`mock:${asset.symbol}`, mockArtifact(asset.symbol), () =>
-            deployMock(deployer, asset.symbol, asset.decimals),
-          )
-        : asset.address;
-    tokenAddress.set(`asset:${asset.symbol}`, address);
-    await d.step(
-      `vault.addAsset:${asset.symbol}`,
-      () => vaultC.isAsset(address),
-      async () => {
-        await requireRole(vaultC, await vaultC.ASSET_ADMIN_ROLE(), me, `list ${asset.symbol} in the vault`);
-        return vaultC.addAsset(address, asset.cap);
-      },
-    );
-  }
-  const rewardsC = RewardDistributor__factory.connect(rewardDistributor, deployer);
-  const rewardTokenAddress = new Map<string, string>();
-  for (const token of plan.rewardTokens) {
-    const address =
-      token.address === "mock"
-        ? await d.contract(`mock:${token.symbol}`, "MockERC20", () =>
-            deployMock(deployer, token.symbol, token.decimals),
-          )
-        : (tokenAddress.get(token.address) ?? token.address);
-    rewardTokenAddress.set(token.symbol, address);
-    await d.step(
-      `rewards.addRewardToken:${token.symbol}`,
-      async () => (await rewardsC.rewardTokens()).includes(address),
-      async () => {
-        await requireRole(
-          rewardsC,
-          await rewardsC.REWARDS_ADMIN_ROLE(),
-          me,
-          `list reward token ${token.symbol}`,
-        );
-        return rewardsC.addRewardToken(address, token.minFunding);
-      },
-    );
-  }
+  const listed = await listAssetSteps(d, deployer, plan.assets, plan.rewardTokens, core.addresses);
 
   // The liquid restaking token, on the core above, while the deployer still holds the roles it needs.
   const demo = await demoOperatorSigners(plan, options.demoOperators);
+  const ctx = {
+    vault,
+    registry,
+    slashingManager,
+    rewardDistributor,
+    timelock,
+    assets: listed.assets,
+    rewardTokens: listed.rewardTokens,
+  };
+  const oracle = await deployLRTOracleSteps(d, deployer, plan.lrt, ctx);
   const lrt = await deployLRTSteps(
     d,
     deployer,
     plan.lrt,
-    {
-      vault,
-      registry,
-      slashingManager,
-      rewardDistributor,
-      timelock,
-      assets: new Map([...tokenAddress].map(([key, address]) => [key.slice("asset:".length), address])),
-      rewardTokens: rewardTokenAddress,
-    },
+    { ...ctx, oracle: await oracle.getAddress() },
     demo,
   );
 
   // Hand-over: the timelock takes every admin role; the pauser (default the timelock) takes PAUSER_ROLE; the
   // deployer renounces its own. Last, so that every listing above ran with the deployer's roles.
   const pauser = plan.pauser ?? timelock;
-  const registryC = OperatorRegistry__factory.connect(registry, deployer);
-  const slashingC = SlashingManager__factory.connect(slashingManager, deployer);
+  const {
+    vault: vaultC,
+    registry: registryC,
+    slashingManager: slashingC,
+    rewardDistributor: rewardsC,
+  } = core.contracts;
   const handOvers: Array<[string, RoleAdministered, string[]]> = [
     ["vault", vaultC, [await vaultC.ASSET_ADMIN_ROLE()]],
     ["registry", registryC, []],
     ["slashingManager", slashingC, []],
     ["rewardDistributor", rewardsC, [await rewardsC.REWARDS_ADMIN_ROLE()]],
-    ["lrtOracle", lrt.oracle, [await lrt.oracle.ORACLE_ADMIN_ROLE()]],
+    ["lrtOracle", oracle, [await oracle.ORACLE_ADMIN_ROLE()]],
     ["lrt", lrt.token, []],
     ["lrtManager", lrt.manager, [await lrt.manager.MANAGER_ROLE()]],
   ];

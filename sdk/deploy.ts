@@ -1,4 +1,12 @@
-import type { BaseContract, Signer } from "ethers";
+/**
+ * Deployment of the core, as steps. `deployCoreSteps` deploys the vault, operator registry, slashing manager and
+ * reward distributor behind their proxies and wires them; it runs on a `StepRunner`, which reads the chain before
+ * each step, sends only what is missing and records what it sent. The deploy script (deploy/protocol.ts
+ * `deployProtocol`) runs it with a runner that writes `deployments/<network>.json` after every step; `deployCore`
+ * (integrators, the demo, the bench, the test fixtures) runs the same steps with an in-memory runner
+ * (`memoryRunner`: no file, no log). So what is tested is wired by the code that deploys.
+ */
+import type { BaseContract, ContractTransactionResponse, Provider, Signer } from "ethers";
 
 import {
   OperatorRegistry__factory,
@@ -12,6 +20,7 @@ import {
   type RewardDistributor,
   type SlashingManager,
 } from "../typechain-types";
+import type { DeploymentRecord, RecordedContract } from "./deployments";
 
 /** The core contracts of one deployment, each behind its ERC-1967 proxy. */
 export interface CoreContracts {
@@ -43,8 +52,124 @@ export interface DeployCoreOptions {
   pauser?: string;
 }
 
-interface Deployable<T extends BaseContract> {
-  deploy(): Promise<T>;
+/** What a deployment step needs of the run it belongs to: the record, and a way to deploy and send idempotently. */
+export interface StepRunner {
+  readonly record: DeploymentRecord;
+  /** How many transactions this run sent. */
+  transactions: number;
+  log(line: string): void;
+  /** The recorded contract `name` if its address has code; otherwise deploys it and records it. Returns its address. */
+  contract(
+    name: string,
+    artifact: string,
+    deploy: () => Promise<BaseContract>,
+    implementation?: string,
+  ): Promise<string>;
+  /** Runs `send` unless `done()` says the chain already holds its effect; records the transaction. */
+  step(
+    name: string,
+    done: () => Promise<boolean>,
+    send: () => Promise<ContractTransactionResponse>,
+  ): Promise<void>;
+}
+
+export interface StepRecorderHooks {
+  /** Progress lines. */
+  log?: (line: string) => void;
+  /** Called after each contract or transaction is recorded, with `contract:<name>` or `step:<name>`. */
+  recorded?: (step: string) => void;
+}
+
+/** A `StepRunner` that records into `record` and tells `hooks` (the deploy script writes the record there). */
+export class StepRecorder implements StepRunner {
+  transactions = 0;
+
+  constructor(
+    readonly record: DeploymentRecord,
+    private readonly provider: Provider,
+    private readonly hooks: StepRecorderHooks = {},
+  ) {}
+
+  log(line: string): void {
+    this.hooks.log?.(line);
+  }
+
+  async contract(
+    name: string,
+    artifact: string,
+    deploy: () => Promise<BaseContract>,
+    implementation?: string,
+  ): Promise<string> {
+    const existing = this.record.contracts[name];
+    if (existing !== undefined && (await this.provider.getCode(existing.address)) !== "0x") {
+      this.log(`  ${name}: ${existing.address} (exists)`);
+      return existing.address;
+    }
+    const contract = await deploy();
+    const tx = contract.deploymentTransaction();
+    if (tx === null) throw new Error(`${name}: the deploy returned no transaction`);
+    const receipt = await tx.wait();
+    if (receipt === null) throw new Error(`${name}: no receipt for ${tx.hash}`);
+    this.transactions += 1;
+    const entry: RecordedContract = {
+      address: await contract.getAddress(),
+      artifact,
+      ...(implementation !== undefined ? { implementation } : {}),
+      txHash: tx.hash,
+      block: receipt.blockNumber,
+    };
+    this.record.contracts[name] = entry;
+    this.log(`  ${name}: ${entry.address} (deployed in block ${entry.block})`);
+    this.hooks.recorded?.(`contract:${name}`);
+    return entry.address;
+  }
+
+  async step(
+    name: string,
+    done: () => Promise<boolean>,
+    send: () => Promise<ContractTransactionResponse>,
+  ): Promise<void> {
+    if (await done()) {
+      this.log(`  ${name}: done already`);
+      return;
+    }
+    const tx = await send();
+    const receipt = await tx.wait();
+    if (receipt === null) throw new Error(`${name}: no receipt for ${tx.hash}`);
+    this.transactions += 1;
+    (this.record.steps[name] ??= []).push({ txHash: tx.hash, block: receipt.blockNumber });
+    this.log(`  ${name}: sent in block ${receipt.blockNumber}`);
+    this.hooks.recorded?.(`step:${name}`);
+  }
+}
+
+/** A new, empty record of `deployer`'s deployment on its chain, named `network`. */
+export async function newDeploymentRecord(deployer: Signer, network: string): Promise<DeploymentRecord> {
+  const provider = deployer.provider;
+  if (provider === null) throw new Error("the deployer signer has no provider");
+  const now = new Date().toISOString();
+  return {
+    format: 1,
+    network,
+    chainId: (await provider.getNetwork()).chainId.toString(),
+    deployer: await deployer.getAddress(),
+    complete: false,
+    startedAt: now,
+    updatedAt: now,
+    parameters: {},
+    contracts: {},
+    steps: {},
+  };
+}
+
+/**
+ * A `StepRunner` whose record lives in memory only (nothing written, nothing logged): `deployCore` and the test
+ * fixtures run the deploy script's steps with it.
+ */
+export async function memoryRunner(deployer: Signer): Promise<StepRecorder> {
+  const provider = deployer.provider;
+  if (provider === null) throw new Error("the deployer signer has no provider");
+  return new StepRecorder(await newDeploymentRecord(deployer, "memory"), provider);
 }
 
 /** Deploys `implementation`'s ERC-1967 proxy whose constructor runs `initData`. */
@@ -59,100 +184,156 @@ export async function deployProxy(
   return { proxy: await proxy.getAddress(), implementation: implAddress };
 }
 
-async function deployImplementation<T extends BaseContract>(factory: Deployable<T>): Promise<T> {
-  const impl = await factory.deploy();
-  await impl.waitForDeployment();
-  return impl;
+/**
+ * The core's steps: the vault, operator registry, slashing manager and reward distributor behind their proxies
+ * (each implementation's constructor disables its initializers; each proxy initializes in its constructor, so no
+ * proxy is ever left uninitialized; the deployer holds every role), then the vault's modules (registry, slashing
+ * manager, the distributor as rewards hook). Recorded as `RestakingVaultImpl`, `vault`, `OperatorRegistryImpl`,
+ * `registry`, `SlashingManagerImpl`, `slashingManager`, `RewardDistributorImpl`, `rewardDistributor` and the steps
+ * `vault.setRegistry`, `vault.setSlashingManager`, `vault.setRewardsHook`.
+ */
+export async function deployCoreSteps(
+  d: StepRunner,
+  deployer: Signer,
+): Promise<{ contracts: CoreContracts; addresses: CoreAddresses }> {
+  const me = await deployer.getAddress();
+  const vaultImpl = await d.contract("RestakingVaultImpl", "RestakingVault", () =>
+    new RestakingVault__factory(deployer).deploy(),
+  );
+  const vaultInit = RestakingVault__factory.createInterface().encodeFunctionData("initialize", [me]);
+  const vault = await d.contract(
+    "vault",
+    "RestakingVault",
+    () => new ProtocolProxy__factory(deployer).deploy(vaultImpl, vaultInit),
+    vaultImpl,
+  );
+  const registryImpl = await d.contract("OperatorRegistryImpl", "OperatorRegistry", () =>
+    new OperatorRegistry__factory(deployer).deploy(),
+  );
+  const registryInit = OperatorRegistry__factory.createInterface().encodeFunctionData("initialize", [
+    me,
+    vault,
+  ]);
+  const registry = await d.contract(
+    "registry",
+    "OperatorRegistry",
+    () => new ProtocolProxy__factory(deployer).deploy(registryImpl, registryInit),
+    registryImpl,
+  );
+  const slashingImpl = await d.contract("SlashingManagerImpl", "SlashingManager", () =>
+    new SlashingManager__factory(deployer).deploy(),
+  );
+  const slashingInit = SlashingManager__factory.createInterface().encodeFunctionData("initialize", [
+    me,
+    vault,
+    registry,
+  ]);
+  const slashingManager = await d.contract(
+    "slashingManager",
+    "SlashingManager",
+    () => new ProtocolProxy__factory(deployer).deploy(slashingImpl, slashingInit),
+    slashingImpl,
+  );
+  const rewardsImpl = await d.contract("RewardDistributorImpl", "RewardDistributor", () =>
+    new RewardDistributor__factory(deployer).deploy(vault, registry),
+  );
+  const rewardsInit = RewardDistributor__factory.createInterface().encodeFunctionData("initialize", [me]);
+  const rewardDistributor = await d.contract(
+    "rewardDistributor",
+    "RewardDistributor",
+    () => new ProtocolProxy__factory(deployer).deploy(rewardsImpl, rewardsInit),
+    rewardsImpl,
+  );
+
+  const vaultC = RestakingVault__factory.connect(vault, deployer);
+  await d.step(
+    "vault.setRegistry",
+    async () => (await vaultC.modules()).registry === registry,
+    () => vaultC.setRegistry(registry),
+  );
+  await d.step(
+    "vault.setSlashingManager",
+    async () => (await vaultC.modules()).slashingManager === slashingManager,
+    () => vaultC.setSlashingManager(slashingManager),
+  );
+  await d.step(
+    "vault.setRewardsHook",
+    async () => (await vaultC.modules()).rewardsHook === rewardDistributor,
+    () => vaultC.setRewardsHook(rewardDistributor),
+  );
+
+  return {
+    contracts: {
+      vault: vaultC,
+      registry: OperatorRegistry__factory.connect(registry, deployer),
+      slashingManager: SlashingManager__factory.connect(slashingManager, deployer),
+      rewardDistributor: RewardDistributor__factory.connect(rewardDistributor, deployer),
+    },
+    addresses: {
+      vault,
+      registry,
+      slashingManager,
+      rewardDistributor,
+      implementations: {
+        RestakingVault: vaultImpl,
+        OperatorRegistry: registryImpl,
+        SlashingManager: slashingImpl,
+        RewardDistributor: rewardsImpl,
+      },
+    },
+  };
+}
+
+/** The timelock's step: a ProtocolTimelock of minimum delay `delay` (seconds), `admin` its proposer and executor,
+ * no admin of its own (recorded as `timelock`). */
+export function deployTimelockStep(
+  d: StepRunner,
+  deployer: Signer,
+  delay: bigint,
+  admin: string,
+): Promise<string> {
+  return d.contract("timelock", "ProtocolTimelock", () =>
+    new ProtocolTimelock__factory(deployer).deploy(
+      delay,
+      [admin],
+      [admin],
+      "0x0000000000000000000000000000000000000000",
+    ),
+  );
 }
 
 /**
  * Deploys the vault, operator registry, slashing manager and reward distributor behind UUPS proxies and wires
- * them together. The deployer holds the admin roles while wiring, then hands every role to the admin (or a new
- * timelock) and renounces its own.
+ * them together: the deploy script's core steps (`deployCoreSteps`) on an in-memory runner. The deployer holds the
+ * admin roles while wiring, then hands every role to the admin (or a new timelock) and renounces its own.
  */
 export async function deployCore(
   deployer: Signer,
   options: DeployCoreOptions = {},
 ): Promise<{ contracts: CoreContracts; addresses: CoreAddresses }> {
   const me = await deployer.getAddress();
+  const d = await memoryRunner(deployer);
   let admin = options.admin ?? me;
   let timelock: string | undefined;
   if (options.timelockDelay !== undefined) {
-    const proposer = options.admin ?? me;
-    const tl = await new ProtocolTimelock__factory(deployer).deploy(
-      options.timelockDelay,
-      [proposer],
-      [proposer],
-      "0x0000000000000000000000000000000000000000",
-    );
-    await tl.waitForDeployment();
-    timelock = await tl.getAddress();
+    timelock = await deployTimelockStep(d, deployer, options.timelockDelay, options.admin ?? me);
     admin = timelock;
   }
   const pauser = options.pauser ?? admin;
-
-  const vaultImpl = await deployImplementation(new RestakingVault__factory(deployer));
-  const vaultProxy = await deployProxy(
-    deployer,
-    vaultImpl,
-    vaultImpl.interface.encodeFunctionData("initialize", [me]),
-  );
-  const vault = RestakingVault__factory.connect(vaultProxy.proxy, deployer);
-
-  const registryImpl = await deployImplementation(new OperatorRegistry__factory(deployer));
-  const registryProxy = await deployProxy(
-    deployer,
-    registryImpl,
-    registryImpl.interface.encodeFunctionData("initialize", [me, vaultProxy.proxy]),
-  );
-  const registry = OperatorRegistry__factory.connect(registryProxy.proxy, deployer);
-
-  const slashingImpl = await deployImplementation(new SlashingManager__factory(deployer));
-  const slashingProxy = await deployProxy(
-    deployer,
-    slashingImpl,
-    slashingImpl.interface.encodeFunctionData("initialize", [me, vaultProxy.proxy, registryProxy.proxy]),
-  );
-  const slashingManager = SlashingManager__factory.connect(slashingProxy.proxy, deployer);
-
-  const rewardsImpl = await new RewardDistributor__factory(deployer).deploy(
-    vaultProxy.proxy,
-    registryProxy.proxy,
-  );
-  await rewardsImpl.waitForDeployment();
-  const rewardsProxy = await deployProxy(
-    deployer,
-    rewardsImpl,
-    rewardsImpl.interface.encodeFunctionData("initialize", [me]),
-  );
-  const rewardDistributor = RewardDistributor__factory.connect(rewardsProxy.proxy, deployer);
-
-  await (await vault.setRegistry(registryProxy.proxy)).wait();
-  await (await vault.setSlashingManager(slashingProxy.proxy)).wait();
-  await (await vault.setRewardsHook(rewardsProxy.proxy)).wait();
+  const { contracts, addresses } = await deployCoreSteps(d, deployer);
 
   if (admin !== me || pauser !== me) {
+    const { vault, registry, slashingManager, rewardDistributor } = contracts;
     await handOver(vault, me, admin, pauser, [await vault.ASSET_ADMIN_ROLE()]);
     await handOver(registry, me, admin, pauser);
     await handOver(slashingManager, me, admin, pauser);
     await handOver(rewardDistributor, me, admin, pauser, [await rewardDistributor.REWARDS_ADMIN_ROLE()]);
   }
 
+  const { implementations, ...proxies } = addresses;
   return {
-    contracts: { vault, registry, slashingManager, rewardDistributor },
-    addresses: {
-      vault: vaultProxy.proxy,
-      registry: registryProxy.proxy,
-      slashingManager: slashingProxy.proxy,
-      rewardDistributor: rewardsProxy.proxy,
-      ...(timelock !== undefined ? { timelock } : {}),
-      implementations: {
-        RestakingVault: vaultProxy.implementation,
-        OperatorRegistry: registryProxy.implementation,
-        SlashingManager: slashingProxy.implementation,
-        RewardDistributor: rewardsProxy.implementation,
-      },
-    },
+    contracts,
+    addresses: { ...proxies, ...(timelock !== undefined ? { timelock } : {}), implementations },
   };
 }
 

@@ -34,7 +34,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
 import { deployOracle, deployRateAdapter } from "../../sdk/oracle";
-import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE, deployLRT } from "../../sdk/lrt";
+import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE } from "../../sdk/lrt";
 import {
   MockRETH__factory,
   MockWstETH__factory,
@@ -62,6 +62,7 @@ import {
   rateOf,
   valueOf,
   type LRTFixture,
+  deployTestLRT,
 } from "../helpers/lrtFixtures";
 import { executeSlash, fundStETHRewards, queuedIds, requestSlash } from "../helpers/lrtActions";
 import { ORACLE_MAX_AGE, ORACLE_MAX_MOVE_BPS } from "../helpers/oracleFixtures";
@@ -186,7 +187,7 @@ async function oracleLRTFixture(): Promise<OracleLRT> {
   for (const op of [core.operator1, core.operator2]) {
     await (await registry.connect(op).registerAsOperator("ipfs://op", 1_000, ethers.ZeroAddress)).wait();
   }
-  const d = await deployLRT(admin, core, {
+  const d = await deployTestLRT(admin, core, {
     oracle: await oracle.getAddress(),
     treasury: admin.address,
     rewardsReceiver: admin.address,

@@ -36,7 +36,6 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
-import { deployLRT } from "../../sdk/lrt";
 import { LRTNode__factory, MockERC20__factory, MockRateAdapter__factory } from "../../typechain-types";
 import { DAY, DEFAULT_WITHDRAWAL_DELAY, WAD } from "../helpers/fixtures";
 import {
@@ -48,6 +47,7 @@ import {
   lrtSlashFixture,
   valueOf,
   type LRTFixture,
+  deployTestLRT,
 } from "../helpers/lrtFixtures";
 import { approveNode, fundStETHRewards, nodeAddress, queuedIds, requestSlash } from "../helpers/lrtActions";
 import { ORACLE_MAX_AGE, ORACLE_MAX_MOVE_BPS, oracleFixture } from "../helpers/oracleFixtures";
@@ -374,7 +374,7 @@ describe("Attack review 3 (issue #10): partial fill, CREATE2 nodes, valuation re
     const expiry = BigInt(await time.latest()) + DAY;
     const sig = await approveNode(f, f.approver, predicted, op.address, s, expiry);
     // A second LRT on the same core: its node 0 is another address, so the signature does not verify there.
-    const second = await deployLRT(f.admin, f, {
+    const second = await deployTestLRT(f.admin, f, {
       oracle: await f.oracle.getAddress(),
       treasury: f.treasury.address,
       rewardsReceiver: f.rewardsReceiver.address,

@@ -15,7 +15,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { Interface, type BaseContract, type ContractTransactionResponse } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
-import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE, deployLRT } from "../../sdk/lrt";
+import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE } from "../../sdk/lrt";
 import { VIRTUAL_SHARES } from "../../sdk/views";
 import {
   MockLRTOracle__factory,
@@ -26,7 +26,7 @@ import {
   type ReentrantERC20,
 } from "../../typechain-types";
 import { ASSET_CAP, WAD, stakingFixture, type StakingFixture } from "../helpers/fixtures";
-import { lrtFixture, rateOf, sharesFor, type LRTFixture } from "../helpers/lrtFixtures";
+import { lrtFixture, rateOf, sharesFor, type LRTFixture, deployTestLRT } from "../helpers/lrtFixtures";
 import { compileTestContract } from "../helpers/solcjs";
 
 const SOURCE = `// SPDX-License-Identifier: MIT
@@ -141,7 +141,7 @@ export async function reentrantLRTFixture(): Promise<ReentrantLRTFixture> {
   await (await f.vault.addAsset(asset, ASSET_CAP)).wait();
   const oracle = await new MockLRTOracle__factory(f.admin).deploy();
   await (await oracle.setPrice(asset, WAD)).wait();
-  const lrt = await deployLRT(f.admin, f, {
+  const lrt = await deployTestLRT(f.admin, f, {
     oracle: await oracle.getAddress(),
     treasury: f.admin.address,
     rewardsReceiver: f.admin.address,
@@ -189,7 +189,7 @@ export async function lrtOnToken(f: StakingFixture, asset: string): Promise<Toke
   await (await f.vault.addAsset(asset, ASSET_CAP)).wait();
   const oracle = await new MockLRTOracle__factory(f.admin).deploy();
   await (await oracle.setPrice(asset, WAD)).wait();
-  const lrt = await deployLRT(f.admin, f, {
+  const lrt = await deployTestLRT(f.admin, f, {
     oracle: await oracle.getAddress(),
     treasury: f.admin.address,
     rewardsReceiver: f.admin.address,

@@ -1,11 +1,15 @@
 /**
- * Reusable `loadFixture` fixtures of the core staking layer, built on sdk/deploy.ts `deployCore`.
+ * Reusable `loadFixture` fixtures of the core staking layer. They run the deploy script's own steps (issue #11: what
+ * is tested is what is deployed): sdk/deploy.ts `deployCoreSteps` (through `deployCore`, on an in-memory runner) and
+ * deploy/protocol.ts `listAssetSteps`, the functions deploy/protocol.ts `deployProtocol` runs with its recording
+ * runner. They stop before the hand-over (and deploy no timelock): signers[0] (`admin`) keeps every role the tests use,
+ * as the deployer does until `deployProtocol` hands the roles to the timelock (tested by test/deploy/deploy.test.ts).
  *
  * Each fixture builds on the previous one by calling it directly (only `loadFixture` caches):
- *   coreFixture            sdk/deploy.ts deployCore: vault, registry, slashing manager and reward distributor behind
+ *   coreFixture            the deploy's core steps: vault, registry, slashing manager and reward distributor behind
  *                          ERC-1967 proxies, wired together; admin = signers[0]
- *   stakingFixture         + stETH, rETH, cbETH (18 decimals) listed with caps; stakers funded and approved;
- *                          operator1 registered (10% commission, no delegation approver)
+ *   stakingFixture         + stETH, rETH, cbETH (18-decimal MockERC20s) listed with caps by the deploy's listing steps;
+ *                          stakers funded and approved; operator1 registered (10% commission, no delegation approver)
  *   twoOperatorsFixture    + operator2 registered (5% commission, EOA delegation approver `approver`)
  *   slashingFixture        + MockSlashingCaller set as the vault's slashing manager (replaces the SlashingManager)
  *   rewardsHookFixture     + MockRewardsHook set as the vault's rewards hook (replaces the RewardDistributor)
@@ -13,7 +17,8 @@
 import { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
-import { deployCore, type CoreAddresses } from "../../sdk/deploy";
+import { deployCore, memoryRunner, type CoreAddresses } from "../../sdk/deploy";
+import { listAssetSteps } from "../../deploy/protocol";
 import {
   MockERC20__factory,
   MockRewardsHook__factory,
@@ -156,7 +161,8 @@ export async function getActors(): Promise<Actors> {
   };
 }
 
-/** The core contracts behind their proxies, wired together by deployCore; no asset listed. */
+/** The core contracts behind their proxies, wired together by the deploy's core steps (`deployCore`); no asset
+ * listed; signers[0] holds every role. */
 export async function coreFixture(): Promise<CoreFixture> {
   const actors = await getActors();
   const { contracts, addresses } = await deployCore(actors.admin);
@@ -195,18 +201,23 @@ export async function fundAndApprove(
   await (await token.connect(account).approve(vaultAddress, ethers.MaxUint256)).wait();
 }
 
-/** Three listed assets, funded stakers, operator1 registered. */
+/** Three assets listed by the deploy's listing steps, funded stakers, operator1 registered. */
 export async function stakingFixture(): Promise<StakingFixture> {
   const core = await coreFixture();
-  const { admin, vault, vaultAddress, registry, operator1, operator2 } = core;
+  const { admin, vaultAddress, registry, operator1, operator2 } = core;
   const stETH = await deployToken(admin, "Lido Staked Ether", "stETH");
   const rETH = await deployToken(admin, "Rocket Pool ETH", "rETH");
   const cbETH = await deployToken(admin, "Coinbase Wrapped Staked ETH", "cbETH");
   const tokens = [stETH, rETH, cbETH];
   const assetAddresses = await Promise.all(tokens.map((t) => t.getAddress()));
-  for (const asset of assetAddresses) {
-    await (await vault.addAsset(asset, ASSET_CAP)).wait();
-  }
+  const symbols = ["stETH", "rETH", "cbETH"];
+  await listAssetSteps(
+    await memoryRunner(admin),
+    admin,
+    symbols.map((symbol, i) => ({ symbol, address: assetAddresses[i]!, decimals: 18, cap: ASSET_CAP })),
+    [],
+    core.addresses,
+  );
   for (const token of tokens) {
     for (const account of [...core.stakers, operator1, operator2, core.approver]) {
       await fundAndApprove(token, account, vaultAddress, STAKER_FUNDS);

@@ -1,6 +1,13 @@
 /**
- * Fixtures of the liquid restaking token, built on test/helpers/fixtures.ts `stakingFixture` (sdk/deploy.ts
- * deployCore) and sdk/lrt.ts `deployLRT`:
+ * Fixtures of the liquid restaking token, built on test/helpers/fixtures.ts `stakingFixture` and the deploy script's
+ * LRT steps (deploy/lrt.ts `deployLRTSteps`, the function deploy/protocol.ts `deployProtocol` runs; here on an
+ * in-memory runner, sdk/deploy.ts `memoryRunner`). The plan is the in-process chain's (deploy/config.ts `hardhat`:
+ * name, symbol, price feed) with the tests' parameters: stETH and rETH at LRT_CAP each, the four operators, the
+ * manager's initial policy (no buffer, no fees: tests set their own), treasury and rewards receiver accounts, no
+ * demo operator. The manager is priced by a MockLRTOracle the tests move (the deploy's LRTOracle steps,
+ * `deployLRTOracleSteps`, are tested by test/deploy and the oracle's own tests). The fixtures stop before the
+ * hand-over: signers[0] (`admin`) keeps every role, owns the node beacon and administers the price feed, where the
+ * deploy gives them to the timelock. `deployTestLRT` is that deployment on any core, for the tests' other LRTs.
  *   lrtFixture       + four operators without delegation approver; a MockLRTOracle (stETH 1.0, rETH 1.1 ETH);
  *                      the LRT with stETH and rETH accepted (cap LRT_CAP each), four nodes of weight 25% each;
  *                      stakers approve both entry points
@@ -10,8 +17,11 @@
 import { artifacts, ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { Signer } from "ethers";
 
-import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE, deployLRT } from "../../sdk/lrt";
+import { resolveDeployPlan } from "../../deploy/config";
+import { deployLRTSteps, type DeployedLRT, type LRTManagerPlan } from "../../deploy/lrt";
+import { memoryRunner, type CoreContracts } from "../../sdk/deploy";
 import {
   MockLRTOracle__factory,
   type LiquidRestakingToken,
@@ -56,6 +66,8 @@ export interface LRTFixture extends StakingFixture {
   managerAddress: string;
   /** The node beacon (with the manager, the vault and the distributor, what a node's CREATE2 address depends on). */
   beaconAddress: string;
+  /** The LRTPriceFeed the deploy's LRT steps put on the manager's rate (administered by `admin`). */
+  priceFeedAddress: string;
   treasury: HardhatEthersSigner;
   rewardsReceiver: HardhatEthersSigner;
 }
@@ -64,6 +76,72 @@ export interface LRTSlashFixture extends LRTFixture {
   avs: HardhatEthersSigner;
   slasher: HardhatEthersSigner;
   committee: HardhatEthersSigner;
+}
+
+/** What `deployTestLRT` deploys on a core. */
+export interface TestLRTParams {
+  /** The ILRTOracle the manager is wired to (the tests' MockLRTOracle, or an LRTOracle). */
+  oracle: string;
+  treasury: string;
+  rewardsReceiver: string;
+  /** The accepted assets with their LRT caps; `symbol` names the entry point in the run's in-memory record (default:
+   * the asset's address). */
+  assets: ReadonlyArray<{ asset: string; cap: bigint; symbol?: string }>;
+  /** Registered operators the deploy's node step gives a node each, of equal weight (default: none). */
+  operators?: readonly string[];
+}
+
+/** The LRT `deployTestLRT` deployed; `entryPoints` by asset address. */
+export interface TestLRT {
+  token: LiquidRestakingToken;
+  manager: LRTManager;
+  entryPoints: Record<string, LRTAssetVault>;
+  addresses: DeployedLRT["addresses"];
+}
+
+/**
+ * The LRT on `core`, deployed by the deploy script's LRT steps (deploy/lrt.ts `deployLRTSteps`, in memory) with the
+ * in-process chain's plan (name, symbol, price feed) and the tests' parameters: the manager's initial policy (no
+ * buffer, no fees), no demo operator, and `admin` standing for the timelock (it keeps every role, owns the node
+ * beacon and administers the price feed: the tests' runs stop before the hand-over).
+ */
+export async function deployTestLRT(admin: Signer, core: CoreContracts, p: TestLRTParams): Promise<TestLRT> {
+  const symbolOf = (a: { asset: string; symbol?: string }): string => a.symbol ?? a.asset;
+  const plan: LRTManagerPlan = {
+    ...resolveDeployPlan("hardhat", {}).lrt,
+    treasury: p.treasury,
+    rewardsReceiver: p.rewardsReceiver,
+    protocolFeeBps: 0n,
+    bufferBps: 0n,
+    baseFeeBps: 0n,
+    maxFeeBps: 0n,
+    assets: p.assets.map((a) => ({ symbol: symbolOf(a), cap: a.cap })),
+    operators: [...(p.operators ?? [])],
+    demoOperators: 0,
+  };
+  const d = await deployLRTSteps(
+    await memoryRunner(admin),
+    admin,
+    plan,
+    {
+      vault: await core.vault.getAddress(),
+      registry: await core.registry.getAddress(),
+      slashingManager: await core.slashingManager.getAddress(),
+      rewardDistributor: await core.rewardDistributor.getAddress(),
+      timelock: await admin.getAddress(),
+      assets: new Map(p.assets.map((a) => [symbolOf(a), a.asset])),
+      rewardTokens: new Map(),
+      oracle: p.oracle,
+    },
+    [],
+  );
+  const entryPoints: Record<string, LRTAssetVault> = {};
+  for (const a of p.assets) {
+    const entryPoint = d.entryPoints.get(symbolOf(a));
+    if (entryPoint === undefined) throw new Error(`no entry point for ${symbolOf(a)}`);
+    entryPoints[a.asset] = entryPoint;
+  }
+  return { token: d.token, manager: d.manager, entryPoints, addresses: d.addresses };
 }
 
 export async function lrtFixture(): Promise<LRTFixture> {
@@ -78,17 +156,16 @@ export async function lrtFixture(): Promise<LRTFixture> {
   const [stETHAddress, rETHAddress] = [f.assetAddresses[0], f.assetAddresses[1]];
   await (await oracle.setPrice(stETHAddress, STETH_PRICE)).wait();
   await (await oracle.setPrice(rETHAddress, RETH_PRICE)).wait();
-  const d = await deployLRT(f.admin, f, {
+  const d = await deployTestLRT(f.admin, f, {
     oracle: await oracle.getAddress(),
     treasury: treasury.address,
     rewardsReceiver: rewardsReceiver.address,
     assets: [
-      { asset: stETHAddress, cap: LRT_CAP },
-      { asset: rETHAddress, cap: LRT_CAP },
+      { symbol: "stETH", asset: stETHAddress, cap: LRT_CAP },
+      { symbol: "rETH", asset: rETHAddress, cap: LRT_CAP },
     ],
+    operators: operators.map((op) => op.address),
   });
-  for (const op of operators)
-    await (await d.manager.createNode(op.address, 2_500, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT)).wait();
   const stETHVault = d.entryPoints[stETHAddress];
   const rETHVault = d.entryPoints[rETHAddress];
   for (const s of f.stakers) {
@@ -107,6 +184,7 @@ export async function lrtFixture(): Promise<LRTFixture> {
     rETHAddress,
     managerAddress: d.addresses.manager,
     beaconAddress: d.addresses.beacon,
+    priceFeedAddress: d.addresses.priceFeed,
     treasury,
     rewardsReceiver,
   };

@@ -10,7 +10,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 
-import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE, deployLRT } from "../../sdk/lrt";
+import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE } from "../../sdk/lrt";
 import {
   LRTAssetVault__factory,
   MockLRTOracle__factory,
@@ -26,6 +26,7 @@ import {
   STETH_PRICE,
   lrtFixture,
   type LRTFixture,
+  deployTestLRT,
 } from "../helpers/lrtFixtures";
 
 /** alice, bob, carol and dave each deposit 10 stETH. */
@@ -52,7 +53,7 @@ async function nodelessFixture(): Promise<NodelessFixture> {
   ] as const) {
     await (await oracle.setPrice(asset, price)).wait();
   }
-  const d = await deployLRT(f.admin, f, {
+  const d = await deployTestLRT(f.admin, f, {
     oracle: await oracle.getAddress(),
     treasury: f.admin.address,
     rewardsReceiver: f.admin.address,

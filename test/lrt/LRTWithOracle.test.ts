@@ -16,7 +16,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
 import { deployOracle, deployRateAdapter } from "../../sdk/oracle";
-import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE, deployLRT } from "../../sdk/lrt";
+import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE } from "../../sdk/lrt";
 import {
   MockRETH__factory,
   MockWstETH__factory,
@@ -28,7 +28,7 @@ import {
   type MockWstETH,
 } from "../../typechain-types";
 import { ASSET_CAP, DAY, WAD, coreFixture, type CoreFixture } from "../helpers/fixtures";
-import { LRT_CAP, sharesFor } from "../helpers/lrtFixtures";
+import { LRT_CAP, sharesFor, deployTestLRT } from "../helpers/lrtFixtures";
 import { ORACLE_MAX_AGE, ORACLE_MAX_MOVE_BPS } from "../helpers/oracleFixtures";
 
 const WSTETH_RATE = (115n * WAD) / 100n;
@@ -78,7 +78,7 @@ async function oracleLRTFixture(): Promise<OracleLRTFixture> {
   for (const op of operators) {
     await (await registry.connect(op).registerAsOperator("ipfs://op", 1_000, ethers.ZeroAddress)).wait();
   }
-  const d = await deployLRT(admin, core, {
+  const d = await deployTestLRT(admin, core, {
     oracle: await oracle.getAddress(),
     treasury: admin.address,
     rewardsReceiver: admin.address,

@@ -1,8 +1,9 @@
 /**
  * The liquid restaking token in the protocol model's random walk (test/model/ProtocolModel.test.ts, issue #10): an LRT
- * (sdk/lrt.ts `deployLRT`, priced by `MockLRTOracle`) on the walk's core, with one node per operator, accepting stETH
- * and rETH, allow-listing the walk's three AVSs, with a buffer and fees; three LRT users; and the LRT's actions with
- * their checks after every step of the walk (core steps included).
+ * (the deploy script's LRT steps, through test/helpers/lrtFixtures.ts `deployTestLRT`, priced by `MockLRTOracle`) on
+ * the walk's core, with one node per operator, accepting stETH and rETH, allow-listing the walk's three AVSs, with a
+ * buffer and fees; three LRT users; and the LRT's actions with their checks after every step of the walk (core steps
+ * included).
  *
  * The nodes are ordinary vault stakers, so the core model stays exact: every vault event an LRT step emits for a node
  * (a deposit, a queued withdrawal, a completion, a delegation) is applied to the core model as the same action by that
@@ -36,7 +37,8 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import type { BaseContract, ContractTransactionReceipt, Result } from "ethers";
 
-import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE, deployLRT } from "../../sdk/lrt";
+import { NO_APPROVER_SALT, NO_APPROVER_SIGNATURE } from "../../sdk/lrt";
+import { deployTestLRT } from "../helpers/lrtFixtures";
 import {
   MockLRTOracle__factory,
   type LiquidRestakingToken,
@@ -115,8 +117,8 @@ async function createNodes(manager: LRTManager, operators: string[]): Promise<st
 }
 
 /**
- * modelFixture + the LRT: MockLRTOracle (stETH 1.0, rETH 1.1), deployLRT accepting stETH and rETH (LRT_CAPS), a node per
- * operator (LRT_WEIGHTS), the AVS allow-list X, Y, Z, risk caps at 100% (every allocation is allow-listed, so no
+ * modelFixture + the LRT: MockLRTOracle (stETH 1.0, rETH 1.1), deployTestLRT accepting stETH and rETH (LRT_CAPS), a
+ * node per operator (LRT_WEIGHTS), the AVS allow-list X, Y, Z, risk caps at 100% (every allocation is allow-listed, so no
  * deposit is refused for risk), the buffer and fees of LRT_POLICY; three LRT users funded and approving both entry
  * points.
  */
@@ -126,7 +128,7 @@ export async function lrtModelFixture(): Promise<LRTModelFixture> {
   const lrtAssets = [f.stETHAddress, f.rETHAddress].map(norm);
   for (const [i, a] of lrtAssets.entries()) await (await oracle.setPrice(a, LRT_PRICES[i])).wait();
   const treasury = await fundedWallet("lrt walk: treasury");
-  const d = await deployLRT(f.admin, f, {
+  const d = await deployTestLRT(f.admin, f, {
     oracle: await oracle.getAddress(),
     treasury: treasury.address,
     rewardsReceiver: treasury.address,
