@@ -724,11 +724,19 @@ export async function slashExecuted(demo: Demo, slash: Slash): Promise<void> {
   // requests cannot take turns keeping the pool closed (docs/slashing.md, "Pending requests close the pool").
   const [{ gateAt }] = await slashingManager.magnitudes(op1.address, demo.S);
   const nextEpochAt = gateAt + (await slashingManager.GATE_CYCLE());
-  const ySlash = slashingManager
-    .connect(avsY)
-    .requestSlash.staticCall(avsY.address, op1.address, WAD / 10n, textHash("evidence: oracle round 7"));
+  const joinWindow = await slashingManager.JOIN_WINDOW();
+  // The refused call starts inside `refused`, which handles its rejection at once (a call started before another
+  // await could reject with no handler yet, which ends the process).
+  const ySlash = refused(
+    demo,
+    slashingManager
+      .connect(avsY)
+      .requestSlash.staticCall(avsY.address, op1.address, WAD / 10n, textHash("evidence: oracle round 7")),
+    "PoolGated",
+    { operator: op1.address, asset: demo.S, nextEpochAt },
+  );
   note(
-    `Past JOIN_WINDOW (${formatDuration(await slashingManager.JOIN_WINDOW())}) AVS-Y's request on op1 reverts ${await refused(demo, ySlash, "PoolGated", { operator: op1.address, asset: demo.S, nextEpochAt })}: the next epoch starts GATE_CYCLE after this one.`,
+    `Past JOIN_WINDOW (${formatDuration(joinWindow)}) AVS-Y's request on op1 reverts ${await ySlash}: the next epoch starts GATE_CYCLE after this one.`,
   );
   const before = await Promise.all(slash.request.assets.map((a) => readPool(vault, op1.address, a.asset)));
   await send(slashingManager.connect(keeper).executeSlash(slash.id));
