@@ -424,3 +424,22 @@ export const LRT_REQUEST_STATUS = ["None", "Pending", "Claimable", "Claimed", "R
 export type LRTRequestStatusName = (typeof LRT_REQUEST_STATUS)[number];
 /** Each RequestStatus's value as the contract returns it (`LRT_REQUEST_STATUS_VALUE.Claimable` is 2n). */
 export const LRT_REQUEST_STATUS_VALUE = enumValues(LRT_REQUEST_STATUS);
+
+/**
+ * The pause groups of each contract: the bit of its `paused()` mask that each group is (the contracts' public
+ * `GROUP_*` constants, e.g. `RestakingVault.GROUP_WITHDRAWALS()`), for `pause(group)`, `unpause(group)` and reading the
+ * mask.
+ */
+export const PAUSE_GROUP = {
+  RestakingVault: { DEPOSITS: 0n, WITHDRAWALS: 1n, DELEGATION: 2n },
+  OperatorRegistry: { OPERATORS: 0n, DELEGATION: 1n },
+  SlashingManager: { AVS: 0n, ALLOCATIONS: 1n, SLASHING: 2n },
+  RewardDistributor: { FUNDING: 0n, CLAIMS: 1n },
+  LRTManager: { DEPOSITS: 0n, REDEEM_REQUESTS: 1n, CLAIMS: 2n, INSTANT_REDEEM: 3n, OPERATIONS: 4n },
+  LRTOracle: { UPDATES: 0n },
+} as const;
+
+/** Whether `group` (a bit of `PAUSE_GROUP`) is set in the mask `paused` a contract's `paused()` returned. */
+export function isPaused(paused: bigint, group: bigint): boolean {
+  return ((paused >> group) & 1n) === 1n;
+}

@@ -32,10 +32,10 @@ import {
 } from "./shared";
 import { formatDuration, showAmount } from "./format";
 import { parseTokenAmount } from "../sdk/amounts";
-import { LRT_REQUEST_STATUS, LRT_REQUEST_STATUS_VALUE } from "../sdk/views";
+import { LRT_REQUEST_STATUS, LRT_REQUEST_STATUS_VALUE, PAUSE_GROUP, isPaused } from "../sdk/views";
 
 /** LRTManager's pause groups (bit positions, LRTManager.GROUP_*). */
-const GROUPS = { DEPOSITS: 0, REDEEM_REQUESTS: 1, CLAIMS: 2, INSTANT_REDEEM: 3, OPERATIONS: 4 } as const;
+const GROUPS = PAUSE_GROUP.LRTManager;
 /** The most requests one `processRequests` call takes (bounded). */
 const PROCESS_BATCH = 16n;
 
@@ -105,7 +105,7 @@ async function lrtAsset(hre: HardhatRuntimeEnvironment, l: LRT, text: string): P
 
 async function requireUnpaused(l: LRT, group: keyof typeof GROUPS, what: string): Promise<void> {
   const paused = await l.manager.pausedGroups();
-  if ((paused >> BigInt(GROUPS[group])) & 1n) {
+  if (isPaused(paused, GROUPS[group])) {
     fail(
       `${what} is paused on the LRT (LRTManager group ${group}, bit ${GROUPS[group]}): try again once it is unpaused`,
     );

@@ -8,6 +8,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
 import { deployCore, type CoreAddresses } from "../../sdk/deploy";
+import { PAUSE_GROUP } from "../../sdk/views";
 import {
   RewardDistributor__factory,
   type MockERC20,
@@ -25,7 +26,7 @@ import { NO_SIGNATURE, ZERO_SALT } from "../helpers/signatures";
 /** DISTRIBUTOR_STORAGE_LOCATION as declared in RewardDistributor.sol (its ERC-7201 namespace). */
 const DISTRIBUTOR_STORAGE_LOCATION = "0xa453a1c92dd3a38b2f52fb284182f59d1a1f8da036b0ad897e6bff7ee1897f00";
 /** Distributor pause groups (bit positions), restated from the contract. */
-const GROUP = { FUNDING: 0n, CLAIMS: 1n } as const;
+const GROUP = PAUSE_GROUP.RewardDistributor;
 const ROLES = {
   PAUSER: ethers.id("PAUSER_ROLE"),
   REWARDS_ADMIN: ethers.id("REWARDS_ADMIN_ROLE"),

@@ -31,7 +31,7 @@ import {
   type RewardDistributor,
   type SlashingManager,
 } from "../../typechain-types";
-import { WAD, withdrawalId } from "../../sdk/views";
+import { PAUSE_GROUP, WAD, withdrawalId } from "../../sdk/views";
 
 /* 1e18 and withdrawal ids come from the sdk (sdk/views.ts), the same code the scripts and tasks use. */
 export { WAD, withdrawalId };
@@ -54,10 +54,10 @@ export const OPERATOR2_COMMISSION_BPS = 500n;
 export const OPERATOR1_METADATA = "ipfs://operator-1";
 export const OPERATOR2_METADATA = "ipfs://operator-2";
 
-/** Vault pause groups (bit positions). */
-export const VAULT_GROUP = { DEPOSITS: 0n, WITHDRAWALS: 1n, DELEGATION: 2n } as const;
-/** Registry pause groups (bit positions). */
-export const REGISTRY_GROUP = { OPERATORS: 0n, DELEGATION: 1n } as const;
+/** Vault pause groups (bit positions; sdk/views.ts PAUSE_GROUP). */
+export const VAULT_GROUP = PAUSE_GROUP.RestakingVault;
+/** Registry pause groups (bit positions; sdk/views.ts PAUSE_GROUP). */
+export const REGISTRY_GROUP = PAUSE_GROUP.OperatorRegistry;
 
 export const ROLES = {
   DEFAULT_ADMIN: ethers.ZeroHash,

@@ -22,6 +22,7 @@ import type { Signer } from "ethers";
 import { resolveDeployPlan } from "../../deploy/config";
 import { deployLRTSteps, type DeployedLRT, type LRTManagerPlan } from "../../deploy/lrt";
 import { memoryRunner, type CoreContracts } from "../../sdk/deploy";
+import { LRT_REQUEST_STATUS_VALUE, PAUSE_GROUP } from "../../sdk/views";
 import {
   MockLRTOracle__factory,
   type LiquidRestakingToken,
@@ -40,19 +41,13 @@ export const VIRTUAL_SHARES = 10n ** 9n;
 export const VIRTUAL_VALUE = 10n ** 9n;
 export const BPS = 10_000n;
 /** LRTManager pause groups (bit positions). */
-export const LRT_GROUP = {
-  DEPOSITS: 0n,
-  REDEEM_REQUESTS: 1n,
-  CLAIMS: 2n,
-  INSTANT_REDEEM: 3n,
-  OPERATIONS: 4n,
-} as const;
+export const LRT_GROUP = PAUSE_GROUP.LRTManager;
 export const VETO_WINDOW = DAY;
-/** ILRTManagerTypes.RequestStatus values (a redemption request's state). */
-export const PENDING = 1n;
-export const CLAIMABLE = 2n;
-export const CLAIMED = 3n;
-export const RETURNED = 4n;
+/** ILRTManagerTypes.RequestStatus values (a redemption request's state; sdk/views.ts LRT_REQUEST_STATUS_VALUE). */
+export const PENDING = LRT_REQUEST_STATUS_VALUE.Pending;
+export const CLAIMABLE = LRT_REQUEST_STATUS_VALUE.Claimable;
+export const CLAIMED = LRT_REQUEST_STATUS_VALUE.Claimed;
+export const RETURNED = LRT_REQUEST_STATUS_VALUE.Returned;
 
 export interface LRTFixture extends StakingFixture {
   operators: HardhatEthersSigner[];

@@ -10,7 +10,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
 import { deployOracle, deployPriceFeed, deployRateAdapter } from "../../sdk/oracle";
-import { WAD } from "../../sdk/views";
+import { PAUSE_GROUP, WAD } from "../../sdk/views";
 import {
   MockERC20__factory,
   MockRateSource__factory,
@@ -44,7 +44,7 @@ export const ORACLE_LIMITS = {
   MAX_DECIMALS: 36n,
 } as const;
 
-export const ORACLE_GROUP = { UPDATES: 0n } as const;
+export const ORACLE_GROUP = PAUSE_GROUP.LRTOracle;
 
 export const ORACLE_ROLES = {
   DEFAULT_ADMIN: ethers.ZeroHash,

@@ -20,7 +20,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 
 import { deployCore } from "../../sdk/deploy";
-import { WAD } from "../../sdk/views";
+import { PAUSE_GROUP, WAD } from "../../sdk/views";
 import {
   MockERC20__factory,
   RewardsStateReader__factory,
@@ -47,7 +47,7 @@ export const MAX_REWARD_TOKENS = 255n;
  */
 export const FIXTURE_MIN_FUNDING = 1n;
 /** Distributor pause groups (bit positions). */
-export const RD_GROUP = { FUNDING: 0n, CLAIMS: 1n } as const;
+export const RD_GROUP = PAUSE_GROUP.RewardDistributor;
 
 export const OPERATOR1_BPS = 1_000n;
 export const OPERATOR2_BPS = 500n;

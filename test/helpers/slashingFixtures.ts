@@ -68,7 +68,7 @@ import {
   stakingFixture,
   type StakingFixture,
 } from "./fixtures";
-import { SLASH_STATUS_VALUE, withdrawalId } from "../../sdk/views";
+import { PAUSE_GROUP, SLASH_STATUS_VALUE, withdrawalId } from "../../sdk/views";
 import { InvariantChecker, type BalanceReader } from "./invariants";
 import { NO_SIGNATURE, ZERO_SALT } from "./signatures";
 import { toAssetsDown } from "./sharesMath";
@@ -164,7 +164,7 @@ export const REGISTRAR_GAS_LIMIT = 200_000n;
 /** The gas deregistration demands when the AVS has a registrar: the budget plus the 1/64 rule plus 10,000. */
 export const DEREGISTRATION_GAS_NEEDED = (REGISTRAR_GAS_LIMIT * 64n) / 63n + 10_000n;
 /** SlashingManager pause groups (bit positions). */
-export const SM_GROUP = { AVS: 0n, ALLOCATIONS: 1n, SLASHING: 2n } as const;
+export const SM_GROUP = PAUSE_GROUP.SlashingManager;
 /** ISlashingManagerTypes.SlashStatus (sdk/views.ts). */
 export const STATUS = SLASH_STATUS_VALUE;
 /** MockAVSRegistrar.Mode. */

@@ -5,10 +5,12 @@ import { expect } from "chai";
 import {
   LRT_REQUEST_STATUS,
   LRT_REQUEST_STATUS_VALUE,
+  PAUSE_GROUP,
   SLASH_STATUS,
   SLASH_STATUS_VALUE,
   WITHDRAWAL_NONCE_BITS,
   decodeWithdrawalId,
+  isPaused,
   withdrawalId,
 } from "../../sdk/views";
 
@@ -56,5 +58,41 @@ describe("sdk/views.ts: status names in the contracts' enum order", function () 
     expect([...LRT_REQUEST_STATUS]).to.deep.equal(members);
     expect(Object.entries(LRT_REQUEST_STATUS_VALUE)).to.deep.equal(members.map((m, i) => [m, BigInt(i)]));
     expect(LRT_REQUEST_STATUS_VALUE.Returned).to.equal(4n);
+  });
+});
+
+/** The `uint8 public constant GROUP_<NAME> = <bit>;` declarations of the Solidity file `file`, as { NAME: bit }. */
+function solidityGroups(file: string): Record<string, bigint> {
+  const source = fs.readFileSync(path.resolve(__dirname, "..", "..", file), "utf8");
+  const groups: Record<string, bigint> = {};
+  for (const m of source.matchAll(/uint8\s+public\s+constant\s+GROUP_([A-Z_]+)\s*=\s*(\d+)\s*;/g)) {
+    groups[m[1]!] = BigInt(m[2]!);
+  }
+  return groups;
+}
+
+describe("sdk/views.ts: pause groups", function () {
+  const files: Record<keyof typeof PAUSE_GROUP, string> = {
+    RestakingVault: "contracts/core/RestakingVault.sol",
+    OperatorRegistry: "contracts/core/OperatorRegistry.sol",
+    SlashingManager: "contracts/core/SlashingManager.sol",
+    RewardDistributor: "contracts/core/RewardDistributor.sol",
+    LRTManager: "contracts/lrt/LRTManager.sol",
+    LRTOracle: "contracts/lrt/LRTOracle.sol",
+  };
+
+  for (const [name, file] of Object.entries(files) as Array<[keyof typeof PAUSE_GROUP, string]>) {
+    it(`PAUSE_GROUP.${name} is ${file}'s GROUP_* constants, every one of them`, function () {
+      expect({ ...PAUSE_GROUP[name] }).to.deep.equal(solidityGroups(file));
+    });
+  }
+
+  it("isPaused reads one bit of the mask", function () {
+    const mask = (1n << PAUSE_GROUP.LRTManager.CLAIMS) | (1n << PAUSE_GROUP.LRTManager.OPERATIONS);
+    expect(Object.entries(PAUSE_GROUP.LRTManager).filter(([, bit]) => isPaused(mask, bit))).to.deep.equal([
+      ["CLAIMS", 2n],
+      ["OPERATIONS", 4n],
+    ]);
+    expect(isPaused(0n, 0n)).to.equal(false);
   });
 });
