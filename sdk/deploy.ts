@@ -185,6 +185,28 @@ export async function deployProxy(
 }
 
 /**
+ * The implementation of `artifact` (recorded as `<artifact>Impl`) and a `ProtocolProxy` in front of it that initializes
+ * it with `init` in its constructor (recorded as `name`). Returns both addresses.
+ */
+async function proxiedStep(
+  d: StepRunner,
+  deployer: Signer,
+  name: string,
+  artifact: string,
+  deployImplementation: () => Promise<BaseContract>,
+  init: string,
+): Promise<{ proxy: string; implementation: string }> {
+  const implementation = await d.contract(`${artifact}Impl`, artifact, deployImplementation);
+  const proxy = await d.contract(
+    name,
+    artifact,
+    () => new ProtocolProxy__factory(deployer).deploy(implementation, init),
+    implementation,
+  );
+  return { proxy, implementation };
+}
+
+/**
  * The core's steps: the vault, operator registry, slashing manager and reward distributor behind their proxies
  * (each implementation's constructor disables its initializers; each proxy initializes in its constructor, so no
  * proxy is ever left uninitialized; the deployer holds every role), then the vault's modules (registry, slashing
@@ -197,52 +219,37 @@ export async function deployCoreSteps(
   deployer: Signer,
 ): Promise<{ contracts: CoreContracts; addresses: CoreAddresses }> {
   const me = await deployer.getAddress();
-  const vaultImpl = await d.contract("RestakingVaultImpl", "RestakingVault", () =>
-    new RestakingVault__factory(deployer).deploy(),
-  );
-  const vaultInit = RestakingVault__factory.createInterface().encodeFunctionData("initialize", [me]);
-  const vault = await d.contract(
+  const { proxy: vault, implementation: vaultImpl } = await proxiedStep(
+    d,
+    deployer,
     "vault",
     "RestakingVault",
-    () => new ProtocolProxy__factory(deployer).deploy(vaultImpl, vaultInit),
-    vaultImpl,
+    () => new RestakingVault__factory(deployer).deploy(),
+    RestakingVault__factory.createInterface().encodeFunctionData("initialize", [me]),
   );
-  const registryImpl = await d.contract("OperatorRegistryImpl", "OperatorRegistry", () =>
-    new OperatorRegistry__factory(deployer).deploy(),
-  );
-  const registryInit = OperatorRegistry__factory.createInterface().encodeFunctionData("initialize", [
-    me,
-    vault,
-  ]);
-  const registry = await d.contract(
+  const { proxy: registry, implementation: registryImpl } = await proxiedStep(
+    d,
+    deployer,
     "registry",
     "OperatorRegistry",
-    () => new ProtocolProxy__factory(deployer).deploy(registryImpl, registryInit),
-    registryImpl,
+    () => new OperatorRegistry__factory(deployer).deploy(),
+    OperatorRegistry__factory.createInterface().encodeFunctionData("initialize", [me, vault]),
   );
-  const slashingImpl = await d.contract("SlashingManagerImpl", "SlashingManager", () =>
-    new SlashingManager__factory(deployer).deploy(),
-  );
-  const slashingInit = SlashingManager__factory.createInterface().encodeFunctionData("initialize", [
-    me,
-    vault,
-    registry,
-  ]);
-  const slashingManager = await d.contract(
+  const { proxy: slashingManager, implementation: slashingImpl } = await proxiedStep(
+    d,
+    deployer,
     "slashingManager",
     "SlashingManager",
-    () => new ProtocolProxy__factory(deployer).deploy(slashingImpl, slashingInit),
-    slashingImpl,
+    () => new SlashingManager__factory(deployer).deploy(),
+    SlashingManager__factory.createInterface().encodeFunctionData("initialize", [me, vault, registry]),
   );
-  const rewardsImpl = await d.contract("RewardDistributorImpl", "RewardDistributor", () =>
-    new RewardDistributor__factory(deployer).deploy(vault, registry),
-  );
-  const rewardsInit = RewardDistributor__factory.createInterface().encodeFunctionData("initialize", [me]);
-  const rewardDistributor = await d.contract(
+  const { proxy: rewardDistributor, implementation: rewardsImpl } = await proxiedStep(
+    d,
+    deployer,
     "rewardDistributor",
     "RewardDistributor",
-    () => new ProtocolProxy__factory(deployer).deploy(rewardsImpl, rewardsInit),
-    rewardsImpl,
+    () => new RewardDistributor__factory(deployer).deploy(vault, registry),
+    RewardDistributor__factory.createInterface().encodeFunctionData("initialize", [me]),
   );
 
   const vaultC = RestakingVault__factory.connect(vault, deployer);
