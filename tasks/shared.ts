@@ -102,8 +102,27 @@ export function orFail<T>(parse: () => T): T {
   }
 }
 
+let modules: Promise<void> | undefined;
+
+/**
+ * Loads the modules that tasks import lazily (the typechain bindings exist only after a compile, so the config cannot
+ * import them). Called before a task's first request: compiling them takes seconds on a loaded machine, and a node
+ * closes a connection idle for 5 s (Node's HTTP keep-alive), so a request sent on it right after fails with "other
+ * side closed" (seen 2 times in 6 against `npm run node`).
+ */
+export function loadTaskModules(): Promise<void> {
+  modules ??= Promise.all([
+    import("../typechain-types"),
+    import("../sdk/views"),
+    import("../sdk/errors"),
+    import("../sdk/deployments"),
+  ]).then(() => undefined);
+  return modules;
+}
+
 /** The signer a task acts as: `--account` as an index of the network's accounts (default 0) or one of their addresses. */
 export async function signerOf(hre: HardhatRuntimeEnvironment, account: string): Promise<Signer> {
+  await loadTaskModules();
   const signers = await hre.ethers.getSigners();
   if (signers.length === 0) fail(`no account for ${hre.network.name}: set DEPLOYER_PRIVATE_KEY`);
   if (/^\d+$/.test(account)) {

@@ -1,6 +1,7 @@
 /**
  * The staker's and the operator's flows on the command line:
  *
+ *   npx hardhat faucet --network localhost --asset wstETH --amount 100      (a local deployment's mock tokens)
  *   npx hardhat deposit --network localhost --asset wstETH --amount "10 wstETH"
  *   npx hardhat delegate --operator 0x...
  *   npx hardhat status [--of 0x...]
@@ -132,6 +133,36 @@ common(task("deposit", "Deposits an asset into the vault (approving it first if 
       const p = await readPosition(c.vault, c.me, token.address);
       console.log(`Position: ${p.shares} shares worth ${showAmount(p.assets, token)}`);
       return { ...sent, shares: p.shares };
+    },
+  );
+
+common(task("faucet", "Mints a local deployment's mock token (its LSTs and reward token) to an account"))
+  .addParam("asset", "The mock token's symbol (wstETH, rETH, cbETH, RWD)")
+  .addParam("amount", 'The amount: "100" or "100 wstETH" are whole tokens; "10 gwei" and "5 wei" as said')
+  .addOptionalParam("to", "The receiver (default: the acting account)", "")
+  .setAction(
+    async (a: { account: string; record: string; asset: string; amount: string; to: string }, hre) => {
+      const c = await core(hre, a);
+      const mocks = Object.keys(c.record.contracts).filter((name) => name.startsWith("mock:"));
+      const entry = c.record.contracts[`mock:${a.asset}`];
+      if (entry === undefined) {
+        fail(
+          mocks.length === 0
+            ? `the ${c.record.network} deployment has no mock tokens: the faucet is for local deployments`
+            : `"${a.asset}" is not a mock token of the ${c.record.network} deployment: ${mocks.map((m) => m.slice(5)).join(", ")}`,
+        );
+      }
+      const token = await tokenInfo(hre, entry.address);
+      const amount = orFail(() => parseTokenAmount(a.amount, token));
+      const to = a.to === "" ? c.me : resolveAddress(c.record, a.to);
+      const { MockERC20__factory } = await import("../typechain-types");
+      const mock = MockERC20__factory.connect(entry.address, c.signer);
+      const sent = await send(`mint ${showAmount(amount, token)} to ${nameOf(c.record, to)}`, () =>
+        mock.mint(to, amount),
+      );
+      const balance = await mock.balanceOf(to);
+      console.log(`${nameOf(c.record, to)} holds ${showAmount(balance, token)}`);
+      return { ...sent, balance };
     },
   );
 

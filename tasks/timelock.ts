@@ -21,6 +21,7 @@ import {
   fail,
   interfaceAt,
   loadRecord,
+  loadTaskModules,
   nameOf,
   orFail,
   resolveAddress,
@@ -65,6 +66,7 @@ function encodeCall(record: DeploymentRecord, iface: Interface, method: string, 
 }
 
 async function timelockOf(hre: HardhatRuntimeEnvironment, record: DeploymentRecord): Promise<Contract> {
+  await loadTaskModules();
   const [signer] = await hre.ethers.getSigners();
   if (signer === undefined) fail(`no account for ${hre.network.name}: set DEPLOYER_PRIVATE_KEY`);
   return contractOf(hre, record, "timelock", signer);

@@ -111,4 +111,39 @@ describe("tasks/staking.ts: a staker's and an operator's flows on the command li
       }),
     ).to.be.rejectedWith(/register 0x[0-9a-fA-F]{40} as an operator at 6000 bps reverted: [A-Za-z]+: .*6000/);
   });
+  it("faucet: mints a local deployment's mock token with units; refuses what is not a mock", async function () {
+    const { file } = await loadFixture(deployedFixture);
+    const record = JSON.parse(fs.readFileSync(file, "utf8")) as {
+      contracts: Record<string, { address: string }>;
+    };
+    const rETH = MockERC20__factory.connect(record.contracts["mock:rETH"]!.address, ethers.provider);
+    const receiver = (await ethers.getSigners())[4]!;
+    const before = await rETH.balanceOf(receiver.address);
+    const out = (await hre.run("faucet", {
+      account: "3",
+      record: file,
+      asset: "rETH",
+      amount: "2.5 rETH",
+      to: receiver.address,
+    })) as {
+      balance: bigint;
+    };
+    expect(await rETH.balanceOf(receiver.address)).to.equal(before + (5n * WAD) / 2n);
+    expect(out.balance).to.equal(before + (5n * WAD) / 2n);
+    await expect(
+      hre.run("faucet", { account: "3", record: file, asset: "stETH", amount: "1", to: "" }),
+    ).to.be.rejectedWith('"stETH" is not a mock token of the hardhat deployment: wstETH, rETH, cbETH, RWD');
+    await expect(
+      hre.run("faucet", { account: "3", record: file, asset: "rETH", amount: "1 wstETH", to: "" }),
+    ).to.be.rejectedWith(/wstETH/);
+
+    // a deployment without mocks (a public network's record): the faucet says what it is for
+    for (const name of Object.keys(record.contracts))
+      if (name.startsWith("mock:")) delete record.contracts[name];
+    const bare = path.join(path.dirname(file), "no-mocks.json");
+    fs.writeFileSync(bare, JSON.stringify(record));
+    await expect(
+      hre.run("faucet", { account: "3", record: bare, asset: "rETH", amount: "1", to: "" }),
+    ).to.be.rejectedWith("the hardhat deployment has no mock tokens: the faucet is for local deployments");
+  });
 });
