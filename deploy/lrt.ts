@@ -1,47 +1,26 @@
 /**
- * The liquid restaking token's steps of `deployProtocol` (deploy/protocol.ts), run on the deployed core before the
- * hand-over so that the timelock ends with the LRT's admin roles too.
+ * The liquid restaking token's part of `deployProtocol` (deploy/protocol.ts), run on the deployed core before the
+ * hand-over so that the timelock ends with the LRT's admin roles too. What is the deploy's own is here: the network
+ * plan (deploy/config.ts) resolved to the sdk's step plans (asset symbols to the addresses the listings gave,
+ * `"timelock"` recipients to the timelock), the demo operators of local chains, and the record; the steps themselves
+ * are the sdk's, which `deployLRT` and `deployOracle` run too.
  *
- * `deployLRTOracleSteps`: the oracle behind its proxy with one rate adapter per accepted asset (listed with its
- * staleness and move bounds; the listing stores its first price).
- * `deployLRTSteps`, on the oracle it is given: the LRT token, the node implementation and its beacon (owned by the
- * timelock from its construction), the manager's libraries and the manager, the token's minter and manager, one
- * ERC-7575 entry point per accepted asset with its cap, the buffer and fees, the reward tokens harvest sends to the
- * rewards receiver, the demo operators (local chains) and the nodes, and the capped price feed (administered by the
- * timelock from its construction).
+ * `deployPlannedLRTOracle`: sdk/oracle.ts `deployOracleSteps`, the oracle behind its proxy with one rate adapter per
+ * accepted asset (listed with its staleness and move bounds; the listing stores its first price).
+ * `deployPlannedLRT`, on the oracle it is given: the demo operators (local chains), then sdk/lrt.ts `deployLRTSteps`
+ * (the LRT token, the node implementation and its beacon owned by the timelock from its construction, the manager's
+ * libraries and the manager, the token's minter and manager, one ERC-7575 entry point per accepted asset with its
+ * cap, the buffer and fees, the reward tokens harvest sends to the rewards receiver, the nodes), and the capped price
+ * feed (sdk/oracle.ts `deployPriceFeedStep`, administered by the timelock from its construction).
  *
- * Each step reads the chain first, as the core's do; the contracts are built by the sdk's step-able helpers
- * (sdk/lrt.ts, sdk/oracle.ts). The test fixtures (test/helpers/lrtFixtures.ts) run `deployLRTSteps` on an in-memory
- * runner with a MockLRTOracle, signers[0] standing for the timelock.
+ * The test fixtures (test/helpers/lrtFixtures.ts) run `deployPlannedLRT` on an in-memory runner with a MockLRTOracle,
+ * signers[0] standing for the timelock.
  */
 import { ZeroAddress, type Signer } from "ethers";
 
-import {
-  LiquidRestakingToken__factory,
-  LRTAssetVault__factory,
-  LRTManager__factory,
-  LRTNode__factory,
-  LRTNodeBeacon__factory,
-  LRTOracle__factory,
-  OperatorRegistry__factory,
-  ProtocolProxy__factory,
-  type LiquidRestakingToken,
-  type LRTManager,
-  type LRTAssetVault,
-  type LRTOracle,
-} from "../typechain-types";
-import {
-  LRT_LIBRARIES,
-  NO_APPROVER_SALT,
-  NO_APPROVER_SIGNATURE,
-  libraryLinks,
-  managerInitData,
-  newLibrary,
-  newManagerImplementation,
-  tokenInitData,
-  type LRTLibraryAddresses,
-} from "../sdk/lrt";
-import { newPriceFeed, newRateAdapter, rateAdapterArtifact } from "../sdk/oracle";
+import { OperatorRegistry__factory, type LRTOracle } from "../typechain-types";
+import { deployLRTSteps, type LRTDeployment } from "../sdk/lrt";
+import { deployOracleSteps, deployPriceFeedStep } from "../sdk/oracle";
 import type { StepRunner } from "../sdk/deploy";
 import type { PlannedLRT, PlannedLRTAsset } from "./config";
 
@@ -64,7 +43,7 @@ export interface LRTDeployContext {
   rewardTokens: Map<string, string>;
 }
 
-/** `LRTDeployContext` and the ILRTOracle the manager is wired to (`deployLRTOracleSteps`' in the deploy; the test
+/** `LRTDeployContext` and the ILRTOracle the manager is wired to (`deployPlannedLRTOracle`'s in the deploy; the test
  * fixtures give their MockLRTOracle). */
 export interface LRTManagerContext extends LRTDeployContext {
   oracle: string;
@@ -75,25 +54,13 @@ export type LRTManagerPlan = Omit<PlannedLRT, "assets"> & {
   assets: ReadonlyArray<Pick<PlannedLRTAsset, "symbol" | "cap">>;
 };
 
-/** The LRT contracts the hand-over must take the roles of, and what the fixtures read. */
-export interface DeployedLRT {
-  token: LiquidRestakingToken;
-  manager: LRTManager;
-  /** Entry point per accepted asset symbol. */
-  entryPoints: Map<string, LRTAssetVault>;
-  addresses: { token: string; manager: string; beacon: string; priceFeed: string };
+/** The LRT contracts the hand-over must take the roles of, and what the fixtures read (sdk/lrt.ts
+ * `LRTDeployment`, entry points by symbol), with the price feed. */
+export interface DeployedLRT extends LRTDeployment {
+  addresses: LRTDeployment["addresses"] & { priceFeed: string };
 }
 
 const DEMO_COMMISSION_BPS = 1_000n;
-
-/** Equal weights summing to 10_000 (the last node takes the remainder). */
-export function equalWeights(count: number): bigint[] {
-  if (count === 0) return [];
-  const each = 10_000n / BigInt(count);
-  return Array.from({ length: count }, (_, i) =>
-    i === count - 1 ? 10_000n - each * BigInt(count - 1) : each,
-  );
-}
 
 /** The token address of listed asset `symbol`, or a sentence. */
 function listedAsset(ctx: LRTDeployContext): (symbol: string) => string {
@@ -105,184 +72,48 @@ function listedAsset(ctx: LRTDeployContext): (symbol: string) => string {
 }
 
 /**
- * The LRT's oracle steps: the LRTOracle behind its proxy (the deployer its admin until the hand-over) and, per
- * accepted asset, its rate adapter, listed with its staleness and move bounds (listing stores the first price).
+ * The LRT's oracle of `plan` (sdk/oracle.ts `deployOracleSteps`): the LRTOracle behind its proxy (the deployer its
+ * admin until the hand-over) and, per accepted asset, its rate adapter of the plan's kind, listed with its staleness
+ * and move bounds.
  */
-export async function deployLRTOracleSteps(
+export async function deployPlannedLRTOracle(
   d: StepRunner,
   deployer: Signer,
   plan: PlannedLRT,
   ctx: LRTDeployContext,
 ): Promise<LRTOracle> {
-  const me = await deployer.getAddress();
   const assetOf = listedAsset(ctx);
-  // The oracle, its adapters and bounds (listing an asset stores its first price).
-  const oracleImpl = await d.contract("LRTOracleImpl", "LRTOracle", () =>
-    new LRTOracle__factory(deployer).deploy(),
+  const { oracle } = await deployOracleSteps(
+    d,
+    deployer,
+    plan.assets.map((a) => ({
+      symbol: a.symbol,
+      asset: assetOf(a.symbol),
+      adapterKind: a.adapter,
+      maxAge: a.maxAge,
+      maxMoveBps: a.maxMoveBps,
+    })),
   );
-  const oracleAddress = await d.contract(
-    "lrtOracle",
-    "LRTOracle",
-    () =>
-      new ProtocolProxy__factory(deployer).deploy(
-        oracleImpl,
-        LRTOracle__factory.createInterface().encodeFunctionData("initialize", [me]),
-      ),
-    oracleImpl,
-  );
-  const oracle = LRTOracle__factory.connect(oracleAddress, deployer);
-  for (const a of plan.assets) {
-    const asset = assetOf(a.symbol);
-    const adapter = await d.contract(`lrtAdapter:${a.symbol}`, rateAdapterArtifact(a.adapter), () =>
-      newRateAdapter(deployer, a.adapter, asset),
-    );
-    await d.step(
-      `lrtOracle.addAsset:${a.symbol}`,
-      async () => (await oracle.assets()).includes(asset),
-      () => oracle.addAsset(asset, adapter, a.maxAge, a.maxMoveBps),
-    );
-  }
   return oracle;
 }
 
 /**
- * Deploys (or finishes deploying) the LRT of `plan` on the core of `ctx`, priced by `ctx.oracle`: the token, the
- * node beacon, the manager's libraries and the manager, the token's minter and manager, the entry points with their
- * caps, buffer and fees, the other reward tokens, the nodes, and the price feed. `demoOperators` are the accounts
- * registered as demo operators on local chains (as many as `plan.demoOperators`).
+ * Deploys (or finishes deploying) the LRT of `plan` on the core of `ctx`, priced by `ctx.oracle`: registers
+ * `demoOperators` (the accounts registered as demo operators on local chains, as many as `plan.demoOperators`), runs
+ * the sdk's LRT steps (sdk/lrt.ts `deployLRTSteps`) with the plan's addresses, policy, other reward tokens and
+ * operators (the demo ones after the plan's), then the price feed on the manager's rate.
  */
-export async function deployLRTSteps(
+export async function deployPlannedLRT(
   d: StepRunner,
   deployer: Signer,
   plan: LRTManagerPlan,
   ctx: LRTManagerContext,
   demoOperators: Signer[],
 ): Promise<DeployedLRT> {
-  const me = await deployer.getAddress();
   const recipient = (value: string): string => (value === "timelock" ? ctx.timelock : value);
   const assetOf = listedAsset(ctx);
-  const oracleAddress = ctx.oracle;
 
-  // The token, the node beacon, the manager's libraries and the manager.
-  const tokenImpl = await d.contract("LiquidRestakingTokenImpl", "LiquidRestakingToken", () =>
-    new LiquidRestakingToken__factory(deployer).deploy(),
-  );
-  const tokenAddress = await d.contract(
-    "lrt",
-    "LiquidRestakingToken",
-    () => new ProtocolProxy__factory(deployer).deploy(tokenImpl, tokenInitData(me, plan.name, plan.symbol)),
-    tokenImpl,
-  );
-  const token = LiquidRestakingToken__factory.connect(tokenAddress, deployer);
-  const nodeImpl = await d.contract("LRTNodeImpl", "LRTNode", () => new LRTNode__factory(deployer).deploy());
-  const beacon = await d.contract("lrtNodeBeacon", "LRTNodeBeacon", () =>
-    new LRTNodeBeacon__factory(deployer).deploy(nodeImpl, ctx.timelock),
-  );
-  const libraries: Partial<LRTLibraryAddresses> = {};
-  for (const which of ["valuation", "risk", "operations"] as const) {
-    const fqName = LRT_LIBRARIES[which];
-    const artifact = fqName.split(":")[1]!;
-    libraries[which] = await d.contract(artifact, artifact, () =>
-      newLibrary(deployer, fqName, libraryLinks(which, libraries)),
-    );
-  }
-  const linked = libraries as LRTLibraryAddresses;
-  const managerImpl = await d.contract("LRTManagerImpl", "LRTManager", () =>
-    newManagerImplementation(deployer, linked),
-  );
-  const treasury = recipient(plan.treasury);
-  const rewardsReceiver = recipient(plan.rewardsReceiver);
-  const managerAddress = await d.contract(
-    "lrtManager",
-    "LRTManager",
-    () =>
-      new ProtocolProxy__factory(deployer).deploy(
-        managerImpl,
-        managerInitData(me, {
-          token: tokenAddress,
-          vault: ctx.vault,
-          slashingManager: ctx.slashingManager,
-          rewards: ctx.rewardDistributor,
-          registry: ctx.registry,
-          oracle: oracleAddress,
-          beacon,
-          treasury,
-          rewardsReceiver,
-        }),
-      ),
-    managerImpl,
-  );
-  const manager = LRTManager__factory.connect(managerAddress, deployer);
-
-  // The token mints for the manager and names it (its `vault(asset)` reads the manager's entry points).
-  await d.step(
-    "lrt.grantMinter",
-    async () => token.hasRole(await token.MINTER_ROLE(), managerAddress),
-    async () => token.grantRole(await token.MINTER_ROLE(), managerAddress),
-  );
-  const tokenBlock = d.record.contracts.lrt!.block;
-  await d.step(
-    "lrt.setManager",
-    async () => {
-      const set = await token.queryFilter(token.filters.ManagerSet(), tokenBlock);
-      return set.length > 0 && set[set.length - 1]!.args.manager === managerAddress;
-    },
-    () => token.setManager(managerAddress),
-  );
-
-  // One entry point per accepted asset, with its cap.
-  const entryPoints = new Map<string, LRTAssetVault>();
-  for (const a of plan.assets) {
-    const asset = assetOf(a.symbol);
-    const entryPoint = await d.contract(`lrtEntryPoint:${a.symbol}`, "LRTAssetVault", () =>
-      new LRTAssetVault__factory(deployer).deploy(managerAddress, asset),
-    );
-    await d.step(
-      `lrtManager.addAsset:${a.symbol}`,
-      async () => (await manager.entryPoint(asset)) !== ZeroAddress,
-      () => manager.addAsset(asset, entryPoint, a.cap),
-    );
-    entryPoints.set(a.symbol, LRTAssetVault__factory.connect(entryPoint, deployer));
-  }
-
-  // Buffer and fees.
-  await d.step(
-    "lrtManager.setBuffer",
-    async () => {
-      const p = await manager.policy();
-      return (
-        p.bufferBps === plan.bufferBps && p.baseFeeBps === plan.baseFeeBps && p.maxFeeBps === plan.maxFeeBps
-      );
-    },
-    () => manager.setBuffer(plan.bufferBps, plan.baseFeeBps, plan.maxFeeBps),
-  );
-  await d.step(
-    "lrtManager.setProtocolFee",
-    async () => (await manager.policy()).protocolFeeBps === plan.protocolFeeBps,
-    () => manager.setProtocolFee(plan.protocolFeeBps),
-  );
-
-  // Reward tokens that are not accepted assets go to the rewards receiver at harvest.
-  const accepted = new Set(plan.assets.map((a) => assetOf(a.symbol)));
-  const others = [...new Set(ctx.rewardTokens.values())].filter((t) => !accepted.has(t));
-  const managerBlock = d.record.contracts.lrtManager!.block;
-  await d.step(
-    "lrtManager.setConfig",
-    async () => {
-      const set = await manager.queryFilter(manager.filters.ConfigSet(), managerBlock);
-      const last = set[set.length - 1]?.args;
-      return (
-        last !== undefined &&
-        last.oracle === oracleAddress &&
-        last.treasury === treasury &&
-        last.rewardsReceiver === rewardsReceiver &&
-        last.otherRewardTokens.join() === others.join()
-      );
-    },
-    () => manager.setConfig(oracleAddress, treasury, rewardsReceiver, others),
-  );
-
-  // Demo operators (local chains) and the nodes, with equal weights.
+  // Demo operators (local chains): the node steps give them a node each.
   const registry = OperatorRegistry__factory.connect(ctx.registry, deployer);
   const operators = [...plan.operators];
   for (const [i, signer] of demoOperators.entries()) {
@@ -303,37 +134,31 @@ export async function deployLRTSteps(
         "timelock creates nodes (lrtManager.createNode) for registered operators",
     );
   }
-  const weights = equalWeights(operators.length);
-  for (const [i, operator] of operators.entries()) {
-    await d.step(
-      `lrtManager.createNode:${operator}`,
-      async () => {
-        const count = await manager.nodeCount();
-        for (let n = 0n; n < count; n++) if ((await manager.node(n)).operator === operator) return true;
-        if (!(await registry.isOperator(operator))) {
-          throw new Error(
-            `cannot create a node for ${operator}: it is not a registered operator (deploy/config.ts lrt.operators)`,
-          );
-        }
-        return false;
-      },
-      () => manager.createNode(operator, weights[i]!, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT),
-    );
-  }
+
+  const assets = plan.assets.map((a) => ({ symbol: a.symbol, asset: assetOf(a.symbol), cap: a.cap }));
+  // Reward tokens that are not accepted assets go to the rewards receiver at harvest.
+  const accepted = new Set(assets.map((a) => a.asset));
+  const lrt = await deployLRTSteps(d, deployer, {
+    name: plan.name,
+    symbol: plan.symbol,
+    core: ctx,
+    oracle: ctx.oracle,
+    treasury: recipient(plan.treasury),
+    rewardsReceiver: recipient(plan.rewardsReceiver),
+    governor: ctx.timelock,
+    assets,
+    policy: plan,
+    otherRewardTokens: [...new Set(ctx.rewardTokens.values())].filter((t) => !accepted.has(t)),
+    operators,
+    operatorsSource: "deploy/config.ts lrt.operators",
+  });
 
   // The money markets' feed of the LRT's rate, administered by the timelock from its construction.
-  const priceFeed = await d.contract("lrtPriceFeed", "LRTPriceFeed", () =>
-    newPriceFeed(deployer, {
-      source: managerAddress,
-      description: plan.priceFeed.description,
-      maxYearlyGrowthBps: plan.priceFeed.maxYearlyGrowthBps,
-      admin: ctx.timelock,
-    }),
-  );
-  return {
-    token,
-    manager,
-    entryPoints,
-    addresses: { token: tokenAddress, manager: managerAddress, beacon, priceFeed },
-  };
+  const priceFeed = await deployPriceFeedStep(d, deployer, {
+    source: lrt.addresses.manager,
+    description: plan.priceFeed.description,
+    maxYearlyGrowthBps: plan.priceFeed.maxYearlyGrowthBps,
+    admin: ctx.timelock,
+  });
+  return { ...lrt, addresses: { ...lrt.addresses, priceFeed } };
 }

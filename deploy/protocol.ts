@@ -35,7 +35,7 @@ import {
 } from "../sdk/deploy";
 import { writeDeployment, type DeploymentRecord } from "../sdk/deployments";
 import type { DeployPlan, PlannedAsset, PlannedRewardToken } from "./config";
-import { deployLRTOracleSteps, deployLRTSteps } from "./lrt";
+import { deployPlannedLRT, deployPlannedLRTOracle } from "./lrt";
 
 export interface DeployOptions {
   /** The record to continue (from `readDeployment`); a new one is started when absent. */
@@ -252,8 +252,8 @@ export async function deployProtocol(
     assets: listed.assets,
     rewardTokens: listed.rewardTokens,
   };
-  const oracle = await deployLRTOracleSteps(d, deployer, plan.lrt, ctx);
-  const lrt = await deployLRTSteps(
+  const oracle = await deployPlannedLRTOracle(d, deployer, plan.lrt, ctx);
+  const lrt = await deployPlannedLRT(
     d,
     deployer,
     plan.lrt,

@@ -188,7 +188,7 @@ export async function deployProxy(
  * The implementation of `artifact` (recorded as `<artifact>Impl`) and a `ProtocolProxy` in front of it that initializes
  * it with `init` in its constructor (recorded as `name`). Returns both addresses.
  */
-async function proxiedStep(
+export async function proxiedStep(
   d: StepRunner,
   deployer: Signer,
   name: string,

@@ -1,5 +1,6 @@
 import {
   AbiCoder,
+  ZeroAddress,
   getCreate2Address,
   type BaseContract,
   keccak256,
@@ -19,13 +20,14 @@ import {
   LRTOperations__factory,
   LRTRisk__factory,
   LRTValuation__factory,
+  OperatorRegistry__factory,
   type LiquidRestakingToken,
   type LRTAssetVault,
   type LRTManager,
   type LRTNodeBeacon,
 } from "../typechain-types";
 import type { IOperatorRegistryTypes } from "../typechain-types/contracts/core/OperatorRegistry";
-import { deployProxy, handOver, type CoreContracts } from "./deploy";
+import { handOver, memoryRunner, proxiedStep, type CoreContracts, type StepRunner } from "./deploy";
 
 /** One accepted asset of a deployment and its deposit cap (tokens). */
 export interface LRTAssetParams {
@@ -173,118 +175,315 @@ export function tokenInitData(admin: string, name: string, symbol: string): stri
 export const DEFAULT_LRT_NAME = "Liquid Restaked ETH";
 export const DEFAULT_LRT_SYMBOL = "lrtETH";
 
-async function deployLibrary(
-  deployer: Signer,
-  name: LRTLibraryName,
-  links: Record<string, string> = {},
-): Promise<string> {
-  const contract = await newLibrary(deployer, name, links);
-  await contract.waitForDeployment();
-  return contract.getAddress();
-}
-
-/**
- * Deploys the liquid restaking token on a core deployment: the LRT (UUPS proxy), the node implementation and its
- * beacon, the manager's libraries and the manager (UUPS proxy), and one ERC-7575 entry point per asset. The LRT is an
- * ordinary staker of the vault: nothing in the core changes. The deployer wires everything, then hands the roles to
- * the admin.
- */
-export async function deployLRT(
-  deployer: Signer,
-  core: CoreContracts,
-  options: DeployLRTOptions,
-): Promise<LRTContracts> {
-  const me = await deployer.getAddress();
-  const admin = options.admin ?? me;
-  const pauser = options.pauser ?? admin;
-
-  const tokenImpl = await new LiquidRestakingToken__factory(deployer).deploy();
-  await tokenImpl.waitForDeployment();
-  const tokenProxy = await deployProxy(
-    deployer,
-    tokenImpl,
-    tokenInitData(me, options.name ?? DEFAULT_LRT_NAME, options.symbol ?? DEFAULT_LRT_SYMBOL),
-  );
-  const token = LiquidRestakingToken__factory.connect(tokenProxy.proxy, deployer);
-
-  const nodeImpl = await new LRTNode__factory(deployer).deploy();
-  await nodeImpl.waitForDeployment();
-  const nodeImplementation = await nodeImpl.getAddress();
-  const beacon = await new LRTNodeBeacon__factory(deployer).deploy(nodeImplementation, admin);
-  await beacon.waitForDeployment();
-
-  const valuation = await deployLibrary(deployer, VALUATION);
-  const risk = await deployLibrary(deployer, RISK, libraryLinks("risk", { valuation }));
-  const operations = await deployLibrary(
-    deployer,
-    OPERATIONS,
-    libraryLinks("operations", { valuation, risk }),
-  );
-  const libraries = {
-    [VALUATION]: valuation,
-    [RISK]: risk,
-    [OPERATIONS]: operations,
-  };
-  const managerImpl = await newManagerImplementation(deployer, { valuation, risk, operations });
-  await managerImpl.waitForDeployment();
-  const managerProxy = await deployProxy(
-    deployer,
-    managerImpl,
-    managerInitData(me, {
-      token: tokenProxy.proxy,
-      vault: await core.vault.getAddress(),
-      slashingManager: await core.slashingManager.getAddress(),
-      rewards: await core.rewardDistributor.getAddress(),
-      registry: await core.registry.getAddress(),
-      oracle: options.oracle,
-      beacon: await beacon.getAddress(),
-      treasury: options.treasury,
-      rewardsReceiver: options.rewardsReceiver,
-    }),
-  );
-  const manager = LRTManager__factory.connect(managerProxy.proxy, deployer);
-
-  await (await token.grantRole(await token.MINTER_ROLE(), managerProxy.proxy)).wait();
-  await (await token.setManager(managerProxy.proxy)).wait();
-
-  const entryPoints: Record<string, LRTAssetVault> = {};
-  const entryPointAddresses: Record<string, string> = {};
-  for (const { asset, cap } of options.assets) {
-    const ep = await new LRTAssetVault__factory(deployer).deploy(managerProxy.proxy, asset);
-    await ep.waitForDeployment();
-    const epAddress = await ep.getAddress();
-    await (await manager.addAsset(asset, epAddress, cap)).wait();
-    entryPoints[asset] = ep;
-    entryPointAddresses[asset] = epAddress;
-  }
-
-  if (admin !== me || pauser !== me) {
-    await handOver(token, me, admin, pauser);
-    await handOver(manager, me, admin, pauser, [await manager.MANAGER_ROLE()]);
-  }
-
-  return {
-    token,
-    manager,
-    beacon,
-    entryPoints,
-    addresses: {
-      token: tokenProxy.proxy,
-      manager: managerProxy.proxy,
-      beacon: await beacon.getAddress(),
-      nodeImplementation,
-      libraries,
-      entryPoints: entryPointAddresses,
-    },
-  };
-}
-
 /** The approver arguments of `createNode` / `redelegateNode` for an operator without a delegation approver. */
 export const NO_APPROVER_SIGNATURE: IOperatorRegistryTypes.ApproverSignatureStruct = {
   signature: "0x",
   expiry: 0n,
 };
 export const NO_APPROVER_SALT = `0x${"00".repeat(32)}`;
+
+/** The core contracts' addresses an LRT is wired to. */
+export interface LRTCoreAddresses {
+  vault: string;
+  registry: string;
+  slashingManager: string;
+  rewardDistributor: string;
+}
+
+/** The manager's policy figures the LRT's steps set after the listings (the initializer leaves them 0). */
+export interface LRTPolicyParams {
+  bufferBps: bigint;
+  baseFeeBps: bigint;
+  maxFeeBps: bigint;
+  protocolFeeBps: bigint;
+}
+
+/** What the LRT's steps deploy and wire: every address resolved. */
+export interface LRTStepsPlan {
+  name: string;
+  symbol: string;
+  core: LRTCoreAddresses;
+  /** The ILRTOracle pricing every accepted asset. */
+  oracle: string;
+  treasury: string;
+  rewardsReceiver: string;
+  /** Owns the node beacon from its construction (the deploy's timelock; `deployLRT`'s admin). */
+  governor: string;
+  /** The accepted assets with their caps; `symbol` names each one's records. */
+  assets: ReadonlyArray<{ symbol: string; asset: string; cap: bigint }>;
+  /** Buffer and fees, set by the steps `lrtManager.setBuffer` and `lrtManager.setProtocolFee` (none when absent). */
+  policy?: LRTPolicyParams;
+  /** The reward tokens harvest sends to the rewards receiver, set with the oracle, treasury and rewards receiver by
+   * the step `lrtManager.setConfig` (none when absent). */
+  otherRewardTokens?: readonly string[];
+  /** Registered operators, each given a node of equal weight (`equalWeights`) by the step
+   * `lrtManager.createNode:<operator>` (none when absent). */
+  operators?: readonly string[];
+  /** Where `operators` come from, named when one is not a registered operator (the deploy: its config). */
+  operatorsSource?: string;
+}
+
+/** The LRT the steps deployed. */
+export interface LRTDeployment {
+  token: LiquidRestakingToken;
+  manager: LRTManager;
+  beacon: LRTNodeBeacon;
+  /** Entry point per accepted asset symbol. */
+  entryPoints: Map<string, LRTAssetVault>;
+  addresses: {
+    token: string;
+    manager: string;
+    beacon: string;
+    nodeImplementation: string;
+    libraries: LRTLibraryAddresses;
+  };
+}
+
+/** Equal weights summing to 10_000 (the last node takes the remainder). */
+export function equalWeights(count: number): bigint[] {
+  if (count === 0) return [];
+  const each = 10_000n / BigInt(count);
+  return Array.from({ length: count }, (_, i) =>
+    i === count - 1 ? 10_000n - each * BigInt(count - 1) : each,
+  );
+}
+
+/**
+ * The LRT's steps, each reading the chain first: the token behind its proxy (recorded as
+ * `LiquidRestakingTokenImpl`, `lrt`), the node implementation and its beacon owned by `plan.governor` (`LRTNodeImpl`,
+ * `lrtNodeBeacon`), the manager's libraries (`LRTValuation`, `LRTRisk`, `LRTOperations`) and the manager behind its
+ * proxy (`LRTManagerImpl`, `lrtManager`), the token's minter and manager (`lrt.grantMinter`, `lrt.setManager`), one
+ * ERC-7575 entry point per asset with its cap (`lrtEntryPoint:<symbol>`, `lrtManager.addAsset:<symbol>`), then what
+ * the plan gives of the policy, the configuration and the nodes. The deployer holds every role of the token and the
+ * manager afterwards (a hand-over follows). The deploy script (deploy/lrt.ts) runs them with its recording runner;
+ * `deployLRT` in memory.
+ */
+export async function deployLRTSteps(
+  d: StepRunner,
+  deployer: Signer,
+  plan: LRTStepsPlan,
+): Promise<LRTDeployment> {
+  const me = await deployer.getAddress();
+
+  // The token, the node beacon, the manager's libraries and the manager.
+  const { proxy: tokenAddress } = await proxiedStep(
+    d,
+    deployer,
+    "lrt",
+    "LiquidRestakingToken",
+    () => new LiquidRestakingToken__factory(deployer).deploy(),
+    tokenInitData(me, plan.name, plan.symbol),
+  );
+  const token = LiquidRestakingToken__factory.connect(tokenAddress, deployer);
+  const nodeImplementation = await d.contract("LRTNodeImpl", "LRTNode", () =>
+    new LRTNode__factory(deployer).deploy(),
+  );
+  const beacon = await d.contract("lrtNodeBeacon", "LRTNodeBeacon", () =>
+    new LRTNodeBeacon__factory(deployer).deploy(nodeImplementation, plan.governor),
+  );
+  const libraries: Partial<LRTLibraryAddresses> = {};
+  for (const which of ["valuation", "risk", "operations"] as const) {
+    const fqName = LRT_LIBRARIES[which];
+    const artifact = fqName.split(":")[1]!;
+    libraries[which] = await d.contract(artifact, artifact, () =>
+      newLibrary(deployer, fqName, libraryLinks(which, libraries)),
+    );
+  }
+  const linked = libraries as LRTLibraryAddresses;
+  const { proxy: managerAddress } = await proxiedStep(
+    d,
+    deployer,
+    "lrtManager",
+    "LRTManager",
+    () => newManagerImplementation(deployer, linked),
+    managerInitData(me, {
+      token: tokenAddress,
+      vault: plan.core.vault,
+      slashingManager: plan.core.slashingManager,
+      rewards: plan.core.rewardDistributor,
+      registry: plan.core.registry,
+      oracle: plan.oracle,
+      beacon,
+      treasury: plan.treasury,
+      rewardsReceiver: plan.rewardsReceiver,
+    }),
+  );
+  const manager = LRTManager__factory.connect(managerAddress, deployer);
+
+  // The token mints for the manager and names it (its `vault(asset)` reads the manager's entry points).
+  await d.step(
+    "lrt.grantMinter",
+    async () => token.hasRole(await token.MINTER_ROLE(), managerAddress),
+    async () => token.grantRole(await token.MINTER_ROLE(), managerAddress),
+  );
+  const tokenBlock = d.record.contracts.lrt!.block;
+  await d.step(
+    "lrt.setManager",
+    async () => {
+      const set = await token.queryFilter(token.filters.ManagerSet(), tokenBlock);
+      return set.length > 0 && set[set.length - 1]!.args.manager === managerAddress;
+    },
+    () => token.setManager(managerAddress),
+  );
+
+  // One entry point per accepted asset, with its cap.
+  const entryPoints = new Map<string, LRTAssetVault>();
+  for (const a of plan.assets) {
+    const entryPoint = await d.contract(`lrtEntryPoint:${a.symbol}`, "LRTAssetVault", () =>
+      new LRTAssetVault__factory(deployer).deploy(managerAddress, a.asset),
+    );
+    await d.step(
+      `lrtManager.addAsset:${a.symbol}`,
+      async () => (await manager.entryPoint(a.asset)) !== ZeroAddress,
+      () => manager.addAsset(a.asset, entryPoint, a.cap),
+    );
+    entryPoints.set(a.symbol, LRTAssetVault__factory.connect(entryPoint, deployer));
+  }
+
+  // Buffer and fees.
+  const policy = plan.policy;
+  if (policy !== undefined) {
+    await d.step(
+      "lrtManager.setBuffer",
+      async () => {
+        const p = await manager.policy();
+        return (
+          p.bufferBps === policy.bufferBps &&
+          p.baseFeeBps === policy.baseFeeBps &&
+          p.maxFeeBps === policy.maxFeeBps
+        );
+      },
+      () => manager.setBuffer(policy.bufferBps, policy.baseFeeBps, policy.maxFeeBps),
+    );
+    await d.step(
+      "lrtManager.setProtocolFee",
+      async () => (await manager.policy()).protocolFeeBps === policy.protocolFeeBps,
+      () => manager.setProtocolFee(policy.protocolFeeBps),
+    );
+  }
+
+  // Reward tokens that are not accepted assets go to the rewards receiver at harvest.
+  const others = plan.otherRewardTokens;
+  if (others !== undefined) {
+    const managerBlock = d.record.contracts.lrtManager!.block;
+    await d.step(
+      "lrtManager.setConfig",
+      async () => {
+        const set = await manager.queryFilter(manager.filters.ConfigSet(), managerBlock);
+        const last = set[set.length - 1]?.args;
+        return (
+          last !== undefined &&
+          last.oracle === plan.oracle &&
+          last.treasury === plan.treasury &&
+          last.rewardsReceiver === plan.rewardsReceiver &&
+          last.otherRewardTokens.join() === others.join()
+        );
+      },
+      () => manager.setConfig(plan.oracle, plan.treasury, plan.rewardsReceiver, [...others]),
+    );
+  }
+
+  // The nodes, with equal weights.
+  const operators = plan.operators ?? [];
+  const registry = OperatorRegistry__factory.connect(plan.core.registry, deployer);
+  const weights = equalWeights(operators.length);
+  for (const [i, operator] of operators.entries()) {
+    await d.step(
+      `lrtManager.createNode:${operator}`,
+      async () => {
+        const count = await manager.nodeCount();
+        for (let n = 0n; n < count; n++) if ((await manager.node(n)).operator === operator) return true;
+        if (!(await registry.isOperator(operator))) {
+          const source = plan.operatorsSource === undefined ? "" : ` (${plan.operatorsSource})`;
+          throw new Error(`cannot create a node for ${operator}: it is not a registered operator${source}`);
+        }
+        return false;
+      },
+      () => manager.createNode(operator, weights[i]!, NO_APPROVER_SIGNATURE, NO_APPROVER_SALT),
+    );
+  }
+
+  return {
+    token,
+    manager,
+    beacon: LRTNodeBeacon__factory.connect(beacon, deployer),
+    entryPoints,
+    addresses: {
+      token: tokenAddress,
+      manager: managerAddress,
+      beacon,
+      nodeImplementation,
+      libraries: linked,
+    },
+  };
+}
+
+/**
+ * Deploys the liquid restaking token on a core deployment: the LRT's steps (`deployLRTSteps`, those the deploy script
+ * runs) on an in-memory runner, or the one given: the LRT (UUPS proxy), the node implementation and its beacon (owned
+ * by the admin), the manager's libraries and the manager (UUPS proxy), and one ERC-7575 entry point per asset. The
+ * LRT is an ordinary staker of the vault: nothing in the core changes. The deployer wires everything, then hands the
+ * roles to the admin.
+ */
+export async function deployLRT(
+  deployer: Signer,
+  core: CoreContracts,
+  options: DeployLRTOptions,
+  runner?: StepRunner,
+): Promise<LRTContracts> {
+  const me = await deployer.getAddress();
+  const admin = options.admin ?? me;
+  const pauser = options.pauser ?? admin;
+  const lrt = await deployLRTSteps(runner ?? (await memoryRunner(deployer)), deployer, {
+    name: options.name ?? DEFAULT_LRT_NAME,
+    symbol: options.symbol ?? DEFAULT_LRT_SYMBOL,
+    core: {
+      vault: await core.vault.getAddress(),
+      registry: await core.registry.getAddress(),
+      slashingManager: await core.slashingManager.getAddress(),
+      rewardDistributor: await core.rewardDistributor.getAddress(),
+    },
+    oracle: options.oracle,
+    treasury: options.treasury,
+    rewardsReceiver: options.rewardsReceiver,
+    governor: admin,
+    // Each asset's records are named by its address.
+    assets: options.assets.map(({ asset, cap }) => ({ symbol: asset, asset, cap })),
+  });
+  const { token, manager, beacon } = lrt;
+
+  if (admin !== me || pauser !== me) {
+    await handOver(token, me, admin, pauser);
+    await handOver(manager, me, admin, pauser, [await manager.MANAGER_ROLE()]);
+  }
+
+  const entryPoints: Record<string, LRTAssetVault> = {};
+  const entryPointAddresses: Record<string, string> = {};
+  for (const { asset } of options.assets) {
+    const entryPoint = lrt.entryPoints.get(asset)!;
+    entryPoints[asset] = entryPoint;
+    entryPointAddresses[asset] = await entryPoint.getAddress();
+  }
+  const { libraries } = lrt.addresses;
+  return {
+    token,
+    manager,
+    beacon,
+    entryPoints,
+    addresses: {
+      token: lrt.addresses.token,
+      manager: lrt.addresses.manager,
+      beacon: lrt.addresses.beacon,
+      nodeImplementation: lrt.addresses.nodeImplementation,
+      libraries: {
+        [VALUATION]: libraries.valuation,
+        [RISK]: libraries.risk,
+        [OPERATIONS]: libraries.operations,
+      },
+      entryPoints: entryPointAddresses,
+    },
+  };
+}
 
 /** What a node's address depends on: the manager (the CREATE2 deployer), the node beacon, and the vault and reward
  * distributor the node's initializer names. */

@@ -5,7 +5,7 @@
  */
 import type { BaseContract, Signer } from "ethers";
 
-import { deployProxy, handOver } from "./deploy";
+import { handOver, memoryRunner, proxiedStep, type StepRunner } from "./deploy";
 import {
   IdentityRateAdapter__factory,
   IRateSource__factory,
@@ -49,35 +49,88 @@ export interface DeployedOracle {
   implementation: string;
 }
 
+/** One asset the oracle's steps list: a deployed rate adapter (`adapter`) or the kind of adapter the step deploys
+ * (`adapterKind`, recorded as `lrtAdapter:<symbol>`). */
+export type OracleStepAsset = {
+  /** Names the asset's records (`lrtAdapter:<symbol>`, `lrtOracle.addAsset:<symbol>`). */
+  symbol: string;
+  asset: string;
+  /** Staleness bound, seconds (LRTOracle.MIN_MAX_AGE..MAX_MAX_AGE). */
+  maxAge: bigint;
+  /** Move bound per update, basis points (1..LRTOracle.MAX_MOVE_BPS). */
+  maxMoveBps: bigint;
+} & ({ adapter: string } | { adapterKind: RateAdapterKind });
+
 /**
- * Deploys LRTOracle behind an ERC-1967 proxy, lists `assets` and sets the minimum update interval, then hands every
- * role to the admin and pauser and renounces the deployer's own.
+ * The oracle's steps: LRTOracle behind its proxy, the deployer its admin until a hand-over (recorded as
+ * `LRTOracleImpl`, `lrtOracle`); per asset its rate adapter when `adapterKind` is given (`lrtAdapter:<symbol>`) and
+ * its listing with its staleness and move bounds (`lrtOracle.addAsset:<symbol>`; listing stores the first price);
+ * then the minimum update interval when one is given (`lrtOracle.setMinUpdateInterval`). The deploy script
+ * (deploy/lrt.ts) runs them with its recording runner; `deployOracle` in memory.
+ */
+export async function deployOracleSteps(
+  d: StepRunner,
+  deployer: Signer,
+  assets: readonly OracleStepAsset[],
+  minUpdateInterval = 0n,
+): Promise<DeployedOracle> {
+  const me = await deployer.getAddress();
+  const { proxy, implementation } = await proxiedStep(
+    d,
+    deployer,
+    "lrtOracle",
+    "LRTOracle",
+    () => new LRTOracle__factory(deployer).deploy(),
+    LRTOracle__factory.createInterface().encodeFunctionData("initialize", [me]),
+  );
+  const oracle = LRTOracle__factory.connect(proxy, deployer);
+  for (const a of assets) {
+    const adapter =
+      "adapter" in a
+        ? a.adapter
+        : await d.contract(`lrtAdapter:${a.symbol}`, rateAdapterArtifact(a.adapterKind), () =>
+            newRateAdapter(deployer, a.adapterKind, a.asset),
+          );
+    await d.step(
+      `lrtOracle.addAsset:${a.symbol}`,
+      async () => (await oracle.assets()).includes(a.asset),
+      () => oracle.addAsset(a.asset, adapter, a.maxAge, a.maxMoveBps),
+    );
+  }
+  if (minUpdateInterval !== 0n) {
+    await d.step(
+      "lrtOracle.setMinUpdateInterval",
+      async () => (await oracle.minUpdateInterval()) === minUpdateInterval,
+      () => oracle.setMinUpdateInterval(minUpdateInterval),
+    );
+  }
+  return { oracle, address: proxy, implementation };
+}
+
+/**
+ * Deploys LRTOracle behind an ERC-1967 proxy, lists `assets` and sets the minimum update interval (the oracle's
+ * steps, `deployOracleSteps`, on an in-memory runner or the one given), then hands every role to the admin and
+ * pauser and renounces the deployer's own.
  */
 export async function deployOracle(
   deployer: Signer,
   options: DeployOracleOptions = {},
+  runner?: StepRunner,
 ): Promise<DeployedOracle> {
   const me = await deployer.getAddress();
   const admin = options.admin ?? me;
   const pauser = options.pauser ?? admin;
-  const impl = await new LRTOracle__factory(deployer).deploy();
-  await impl.waitForDeployment();
-  const { proxy, implementation } = await deployProxy(
+  const deployed = await deployOracleSteps(
+    runner ?? (await memoryRunner(deployer)),
     deployer,
-    impl,
-    impl.interface.encodeFunctionData("initialize", [me]),
+    (options.assets ?? []).map((a) => ({ symbol: a.asset, ...a })),
+    options.minUpdateInterval,
   );
-  const oracle = LRTOracle__factory.connect(proxy, deployer);
-  for (const a of options.assets ?? []) {
-    await (await oracle.addAsset(a.asset, a.adapter, a.maxAge, a.maxMoveBps)).wait();
-  }
-  if (options.minUpdateInterval !== undefined && options.minUpdateInterval !== 0n) {
-    await (await oracle.setMinUpdateInterval(options.minUpdateInterval)).wait();
-  }
   if (admin !== me || pauser !== me) {
+    const { oracle } = deployed;
     await handOver(oracle, me, admin, pauser, [await oracle.ORACLE_ADMIN_ROLE()]);
   }
-  return { oracle, address: proxy, implementation };
+  return deployed;
 }
 
 /** Sends the creation of the immutable rate adapter of `asset` of the given kind, without waiting. */
@@ -148,6 +201,15 @@ export async function deployPriceFeed(
   const feed = await newPriceFeed(deployer, options);
   await feed.waitForDeployment();
   return feed;
+}
+
+/** The price feed's step: an LRTPriceFeed over `options.source` (recorded as `lrtPriceFeed`). */
+export function deployPriceFeedStep(
+  d: StepRunner,
+  deployer: Signer,
+  options: DeployPriceFeedOptions,
+): Promise<string> {
+  return d.contract("lrtPriceFeed", "LRTPriceFeed", () => newPriceFeed(deployer, options));
 }
 
 /** The oracle's figures for one asset, as a dashboard shows its freshness. */

@@ -24,6 +24,7 @@ import {
   SlashingManager__factory,
 } from "../../typechain-types";
 import { ROLES } from "../helpers/fixtures";
+import { lrtRecordNames } from "../helpers/lrtFixtures";
 
 const CONTRACTS = [
   "RestakingVaultImpl",
@@ -43,17 +44,7 @@ const CONTRACTS = [
   "lrtOracle",
   "lrtAdapter:wstETH",
   "lrtAdapter:rETH",
-  "LiquidRestakingTokenImpl",
-  "lrt",
-  "LRTNodeImpl",
-  "lrtNodeBeacon",
-  "LRTValuation",
-  "LRTRisk",
-  "LRTOperations",
-  "LRTManagerImpl",
-  "lrtManager",
-  "lrtEntryPoint:wstETH",
-  "lrtEntryPoint:rETH",
+  ...lrtRecordNames(["wstETH", "rETH"]),
   "lrtPriceFeed",
 ];
 

@@ -1,11 +1,12 @@
 /**
  * Fixtures of the liquid restaking token, built on test/helpers/fixtures.ts `stakingFixture` and the deploy script's
- * LRT steps (deploy/lrt.ts `deployLRTSteps`, the function deploy/protocol.ts `deployProtocol` runs; here on an
- * in-memory runner, sdk/deploy.ts `memoryRunner`). The plan is the in-process chain's (deploy/config.ts `hardhat`:
- * name, symbol, price feed) with the tests' parameters: stETH and rETH at LRT_CAP each, the four operators, the
- * manager's initial policy (no buffer, no fees: tests set their own), treasury and rewards receiver accounts, no
- * demo operator. The manager is priced by a MockLRTOracle the tests move (the deploy's LRTOracle steps,
- * `deployLRTOracleSteps`, are tested by test/deploy and the oracle's own tests). The fixtures stop before the
+ * LRT part (deploy/lrt.ts `deployPlannedLRT`, the function deploy/protocol.ts `deployProtocol` runs, over the sdk's
+ * LRT steps, sdk/lrt.ts `deployLRTSteps`; here on an in-memory runner, sdk/deploy.ts `memoryRunner`). The plan is the
+ * in-process chain's (deploy/config.ts `hardhat`: name, symbol, price feed) with the tests' parameters: stETH and
+ * rETH at LRT_CAP each, the four operators, the manager's initial policy (no buffer, no fees: tests set their own),
+ * treasury and rewards receiver accounts, no demo operator. The manager is priced by a MockLRTOracle the tests move
+ * (the deploy's oracle steps, sdk/oracle.ts `deployOracleSteps`, are tested by test/deploy and, through
+ * `deployOracle`, by the oracle's own fixtures, test/helpers/oracleFixtures.ts). The fixtures stop before the
  * hand-over: signers[0] (`admin`) keeps every role, owns the node beacon and administers the price feed, where the
  * deploy gives them to the timelock. `deployTestLRT` is that deployment on any core, for the tests' other LRTs.
  *   lrtFixture       + four operators without delegation approver; a MockLRTOracle (stETH 1.0, rETH 1.1 ETH);
@@ -20,7 +21,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import type { Signer } from "ethers";
 
 import { resolveDeployPlan } from "../../deploy/config";
-import { deployLRTSteps, type DeployedLRT, type LRTManagerPlan } from "../../deploy/lrt";
+import { deployPlannedLRT, type DeployedLRT, type LRTManagerPlan } from "../../deploy/lrt";
 import { memoryRunner, type CoreContracts } from "../../sdk/deploy";
 import { LRT_REQUEST_STATUS_VALUE, PAUSE_GROUP } from "../../sdk/views";
 import {
@@ -95,7 +96,7 @@ export interface TestLRT {
 }
 
 /**
- * The LRT on `core`, deployed by the deploy script's LRT steps (deploy/lrt.ts `deployLRTSteps`, in memory) with the
+ * The LRT on `core`, deployed by the deploy script's LRT part (deploy/lrt.ts `deployPlannedLRT`, in memory) with the
  * in-process chain's plan (name, symbol, price feed) and the tests' parameters: the manager's initial policy (no
  * buffer, no fees), no demo operator, and `admin` standing for the timelock (it keeps every role, owns the node
  * beacon and administers the price feed: the tests' runs stop before the hand-over).
@@ -114,7 +115,7 @@ export async function deployTestLRT(admin: Signer, core: CoreContracts, p: TestL
     operators: [...(p.operators ?? [])],
     demoOperators: 0,
   };
-  const d = await deployLRTSteps(
+  const d = await deployPlannedLRT(
     await memoryRunner(admin),
     admin,
     plan,
@@ -137,6 +138,25 @@ export async function deployTestLRT(admin: Signer, core: CoreContracts, p: TestL
     entryPoints[a.asset] = entryPoint;
   }
   return { token: d.token, manager: d.manager, entryPoints, addresses: d.addresses };
+}
+
+/**
+ * The names the LRT's steps (sdk/lrt.ts `deployLRTSteps`) record its contracts under, in deployment order, for an LRT
+ * whose accepted assets' records are named `symbols`: what the deploy's record and `deployLRT`'s runner must hold.
+ */
+export function lrtRecordNames(symbols: readonly string[]): string[] {
+  return [
+    "LiquidRestakingTokenImpl",
+    "lrt",
+    "LRTNodeImpl",
+    "lrtNodeBeacon",
+    "LRTValuation",
+    "LRTRisk",
+    "LRTOperations",
+    "LRTManagerImpl",
+    "lrtManager",
+    ...symbols.map((symbol) => `lrtEntryPoint:${symbol}`),
+  ];
 }
 
 export async function lrtFixture(): Promise<LRTFixture> {

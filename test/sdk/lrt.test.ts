@@ -2,10 +2,11 @@ import { expect } from "chai";
 import { artifacts, ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 
-import { deployCore } from "../../sdk/deploy";
+import { deployCore, memoryRunner } from "../../sdk/deploy";
 import { LRT_LIBRARIES, deployLRT, libraryLinks, newLibrary } from "../../sdk/lrt";
 import { MockERC20__factory, MockLRTOracle__factory } from "../../typechain-types";
 import { implementationOf } from "../behaviours/common";
+import { lrtRecordNames } from "../helpers/lrtFixtures";
 
 /** The addresses written into the code at `address` at `name`'s deployed link references, by library. */
 async function linkedIn(name: string, address: string): Promise<Record<string, string>> {
@@ -24,8 +25,9 @@ async function linkedIn(name: string, address: string): Promise<Record<string, s
   return linked;
 }
 
-async function lrtDeployment() {
-  const [admin, treasury] = await ethers.getSigners();
+/** A core listing one mock asset priced by a MockLRTOracle, and `deployLRT`'s options for an LRT accepting it. */
+async function lrtSetup() {
+  const [admin, treasury, newAdmin] = await ethers.getSigners();
   const core = await deployCore(admin!);
   const token = await new MockERC20__factory(admin!).deploy("Mock stETH", "stETH", 18);
   const oracle = await new MockLRTOracle__factory(admin!).deploy();
@@ -33,13 +35,19 @@ async function lrtDeployment() {
   // The LRT accepts only what the vault lists and the oracle prices.
   await (await core.contracts.vault.addAsset(asset, 10n ** 24n)).wait();
   await (await oracle.setPrice(asset, 10n ** 18n)).wait();
-  const lrt = await deployLRT(admin!, core.contracts, {
+  const options = {
     oracle: await oracle.getAddress(),
     treasury: treasury!.address,
     rewardsReceiver: treasury!.address,
     assets: [{ asset, cap: 10n ** 24n }],
-  });
-  return { admin: admin!, lrt };
+  };
+  return { admin: admin!, newAdmin: newAdmin!, core, asset, options };
+}
+
+async function lrtDeployment() {
+  const { admin, core, options } = await lrtSetup();
+  const lrt = await deployLRT(admin, core.contracts, options);
+  return { admin, lrt };
 }
 
 describe("sdk/lrt.ts: the LRT's libraries linked through the typechain factories", function () {
@@ -68,5 +76,36 @@ describe("sdk/lrt.ts: the LRT's libraries linked through the typechain factories
     expect(() => libraryLinks("operations", { valuation })).to.throw(
       "the risk library must be deployed before the operations library",
     );
+  });
+
+  it("deployLRT runs the deploy script's LRT steps on the runner it is given: its record names, and a second run sends nothing", async function () {
+    const { admin, newAdmin, core, asset, options } = await loadFixture(lrtSetup);
+    const runner = await memoryRunner(admin);
+    const handedOver = { ...options, admin: newAdmin.address };
+    const first = await deployLRT(admin, core.contracts, handedOver, runner);
+    // The names deploy/protocol.ts records for the same contracts and transactions (test/deploy/deploy.test.ts too).
+    expect(Object.keys(runner.record.contracts)).to.deep.equal(lrtRecordNames([asset]));
+    expect(Object.keys(runner.record.steps)).to.deep.equal([
+      "lrt.grantMinter",
+      "lrt.setManager",
+      `lrtManager.addAsset:${asset}`,
+    ]);
+    expect(runner.record.contracts.lrtManager!.address).to.equal(first.addresses.manager);
+    expect(runner.record.contracts[`lrtEntryPoint:${asset}`]!.address).to.equal(
+      first.addresses.entryPoints[asset],
+    );
+    expect(await first.beacon.owner()).to.equal(newAdmin.address);
+    expect(await first.manager.hasRole(await first.manager.MANAGER_ROLE(), newAdmin.address)).to.equal(true);
+    expect(await first.manager.hasRole(await first.manager.DEFAULT_ADMIN_ROLE(), admin.address)).to.equal(
+      false,
+    );
+
+    // The deployer gave its roles away: a second run on the same record finds every step done and sends nothing.
+    const sent = runner.transactions;
+    const nonce = await ethers.provider.getTransactionCount(admin.address);
+    const second = await deployLRT(admin, core.contracts, handedOver, runner);
+    expect(runner.transactions).to.equal(sent);
+    expect(await ethers.provider.getTransactionCount(admin.address)).to.equal(nonce);
+    expect(second.addresses).to.deep.equal(first.addresses);
   });
 });
