@@ -16,8 +16,9 @@
  * restored for each sequence from a Hardhat snapshot and a copy of the driver (test/model/cloneState.ts).
  *
  * A failure prints fast-check's seed and path and the shrunk command sequence, then the driver's last resolved steps.
- * Replay or run longer: `npm run fuzz -- --runs N --seed S [--path P] [--max-commands M]` (scripts/fuzz.ts), or the
- * variables FUZZ_RUNS, FUZZ_SEED, FUZZ_PATH, FUZZ_MAX_COMMANDS; FUZZ_REPORT=1 prints the coverage of the run.
+ * Replay or run longer: `npm run fuzz -- --runs N --seed S [--path P --replay-path R] [--max-commands M]`
+ * (scripts/fuzz.ts), or the variables FUZZ_RUNS, FUZZ_SEED, FUZZ_PATH, FUZZ_REPLAY_PATH, FUZZ_MAX_COMMANDS;
+ * FUZZ_REPORT=1 prints the coverage of the run.
  */
 import { expect } from "chai";
 import fc from "fast-check";
@@ -50,11 +51,14 @@ const RUNS = envInt("FUZZ_RUNS", DEFAULT_RUNS);
 const SEED = envInt("FUZZ_SEED", DEFAULT_SEED);
 const MAX_COMMANDS = envInt("FUZZ_MAX_COMMANDS", DEFAULT_MAX_COMMANDS);
 const PATH = process.env.FUZZ_PATH?.trim() || undefined;
+/** The counterexample's replayPath: a shrunk path replays only with it (fc.commands shrinks by the commands that ran). */
+const REPLAY_PATH = process.env.FUZZ_REPLAY_PATH?.trim() || undefined;
 const DEFAULTS =
   process.env.FUZZ_RUNS === undefined &&
   process.env.FUZZ_SEED === undefined &&
   process.env.FUZZ_MAX_COMMANDS === undefined &&
-  PATH === undefined;
+  PATH === undefined &&
+  REPLAY_PATH === undefined;
 
 /**
  * What the default run must have exercised over its sequences (kinds counted by the driver), or it proves little: every
@@ -142,8 +146,9 @@ describe("Protocol model, property-based (fast-check commands; model and invaria
     await loadFixture(openedFixture);
     const opening = (Date.now() - started) / 1000;
     profile.reset();
+    const arb = commandsArb(MAX_COMMANDS, [...REWARD_COMMANDS, ...ADMIN_COMMANDS], REPLAY_PATH);
     await fc.assert(
-      fc.asyncProperty(commandsArb(MAX_COMMANDS, [...REWARD_COMMANDS, ...ADMIN_COMMANDS]), async (cmds) => {
+      fc.asyncProperty(arb, async (cmds) => {
         const { pristine } = await profile.phase("snapshot revert", () => loadFixture(openedFixture));
         const d = profile.phaseSync("driver copy", () => pristine.fork());
         const before = d.steps;

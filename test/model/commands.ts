@@ -17,7 +17,8 @@
  * exactly and one above MIN_MAX_MAGNITUDE after a 100% slash; fractions 0, 1 wei, the AVS's maximum (100% for Z) and
  * one above it; times at a withdrawal's readyAt, the end of its pool's hold, a request's executableAt and expiresAt,
  * an allocation change's effectAt, a cooldown's end, a pool gate's window end and an AVS change's effectAt, each
- * exactly and ±1 s; requests and completions mined in one block in either order.
+ * exactly and ±1 s; requests and completions mined in one block in either order; an LRT redemption request of the
+ * fewest shares worth more than its asset can still pay (within the balance).
  */
 import fc from "fast-check";
 import { ethers } from "hardhat";
@@ -28,6 +29,7 @@ import { HOUR, PERCENT, type Account } from "./protocolDriver";
 import { JOIN_WINDOW, MIN_MAX_MAGNITUDE, isRevert, norm, type RequestModel } from "./protocolModel";
 import { type LRTModelFixture } from "./lrtDriver";
 import { Walker } from "./walk";
+import { LRT_VIRTUAL_SHARES, LRT_VIRTUAL_VALUE, mulDivCeil } from "./lrtMath";
 import { cloneState } from "./cloneState";
 import type { Batch } from "./batchReader";
 import type { Outcome } from "./protocolModel";
@@ -178,6 +180,16 @@ export class PropertyDriver extends Walker {
   }
   worth(a: number, tokens: bigint): bigint {
     return this.sharesWorth(a, tokens);
+  }
+  /**
+   * The fewest LRT shares whose value at request exceeds what asset `a` can still pay: its holdings (at the entry
+   * price) less the value its queue already owes (LRTOperations.requestRedeem, RedeemExceedsAssetLiquidity).
+   */
+  sharesAboveLiquidity(a: number): bigint {
+    const v = this.valuation(false);
+    const owed = this.books[a].pendingRedeemValue;
+    const room = v.assetValues[a] > owed ? v.assetValues[a] - owed : 0n;
+    return mulDivCeil(room + 1n, this.lrtSupply + LRT_VIRTUAL_SHARES, v.total + LRT_VIRTUAL_VALUE);
   }
   preview(a: number, amount: bigint): bigint {
     return this.previewShares(a, amount);
@@ -1163,7 +1175,13 @@ function lrtCommonShares(s: number | string, balance: bigint): bigint | undefine
   return s === "0" ? 0n : s === "1" ? 1n : undefined;
 }
 
-type LrtSharesEdge = "0" | "1" | "balance" | "balance + 1" | "payable from idle";
+type LrtSharesEdge =
+  | "0"
+  | "1"
+  | "balance"
+  | "balance + 1"
+  | "payable from idle"
+  | "above the asset's liquidity, within the balance";
 const lrtRequestCmd = fc
   .record({
     user: fc.nat(2),
@@ -1172,7 +1190,14 @@ const lrtRequestCmd = fc
       { weight: 2, arbitrary: fc.integer({ min: 1, max: 25 }) },
       {
         weight: 2,
-        arbitrary: fc.constantFrom<LrtSharesEdge>("payable from idle", "balance", "1", "0", "balance + 1"),
+        arbitrary: fc.constantFrom<LrtSharesEdge>(
+          "payable from idle",
+          "balance",
+          "above the asset's liquidity, within the balance",
+          "1",
+          "0",
+          "balance + 1",
+        ),
       },
     ),
     gap: gapArb,
@@ -1186,13 +1211,19 @@ const lrtRequestCmd = fc
           const u = d.users[p.user];
           const balance = d.lrtBalanceOf(u.address);
           const s = p.shares;
+          const aboveLiquidity = (): bigint => {
+            const least = d.sharesAboveLiquidity(p.a);
+            return least < balance ? least : balance;
+          };
           const shares =
             lrtCommonShares(s, balance) ??
             (s === "balance"
               ? balance
               : s === "balance + 1"
                 ? balance + 1n
-                : d.worth(p.a, d.idle(p.a) / 2n) + 1n);
+                : s === "payable from idle"
+                  ? d.worth(p.a, d.idle(p.a) / 2n) + 1n
+                  : aboveLiquidity());
           return d.lrtRequest(u, p.a, shares);
         },
         p.gap,
@@ -1422,11 +1453,16 @@ export const COMMANDS: Array<{ weight: number; arbitrary: fc.Arbitrary<ModelComm
   { weight: 2, arbitrary: lrtNodeCmd },
 ];
 
-/** fc.commands over COMMANDS and `extra` (the reward and admin commands): sequences of up to `maxCommands`. */
+/**
+ * fc.commands over COMMANDS and `extra` (the reward and admin commands): sequences of up to `maxCommands`. A shrunk
+ * failure replays only with its `replayPath` (printed with the counterexample) besides the seed and the path: which
+ * commands ran decides how a sequence shrinks.
+ */
 export function commandsArb(
   maxCommands: number,
   extra: ReadonlyArray<{ weight: number; arbitrary: fc.Arbitrary<ModelCommand> }> = [],
+  replayPath?: string,
 ): fc.Arbitrary<Iterable<fc.AsyncCommand<D, D, false>>> {
   const one: fc.Arbitrary<fc.AsyncCommand<D, D, false>> = fc.oneof(...COMMANDS, ...extra);
-  return fc.commands<D, D, false>([one], { maxCommands, size: "max" });
+  return fc.commands<D, D, false>([one], { maxCommands, size: "max", replayPath });
 }
