@@ -166,6 +166,8 @@ describe("Protocol model, property-based (fast-check commands; model and invaria
         commands += d.steps - before - 1;
         for (const [k, n] of d.coverage)
           coverage.set(k, (coverage.get(k) ?? 0) + n - (pristine.coverage.get(k) ?? 0));
+        // the actions a paused group stopped, by contract and group ("GroupPaused vault GROUP_DEPOSITS")
+        for (const [k, n] of d.pauses.stopped) coverage.set(k, (coverage.get(k) ?? 0) + n);
       }),
       { numRuns: RUNS, seed: SEED, path: PATH, endOnFailure: false },
     );
