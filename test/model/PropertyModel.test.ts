@@ -112,6 +112,21 @@ const MUST_COVER = [
   "lrtProcess",
   "lrt request while a slash request is pending on a node's pool",
   "lrt rate falls at a slash or a price fall",
+  // claims that pay (test/model/rewardCommands.ts)
+  "claim pays",
+  "claimCommission pays",
+  // paused groups of every pausable target (test/model/adminState.ts): an action stopped by GroupPaused
+  "GroupPaused registry GROUP_DELEGATION",
+  "GroupPaused sm GROUP_SLASHING",
+  "GroupPaused rd GROUP_FUNDING",
+  "GroupPaused rd GROUP_CLAIMS",
+  "GroupPaused vault GROUP_DEPOSITS",
+  "GroupPaused vault GROUP_WITHDRAWALS",
+  "GroupPaused vault GROUP_DELEGATION",
+  "GroupPaused lrt GROUP_DEPOSITS",
+  "GroupPaused lrt GROUP_REDEEM_REQUESTS",
+  "GroupPaused oracle GROUP_UPDATES",
+  "oracleUpdatePrice",
 ];
 
 /** The chain after the opening, and the driver as it was then (never run itself: each sequence runs a copy). */
