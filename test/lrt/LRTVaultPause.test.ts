@@ -1,5 +1,6 @@
 /**
- * The LRT on a paused vault (invariant 9 of docs/invariants.md; the property test's design (b), test/model/adminState.ts).
+ * The LRT on a paused vault (invariant 9 of docs/invariants.md; the property test's design (b),
+ * test/model/adminState.ts).
  *
  * The LRT's nodes are stakers of the RestakingVault: a deposit the manager routes to a node is the node's vault
  * deposit, a rebalance or a processRequests that finds idle short queues the node's vault withdrawals, and

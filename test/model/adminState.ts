@@ -37,13 +37,16 @@
  * The LRT on a paused vault (design (b) of issue #12's brief). The LRT's commands reach the vault through its nodes,
  * and whether one does depends on what the LRT decides on the chain (a deposit stakes on a node or stays idle, a
  * processRequests queues withdrawals only when idle is short): the label cannot say, and the LRT model does not predict
- * a vault revert inside them. So while a vault group an LRT command can reach is paused, that command is not generated
- * (`PauseBook.generates`, the commands' fast-check `check`): lrtDeposit while the vault's DEPOSITS are paused;
+ * a vault revert inside them. Design (a), predicting it, would put a second copy of the manager's routing (which node a
+ * deposit or a fulfilment reaches, through which vault function) into every LRT command for one state, a live LRT on a
+ * paused vault, that a unit test pins down directly and exactly. So while a vault group an LRT command can reach is
+ * paused, that command is not generated (`PauseBook.generates`, the commands' fast-check `check`): lrtDeposit while the
+ * vault's DEPOSITS are paused;
  * lrtProcessRequests, lrtCompleteWithdrawals and lrtRebalance while its WITHDRAWALS are; lrtNode (undelegateNode,
  * syncNode, redelegateNode) while its WITHDRAWALS or DELEGATION are. The core's actions are gated exactly (above), the
  * LRT's other commands (request, claim, instant redeem, harvest, prices, weights) reach no vault group and keep
  * running; the LRT's behaviour under a paused vault (a deposit routed to a node and every queueing or completing path
- * revert the vault's GroupPaused, idle paths work) is test/lrt/LRTVaultPause.test.ts.
+ * revert the vault's GroupPaused and change nothing, a redemption request works) is test/lrt/LRTVaultPause.test.ts.
  *
  * The LRTOracle. The LRT in this test reads a MockLRTOracle (no pause groups; the oraclePrice command moves its
  * prices), so a real LRTOracle stands beside it (test/model/rewardState.ts `RewardChain.oracle`: stETH through its
