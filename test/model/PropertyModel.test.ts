@@ -116,6 +116,21 @@ const MUST_COVER = [
   "lrtProcess",
   "lrt request while a slash request is pending on a node's pool",
   "lrt rate falls at a slash or a price fall",
+  // claims that pay (test/model/rewardCommands.ts)
+  "claim pays",
+  "claimCommission pays",
+  // paused groups of every pausable target (test/model/adminState.ts): an action stopped by GroupPaused
+  "GroupPaused registry GROUP_DELEGATION",
+  "GroupPaused sm GROUP_SLASHING",
+  "GroupPaused rd GROUP_FUNDING",
+  "GroupPaused rd GROUP_CLAIMS",
+  "GroupPaused vault GROUP_DEPOSITS",
+  "GroupPaused vault GROUP_WITHDRAWALS",
+  "GroupPaused vault GROUP_DELEGATION",
+  "GroupPaused lrt GROUP_DEPOSITS",
+  "GroupPaused lrt GROUP_REDEEM_REQUESTS",
+  "GroupPaused oracle GROUP_UPDATES",
+  "oracleUpdatePrice",
 ];
 
 /** The chain after the opening, and the driver as it was then (never run itself: each sequence runs a copy). */
@@ -171,6 +186,8 @@ describe("Protocol model, property-based (fast-check commands; model and invaria
         commands += d.steps - before - 1;
         for (const [k, n] of d.coverage)
           coverage.set(k, (coverage.get(k) ?? 0) + n - (pristine.coverage.get(k) ?? 0));
+        // the actions a paused group stopped, by contract and group ("GroupPaused vault GROUP_DEPOSITS")
+        for (const [k, n] of d.pauses.stopped) coverage.set(k, (coverage.get(k) ?? 0) + n);
       }),
       { numRuns: RUNS, seed: SEED, path: PATH, endOnFailure: false },
     );

@@ -1,10 +1,11 @@
 /**
  * The admin and pause commands of the property-based model test (issue #12; invariant 9 of docs/invariants.md):
- *   - pause(group) of each group of the registry, the slashing manager and the distributor by the PAUSER_ROLE (a
- *     wallet holding only that role) or by an account without it; unpause(group) by DEFAULT_ADMIN_ROLE, by the pauser
- *     (it may not) or by an outsider. The paused groups persist across the following commands: every action of a
- *     paused group then must revert GroupPaused(group), the others work as the model says (test/model/adminState.ts;
- *     the step's check compares pausedGroups() of the three contracts with the book after every step);
+ *   - pause(group) of each group of the registry, the slashing manager, the distributor, the vault and the LRT manager
+ *     by the PAUSER_ROLE (a wallet holding only that role) or by an account without it; unpause(group) by
+ *     DEFAULT_ADMIN_ROLE, by the pauser (it may not) or by an outsider. The paused groups persist across the following
+ *     commands: every action of a paused group then must revert GroupPaused(group), the others work as the model says,
+ *     and an LRT command that could reach a paused vault group is not generated (test/model/adminState.ts; the step's
+ *     check compares pausedGroups() of the five contracts with the book after every step);
  *   - a privileged call by an account without its role (an outsider, a staker, an operator, the pauser), across the
  *     vault, the registry, the slashing manager, the distributor and the LRT manager: it must revert
  *     AccessControlUnauthorizedAccount(account, role) and change nothing;
@@ -17,7 +18,7 @@ import { ethers } from "hardhat";
 import type { ContractTransactionResponse } from "ethers";
 
 import { ModelCommand, type PropertyDriver } from "./commands";
-import { PAUSE_GROUPS, type PausableTarget } from "./adminState";
+import { PAUSE_GROUPS, PAUSE_TARGETS, type PausableTarget } from "./adminState";
 import type { Outcome, RevertTarget } from "./protocolModel";
 import { CAPS, type Account } from "./protocolDriver";
 
@@ -47,8 +48,18 @@ function contractOf(
   pause: (caller: Account, groups: bigint) => Promise<ContractTransactionResponse>;
   unpause: (caller: Account, groups: bigint) => Promise<ContractTransactionResponse>;
 } {
-  const c =
-    target === "registry" ? d.fixture.registry : target === "sm" ? d.fixture.sm : d.fixture.rewardDistributor;
+  const f = d.fixture;
+  const oracle = d.rewards?.chain.oracle;
+  if (oracle === undefined)
+    throw new Error("admin commands: the driver has no reward tracker (the LRTOracle)");
+  const c = {
+    registry: f.registry,
+    sm: f.sm,
+    rd: f.rewardDistributor,
+    vault: f.vault,
+    lrt: f.manager,
+    oracle,
+  }[target];
   return {
     pause: (caller, groups) => c.connect(caller).pause(groups),
     unpause: (caller, groups) => c.connect(caller).unpause(groups),
@@ -61,9 +72,17 @@ function unauthorized(target: RevertTarget, caller: string, role: string): Outco
 
 /* -------------------------------------------------------------------------------------------------- pauses */
 
+/** A group drawn by contract first (each of the six as often), then among its groups (k modulo 1, 2, 3 or 5: even). */
+const groupArb = fc
+  .record({ target: fc.nat(PAUSE_TARGETS.length - 1), k: fc.nat(59) })
+  .map(({ target, k }) => {
+    const groups = PAUSE_GROUPS.filter((x) => x.target === PAUSE_TARGETS[target]);
+    return PAUSE_GROUPS.indexOf(groups[k % groups.length]);
+  });
+
 const pauseCmd = fc
   .record({
-    g: fc.nat(PAUSE_GROUPS.length - 1),
+    g: groupArb,
     caller: fc.oneof(
       { weight: 4, arbitrary: fc.constant("pauser") },
       { weight: 1, arbitrary: fc.constant("outsider") },
@@ -85,18 +104,26 @@ const pauseCmd = fc
     });
   });
 
+/** The group an unpause names: a fixed one, or the k-th of the groups paused when it runs (that fixed one if none). */
 const unpauseCmd = fc
   .record({
-    g: fc.nat(PAUSE_GROUPS.length - 1),
+    g: groupArb,
+    paused: fc.oneof(
+      { weight: 3, arbitrary: fc.nat(PAUSE_GROUPS.length - 1) },
+      { weight: 1, arbitrary: fc.constant(undefined) },
+    ),
     caller: fc.oneof(
       { weight: 4, arbitrary: fc.constant("admin") },
       { weight: 1, arbitrary: fc.constantFrom("pauser", "outsider") },
     ),
   })
   .map((p) => {
-    const g = PAUSE_GROUPS[p.g];
-    return new ModelCommand(`unpause(${g.target} ${g.name}) by ${p.caller}`, hasTracker, async (d) => {
+    const fixed = PAUSE_GROUPS[p.g];
+    const what = p.paused === undefined ? `${fixed.target} ${fixed.name}` : `paused group #${p.paused}`;
+    return new ModelCommand(`unpause(${what}) by ${p.caller}`, hasTracker, async (d) => {
       const pauser = pauserOf(d);
+      const paused = PAUSE_GROUPS.filter((x) => d.pauses.isPaused(x.target, x.group));
+      const g = p.paused === undefined || paused.length === 0 ? fixed : paused[p.paused % paused.length];
       const caller =
         p.caller === "admin" ? d.fixture.admin : p.caller === "pauser" ? pauser : d.fixture.outsider;
       const bits = d.pauses.bits(g.target) & ~(1n << BigInt(g.group));
@@ -256,10 +283,37 @@ const capCmd = fc
       }),
   );
 
+/* ------------------------------------------------------------------------------------------------- the oracle */
+
+/** updatePrice(stETH) on the LRTOracle (test/model/rewardState.ts RewardChain.oracle) by an outsider. */
+const oracleUpdateCmd = fc.constant(
+  new ModelCommand("updatePrice(stETH) on the LRTOracle by outsider", hasTracker, async (d) => {
+    pauserOf(d); // the step's check reads the rewards and the paused groups from here on
+    const chain = d.rewards?.chain;
+    if (chain === undefined) throw new Error("admin commands: no LRTOracle");
+    const asset = d.fixture.stETHAddress;
+    const at = d.now + d.gap;
+    // the identity adapter's price, within every bound: stored again (GroupPaused while GROUP_UPDATES is, by the gate)
+    await d.act(
+      `oracleUpdatePrice stETH`,
+      { commit: () => undefined },
+      () => chain.oracle.connect(d.fixture.outsider).updatePrice(asset),
+      (_value, receipt) => {
+        const events = receipt.logs
+          .map((l) => chain.oracle.interface.parseLog(l))
+          .filter((e) => e !== null && e.name === "PriceUpdated")
+          .map((e) => [...(e?.args ?? [])]);
+        expect(events, "PriceUpdated").to.deep.equal([[asset, chain.oraclePrice, chain.oraclePrice, at]]);
+      },
+    );
+  }),
+);
+
 /** The admin commands with their weights (PropertyModel.test.ts adds them to the core's). */
 export const ADMIN_COMMANDS: Array<{ weight: number; arbitrary: fc.Arbitrary<ModelCommand> }> = [
-  { weight: 2, arbitrary: pauseCmd },
+  { weight: 3, arbitrary: pauseCmd },
   { weight: 3, arbitrary: unpauseCmd },
   { weight: 1, arbitrary: unauthorizedCmd },
   { weight: 1, arbitrary: capCmd },
+  { weight: 2, arbitrary: oracleUpdateCmd },
 ];

@@ -585,7 +585,14 @@ export class Driver {
       case "lrt":
       case "lrtToken":
         return this.lrtContract(r.target);
+      case "oracle":
+        return this.oracleContract();
     }
+  }
+
+  /** The LRTOracle of a subclass that drives one (the property test's admin commands). */
+  protected oracleContract(): BaseContract {
+    throw new Error("driver: no LRTOracle");
   }
 
   /** The LRT's manager or token, for the reverts of a subclass that drives the LRT. */

@@ -83,7 +83,7 @@ export { GATE_CYCLE, JOIN_WINDOW, REOPEN_WINDOW };
 
 /** The contract whose custom error an action must revert with ("token" = the asset's ERC-20). */
 /** "rd": the RewardDistributor (the property test's reward and admin commands). */
-export type RevertTarget = "vault" | "registry" | "sm" | "rd" | "token" | "lrt" | "lrtToken";
+export type RevertTarget = "vault" | "registry" | "sm" | "rd" | "token" | "lrt" | "lrtToken" | "oracle";
 
 export interface Revert {
   target: RevertTarget;

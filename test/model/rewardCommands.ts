@@ -6,6 +6,11 @@
  * (`PropertyDriver.act`: the chain must revert as predicted or succeed) and checks what it emitted and paid; the step's
  * check then compares every pending reward, commission and stream with the model and checks invariant 7.
  *
+ * Claims that pay: a claim names a fixed account or the k-th of the accounts the reward model owes a non-zero amount
+ * when it runs (stakers of funded pools whose stream ran since their last settlement), a commission claim likewise the
+ * operators owed a commission, and RWA (listed at the opening) is the token claimed most often; so the default run
+ * claims non-zero amounts, which must match the model (rewards within the bound of invariant 7, commissions exactly).
+ *
  * Edges: amounts at the token's minimum funding, 1 wei below it, 0 and 1e24; durations at MIN_DURATION and 1 s below,
  * MAX_DURATION and 1 s above; an unlisted token; a funding of a running stream (the rolling rule: StreamRescheduled
  * for a guarded remainder); a pool of a non-operator; commissions of 0, MAX_COMMISSION_BPS and 1 above.
@@ -17,10 +22,10 @@ import type { ContractTransactionReceipt, Log } from "ethers";
 
 import { DAY } from "../helpers/fixtures";
 import { ModelRevert, type FundParams, type FundResult } from "../helpers/rewardModel";
-import { HOUR } from "./protocolDriver";
+import { HOUR, type Account } from "./protocolDriver";
 import type { Outcome, Revert } from "./protocolModel";
 import { ModelCommand, type PropertyDriver } from "./commands";
-import type { RewardTracker } from "./rewardState";
+import type { RewardChain, RewardTracker } from "./rewardState";
 
 type D = PropertyDriver;
 
@@ -61,6 +66,54 @@ function rdEvents(d: D, receipt: ContractTransactionReceipt, name: string): unkn
 }
 
 /* ---------------------------------------------------------------------------------------------------- funding */
+
+/**
+ * One funding step: `funder` funds `params` (`notOperator`: its operator is not one); the outcome is predicted in the
+ * contract's order, the event checked, the funder's wallet followed.
+ */
+async function fundStep(
+  d: D,
+  funder: RewardChain["funders"][number],
+  params: FundParams,
+  notOperator: boolean,
+) {
+  const r = tracker(d);
+  const { operator, asset, token, amount, duration } = params;
+  const listed = r.isListed(token);
+  const min = listed ? r.model.minFunding(token) : 1n;
+  const symbol = TOKENS[r.chain.addresses.findIndex((t) => ethers.getAddress(t) === token)] ?? token;
+  const at = d.now + d.gap;
+  // the contract's order: ZeroAmount, InvalidDuration, RewardTokenNotAllowed (unlisted, then disabled),
+  // FundingTooSmall, NotOperator, UnknownAsset (every asset here is listed), then the schedule's
+  // TooManyStreams and StreamRescheduled (the model's)
+  let outcome: Outcome<FundResult>;
+  if (amount === 0n) outcome = rd("ZeroAmount");
+  else if (duration < MIN_DURATION || duration > MAX_DURATION)
+    outcome = rd("InvalidDuration", duration, MIN_DURATION, MAX_DURATION);
+  else if (!listed || r.disabled.has(token)) outcome = rd("RewardTokenNotAllowed", token);
+  else if (amount < min) outcome = rd("FundingTooSmall", token, amount, min);
+  else if (notOperator) outcome = rd("NotOperator", operator);
+  else {
+    const preview = r.model.previewFunds([params], at);
+    outcome =
+      preview instanceof ModelRevert
+        ? rd(preview.errorName, ...preview.args)
+        : { commit: () => r.model.fund(params, at) };
+  }
+  await d.act(
+    `fundRewards ${d.nameOf(funder.address)} -> ${d.nameOf(operator)} ${d.nameOf(asset)} ${symbol} ${amount} over ${duration}s`,
+    outcome,
+    () => d.fixture.rewardDistributor.connect(funder).fundRewards(operator, asset, token, amount, duration),
+    (value, receipt) => {
+      expect(rdEvents(d, receipt, "RewardsFunded"), "RewardsFunded").to.deep.equal([
+        [funder.address, operator, asset, token, amount, value.commission, value.rate, value.periodFinish],
+      ]);
+      r.addWallet(funder.address, token, -amount);
+      if (value.rolled)
+        d.note(value.guarded ? "fundRewards rolls a guarded stream" : "fundRewards rolls dust");
+    },
+  );
+}
 
 type FundAmount = "min" | "min - 1 wei" | "0" | "1e24" | bigint;
 type FundDuration = "MIN_DURATION" | "MIN_DURATION - 1" | "MAX_DURATION" | "MAX_DURATION + 1" | bigint;
@@ -123,48 +176,7 @@ const fundCmd = fc
                 : p.duration === "MAX_DURATION + 1"
                   ? MAX_DURATION + 1n
                   : p.duration;
-        const params: FundParams = { operator, asset, token, amount, duration };
-        const at = d.now + d.gap;
-        // the contract's order: ZeroAmount, InvalidDuration, RewardTokenNotAllowed (unlisted, then disabled),
-        // FundingTooSmall, NotOperator, UnknownAsset (every asset here is listed), then the schedule's
-        // TooManyStreams and StreamRescheduled (the model's)
-        let outcome: Outcome<FundResult>;
-        if (amount === 0n) outcome = rd("ZeroAmount");
-        else if (duration < MIN_DURATION || duration > MAX_DURATION)
-          outcome = rd("InvalidDuration", duration, MIN_DURATION, MAX_DURATION);
-        else if (!listed || r.disabled.has(token)) outcome = rd("RewardTokenNotAllowed", token);
-        else if (amount < min) outcome = rd("FundingTooSmall", token, amount, min);
-        else if (p.operator === 3) outcome = rd("NotOperator", operator);
-        else {
-          const preview = r.model.previewFunds([params], at);
-          outcome =
-            preview instanceof ModelRevert
-              ? rd(preview.errorName, ...preview.args)
-              : { commit: () => r.model.fund(params, at) };
-        }
-        await d.act(
-          `fundRewards ${d.nameOf(funder.address)} -> ${d.nameOf(operator)} ${d.nameOf(asset)} ${TOKENS[p.token]} ${amount} over ${duration}s`,
-          outcome,
-          () =>
-            d.fixture.rewardDistributor.connect(funder).fundRewards(operator, asset, token, amount, duration),
-          (value, receipt) => {
-            expect(rdEvents(d, receipt, "RewardsFunded"), "RewardsFunded").to.deep.equal([
-              [
-                funder.address,
-                operator,
-                asset,
-                token,
-                amount,
-                value.commission,
-                value.rate,
-                value.periodFinish,
-              ],
-            ]);
-            r.addWallet(funder.address, token, -amount);
-            if (value.rolled)
-              d.note(value.guarded ? "fundRewards rolls a guarded stream" : "fundRewards rolls dust");
-          },
-        );
+        await fundStep(d, funder, { operator, asset, token, amount, duration }, p.operator === 3);
       },
       1n,
     );
@@ -172,11 +184,102 @@ const fundCmd = fc
 
 /* ----------------------------------------------------------------------------------------------------- claims */
 
-const tokensArb = fc.constantFrom<number[]>([0], [1], [0, 1]);
+/** The tokens claimed: mostly RWA alone (listed at the opening, so that claims pay), else RWB (unlisted until
+ * addRewardToken) alone or both. */
+const tokensArb: fc.Arbitrary<number[]> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant<number[]>([0]) },
+  { weight: 2, arbitrary: fc.constantFrom<number[]>([1], [0, 1]) },
+);
+
+/** One claim step: `staker` claims the tokens `indices` (or an outsider through claimFor: NotClaimer). */
+async function claimStep(d: D, staker: Account, indices: number[], byOutsider: boolean): Promise<void> {
+  const r = tracker(d);
+  const tokens = indices.map((i) => ethers.getAddress(r.chain.addresses[i]));
+  const at = d.now + d.gap;
+  const caller = byOutsider ? d.fixture.outsider : staker;
+  const unlisted = tokens.find((t) => !r.isListed(t));
+  // the contract's order: the claimer check (claimFor), then each token's listing
+  let outcome: Outcome<bigint[]>;
+  if (byOutsider) outcome = rd("NotClaimer", caller.address, staker.address);
+  else if (unlisted !== undefined) outcome = rd("RewardTokenNotAllowed", unlisted);
+  else outcome = { commit: () => r.model.claim(staker.address, tokens, at) };
+  const rdc = d.fixture.rewardDistributor;
+  await d.act(
+    `${byOutsider ? "claimFor" : "claim"} ${d.nameOf(staker.address)} [${indices.map((i) => TOKENS[i]).join(", ")}] by ${d.nameOf(caller.address)}`,
+    outcome,
+    () =>
+      byOutsider
+        ? rdc.connect(caller).claimFor(staker.address, tokens, staker.address)
+        : rdc.connect(staker).claim(tokens, staker.address),
+    (value, receipt) => {
+      const events = rdEvents(d, receipt, "RewardsClaimed");
+      expect(
+        events.map((e) => e.slice(0, 4)),
+        "RewardsClaimed",
+      ).to.deep.equal(tokens.map((t) => [staker.address, t, staker.address, caller.address]));
+      const tolerance = r.tolerance(staker.address);
+      events.forEach((e, i) => {
+        const paid = e[4] as bigint;
+        const gap = paid > value[i] ? paid - value[i] : value[i] - paid;
+        expect(gap, `claim of ${tokens[i]}: chain ${paid}, model ${value[i]}`).to.be.lte(tolerance);
+        if (gap > r.maxGapWei) r.maxGapWei = gap;
+        r.addClaimed(tokens[i], paid);
+        r.addWallet(staker.address, tokens[i], paid);
+        if (paid !== 0n) d.note("claim pays");
+      });
+      r.settled(staker.address, r.model.heldAssets(staker.address).length);
+    },
+  );
+}
+
+/** One commission claim step: `caller` claims its commission in the tokens `indices` (exactly the model's). */
+async function claimCommissionStep(d: D, caller: Account, indices: number[]): Promise<void> {
+  const r = tracker(d);
+  const tokens = indices.map((i) => ethers.getAddress(r.chain.addresses[i]));
+  const unlisted = tokens.find((t) => !r.isListed(t));
+  const outcome: Outcome<bigint[]> =
+    unlisted !== undefined
+      ? rd("RewardTokenNotAllowed", unlisted)
+      : { commit: () => r.model.claimCommission(caller.address, tokens) };
+  await d.act(
+    `claimCommission ${d.nameOf(caller.address)} [${indices.map((i) => TOKENS[i]).join(", ")}]`,
+    outcome,
+    () => d.fixture.rewardDistributor.connect(caller).claimCommission(tokens, caller.address),
+    (value, receipt) => {
+      // the operator receives exactly its commission
+      expect(rdEvents(d, receipt, "CommissionClaimed"), "CommissionClaimed").to.deep.equal(
+        tokens.map((t, i) => [caller.address, t, caller.address, value[i]]),
+      );
+      tokens.forEach((t, i) => {
+        r.addClaimed(t, value[i]);
+        r.addWallet(caller.address, t, value[i]);
+        if (value[i] !== 0n) d.note("claimCommission pays");
+      });
+    },
+  );
+}
+
+/**
+ * Who claims: a fixed account, or (biased, so that claims pay) the k-th of the accounts the reward model owes a
+ * non-zero amount of the claimed tokens when the command runs: stakers of pools whose stream ran since their last
+ * settlement (the fixed account if none is owed anything).
+ */
+const earnerArb = fc.oneof(
+  { weight: 3, arbitrary: fc.nat(8) },
+  { weight: 2, arbitrary: fc.constant(undefined) },
+);
+
+/** The k-th of `candidates` whose `owed` is non-zero, else `fallback`. */
+function owedOne<T>(candidates: T[], owed: (c: T) => bigint, k: number | undefined, fallback: T): T {
+  if (k === undefined) return fallback;
+  const owing = candidates.filter((c) => owed(c) !== 0n);
+  return owing.length === 0 ? fallback : owing[k % owing.length];
+}
 
 const claimCmd = fc
   .record({
     who: fc.nat(8),
+    earner: earnerArb,
     tokens: tokensArb,
     by: fc.oneof(
       { weight: 4, arbitrary: fc.constant("self") },
@@ -186,85 +289,95 @@ const claimCmd = fc
   .map(
     (p) =>
       new ModelCommand(
-        `claim(${STAKERS[p.who]}, [${p.tokens.map((i) => TOKENS[i]).join(", ")}] by ${p.by})`,
+        `claim(${p.earner === undefined ? STAKERS[p.who] : `owed #${p.earner} or ${STAKERS[p.who]}`}, [${p.tokens.map((i) => TOKENS[i]).join(", ")}] by ${p.by})`,
         hasTracker,
         async (d) => {
           const r = tracker(d);
-          const staker = d.accounts9[p.who];
           const tokens = p.tokens.map((i) => ethers.getAddress(r.chain.addresses[i]));
-          const byOutsider = p.by !== "self";
-          const caller = byOutsider ? d.fixture.outsider : staker;
           const at = d.now + d.gap;
-          const unlisted = tokens.find((t) => !r.isListed(t));
-          // the contract's order: the claimer check (claimFor), then each token's listing
-          let outcome: Outcome<bigint[]>;
-          if (byOutsider) outcome = rd("NotClaimer", caller.address, staker.address);
-          else if (unlisted !== undefined) outcome = rd("RewardTokenNotAllowed", unlisted);
-          else outcome = { commit: () => r.model.claim(staker.address, tokens, at) };
-          const rdc = d.fixture.rewardDistributor;
-          await d.act(
-            `${byOutsider ? "claimFor" : "claim"} ${d.nameOf(staker.address)} [${p.tokens.map((i) => TOKENS[i]).join(", ")}] by ${d.nameOf(caller.address)}`,
-            outcome,
-            () =>
-              byOutsider
-                ? rdc.connect(caller).claimFor(staker.address, tokens, staker.address)
-                : rdc.connect(staker).claim(tokens, staker.address),
-            (value, receipt) => {
-              const events = rdEvents(d, receipt, "RewardsClaimed");
-              expect(
-                events.map((e) => e.slice(0, 4)),
-                "RewardsClaimed",
-              ).to.deep.equal(tokens.map((t) => [staker.address, t, staker.address, caller.address]));
-              const tolerance = r.tolerance(staker.address);
-              events.forEach((e, i) => {
-                const paid = e[4] as bigint;
-                const gap = paid > value[i] ? paid - value[i] : value[i] - paid;
-                expect(gap, `claim of ${tokens[i]}: chain ${paid}, model ${value[i]}`).to.be.lte(tolerance);
-                if (gap > r.maxGapWei) r.maxGapWei = gap;
-                r.addClaimed(tokens[i], paid);
-                r.addWallet(staker.address, tokens[i], paid);
-                if (paid !== 0n) d.note("claim pays");
-              });
-              r.settled(staker.address, r.model.heldAssets(staker.address).length);
-            },
+          const listedTokens = tokens.filter((t) => r.isListed(t));
+          const staker = owedOne(
+            d.accounts9,
+            (a) => listedTokens.reduce((sum, t) => sum + r.model.pendingRewards(a.address, t, at), 0n),
+            p.earner,
+            d.accounts9[p.who],
           );
+          await claimStep(d, staker, p.tokens, p.by !== "self");
         },
       ),
   );
 
-const claimCommissionCmd = fc.record({ who: fc.nat(3), tokens: tokensArb }).map(
+const claimCommissionCmd = fc.record({ who: fc.nat(3), earner: earnerArb, tokens: tokensArb }).map(
   (p) =>
     new ModelCommand(
-      `claimCommission(${p.who === 3 ? "outsider" : `op${p.who + 1}`}, [${p.tokens.map((i) => TOKENS[i]).join(", ")}])`,
+      `claimCommission(${p.earner === undefined ? "" : `owed #${p.earner} or `}${p.who === 3 ? "outsider" : `op${p.who + 1}`}, [${p.tokens.map((i) => TOKENS[i]).join(", ")}])`,
       hasTracker,
       async (d) => {
         const r = tracker(d);
-        const caller = p.who === 3 ? d.fixture.outsider : d.ops[p.who];
         const tokens = p.tokens.map((i) => ethers.getAddress(r.chain.addresses[i]));
-        const unlisted = tokens.find((t) => !r.isListed(t));
-        const outcome: Outcome<bigint[]> =
-          unlisted !== undefined
-            ? rd("RewardTokenNotAllowed", unlisted)
-            : { commit: () => r.model.claimCommission(caller.address, tokens) };
-        await d.act(
-          `claimCommission ${d.nameOf(caller.address)} [${p.tokens.map((i) => TOKENS[i]).join(", ")}]`,
-          outcome,
-          () => d.fixture.rewardDistributor.connect(caller).claimCommission(tokens, caller.address),
-          (value, receipt) => {
-            // the operator receives exactly its commission
-            expect(rdEvents(d, receipt, "CommissionClaimed"), "CommissionClaimed").to.deep.equal(
-              tokens.map((t, i) => [caller.address, t, caller.address, value[i]]),
-            );
-            tokens.forEach((t, i) => {
-              r.addClaimed(t, value[i]);
-              r.addWallet(caller.address, t, value[i]);
-              if (value[i] !== 0n) d.note("claimCommission pays");
-            });
-          },
+        const listedTokens = tokens.filter((t) => r.isListed(t));
+        const caller = owedOne(
+          d.ops,
+          (o) => listedTokens.reduce((sum, t) => sum + r.model.pendingCommission(o.address, t), 0n),
+          p.earner,
+          p.who === 3 ? d.fixture.outsider : d.ops[p.who],
         );
+        await claimCommissionStep(d, caller, p.tokens);
       },
     ),
 );
+
+/** The (staker, asset) positions of the signing accounts with active shares in an operator's pool, in a fixed order. */
+function positions(d: D): Array<{ staker: Account; operator: Account; asset: string }> {
+  const r = d.rewards;
+  if (r === undefined) return [];
+  const out: Array<{ staker: Account; operator: Account; asset: string }> = [];
+  for (const staker of d.accounts9) {
+    const op = r.model.operatorOf(staker.address);
+    const operator = d.ops.find((o) => o.address.toLowerCase() === op.toLowerCase());
+    if (operator === undefined) continue;
+    for (const asset of d.coreAssets)
+      if (r.model.sharesOf(staker.address, asset) !== 0n) out.push({ staker, operator, asset });
+  }
+  return out;
+}
+
+/**
+ * A funding that pays: AVS X funds RWA to the pool of the k-th staked position (its operator, its asset), time passes
+ * (a minute to a day, through the driver's time jump), then that staker claims RWA, and (or not) its operator claims
+ * its commission. Four steps of the driver, each predicted and checked as the commands above check them; so that the
+ * default run claims non-zero rewards and commissions (a funding and a later claim of its pool in one sequence are rare
+ * among the other commands).
+ */
+const fundThenClaimCmd = fc
+  .record({
+    k: fc.nat(40),
+    amount: fc.bigInt(10n ** 15n, 10n ** 21n),
+    duration: fc.bigInt(HOUR, 30n * DAY),
+    wait: fc.oneof(
+      { weight: 2, arbitrary: fc.bigInt(60n, HOUR) },
+      { weight: 2, arbitrary: fc.bigInt(HOUR, DAY) },
+    ),
+    commission: fc.boolean(),
+  })
+  .map(
+    (p) =>
+      new ModelCommand(
+        `fundThenClaim(position #${p.k}, RWA ${p.amount} wei over ${p.duration}s, claim after ${p.wait}s${p.commission ? ", then the commission" : ""})`,
+        (d) => positions(d).length !== 0,
+        async (d) => {
+          const r = tracker(d);
+          const all = positions(d);
+          const { staker, operator, asset } = all[p.k % all.length];
+          const token = ethers.getAddress(r.chain.addresses[0]);
+          const params = { operator: operator.address, asset, token, amount: p.amount, duration: p.duration };
+          await fundStep(d, r.chain.funders[0], params, false);
+          await d.timeJump(p.wait);
+          await claimStep(d, staker, [0], false);
+          if (p.commission) await claimCommissionStep(d, operator, [0]);
+        },
+      ),
+  );
 
 /* ------------------------------------------------------------------------------------------------- commission */
 
@@ -412,8 +525,9 @@ const tokenSettingCmd = fc
 /** The reward commands with their weights (PropertyModel.test.ts adds them to the core's). */
 export const REWARD_COMMANDS: Array<{ weight: number; arbitrary: fc.Arbitrary<ModelCommand> }> = [
   { weight: 5, arbitrary: fundCmd },
-  { weight: 3, arbitrary: claimCmd },
-  { weight: 1, arbitrary: claimCommissionCmd },
+  { weight: 4, arbitrary: claimCmd },
+  { weight: 2, arbitrary: claimCommissionCmd },
+  { weight: 2, arbitrary: fundThenClaimCmd },
   { weight: 1, arbitrary: commissionCmd },
   { weight: 1, arbitrary: listCmd },
   { weight: 1, arbitrary: tokenSettingCmd },

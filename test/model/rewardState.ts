@@ -38,10 +38,12 @@ import { RATE_SCALE, RewardModel } from "../helpers/rewardModel";
 import { ROUNDING, rpsTolerance } from "../helpers/rewardsDriver";
 import { deployMockToken } from "../helpers/rewardsFixtures";
 import { fundedWallet, ZERO } from "../helpers/slashingFixtures";
-import type { MockERC20 } from "../../typechain-types";
+import type { LRTOracle, MockERC20 } from "../../typechain-types";
+import { deployOracle, deployRateAdapter } from "../../sdk/oracle";
 import { type Batch, type Slot, big, field, items, str } from "./batchReader";
 import type { VaultModel } from "./vaultModel";
 import type { LRTModelFixture } from "./lrtDriver";
+import { PAUSE_TARGETS, type PausableTarget } from "./adminState";
 
 /** The reward tokens of the property test: RWA listed at the opening with MIN_FUNDING, RWB left for the commands. */
 export const REWARD_SYMBOLS = ["RWA", "RWB"] as const;
@@ -56,8 +58,17 @@ export interface RewardChain {
   addresses: string[];
   /** The AVS admins X, Y, Z and the outsider: each holds FUNDER_FUNDS of every reward token, distributor approved. */
   funders: Array<Signer & { address: string }>;
-  /** Holds PAUSER_ROLE (only) on the registry, the slashing manager and the distributor. */
+  /** Holds PAUSER_ROLE (only) on the registry, the slashing manager, the distributor, the vault, the LRT manager and
+   * the LRTOracle. */
   pauser: Signer & { address: string };
+  /**
+   * An LRTOracle (sdk/oracle.ts deployOracle) listing stETH through its identity adapter, no minimum update interval:
+   * the admin commands pause its GROUP_UPDATES and call its updatePrice. The LRT of this test reads a MockLRTOracle
+   * (its prices move by the oraclePrice command); this one stands beside it, so that its pause group is exercised.
+   */
+  oracle: LRTOracle;
+  /** The price it stores for stETH (the identity adapter's: every update stores it again). */
+  oraclePrice: bigint;
 }
 
 /** Deploys the reward tokens, lists RWA, funds and approves the funders, appoints the pauser. */
@@ -76,12 +87,17 @@ export async function setUpRewards(f: LRTModelFixture): Promise<RewardChain> {
     }
   }
   const pauser = await fundedWallet("property test: pauser");
-  for (const c of [f.registry, f.sm, rd]) {
+  const adapter = await deployRateAdapter(f.admin, "identity", f.stETHAddress);
+  const { oracle } = await deployOracle(f.admin, {
+    assets: [{ asset: f.stETHAddress, adapter, maxAge: 86_400n, maxMoveBps: 100n }],
+  });
+  const oraclePrice = (await oracle.assetConfig(f.stETHAddress)).price;
+  for (const c of [f.registry, f.sm, rd, f.vault, f.manager, oracle]) {
     await (await c.connect(f.admin).grantRole(await c.PAUSER_ROLE(), pauser.address)).wait();
   }
   const [, , hook] = await f.vault.modules();
   expect(hook, "the vault's rewards hook is the distributor").to.equal(rdAddress);
-  return { tokens, addresses, funders, pauser };
+  return { tokens, addresses, funders, pauser, oracle, oraclePrice };
 }
 
 /** What the tracker needs of the driver at a step. */
@@ -94,8 +110,9 @@ export interface StepContext {
   operators: string[];
   assets: string[];
   f: LRTModelFixture;
-  /** pausedGroups() the book expects of the registry, the slashing manager and the distributor. */
-  paused: { registry: bigint; sm: bigint; rd: bigint };
+  /** pausedGroups() the book expects of the registry, the slashing manager, the distributor, the vault, the LRT manager
+   * and the LRTOracle. */
+  paused: Readonly<Record<PausableTarget, bigint>>;
   name: (address: string) => string;
 }
 
@@ -291,8 +308,15 @@ export class RewardTracker {
     const held = this.chain.addresses.map((token) =>
       batch.add(token, ERC20, "balanceOf", [rdAddress], (r) => big(r[0])),
     );
-    const paused = (["registry", "sm", "rd"] as const).map((k) => {
-      const target = k === "registry" ? f.registry : k === "sm" ? f.sm : rd;
+    const paused = PAUSE_TARGETS.map((k) => {
+      const target = {
+        registry: f.registry,
+        sm: f.sm,
+        rd,
+        vault: f.vault,
+        lrt: f.manager,
+        oracle: this.chain.oracle,
+      }[k];
       return batch.add(target.target as string, target.interface, "pausedGroups", [], (r) => big(r[0]));
     });
     return () =>
@@ -305,8 +329,8 @@ export class RewardTracker {
     const where = `rewards at ${t}`;
     expect(
       paused.map((p) => p.value),
-      `${where}: pausedGroups() of the registry, the slashing manager, the distributor`,
-    ).to.deep.equal([c.paused.registry, c.paused.sm, c.paused.rd]);
+      `${where}: pausedGroups() of the registry, the slashing manager, the distributor, the vault, the LRT manager, the LRTOracle`,
+    ).to.deep.equal(PAUSE_TARGETS.map((k) => c.paused[k]));
     c.operators.forEach((op, i) =>
       expect(bps[i].value, `${where}: commissionBps(${c.name(op)})`).to.equal(
         this.model.commissionBps(op, t),
