@@ -283,6 +283,34 @@ const capCmd = fc
       }),
   );
 
+/* ----------------------------------------------------------------------------------------- deposits enabled */
+
+/**
+ * setDepositsEnabled(cbETH, enabled) by the asset admin (ASSET_ADMIN_ROLE; cbETH, the one core asset the LRT does not
+ * take, so that no LRT command meets it): the model's flag follows, and a deposit of cbETH while disabled must revert
+ * DepositsDisabled(cbETH) (after ZeroAmount, before the cap: RestakingVault._deposit's order).
+ */
+const depositsEnabledCmd = fc.boolean().map(
+  (enabled) =>
+    new ModelCommand(`setDepositsEnabled(cbETH, ${enabled}) by the asset admin`, hasTracker, async (d) => {
+      pauserOf(d);
+      const asset = d.coreAssets[2];
+      await d.act(
+        `setDepositsEnabled cbETH ${enabled}`,
+        { commit: () => d.model.setDepositsEnabled(asset, enabled) },
+        () => d.fixture.vault.connect(d.fixture.admin).setDepositsEnabled(asset, enabled),
+        (_value, receipt) => {
+          const v = d.fixture.vault;
+          const events = receipt.logs
+            .map((l) => v.interface.parseLog(l))
+            .filter((e) => e !== null && e.name === "AssetDepositsEnabledSet")
+            .map((e) => [...(e?.args ?? [])]);
+          expect(events, "AssetDepositsEnabledSet").to.deep.equal([[asset, enabled]]);
+        },
+      );
+    }),
+);
+
 /* ------------------------------------------------------------------------------------------------- the oracle */
 
 /** updatePrice(stETH) on the LRTOracle (test/model/rewardState.ts RewardChain.oracle) by an outsider. */
@@ -315,5 +343,6 @@ export const ADMIN_COMMANDS: Array<{ weight: number; arbitrary: fc.Arbitrary<Mod
   { weight: 3, arbitrary: unpauseCmd },
   { weight: 1, arbitrary: unauthorizedCmd },
   { weight: 1, arbitrary: capCmd },
+  { weight: 1, arbitrary: depositsEnabledCmd },
   { weight: 2, arbitrary: oracleUpdateCmd },
 ];

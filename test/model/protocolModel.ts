@@ -944,6 +944,8 @@ export class ProtocolModel {
   private readonly operators = new Set<string>();
   private readonly withdrawers = new Map<string, string>();
   private readonly caps = new Map<string, bigint>();
+  /** The listed assets whose deposits the asset admin disabled (setDepositsEnabled(asset, false)). */
+  private readonly depositsOff = new Set<string>();
   private readonly wallets = new Map<string, bigint>();
 
   constructor(
@@ -984,6 +986,16 @@ export class ProtocolModel {
 
   setCap(asset: string, cap: bigint): void {
     this.caps.set(norm(asset), cap);
+  }
+
+  /** setDepositsEnabled(asset, enabled) (ASSET_ADMIN_ROLE) on a listed asset. */
+  setDepositsEnabled(asset: string, enabled: boolean): void {
+    if (enabled) this.depositsOff.delete(norm(asset));
+    else this.depositsOff.add(norm(asset));
+  }
+
+  depositsEnabled(asset: string): boolean {
+    return !this.depositsOff.has(norm(asset));
   }
 
   cap(asset: string): bigint {
@@ -1062,6 +1074,8 @@ export class ProtocolModel {
 
   deposit(staker: string, asset: string, amount: bigint, minShares: bigint): Outcome<bigint> {
     if (amount === 0n) return revert("vault", "ZeroAmount");
+    // RestakingVault._deposit's order: ZeroAmount, AssetNotListed (every asset here is listed), DepositsDisabled, cap
+    if (!this.depositsEnabled(asset)) return revert("vault", "DepositsDisabled", norm(asset));
     const total = this.totalDeposited(asset) + amount;
     if (total > this.cap(asset)) return revert("vault", "CapExceeded", norm(asset), this.cap(asset), total);
     const closed = this.entryRevert<bigint>(this.vault.operatorOf(staker), asset);

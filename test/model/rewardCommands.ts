@@ -191,7 +191,10 @@ const tokensArb: fc.Arbitrary<number[]> = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom<number[]>([1], [0, 1]) },
 );
 
-/** One claim step: `staker` claims the tokens `indices` (or an outsider through claimFor: NotClaimer). */
+/**
+ * One claim step: `staker` claims the tokens `indices`, or an outsider claims them for it through claimFor (NotClaimer
+ * unless the staker named the outsider its claimer: setClaimerCmd).
+ */
 async function claimStep(d: D, staker: Account, indices: number[], byOutsider: boolean): Promise<void> {
   const r = tracker(d);
   const tokens = indices.map((i) => ethers.getAddress(r.chain.addresses[i]));
@@ -200,8 +203,9 @@ async function claimStep(d: D, staker: Account, indices: number[], byOutsider: b
   const unlisted = tokens.find((t) => !r.isListed(t));
   // the contract's order: the claimer check (claimFor), then each token's listing
   let outcome: Outcome<bigint[]>;
-  if (byOutsider) outcome = rd("NotClaimer", caller.address, staker.address);
-  else if (unlisted !== undefined) outcome = rd("RewardTokenNotAllowed", unlisted);
+  if (byOutsider && !r.isClaimerOf(caller.address, staker.address)) {
+    outcome = rd("NotClaimer", caller.address, staker.address);
+  } else if (unlisted !== undefined) outcome = rd("RewardTokenNotAllowed", unlisted);
   else outcome = { commit: () => r.model.claim(staker.address, tokens, at) };
   const rdc = d.fixture.rewardDistributor;
   await d.act(
@@ -296,13 +300,17 @@ const claimCmd = fc
           const tokens = p.tokens.map((i) => ethers.getAddress(r.chain.addresses[i]));
           const at = d.now + d.gap;
           const listedTokens = tokens.filter((t) => r.isListed(t));
+          const byOutsider = p.by !== "self";
+          // claimFor: among the stakers that named the outsider their claimer, if any (else every account: NotClaimer)
+          const named = d.accounts9.filter((a) => r.isClaimerOf(d.fixture.outsider.address, a.address));
+          const candidates = byOutsider && named.length > 0 ? named : d.accounts9;
           const staker = owedOne(
-            d.accounts9,
+            candidates,
             (a) => listedTokens.reduce((sum, t) => sum + r.model.pendingRewards(a.address, t, at), 0n),
             p.earner,
-            d.accounts9[p.who],
+            byOutsider && named.length > 0 ? named[p.who % named.length] : d.accounts9[p.who],
           );
-          await claimStep(d, staker, p.tokens, p.by !== "self");
+          await claimStep(d, staker, p.tokens, byOutsider);
         },
       ),
   );
@@ -522,6 +530,39 @@ const tokenSettingCmd = fc
     });
   });
 
+/* --------------------------------------------------------------------------------------------------- claimers */
+
+/**
+ * setClaimer(claimer) by a staker (anyone may name its own claimer; no role, no pause group): the outsider (then the
+ * claim command's claimFor by the outsider claims for it) or address(0) (no claimer again: NotClaimer).
+ */
+const setClaimerCmd = fc
+  .record({
+    who: fc.nat(8),
+    claimer: fc.oneof(
+      { weight: 3, arbitrary: fc.constant("outsider") },
+      { weight: 1, arbitrary: fc.constant("none") },
+    ),
+  })
+  .map(
+    (p) =>
+      new ModelCommand(`setClaimer(${STAKERS[p.who]} names ${p.claimer})`, hasTracker, async (d) => {
+        const r = tracker(d);
+        const staker = d.accounts9[p.who];
+        const claimer = p.claimer === "outsider" ? d.fixture.outsider.address : ethers.ZeroAddress;
+        await d.act(
+          `setClaimer ${d.nameOf(staker.address)} -> ${p.claimer}`,
+          { commit: () => r.setClaimer(staker.address, claimer) },
+          () => d.fixture.rewardDistributor.connect(staker).setClaimer(claimer),
+          (_value, receipt) => {
+            expect(rdEvents(d, receipt, "ClaimerSet"), "ClaimerSet").to.deep.equal([
+              [staker.address, claimer],
+            ]);
+          },
+        );
+      }),
+  );
+
 /** The reward commands with their weights (PropertyModel.test.ts adds them to the core's). */
 export const REWARD_COMMANDS: Array<{ weight: number; arbitrary: fc.Arbitrary<ModelCommand> }> = [
   { weight: 5, arbitrary: fundCmd },
@@ -531,4 +572,5 @@ export const REWARD_COMMANDS: Array<{ weight: number; arbitrary: fc.Arbitrary<Mo
   { weight: 1, arbitrary: commissionCmd },
   { weight: 1, arbitrary: listCmd },
   { weight: 1, arbitrary: tokenSettingCmd },
+  { weight: 1, arbitrary: setClaimerCmd },
 ];

@@ -157,6 +157,8 @@ export class RewardTracker {
   readonly wallets = new Map<string, bigint>();
   /** Settlements (share changes and claims, per pool) of each staker: the rounding allowance counts them. */
   readonly settlements = new Map<string, bigint>();
+  /** The claimer each staker named (setClaimer; "staker" -> claimer, checksummed; absent = none, as address(0)). */
+  readonly claimers = new Map<string, string>();
   /** Set by the first reward or admin command of the sequence: from then on every step reads the distributor. */
   active = false;
   /** The largest |chain - model| of a pending amount or a claim seen (wei). */
@@ -175,6 +177,17 @@ export class RewardTracker {
 
   key(account: string, token: string): string {
     return `${ethers.getAddress(account)}|${ethers.getAddress(token)}`;
+  }
+
+  /** setClaimer(claimer) by `staker`: address(0) removes the claimer. */
+  setClaimer(staker: string, claimer: string): void {
+    if (claimer === ethers.ZeroAddress) this.claimers.delete(ethers.getAddress(staker));
+    else this.claimers.set(ethers.getAddress(staker), ethers.getAddress(claimer));
+  }
+
+  /** Whether `caller` may claimFor `staker` (RewardDistributor.claimFor: the staker's claimer, never address(0)). */
+  isClaimerOf(caller: string, staker: string): boolean {
+    return this.claimers.get(ethers.getAddress(staker)) === ethers.getAddress(caller);
   }
 
   isListed(token: string): boolean {
