@@ -21,6 +21,7 @@ import { ModelCommand, type PropertyDriver } from "./commands";
 import { PAUSE_GROUPS, PAUSE_TARGETS, type PausableTarget } from "./adminState";
 import type { Outcome, RevertTarget } from "./protocolModel";
 import { CAPS, type Account } from "./protocolDriver";
+import { LRT_CAPS } from "./lrtDriver";
 
 type D = PropertyDriver;
 
@@ -337,6 +338,143 @@ const oracleUpdateCmd = fc.constant(
   }),
 );
 
+/* ------------------------------------------------------------------------------------------- the LRT's setters */
+
+const LRT_ASSET_NAMES = ["stETH", "rETH"] as const;
+
+type LrtCapEdge = "the deposits" | "the deposits - 1 wei" | "0" | "the fixture's cap" | "uint96 max + 1";
+
+/**
+ * setAssetConfig(asset, cap, enabled, countRewards) by the manager role (test/model/lrtDriver.ts lrtSetAssetConfig):
+ * the cap at the LRT's counted deposits, 1 wei below, 0, back at the fixture's, and above a uint96 (stored clamped);
+ * deposits disabled 1 time in 4; countRewards 1 time in 5 (the distributor lists no LRT asset: RewardTokenNotAllowed).
+ */
+const lrtAssetConfigCmd = fc
+  .record({
+    a: fc.nat(1),
+    cap: fc.constantFrom<LrtCapEdge>(
+      "the deposits",
+      "the deposits - 1 wei",
+      "0",
+      "the fixture's cap",
+      "uint96 max + 1",
+    ),
+    enabled: fc.oneof(
+      { weight: 3, arbitrary: fc.constant(true) },
+      { weight: 1, arbitrary: fc.constant(false) },
+    ),
+    countRewards: fc.oneof(
+      { weight: 4, arbitrary: fc.constant(false) },
+      { weight: 1, arbitrary: fc.constant(true) },
+    ),
+  })
+  .map(
+    (p) =>
+      new ModelCommand(
+        `lrtSetAssetConfig(${LRT_ASSET_NAMES[p.a]}, cap ${p.cap}, enabled ${p.enabled}, countRewards ${p.countRewards})`,
+        hasTracker,
+        async (d) => {
+          pauserOf(d);
+          const deposited = d.lrtDeposited(p.a);
+          const cap =
+            p.cap === "the deposits"
+              ? deposited
+              : p.cap === "the deposits - 1 wei"
+                ? deposited > 0n
+                  ? deposited - 1n
+                  : 0n
+                : p.cap === "0"
+                  ? 0n
+                  : p.cap === "the fixture's cap"
+                    ? LRT_CAPS[p.a]
+                    : 1n << 96n;
+          await d.lrtSetAssetConfig(p.a, cap, p.enabled, p.countRewards);
+        },
+      ),
+  );
+
+/**
+ * setRiskCaps(maxOperatorShareBps, maxSlashExposureBps) by the manager role: each at 0 (the concentration cap's 0
+ * reverts), a value inside, 10,000 (the fixture's) and 10,001 (InvalidParameter); later deposits' node choice follows.
+ */
+const lrtRiskCapsCmd = fc
+  .record({
+    share: fc.constantFrom(0n, 1n, 4_000n, 10_000n, 10_001n),
+    exposure: fc.constantFrom(0n, 2_000n, 10_000n, 10_001n),
+  })
+  .map(
+    (p) =>
+      new ModelCommand(`lrtSetRiskCaps(${p.share}, ${p.exposure}) by the manager`, hasTracker, async (d) => {
+        pauserOf(d);
+        await d.lrtSetRiskCaps(p.share, p.exposure);
+      }),
+  );
+
+/**
+ * setBuffer(bufferBps, baseFeeBps, maxFeeBps) by the default admin: the buffer at 0, the fixture's 15%, 100% and
+ * 100% + 1 bps; the fees at the fixture's, 0, both at the 10% bound, the max fee 1 bps above it, the base 1 bps above
+ * the max. Later deposits' routing (the buffer first) and instant redemptions' fees follow.
+ */
+const lrtBufferCmd = fc
+  .record({
+    buffer: fc.constantFrom(0n, 1_500n, 10_000n, 10_001n),
+    fees: fc.constantFrom<[bigint, bigint]>(
+      [50n, 500n],
+      [0n, 0n],
+      [1_000n, 1_000n],
+      [0n, 1_001n],
+      [501n, 500n],
+    ),
+  })
+  .map(
+    (p) =>
+      new ModelCommand(
+        `lrtSetBuffer(${p.buffer}, fees ${p.fees[0]}-${p.fees[1]}) by the admin`,
+        hasTracker,
+        async (d) => {
+          pauserOf(d);
+          await d.lrtSetBuffer(p.buffer, p.fees[0], p.fees[1]);
+        },
+      ),
+  );
+
+/** setProtocolFee(fee) by the default admin: 0, the fixture's 10%, the 20% bound and 1 bps above it. */
+const lrtProtocolFeeCmd = fc.constantFrom(0n, 1_000n, 2_000n, 2_001n).map(
+  (fee) =>
+    new ModelCommand(`lrtSetProtocolFee(${fee}) by the admin`, hasTracker, async (d) => {
+      pauserOf(d);
+      await d.lrtSetProtocolFee(fee);
+    }),
+);
+
+type AvsList = "X, Y, Z" | "X" | "none" | "17 entries" | "X and address(0)";
+
+/**
+ * setAllowedAVSs(list) by the manager role: the fixture's X, Y, Z, X alone, none, 17 entries (ListFull) and one
+ * address(0) (ZeroAddress); later deposits' risk checks (allocations outside the list) follow.
+ */
+const lrtAllowedCmd = fc
+  .constantFrom<AvsList>("X, Y, Z", "X, Y, Z", "X", "none", "17 entries", "X and address(0)")
+  .map(
+    (list) =>
+      new ModelCommand(`lrtSetAllowedAVSs(${list}) by the manager`, hasTracker, async (d) => {
+        pauserOf(d);
+        const f = d.fixture;
+        const xyz = [f.avs.address, f.avs2.address, f.avs3.address];
+        const avss =
+          list === "X, Y, Z"
+            ? xyz
+            : list === "X"
+              ? [xyz[0]]
+              : list === "none"
+                ? []
+                : list === "17 entries"
+                  ? Array.from({ length: 17 }, (_, i) => xyz[i % 3])
+                  : [xyz[0], ethers.ZeroAddress];
+        await d.lrtSetAllowedAVSs(avss);
+      }),
+  );
+
 /** The admin commands with their weights (PropertyModel.test.ts adds them to the core's). */
 export const ADMIN_COMMANDS: Array<{ weight: number; arbitrary: fc.Arbitrary<ModelCommand> }> = [
   { weight: 3, arbitrary: pauseCmd },
@@ -344,5 +482,10 @@ export const ADMIN_COMMANDS: Array<{ weight: number; arbitrary: fc.Arbitrary<Mod
   { weight: 1, arbitrary: unauthorizedCmd },
   { weight: 1, arbitrary: capCmd },
   { weight: 1, arbitrary: depositsEnabledCmd },
+  { weight: 1, arbitrary: lrtAssetConfigCmd },
+  { weight: 1, arbitrary: lrtRiskCapsCmd },
+  { weight: 1, arbitrary: lrtBufferCmd },
+  { weight: 1, arbitrary: lrtProtocolFeeCmd },
+  { weight: 1, arbitrary: lrtAllowedCmd },
   { weight: 2, arbitrary: oracleUpdateCmd },
 ];

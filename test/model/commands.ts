@@ -175,6 +175,10 @@ export class PropertyDriver extends Walker {
   lrtBalanceOf(address: string): bigint {
     return this.lrtBalance(address);
   }
+  /** The LRT's counted deposits of asset `a` (its book's `deposited`, what the cap bounds). */
+  lrtDeposited(a: number): bigint {
+    return this.books[a].deposited;
+  }
   capRoom(a: number): bigint {
     return this.caps[a] - this.books[a].deposited;
   }

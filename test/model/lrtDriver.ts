@@ -212,6 +212,12 @@ interface Valuation {
   pendingValue: bigint;
 }
 
+/** LRTManager's bounds (MAX_PROTOCOL_FEE_BPS, MAX_INSTANT_FEE_BPS, MAX_AVSS) and a uint96's largest value. */
+const MAX_PROTOCOL_FEE_BPS = 2_000n;
+const MAX_INSTANT_FEE_BPS = 1_000n;
+const MAX_AVSS = 16n;
+const UINT96_MAX = (1n << 96n) - 1n;
+
 function lrtRevert<T>(error: string, ...args: unknown[]): Outcome<T> {
   return { revert: { target: "lrt", error, args } };
 }
@@ -233,11 +239,25 @@ export class LRTDriver extends Driver {
   private readonly lrtBalances = new Map<string, bigint>();
   protected lrtSupply = 0n;
   protected readonly caps: bigint[];
+  /** Whether each LRT asset accepts deposits (setAssetConfig's `enabled`). */
+  protected readonly enabled: boolean[];
+  /** The manager's policy (LRT_POLICY and the risk caps at 100% at start; setRiskCaps, setBuffer, setProtocolFee). */
+  protected readonly policy: Record<
+    keyof typeof LRT_POLICY | "maxOperatorShareBps" | "maxSlashExposureBps",
+    bigint
+  > = {
+    maxOperatorShareBps: BPS,
+    maxSlashExposureBps: BPS,
+    bufferBps: LRT_POLICY.bufferBps,
+    baseFeeBps: LRT_POLICY.baseFeeBps,
+    maxFeeBps: LRT_POLICY.maxFeeBps,
+    protocolFeeBps: LRT_POLICY.protocolFeeBps,
+  };
   protected weightsSum = 10_000n;
   private lastRate = 0n;
   /** The LRT's cached slash exposure per node (set when a deposit goes to it) and the AVS allow-list. */
   private readonly exposureCache: bigint[];
-  private readonly allowed: string[];
+  private allowed: string[];
   /** Whether the current step lowered an oracle price. */
   private priceFell = false;
   private readonly lf: LRTModelFixture;
@@ -250,6 +270,7 @@ export class LRTDriver extends Driver {
     this.books = f.lrtAssets.map(() => ({ idle: 0n, reserved: 0n, deposited: 0n, pendingRedeemValue: 0n }));
     this.prices = [...LRT_PRICES];
     this.caps = [...LRT_CAPS];
+    this.enabled = f.lrtAssets.map(() => true);
     this.queues = f.lrtAssets.map(() => []);
     this.exposureCache = f.nodes.map(() => 0n);
     this.allowed = [f.avs.address, f.avs2.address, f.avs3.address].map(norm);
@@ -377,18 +398,27 @@ export class LRTDriver extends Driver {
   }
 
   /**
-   * LRTRisk._refusal's risk part for node `i` taking `value` more of LRT asset `a` (the caps: 100% concentration never
-   * refuses): an allocation outside the allow-list, or the slash exposure (this node's afresh, the others' cached)
-   * above the cap; else the node's new exposure.
+   * LRTRisk._refusal's risk part for node `i` taking `value` more of LRT asset `a`, in its order: the node's share of
+   * the value after above the concentration cap, an allocation outside the allow-list, or the slash exposure (this
+   * node's afresh, the others' cached) above the exposure cap; else the node's new exposure.
    */
   private riskRefusal(
     i: number,
     a: number,
     value: bigint,
     totalAfter: bigint,
+    nodeValue: bigint,
     now: bigint,
   ): { exposure: bigint } | Revert {
     const n = this.lrtNodes[i];
+    const shareBps = mulDivCeil(nodeValue + value, BPS, totalAfter);
+    if (shareBps > this.policy.maxOperatorShareBps) {
+      return {
+        target: "lrt",
+        error: "ConcentrationBreached",
+        args: [n.operator, shareBps, this.policy.maxOperatorShareBps],
+      };
+    }
     let exposure = 0n;
     let unapprovedAsset: string | undefined;
     for (const [x, asset] of this.lrtAssets.entries()) {
@@ -407,11 +437,12 @@ export class LRTDriver extends Driver {
     }
     const sum = this.exposureCache.reduce((t, e) => t + e, 0n);
     const exposureBps = mulDivCeil(exposure + sum - this.exposureCache[i], BPS, totalAfter);
-    if (exposureBps > BPS) return { target: "lrt", error: "SlashExposureBreached", args: [exposureBps, BPS] };
+    const cap = this.policy.maxSlashExposureBps;
+    if (exposureBps > cap) return { target: "lrt", error: "SlashExposureBreached", args: [exposureBps, cap] };
     return { exposure };
   }
 
-  /** LRTRisk.pickNode with the risk caps at 100%: the node a deposit goes to and its exposure, or the first refusal. */
+  /** LRTRisk.pickNode with the model's risk caps: the node a deposit goes to and its exposure, or the first refusal. */
   private pickNode(
     v: Valuation,
     a: number,
@@ -433,7 +464,7 @@ export class LRTDriver extends Driver {
       tried.add(best);
       const refusal = this.poolRefusal(best, asset);
       if (refusal === undefined) {
-        const risk = this.riskRefusal(best, a, value, v.total + value, now);
+        const risk = this.riskRefusal(best, a, value, v.total + value, v.nodeValues[best], now);
         if (!("error" in risk)) return { node: best, exposure: risk.exposure };
         first ??= risk;
         continue;
@@ -488,11 +519,9 @@ export class LRTDriver extends Driver {
       return { target: "lrt", error: "InsufficientBuffer", args: [this.lrtAssets[a], free, gross] };
     }
     const bufferAfter = v.freeIdle - (value < v.freeIdle ? value : v.freeIdle);
-    const target = bpsDown(v.total - (value < v.total ? value : v.total), LRT_POLICY.bufferBps);
-    const fee = bpsUp(
-      gross,
-      instantFeeBpsUp(v.freeIdle, bufferAfter, target, LRT_POLICY.baseFeeBps, LRT_POLICY.maxFeeBps),
-    );
+    const p = this.policy;
+    const target = bpsDown(v.total - (value < v.total ? value : v.total), p.bufferBps);
+    const fee = bpsUp(gross, instantFeeBpsUp(v.freeIdle, bufferAfter, target, p.baseFeeBps, p.maxFeeBps));
     return { out: gross - fee, fee, value };
   }
 
@@ -668,6 +697,7 @@ export class LRTDriver extends Driver {
     let outcome: Outcome<void> = { commit: () => undefined };
     const closed = this.everyPoolClosed(asset);
     if (amount === 0n) outcome = lrtRevert("ZeroAmount");
+    else if (!this.enabled[a]) outcome = lrtRevert("DepositsDisabled", asset);
     else if (book.deposited + amount > this.caps[a]) {
       outcome = lrtRevert("CapExceeded", asset, this.caps[a], book.deposited + amount);
     } else {
@@ -678,7 +708,7 @@ export class LRTDriver extends Driver {
       const inFlight = (await this.lf.manager.assetBook(asset)).inFlightRedeem;
       if (
         book.idle + inFlight + amount > owed &&
-        v.freeIdle >= bpsDown(v.total + value, LRT_POLICY.bufferBps)
+        v.freeIdle >= bpsDown(v.total + value, this.policy.bufferBps)
       ) {
         const picked = this.pickNode(v, a, value, at);
         if ("revert" in picked) refusal = picked.revert;
@@ -1094,6 +1124,129 @@ export class LRTDriver extends Driver {
       () => {
         weights.forEach((w, i) => (this.lrtNodes[i].weight = w));
         this.count("lrt setWeights");
+      },
+    );
+  }
+
+  /* ------------------------------------------------------------------------------------------ admin setters */
+
+  /** The policy as PolicySet emits it (ILRTManager.Policy's field order). */
+  private policyTuple(): bigint[] {
+    const p = this.policy;
+    return [
+      p.maxOperatorShareBps,
+      p.maxSlashExposureBps,
+      p.bufferBps,
+      p.baseFeeBps,
+      p.maxFeeBps,
+      p.protocolFeeBps,
+    ];
+  }
+
+  private expectPolicySet(events: Array<[string, Result]>): void {
+    const set = this.only(events, "PolicySet").map((e) => [...(e[0] as Result)]);
+    expect(set, "PolicySet").to.deep.equal([this.policyTuple()]);
+  }
+
+  /**
+   * setAssetConfig(asset, cap, enabled, countRewards) by the manager role. The cap is stored as a uint96 (a larger one
+   * clamps to its max; the event carries it as given). countRewards needs the distributor to list the asset as a
+   * reward token, which no LRT asset is in the walk (the reward tokens are RWA and RWB): the distributor's
+   * RewardTokenNotAllowed(asset). countRewards stays off, so the change harvests nothing.
+   */
+  async lrtSetAssetConfig(a: number, cap: bigint, enabled: boolean, countRewards: boolean): Promise<void> {
+    const asset = this.lrtAssets[a];
+    const stored = cap > UINT96_MAX ? UINT96_MAX : cap;
+    const outcome: Outcome<void> = countRewards
+      ? { revert: { target: "rd", error: "RewardTokenNotAllowed", args: [asset] } }
+      : { commit: () => undefined };
+    await this.lrtRun(
+      `lrtSetAssetConfig ${this.name(asset)} cap ${cap} enabled ${enabled} countRewards ${countRewards}`,
+      outcome,
+      () => this.lf.manager.connect(this.f.admin).setAssetConfig(asset, cap, enabled, countRewards),
+      (events) => {
+        expect(this.only(events, "AssetConfigSet"), "AssetConfigSet").to.deep.equal([
+          [asset, cap, enabled, countRewards],
+        ]);
+        this.caps[a] = stored;
+        this.enabled[a] = enabled;
+        if (!enabled) this.count("lrt deposits disabled");
+        if (stored < this.books[a].deposited) this.count("lrt cap below the deposits");
+      },
+    );
+  }
+
+  /** setRiskCaps(maxOperatorShareBps, maxSlashExposureBps) by the manager role: each at most 10,000, the first not 0. */
+  async lrtSetRiskCaps(share: bigint, exposure: bigint): Promise<void> {
+    let outcome: Outcome<void> = { commit: () => undefined };
+    if (share > BPS || share === 0n) outcome = lrtRevert("InvalidParameter", share, BPS);
+    else if (exposure > BPS) outcome = lrtRevert("InvalidParameter", exposure, BPS);
+    await this.lrtRun(
+      `lrtSetRiskCaps ${share} ${exposure}`,
+      outcome,
+      () => this.lf.manager.connect(this.f.admin).setRiskCaps(share, exposure),
+      (events) => {
+        [this.policy.maxOperatorShareBps, this.policy.maxSlashExposureBps] = [share, exposure];
+        this.expectPolicySet(events);
+      },
+    );
+  }
+
+  /** setBuffer(bufferBps, baseFeeBps, maxFeeBps) by the default admin: buffer at most 10,000, max fee at most 10%. */
+  async lrtSetBuffer(buffer: bigint, baseFee: bigint, maxFee: bigint): Promise<void> {
+    let outcome: Outcome<void> = { commit: () => undefined };
+    if (buffer > BPS) outcome = lrtRevert("InvalidParameter", buffer, BPS);
+    else if (maxFee > MAX_INSTANT_FEE_BPS)
+      outcome = lrtRevert("InvalidParameter", maxFee, MAX_INSTANT_FEE_BPS);
+    else if (baseFee > maxFee) outcome = lrtRevert("InvalidParameter", baseFee, maxFee);
+    await this.lrtRun(
+      `lrtSetBuffer ${buffer} ${baseFee} ${maxFee}`,
+      outcome,
+      () => this.lf.manager.connect(this.f.admin).setBuffer(buffer, baseFee, maxFee),
+      (events) => {
+        [this.policy.bufferBps, this.policy.baseFeeBps, this.policy.maxFeeBps] = [buffer, baseFee, maxFee];
+        this.expectPolicySet(events);
+      },
+    );
+  }
+
+  /**
+   * setProtocolFee(fee) by the default admin (at most 20%): it harvests first at the old fee, which moves nothing in
+   * the walk (no LRT asset counts rewards and no other reward token is configured: lrtHarvest), then sets the fee.
+   */
+  async lrtSetProtocolFee(fee: bigint): Promise<void> {
+    const outcome: Outcome<void> =
+      fee > MAX_PROTOCOL_FEE_BPS
+        ? lrtRevert("InvalidParameter", fee, MAX_PROTOCOL_FEE_BPS)
+        : { commit: () => undefined };
+    await this.lrtRun(
+      `lrtSetProtocolFee ${fee}`,
+      outcome,
+      () => this.lf.manager.connect(this.f.admin).setProtocolFee(fee),
+      (events) => {
+        expect(this.only(events, "Harvested"), "nothing to harvest").to.deep.equal([]);
+        expect(this.only(events, "FeeMinted"), "no fee minted").to.deep.equal([]);
+        this.policy.protocolFeeBps = fee;
+        this.expectPolicySet(events);
+      },
+    );
+  }
+
+  /** setAllowedAVSs(avss) by the manager role: at most 16, none address(0); later deposits' risk checks use it. */
+  async lrtSetAllowedAVSs(avss: string[]): Promise<void> {
+    let outcome: Outcome<void> = { commit: () => undefined };
+    if (avss.length > MAX_AVSS) outcome = lrtRevert("ListFull", MAX_AVSS);
+    else if (avss.some((x) => x === ethers.ZeroAddress)) outcome = lrtRevert("ZeroAddress");
+    await this.lrtRun(
+      `lrtSetAllowedAVSs [${avss.map((x) => this.name(x)).join(", ")}]`,
+      outcome,
+      () => this.lf.manager.connect(this.f.admin).setAllowedAVSs(avss),
+      (events) => {
+        expect(
+          this.only(events, "AllowedAVSsSet").map((e) => [...(e[0] as Result)]),
+          "AllowedAVSsSet",
+        ).to.deep.equal([avss]);
+        this.allowed = avss.map(norm);
       },
     );
   }
