@@ -131,6 +131,27 @@ const MUST_COVER = [
   "GroupPaused lrt GROUP_REDEEM_REQUESTS",
   "GroupPaused oracle GROUP_UPDATES",
   "oracleUpdatePrice",
+  // the setters as state-changing commands (test/model/adminCommands.ts, rewardCommands.ts, lrtDriver.ts)
+  "setDepositsEnabled",
+  "deposit reverts DepositsDisabled",
+  "setClaimer",
+  "claimFor",
+  "lrtSetAssetConfig",
+  "lrtSetAssetConfig reverts RewardTokenNotAllowed",
+  "lrt deposits disabled",
+  "lrt cap below the deposits",
+  "lrtSetRiskCaps",
+  "lrtSetRiskCaps reverts InvalidParameter",
+  "lrtDeposit reverts ConcentrationBreached",
+  "lrtDeposit reverts SlashExposureBreached",
+  "lrtSetBuffer",
+  "lrtSetBuffer reverts InvalidParameter",
+  "lrtSetProtocolFee",
+  "lrtSetProtocolFee reverts InvalidParameter",
+  "lrtSetAllowedAVSs",
+  "lrtSetAllowedAVSs reverts ListFull",
+  "lrtSetAllowedAVSs reverts ZeroAddress",
+  "lrtDeposit reverts UnapprovedAllocation",
 ];
 
 /** The chain after the opening, and the driver as it was then (never run itself: each sequence runs a copy). */

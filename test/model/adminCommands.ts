@@ -10,7 +10,11 @@
  *     vault, the registry, the slashing manager, the distributor and the LRT manager: it must revert
  *     AccessControlUnauthorizedAccount(account, role) and change nothing;
  *   - setAssetCap of cbETH (ASSET_ADMIN_ROLE; the one core asset the LRT does not take) at the pool's deposits, 1 wei
- *     above, 1 wei below and back at its cap: the model's cap follows, and deposits are predicted against it.
+ *     above, 1 wei below and back at its cap: the model's cap follows, and deposits are predicted against it.;
+ *   - setDepositsEnabled of each core asset (ASSET_ADMIN_ROLE): deposits of a disabled asset revert DepositsDisabled;
+ *   - the LRT manager's setters at their edges (setAssetConfig, setRiskCaps, setBuffer, setProtocolFee,
+ *     setAllowedAVSs; test/model/lrtDriver.ts): the LRT model's caps, flags, policy and allow-list follow, and every
+ *     later LRT command is predicted from them.
  */
 import fc from "fast-check";
 import { expect } from "chai";
@@ -138,6 +142,32 @@ const unpauseCmd = fc
       );
     });
   });
+
+/**
+ * pause(vault GROUP_DELEGATION) by the pauser, then a delegation to an operator in the next step (which that group
+ * stops: GroupPaused(2), unless the registry's DELEGATION is paused too, whose gate comes first). The vault's
+ * DELEGATION is one of sixteen groups and delegations are rare next to it, so the plain pause command reaches this
+ * stop in the default run only by chance (it did not with the setters' commands in the mix).
+ */
+const pauseThenDelegateCmd = fc.record({ who: fc.nat(8), operator: fc.nat(2) }).map(
+  (p) =>
+    new ModelCommand(
+      `pauseThenDelegate(vault GROUP_DELEGATION, then account #${p.who} -> op${p.operator + 1})`,
+      hasTracker,
+      async (d) => {
+        const pauser = pauserOf(d);
+        const g = PAUSE_GROUPS.find((x) => x.target === "vault" && x.name === "GROUP_DELEGATION");
+        if (g === undefined) throw new Error("admin commands: no vault GROUP_DELEGATION");
+        const bits = d.pauses.bits(g.target) | (1n << BigInt(g.group));
+        await d.act(
+          `pause ${g.target} ${g.name} by ${d.nameOf(pauser.address)}`,
+          { commit: () => d.pauses.set(g.target, bits) },
+          () => contractOf(d, g.target).pause(pauser, 1n << BigInt(g.group)),
+        );
+        await d.delegate(d.accounts9[p.who], d.ops[p.operator].address);
+      },
+    ),
+);
 
 /* ------------------------------------------------------------------------------------------- unauthorized calls */
 
@@ -286,30 +316,37 @@ const capCmd = fc
 
 /* ----------------------------------------------------------------------------------------- deposits enabled */
 
+const CORE_ASSET_NAMES = ["stETH", "rETH", "cbETH"] as const;
+
 /**
- * setDepositsEnabled(cbETH, enabled) by the asset admin (ASSET_ADMIN_ROLE; cbETH, the one core asset the LRT does not
- * take, so that no LRT command meets it): the model's flag follows, and a deposit of cbETH while disabled must revert
- * DepositsDisabled(cbETH) (after ZeroAmount, before the cap: RestakingVault._deposit's order).
+ * setDepositsEnabled(asset, enabled) by the asset admin (ASSET_ADMIN_ROLE) on each core asset: the model's flag
+ * follows, and a deposit of a disabled asset must revert DepositsDisabled(asset) (after ZeroAmount, before the cap:
+ * RestakingVault._deposit's order), also an LRT deposit the LRT routes to a node (the node's vault deposit, which the
+ * LRT model predicts with the core model's; LRTRisk's node choice does not look at the flag).
  */
-const depositsEnabledCmd = fc.boolean().map(
-  (enabled) =>
-    new ModelCommand(`setDepositsEnabled(cbETH, ${enabled}) by the asset admin`, hasTracker, async (d) => {
-      pauserOf(d);
-      const asset = d.coreAssets[2];
-      await d.act(
-        `setDepositsEnabled cbETH ${enabled}`,
-        { commit: () => d.model.setDepositsEnabled(asset, enabled) },
-        () => d.fixture.vault.connect(d.fixture.admin).setDepositsEnabled(asset, enabled),
-        (_value, receipt) => {
-          const v = d.fixture.vault;
-          const events = receipt.logs
-            .map((l) => v.interface.parseLog(l))
-            .filter((e) => e !== null && e.name === "AssetDepositsEnabledSet")
-            .map((e) => [...(e?.args ?? [])]);
-          expect(events, "AssetDepositsEnabledSet").to.deep.equal([[asset, enabled]]);
-        },
-      );
-    }),
+const depositsEnabledCmd = fc.record({ a: fc.nat(2), enabled: fc.boolean() }).map(
+  (p) =>
+    new ModelCommand(
+      `setDepositsEnabled(${CORE_ASSET_NAMES[p.a]}, ${p.enabled}) by the asset admin`,
+      hasTracker,
+      async (d) => {
+        pauserOf(d);
+        const asset = d.coreAssets[p.a];
+        await d.act(
+          `setDepositsEnabled ${CORE_ASSET_NAMES[p.a]} ${p.enabled}`,
+          { commit: () => d.model.setDepositsEnabled(asset, p.enabled) },
+          () => d.fixture.vault.connect(d.fixture.admin).setDepositsEnabled(asset, p.enabled),
+          (_value, receipt) => {
+            const v = d.fixture.vault;
+            const events = receipt.logs
+              .map((l) => v.interface.parseLog(l))
+              .filter((e) => e !== null && e.name === "AssetDepositsEnabledSet")
+              .map((e) => [...(e?.args ?? [])]);
+            expect(events, "AssetDepositsEnabledSet").to.deep.equal([[asset, p.enabled]]);
+          },
+        );
+      },
+    ),
 );
 
 /* ------------------------------------------------------------------------------------------------- the oracle */
@@ -479,6 +516,7 @@ const lrtAllowedCmd = fc
 export const ADMIN_COMMANDS: Array<{ weight: number; arbitrary: fc.Arbitrary<ModelCommand> }> = [
   { weight: 3, arbitrary: pauseCmd },
   { weight: 3, arbitrary: unpauseCmd },
+  { weight: 1, arbitrary: pauseThenDelegateCmd },
   { weight: 1, arbitrary: unauthorizedCmd },
   { weight: 1, arbitrary: capCmd },
   { weight: 1, arbitrary: depositsEnabledCmd },

@@ -16,9 +16,11 @@
  * compared with what this model predicts where it predicts it: a deposit's shares, value and node (the buffer rule and
  * `pickNode`'s order with the pools' refusals), a request's value, each fulfilment's payout
  * (`min(value at request, value now)` in tokens, FIFO, nothing while pending slashes reserve more than 1 bps), an
- * instant exit's payout and fee, each claim; and the reverts it predicts (ZeroAmount, CapExceeded, SharesBelowMinimum,
+ * instant exit's payout and fee, each claim; and the reverts it predicts (ZeroAmount, DepositsDisabled, CapExceeded,
+ * SharesBelowMinimum, the risk caps' ConcentrationBreached and SlashExposureBreached, UnapprovedAllocation,
  * RedeemExceedsAssetLiquidity, InsufficientBuffer, ClaimExceeded, NotClaimable, InsufficientNodeShares, the vault's
- * refusals of a node's entry or exit).
+ * refusals of a node's entry or exit). The caps, flags, policy and allow-list start as the fixture set them and follow
+ * the admin setters (`lrtSetAssetConfig` and after; the property test's commands in test/model/adminCommands.ts).
  *
  * After EVERY step (LRTDriver.afterCheckViews), against one batched read of the chain, invariant 8 (docs/invariants.md §8):
  *   (a) `getRate()` falls by more than 1 wei only at a step flagged as a slash request or execution on a node's

@@ -287,7 +287,7 @@ const claimCmd = fc
     tokens: tokensArb,
     by: fc.oneof(
       { weight: 4, arbitrary: fc.constant("self") },
-      { weight: 1, arbitrary: fc.constant("outsider (claimFor)") },
+      { weight: 2, arbitrary: fc.constant("outsider (claimFor)") },
     ),
   })
   .map(
@@ -367,11 +367,15 @@ const fundThenClaimCmd = fc
       { weight: 2, arbitrary: fc.bigInt(HOUR, DAY) },
     ),
     commission: fc.boolean(),
+    byClaimer: fc.oneof(
+      { weight: 3, arbitrary: fc.constant(false) },
+      { weight: 1, arbitrary: fc.constant(true) },
+    ),
   })
   .map(
     (p) =>
       new ModelCommand(
-        `fundThenClaim(position #${p.k}, RWA ${p.amount} wei over ${p.duration}s, claim after ${p.wait}s${p.commission ? ", then the commission" : ""})`,
+        `fundThenClaim(position #${p.k}, RWA ${p.amount} wei over ${p.duration}s, claim after ${p.wait}s${p.byClaimer ? " by the outsider it names (setClaimer, claimFor)" : ""}${p.commission ? ", then the commission" : ""})`,
         (d) => positions(d).length !== 0,
         async (d) => {
           const r = tracker(d);
@@ -380,8 +384,9 @@ const fundThenClaimCmd = fc
           const token = ethers.getAddress(r.chain.addresses[0]);
           const params = { operator: operator.address, asset, token, amount: p.amount, duration: p.duration };
           await fundStep(d, r.chain.funders[0], params, false);
+          if (p.byClaimer) await setClaimerStep(d, staker, "outsider");
           await d.timeJump(p.wait);
-          await claimStep(d, staker, [0], false);
+          await claimStep(d, staker, [0], p.byClaimer);
           if (p.commission) await claimCommissionStep(d, operator, [0]);
         },
       ),
@@ -532,6 +537,20 @@ const tokenSettingCmd = fc
 
 /* --------------------------------------------------------------------------------------------------- claimers */
 
+/** One setClaimer step: `staker` names the outsider its claimer, or none (address(0)). */
+async function setClaimerStep(d: D, staker: Account, who: "outsider" | "none"): Promise<void> {
+  const r = tracker(d);
+  const claimer = who === "outsider" ? d.fixture.outsider.address : ethers.ZeroAddress;
+  await d.act(
+    `setClaimer ${d.nameOf(staker.address)} -> ${who}`,
+    { commit: () => r.setClaimer(staker.address, claimer) },
+    () => d.fixture.rewardDistributor.connect(staker).setClaimer(claimer),
+    (_value, receipt) => {
+      expect(rdEvents(d, receipt, "ClaimerSet"), "ClaimerSet").to.deep.equal([[staker.address, claimer]]);
+    },
+  );
+}
+
 /**
  * setClaimer(claimer) by a staker (anyone may name its own claimer; no role, no pause group): the outsider (then the
  * claim command's claimFor by the outsider claims for it) or address(0) (no claimer again: NotClaimer).
@@ -540,27 +559,15 @@ const setClaimerCmd = fc
   .record({
     who: fc.nat(8),
     claimer: fc.oneof(
-      { weight: 3, arbitrary: fc.constant("outsider") },
-      { weight: 1, arbitrary: fc.constant("none") },
+      { weight: 3, arbitrary: fc.constant<"outsider" | "none">("outsider") },
+      { weight: 1, arbitrary: fc.constant<"outsider" | "none">("none") },
     ),
   })
   .map(
     (p) =>
-      new ModelCommand(`setClaimer(${STAKERS[p.who]} names ${p.claimer})`, hasTracker, async (d) => {
-        const r = tracker(d);
-        const staker = d.accounts9[p.who];
-        const claimer = p.claimer === "outsider" ? d.fixture.outsider.address : ethers.ZeroAddress;
-        await d.act(
-          `setClaimer ${d.nameOf(staker.address)} -> ${p.claimer}`,
-          { commit: () => r.setClaimer(staker.address, claimer) },
-          () => d.fixture.rewardDistributor.connect(staker).setClaimer(claimer),
-          (_value, receipt) => {
-            expect(rdEvents(d, receipt, "ClaimerSet"), "ClaimerSet").to.deep.equal([
-              [staker.address, claimer],
-            ]);
-          },
-        );
-      }),
+      new ModelCommand(`setClaimer(${STAKERS[p.who]} names ${p.claimer})`, hasTracker, (d) =>
+        setClaimerStep(d, d.accounts9[p.who], p.claimer),
+      ),
   );
 
 /** The reward commands with their weights (PropertyModel.test.ts adds them to the core's). */
@@ -572,5 +579,5 @@ export const REWARD_COMMANDS: Array<{ weight: number; arbitrary: fc.Arbitrary<Mo
   { weight: 1, arbitrary: commissionCmd },
   { weight: 1, arbitrary: listCmd },
   { weight: 1, arbitrary: tokenSettingCmd },
-  { weight: 1, arbitrary: setClaimerCmd },
+  { weight: 2, arbitrary: setClaimerCmd },
 ];
