@@ -115,6 +115,7 @@ const MUST_COVER = [
   "lrtRequest",
   "lrtProcess",
   "lrt request while a slash request is pending on a node's pool",
+  "lrt processRequests with a pending slash above the tolerance: fulfils nothing more",
   "lrt rate falls at a slash or a price fall",
   // claims that pay (test/model/rewardCommands.ts)
   "claim pays",
@@ -129,6 +130,7 @@ const MUST_COVER = [
   "GroupPaused vault GROUP_DELEGATION",
   "GroupPaused lrt GROUP_DEPOSITS",
   "GroupPaused lrt GROUP_REDEEM_REQUESTS",
+  "GroupPaused lrt GROUP_OPERATIONS",
   "GroupPaused oracle GROUP_UPDATES",
   "oracleUpdatePrice",
   // the setters as state-changing commands (test/model/adminCommands.ts, rewardCommands.ts, lrtDriver.ts)

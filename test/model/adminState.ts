@@ -40,9 +40,9 @@
  * a vault revert inside them. Design (a), predicting it, would put a second copy of the manager's routing (which node a
  * deposit or a fulfilment reaches, through which vault function) into every LRT command for one state, a live LRT on a
  * paused vault, that a unit test pins down directly and exactly. So while a vault group an LRT command can reach is
- * paused, that command is not generated (`PauseBook.generates`, the commands' fast-check `check`): lrtDeposit while the
- * vault's DEPOSITS are paused;
- * lrtProcessRequests, lrtCompleteWithdrawals and lrtRebalance while its WITHDRAWALS are; lrtNode (undelegateNode,
+ * paused, that command is not generated (`PauseBook.generates`, the commands' fast-check `check`): lrtDeposit and
+ * lrtRiskCapsThenDeposit while the vault's DEPOSITS are paused;
+ * lrtProcessRequests, slashThenProcess, lrtCompleteWithdrawals and lrtRebalance while its WITHDRAWALS are; lrtNode (undelegateNode,
  * syncNode, redelegateNode) while its WITHDRAWALS or DELEGATION are. The core's actions are gated exactly (above), the
  * LRT's other commands (request, claim, instant redeem, harvest, prices, weights) reach no vault group and keep
  * running; the LRT's behaviour under a paused vault (a deposit routed to a node and every queueing or completing path
@@ -135,7 +135,9 @@ const KINDS: Record<string, Gate[]> = {
  */
 const LRT_REACHES_VAULT: Record<string, number[]> = {
   lrtDeposit: [0],
+  lrtRiskCapsThenDeposit: [0],
   lrtProcessRequests: [1],
+  slashThenProcess: [1],
   lrtCompleteWithdrawals: [1],
   lrtRebalance: [1],
   lrtNode: [1, 2],

@@ -222,6 +222,16 @@ export class PropertyDriver extends Walker {
   nodeShares(i: number, a: number): { active: bigint; queued: bigint } {
     return { active: this.lrtNodes[i].active[a], queued: this.lrtNodes[i].queued[a] };
   }
+  /** The LRT's risk caps in force: [maxOperatorShareBps, maxSlashExposureBps]. */
+  lrtRiskCaps(): [bigint, bigint] {
+    return [this.policy.maxOperatorShareBps, this.policy.maxSlashExposureBps];
+  }
+  /** The operator node `i` is delegated to, or the one it was created with while the vault has it undelegated. */
+  lrtNodeOperator(i: number): string {
+    const n = this.lrtNodes[i];
+    const op = this.model.vault.operatorOf(n.address);
+    return op === ZERO ? n.operator : op;
+  }
   nodeState(i: number): { delegated: boolean; undelegated: boolean } {
     const n = this.lrtNodes[i];
     return { delegated: this.model.vault.operatorOf(n.address) === n.operator, undelegated: n.undelegated };
@@ -1253,6 +1263,45 @@ const lrtProcessCmd = fc
       ),
   );
 
+/**
+ * A slash request against the operator of one of the LRT's nodes, then a redemption request payable from idle, then
+ * processRequests: the fulfilment rule's hold (nothing fulfilled while pending slash reservations exceed 1 bps of the
+ * value; the LRT review's F2, docs/threat-model.md) with a request at the head of the queue. The three commands apart
+ * reach that state only by chance; a request too small to reserve 1 bps (a fraction of 1 wei, say) fulfils instead.
+ */
+const slashThenProcessCmd = fc
+  .record({
+    avs: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.nat(2) }),
+    node: fc.nat(2),
+    // fractions the manager takes (requestCmd draws the refused ones)
+    fraction: fc.oneof(fc.constant<Fraction>("max"), fc.integer({ min: 1, max: 100 })),
+    user: fc.nat(2),
+    a: fc.nat(1),
+    gap: gapArb,
+  })
+  .map(
+    (p) =>
+      new ModelCommand(
+        `slashThenProcess(${AVSS[p.avs]} -> node${p.node}'s operator, ${showFraction(p.fraction)}; user${p.user + 1} requests ${LRT_ASSETS[p.a]} payable from idle; processRequests max 1)`,
+        always,
+        async (d) => {
+          const m = d.model;
+          const avs = m.sm.avsList()[p.avs];
+          const c = m.sm.config(avs);
+          await d.requestSlash(
+            d.signerOf(c.slasher),
+            avs,
+            d.lrtNodeOperator(p.node),
+            resolveFraction(p.fraction, c.maxSlashWad),
+            d.now + p.gap,
+          );
+          await d.lrtRequest(d.users[p.user], p.a, d.worth(p.a, d.idle(p.a) / 2n) + 1n);
+          await d.lrtProcess(p.a, 1n);
+        },
+        p.gap,
+      ),
+  );
+
 const lrtCompleteCmd = fc.record({ k: fc.nat(20), count: fc.integer({ min: 1, max: 3 }), gap: gapArb }).map(
   (p) =>
     new ModelCommand(
@@ -1454,6 +1503,7 @@ export const COMMANDS: Array<{ weight: number; arbitrary: fc.Arbitrary<ModelComm
   { weight: 7, arbitrary: lrtDepositCmd },
   { weight: 5, arbitrary: lrtRequestCmd },
   { weight: 5, arbitrary: lrtProcessCmd },
+  { weight: 2, arbitrary: slashThenProcessCmd },
   { weight: 4, arbitrary: lrtCompleteCmd },
   { weight: 3, arbitrary: lrtClaimCmd },
   { weight: 3, arbitrary: lrtInstantCmd },
@@ -1463,6 +1513,25 @@ export const COMMANDS: Array<{ weight: number; arbitrary: fc.Arbitrary<ModelComm
   { weight: 1, arbitrary: lrtWeightsCmd },
   { weight: 2, arbitrary: lrtNodeCmd },
 ];
+
+/**
+ * The commands of the actions each pause group stops (test/model/adminState.ts), for the admin commands' pauseThenAct,
+ * by the first word of the driver's label.
+ */
+export const GROUP_ACTIONS = {
+  delegate: delegateCmd,
+  deposit: depositCmd,
+  queue: queueCmd,
+  allocate: allocateCmd,
+  requestSlash: requestCmd,
+  updateAVSConfig: updateAVSCmd,
+  lrtDeposit: lrtDepositCmd,
+  lrtRequest: lrtRequestCmd,
+  lrtClaim: lrtClaimCmd,
+  lrtInstant: lrtInstantCmd,
+  lrtProcess: lrtProcessCmd,
+  lrtHarvest: lrtHarvestCmd,
+} as const;
 
 /**
  * fc.commands over COMMANDS and `extra` (the reward and admin commands): sequences of up to `maxCommands`. A shrunk

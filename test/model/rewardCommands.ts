@@ -570,6 +570,13 @@ const setClaimerCmd = fc
       ),
   );
 
+/** The commands of the distributor's and the registry's actions a pause group stops (adminCommands.ts pauseThenAct). */
+export const REWARD_GROUP_ACTIONS = {
+  queueCommission: commissionCmd,
+  fundRewards: fundCmd,
+  claim: claimCmd,
+} as const;
+
 /** The reward commands with their weights (PropertyModel.test.ts adds them to the core's). */
 export const REWARD_COMMANDS: Array<{ weight: number; arbitrary: fc.Arbitrary<ModelCommand> }> = [
   { weight: 5, arbitrary: fundCmd },
