@@ -702,6 +702,8 @@ contract RestakingVault is ProtocolUpgradeable, IRestakingVault {
         $.shares[staker][asset] = held;
         if (held == 0) s.assetMask &= ~uint16(1 << index);
 
+        // The id takes the old nonce: post-increment.
+        // solhint-disable-next-line gas-increment-by-one
         id = WithdrawalIdLib.toId(staker, s.withdrawalNonce++);
         uint256 readyAt = block.timestamp + $.withdrawalDelay;
         $.withdrawals[id] = Withdrawal({

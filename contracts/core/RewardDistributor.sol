@@ -429,6 +429,8 @@ contract RewardDistributor is ProtocolUpgradeable, IRewardDistributor {
             pool.streamCount = uint8(count + 1);
             pool.tokenIds |= uint64(id) << uint64(8 * slot);
         } else {
+            // `--slot` compiles to other code: this is the reviewed one.
+            // solhint-disable-next-line gas-increment-by-one
             slot -= 1;
             old = pool.streams[slot];
         }

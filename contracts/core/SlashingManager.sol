@@ -466,6 +466,8 @@ contract SlashingManager is ProtocolUpgradeable, ISlashingManager {
             mask &= mask - 1;
             SlashedAsset memory slashed = _reserve($, ctx, index);
             if (slashed.magnitude == 0) continue;
+            // The old count is the slot written: post-increment.
+            // solhint-disable-next-line gas-increment-by-one
             $.slashedAssets[ctx.id][count++] = slashed;
             emit SlashAssetReserved(
                 ctx.id,

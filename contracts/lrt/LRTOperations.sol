@@ -388,9 +388,13 @@ library LRTOperations {
         tokens = new address[](assetCount + others.length);
         for (uint256 i; i < assetCount; ++i) {
             address a = $.assetList[i];
+            // The old count is the slot written: post-increment.
+            // solhint-disable-next-line gas-increment-by-one
             if (a != address(0) && $.assetConfig[a].countRewards) tokens[acceptedCount++] = a;
         }
         uint256 count = acceptedCount;
+        // The old count is the slot written: post-increment.
+        // solhint-disable-next-line gas-increment-by-one
         for (uint256 i; i < others.length; ++i) tokens[count++] = others[i];
         assembly {
             mstore(tokens, count)

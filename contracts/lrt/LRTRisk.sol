@@ -60,6 +60,8 @@ library LRTRisk {
     /// @dev The node that takes `value` of `asset`: among nodes delegated to their operator whose pool takes entries,
     /// the one furthest below its weight that keeps every risk figure within the policy.
     /// If none can, the first refusal's reason reverts.
+    // `_pickNode` reads `v` in memory: calldata would be copied.
+    // solhint-disable-next-line gas-calldata-parameters
     function pickNode(
         LRTStorage.Layout storage $,
         LRTStorage.Valuation memory v,
@@ -328,6 +330,8 @@ library LRTRisk {
     }
 
     /// @notice The risk policy's figures, computed afresh from `v` (the exit valuation), and whether each holds.
+    // `v` goes on to memory helpers: calldata would be copied.
+    // solhint-disable-next-line gas-calldata-parameters
     function riskReport(
         LRTStorage.Layout storage $,
         LRTStorage.Valuation memory v

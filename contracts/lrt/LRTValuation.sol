@@ -226,6 +226,8 @@ library LRTValuation {
     /// pool-asset figure below 2^128; each figure is then `x * y / d` floored, plus one on a remainder where
     /// LRTMathLib rounds up, i.e. `mulDivDown` / `mulDivUp`'s. Sums are checked. Returns false, having written nothing
     /// but `v.nodeValues` (which the Solidity path then overwrites), if any position or sum falls outside.
+    // One assembly loop over one memory layout, kept in one place.
+    // solhint-disable-next-line function-max-lines
     function _valueNodesFast(
         LRTStorage.Layout storage $,
         LRTStorage.Valuation memory v,
