@@ -161,7 +161,7 @@ async function openedFixture(): Promise<{ f: LRTModelFixture; pristine: Property
   const commissions: Array<[string, bigint]> = [];
   for (const op of f.operators) commissions.push([op.address, await f.registry.commissionBps(op.address)]);
   const d = new PropertyDriver(f, OPENING_SEED);
-  d.rewards = new RewardTracker(chain, f.assetAddresses, commissions);
+  d.attachRewards(new RewardTracker(chain, f.assetAddresses, commissions));
   await d.start();
   await d.prologue();
   return { f, pristine: d.fork() };

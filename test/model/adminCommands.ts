@@ -384,7 +384,9 @@ type LrtCapEdge = "the deposits" | "the deposits - 1 wei" | "0" | "the fixture's
 /**
  * setAssetConfig(asset, cap, enabled, countRewards) by the manager role (test/model/lrtDriver.ts lrtSetAssetConfig):
  * the cap at the LRT's counted deposits, 1 wei below, 0, back at the fixture's, and above a uint96 (stored clamped);
- * deposits disabled 1 time in 4; countRewards 1 time in 5 (the distributor lists no LRT asset: RewardTokenNotAllowed).
+ * deposits disabled 1 time in 4; countRewards 1 time in 5 (the distributor's RewardTokenNotAllowed for stETH, never
+ * listed, and for rETH until a command lists it; then the LRT counts the nodes' rETH rewards), and countRewards off
+ * while on harvests first.
  */
 const lrtAssetConfigCmd = fc
   .record({
