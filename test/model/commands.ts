@@ -202,6 +202,9 @@ export class PropertyDriver extends Walker {
   attachRewards(r: RewardTracker): void {
     r.useCore(this.model, this.accounts, this.assets);
     this.rewards = r;
+    // setConfig may name the second treasury: its LRT balance is checked with the other holders'
+    this.lrtHolders.push(norm(r.chain.treasury2.address));
+    this.addName("treasury2", r.chain.treasury2.address);
   }
 
   /** Adds `account`'s balances of the core assets to the step's read, if the core model tracks them. */
@@ -330,6 +333,10 @@ export class PropertyDriver extends Walker {
   }
   get lrtNodeCount(): number {
     return this.lrtNodes.length;
+  }
+  /** setConfig's treasury and rewards receiver as the model follows them. */
+  lrtConfig(): { treasury: string; receiver: string } {
+    return { treasury: this.treasury, receiver: this.rewardsReceiver };
   }
   /** setAssetConfig's cap, enabled and countRewards of LRT asset `a` as the model follows them. */
   lrtAssetConfig(a: number): { cap: bigint; enabled: boolean; countRewards: boolean } {

@@ -236,6 +236,8 @@ export interface HarvestPlan {
 const MAX_PROTOCOL_FEE_BPS = 2_000n;
 const MAX_INSTANT_FEE_BPS = 1_000n;
 const MAX_AVSS = 16n;
+/** LRTManager.MAX_OTHER_REWARD_TOKENS. */
+const MAX_OTHER_REWARD_TOKENS = 8n;
 const UINT96_MAX = (1n << 96n) - 1n;
 
 function lrtRevert<T>(error: string, ...args: unknown[]): Outcome<T> {
@@ -1416,6 +1418,40 @@ export class LRTDriver extends Driver {
         this.applyHarvest(plan, events, receipt, at);
         this.policy.protocolFeeBps = fee;
         this.expectPolicySet(events);
+      },
+    );
+  }
+
+  /**
+   * setConfig(oracle, treasury, rewardsReceiver, otherRewardTokens) by the default admin: none address(0)
+   * (ZeroAddress), at most 8 other tokens (ListFull(8)); no harvest. Later harvests claim the other tokens and forward
+   * them to the receiver (applyHarvest), and mint the fee to the new treasury (an LRT holder the model checks:
+   * lrtHolders). The oracle stays the LRT's MockLRTOracle (the model prices from it) or is address(0).
+   */
+  async lrtSetConfig(oracle: string, treasury: string, receiver: string, others: string[]): Promise<void> {
+    let outcome: Outcome<void> = { commit: () => undefined };
+    if ([oracle, treasury, receiver].includes(ethers.ZeroAddress)) outcome = lrtRevert("ZeroAddress");
+    else if (BigInt(others.length) > MAX_OTHER_REWARD_TOKENS)
+      outcome = lrtRevert("ListFull", MAX_OTHER_REWARD_TOKENS);
+    else if (norm(oracle) !== norm(this.lf.oracle.target as string))
+      throw new Error("lrt model: setConfig prices only from the LRT's MockLRTOracle");
+    if (!this.lrtHolders.includes(norm(treasury)) && treasury !== ethers.ZeroAddress)
+      throw new Error(`lrt model: the treasury ${treasury} is not an LRT holder the model checks`);
+    await this.lrtRun(
+      `lrtSetConfig oracle ${this.name(oracle)} treasury ${this.name(treasury)} receiver ${this.name(receiver)} others [${others.map((t) => this.name(t)).join(", ")}]`,
+      outcome,
+      () => this.lf.manager.connect(this.f.admin).setConfig(oracle, treasury, receiver, others),
+      (events) => {
+        expect(
+          this.only(events, "ConfigSet").map((e) => [e[0], e[1], e[2], [...(e[3] as Result)]]),
+          "ConfigSet",
+        ).to.deep.equal([[oracle, treasury, receiver, others]]);
+        expect(this.only(events, "Harvested"), "no harvest").to.deep.equal([]);
+        this.treasury = norm(treasury);
+        this.rewardsReceiver = norm(receiver);
+        this.otherRewardTokens = others.map(norm);
+        this.count("lrtSetConfig");
+        if (others.length !== 0) this.count("lrtSetConfig with other reward tokens");
       },
     );
   }

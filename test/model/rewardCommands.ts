@@ -428,7 +428,9 @@ type CountRewards = "on" | "off" | "as is" | "on, turned off to harvest";
  * the protocol fee changes or not (setProtocolFee harvests first at the old fee), then harvest() (or, after turning
  * countRewards on, setAssetConfig turning it off, which harvests first): the nodes' rETH rewards go to the manager's
  * idle with the fee minted to the treasury (countRewards on), or are left pending (off, and no other token
- * configured). Each step predicted and checked as its own command checks it.
+ * configured); one time in three the LRT forwards RWA too (setConfig names RWA its other reward token and the second
+ * treasury its receiver, and AVS X funds RWA to the same pool). Each step predicted and checked as its own command
+ * checks it.
  */
 const fundThenHarvestCmd = fc
   .record({
@@ -449,11 +451,15 @@ const fundThenHarvestCmd = fc
       { weight: 3, arbitrary: fc.constant<bigint | undefined>(undefined) },
       { weight: 1, arbitrary: fc.constantFrom<bigint | undefined>(0n, 500n, 2_000n) },
     ),
+    forward: fc.oneof(
+      { weight: 2, arbitrary: fc.constant(false) },
+      { weight: 1, arbitrary: fc.constant(true) },
+    ),
   })
   .map(
     (p) =>
       new ModelCommand(
-        `fundThenHarvest(node position #${p.k}, rETH ${p.amount} wei over ${p.duration}s, countRewards ${p.countRewards}, harvest after ${p.wait}s${p.fee === undefined ? "" : ` and setProtocolFee(${p.fee})`})`,
+        `fundThenHarvest(node position #${p.k}, rETH ${p.amount} wei over ${p.duration}s${p.forward ? " and RWA to forward (setConfig: others [RWA], receiver treasury2)" : ""}, countRewards ${p.countRewards}, harvest after ${p.wait}s${p.fee === undefined ? "" : ` and setProtocolFee(${p.fee})`})`,
         (d) => nodePositions(d).length !== 0,
         async (d) => {
           const r = tracker(d);
@@ -472,6 +478,13 @@ const fundThenHarvestCmd = fc
             { operator, asset, token, amount: p.amount, duration: p.duration },
             false,
           );
+          if (p.forward) {
+            const rwa = ethers.getAddress(r.chain.addresses[0]);
+            const oracle = ethers.getAddress(d.fixture.oracle.target as string);
+            await d.lrtSetConfig(oracle, d.lrtConfig().treasury, r.chain.treasury2.address, [rwa]);
+            const params = { operator, asset, token: rwa, amount: p.amount, duration: p.duration };
+            await fundStep(d, r.chain.funders[0], params, false);
+          }
           await d.timeJump(p.wait);
           if (p.fee !== undefined) await d.lrtSetProtocolFee(p.fee);
           if (p.countRewards === "on, turned off to harvest") {

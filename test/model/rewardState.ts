@@ -83,6 +83,8 @@ export interface RewardChain {
   oracle: LRTOracle;
   /** The price it stores for stETH (the identity adapter's: every update stores it again). */
   oraclePrice: bigint;
+  /** A second treasury and rewards receiver of the LRT (setConfig switches between it and the fixture's treasury). */
+  treasury2: Signer & { address: string };
 }
 
 /** Deploys the reward tokens, lists RWA, funds and approves the funders, appoints the pauser. */
@@ -113,7 +115,8 @@ export async function setUpRewards(f: LRTModelFixture): Promise<RewardChain> {
   }
   const [, , hook] = await f.vault.modules();
   expect(hook, "the vault's rewards hook is the distributor").to.equal(rdAddress);
-  return { tokens, addresses, funders, pauser, oracle, oraclePrice };
+  const treasury2 = await fundedWallet("property test: treasury 2");
+  return { tokens, addresses, funders, pauser, oracle, oraclePrice, treasury2 };
 }
 
 /** What the tracker needs of the driver at a step. */
