@@ -264,6 +264,8 @@ const CALLERS = ["outsider", "alice", "op1", "the pauser"] as const;
 
 const unauthorizedCmd = fc
   .record({ call: fc.nat(PRIVILEGED.length - 1), caller: fc.nat(CALLERS.length - 1) })
+  // the pauser holds PAUSER_ROLE on the vault (rewardState.ts setUpRewards): its vault.pause is no unauthorized call
+  .filter((p) => !(PRIVILEGED[p.call].role === ROLE.PAUSER && CALLERS[p.caller] === "the pauser"))
   .map(
     (p) =>
       new ModelCommand(
