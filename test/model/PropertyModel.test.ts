@@ -5,8 +5,8 @@
  * checks invariants 1-6 and 8 (test/model/protocolDriver.ts and lrtDriver.ts state them and their rounding bounds:
  * exact, except invariant 3 within the rounding dust recorded per deposit and move, invariants 4-5 within one magnitude
  * unit and one wei, and invariant 8's rate within 1 wei per step outside a slash or a price fall, its total value
- * counting the nodes' pending rewards in the LRT assets with countRewards; harvests predicted exactly); each sequence ends
- * with a full read of every view. The reward and admin commands (test/model/rewardCommands.ts, adminCommands.ts) add
+ * counting the nodes' pending rewards in the LRT assets with countRewards; harvests predicted exactly); each sequence
+ * ends with a full read of every view. The reward and admin commands (test/model/rewardCommands.ts, adminCommands.ts) add
  * invariant 7, checked after every step from the first of them on (test/model/rewardState.ts: every pending reward
  * within 2 wei per settlement of the staker, commissions and streams exactly, claimed + claimable (+ left to stream)
  * <= funded), and invariant 9 (test/model/adminState.ts: a paused group's actions revert GroupPaused(group), the

@@ -129,7 +129,14 @@ export class PropertyDriver extends Walker {
     return this.stepPending ?? (() => 0n);
   }
 
-  /** The reward model's pending rewards (within invariant 7's allowance of the chain's: the tracker's check). */
+  /**
+   * The reward model's pending rewards, for the predictions of the next step (a deposit's shares, a request's value,
+   * a payout: the LRT's total value counts them). The chain's are read only after the step, and the reward model's are
+   * within invariant 7's allowance of them (2 wei per settlement of the node: the tracker's check), not always equal:
+   * a prediction through them is exact unless a gap of a few wei in a total of about 1e21 wei moves a rounding of the
+   * prediction (a share count or a value rounded down), which no measured run met (docs/verification.md). The step's
+   * total-value check itself uses the chain's read (stepPendingRewards), exactly.
+   */
   protected override pendingReward(node: string, token: string, at: bigint): bigint {
     const r = this.rewards;
     return r !== undefined && r.isListed(token) ? r.model.pendingRewards(node, token, at) : 0n;

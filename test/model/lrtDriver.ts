@@ -17,8 +17,8 @@
  * `pickNode`'s order with the pools' refusals), a request's value, each fulfilment's payout
  * (`min(value at request, value now)` in tokens, FIFO, nothing while pending slashes reserve more than 1 bps), an
  * instant exit's payout and fee, each claim, a harvest's `Harvested` and `FeeMinted` (applyHarvest: exact, from the
- * node claims the reward tracker checks against the reward model); and the reverts it predicts (ZeroAmount, DepositsDisabled, CapExceeded,
- * SharesBelowMinimum, the risk caps' ConcentrationBreached and SlashExposureBreached, UnapprovedAllocation,
+ * node claims the reward tracker checks against the reward model); and the reverts it predicts (ZeroAmount,
+ * DepositsDisabled, CapExceeded, SharesBelowMinimum, the risk caps' ConcentrationBreached and SlashExposureBreached, UnapprovedAllocation,
  * RedeemExceedsAssetLiquidity, InsufficientBuffer, ClaimExceeded, NotClaimable, InsufficientNodeShares, the vault's
  * refusals of a node's entry or exit). The caps, flags, policy and allow-list start as the fixture set them and follow
  * the admin setters (`lrtSetAssetConfig` and after; the property test's commands in test/model/adminCommands.ts).
@@ -28,8 +28,9 @@
  *       operator or a price fall (a harvest cannot lower it: the idle after it is valued as one sum, at least the
  *       per-node net values it replaces plus the fees' values, floor(x + y) >= floor(x) + floor(y), and the fee shares
  *       are rounded down at the valuation before; turning countRewards off or changing the fee harvests first, so no
- *       counted reward leaves the total; so no step is exempted for them); every fulfilled or claimed request paid (tokens x price / 1e18) at most its value at
- *       request (and at most its value at fulfilment); every instant exit paid at most the value of its shares;
+ *       counted reward leaves the total; so no step is exempted for them); every fulfilled or claimed request paid
+ *       (tokens x price / 1e18) at most its value at request (and at most its value at fulfilment); every instant
+ *       exit paid at most the value of its shares;
  *   (b) `totalValue(true)` and `totalValue(false)` equal the value recomputed from the core model's pools and the
  *       nodes' vault shares (active + queued) as the core model knows them, the idle counters and the oracle's prices
  *       (docs/invariants.md §8 "Total value": exit net of pending slashes rounded down per term, entry gross rounded
