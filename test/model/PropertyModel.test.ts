@@ -4,8 +4,9 @@
  * protocol model's driver. After EVERY command the driver compares one read of the chain with the BigInt model and
  * checks invariants 1-6 and 8 (test/model/protocolDriver.ts and lrtDriver.ts state them and their rounding bounds:
  * exact, except invariant 3 within the rounding dust recorded per deposit and move, invariants 4-5 within one magnitude
- * unit and one wei, and invariant 8's rate within 1 wei per step outside a slash or a price fall); each sequence ends
- * with a full read of every view. The reward and admin commands (test/model/rewardCommands.ts, adminCommands.ts) add
+ * unit and one wei, and invariant 8's rate within 1 wei per step outside a slash or a price fall, its total value
+ * counting the nodes' pending rewards in the LRT assets with countRewards; harvests predicted exactly); each sequence
+ * ends with a full read of every view. The reward and admin commands (test/model/rewardCommands.ts, adminCommands.ts) add
  * invariant 7, checked after every step from the first of them on (test/model/rewardState.ts: every pending reward
  * within 2 wei per settlement of the staker, commissions and streams exactly, claimed + claimable (+ left to stream)
  * <= funded), and invariant 9 (test/model/adminState.ts: a paused group's actions revert GroupPaused(group), the
@@ -159,6 +160,16 @@ const MUST_COVER = [
   "lrtSetAllowedAVSs reverts ListFull",
   "lrtSetAllowedAVSs reverts ZeroAddress",
   "lrtDeposit reverts UnapprovedAllocation",
+  // the LRT's rewards (test/model/lrtDriver.ts applyHarvest, rewardCommands.ts fundThenHarvest, adminCommands.ts)
+  "lrtSetAssetConfig countRewards",
+  "lrtSetAssetConfig countRewards off harvests",
+  "lrt harvest moves rewards",
+  "lrt FeeMinted",
+  "lrt harvest forwards other rewards",
+  "lrtSetConfig",
+  "lrtSetConfig with other reward tokens",
+  "lrtSetConfig reverts ListFull",
+  "lrtSetConfig reverts ZeroAddress",
 ];
 
 /** The chain after the opening, and the driver as it was then (never run itself: each sequence runs a copy). */
@@ -168,7 +179,7 @@ async function openedFixture(): Promise<{ f: LRTModelFixture; pristine: Property
   const commissions: Array<[string, bigint]> = [];
   for (const op of f.operators) commissions.push([op.address, await f.registry.commissionBps(op.address)]);
   const d = new PropertyDriver(f, OPENING_SEED);
-  d.rewards = new RewardTracker(chain, f.assetAddresses, commissions);
+  d.attachRewards(new RewardTracker(chain, f.assetAddresses, commissions));
   await d.start();
   await d.prologue();
   return { f, pristine: d.fork() };

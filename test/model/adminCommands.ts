@@ -237,6 +237,13 @@ const PRIVILEGED: Privileged[] = [
     send: (d, c) => d.fixture.manager.connect(c).setBuffer(0, 0, 0),
   },
   {
+    name: "manager.setConfig",
+    target: "lrt",
+    role: ROLE.DEFAULT_ADMIN,
+    send: (d, c) =>
+      d.fixture.manager.connect(c).setConfig(d.fixture.oracle.target as string, c.address, c.address, []),
+  },
+  {
     name: "manager.setWeights",
     target: "lrt",
     role: ROLE.MANAGER,
@@ -248,6 +255,8 @@ const CALLERS = ["outsider", "alice", "op1", "the pauser"] as const;
 
 const unauthorizedCmd = fc
   .record({ call: fc.nat(PRIVILEGED.length - 1), caller: fc.nat(CALLERS.length - 1) })
+  // the pauser holds PAUSER_ROLE on the vault (rewardState.ts setUpRewards): its vault.pause is no unauthorized call
+  .filter((p) => !(PRIVILEGED[p.call].role === ROLE.PAUSER && CALLERS[p.caller] === "the pauser"))
   .map(
     (p) =>
       new ModelCommand(
@@ -373,7 +382,9 @@ type LrtCapEdge = "the deposits" | "the deposits - 1 wei" | "0" | "the fixture's
 /**
  * setAssetConfig(asset, cap, enabled, countRewards) by the manager role (test/model/lrtDriver.ts lrtSetAssetConfig):
  * the cap at the LRT's counted deposits, 1 wei below, 0, back at the fixture's, and above a uint96 (stored clamped);
- * deposits disabled 1 time in 4; countRewards 1 time in 5 (the distributor lists no LRT asset: RewardTokenNotAllowed).
+ * deposits disabled 1 time in 4; countRewards 1 time in 5 (the distributor's RewardTokenNotAllowed for stETH, never
+ * listed, and for rETH until a command lists it; then the LRT counts the nodes' rETH rewards), and countRewards off
+ * while on harvests first.
  */
 const lrtAssetConfigCmd = fc
   .record({
@@ -583,6 +594,64 @@ const pauseThenActCmd = fc
     );
   });
 
+type OtherTokens = "none" | "RWA" | "RWA, RWB" | "9 entries";
+type ConfigAccount = "treasury" | "treasury2" | "address(0)";
+
+/**
+ * setConfig(oracle, treasury, rewardsReceiver, otherRewardTokens) by the default admin (test/model/lrtDriver.ts
+ * lrtSetConfig): the other reward tokens none, RWA, RWA and RWB (RWB unlisted until a command lists it: a harvest then
+ * reverts the distributor's RewardTokenNotAllowed(RWB)) or 9 entries (ListFull(8)); the treasury and the receiver each
+ * the fixture's treasury or a second one, or address(0) (ZeroAddress), as the oracle is (else the LRT's
+ * MockLRTOracle, which the model prices from). Later harvests forward the other tokens to the receiver and mint the fee
+ * to the treasury.
+ */
+const lrtConfigCmd = fc
+  .record({
+    others: fc.constantFrom<OtherTokens>("RWA", "none", "RWA, RWB", "9 entries"),
+    treasury: fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom<ConfigAccount>("treasury", "treasury2") },
+      { weight: 1, arbitrary: fc.constant<ConfigAccount>("address(0)") },
+    ),
+    receiver: fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom<ConfigAccount>("treasury2", "treasury") },
+      { weight: 1, arbitrary: fc.constant<ConfigAccount>("address(0)") },
+    ),
+    zeroOracle: fc.oneof(
+      { weight: 6, arbitrary: fc.constant(false) },
+      { weight: 1, arbitrary: fc.constant(true) },
+    ),
+  })
+  .map(
+    (p) =>
+      new ModelCommand(
+        `lrtSetConfig(oracle ${p.zeroOracle ? "address(0)" : "the LRT's"}, treasury ${p.treasury}, receiver ${p.receiver}, others ${p.others}) by the admin`,
+        hasTracker,
+        async (d) => {
+          pauserOf(d);
+          const chain = d.rewards?.chain;
+          if (chain === undefined) throw new Error("admin commands: the driver has no reward tracker");
+          const f = d.fixture;
+          const account = (a: ConfigAccount): string =>
+            a === "treasury"
+              ? f.treasury.address
+              : a === "treasury2"
+                ? chain.treasury2.address
+                : ethers.ZeroAddress;
+          const [rwa, rwb] = chain.addresses.map((t) => ethers.getAddress(t));
+          const others =
+            p.others === "none"
+              ? []
+              : p.others === "RWA"
+                ? [rwa]
+                : p.others === "RWA, RWB"
+                  ? [rwa, rwb]
+                  : Array.from({ length: 9 }, (_, i) => (i % 2 === 0 ? rwa : rwb));
+          const oracle = p.zeroOracle ? ethers.ZeroAddress : ethers.getAddress(f.oracle.target as string);
+          await d.lrtSetConfig(oracle, account(p.treasury), account(p.receiver), others);
+        },
+      ),
+  );
+
 /** The admin commands with their weights (PropertyModel.test.ts adds them to the core's). */
 export const ADMIN_COMMANDS: Array<{ weight: number; arbitrary: fc.Arbitrary<ModelCommand> }> = [
   { weight: 3, arbitrary: pauseCmd },
@@ -597,5 +666,6 @@ export const ADMIN_COMMANDS: Array<{ weight: number; arbitrary: fc.Arbitrary<Mod
   { weight: 1, arbitrary: lrtBufferCmd },
   { weight: 1, arbitrary: lrtProtocolFeeCmd },
   { weight: 1, arbitrary: lrtAllowedCmd },
+  { weight: 1, arbitrary: lrtConfigCmd },
   { weight: 2, arbitrary: oracleUpdateCmd },
 ];

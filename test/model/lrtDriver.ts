@@ -16,20 +16,29 @@
  * compared with what this model predicts where it predicts it: a deposit's shares, value and node (the buffer rule and
  * `pickNode`'s order with the pools' refusals), a request's value, each fulfilment's payout
  * (`min(value at request, value now)` in tokens, FIFO, nothing while pending slashes reserve more than 1 bps), an
- * instant exit's payout and fee, each claim; and the reverts it predicts (ZeroAmount, DepositsDisabled, CapExceeded,
- * SharesBelowMinimum, the risk caps' ConcentrationBreached and SlashExposureBreached, UnapprovedAllocation,
+ * instant exit's payout and fee, each claim, a harvest's `Harvested` and `FeeMinted` (applyHarvest: exact, from the
+ * node claims the reward tracker checks against the reward model); and the reverts it predicts (ZeroAmount,
+ * DepositsDisabled, CapExceeded, SharesBelowMinimum, the risk caps' ConcentrationBreached and SlashExposureBreached, UnapprovedAllocation,
  * RedeemExceedsAssetLiquidity, InsufficientBuffer, ClaimExceeded, NotClaimable, InsufficientNodeShares, the vault's
  * refusals of a node's entry or exit). The caps, flags, policy and allow-list start as the fixture set them and follow
  * the admin setters (`lrtSetAssetConfig` and after; the property test's commands in test/model/adminCommands.ts).
  *
  * After EVERY step (LRTDriver.afterCheckViews), against one batched read of the chain, invariant 8 (docs/invariants.md §8):
  *   (a) `getRate()` falls by more than 1 wei only at a step flagged as a slash request or execution on a node's
- *       operator or a price fall; every fulfilled or claimed request paid (tokens x price / 1e18) at most its value at
- *       request (and at most its value at fulfilment); every instant exit paid at most the value of its shares;
+ *       operator or a price fall (a harvest cannot lower it: the idle after it is valued as one sum, at least the
+ *       per-node net values it replaces plus the fees' values, floor(x + y) >= floor(x) + floor(y), and the fee shares
+ *       are rounded down at the valuation before; turning countRewards off or changing the fee harvests first, so no
+ *       counted reward leaves the total; so no step is exempted for them); every fulfilled or claimed request paid
+ *       (tokens x price / 1e18) at most its value at request (and at most its value at fulfilment); every instant
+ *       exit paid at most the value of its shares;
  *   (b) `totalValue(true)` and `totalValue(false)` equal the value recomputed from the core model's pools and the
  *       nodes' vault shares (active + queued) as the core model knows them, the idle counters and the oracle's prices
  *       (docs/invariants.md §8 "Total value": exit net of pending slashes rounded down per term, entry gross rounded
- *       up); rewards are not counted (`countRewards` stays off: the walk funds no rewards);
+ *       up) and, for the LRT assets with `countRewards`, each node's pending distributor rewards in that asset net of
+ *       the protocol fee (`amount - bpsUp(amount, feeBps)`), valued at the price rounded down per node
+ *       (LRTValuation._valueRewards), the pending amounts taken from the step's read (`stepPendingRewards`: the
+ *       property test's reward tracker reads pendingRewards of every staker in every listed token and checks them
+ *       against the reward model within invariant 7's allowance); in the seeded walk no asset counts rewards;
  *   (c) solvency of the books: per asset `idle + reserved <= balanceOf(manager)` and the controllers' claimable assets
  *       sum to `reserved`;
  *   (d) supply: `totalSupply() = sum of holders' balances + the shares escrowed by pending requests` (the manager's
@@ -206,7 +215,7 @@ interface RequestLedger {
   paidValue: bigint;
 }
 
-interface Valuation {
+export interface Valuation {
   total: bigint;
   nodeValues: bigint[];
   assetValues: bigint[];
@@ -214,10 +223,22 @@ interface Valuation {
   pendingValue: bigint;
 }
 
+/** A harvest as predicted before it runs (LRTDriver.harvestPlan). */
+export interface HarvestPlan {
+  outcome: Outcome<void>;
+  /** The tokens it claims: the accepted assets with countRewards first (`accepted` of them), then the others. */
+  tokens: string[];
+  accepted: number;
+  /** The exit valuation before it, without the pending rewards. */
+  v: Valuation;
+}
+
 /** LRTManager's bounds (MAX_PROTOCOL_FEE_BPS, MAX_INSTANT_FEE_BPS, MAX_AVSS) and a uint96's largest value. */
 const MAX_PROTOCOL_FEE_BPS = 2_000n;
 const MAX_INSTANT_FEE_BPS = 1_000n;
 const MAX_AVSS = 16n;
+/** LRTManager.MAX_OTHER_REWARD_TOKENS. */
+const MAX_OTHER_REWARD_TOKENS = 8n;
 const UINT96_MAX = (1n << 96n) - 1n;
 
 function lrtRevert<T>(error: string, ...args: unknown[]): Outcome<T> {
@@ -243,6 +264,14 @@ export class LRTDriver extends Driver {
   protected readonly caps: bigint[];
   /** Whether each LRT asset accepts deposits (setAssetConfig's `enabled`). */
   protected readonly enabled: boolean[];
+  /** Whether each LRT asset counts its nodes' pending distributor rewards (setAssetConfig's `countRewards`). */
+  protected readonly countRewards: boolean[];
+  /** setConfig's treasury (the fee's recipient), rewards receiver and other reward tokens (the fixture's at start). */
+  protected treasury: string;
+  protected rewardsReceiver: string;
+  protected otherRewardTokens: string[] = [];
+  /** The LRT's holders besides the manager: the users and every treasury the sequence can name. */
+  protected readonly lrtHolders: string[];
   /** The manager's policy (LRT_POLICY and the risk caps at 100% at start; setRiskCaps, setBuffer, setProtocolFee). */
   protected readonly policy: Record<
     keyof typeof LRT_POLICY | "maxOperatorShareBps" | "maxSlashExposureBps",
@@ -273,6 +302,10 @@ export class LRTDriver extends Driver {
     this.prices = [...LRT_PRICES];
     this.caps = [...LRT_CAPS];
     this.enabled = f.lrtAssets.map(() => true);
+    this.countRewards = f.lrtAssets.map(() => false);
+    this.treasury = norm(f.treasury.address);
+    this.rewardsReceiver = norm(f.treasury.address);
+    this.lrtHolders = [...f.lrtUsers.map((u) => norm(u.address)), norm(f.treasury.address)];
     this.queues = f.lrtAssets.map(() => []);
     this.exposureCache = f.nodes.map(() => 0n);
     this.allowed = [f.avs.address, f.avs2.address, f.avs3.address].map(norm);
@@ -326,8 +359,26 @@ export class LRTDriver extends Driver {
     return shares;
   }
 
-  /** LRTValuation.valuation(exit) recomputed from the core model's pools and the books. */
-  protected valuation(exit: boolean): Valuation {
+  /**
+   * Node `node`'s pending distributor rewards in `token` at `at`, as a prediction counts them (the reward model's, in
+   * the property test: PropertyDriver); 0 without a reward tracker (the seeded walk funds no rewards).
+   */
+  protected pendingReward(node: string, token: string, at: bigint): bigint {
+    void node;
+    void token;
+    void at;
+    return 0n;
+  }
+
+  /**
+   * LRTValuation.valuation(exit) recomputed from the core model's pools and the books, and (for the assets with
+   * countRewards) the nodes' pending rewards `pending(node, asset)`: by default the reward model's at the next block
+   * (pendingReward), the step's check passes the chain's read of the step.
+   */
+  protected valuation(
+    exit: boolean,
+    pending: (node: string, token: string) => bigint = (n, t) => this.pendingReward(n, t, this.soon()),
+  ): Valuation {
     const v: Valuation = {
       total: 0n,
       nodeValues: this.lrtNodes.map(() => 0n),
@@ -360,7 +411,20 @@ export class LRTDriver extends Driver {
         v.total += value;
       }
     }
+    // LRTValuation._valueRewards: per node and asset with countRewards, the pending amount net of the protocol fee
+    // (bpsUp), valued at this valuation's price rounded down, added to the total only (not to the node's or the
+    // asset's value)
+    for (const [a, asset] of this.lrtAssets.entries()) {
+      if (!this.countRewards[a]) continue;
+      for (const n of this.lrtNodes) v.total += this.netRewardValue(a, pending(n.address, asset));
+    }
     return v;
+  }
+
+  /** `amount` of LRT asset `a` pending as a reward, net of the protocol fee (bpsUp), valued rounded down. */
+  protected netRewardValue(a: number, amount: bigint): bigint {
+    if (amount === 0n) return 0n;
+    return tokenValueDown(amount - bpsUp(amount, this.policy.protocolFeeBps), this.prices[a], UNIT);
   }
 
   /** Why node `i`'s pool of `asset` takes no entry now (LRTRisk._poolRefusal), from the core model. */
@@ -555,6 +619,7 @@ export class LRTDriver extends Driver {
    */
   protected applyToCore(receipt: ContractTransactionReceipt, at: bigint): void {
     const vaultAddress = norm(this.f.vaultAddress);
+    const rdAddress = norm(this.f.rewardDistributor.target as string);
     const nodes = new Set(this.lrtNodes.map((n) => n.address));
     for (const log of receipt.logs) {
       const address = norm(log.address);
@@ -563,8 +628,10 @@ export class LRTDriver extends Driver {
         const t = this.tokens[ai].interface.parseLog(log);
         if (t === null || t.name !== "Transfer") continue;
         const [from, to, amount] = [norm(str(t.args[0])), norm(str(t.args[1])), big(t.args[2])];
-        // the vault's side of a transfer is the core model's (deposit, completion)
-        if (from === vaultAddress || to === vaultAddress) continue;
+        // the vault's side of a transfer is the core model's (deposit, completion); a payout of the distributor (a
+        // harvest's claim of a node's rewards in an LRT asset) is the reward tracker's to credit (harvestClaims), so
+        // that each balance is followed once
+        if (from === vaultAddress || to === vaultAddress || from === rdAddress) continue;
         this.model.transfer(from, to, address, amount);
         continue;
       }
@@ -1059,17 +1126,123 @@ export class LRTDriver extends Driver {
     );
   }
 
-  /** harvest() by anyone: no rewards are funded in the walk, so it moves nothing. */
+  /**
+   * harvest() by anyone: each node's rewards in the accepted assets with countRewards (to the manager's idle, the
+   * protocol fee minted to the treasury) and in the other reward tokens (forwarded to the rewards receiver); nothing
+   * while no token is configured (the seeded walk, and the property test until a command sets one).
+   */
   async lrtHarvest(): Promise<void> {
+    const plan = this.harvestPlan();
     await this.lrtRun(
       "lrtHarvest",
-      { commit: () => undefined },
+      plan.outcome,
       () => this.lf.manager.connect(this.f.outsider).harvest(),
-      (events) => {
-        expect(this.only(events, "Harvested"), "nothing to harvest").to.deep.equal([]);
+      (events, receipt, at) => {
+        this.applyHarvest(plan, events, receipt, at);
         this.count("lrtHarvest");
       },
     );
+  }
+
+  /* ------------------------------------------------------------------------------------------ harvest */
+
+  /**
+   * Why a harvest claiming `tokens` from the distributor reverts there: none without a reward tracker (the property
+   * test's PropertyDriver: its GROUP_CLAIMS paused, an unlisted token).
+   */
+  protected harvestRefusal(tokens: string[]): Revert | undefined {
+    void tokens;
+    return undefined;
+  }
+
+  /**
+   * The distributor's claims of a harvest (each node's RewardsClaimed in `tokens`, paid to the manager), checked
+   * against the reward model and followed by the reward tracker (PropertyDriver); returns each node's amount per
+   * token. The first `accepted` tokens stay with the manager, the others go on to the rewards receiver.
+   */
+  protected harvestClaims(
+    receipt: ContractTransactionReceipt,
+    tokens: string[],
+    accepted: number,
+    at: bigint,
+  ): bigint[][] {
+    void receipt;
+    void accepted;
+    void at;
+    throw new Error(`lrt model: a harvest of [${tokens.join(", ")}] without a reward tracker`);
+  }
+
+  /**
+   * A harvest (LRTOperations._harvest), predicted before it runs: the reward tokens (_rewardTokens: the accepted
+   * assets with countRewards in asset order, then setConfig's other tokens), the distributor's refusal, and the exit
+   * valuation before it without the rewards (applyHarvest adds them: they are exactly the amounts harvested, in the
+   * same block).
+   */
+  protected harvestPlan(): HarvestPlan {
+    const acceptedTokens = this.lrtAssets.filter((_, a) => this.countRewards[a]);
+    const tokens = [...acceptedTokens, ...this.otherRewardTokens];
+    const refusal = tokens.length === 0 ? undefined : this.harvestRefusal(tokens);
+    return {
+      outcome: refusal === undefined ? { commit: () => undefined } : { revert: refusal },
+      tokens,
+      accepted: acceptedTokens.length,
+      v: this.valuation(true, () => 0n),
+    };
+  }
+
+  /**
+   * A harvest's events, exactly: Harvested(node, token, amount, toIdle) per node and token with a non-zero claim, in
+   * the contract's order; each accepted amount to the asset's idle, its fee bpsUp(amount, feeBps) valued
+   * tokenValueDown at the exit price; FeeMinted(treasury, toSharesDown(sum of the fees' values, total, supply), sum)
+   * when the shares are not 0, where total is the exit valuation before the harvest including the pending rewards net
+   * of the fee, each node's rounded down (LRTValuation._valueRewards): the amounts just harvested.
+   */
+  protected applyHarvest(
+    plan: HarvestPlan,
+    events: Array<[string, Result]>,
+    receipt: ContractTransactionReceipt,
+    at: bigint,
+  ): void {
+    if (plan.tokens.length === 0) {
+      expect(this.only(events, "Harvested"), "nothing to harvest").to.deep.equal([]);
+      expect(this.only(events, "FeeMinted"), "no fee minted").to.deep.equal([]);
+      return;
+    }
+    const amounts = this.harvestClaims(receipt, plan.tokens, plan.accepted, at);
+    let total = plan.v.total;
+    let feeValue = 0n;
+    let moved = false;
+    let forwarded = false;
+    const expected: unknown[][] = [];
+    for (const [i] of this.lrtNodes.entries()) {
+      for (const [t, token] of plan.tokens.entries()) {
+        const amount = amounts[i][t];
+        if (amount === 0n) continue;
+        const toIdle = t < plan.accepted;
+        expected.push([BigInt(i), token, amount, toIdle]);
+        if (!toIdle) {
+          forwarded = true;
+          continue;
+        }
+        const a = this.lrtAssets.indexOf(norm(token));
+        total += this.netRewardValue(a, amount);
+        feeValue += tokenValueDown(bpsUp(amount, this.policy.protocolFeeBps), this.prices[a], UNIT);
+        this.books[a].idle += amount;
+        moved = true;
+      }
+    }
+    expect(this.only(events, "Harvested"), "Harvested: each node's claims").to.deep.equal(expected);
+    const feeShares = toSharesDown(feeValue, total, this.lrtSupply);
+    expect(this.only(events, "FeeMinted"), "FeeMinted").to.deep.equal(
+      feeShares === 0n ? [] : [[this.treasury, feeShares, feeValue]],
+    );
+    if (feeShares !== 0n) {
+      this.addLrtBalance(this.treasury, feeShares);
+      this.lrtSupply += feeShares;
+      this.count("lrt FeeMinted");
+    }
+    if (moved) this.count("lrt harvest moves rewards");
+    if (forwarded) this.count("lrt harvest forwards other rewards");
   }
 
   /** rebalance(node, asset, shares) by the manager role. */
@@ -1153,29 +1326,47 @@ export class LRTDriver extends Driver {
   /**
    * setAssetConfig(asset, cap, enabled, countRewards) by the manager role. The cap is stored as a uint96 (a larger one
    * clamps to its max; the event carries it as given). countRewards needs the distributor to list the asset as a
-   * reward token, which no LRT asset is in the walk (the reward tokens are RWA and RWB): the distributor's
-   * RewardTokenNotAllowed(asset). countRewards stays off, so the change harvests nothing.
+   * reward token (isRewardToken; the property test lists rETH: test/model/rewardCommands.ts), else the distributor's
+   * RewardTokenNotAllowed(asset); turning it off harvests first (LRTOperations.setAssetConfig: the counted pending
+   * rewards are settled, so the rate does not drop), with the harvest's refusals.
    */
   async lrtSetAssetConfig(a: number, cap: bigint, enabled: boolean, countRewards: boolean): Promise<void> {
     const asset = this.lrtAssets[a];
     const stored = cap > UINT96_MAX ? UINT96_MAX : cap;
-    const outcome: Outcome<void> = countRewards
-      ? { revert: { target: "rd", error: "RewardTokenNotAllowed", args: [asset] } }
-      : { commit: () => undefined };
+    const turnsOff = this.countRewards[a] && !countRewards;
+    const plan = this.harvestPlan();
+    let outcome: Outcome<void> = { commit: () => undefined };
+    if (countRewards && !this.isRewardToken(asset))
+      outcome = { revert: { target: "rd", error: "RewardTokenNotAllowed", args: [asset] } };
+    else if (turnsOff) outcome = plan.outcome;
     await this.lrtRun(
       `lrtSetAssetConfig ${this.name(asset)} cap ${cap} enabled ${enabled} countRewards ${countRewards}`,
       outcome,
       () => this.lf.manager.connect(this.f.admin).setAssetConfig(asset, cap, enabled, countRewards),
-      (events) => {
+      (events, receipt, at) => {
+        if (turnsOff) this.applyHarvest(plan, events, receipt, at);
+        else {
+          expect(this.only(events, "Harvested"), "no harvest").to.deep.equal([]);
+          expect(this.only(events, "FeeMinted"), "no fee minted").to.deep.equal([]);
+        }
         expect(this.only(events, "AssetConfigSet"), "AssetConfigSet").to.deep.equal([
           [asset, cap, enabled, countRewards],
         ]);
         this.caps[a] = stored;
         this.enabled[a] = enabled;
+        this.countRewards[a] = countRewards;
         if (!enabled) this.count("lrt deposits disabled");
         if (stored < this.books[a].deposited) this.count("lrt cap below the deposits");
+        if (countRewards) this.count("lrtSetAssetConfig countRewards");
+        if (turnsOff) this.count("lrtSetAssetConfig countRewards off harvests");
       },
     );
+  }
+
+  /** Whether the distributor lists `token` as a reward token (none in the seeded walk; the property test's tracker). */
+  protected isRewardToken(token: string): boolean {
+    void token;
+    return false;
   }
 
   /** setRiskCaps(maxOperatorShareBps, maxSlashExposureBps) by the manager role: each at most 10,000, the first not 0. */
@@ -1213,23 +1404,55 @@ export class LRTDriver extends Driver {
   }
 
   /**
-   * setProtocolFee(fee) by the default admin (at most 20%): it harvests first at the old fee, which moves nothing in
-   * the walk (no LRT asset counts rewards and no other reward token is configured: lrtHarvest), then sets the fee.
+   * setProtocolFee(fee) by the default admin (at most 20%): it harvests first at the old fee (applyHarvest; the
+   * distributor's refusals of the harvest revert the change), then sets the fee.
    */
   async lrtSetProtocolFee(fee: bigint): Promise<void> {
+    const plan = this.harvestPlan();
     const outcome: Outcome<void> =
-      fee > MAX_PROTOCOL_FEE_BPS
-        ? lrtRevert("InvalidParameter", fee, MAX_PROTOCOL_FEE_BPS)
-        : { commit: () => undefined };
+      fee > MAX_PROTOCOL_FEE_BPS ? lrtRevert("InvalidParameter", fee, MAX_PROTOCOL_FEE_BPS) : plan.outcome;
     await this.lrtRun(
       `lrtSetProtocolFee ${fee}`,
       outcome,
       () => this.lf.manager.connect(this.f.admin).setProtocolFee(fee),
-      (events) => {
-        expect(this.only(events, "Harvested"), "nothing to harvest").to.deep.equal([]);
-        expect(this.only(events, "FeeMinted"), "no fee minted").to.deep.equal([]);
+      (events, receipt, at) => {
+        this.applyHarvest(plan, events, receipt, at);
         this.policy.protocolFeeBps = fee;
         this.expectPolicySet(events);
+      },
+    );
+  }
+
+  /**
+   * setConfig(oracle, treasury, rewardsReceiver, otherRewardTokens) by the default admin: none address(0)
+   * (ZeroAddress), at most 8 other tokens (ListFull(8)); no harvest. Later harvests claim the other tokens and forward
+   * them to the receiver (applyHarvest), and mint the fee to the new treasury (an LRT holder the model checks:
+   * lrtHolders). The oracle stays the LRT's MockLRTOracle (the model prices from it) or is address(0).
+   */
+  async lrtSetConfig(oracle: string, treasury: string, receiver: string, others: string[]): Promise<void> {
+    let outcome: Outcome<void> = { commit: () => undefined };
+    if ([oracle, treasury, receiver].includes(ethers.ZeroAddress)) outcome = lrtRevert("ZeroAddress");
+    else if (BigInt(others.length) > MAX_OTHER_REWARD_TOKENS)
+      outcome = lrtRevert("ListFull", MAX_OTHER_REWARD_TOKENS);
+    else if (norm(oracle) !== norm(this.lf.oracle.target as string))
+      throw new Error("lrt model: setConfig prices only from the LRT's MockLRTOracle");
+    if (!this.lrtHolders.includes(norm(treasury)) && treasury !== ethers.ZeroAddress)
+      throw new Error(`lrt model: the treasury ${treasury} is not an LRT holder the model checks`);
+    await this.lrtRun(
+      `lrtSetConfig oracle ${this.name(oracle)} treasury ${this.name(treasury)} receiver ${this.name(receiver)} others [${others.map((t) => this.name(t)).join(", ")}]`,
+      outcome,
+      () => this.lf.manager.connect(this.f.admin).setConfig(oracle, treasury, receiver, others),
+      (events) => {
+        expect(
+          this.only(events, "ConfigSet").map((e) => [e[0], e[1], e[2], [...(e[3] as Result)]]),
+          "ConfigSet",
+        ).to.deep.equal([[oracle, treasury, receiver, others]]);
+        expect(this.only(events, "Harvested"), "no harvest").to.deep.equal([]);
+        this.treasury = norm(treasury);
+        this.rewardsReceiver = norm(receiver);
+        this.otherRewardTokens = others.map(norm);
+        this.count("lrtSetConfig");
+        if (others.length !== 0) this.count("lrtSetConfig with other reward tokens");
       },
     );
   }
@@ -1308,6 +1531,15 @@ export class LRTDriver extends Driver {
   /* ------------------------------------------------------------------------------------------ invariant 8 */
 
   /**
+   * The nodes' pending rewards as the step's read reports them (`pendingRewards(node, token)`, valid once the batch
+   * ran): the property test's reward tracker reads them for every staker and listed token (PropertyDriver); 0 here.
+   */
+  protected stepPendingRewards(b: Batch): (node: string, token: string) => bigint {
+    void b;
+    return () => 0n;
+  }
+
+  /**
    * After every step: the LRT's views, read in the step's batch (the core's eth_call), compared with the books and the
    * valuation, and invariant 8 (a)-(d).
    */
@@ -1321,7 +1553,8 @@ export class LRTDriver extends Driver {
     const entryValue = b.add(m, M, "totalValue", [false], (r) => big(r[0]));
     const rate = b.add(m, M, "getRate", [], (r) => big(r[0]));
     const supply = b.add(f.lrtAddress, L, "totalSupply", [], (r) => big(r[0]));
-    const holders = [...this.lrtUsers.map((u) => norm(u.address)), norm(f.treasury.address), m];
+    const holders = [...this.lrtHolders, m];
+    const pending = this.stepPendingRewards(b);
     const balances = holders.map(
       (h) => [h, b.add(f.lrtAddress, L, "balanceOf", [h], (r) => big(r[0]))] as const,
     );
@@ -1386,8 +1619,8 @@ export class LRTDriver extends Driver {
         }
       }
       // (b) total value, from the core model's pools, the nodes' shares, the idle counters and the prices
-      const exit = this.valuation(true);
-      const entry = this.valuation(false);
+      const exit = this.valuation(true, pending);
+      const entry = this.valuation(false, pending);
       compare("totalValue(true) (exit)", exitValue.value, exit.total);
       compare("totalValue(false) (entry)", entryValue.value, entry.total);
       // (d) supply: holders + the escrow of pending requests

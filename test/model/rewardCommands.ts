@@ -11,6 +11,11 @@
  * operators owed a commission, and RWA (listed at the opening) is the token claimed most often; so the default run
  * claims non-zero amounts, which must match the model (rewards within the bound of invariant 7, commissions exactly).
  *
+ * The LRT's rewards: rETH (an LRT asset) is a reward token a command may list; `fundThenHarvest` lists it, turns the
+ * LRT's countRewards of it on or off, funds a node's pool in it, waits and harvests (with a protocol fee change, or by
+ * turning countRewards off), so that harvests move rewards and charge the protocol fee (test/model/lrtDriver.ts
+ * applyHarvest). Claims and fundings in rETH move balances the core model checks (rewardState.ts, useCore).
+ *
  * Edges: amounts at the token's minimum funding, 1 wei below it, 0 and 1e24; durations at MIN_DURATION and 1 s below,
  * MAX_DURATION and 1 s above; an unlisted token; a funding of a running stream (the rolling rule: StreamRescheduled
  * for a guarded remainder); a pool of a non-operator; commissions of 0, MAX_COMMISSION_BPS and 1 above.
@@ -25,7 +30,7 @@ import { ModelRevert, type FundParams, type FundResult } from "../helpers/reward
 import { HOUR, type Account } from "./protocolDriver";
 import type { Outcome, Revert } from "./protocolModel";
 import { ModelCommand, type PropertyDriver } from "./commands";
-import type { RewardChain, RewardTracker } from "./rewardState";
+import { MIN_FUNDING, RETH_TOKEN, type RewardChain, type RewardTracker } from "./rewardState";
 
 type D = PropertyDriver;
 
@@ -37,7 +42,8 @@ const LARGE = 10n ** 24n;
 
 const STAKERS = ["alice", "bob", "carol", "dave", "erin", "frank", "op1", "op2", "op3"] as const;
 const ASSETS = ["stETH", "rETH", "cbETH"] as const;
-const TOKENS = ["RWA", "RWB"] as const;
+/** The reward tokens by their index in RewardChain: RWA, RWB and the LRT asset rETH (RETH_TOKEN). */
+const TOKENS = ["RWA", "RWB", "rETH"] as const;
 const FUNDERS = ["AVS X", "AVS Y", "AVS Z", "outsider"] as const;
 
 /** A revert of the distributor. */
@@ -123,7 +129,11 @@ const fundCmd = fc
     funder: fc.nat(3),
     operator: fc.nat(3),
     asset: fc.nat(2),
-    token: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }),
+    token: fc.oneof(
+      { weight: 4, arbitrary: fc.constant(0) },
+      { weight: 1, arbitrary: fc.constant(1) },
+      { weight: 1, arbitrary: fc.constant(RETH_TOKEN) },
+    ),
     amount: fc.oneof(
       { weight: 3, arbitrary: fc.constantFrom<FundAmount>("min", "min - 1 wei", "1e24", "0") },
       { weight: 3, arbitrary: fc.bigInt(10n ** 12n, 10n ** 21n) },
@@ -185,10 +195,11 @@ const fundCmd = fc
 /* ----------------------------------------------------------------------------------------------------- claims */
 
 /** The tokens claimed: mostly RWA alone (listed at the opening, so that claims pay), else RWB (unlisted until
- * addRewardToken) alone or both. */
+ * addRewardToken) alone or both, or rETH (a core asset: its payouts move balances the core model checks). */
 const tokensArb: fc.Arbitrary<number[]> = fc.oneof(
   { weight: 3, arbitrary: fc.constant<number[]>([0]) },
   { weight: 2, arbitrary: fc.constantFrom<number[]>([1], [0, 1]) },
+  { weight: 1, arbitrary: fc.constantFrom<number[]>([RETH_TOKEN], [0, RETH_TOKEN]) },
 );
 
 /**
@@ -208,6 +219,7 @@ async function claimStep(d: D, staker: Account, indices: number[], byOutsider: b
   } else if (unlisted !== undefined) outcome = rd("RewardTokenNotAllowed", unlisted);
   else outcome = { commit: () => r.model.claim(staker.address, tokens, at) };
   const rdc = d.fixture.rewardDistributor;
+  d.watchAccount(staker.address);
   await d.act(
     `${byOutsider ? "claimFor" : "claim"} ${d.nameOf(staker.address)} [${indices.map((i) => TOKENS[i]).join(", ")}] by ${d.nameOf(caller.address)}`,
     outcome,
@@ -245,6 +257,7 @@ async function claimCommissionStep(d: D, caller: Account, indices: number[]): Pr
     unlisted !== undefined
       ? rd("RewardTokenNotAllowed", unlisted)
       : { commit: () => r.model.claimCommission(caller.address, tokens) };
+  d.watchAccount(caller.address);
   await d.act(
     `claimCommission ${d.nameOf(caller.address)} [${indices.map((i) => TOKENS[i]).join(", ")}]`,
     outcome,
@@ -392,6 +405,96 @@ const fundThenClaimCmd = fc
       ),
   );
 
+/** The LRT's (node, asset) positions with active vault shares (as the reward model knows them), in a fixed order. */
+function nodePositions(d: D): Array<{ node: string; operator: string; asset: string }> {
+  const r = d.rewards;
+  if (r === undefined) return [];
+  const out: Array<{ node: string; operator: string; asset: string }> = [];
+  for (let i = 0; i < d.lrtNodeCount; i++) {
+    const { address, operator } = d.lrtNode(i);
+    if (r.model.operatorOf(address).toLowerCase() !== operator.toLowerCase()) continue;
+    for (const asset of d.coreAssets)
+      if (r.model.sharesOf(address, asset) !== 0n) out.push({ node: address, operator, asset });
+  }
+  return out;
+}
+
+type CountRewards = "on" | "off" | "as is" | "on, turned off to harvest";
+
+/**
+ * Rewards the LRT harvests: rETH listed on the distributor if it is not (addRewardToken by the admin at MIN_FUNDING),
+ * setAssetConfig(rETH, countRewards) turned on, off (harvesting first if it was on) or left as is, AVS X funds rETH to
+ * the pool of the k-th node position (the node's operator, the asset), time passes (through the driver's time jump),
+ * the protocol fee changes or not (setProtocolFee harvests first at the old fee), then harvest() (or, after turning
+ * countRewards on, setAssetConfig turning it off, which harvests first): the nodes' rETH rewards go to the manager's
+ * idle with the fee minted to the treasury (countRewards on), or are left pending (off, and no other token
+ * configured); one time in three the LRT forwards RWA too (setConfig names RWA its other reward token and the second
+ * treasury its receiver, and AVS X funds RWA to the same pool). Each step predicted and checked as its own command
+ * checks it.
+ */
+const fundThenHarvestCmd = fc
+  .record({
+    k: fc.nat(8),
+    amount: fc.bigInt(10n ** 15n, 10n ** 21n),
+    duration: fc.bigInt(HOUR, 30n * DAY),
+    wait: fc.oneof(
+      { weight: 2, arbitrary: fc.bigInt(60n, HOUR) },
+      { weight: 2, arbitrary: fc.bigInt(HOUR, DAY) },
+    ),
+    countRewards: fc.oneof(
+      { weight: 3, arbitrary: fc.constant<CountRewards>("on") },
+      { weight: 1, arbitrary: fc.constant<CountRewards>("off") },
+      { weight: 1, arbitrary: fc.constant<CountRewards>("as is") },
+      { weight: 2, arbitrary: fc.constant<CountRewards>("on, turned off to harvest") },
+    ),
+    fee: fc.oneof(
+      { weight: 3, arbitrary: fc.constant<bigint | undefined>(undefined) },
+      { weight: 1, arbitrary: fc.constantFrom<bigint | undefined>(0n, 500n, 2_000n) },
+    ),
+    forward: fc.oneof(
+      { weight: 2, arbitrary: fc.constant(false) },
+      { weight: 1, arbitrary: fc.constant(true) },
+    ),
+  })
+  .map(
+    (p) =>
+      new ModelCommand(
+        `fundThenHarvest(node position #${p.k}, rETH ${p.amount} wei over ${p.duration}s${p.forward ? " and RWA to forward (setConfig: others [RWA], receiver treasury2)" : ""}, countRewards ${p.countRewards}, harvest after ${p.wait}s${p.fee === undefined ? "" : ` and setProtocolFee(${p.fee})`})`,
+        (d) => nodePositions(d).length !== 0,
+        async (d) => {
+          const r = tracker(d);
+          const token = ethers.getAddress(r.chain.addresses[RETH_TOKEN]);
+          if (!r.isListed(token)) await listStep(d, RETH_TOKEN, MIN_FUNDING, d.fixture.admin);
+          const a = d.fixture.lrtAssets.findIndex((x) => ethers.getAddress(x) === token);
+          if (p.countRewards !== "as is") {
+            const c = d.lrtAssetConfig(a);
+            await d.lrtSetAssetConfig(a, c.cap, c.enabled, p.countRewards !== "off");
+          }
+          const all = nodePositions(d);
+          const { operator, asset } = all[p.k % all.length];
+          await fundStep(
+            d,
+            r.chain.funders[0],
+            { operator, asset, token, amount: p.amount, duration: p.duration },
+            false,
+          );
+          if (p.forward) {
+            const rwa = ethers.getAddress(r.chain.addresses[0]);
+            const oracle = ethers.getAddress(d.fixture.oracle.target as string);
+            await d.lrtSetConfig(oracle, d.lrtConfig().treasury, r.chain.treasury2.address, [rwa]);
+            const params = { operator, asset, token: rwa, amount: p.amount, duration: p.duration };
+            await fundStep(d, r.chain.funders[0], params, false);
+          }
+          await d.timeJump(p.wait);
+          if (p.fee !== undefined) await d.lrtSetProtocolFee(p.fee);
+          if (p.countRewards === "on, turned off to harvest") {
+            const c = d.lrtAssetConfig(a);
+            await d.lrtSetAssetConfig(a, c.cap, c.enabled, false);
+          } else await d.lrtHarvest();
+        },
+      ),
+  );
+
 /* ------------------------------------------------------------------------------------------------- commission */
 
 const commissionCmd = fc
@@ -444,9 +547,33 @@ const commissionCmd = fc
 
 /* -------------------------------------------------------------------------------------------------- listing */
 
+/** One addRewardToken step: `caller` lists reward token `index` with minimum funding `min`. */
+async function listStep(d: D, index: number, min: bigint, caller: Account): Promise<void> {
+  const r = tracker(d);
+  const token = ethers.getAddress(r.chain.addresses[index]);
+  const role = ethers.id("REWARDS_ADMIN_ROLE");
+  const outcome: Outcome<void> =
+    caller.address !== d.fixture.admin.address
+      ? rd("AccessControlUnauthorizedAccount", caller.address, role)
+      : min === 0n
+        ? rd("ZeroMinFunding", token)
+        : r.isListed(token)
+          ? rd("RewardTokenAlreadyAdded", token)
+          : {
+              commit: () => {
+                r.model.addRewardToken(token, min);
+                r.listed.push(token);
+              },
+            };
+  await d.act(`addRewardToken ${TOKENS[index]} min ${min} by ${d.nameOf(caller.address)}`, outcome, () =>
+    d.fixture.rewardDistributor.connect(caller).addRewardToken(token, min),
+  );
+}
+
+/** addRewardToken of RWA, RWB or rETH (the LRT asset: then setAssetConfig(rETH, countRewards) succeeds). */
 const listCmd = fc
   .record({
-    token: fc.nat(1),
+    token: fc.nat(2),
     min: fc.constantFrom<bigint>(10n ** 12n, 1n, 0n, 10n ** 18n),
     caller: fc.oneof(
       { weight: 4, arbitrary: fc.constant("admin") },
@@ -455,33 +582,8 @@ const listCmd = fc
   })
   .map(
     (p) =>
-      new ModelCommand(
-        `addRewardToken(${TOKENS[p.token]}, min ${p.min}) by ${p.caller}`,
-        hasTracker,
-        async (d) => {
-          const r = tracker(d);
-          const token = ethers.getAddress(r.chain.addresses[p.token]);
-          const caller = p.caller === "admin" ? d.fixture.admin : d.fixture.outsider;
-          const role = ethers.id("REWARDS_ADMIN_ROLE");
-          const outcome: Outcome<void> =
-            p.caller !== "admin"
-              ? rd("AccessControlUnauthorizedAccount", caller.address, role)
-              : p.min === 0n
-                ? rd("ZeroMinFunding", token)
-                : r.isListed(token)
-                  ? rd("RewardTokenAlreadyAdded", token)
-                  : {
-                      commit: () => {
-                        r.model.addRewardToken(token, p.min);
-                        r.listed.push(token);
-                      },
-                    };
-          await d.act(
-            `addRewardToken ${TOKENS[p.token]} min ${p.min} by ${d.nameOf(caller.address)}`,
-            outcome,
-            () => d.fixture.rewardDistributor.connect(caller).addRewardToken(token, p.min),
-          );
-        },
+      new ModelCommand(`addRewardToken(${TOKENS[p.token]}, min ${p.min}) by ${p.caller}`, hasTracker, (d) =>
+        listStep(d, p.token, p.min, p.caller === "admin" ? d.fixture.admin : d.fixture.outsider),
       ),
   );
 
@@ -583,6 +685,7 @@ export const REWARD_COMMANDS: Array<{ weight: number; arbitrary: fc.Arbitrary<Mo
   { weight: 4, arbitrary: claimCmd },
   { weight: 2, arbitrary: claimCommissionCmd },
   { weight: 2, arbitrary: fundThenClaimCmd },
+  { weight: 2, arbitrary: fundThenHarvestCmd },
   { weight: 1, arbitrary: commissionCmd },
   { weight: 1, arbitrary: listCmd },
   { weight: 1, arbitrary: tokenSettingCmd },

@@ -29,6 +29,13 @@
  *     distributor's balance >= claimable;
  *   - every account's balance of each reward token equals what the claims paid it (and the funders' what they paid).
  * Every claim pays what the model says within the same allowance; every commission claim exactly.
+ *
+ * rETH, a core asset and an LRT asset, is a third reward token (unlisted until a command lists it; the LRT then counts
+ * and harvests its nodes' rETH rewards: lrtDriver.ts applyHarvest, PropertyDriver.harvestClaims). The core model
+ * already checks every balance of a core asset of the accounts it tracks (walkers, operators, nodes, the LRT's users,
+ * manager and treasury; protocolDriver.ts): a reward funded or paid in rETH by or to one of those moves the core model's
+ * wallet (useCore), and only the other accounts' (the funders') rETH wallets are this tracker's, so that each balance
+ * has one owner and every balance is still checked.
  */
 import { expect } from "chai";
 import { ethers } from "hardhat";
@@ -42,11 +49,17 @@ import type { LRTOracle, MockERC20 } from "../../typechain-types";
 import { deployOracle, deployRateAdapter } from "../../sdk/oracle";
 import { type Batch, type Slot, big, field, items, str } from "./batchReader";
 import type { VaultModel } from "./vaultModel";
+import type { ProtocolModel } from "./protocolModel";
 import type { LRTModelFixture } from "./lrtDriver";
 import { PAUSE_TARGETS, type PausableTarget } from "./adminState";
 
-/** The reward tokens of the property test: RWA listed at the opening with MIN_FUNDING, RWB left for the commands. */
+/**
+ * The reward tokens the property test deploys: RWA listed at the opening with MIN_FUNDING, RWB left for the commands.
+ * A third reward token is the LRT's asset rETH (RewardChain.addresses[2]), unlisted until a command lists it.
+ */
 export const REWARD_SYMBOLS = ["RWA", "RWB"] as const;
+/** The index of rETH among RewardChain's tokens. */
+export const RETH_TOKEN = 2;
 /** RWA's minimum funding at the opening (a funding of 1 wei less reverts FundingTooSmall). */
 export const MIN_FUNDING = 10n ** 12n;
 /** What each funder holds of each reward token (a "large" funding is 1e24). */
@@ -54,6 +67,7 @@ export const FUNDER_FUNDS = 10n ** 30n;
 
 /** The chain side of the rewards, deployed once with the opening (shared by every copy of the driver). */
 export interface RewardChain {
+  /** RWA, RWB, then the core asset rETH (the LRT counts its nodes' rewards in it once listed: lrtDriver.ts). */
   tokens: MockERC20[];
   addresses: string[];
   /** The AVS admins X, Y, Z and the outsider: each holds FUNDER_FUNDS of every reward token, distributor approved. */
@@ -69,6 +83,8 @@ export interface RewardChain {
   oracle: LRTOracle;
   /** The price it stores for stETH (the identity adapter's: every update stores it again). */
   oraclePrice: bigint;
+  /** A second treasury and rewards receiver of the LRT (setConfig switches between it and the fixture's treasury). */
+  treasury2: Signer & { address: string };
 }
 
 /** Deploys the reward tokens, lists RWA, funds and approves the funders, appoints the pauser. */
@@ -77,12 +93,14 @@ export async function setUpRewards(f: LRTModelFixture): Promise<RewardChain> {
   const rdAddress = await rd.getAddress();
   const tokens: MockERC20[] = [];
   for (const symbol of REWARD_SYMBOLS) tokens.push(await deployMockToken(f.admin, symbol));
+  tokens.push(f.rETH);
   const addresses = await Promise.all(tokens.map((t) => t.getAddress()));
   await (await rd.connect(f.admin).addRewardToken(addresses[0], MIN_FUNDING)).wait();
   const funders: Array<Signer & { address: string }> = [f.avs, f.avs2, f.avs3, f.outsider];
   for (const token of tokens) {
     for (const funder of funders) {
-      await (await token.mint(funder.address, FUNDER_FUNDS)).wait();
+      // every funder holds FUNDER_FUNDS of each token (the tracker starts from that; the AVS admins hold no rETH)
+      await (await token.mint(funder.address, FUNDER_FUNDS - (await token.balanceOf(funder.address)))).wait();
       await (await token.connect(funder).approve(rdAddress, ethers.MaxUint256)).wait();
     }
   }
@@ -97,7 +115,8 @@ export async function setUpRewards(f: LRTModelFixture): Promise<RewardChain> {
   }
   const [, , hook] = await f.vault.modules();
   expect(hook, "the vault's rewards hook is the distributor").to.equal(rdAddress);
-  return { tokens, addresses, funders, pauser, oracle, oraclePrice };
+  const treasury2 = await fundedWallet("property test: treasury 2");
+  return { tokens, addresses, funders, pauser, oracle, oraclePrice, treasury2 };
 }
 
 /** What the tracker needs of the driver at a step. */
@@ -163,6 +182,12 @@ export class RewardTracker {
   active = false;
   /** The largest |chain - model| of a pending amount or a claim seen (wei). */
   maxGapWei = 0n;
+  /**
+   * The core model's wallets (protocolDriver.ts checks every tracked account's balance of every core asset): a reward
+   * paid or funded in a core asset (rETH) by or to one of those accounts moves the core model's wallet, not this
+   * tracker's, so that each balance has one check (useCore). The other accounts' (the funders') stay here.
+   */
+  private core: { model: ProtocolModel; accounts: Set<string>; assets: Set<string> } | undefined;
 
   constructor(chain: RewardChain, assets: string[], commissions: Array<[string, bigint]>) {
     this.chain = chain;
@@ -173,6 +198,21 @@ export class RewardTracker {
     for (const token of chain.addresses) {
       for (const funder of chain.funders) this.wallets.set(this.key(funder.address, token), FUNDER_FUNDS);
     }
+  }
+
+  /** Hands the balances of the core model's accounts in core assets to the core model (see `core`). */
+  useCore(model: ProtocolModel, accounts: string[], assets: string[]): void {
+    const core = {
+      model,
+      accounts: new Set(accounts.map((a) => ethers.getAddress(a))),
+      assets: new Set(assets.map((a) => ethers.getAddress(a))),
+    };
+    for (const k of this.wallets.keys()) {
+      const [account, token] = k.split("|");
+      if (core.accounts.has(account) && core.assets.has(token))
+        throw new Error(`reward tracker: ${account}'s balance of ${token} is the core model's`);
+    }
+    this.core = core;
   }
 
   key(account: string, token: string): string {
@@ -199,6 +239,11 @@ export class RewardTracker {
   }
 
   addWallet(account: string, token: string, amount: bigint): void {
+    const core = this.core;
+    if (core?.accounts.has(ethers.getAddress(account)) && core.assets.has(ethers.getAddress(token))) {
+      core.model.setWallet(account, token, core.model.wallet(account, token) + amount);
+      return;
+    }
     const k = this.key(account, token);
     this.wallets.set(k, (this.wallets.get(k) ?? 0n) + amount);
   }
@@ -222,9 +267,13 @@ export class RewardTracker {
    * Brings the reward model to the vault model at the step's time, and adds the step's reward views to `batch` (the
    * driver's read of the step: one eth_call, one block); returns the check (see the file header) to run on its result.
    */
-  afterStep(c: StepContext, batch: Batch): () => void {
+  afterStep(
+    c: StepContext,
+    batch: Batch,
+  ): { check: () => void; pending: (staker: string, token: string) => bigint } {
     this.sync(c);
-    return this.active ? this.check(c, batch) : () => undefined;
+    if (!this.active) return { check: () => undefined, pending: () => 0n };
+    return this.check(c, batch);
   }
 
   /** The stakers whose rewards are compared: every staker the vault model knows, and the operators. */
@@ -279,7 +328,10 @@ export class RewardTracker {
     expect(mismatches, "the reward model's shares follow the vault model").to.deep.equal([]);
   }
 
-  private check(c: StepContext, batch: Batch): () => void {
+  private check(
+    c: StepContext,
+    batch: Batch,
+  ): { check: () => void; pending: (staker: string, token: string) => bigint } {
     const { f, t } = c;
     const rd = f.rewardDistributor;
     const rdAddress = rd.target as string;
@@ -332,8 +384,29 @@ export class RewardTracker {
       }[k];
       return batch.add(target.target as string, target.interface, "pausedGroups", [], (r) => big(r[0]));
     });
-    return () =>
-      this.compare(c, { pending, commission, bps, pools, holders, balances, held, paused, stakers, tokens });
+    // the step's pendingRewards of a staker in a listed token (0 for an unlisted one: nothing is owed in it)
+    const lookup = (staker: string, token: string): bigint => {
+      const [i, k] = [stakers.indexOf(ethers.getAddress(staker)), tokens.indexOf(ethers.getAddress(token))];
+      if (k < 0) return 0n;
+      if (i < 0) throw new Error(`reward tracker: ${staker} is not read`);
+      return pending[k][i].value;
+    };
+    return {
+      check: () =>
+        this.compare(c, {
+          pending,
+          commission,
+          bps,
+          pools,
+          holders,
+          balances,
+          held,
+          paused,
+          stakers,
+          tokens,
+        }),
+      pending: lookup,
+    };
   }
 
   private compare(c: StepContext, r: RewardReads): void {
