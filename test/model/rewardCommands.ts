@@ -363,6 +363,14 @@ function positions(d: D): Array<{ staker: Account; operator: Account; asset: str
   return out;
 }
 
+/** A paying funding's amount, duration and wait before its claim or harvest (fundThenClaim, fundThenHarvest). */
+const paidFundingArb = fc.bigInt(10n ** 15n, 10n ** 21n);
+const paidDurationArb = fc.bigInt(HOUR, 30n * DAY);
+const paidWaitArb = fc.oneof(
+  { weight: 2, arbitrary: fc.bigInt(60n, HOUR) },
+  { weight: 2, arbitrary: fc.bigInt(HOUR, DAY) },
+);
+
 /**
  * A funding that pays: AVS X funds RWA to the pool of the k-th staked position (its operator, its asset), time passes
  * (a minute to a day, through the driver's time jump), then that staker claims RWA, and (or not) its operator claims
@@ -373,12 +381,9 @@ function positions(d: D): Array<{ staker: Account; operator: Account; asset: str
 const fundThenClaimCmd = fc
   .record({
     k: fc.nat(40),
-    amount: fc.bigInt(10n ** 15n, 10n ** 21n),
-    duration: fc.bigInt(HOUR, 30n * DAY),
-    wait: fc.oneof(
-      { weight: 2, arbitrary: fc.bigInt(60n, HOUR) },
-      { weight: 2, arbitrary: fc.bigInt(HOUR, DAY) },
-    ),
+    amount: paidFundingArb,
+    duration: paidDurationArb,
+    wait: paidWaitArb,
     commission: fc.boolean(),
     byClaimer: fc.oneof(
       { weight: 3, arbitrary: fc.constant(false) },
@@ -435,12 +440,9 @@ type CountRewards = "on" | "off" | "as is" | "on, turned off to harvest";
 const fundThenHarvestCmd = fc
   .record({
     k: fc.nat(8),
-    amount: fc.bigInt(10n ** 15n, 10n ** 21n),
-    duration: fc.bigInt(HOUR, 30n * DAY),
-    wait: fc.oneof(
-      { weight: 2, arbitrary: fc.bigInt(60n, HOUR) },
-      { weight: 2, arbitrary: fc.bigInt(HOUR, DAY) },
-    ),
+    amount: paidFundingArb,
+    duration: paidDurationArb,
+    wait: paidWaitArb,
     countRewards: fc.oneof(
       { weight: 3, arbitrary: fc.constant<CountRewards>("on") },
       { weight: 1, arbitrary: fc.constant<CountRewards>("off") },
